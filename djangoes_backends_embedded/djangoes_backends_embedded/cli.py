@@ -1,0 +1,112 @@
+"""``djangoes-embedded``: run the embedded engine as an Elasticsearch-compatible HTTP server.
+
+So that tools which speak only HTTP (curl, other processes, other languages' clients) can use
+the engine a Django project embeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .engine.errors import EngineError
+from .server import MAX_CONTENT_LENGTH, THREADS, ServerThread, serve
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="djangoes-embedded",
+        description="The djangoes embedded engine: an Elasticsearch-compatible search engine "
+        "on tantivy, in one process.",
+        epilog="example: djangoes-embedded serve --port 9200 --data ./search-data\n"
+        "Run 'djangoes-embedded serve --help' for all the options of serve.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    server = commands.add_parser(
+        "serve",
+        help="serve the engine's Elasticsearch REST API over HTTP",
+        description="Serve the engine's Elasticsearch REST API over HTTP/1.1 until SIGINT "
+        "(Ctrl-C) or SIGTERM, then close the engine. Prints 'djangoes-embedded listening on "
+        "http://HOST:PORT' once the socket is bound. Exits with status 1 if the data directory "
+        "is in use by another process.",
+    )
+    server.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: %(default)s; the API has no authentication, "
+        "so think twice before binding anything but loopback)",
+    )
+    server.add_argument(
+        "--port",
+        type=int,
+        default=9200,
+        help="port to bind; 0 picks a free one, printed on the listening line "
+        "(default: %(default)s)",
+    )
+    server.add_argument(
+        "--data",
+        metavar="DIR",
+        help="directory holding the indices, kept across runs; one process at a time may "
+        "use it. Without it the engine keeps everything in memory and forgets it on exit",
+    )
+    server.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help="threads running requests concurrently (default: %(default)s)",
+    )
+    server.add_argument(
+        "--max-content-length",
+        type=int,
+        default=MAX_CONTENT_LENGTH,
+        metavar="BYTES",
+        help="largest request body accepted, as Elasticsearch's http.max_content_length; "
+        "larger ones get a 413 (default: %(default)s)",
+    )
+    server.set_defaults(run=run_serve)
+    return parser
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .engine import Engine  # imported here: loading the engine is costly, --help is not
+
+    try:
+        engine = Engine(path=args.data)
+    except (EngineError, OSError, ValueError) as exc:  # locked by another process, or unusable
+        print(f"djangoes-embedded: {exc}", file=sys.stderr)
+        return 1
+    try:
+        serve(
+            engine.handle,
+            args.host,
+            args.port,
+            ready=announce,
+            threads=args.threads,
+            max_content_length=args.max_content_length,
+        )
+    except OSError as exc:  # the address is in use or cannot be bound
+        print(
+            f"djangoes-embedded: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr
+        )
+        return 1
+    finally:
+        engine.close()
+    return 0
+
+
+def announce(server: ServerThread) -> None:
+    print(f"djangoes-embedded listening on {server.url}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The console script: parse ``argv`` and run the command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over the signal
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,452 @@
+"""Document APIs: index, create, get, exists, get_source, delete, update, mget, bulk."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from .. import source as sources
+from ..errors import (
+    BadRequest,
+    EngineError,
+    IllegalArgument,
+    IndexNotFound,
+    MapperParsingError,
+    NotFound,
+    ValidationError,
+    VersionConflict,
+)
+from ..http import Request
+from ..index import PRIMARY_TERM, Index, StoredDoc
+from ..update import update
+from .params import boolean, integer, json_body, long, object_body, refresh
+
+WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
+
+
+# Targets
+
+
+def single_index(engine: Any, name: str) -> Index:
+    """The one index a single-document read names: an index, or an alias of exactly one."""
+    index = engine.indices.get(name)
+    if index is not None:
+        return index
+    names = engine.alias_map().get(name)
+    if not names:
+        raise IndexNotFound(name)
+    if len(names) > 1:
+        raise IllegalArgument(
+            f"alias [{name}] has more than one index associated with it "
+            f"[{', '.join(sorted(names))}], can't execute a single index op"
+        )
+    return engine.indices[names[0]]
+
+
+def write_target(engine: Any, name: str, params: dict[str, Any]) -> Index:
+    _check_pipeline(params.get("pipeline"))
+    return engine.write_index(name, require_alias=boolean(params, "require_alias"))
+
+
+def _check_pipeline(pipeline: str | None) -> None:
+    if pipeline not in (None, "_none"):
+        raise IllegalArgument(f"pipeline with id [{pipeline}] does not exist")
+
+
+def after_write(index: Index, params: dict[str, Any], result: dict[str, Any] | None) -> None:
+    """Make the write durable, then refresh as ``?refresh`` asks."""
+    index.sync()
+    mode = refresh(params)
+    if mode is None:
+        return
+    index.refresh()
+    if mode == "true" and result is not None:
+        result["forced_refresh"] = True
+
+
+def write_options(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "routing": params.get("routing"),
+        "if_seq_no": long(params, "if_seq_no"),
+        "if_primary_term": long(params, "if_primary_term"),
+        "version": long(params, "version"),
+        "version_type": params.get("version_type"),
+    }
+
+
+# Index and create
+
+
+def document_body(body: bytes) -> Any:
+    if not body or not body.strip():
+        raise ValidationError("source is missing")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MapperParsingError(
+            "failed to parse",
+            caused_by=BadRequest(str(error), type="x_content_parse_exception"),
+        ) from None
+
+
+def index_document(engine: Any, request: Request, index: str, id: str | None = None):
+    op_type = request.params.get("op_type", "index")
+    if op_type not in ("index", "create"):
+        raise IllegalArgument(f"opType must be 'create' or 'index', found: [{op_type}]")
+    return _index(engine, request, index, id, op_type)
+
+
+def create_document(engine: Any, request: Request, index: str, id: str):
+    return _index(engine, request, index, id, "create")
+
+
+def _index(engine: Any, request: Request, name: str, doc_id: str | None, op_type: str):
+    params = request.params
+    document = document_body(request.body)
+    index = write_target(engine, name, params)
+    result = index.index(doc_id, bytes(request.body), document, op_type=op_type,
+                         **write_options(params))
+    after_write(index, params, result)
+    return (201 if result["result"] == "created" else 200), result
+
+
+# Reads
+
+
+def get_document(engine: Any, request: Request, index: str, id: str):
+    params = request.params
+    target, doc = _read(engine, params, index, id)
+    if doc is None:
+        return 404, {"_index": target.name, "_id": id, "found": False}
+    return 200, render_doc(target, doc, params)
+
+
+def render_doc(index: Index, doc: StoredDoc, params: dict[str, Any],
+               fetch: Any = ...) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "_index": index.name,
+        "_id": doc.doc_id,
+        "_version": doc.version,
+        "_seq_no": doc.seq_no,
+        "_primary_term": PRIMARY_TERM,
+    }
+    if doc.routing is not None:
+        body["_routing"] = doc.routing
+    body["found"] = True
+    stored_fields = params.get("stored_fields")
+    if fetch is ...:
+        fetch = sources.from_params(params)
+        if stored_fields is not None and "_source" not in params:
+            fetch = False
+    if fetch is not False and index.mapping.source_enabled:
+        source = doc.source_dict()
+        body["_source"] = _stored_source(index, source) if fetch is None else fetch.apply(
+            _stored_source(index, source))
+    if stored_fields:
+        fields = _stored_fields(index, doc, stored_fields)
+        if fields:
+            body["fields"] = fields
+    return body
+
+
+def _stored_source(index: Index, source: dict[str, Any]) -> dict[str, Any]:
+    mapping = index.mapping
+    if mapping.source_includes or mapping.source_excludes:
+        return sources.SourceFilter(mapping.source_includes, mapping.source_excludes).apply(source)
+    return source
+
+
+def _stored_fields(index: Index, doc: StoredDoc, names: Any) -> dict[str, list[Any]]:
+    names = names.split(",") if isinstance(names, str) else list(names)
+    fields: dict[str, list[Any]] = {}
+    source = doc.source_dict()
+    for name in names:
+        for field in index.mapping.fields_matching(name):
+            if field.store:
+                values = sources.extract(source, field.path)
+                if values:
+                    fields[field.path] = values
+    return fields
+
+
+def _read(engine: Any, params: dict[str, Any], name: str, doc_id: str):
+    index = single_index(engine, name)
+    if boolean(params, "refresh"):
+        index.refresh()
+    doc = index.get(doc_id, realtime=boolean(params, "realtime", True))
+    if doc is not None:
+        _check_version(index, doc, params)
+    return index, doc
+
+
+def _check_version(index: Index, doc: StoredDoc, params: dict[str, Any]) -> None:
+    version = long(params, "version")
+    if version is None:
+        return
+    kind = params.get("version_type", "internal")
+    ok = {
+        "internal": doc.version == version,
+        "external": doc.version == version,
+        "external_gte": doc.version >= version,
+    }.get(kind, doc.version == version)
+    if not ok:
+        raise VersionConflict(
+            index.name, index.uuid, doc.doc_id,
+            f"current version [{doc.version}] is different than the one provided [{version}]",
+        )
+
+
+def document_exists(engine: Any, request: Request, index: str, id: str):
+    _, doc = _read(engine, request.params, index, id)
+    return (200 if doc is not None else 404), None
+
+
+def get_source(engine: Any, request: Request, index: str, id: str):
+    target, doc = _read(engine, request.params, index, id)
+    if doc is None:
+        raise NotFound(f"Document not found [{target.name}]/[{id}]")
+    if not target.mapping.source_enabled:
+        raise NotFound(f"source disabled: [{target.name}]/[{id}]")
+    fetch = sources.from_params(request.params)
+    source = _stored_source(target, doc.source_dict())
+    return 200, source if not fetch else fetch.apply(source)
+
+
+def source_exists(engine: Any, request: Request, index: str, id: str):
+    target, doc = _read(engine, request.params, index, id)
+    found = doc is not None and target.mapping.source_enabled
+    return (200 if found else 404), None
+
+
+# Delete and update
+
+
+def delete_document(engine: Any, request: Request, index: str, id: str):
+    params = request.params
+    target = single_index(engine, index)
+    status, result = target.delete(id, **write_options(params))
+    after_write(target, params, result)
+    return status, result
+
+
+def update_document(engine: Any, request: Request, index: str, id: str):
+    params = request.params
+    body = object_body(request.body, required=True)
+    target = write_target(engine, index, params)
+    fetch = sources.from_params(params)
+    if "_source" not in params and "_source_includes" not in params and (
+        "_source_excludes" not in params
+    ):
+        fetch = sources.from_body(body.get("_source")) if "_source" in body else False
+    options = write_options(params)
+    options.pop("version")
+    options.pop("version_type")
+    status, result = update(target, id, body, fetch=fetch, **options)
+    after_write(target, params, result)
+    return status, result
+
+
+# Multi get
+
+
+def mget(engine: Any, request: Request, index: str | None = None):
+    params = request.params
+    body = object_body(request.body, required=True)
+    docs = body.get("docs")
+    ids = body.get("ids")
+    if docs is None and ids is None:
+        raise ValidationError("no documents to get")
+    if ids is not None:
+        if not isinstance(ids, list):
+            raise BadRequest("ids must be an array", type="parse_exception")
+        if index is None:
+            raise ValidationError(*[f"index is missing for doc {n}" for n in range(len(ids))])
+        docs = [{"_id": i} for i in ids]
+    if not docs:
+        raise ValidationError("no documents to get")
+    problems = []
+    for number, entry in enumerate(docs):
+        if not isinstance(entry, dict):
+            raise BadRequest("docs array element should include an object",
+                             type="parse_exception")
+        if entry.get("_index", index) is None:
+            problems.append(f"index is missing for doc {number}")
+        if entry.get("_id") is None:
+            problems.append(f"id is missing for doc {number}")
+    if problems:
+        raise ValidationError(*problems)
+    return 200, {"docs": [_mget_one(engine, params, index, entry) for entry in docs]}
+
+
+def _mget_one(engine: Any, params: dict[str, Any], default: str | None,
+              entry: dict[str, Any]) -> dict[str, Any]:
+    name = entry.get("_index", default)
+    doc_id = str(entry["_id"])
+    try:
+        target, doc = _read(engine, params, name, doc_id)
+    except EngineError as error:
+        return {"_index": name, "_id": doc_id, "error": _item_error(error)}
+    if doc is None:
+        return {"_index": target.name, "_id": doc_id, "found": False}
+    fetch: Any = ...
+    if "_source" in entry:
+        fetch = sources.from_body(entry["_source"])
+    doc_params = dict(params)
+    if "stored_fields" in entry:
+        doc_params["stored_fields"] = entry["stored_fields"]
+    return render_doc(target, doc, doc_params, fetch)
+
+
+def _item_error(error: EngineError) -> dict[str, Any]:
+    body = error.to_dict()["error"]
+    return body
+
+
+# Bulk
+
+ACTIONS = ("index", "create", "update", "delete")
+ACTION_FIELDS = {"_index", "_id", "routing", "if_seq_no", "if_primary_term", "version",
+                 "version_type", "require_alias", "retry_on_conflict", "_source", "pipeline",
+                 "dynamic_templates", "op_type", "require_data_stream", "list_executed_pipelines"}
+
+
+def bulk(engine: Any, request: Request, index: str | None = None):
+    started = time.perf_counter()
+    params = request.params
+    lines = request.body.split(b"\n")
+    items: list[dict[str, Any]] = []
+    touched: dict[str, Index] = {}
+    targets: dict[str, Index] = {}
+    number = 0
+    errors = False
+    while number < len(lines):
+        line = lines[number].strip()
+        number += 1
+        if not line:
+            continue
+        action, meta = _action(line, number)
+        source_line = None
+        if action != "delete":
+            if number >= len(lines) or not lines[number].strip():
+                raise IllegalArgument(
+                    f"The bulk request must be terminated by a newline [\\n]"
+                    if number >= len(lines) else
+                    f"Validation Failed: 1: source is missing;"
+                )
+            source_line = lines[number]
+            number += 1
+        item = _bulk_item(engine, params, index, action, meta, source_line, targets, touched)
+        if "error" in item:
+            errors = True
+        items.append({action: item})
+    if not items:
+        raise ValidationError("no requests added")
+    for target in touched.values():
+        after_write(target, params, None)
+    took = int((time.perf_counter() - started) * 1000)
+    return 200, {"errors": errors, "took": took, "items": items}
+
+
+def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
+    try:
+        parsed = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IllegalArgument(
+            f"Malformed action/metadata line [{number}], expected START_OBJECT or END_OBJECT "
+            "but found [VALUE_STRING]"
+        ) from None
+    if not isinstance(parsed, dict) or len(parsed) != 1:
+        raise IllegalArgument(
+            f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
+            f"[{'START_ARRAY' if isinstance(parsed, list) else 'VALUE_STRING'}]"
+        )
+    ((action, meta),) = parsed.items()
+    if action not in ACTIONS:
+        raise IllegalArgument(
+            f"Malformed action/metadata line [{number}], expected field [create], [delete], "
+            f"[index] or [update] but found [{action}]"
+        )
+    if not isinstance(meta, dict):
+        raise IllegalArgument(
+            f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
+            "[VALUE_STRING]"
+        )
+    unknown = set(meta) - ACTION_FIELDS
+    if unknown:
+        raise IllegalArgument(
+            f"Action/metadata line [{number}] contains an unknown parameter "
+            f"[{sorted(unknown)[0]}]"
+        )
+    return action, meta
+
+
+def _bulk_item(engine: Any, params: dict[str, Any], default_index: str | None, action: str,
+               meta: dict[str, Any], source_line: bytes | None, targets: dict[str, Index],
+               touched: dict[str, Index]) -> dict[str, Any]:
+    name = meta.get("_index", default_index)
+    doc_id = meta.get("_id")
+    doc_id = str(doc_id) if doc_id is not None else None
+    try:
+        if name is None:
+            raise ValidationError("index is missing")
+        index = targets.get(name)
+        require_alias = meta.get("require_alias", boolean(params, "require_alias"))
+        if index is None or require_alias:
+            if action == "delete" or action == "update":
+                index = engine.write_index(name, require_alias=bool(require_alias))
+            else:
+                _check_pipeline(meta.get("pipeline", params.get("pipeline")))
+                index = engine.write_index(name, require_alias=bool(require_alias))
+            targets[name] = index
+        touched[index.name] = index
+        options = {
+            "routing": meta.get("routing", params.get("routing")),
+            "if_seq_no": meta.get("if_seq_no"),
+            "if_primary_term": meta.get("if_primary_term"),
+        }
+        status, result = _bulk_apply(index, action, doc_id, meta, source_line, options, params)
+    except EngineError as error:
+        item: dict[str, Any] = {"_index": name, "_id": doc_id, "status": error.status,
+                                "error": error.cause_dict()}
+        if action == "delete" and isinstance(error, IndexNotFound):
+            pass
+        return item
+    result["status"] = status
+    return result
+
+
+def _bulk_apply(index: Index, action: str, doc_id: str | None, meta: dict[str, Any],
+                source_line: bytes | None, options: dict[str, Any],
+                params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    if action == "delete":
+        if doc_id is None:
+            raise ValidationError("id is missing")
+        return index.delete(doc_id, version=meta.get("version"),
+                            version_type=meta.get("version_type"), **options)
+    if action == "update":
+        if doc_id is None:
+            raise ValidationError("id is missing")
+        body = json_body(source_line)
+        if not isinstance(body, dict):
+            raise BadRequest("failed to parse update request", type="parse_exception")
+        fetch: Any = False
+        if "_source" in body:
+            fetch = sources.from_body(body["_source"])
+        elif "_source" in meta:
+            fetch = sources.from_body(meta["_source"])
+        elif "_source" in params or "_source_includes" in params:
+            fetch = sources.from_params(params)
+        return update(index, doc_id, body, fetch=fetch, **options)
+    document = document_body(source_line)
+    op_type = "create" if action == "create" else meta.get("op_type", "index")
+    if doc_id == "":
+        raise ValidationError("if _id is specified it must not be empty")
+    result = index.index(doc_id, bytes(source_line), document, op_type=op_type,
+                         version=meta.get("version"), version_type=meta.get("version_type"),
+                         **options)
+    return (201 if result["result"] == "created" else 200), result
+
+
+def _unused() -> None:  # keep linters quiet about helpers kept for API symmetry
+    integer({}, "x")

@@ -1,0 +1,303 @@
+"""Index APIs: create, delete, exists, get, mappings, settings, refresh, stats, aliases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
+from ..http import Request
+from ..names import Options, split_expression
+from ..settings import Settings, normalize, validate
+from .params import boolean, object_body, split
+
+#: Deleting or closing by wildcard or ``_all`` needs this, as ``action.destructive_requires_name``
+#: is true by default in Elasticsearch 8.
+DESTRUCTIVE_REQUIRES_NAME = False
+
+
+def create(engine: Any, request: Request, index: str):
+    body = object_body(request.body)
+    engine.create_index(index, body)
+    return 200, {"acknowledged": True, "shards_acknowledged": True, "index": index}
+
+
+def delete(engine: Any, request: Request, index: str):
+    options = Options.from_params(
+        request.params, defaults=Options(ignore_unavailable=False, allow_no_indices=True)
+    )
+    parts = split_expression(index)
+    if DESTRUCTIVE_REQUIRES_NAME and any("*" in p or p == "_all" for p in parts):
+        raise IllegalArgument("Wildcard expressions or all indices are not allowed")
+    for part in parts:
+        if part in engine.alias_map() and part not in engine.indices:
+            raise IllegalArgument(
+                f"The provided expression [{part}] matches an alias, specify the corresponding "
+                "concrete indices instead."
+            )
+    for resolved in engine.resolve(parts, options):
+        if resolved.via_aliases:
+            continue
+        engine.delete_index(resolved.name)
+    return 200, {"acknowledged": True}
+
+
+def exists(engine: Any, request: Request, index: str):
+    options = Options.from_params(request.params, defaults=Options(allow_no_indices=False))
+    try:
+        found = engine.resolve(index, options)
+    except IndexNotFound:
+        return 404, None
+    return (200 if found else 404), None
+
+
+def _targets(engine: Any, request: Request, index: str | None, **defaults: bool) -> list[Any]:
+    options = Options.from_params(request.params, defaults=Options(**defaults))
+    return engine.resolve_indices(index, options)
+
+
+def get(engine: Any, request: Request, index: str):
+    params = request.params
+    flat = boolean(params, "flat_settings")
+    defaults = boolean(params, "include_defaults")
+    body = {}
+    for target in _targets(engine, request, index, allow_no_indices=False):
+        body[target.name] = {
+            "aliases": _aliases_body(target.aliases),
+            "mappings": target.mapping.to_dict(),
+            **target.settings.as_response(flat=flat, include_defaults=defaults),
+        }
+    return 200, body
+
+
+def get_mapping(engine: Any, request: Request, index: str | None = None):
+    body = {}
+    for target in _targets(engine, request, index):
+        body[target.name] = {"mappings": target.mapping.to_dict()}
+    return 200, body
+
+
+def put_mapping(engine: Any, request: Request, index: str):
+    body = object_body(request.body, required=True)
+    targets = _targets(engine, request, index, allow_no_indices=False)
+    for target in targets:
+        target.mapping.merged(body)  # validate everywhere before changing anything
+    for target in targets:
+        target.put_mapping(body)
+    return 200, {"acknowledged": True}
+
+
+def get_field_mapping(engine: Any, request: Request, fields: str, index: str | None = None):
+    body = {}
+    for target in _targets(engine, request, index):
+        mappings = {}
+        for pattern in split(fields):
+            for field in target.mapping.fields_matching(pattern):
+                mappings[field.path] = {
+                    "full_name": field.path,
+                    "mapping": {field.name: field.to_dict()},
+                }
+        body[target.name] = {"mappings": mappings}
+    return 200, body
+
+
+def get_settings(engine: Any, request: Request, index: str | None = None,
+                 name: str | None = None):
+    import fnmatch
+
+    params = request.params
+    flat = boolean(params, "flat_settings")
+    defaults = boolean(params, "include_defaults")
+    patterns = split(name)
+    body = {}
+    for target in _targets(engine, request, index):
+        settings = target.settings
+        if patterns:
+            settings = Settings({
+                k: v for k, v in settings.flat.items()
+                if any(fnmatch.fnmatchcase(k, p) for p in patterns)
+            })
+        section = settings.as_response(flat=flat, include_defaults=defaults)
+        if patterns or not section["settings"] and not defaults:
+            if not section["settings"] and patterns:
+                continue
+        body[target.name] = section
+    return 200, body
+
+
+def put_settings(engine: Any, request: Request, index: str | None = None):
+    body = object_body(request.body, required=True)
+    updates = normalize(body.get("settings", body) if isinstance(body.get("settings"), dict)
+                        else body)
+    validate(updates, creating=False)
+    targets = _targets(engine, request, index, allow_no_indices=False)
+    for target in targets:
+        with target.lock:
+            flat = dict(target.settings.flat)
+            for key, value in updates.items():
+                if value is None:
+                    flat.pop(key, None)
+                else:
+                    flat[key] = value
+            target.settings = Settings(flat)
+            target.read_settings()
+    engine.persist()
+    return 200, {"acknowledged": True}
+
+
+def refresh(engine: Any, request: Request, index: str | None = None):
+    targets = _targets(engine, request, index)
+    for target in targets:
+        target.refresh()
+    count = len(targets)
+    return 200, {"_shards": {"total": count * 2 if any(t.replicas for t in targets) else count,
+                             "successful": count, "failed": 0}}
+
+
+def flush(engine: Any, request: Request, index: str | None = None):
+    targets = _targets(engine, request, index)
+    for target in targets:
+        target.flush()
+    count = len(targets)
+    return 200, {"_shards": {"total": count, "successful": count, "failed": 0}}
+
+
+def forcemerge(engine: Any, request: Request, index: str | None = None):
+    targets = _targets(engine, request, index)
+    for target in targets:
+        target.refresh()
+    count = len(targets)
+    return 200, {"_shards": {"total": count, "successful": count, "failed": 0}}
+
+
+def stats(engine: Any, request: Request, index: str | None = None, metric: str | None = None):
+    targets = _targets(engine, request, index)
+    indices = {}
+    total_docs = 0
+    for target in targets:
+        docs = target.count()
+        total_docs += docs
+        section = {"docs": {"count": docs, "deleted": 0}, "store": {"size_in_bytes": 0}}
+        indices[target.name] = {
+            "uuid": target.uuid,
+            "health": "yellow" if target.replicas else "green",
+            "status": "open",
+            "primaries": section,
+            "total": section,
+        }
+    totals = {"docs": {"count": total_docs, "deleted": 0}, "store": {"size_in_bytes": 0}}
+    count = len(targets)
+    return 200, {
+        "_shards": {"total": count, "successful": count, "failed": 0},
+        "_all": {"primaries": totals, "total": totals},
+        "indices": indices,
+    }
+
+
+def open_index(engine: Any, request: Request, index: str):
+    _targets(engine, request, index, allow_no_indices=False)
+    return 200, {"acknowledged": True, "shards_acknowledged": True}
+
+
+def close_index(engine: Any, request: Request, index: str):
+    raise BadRequest("closing an index is not supported by the djangoes embedded engine")
+
+
+def analyze(engine: Any, request: Request, index: str | None = None):
+    from ..analysis import AnalysisRegistry, analyze_api
+
+    body = object_body(request.body) or {}
+    for key in ("analyzer", "tokenizer", "text", "field", "normalizer"):
+        if key in request.params and key not in body:
+            body[key] = request.params[key]
+    registry = AnalysisRegistry(None)
+    if index is not None:
+        from .documents import single_index
+
+        target = single_index(engine, index)
+        registry = target.registry
+        if "field" in body:
+            field = target.mapping.field(body.pop("field"))
+            if field is not None and hasattr(field, "analyzer"):
+                body.setdefault("analyzer", field.analyzer.name)
+    if "text" not in body:
+        raise BadRequest("Validation Failed: 1: text is missing;",
+                         type="action_request_validation_exception")
+    return 200, analyze_api(registry, body)
+
+
+# Aliases
+
+
+def _aliases_body(aliases: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {name: dict(props) for name, props in sorted(aliases.items())}
+
+
+def update_aliases(engine: Any, request: Request):
+    body = object_body(request.body, required=True)
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise BadRequest("Validation Failed: 1: No action specified;",
+                         type="action_request_validation_exception")
+    parsed = []
+    for entry in actions:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            raise BadRequest("[aliases] failed to parse field [actions]",
+                             type="x_content_parse_exception")
+        ((kind, action),) = entry.items()
+        parsed.append((kind, action or {}))
+    engine.update_aliases(parsed)
+    return 200, {"acknowledged": True, "errors": False}
+
+
+def put_alias(engine: Any, request: Request, index: str, name: str):
+    body = object_body(request.body)
+    engine.update_aliases([("add", {"index": index, "alias": name, **body})])
+    return 200, {"acknowledged": True}
+
+
+def delete_alias(engine: Any, request: Request, index: str, name: str):
+    targets = _targets(engine, request, index, allow_no_indices=False)
+    patterns = split(name)
+    import fnmatch
+
+    removed = [
+        (t.name, alias) for t in targets for alias in t.aliases
+        if any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p) for p in patterns)
+    ]
+    if not removed:
+        raise AliasesNotFound(
+            f"aliases [{name}] missing", **{"resource.type": "aliases", "resource.id": name}
+        )
+    engine.update_aliases([("remove", {"index": i, "alias": a}) for i, a in removed])
+    return 200, {"acknowledged": True}
+
+
+def get_alias(engine: Any, request: Request, index: str | None = None, name: str | None = None):
+    import fnmatch
+
+    patterns = split(name)
+    targets = _targets(engine, request, index)
+    body: dict[str, Any] = {}
+    found: set[str] = set()
+    for target in targets:
+        aliases = {
+            alias: props for alias, props in target.aliases.items()
+            if not patterns or any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p)
+                                   for p in patterns)
+        }
+        found |= set(aliases)
+        if aliases or not patterns:
+            body[target.name] = {"aliases": _aliases_body(aliases)}
+    missing = [p for p in patterns if "*" not in p and p != "_all" and p not in found]
+    if missing:
+        shown = ",".join(missing)
+        message = f"alias [{shown}] missing" if len(missing) == 1 else f"aliases [{shown}] missing"
+        return 404, {"error": message, "status": 404, **body}
+    if patterns and not found and index is None:
+        return 404, {"error": f"alias [{name}] missing", "status": 404}
+    return 200, body
+
+
+def alias_exists(engine: Any, request: Request, name: str, index: str | None = None):
+    status, _ = get_alias(engine, request, index, name)
+    return (200 if status == 200 and _ else 404), None

@@ -1,0 +1,253 @@
+"""Search APIs: search, count, msearch, scroll, point in time, and the by-query writes."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from .. import search as engine_search
+from ..contexts import PointInTime, keep_alive_seconds
+from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
+from ..http import Request
+from ..names import Options
+from .params import boolean, integer, json_body, object_body
+
+SEARCH_DEFAULTS = Options(ignore_unavailable=False, allow_no_indices=True)
+
+
+def _targets(engine: Any, index: str | None, params: dict[str, Any]) -> list[Any]:
+    options = Options.from_params(params, defaults=SEARCH_DEFAULTS)
+    return engine_search.make_targets(engine, engine.resolve(index, options))
+
+
+def _uri_query(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The query of a URI search (``?q=...``): a query_string query."""
+    if "q" not in params:
+        return None
+    body: dict[str, Any] = {"query": params["q"]}
+    if "df" in params:
+        body["default_field"] = params["df"]
+    for key in ("default_operator", "analyzer", "lenient", "analyze_wildcard"):
+        if key in params:
+            body[key] = params[key] if key != "lenient" else boolean(params, key)
+    return {"query_string": body}
+
+
+def search(engine: Any, request: Request, index: str | None = None):
+    params = request.params
+    body = object_body(request.body)
+    uri_query = _uri_query(params)
+    if uri_query is not None:
+        body["query"] = uri_query
+    parsed = engine_search.SearchRequest.parse(body, params)
+    scroll = params.get("scroll")
+    if parsed.pit is not None:
+        if index is not None:
+            raise IllegalArgument(
+                "[indices] cannot be used with point in time. Do not specify any index with "
+                "point in time."
+            )
+        return 200, _search_pit(engine, parsed)
+    keep_alive = keep_alive_seconds(scroll, "scroll") if scroll is not None else None
+    if keep_alive is not None:
+        parsed.scroll_like = True
+        if parsed.search_after is not None:
+            raise ParsingError("[search_after] cannot be used in a scroll context")
+    targets = _targets(engine, index, params)
+    return 200, engine_search.search(engine, targets, parsed, scroll=keep_alive)
+
+
+def _search_pit(engine: Any, parsed: Any) -> dict[str, Any]:
+    pit_id = parsed.pit.get("id")
+    if not pit_id:
+        raise ParsingError("[pit] requires [id]")
+    keep_alive = parsed.pit.get("keep_alive")
+    pit = engine.contexts.pit(pit_id, keep_alive_seconds(keep_alive) if keep_alive else None)
+    targets = [engine_search.Target(t.index, t.reader, t.position, t.via_aliases)
+               for t in pit.targets]
+    if parsed.sort and not any(s.name == "_shard_doc" for s in parsed.sort):
+        from ..sorting import SortField
+
+        parsed.sort.append(SortField("_shard_doc", "asc"))
+    return engine_search.search(engine, targets, parsed, pit_id=pit_id)
+
+
+def count(engine: Any, request: Request, index: str | None = None):
+    params = request.params
+    body = object_body(request.body)
+    for key in body:
+        if key not in ("query",):
+            raise ParsingError(f"request does not support [{key}]")
+    query = _uri_query(params) or body.get("query")
+    targets = _targets(engine, index, params)
+    min_score = params.get("min_score")
+    total = engine_search.count(
+        engine, targets, query,
+        min_score=float(min_score) if min_score is not None else None,
+        terminate_after=integer(params, "terminate_after"),
+    )
+    shards = len(targets)
+    return 200, {"count": total,
+                 "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0}}
+
+
+def msearch(engine: Any, request: Request, index: str | None = None):
+    lines = [line for line in request.body.split(b"\n") if line.strip()]
+    if len(lines) % 2:
+        raise IllegalArgument("msearch request must have pairs of header and body lines")
+    responses = []
+    started = time.perf_counter()
+    for number in range(0, len(lines), 2):
+        try:
+            header = json.loads(lines[number])
+            body = json.loads(lines[number + 1])
+            params = {k: str(v).lower() if isinstance(v, bool) else str(v)
+                      for k, v in header.items() if k != "index"}
+            target = header.get("index", index)
+            if isinstance(target, list):
+                target = ",".join(target)
+            if header.get("search_type") not in (None, "query_then_fetch",
+                                                 "dfs_query_then_fetch"):
+                raise IllegalArgument(f"No search type for [{header['search_type']}]")
+            parsed = engine_search.SearchRequest.parse(body, params)
+            targets = _targets(engine, target, params)
+            result = engine_search.search(engine, targets, parsed)
+            result["status"] = 200
+            responses.append(result)
+        except EngineError as error:
+            responses.append(error.to_dict())
+        except json.JSONDecodeError as error:
+            responses.append(BadRequest(str(error), type="x_content_parse_exception").to_dict())
+    return 200, {"took": int((time.perf_counter() - started) * 1000), "responses": responses}
+
+
+def scroll(engine: Any, request: Request, scroll_id: str | None = None):
+    body = object_body(request.body)
+    scroll_id = scroll_id or body.get("scroll_id") or request.params.get("scroll_id")
+    if not scroll_id:
+        raise BadRequest("Validation Failed: 1: scrollId is missing;",
+                         type="action_request_validation_exception")
+    keep = body.get("scroll", request.params.get("scroll"))
+    keep_alive = keep_alive_seconds(keep, "scroll") if keep else None
+    return 200, engine_search.next_scroll_page(engine, scroll_id, keep_alive)
+
+
+def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
+    body = object_body(request.body)
+    ids = body.get("scroll_id", scroll_id)
+    if isinstance(ids, str):
+        ids = ids.split(",")
+    if ids is None:
+        raise BadRequest("Validation Failed: 1: no scroll ids specified;",
+                         type="action_request_validation_exception")
+    freed = engine.contexts.clear_scrolls(None if ids == ["_all"] else ids)
+    status = 200 if freed or ids == ["_all"] else 404
+    return status, {"succeeded": True, "num_freed": freed}
+
+
+def open_point_in_time(engine: Any, request: Request, index: str):
+    params = request.params
+    if "keep_alive" not in params:
+        raise BadRequest("Validation Failed: 1: [keep_alive] is not specified;",
+                         type="action_request_validation_exception")
+    targets = _targets(engine, index, params)
+    pit_id = engine.contexts.open_pit(
+        PointInTime(targets, keep_alive_seconds(params["keep_alive"]))
+    )
+    shards = len(targets)
+    return 200, {"id": pit_id,
+                 "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0}}
+
+
+def close_point_in_time(engine: Any, request: Request):
+    body = object_body(request.body, required=True)
+    pit_id = body.get("id")
+    if not pit_id:
+        raise BadRequest("Validation Failed: 1: [id] is not specified;",
+                         type="action_request_validation_exception")
+    closed = engine.contexts.close_pit(pit_id)
+    return (200 if closed else 404), {"succeeded": True, "num_freed": 1 if closed else 0}
+
+
+# Writes by query
+
+
+def delete_by_query(engine: Any, request: Request, index: str):
+    from ..by_query import delete_by_query as run
+
+    return _by_query(engine, request, index, run, require_body=True)
+
+
+def update_by_query(engine: Any, request: Request, index: str):
+    from ..by_query import update_by_query as run
+
+    return _by_query(engine, request, index, run, require_body=False)
+
+
+def _by_query(engine: Any, request: Request, index: str, run: Any, *, require_body: bool):
+    params = request.params
+    body = object_body(request.body, required=require_body)
+    result = run(engine, index, body, params)
+    if not boolean(params, "wait_for_completion", True):
+        return 200, {"task": engine.tasks_add(result)}
+    return (409 if result["failures"] else 200), result
+
+
+def reindex(engine: Any, request: Request):
+    from ..by_query import reindex as run
+
+    params = request.params
+    body = object_body(request.body, required=True)
+    result = run(engine, body, params)
+    if not boolean(params, "wait_for_completion", True):
+        return 200, {"task": engine.tasks_add(result)}
+    return 200, result
+
+
+def rethrottle(engine: Any, request: Request, task_id: str):
+    node, _, number = task_id.partition(":")
+    if node != "embedded" or not number.isdigit():
+        return 200, {
+            "nodes": {},
+            "node_failures": [{
+                "type": "failed_node_exception",
+                "reason": f"Failed node [{node}]",
+                "node_id": node,
+                "caused_by": {"type": "no_such_node_exception",
+                              "reason": f"No such node [{node}]", "node_id": node},
+            }],
+        }
+    return 200, {"nodes": {}}
+
+
+def get_task(engine: Any, request: Request, task_id: str):
+    task = engine.tasks_get(task_id)
+    if task is None:
+        raise NotFound(f"task [{task_id}] isn't running and hasn't stored its results",
+                       type="resource_not_found_exception")
+    return 200, task
+
+
+def explain(engine: Any, request: Request, index: str, id: str):
+    from ..query import Context, compile_query
+    from .documents import single_index
+
+    body = object_body(request.body)
+    target = single_index(engine, index)
+    reader = target.reader
+    query = compile_query(Context(reader, target.name), _uri_query(request.params)
+                          or body.get("query"))
+    from tantivy import Occur, Query
+
+    restricted = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.boost_query(
+        Query.term_query(reader.schema, "_id", id), 0.0))])
+    hits = reader.searcher.search(restricted, 1).hits
+    result: dict[str, Any] = {"_index": target.name, "_id": id, "matched": bool(hits)}
+    if hits:
+        explanation = json.loads(query.explain(reader.searcher, hits[0][1]).to_json())
+        result["explanation"] = engine_search._explanation(explanation)
+    return 200, result
+
+
+__all__ = ["json_body"]

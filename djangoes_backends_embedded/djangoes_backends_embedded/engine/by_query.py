@@ -1,0 +1,235 @@
+"""Writes by query: delete_by_query, update_by_query and reindex.
+
+Like Elasticsearch, each works from a snapshot (the refreshed view when it starts) and applies
+its writes with the sequence number it read, so a document changed meanwhile is a version
+conflict: counted with ``conflicts=proceed``, or ending the request with ``conflicts=abort``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+from . import search as engine_search
+from .errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
+from .index import Index
+from .names import Options
+from .scripting import run_update_script
+
+BODY_KEYS = {"query", "max_docs", "conflicts", "script", "slice", "sort", "_source", "size"}
+
+
+def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    from .api.params import integer
+
+    for key in body:
+        if key not in BODY_KEYS:
+            raise BadRequest(f"Unknown key for a START_OBJECT in [{key}].",
+                             type="parsing_exception")
+    conflicts = body.get("conflicts", params.get("conflicts", "abort"))
+    if conflicts not in ("abort", "proceed"):
+        raise IllegalArgument(
+            f"conflicts may only be \"proceed\" or \"abort\" but was [{conflicts}]")
+    max_docs = params.get("max_docs")
+    if max_docs is not None and body.get("max_docs") is not None and (
+            int(max_docs) != int(body["max_docs"])):
+        raise ValidationError(f"[max_docs] set to two different values [{body['max_docs']}] "
+                              f"and [{max_docs}]")
+    max_docs = body.get("max_docs", integer(params, "max_docs"))
+    if max_docs is not None and int(max_docs) <= 0:
+        raise ValidationError(f"maxDocs should be greater than 0 if the request is limited to "
+                              f"some number of documents or -1 if it isn't but it was "
+                              f"[{max_docs}]")
+    scroll_size = integer(params, "scroll_size", 1000)
+    if scroll_size is not None and scroll_size <= 0:
+        raise ValidationError(f"scroll_size must be greater than 0 but was [{scroll_size}]")
+    requests_per_second = params.get("requests_per_second", "-1")
+    try:
+        rate = float(requests_per_second)
+    except ValueError:
+        raise IllegalArgument(f"[requests_per_second] must be a float greater than 0. Use -1 to "
+                              f"disable throttling.") from None
+    if rate <= 0 and rate != -1:
+        raise IllegalArgument(
+            f"[requests_per_second] must be a float greater than 0. Use -1 to disable "
+            "throttling.")
+    return {"conflicts": conflicts, "max_docs": None if max_docs is None else int(max_docs),
+            "scroll_size": scroll_size, "rate": -1.0 if rate == -1 else rate}
+
+
+def _snapshot(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any],
+              max_docs: int | None) -> list[tuple[Index, Any]]:
+    """The documents the query matches now: (index, stored document) pairs, in index order."""
+    from .api.search import _uri_query
+
+    resolved = engine.resolve(index, Options.from_params(params))
+    targets = engine_search.make_targets(engine, resolved)
+    query = _uri_query(params) or body.get("query")
+    request = engine_search.SearchRequest(query=query)
+    engine_search.prepare(engine, targets, request, int(time.time() * 1000))
+    from .index import stored_doc
+
+    found = []
+    for target in targets:
+        for address in engine_search.matching_documents(target):
+            found.append((target.index, stored_doc(target.reader.searcher.doc(address))))
+            if max_docs is not None and len(found) >= max_docs:
+                return found
+    return found
+
+
+def _response(started: float, options: dict[str, Any], total: int, **counts: Any) -> dict:
+    """The by-query response: ``counts`` holds created/updated/deleted, conflicts, failures."""
+    return {
+        "took": int((time.perf_counter() - started) * 1000),
+        "timed_out": False,
+        "total": total,
+        "batches": math.ceil(total / options["scroll_size"]) if total else 0,
+        "retries": {"bulk": 0, "search": 0},
+        "throttled_millis": 0,
+        "requests_per_second": options["rate"],
+        "throttled_until_millis": 0,
+        **counts,
+    }
+
+
+def _conflict_failure(index: Index, doc_id: str, error: EngineError) -> dict[str, Any]:
+    return {"index": index.name, "id": doc_id, "cause": error.cause_dict(), "status": 409}
+
+
+def _finish(engine: Any, params: dict[str, Any], touched: set[Index]) -> None:
+    from .api.documents import after_write
+
+    for index in touched:
+        after_write(index, params, None)
+
+
+def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
+    started = time.perf_counter()
+    options = _options(body, params)
+    docs = _snapshot(engine, index, body, params, options["max_docs"])
+    deleted = conflicts = 0
+    failures: list[dict[str, Any]] = []
+    touched: set[Index] = set()
+    for target, doc in docs:
+        try:
+            target.delete(doc.doc_id, if_seq_no=doc.seq_no, if_primary_term=1)
+            deleted += 1
+            touched.add(target)
+        except Conflict as error:
+            conflicts += 1
+            if options["conflicts"] == "abort":
+                failures.append(_conflict_failure(target, doc.doc_id, error))
+                break
+    _finish(engine, params, touched)
+    return _response(started, options, len(docs), deleted=deleted,
+                     version_conflicts=conflicts, noops=0, failures=failures)
+
+
+def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
+    started = time.perf_counter()
+    options = _options(body, params)
+    docs = _snapshot(engine, index, body, params, options["max_docs"])
+    updated = deleted = noops = conflicts = 0
+    failures: list[dict[str, Any]] = []
+    touched: set[Index] = set()
+    script = body.get("script")
+    for target, doc in docs:
+        source = doc.source_dict()
+        op = "index"
+        if script is not None:
+            ctx = {"_source": source, "op": "index", "_id": doc.doc_id, "_index": target.name,
+                   "_version": doc.version, "_routing": doc.routing,
+                   "_now": int(time.time() * 1000)}
+            run_update_script(script, ctx)
+            source, op = ctx["_source"], ctx["op"]
+        try:
+            if op in ("noop", "none"):
+                noops += 1
+                continue
+            if op == "delete":
+                target.delete(doc.doc_id, if_seq_no=doc.seq_no, if_primary_term=1)
+                deleted += 1
+            else:
+                encoded = json.dumps(source, ensure_ascii=False, separators=(",", ":")).encode()
+                target.index(doc.doc_id, encoded, source, routing=doc.routing,
+                             if_seq_no=doc.seq_no, if_primary_term=1)
+                updated += 1
+            touched.add(target)
+        except Conflict as error:
+            conflicts += 1
+            if options["conflicts"] == "abort":
+                failures.append(_conflict_failure(target, doc.doc_id, error))
+                break
+    _finish(engine, params, touched)
+    return _response(started, options, len(docs), updated=updated, deleted=deleted,
+                     version_conflicts=conflicts, noops=noops, failures=failures)
+
+
+def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
+    """Copy documents from a source index (with a query) into a destination index."""
+    started = time.perf_counter()
+    source_spec = body.get("source") or {}
+    dest_spec = body.get("dest") or {}
+    if not source_spec.get("index") or not dest_spec.get("index"):
+        raise ValidationError(
+            *([] if source_spec.get("index") else ["use _all if you really want to copy from all "
+                                                    "existing indexes"]),
+            *([] if dest_spec.get("index") else ["index must be specified"]),
+        )
+    if "remote" in source_spec:
+        raise BadRequest("[remote] reindex is not supported by the djangoes embedded engine")
+    source_index = source_spec["index"]
+    if isinstance(source_index, list):
+        source_index = ",".join(source_index)
+    options = _options({k: v for k, v in body.items() if k in ("conflicts", "max_docs")},
+                       params)
+    query_body = {"query": source_spec.get("query")} if source_spec.get("query") else {}
+    docs = _snapshot(engine, source_index, query_body, {}, options["max_docs"])
+    dest = engine.write_index(dest_spec["index"])
+    op_type = dest_spec.get("op_type", "index")
+    version_type = dest_spec.get("version_type")
+    script = body.get("script")
+    filter_ = None
+    if source_spec.get("_source") not in (None, True):
+        from .source import from_body
+
+        filter_ = from_body(source_spec["_source"])
+    created = updated = noops = conflicts = 0
+    failures: list[dict[str, Any]] = []
+    for _, doc in docs:
+        source = doc.source_dict()
+        if filter_:
+            source = filter_.apply(source)
+        doc_id = doc.doc_id
+        if script is not None:
+            ctx = {"_source": source, "op": "index", "_id": doc_id, "_index": dest.name,
+                   "_version": doc.version, "_routing": doc.routing,
+                   "_now": int(time.time() * 1000)}
+            run_update_script(script, ctx)
+            if ctx["op"] in ("noop", "none"):
+                noops += 1
+                continue
+            source, doc_id = ctx["_source"], ctx["_id"]
+        encoded = json.dumps(source, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            result = dest.index(
+                doc_id, encoded, source, op_type=op_type, routing=doc.routing,
+                version=doc.version if version_type in ("external", "external_gte") else None,
+                version_type=version_type,
+            )
+        except Conflict as error:
+            conflicts += 1
+            if options["conflicts"] == "abort":
+                failures.append(_conflict_failure(dest, doc_id, error))
+                break
+            continue
+        if result["result"] == "created":
+            created += 1
+        else:
+            updated += 1
+    _finish(engine, params, {dest})
+    return _response(started, options, len(docs), created=created, updated=updated,
+                     deleted=0, version_conflicts=conflicts, noops=noops, failures=failures)

@@ -1,0 +1,447 @@
+"""The engine: a one-node cluster of indices, its aliases, its data directory and refreshes."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+import uuid as uuidlib
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import (
+    AliasesNotFound,
+    BadRequest,
+    DataDirectoryLocked,
+    IllegalArgument,
+    IndexNotFound,
+    InvalidIndexName,
+    ResourceAlreadyExists,
+)
+from .http import Request, Response
+from .index import Index
+from .names import Options, Resolved, resolve, validate_index_name
+from .settings import DEFAULTS, Settings, normalize, validate
+from .store import read_json, write_json_atomic
+
+VERSION = "9.0.0"
+CLUSTER_NAME = "djangoes-embedded"
+ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
+
+
+class Engine:
+    """An Elasticsearch-compatible engine in this process.
+
+    ``path`` is a data directory that survives restarts (one process at a time), or None for an
+    engine that lives in memory. :meth:`handle` serves the REST API; the Python methods below
+    are what the API handlers call.
+    """
+
+    def __init__(self, path: str | None = None, *, refresh_thread: bool = True) -> None:
+        self.path = os.path.abspath(path) if path is not None else None
+        self.lock = threading.RLock()
+        self.indices: dict[str, Index] = {}
+        self.cluster_uuid = uuidlib.uuid4().hex[:22]
+        self.started = time.time()
+        self.closed = False
+        self._lock_file = None
+        if self.path is not None:
+            self._lock_directory()
+            self._load()
+        from .contexts import Contexts
+
+        self.contexts = Contexts()
+        self._tasks: dict[str, dict[str, Any]] = {}
+        self._stop = threading.Event()
+        self._refresher: threading.Thread | None = None
+        if refresh_thread:
+            self._refresher = threading.Thread(
+                target=self._refresh_loop, name="djangoes-embedded-refresh", daemon=True
+            )
+            self._refresher.start()
+
+    def __repr__(self) -> str:
+        return f"<Engine {self.path or 'in memory'}>"
+
+    # REST
+
+    def handle(self, request: Request) -> Response:
+        from .api import dispatch
+
+        return dispatch(self, request)
+
+    # Data directory
+
+    def _lock_directory(self) -> None:
+        os.makedirs(os.path.join(self.path, "indices"), exist_ok=True)
+        lock_path = os.path.join(self.path, "node.lock")
+        handle = open(lock_path, "a+")  # noqa: SIM115 (held for the engine's life)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise DataDirectoryLocked(
+                f"data directory [{self.path}] is in use by {holder}; one process at a time can "
+                "open it (serve it with `djangoes-embedded serve --data` to share it)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        self._lock_file = handle
+
+    def _state_path(self) -> str:
+        return os.path.join(self.path, "state.json")
+
+    def _load(self) -> None:
+        if not os.path.exists(self._state_path()):
+            return
+        state = read_json(self._state_path())
+        self.cluster_uuid = state.get("cluster_uuid", self.cluster_uuid)
+        for name, meta in state.get("indices", {}).items():
+            self.indices[name] = self._open_index(name, meta)
+
+    def _open_index(self, name: str, meta: dict[str, Any]) -> Index:
+        directory = (
+            os.path.join(self.path, "indices", meta["uuid"]) if self.path is not None else None
+        )
+        return Index(
+            name=name,
+            uuid=meta["uuid"],
+            settings=Settings(meta["settings"]),
+            mappings=meta.get("mappings"),
+            aliases=meta.get("aliases"),
+            directory=directory,
+            creation_date=meta.get("creation_date"),
+            on_change=self._index_changed,
+        )
+
+    def persist(self) -> None:
+        """Write the cluster metadata (indices, settings, mappings, aliases) to disk."""
+        if self.path is None:
+            return
+        with self.lock:
+            state = {
+                "cluster_uuid": self.cluster_uuid,
+                "indices": {name: index.metadata() for name, index in self.indices.items()},
+            }
+            write_json_atomic(self._state_path(), state)
+
+    def _index_changed(self, index: Index) -> None:
+        if self.indices.get(index.name) is index:
+            self.persist()
+
+    # Indices
+
+    def create_index(self, name: str, body: dict[str, Any] | None = None) -> Index:
+        body = body or {}
+        if not isinstance(body, dict):
+            raise BadRequest("request body is required", type="parse_exception")
+        unknown = set(body) - {"settings", "mappings", "aliases"}
+        if unknown:
+            field = sorted(unknown)[0]
+            raise BadRequest(f"unknown key [{field}] for create index", type="parse_exception")
+        validate_index_name(name)
+        settings = normalize(body.get("settings"))
+        validate(settings, creating=True)
+        with self.lock:
+            if name in self.indices:
+                existing = self.indices[name]
+                raise ResourceAlreadyExists(
+                    f"index [{name}/{existing.uuid}] already exists",
+                    index=name, index_uuid=existing.uuid,
+                )
+            if name in self.alias_map():
+                raise InvalidIndexName(name, "already exists as alias")
+            aliases = {a: self._alias_properties(a, p) for a, p in
+                       (body.get("aliases") or {}).items()}
+            for alias in aliases:
+                self._check_alias_name(alias, name)
+            uuid = uuidlib.uuid4().hex[:22]
+            now = int(time.time() * 1000)
+            flat = {**settings, "index.uuid": uuid, "index.creation_date": str(now),
+                    "index.provided_name": name, "index.version.created": "9000099"}
+            for key in ("index.number_of_shards", "index.number_of_replicas"):
+                flat.setdefault(key, DEFAULTS[key])
+            directory = os.path.join(self.path, "indices", uuid) if self.path else None
+            index = Index(
+                name=name, uuid=uuid, settings=Settings(flat), mappings=body.get("mappings"),
+                aliases=aliases, directory=directory, creation_date=now,
+                on_change=self._index_changed,
+            )
+            self.indices[name] = index
+            self._check_write_aliases(aliases)
+            self.persist()
+            return index
+
+    def delete_index(self, name: str) -> None:
+        with self.lock:
+            index = self.indices.pop(name)
+            self.persist()
+        index.destroy()
+        self.contexts.forget_index(index)
+
+    def index(self, name: str) -> Index:
+        """The index with exactly this name."""
+        try:
+            return self.indices[name]
+        except KeyError:
+            raise IndexNotFound(name) from None
+
+    def hidden(self) -> set[str]:
+        return {n for n, i in self.indices.items() if n.startswith(".") or
+                str(i.settings.get("index.hidden")).lower() == "true"}
+
+    def resolve(self, expression: str | Iterable[str] | None,
+                options: Options = Options()) -> list[Resolved]:
+        return resolve(expression, self.indices, self.alias_map(), options,
+                       hidden=self.hidden())
+
+    def resolve_indices(self, expression: str | Iterable[str] | None,
+                        options: Options = Options()) -> list[Index]:
+        indices = self.indices
+        return [indices[r.name] for r in self.resolve(expression, options) if r.name in indices]
+
+    def write_index(self, name: str, *, require_alias: bool = False,
+                    auto_create: bool = True) -> Index:
+        """The index a write to ``name`` goes to: the index, an alias's write index, or new."""
+        index = self.indices.get(name)
+        if index is not None:
+            if require_alias:
+                raise _require_alias(name)
+            return index
+        holders = [i for i in self.indices.values() if name in i.aliases]
+        if holders:
+            return self._alias_write_index(name, holders)
+        if require_alias:
+            raise _require_alias(name)
+        if not auto_create:
+            raise IndexNotFound(name)
+        with self.lock:
+            if name in self.indices:
+                return self.indices[name]
+            return self.create_index(name)
+
+    def _alias_write_index(self, alias: str, holders: list[Index]) -> Index:
+        flagged = [i for i in holders if i.aliases[alias].get("is_write_index") is True]
+        if flagged:
+            return flagged[0]
+        if len(holders) == 1 and holders[0].aliases[alias].get("is_write_index") is not False:
+            return holders[0]
+        raise IllegalArgument(
+            f"no write index is defined for alias [{alias}]. The write index may be explicitly "
+            "disabled using is_write_index=false or the alias points to multiple indices "
+            "without one being designated as a write index"
+        )
+
+    # Aliases
+
+    def alias_map(self) -> dict[str, list[str]]:
+        aliases: dict[str, list[str]] = {}
+        for name, index in self.indices.items():
+            for alias in index.aliases:
+                aliases.setdefault(alias, []).append(name)
+        return aliases
+
+    def _alias_properties(self, alias: str, properties: dict[str, Any] | None) -> dict[str, Any]:
+        properties = dict(properties or {})
+        unknown = set(properties) - {*ALIAS_PROPERTIES, "routing"}
+        if unknown:
+            raise BadRequest(f"[alias] unknown field [{sorted(unknown)[0]}]",
+                             type="x_content_parse_exception")
+        if "routing" in properties:
+            routing = str(properties.pop("routing"))
+            properties.setdefault("index_routing", routing)
+            properties.setdefault("search_routing", routing)
+        for key in ("index_routing", "search_routing"):
+            if key in properties:
+                properties[key] = str(properties[key])
+        if properties.get("filter") is not None:
+            from .query import validate_filter
+
+            validate_filter(properties["filter"])
+        return properties
+
+    def _check_alias_name(self, alias: str, index_name: str) -> None:
+        if alias in self.indices or alias == index_name:
+            raise BadRequest(
+                f"Invalid alias name [{alias}]: an index or data stream exists with the same name "
+                "as the alias",
+                type="invalid_alias_name_exception",
+            )
+        try:
+            validate_index_name(alias)
+        except InvalidIndexName as error:
+            raise BadRequest(
+                f"Invalid alias name [{alias}]" + error.reason.partition("]")[2],
+                type="invalid_alias_name_exception",
+            ) from None
+
+    def _check_write_aliases(self, aliases: Iterable[str]) -> None:
+        for alias in aliases:
+            writers = [n for n, i in self.indices.items()
+                       if i.aliases.get(alias, {}).get("is_write_index") is True]
+            if len(writers) > 1:
+                raise IllegalArgument(
+                    f"alias [{alias}] has more than one write index [{','.join(sorted(writers))}]"
+                )
+
+    def update_aliases(self, actions: list[tuple[str, dict[str, Any]]]) -> None:
+        """Apply alias actions atomically: all of them, or none if one fails."""
+        with self.lock:
+            staged = {name: dict(index.aliases) for name, index in self.indices.items()}
+            removed_indices: list[str] = []
+            for kind, action in actions:
+                self._stage(kind, action, staged, removed_indices)
+            self._check_staged_write_indices(staged)
+            for name, aliases in staged.items():
+                if name in self.indices:
+                    self.indices[name].aliases = aliases
+            for name in removed_indices:
+                if name in self.indices:
+                    self.delete_index(name)
+            self.persist()
+
+    def _stage(self, kind: str, action: dict[str, Any], staged: dict[str, dict],
+               removed_indices: list[str]) -> None:
+        index_names = _names(action, "index", "indices")
+        if kind == "remove_index":
+            for name in self._concrete(index_names, Options(ignore_unavailable=False,
+                                                            allow_no_indices=False)):
+                removed_indices.append(name)
+            return
+        alias_names = _names(action, "alias", "aliases")
+        if "aliases" in action and not alias_names:
+            raise BadRequest("[aliases] can't be empty", type="x_content_parse_exception")
+        if not index_names:
+            raise BadRequest(
+                "Validation Failed: 1: One of [index] or [indices] is required;",
+                type="action_request_validation_exception")
+        if not alias_names:
+            raise BadRequest(
+                "Validation Failed: 1: One of [alias] or [aliases] is required;",
+                type="action_request_validation_exception")
+        targets = self._concrete(index_names, Options(allow_no_indices=False))
+        if kind == "add":
+            properties = {k: v for k, v in action.items()
+                          if k not in ("index", "indices", "alias", "aliases", "must_exist")}
+            properties = self._alias_properties(alias_names[0], properties)
+            for name in targets:
+                for alias in alias_names:
+                    self._check_alias_name(alias, name)
+                    staged[name][alias] = properties
+        elif kind == "remove":
+            self._stage_remove(alias_names, targets, action.get("must_exist"), staged)
+        else:
+            raise BadRequest(f"[aliases] unknown field [{kind}]",
+                             type="x_content_parse_exception")
+
+    def _stage_remove(self, alias_names: list[str], targets: list[str], must_exist: Any,
+                      staged: dict[str, dict]) -> None:
+        """Remove aliases; missing ones fail if ``must_exist``, or if none existed by default."""
+        missing = []
+        for pattern in alias_names:
+            matched = False
+            for name in targets:
+                for alias in [a for a in staged[name] if _matches(pattern, a)]:
+                    del staged[name][alias]
+                    matched = True
+            if not matched:
+                missing.append(pattern)
+        if must_exist is False or not missing:
+            return
+        if must_exist is True or len(missing) == len(alias_names):
+            shown = ",".join(missing)
+            raise AliasesNotFound(
+                f"aliases [{shown}] missing",
+                **{"resource.type": "aliases", "resource.id": shown},
+            )
+
+    def _check_staged_write_indices(self, staged: dict[str, dict]) -> None:
+        writers: dict[str, list[str]] = {}
+        for name, aliases in staged.items():
+            for alias, properties in aliases.items():
+                if properties.get("is_write_index") is True:
+                    writers.setdefault(alias, []).append(name)
+        for alias, names in writers.items():
+            if len(names) > 1:
+                raise IllegalArgument(
+                    f"alias [{alias}] has more than one write index [{','.join(sorted(names))}]"
+                )
+
+    def _concrete(self, names: list[str], options: Options) -> list[str]:
+        return [r.name for r in self.resolve(names, options)]
+
+    # Tasks
+
+    def tasks_add(self, response: dict[str, Any]) -> str:
+        """Record a finished background request (``wait_for_completion=false``)."""
+        with self.lock:
+            task_id = f"embedded:{len(self._tasks) + 1}"
+            self._tasks[task_id] = {
+                "completed": True,
+                "task": {"node": "embedded", "id": len(self._tasks) + 1, "type": "transport",
+                         "action": "indices:data/write/by_query", "status": {},
+                         "description": "", "start_time_in_millis": int(time.time() * 1000),
+                         "running_time_in_nanos": 0, "cancellable": True, "cancelled": False},
+                "response": response,
+            }
+            return task_id
+
+    def tasks_get(self, task_id: str) -> dict[str, Any] | None:
+        return self._tasks.get(task_id)
+
+    # Lifecycle
+
+    def _refresh_loop(self) -> None:
+        while not self._stop.wait(0.05):
+            now = time.monotonic()
+            for index in list(self.indices.values()):
+                if index.due_for_refresh(now):
+                    try:
+                        index.refresh()
+                    except Exception:  # an index deleted meanwhile; the next tick moves on
+                        pass
+            self.contexts.expire()
+
+    def close(self) -> None:
+        """Stop refreshing, make every index durable, and release the data directory."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            self._stop.set()
+            for index in self.indices.values():
+                index.close()
+            if self._lock_file is not None:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+                self._lock_file.close()
+                self._lock_file = None
+        if self._refresher is not None and self._refresher is not threading.current_thread():
+            self._refresher.join(timeout=5)
+
+
+def _names(action: dict[str, Any], single: str, plural: str) -> list[str]:
+    names: list[str] = []
+    if action.get(single) is not None:
+        value = action[single]
+        names.extend(value if isinstance(value, list) else [value])
+    if action.get(plural) is not None:
+        value = action[plural]
+        names.extend(value if isinstance(value, list) else [value])
+    return [str(n) for n in names]
+
+
+def _matches(pattern: str, name: str) -> bool:
+    import fnmatch
+
+    return pattern in ("_all", "*") or fnmatch.fnmatchcase(name, pattern)
+
+
+def _require_alias(name: str) -> IndexNotFound:
+    error = IndexNotFound(name)
+    error.reason = f"[require_alias] request flag is [true] and [{name}] is not an alias"
+    return error

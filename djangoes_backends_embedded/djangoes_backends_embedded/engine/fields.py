@@ -1,0 +1,589 @@
+"""Field types: what each Elasticsearch field type accepts and how its values are indexed.
+
+A field type turns the raw JSON value of a document into the values its tantivy slot holds
+(:meth:`FieldType.convert`), and says which kind of slot that is (:attr:`FieldType.slot_kind`).
+Query-side conversions (a term on a ``long`` field, a range on a ``date``) use the same
+:meth:`FieldType.convert`, so a value matches at search time exactly when it would at index time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import struct
+from typing import Any, ClassVar
+
+from .errors import IllegalArgument, MapperParsingError
+
+#: Parameters every field type accepts.
+COMMON = frozenset({"type", "meta", "copy_to", "fields", "store", "boost", "similarity"})
+
+
+class Unconvertible(IllegalArgument):
+    """A value the field type cannot take; the document parser wraps it with the field name."""
+
+
+class FieldType:
+    """One mapped leaf field. Subclasses define :attr:`type_name`, params and conversion."""
+
+    type_name: ClassVar[str] = ""
+    params: ClassVar[frozenset[str]] = frozenset()
+    #: Parameters put_mapping may change on an existing field.
+    updatable: ClassVar[frozenset[str]] = frozenset({"meta", "copy_to", "fields", "boost"})
+    #: Whether the values are kept as strings (keyword-like) rather than numbers.
+    is_text_like: ClassVar[bool] = False
+    #: Whether term/range queries on the field may run (unsupported types are stored only).
+    searchable_type: ClassVar[bool] = True
+    #: The field's path and its parents' paths: what an ``exists`` query finds it by.
+    exists_names: tuple[str, ...] = ()
+
+    def __init__(self, path: str, definition: dict[str, Any], registry: Any) -> None:
+        self.path = path
+        self.name = path.rpartition(".")[2]
+        unknown = set(definition) - COMMON - self.params
+        if unknown:
+            raise MapperParsingError(
+                f"unknown parameter [{sorted(unknown)[0]}] on mapper [{path}] of type "
+                f"[{self.type_name}]"
+            )
+        self.definition = definition
+        self.index = _flag(definition, "index", True, path)
+        self.doc_values = _flag(definition, "doc_values", self.default_doc_values, path)
+        self.store = _flag(definition, "store", False, path)
+        copy_to = definition.get("copy_to", [])
+        self.copy_to: list[str] = [copy_to] if isinstance(copy_to, str) else list(copy_to)
+        self.null_value = definition.get("null_value")
+        self.ignore_malformed = _flag(definition, "ignore_malformed", False, path)
+        self.multi_fields: dict[str, FieldType] = {}
+        self.configure(definition, registry)
+        if self.null_value is not None:
+            self.null_value = self.convert_or_fail(self.null_value, "null_value")
+
+    default_doc_values: ClassVar[bool] = True
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        """Read type-specific parameters."""
+
+    # What is stored in tantivy
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        """A hashable description of the tantivy field this type needs, or None for none."""
+        return None
+
+    @property
+    def searchable(self) -> bool:
+        return self.searchable_type and (self.index or self.doc_values)
+
+    def convert(self, value: Any) -> Any:
+        """The indexed form of one JSON value; raise :class:`Unconvertible` if impossible."""
+        raise NotImplementedError
+
+    def convert_or_fail(self, value: Any, what: str) -> Any:
+        try:
+            return self.convert(value)
+        except Unconvertible as error:
+            raise MapperParsingError(
+                f"Failed to parse mapping: {what} [{value}] of field [{self.path}] is invalid: "
+                f"{error.reason}"
+            ) from None
+
+    def to_query_value(self, value: Any) -> Any:
+        """A query value in indexed form (a term query on a long field takes "5")."""
+        try:
+            return self.convert(value)
+        except Unconvertible as error:
+            raise IllegalArgument(error.reason) from None
+
+    def format(self, value: Any) -> Any:
+        """How an indexed value reads back (sort values, aggregation keys, docvalue_fields)."""
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The field as GET _mapping shows it: the parameters it was given, and its type."""
+        skip = ("type", "fields")
+        body = {"type": self.type_name}
+        body.update((k, v) for k, v in self.definition.items() if k not in skip)
+        if self.multi_fields:
+            body["fields"] = {name: sub.to_dict() for name, sub in self.multi_fields.items()}
+        return body
+
+
+def _flag(definition: dict[str, Any], name: str, default: bool, path: str) -> bool:
+    value = definition.get(name, default)
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise MapperParsingError(
+        f"Failed to parse mapping: Cannot parse value [{value}] for parameter [{name}] "
+        f"of field [{path}]: only [true] or [false] are allowed"
+    )
+
+
+def _preview(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_preview(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def field_error(field: FieldType, doc_id: str | None, value: Any, cause: Exception) -> Exception:
+    """Elasticsearch's message for a value a field cannot take, naming field and document."""
+    where = f" in document with id '{doc_id}'" if doc_id is not None else ""
+    caused_by = cause if isinstance(cause, IllegalArgument) else IllegalArgument(str(cause))
+    return MapperParsingError(
+        f"failed to parse field [{field.path}] of type [{field.type_name}]{where}. "
+        f"Preview of field's value: '{_preview(value)}'",
+        caused_by=caused_by,
+    )
+
+
+# Strings
+
+
+class KeywordField(FieldType):
+    type_name = "keyword"
+    params = frozenset({
+        "index", "doc_values", "ignore_above", "normalizer", "null_value", "eager_global_ordinals",
+        "split_queries_on_whitespace", "index_options", "norms", "time_series_dimension",
+        "script", "on_script_error", "similarity", "dimension",
+    })
+    updatable = FieldType.updatable | {"ignore_above"}
+    is_text_like = True
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.ignore_above = int(definition.get("ignore_above", 2**31 - 1))
+        normalizer = definition.get("normalizer")
+        self.normalizer = registry.normalizer(normalizer) if normalizer else None
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        return ("keyword", self.doc_values)
+
+    def convert(self, value: Any) -> str:
+        text = _as_text(value)
+        return self.normalizer.normalize(text) if self.normalizer else text
+
+
+class WildcardField(KeywordField):
+    type_name = "wildcard"
+    params = frozenset({"ignore_above", "null_value", "doc_values"})
+
+
+class ConstantKeywordField(KeywordField):
+    type_name = "constant_keyword"
+    params = frozenset({"value"})
+
+
+class VersionField(KeywordField):
+    type_name = "version"
+    params = frozenset()
+
+
+class TextField(FieldType):
+    type_name = "text"
+    params = frozenset({
+        "analyzer", "search_analyzer", "search_quote_analyzer", "index", "index_options",
+        "index_phrases", "index_prefixes", "norms", "position_increment_gap", "fielddata",
+        "fielddata_frequency_filter", "eager_global_ordinals", "term_vector",
+    })
+    updatable = FieldType.updatable | {"search_analyzer", "search_quote_analyzer", "fielddata"}
+    default_doc_values = False
+    is_text_like = True
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.analyzer = registry.analyzer(definition.get("analyzer", "default"))
+        search = definition.get("search_analyzer")
+        self.search_analyzer = registry.analyzer(search) if search else self.analyzer
+        quote = definition.get("search_quote_analyzer")
+        self.search_quote_analyzer = registry.analyzer(quote) if quote else self.search_analyzer
+        options = definition.get("index_options", "positions")
+        if options not in ("docs", "freqs", "positions", "offsets"):
+            raise MapperParsingError(
+                f"Failed to parse mapping: Unknown value [{options}] for field [index_options] - "
+                "accepted values are [positions, docs, freqs, offsets]"
+            )
+        self.index_options = options
+        self.tantivy_tokenizer = registry.tantivy_name(self.analyzer.name)
+
+    @property
+    def positions(self) -> bool:
+        return self.index_options in ("positions", "offsets")
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not self.index:
+            return None
+        option = {"docs": "basic", "freqs": "freq"}.get(self.index_options, "position")
+        tokenizer = self.tantivy_tokenizer if self.analyzer.native else None
+        return ("text", tokenizer, option)
+
+    def convert(self, value: Any) -> str:
+        return _as_text(value)
+
+
+class MatchOnlyTextField(TextField):
+    type_name = "match_only_text"
+    params = frozenset()
+
+
+class SearchAsYouTypeField(TextField):
+    type_name = "search_as_you_type"
+    params = TextField.params | {"max_shingle_size"}
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number_text(value)
+    raise Unconvertible(f"Can't get text on a {_json_kind(value)} at 1:1")
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return repr(value)
+    return str(value)
+
+
+def _json_kind(value: Any) -> str:
+    return "START_OBJECT" if isinstance(value, dict) else "START_ARRAY"
+
+
+# Numbers
+
+_INT_RANGES = {
+    "long": (-(2**63), 2**63 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-(2**7), 2**7 - 1),
+    "unsigned_long": (0, 2**64 - 1),
+}
+
+
+class NumberField(FieldType):
+    params = frozenset({
+        "index", "doc_values", "null_value", "coerce", "ignore_malformed", "script",
+        "on_script_error", "time_series_metric", "time_series_dimension", "scaling_factor",
+    })
+    updatable = FieldType.updatable | {"coerce", "ignore_malformed"}
+
+    def __init__(self, type_name: str, path: str, definition: dict, registry: Any) -> None:
+        self.type_name = type_name  # type: ignore[misc]
+        super().__init__(path, definition, registry)
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.coerce = _flag(definition, "coerce", True, self.path)
+        self.integral = self.type_name in _INT_RANGES
+        if self.type_name == "scaled_float":
+            if "scaling_factor" not in definition:
+                raise MapperParsingError(
+                    f"Failed to parse mapping: Field [scaling_factor] is required"
+                )
+            self.scaling_factor = float(definition["scaling_factor"])
+        elif "scaling_factor" in definition:
+            raise MapperParsingError(
+                f"unknown parameter [scaling_factor] on mapper [{self.path}] of type "
+                f"[{self.type_name}]"
+            )
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        kind = "u64" if self.type_name == "unsigned_long" else "i64" if self.integral else "f64"
+        return (kind, self.doc_values, self.index)
+
+    def convert(self, value: Any) -> int | float:
+        number = self._number(value)
+        if self.integral:
+            return self._integral(number, value)
+        return self._floating(float(number))
+
+    def _number(self, value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            if isinstance(value, bool):
+                raise Unconvertible(f"Current token (VALUE_{str(value).upper()}) not numeric")
+            raise Unconvertible(f"Current token ({_json_kind(value)}) not numeric")
+        if isinstance(value, str):
+            if not self.coerce:
+                raise Unconvertible("[coerce] is false, strings are not accepted")
+            text = value.strip()
+            try:
+                return int(text)
+            except ValueError:
+                try:
+                    return float(text)
+                except ValueError:
+                    raise Unconvertible(f'For input string: "{value}"') from None
+        return value
+
+    def _integral(self, number: int | float, raw: Any) -> int:
+        if isinstance(number, float):
+            if not math.isfinite(number):
+                raise Unconvertible(f"Value [{raw}] is out of range for a {self.type_name}")
+            if not number.is_integer() and not self.coerce:
+                raise Unconvertible(f"Value [{raw}] has a decimal part")
+            number = int(number)
+        low, high = _INT_RANGES[self.type_name]
+        if not low <= number <= high:
+            raise Unconvertible(f"Value [{raw}] is out of range for a {self.type_name}")
+        return number
+
+    def _floating(self, number: float) -> float:
+        if not math.isfinite(number):
+            raise Unconvertible(f"[{self.type_name}] supports only finite values, but got [{number}]")
+        if self.type_name == "float":
+            return struct.unpack("f", struct.pack("f", number))[0]
+        if self.type_name == "half_float":
+            try:
+                return struct.unpack("e", struct.pack("e", number))[0]
+            except OverflowError:
+                raise Unconvertible(
+                    f"[half_float] supports only finite values, but got [{number}]"
+                ) from None
+        if self.type_name == "scaled_float":
+            return round(number * self.scaling_factor) / self.scaling_factor
+        return number
+
+    def to_query_value(self, value: Any) -> int | float:
+        """Queries accept decimals on integral fields; the caller decides how to round."""
+        try:
+            number = self._number(value) if isinstance(value, str) else value
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise Unconvertible(f"Current token ({_json_kind(number)}) not numeric")
+            if self.integral:
+                if isinstance(number, float) and not number.is_integer():
+                    return number
+                return self._integral(number, value)
+            return self._floating(float(number))
+        except Unconvertible as error:
+            raise IllegalArgument(error.reason) from None
+
+
+# Dates
+
+
+class DateField(FieldType):
+    params = frozenset({
+        "index", "doc_values", "format", "locale", "null_value", "ignore_malformed", "script",
+        "on_script_error", "print_format",
+    })
+    updatable = FieldType.updatable | {"ignore_malformed"}
+
+    def __init__(self, type_name: str, path: str, definition: dict, registry: Any) -> None:
+        self.type_name = type_name  # type: ignore[misc]
+        super().__init__(path, definition, registry)
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        from .dates import DateFormat
+
+        spec = definition.get("format", "strict_date_optional_time||epoch_millis")
+        try:
+            self.date_format = DateFormat(spec)
+        except IllegalArgument as error:
+            raise MapperParsingError(
+                f"Failed to parse mapping: Invalid format: [{spec}]: {error.reason}",
+            ) from None
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        return ("i64", self.doc_values, self.index)
+
+    def convert(self, value: Any) -> int:
+        from .dates import DateParseError
+
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise Unconvertible(
+                f"failed to parse date field [{_preview(value)}] with format "
+                f"[{self.date_format.spec}]"
+            )
+        try:
+            return self.date_format.parse(value)
+        except DateParseError as error:
+            raise Unconvertible(str(error)) from None
+
+    def format(self, value: Any) -> Any:
+        return self.date_format.format(value)
+
+
+# Others
+
+
+class BooleanField(FieldType):
+    type_name = "boolean"
+    params = frozenset({"index", "doc_values", "null_value", "script", "on_script_error",
+                        "ignore_malformed"})
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        return ("bool", self.doc_values, self.index)
+
+    def convert(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false", ""):
+            return value == "true"
+        raise Unconvertible(
+            f"Failed to parse value [{_preview(value)}] as only [true] or [false] are allowed."
+        )
+
+    def format(self, value: Any) -> Any:
+        return "true" if value else "false"
+
+
+class IpField(FieldType):
+    type_name = "ip"
+    params = frozenset({"index", "doc_values", "null_value", "ignore_malformed", "script",
+                        "on_script_error", "time_series_dimension"})
+    is_text_like = True
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        return ("keyword", self.doc_values)
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise Unconvertible(f"'{_preview(value)}' is not an IP string literal.")
+        try:
+            return ipaddress.ip_address(value.strip()).compressed
+        except ValueError:
+            raise Unconvertible(f"'{value}' is not an IP string literal.") from None
+
+
+class BinaryField(FieldType):
+    """Stored in ``_source`` only, as Elasticsearch's binary (not searchable)."""
+
+    type_name = "binary"
+    params = frozenset({"doc_values"})
+    default_doc_values = False
+    searchable_type = False
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise Unconvertible(f"Current token ({_json_kind(value)}) is not a string")
+        return value
+
+
+class GeoPointField(FieldType):
+    """Accepted and validated; searchable only with ``exists`` in this engine."""
+
+    type_name = "geo_point"
+    params = frozenset({"index", "doc_values", "null_value", "ignore_malformed",
+                        "ignore_z_value", "script", "on_script_error"})
+    searchable_type = False
+
+    def convert(self, value: Any) -> Any:
+        if isinstance(value, dict) and {"lat", "lon"} <= set(value):
+            return value
+        if isinstance(value, str) and value:
+            return value
+        raise Unconvertible("geo_point expected")
+
+
+class StoredOnlyField(FieldType):
+    """A field type this engine keeps in ``_source`` without indexing it."""
+
+    params = frozenset({"index", "doc_values", "dims", "similarity", "element_type",
+                        "index_options", "analyzer", "search_analyzer", "preserve_separators",
+                        "preserve_position_increments", "max_input_length", "contexts",
+                        "positive_score_impact", "enable_position_increments", "orientation",
+                        "ignore_malformed", "ignore_z_value", "coerce", "format", "relations",
+                        "eager_global_ordinals", "depth_limit", "ignore_above", "null_value",
+                        "split_queries_on_whitespace", "time_series_dimensions", "metrics",
+                        "default_metric", "inference_id", "search_inference_id"})
+    searchable_type = False
+
+    def __init__(self, type_name: str, path: str, definition: dict, registry: Any) -> None:
+        self.type_name = type_name  # type: ignore[misc]
+        super().__init__(path, definition, registry)
+
+    def convert(self, value: Any) -> Any:
+        return value
+
+
+class AliasField(FieldType):
+    type_name = "alias"
+    params = frozenset({"path"})
+    searchable_type = False
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        if "path" not in definition:
+            raise MapperParsingError(
+                f"Failed to parse mapping: The [path] property must be specified for field "
+                f"[{self.path}]."
+            )
+        self.target = definition["path"]
+
+    def convert(self, value: Any) -> Any:
+        raise MapperParsingError(
+            f"Cannot write to a field alias [{self.path}]."
+        )
+
+
+_NUMBERS = ("long", "integer", "short", "byte", "double", "float", "half_float",
+            "scaled_float", "unsigned_long")
+_STORED_ONLY = ("dense_vector", "sparse_vector", "rank_feature", "rank_features", "completion",
+                "histogram", "geo_shape", "shape", "point", "percolator", "join",
+                "integer_range", "long_range", "float_range", "double_range", "date_range",
+                "ip_range", "flattened", "semantic_text", "aggregate_metric_double",
+                "counted_keyword", "token_count", "murmur3", "annotated_text")
+
+SIMPLE_TYPES: dict[str, type[FieldType]] = {
+    "text": TextField,
+    "match_only_text": MatchOnlyTextField,
+    "search_as_you_type": SearchAsYouTypeField,
+    "keyword": KeywordField,
+    "wildcard": WildcardField,
+    "constant_keyword": ConstantKeywordField,
+    "version": VersionField,
+    "boolean": BooleanField,
+    "ip": IpField,
+    "binary": BinaryField,
+    "geo_point": GeoPointField,
+    "alias": AliasField,
+}
+
+
+def build_field(path: str, definition: dict[str, Any], registry: Any) -> FieldType:
+    """Construct the field type a mapping definition names, with its multi-fields."""
+    type_name = definition.get("type")
+    if type_name in SIMPLE_TYPES:
+        field = SIMPLE_TYPES[type_name](path, definition, registry)
+    elif type_name in _NUMBERS:
+        field = NumberField(type_name, path, definition, registry)
+    elif type_name in ("date", "date_nanos"):
+        field = DateField(type_name, path, definition, registry)
+    elif type_name in _STORED_ONLY:
+        field = StoredOnlyField(type_name, path, definition, registry)
+    else:
+        raise MapperParsingError(
+            f"Failed to parse mapping: No handler for type [{type_name}] declared on field "
+            f"[{path.rpartition('.')[2]}]"
+        )
+    for name, sub in (definition.get("fields") or {}).items():
+        if not isinstance(sub, dict):
+            raise MapperParsingError(
+                f"Failed to parse mapping: Expected map for property [fields] on field [{name}] "
+                f"but got a class java.lang.String"
+            )
+        sub = dict(sub)
+        sub.setdefault("type", "object")
+        if sub["type"] in ("object", "nested"):
+            raise MapperParsingError(
+                f"Failed to parse mapping: Type [{sub['type']}] cannot be used in multi field"
+            )
+        field.multi_fields[name] = build_field(f"{path}.{name}", sub, registry)
+    return field

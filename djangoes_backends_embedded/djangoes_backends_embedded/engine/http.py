@@ -1,0 +1,54 @@
+"""The request and response of the engine's REST interface, independent of any transport.
+
+The in-process node and the HTTP server both hand the engine a :class:`Request` and send back
+the :class:`Response` it returns, so the two speak exactly the same API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+#: Headers on every response: elasticsearch-py refuses a server without the product header.
+BASE_HEADERS = {"X-Elastic-Product": "Elasticsearch"}
+JSON = "application/json"
+
+
+@dataclass(slots=True)
+class Request:
+    method: str
+    #: The path as sent, still percent-encoded: ids may contain an encoded ``/``.
+    path: str
+    params: dict[str, str]
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_target(
+        cls, method: str, target: str, body: bytes | None = None, headers: dict | None = None
+    ) -> Request:
+        """Build a request from an HTTP request target such as ``/idx/_doc/1?refresh=true``."""
+        path, _, query = target.partition("?")
+        params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
+        return cls(
+            method=method.upper(),
+            path=path,
+            params=params,
+            body=body or b"",
+            headers={k.lower(): v for k, v in (headers or {}).items()},
+        )
+
+
+@dataclass(slots=True)
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = JSON
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def all_headers(self) -> dict[str, str]:
+        """The headers to send, product header and content type included."""
+        headers = {**BASE_HEADERS, **self.headers}
+        if self.content_type:
+            headers["Content-Type"] = self.content_type
+        return headers

@@ -1,0 +1,662 @@
+"""Mappings: the tree of objects and fields of an index, dynamic mapping, and document parsing.
+
+A :class:`Mapping` is immutable: a dynamic update or a put_mapping builds a new one (see
+:meth:`Mapping.merged`), so searches running concurrently keep a consistent view. Documents are
+parsed in two passes only when they introduce new fields: the first pass collects the dynamic
+mapping update, the index merges it, and the document is parsed again against the new mapping.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
+from .fields import FieldType, Unconvertible, build_field, field_error
+
+ROOT_PARAMS = frozenset({
+    "properties", "dynamic", "_source", "_routing", "_meta", "dynamic_templates",
+    "date_detection", "numeric_detection", "dynamic_date_formats", "_field_names", "enabled",
+    "subobjects", "_doc_count", "_data_stream_timestamp", "runtime",
+})
+OBJECT_PARAMS = frozenset({
+    "type", "properties", "dynamic", "enabled", "include_in_parent", "include_in_root",
+    "subobjects",
+})
+#: Values a field takes when a mapping does not name them, for put_mapping conflict checks.
+PARAM_DEFAULTS = {
+    "index": True, "store": False, "norms": True, "index_options": "positions",
+    "analyzer": "default", "coerce": True, "ignore_malformed": False, "eager_global_ordinals": False,
+}
+
+
+def is_object_definition(definition: dict[str, Any]) -> bool:
+    """Whether a definition describes an object: by its type, or by having only object keys."""
+    if "type" in definition:
+        return definition["type"] in ("object", "nested")
+    return set(definition) <= OBJECT_PARAMS
+
+
+def parse_dynamic(value: Any, path: str) -> bool | str | None:
+    if value is None:
+        return None
+    if value in (True, "true"):
+        return True
+    if value in (False, "false"):
+        return False
+    if value in ("strict", "runtime"):
+        return value
+    raise MapperParsingError(
+        f"Failed to parse mapping: Could not convert [{path or '_doc'}.dynamic] to boolean"
+    )
+
+
+class ObjectMapper:
+    """An ``object`` (or ``nested``, indexed flat here) with its properties."""
+
+    def __init__(self, path: str, definition: dict[str, Any], registry: Any, root: bool = False):
+        self.path = path
+        self.type_name = definition.get("type", "object")
+        allowed = ROOT_PARAMS if root else OBJECT_PARAMS
+        unknown = set(definition) - allowed
+        if unknown:
+            name = sorted(unknown)[0]
+            if root:
+                raise MapperParsingError(
+                    "Root mapping definition has unsupported parameters:  "
+                    f"[{name} : {definition[name]}]"
+                )
+            raise MapperParsingError(
+                f"unknown parameter [{name}] on mapper [{path}] of type [{self.type_name}]"
+            )
+        self.definition = {k: v for k, v in definition.items() if k != "properties"}
+        self.dynamic = parse_dynamic(definition.get("dynamic"), path)
+        self.enabled = definition.get("enabled", True) not in (False, "false")
+        self.properties: dict[str, FieldType | ObjectMapper] = {}
+        properties = definition.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise MapperParsingError(
+                f"Failed to parse mapping: Expected map for property [properties] on field "
+                f"[{path or '_doc'}] but got a class java.lang.String"
+            )
+        for name, sub in expand_dotted(properties).items():
+            self.properties[name] = build_mapper(join(path, name), sub, registry)
+
+    def to_dict(self, root: bool = False) -> dict[str, Any]:
+        body = dict(self.definition)
+        if root or self.type_name == "object":
+            body.pop("type", None)
+        if self.properties:
+            body["properties"] = {n: m.to_dict() for n, m in self.properties.items()}
+        elif not body and not root:
+            body["type"] = "object"
+        return body
+
+
+def join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def expand_dotted(properties: dict[str, Any]) -> dict[str, Any]:
+    """``{"a.b": {...}}`` -> ``{"a": {"properties": {"b": {...}}}}``, merging siblings."""
+    if not any("." in name for name in properties):
+        return properties
+    expanded: dict[str, Any] = {}
+    for name, definition in properties.items():
+        if not isinstance(definition, dict):
+            raise MapperParsingError(
+                f"Failed to parse mapping: Expected map for property [fields] on field [{name}] "
+                f"but got a class java.lang.String"
+            )
+        head, _, rest = name.partition(".")
+        if not head or (rest == "" and name.endswith(".")):
+            raise MapperParsingError(f"Failed to parse mapping: field name cannot be empty")
+        if rest:
+            definition = {"properties": {rest: definition}}
+        current = expanded.get(head)
+        expanded[head] = merge_definitions(current, definition, head) if current else definition
+    return expanded
+
+
+def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | ObjectMapper:
+    if not isinstance(definition, dict):
+        raise MapperParsingError(
+            f"Failed to parse mapping: Expected map for property [fields] on field "
+            f"[{path.rpartition('.')[2]}] but got a class java.lang.String"
+        )
+    if not path.rpartition(".")[2]:
+        raise MapperParsingError("Failed to parse mapping: field name cannot be empty")
+    if is_object_definition(definition):
+        return ObjectMapper(path, definition, registry)
+    if "type" not in definition:
+        raise MapperParsingError(
+            f"Failed to parse mapping: No type specified for field [{path.rpartition('.')[2]}]"
+        )
+    return build_field(path, definition, registry)
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    """What indexing needs from a document: converted values per field, and field names."""
+
+    values: list[tuple[FieldType, Any]] = field(default_factory=list)
+    field_names: set[str] = field(default_factory=set)
+    ignored: set[str] = field(default_factory=set)
+    #: A mapping update (``{"properties": ...}``) when the document introduced fields.
+    update: dict[str, Any] | None = None
+
+
+class Mapping:
+    """The mapping of one index (immutable; see module docstring)."""
+
+    def __init__(self, body: dict[str, Any] | None, registry: Any) -> None:
+        body = body or {}
+        if not isinstance(body, dict):
+            raise MapperParsingError("Failed to parse mapping: mapping must be an object")
+        if "_doc" in body and isinstance(body["_doc"], dict) and len(body) == 1:
+            raise IllegalArgument(
+                "The mapping definition cannot be nested under a type [_doc] unless "
+                "include_type_name is set to true."
+            )
+        self.registry = registry
+        self.body = copy.deepcopy(body)
+        self.root = ObjectMapper("", body, registry, root=True)
+        self.dynamic = self.root.dynamic if self.root.dynamic is not None else True
+        source = body.get("_source") or {}
+        self.source_enabled = source.get("enabled", True) not in (False, "false")
+        self.source_includes = list(source.get("includes", []))
+        self.source_excludes = list(source.get("excludes", []))
+        self.routing_required = bool((body.get("_routing") or {}).get("required", False))
+        self.date_detection = body.get("date_detection", True) not in (False, "false")
+        self.numeric_detection = body.get("numeric_detection", False) in (True, "true")
+        self.date_formats = body.get("dynamic_date_formats")
+        self.templates = [_Template(t) for t in body.get("dynamic_templates") or []]
+        self.fields: dict[str, FieldType] = {}
+        self.objects: dict[str, ObjectMapper] = {"": self.root}
+        self._index(self.root)
+        self.aliases = {p: f for p, f in self.fields.items() if f.type_name == "alias"}
+        for path, alias in self.aliases.items():
+            target = self.fields.get(alias.target)
+            if target is None or target.type_name == "alias":
+                raise MapperParsingError(
+                    f"Invalid [path] value [{alias.target}] for field alias [{path}]: an alias "
+                    "must refer to an existing field in the mappings."
+                )
+        self._check_limits()
+
+    def _index(self, obj: ObjectMapper) -> None:
+        for mapper in obj.properties.values():
+            if isinstance(mapper, ObjectMapper):
+                self.objects[mapper.path] = mapper
+                self._index(mapper)
+            else:
+                for leaf in _with_multi_fields(mapper):
+                    self.fields[leaf.path] = leaf
+                    leaf.exists_names = _parents(leaf.path)
+
+    def _check_limits(self) -> None:
+        limit = 1000
+        if len(self.fields) + len(self.objects) - 1 > limit:
+            raise IllegalArgument(f"Limit of total fields [{limit}] has been exceeded")
+
+    # Lookups
+
+    def field(self, path: str) -> FieldType | None:
+        """The field at ``path``, following field aliases."""
+        found = self.fields.get(path)
+        if found is not None and found.type_name == "alias":
+            return self.fields.get(found.target)
+        return found
+
+    def fields_matching(self, pattern: str) -> list[FieldType]:
+        """Fields whose path matches a wildcard pattern such as ``title*`` or ``*``."""
+        if "*" not in pattern and "?" not in pattern:
+            found = self.field(pattern)
+            return [found] if found is not None else []
+        regex = re.compile(fnmatch.translate(pattern))
+        found = [self.field(p) for p in self.fields if regex.match(p)]
+        unique: dict[str, FieldType] = {}
+        for f in found:
+            if f is not None:
+                unique.setdefault(f.path, f)
+        return list(unique.values())
+
+    def is_object(self, path: str) -> bool:
+        return path in self.objects
+
+    # Rendering and merging
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.root.to_dict(root=True)
+
+    def merged(self, update: dict[str, Any]) -> Mapping:
+        """A new mapping with ``update`` (a put_mapping body or a dynamic update) merged in."""
+        if not isinstance(update, dict):
+            raise MapperParsingError("Failed to parse mapping: mapping must be an object")
+        return Mapping(merge_root(self.to_dict(), update), self.registry)
+
+    # Documents
+
+    def parse(self, source: dict[str, Any], doc_id: str | None) -> ParsedDocument:
+        """Convert a document's values, collecting a dynamic update if it has new fields."""
+        if not isinstance(source, dict):
+            raise MapperParsingError("failed to parse, document is empty")
+        doc = ParsedDocument()
+        updates: dict[str, Any] = {}
+        self._parse_object(self.root, source, doc, doc_id, updates, self.dynamic)
+        if updates:
+            doc.update = {"properties": updates}
+        return doc
+
+    def _parse_object(
+        self, obj: ObjectMapper, data: dict, doc: ParsedDocument, doc_id: str | None,
+        updates: dict, dynamic: Any,
+    ) -> None:
+        if obj.dynamic is not None:
+            dynamic = obj.dynamic
+        properties = obj.properties
+        for key, value in data.items():
+            if "." in key:
+                head, _, rest = key.partition(".")
+                if not head or not rest:
+                    raise MapperParsingError(
+                        f"field name cannot contain only whitespace or dots: ['{key}']"
+                        if not key.strip(".") else
+                        f"object field starting or ending with a [.] makes object resolution "
+                        f"ambiguous: [{key}]"
+                    )
+                self._parse_object(obj, {head: {rest: value}}, doc, doc_id, updates, dynamic)
+                continue
+            if not key.strip():
+                raise MapperParsingError(
+                    f"Field name cannot contain only whitespace: [{join(obj.path, key)}]"
+                )
+            mapper = properties.get(key)
+            if mapper is None:
+                self._dynamic(obj, key, value, doc_id, updates, dynamic)
+            elif isinstance(mapper, ObjectMapper):
+                self._parse_child_object(mapper, value, doc, doc_id, updates, dynamic)
+            else:
+                self._parse_values(mapper, value, doc, doc_id)
+
+    def _parse_child_object(
+        self, mapper: ObjectMapper, value: Any, doc: ParsedDocument, doc_id: str | None,
+        updates: dict, dynamic: Any,
+    ) -> None:
+        if value is None:
+            return
+        if not mapper.enabled:
+            doc.field_names.update(_parents(mapper.path))
+            return
+        child_updates = _child_updates(updates, mapper.path.rpartition(".")[2])
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            if isinstance(item, list):
+                self._parse_child_object(mapper, item, doc, doc_id, child_updates, dynamic)
+                continue
+            if not isinstance(item, dict):
+                raise MapperParsingError(
+                    f"object mapping for [{mapper.path}] tried to parse field [{mapper.path}] as "
+                    "object, but found a concrete value"
+                )
+            doc.field_names.update(_parents(mapper.path))
+            self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+        _prune(updates, mapper.path.rpartition(".")[2])
+
+    def _parse_values(self, mapper: FieldType, value: Any, doc: ParsedDocument,
+                      doc_id: str | None) -> None:
+        if isinstance(value, list):
+            for item in _flatten(value):
+                self._parse_value(mapper, item, doc, doc_id)
+        else:
+            self._parse_value(mapper, value, doc, doc_id)
+
+    def _parse_value(self, mapper: FieldType, value: Any, doc: ParsedDocument,
+                     doc_id: str | None) -> None:
+        if value is None:
+            if mapper.null_value is None:
+                return
+            converted = mapper.null_value
+        elif isinstance(value, dict) and mapper.type_name != "geo_point" and mapper.searchable_type:
+            raise field_error(
+                mapper, doc_id, value,
+                IllegalArgument(f"Can't get text on a START_OBJECT at 1:{len(mapper.name) + 4}"),
+            )
+        else:
+            try:
+                converted = mapper.convert(value)
+            except Unconvertible as error:
+                if mapper.ignore_malformed:
+                    doc.ignored.add(mapper.path)
+                    return
+                raise field_error(mapper, doc_id, value, error) from None
+        if mapper.type_name == "keyword" and len(converted) > mapper.ignore_above:
+            doc.ignored.add(mapper.path)
+        else:
+            doc.values.append((mapper, converted))
+            doc.field_names.update(mapper.exists_names)
+        for sub in mapper.multi_fields.values():
+            if value is not None:
+                self._parse_value(sub, value, doc, doc_id)
+        for target in mapper.copy_to:
+            copied = self.field(target)
+            if copied is None:
+                raise MapperParsingError(
+                    f"Cannot copy to field [{target}] since it is mapped as an object or does "
+                    "not exist"
+                )
+            if value is not None:
+                self._parse_value(copied, value, doc, doc_id)
+
+    # Dynamic mapping
+
+    def _dynamic(self, obj: ObjectMapper, key: str, value: Any, doc_id: str | None,
+                 updates: dict, dynamic: Any) -> None:
+        if value is None or value == []:
+            return
+        if dynamic is False:
+            return
+        if dynamic == "strict":
+            raise StrictDynamicMappingError(
+                f"mapping set to strict, dynamic introduction of [{key}] within "
+                f"[{obj.path or '_doc'}] is not allowed"
+            )
+        path = join(obj.path, key)
+        existing = updates.get(key)
+        definition = self.dynamic_definition(path, key, value)
+        if definition is None:
+            return
+        updates[key] = merge_definitions(existing, definition, path) if existing else definition
+
+    def dynamic_definition(self, path: str, name: str, value: Any) -> dict[str, Any] | None:
+        """The mapping Elasticsearch would give a new field holding ``value``."""
+        if isinstance(value, list):
+            items = [v for v in _flatten(value) if v is not None]
+            if not items:
+                return None
+            definition: dict[str, Any] | None = None
+            for item in items:
+                found = self.dynamic_definition(path, name, item)
+                if found is None:
+                    continue
+                definition = merge_definitions(definition, found, path) if definition else found
+                if not is_object_definition(found):
+                    break
+            return definition
+        detected = self._detect(value)
+        for template in self.templates:
+            if template.matches(path, name, detected):
+                return template.definition(name, detected)
+        if detected == "object":
+            properties: dict[str, Any] = {}
+            for key, child in value.items():
+                if "." in key:
+                    head, _, rest = key.partition(".")
+                    key, child = head, {rest: child}
+                sub = self.dynamic_definition(join(path, key), key, child)
+                if sub is not None:
+                    current = properties.get(key)
+                    properties[key] = merge_definitions(current, sub, path) if current else sub
+            return {"properties": properties} if properties else {"type": "object"}
+        if detected == "string":
+            return {
+                "type": "text",
+                "fields": {"keyword": {"type": "keyword", "ignore_above": 256}},
+            }
+        if detected == "date":
+            return self._date_definition(value)
+        return {"type": {"double": "float"}.get(detected, detected)}
+
+    def _detect(self, value: Any) -> str:
+        """The ``match_mapping_type`` of a JSON value."""
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "long"
+        if isinstance(value, float):
+            return "double"
+        if isinstance(value, dict):
+            return "object"
+        text = str(value)
+        if self.date_detection and self._date_format_for(text) is not None:
+            return "date"
+        if self.numeric_detection:
+            try:
+                int(text)
+                return "long"
+            except ValueError:
+                try:
+                    float(text)
+                    return "double"
+                except ValueError:
+                    pass
+        return "string"
+
+    def _date_format_for(self, text: str) -> str | None:
+        from .dates import DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
+
+        return detect_date_format(text, self.date_formats or DEFAULT_DYNAMIC_DATE_FORMATS)
+
+    def _date_definition(self, value: str) -> dict[str, Any]:
+        from .dates import DEFAULT_DATE_FORMAT
+
+        spec = self._date_format_for(value)
+        if spec in (None, DEFAULT_DATE_FORMAT):
+            return {"type": "date"}
+        return {"type": "date", "format": spec}
+
+
+class _Template:
+    """One entry of ``dynamic_templates``."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            raise MapperParsingError("Failed to parse mapping: a dynamic template must be a map")
+        ((self.name, spec),) = entry.items()
+        self.spec = spec
+        if "mapping" not in spec and "runtime" not in spec:
+            raise MapperParsingError(
+                f"Failed to parse mapping: template [{self.name}] must have either mapping or "
+                "runtime set"
+            )
+        regex = spec.get("match_pattern") == "regex"
+        self.match = _patterns(spec.get("match"), regex)
+        self.unmatch = _patterns(spec.get("unmatch"), regex)
+        self.path_match = _patterns(spec.get("path_match"), False)
+        self.path_unmatch = _patterns(spec.get("path_unmatch"), False)
+        types = spec.get("match_mapping_type")
+        self.types = None if types in (None, "*") else set(_as_list(types))
+
+    def matches(self, path: str, name: str, detected: str) -> bool:
+        if self.types is not None and detected not in self.types:
+            return False
+        if self.match and not any(p.match(name) for p in self.match):
+            return False
+        if any(p.match(name) for p in self.unmatch):
+            return False
+        if self.path_match and not any(p.match(path) for p in self.path_match):
+            return False
+        return not any(p.match(path) for p in self.path_unmatch)
+
+    def definition(self, name: str, detected: str) -> dict[str, Any]:
+        dynamic_type = {"string": "text", "double": "float"}.get(detected, detected)
+        mapping = _substitute(self.spec.get("mapping", {}), name, dynamic_type)
+        if "type" not in mapping and detected != "object":
+            mapping["type"] = dynamic_type
+        return mapping
+
+
+def _patterns(value: Any, regex: bool) -> list[re.Pattern]:
+    return [re.compile(p if regex else fnmatch.translate(p)) for p in _as_list(value)]
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _substitute(value: Any, name: str, dynamic_type: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{name}", name).replace("{dynamic_type}", dynamic_type)
+    if isinstance(value, dict):
+        return {k: _substitute(v, name, dynamic_type) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, name, dynamic_type) for v in value]
+    return value
+
+
+# Merging definitions
+
+
+def merge_root(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Merge a put_mapping body into the current root mapping, refusing conflicting changes."""
+    merged = dict(current)
+    for key, value in update.items():
+        if key == "properties":
+            merged["properties"] = merge_properties(current.get("properties", {}), value or {}, "")
+        elif key == "_source":
+            old = (current.get("_source") or {}).get("enabled", True)
+            new = (value or {}).get("enabled", old)
+            if str(old).lower() != str(new).lower():
+                raise IllegalArgument(
+                    "Mapper for [_source] conflicts with existing mapper:\n\t"
+                    f"Cannot update parameter [enabled] from [{str(old).lower()}] to "
+                    f"[{str(new).lower()}]"
+                )
+            merged["_source"] = value
+        elif key == "dynamic_templates":
+            templates = {next(iter(t)): t for t in current.get("dynamic_templates", [])}
+            templates.update({next(iter(t)): t for t in value or []})
+            merged["dynamic_templates"] = list(templates.values())
+        else:
+            merged[key] = value
+    return merged
+
+
+def merge_properties(current: dict[str, Any], update: dict[str, Any], path: str) -> dict:
+    merged = dict(current)
+    for name, definition in expand_dotted(update).items():
+        old = merged.get(name)
+        merged[name] = merge_definitions(old, definition, join(path, name)) if old else definition
+    return merged
+
+
+def merge_definitions(old: dict[str, Any] | None, new: dict[str, Any], path: str) -> dict:
+    """Merge one field or object definition into another, as put_mapping does."""
+    if old is None:
+        return new
+    old_object, new_object = is_object_definition(old), is_object_definition(new)
+    if old_object != new_object:
+        if old_object:
+            raise IllegalArgument(
+                f"can't merge a non object mapping [{path}] with an object mapping"
+            )
+        raise IllegalArgument(
+            f"can't merge a non object mapping [{path}] with an object mapping"
+        )
+    if old_object:
+        return _merge_objects(old, new, path)
+    return _merge_fields(old, new, path)
+
+
+def _merge_objects(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[str, Any]:
+    old_type, new_type = old.get("type", "object"), new.get("type", "object")
+    if old_type != new_type:
+        raise IllegalArgument(
+            f"can't merge a nested mapping [{path}] with a non-nested mapping"
+            if old_type == "nested" else
+            f"can't merge a non-nested mapping [{path}] with a nested mapping"
+        )
+    if "enabled" in new and str(new["enabled"]).lower() != str(old.get("enabled", True)).lower():
+        raise IllegalArgument(
+            f"the [enabled] parameter can't be updated for the object mapping [{path}]"
+        )
+    merged = {**old, **{k: v for k, v in new.items() if k != "properties"}}
+    if "properties" in new or "properties" in old:
+        merged["properties"] = merge_properties(
+            old.get("properties", {}), new.get("properties") or {}, path
+        )
+    return merged
+
+
+def _merge_fields(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[str, Any]:
+    old_type, new_type = old.get("type"), new.get("type")
+    if old_type != new_type:
+        raise IllegalArgument(
+            f"mapper [{path}] cannot be changed from type [{old_type}] to [{new_type}]"
+        )
+    conflicts = []
+    for param, value in new.items():
+        if param in ("type", "fields"):
+            continue
+        before = old.get(param, PARAM_DEFAULTS.get(param))
+        if param in _UPDATABLE or before == value:
+            continue
+        if param == "analyzer" and before == "default" and value == "standard":
+            continue
+        shown = "default" if param not in old and param == "analyzer" else _shown(before)
+        conflicts.append(f"Cannot update parameter [{param}] from [{shown}] to [{_shown(value)}]")
+    if conflicts:
+        raise IllegalArgument(
+            f"Mapper for [{path}] conflicts with existing mapper:\n\t" + "\n\t".join(conflicts)
+        )
+    merged = {**old, **{k: v for k, v in new.items() if k != "fields"}}
+    if "fields" in new:
+        fields = dict(old.get("fields", {}))
+        for name, sub in new["fields"].items():
+            fields[name] = merge_definitions(fields.get(name), sub, f"{path}.{name}")
+        merged["fields"] = fields
+    return merged
+
+
+_UPDATABLE = frozenset({
+    "ignore_above", "search_analyzer", "search_quote_analyzer", "meta", "copy_to", "boost",
+    "coerce", "ignore_malformed", "fielddata", "eager_global_ordinals", "dynamic",
+})
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# Helpers
+
+
+def _with_multi_fields(mapper: FieldType) -> Iterator[FieldType]:
+    yield mapper
+    for sub in mapper.multi_fields.values():
+        yield from _with_multi_fields(sub)
+
+
+def _parents(path: str) -> tuple[str, ...]:
+    """``a.b.c`` -> ``("a", "a.b", "a.b.c")``: the names an ``exists`` query finds it by."""
+    parts = path.split(".")
+    return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def _flatten(values: list) -> Iterator[Any]:
+    for value in values:
+        if isinstance(value, list):
+            yield from _flatten(value)
+        else:
+            yield value
+
+
+def _child_updates(updates: dict, name: str) -> dict:
+    """The dynamic-update dict for the properties of child object ``name``."""
+    return updates.setdefault(name, {"properties": {}})["properties"]
+
+
+def _prune(updates: dict, name: str) -> None:
+    """Drop the placeholder :func:`_child_updates` made if the child had no new fields."""
+    entry = updates.get(name)
+    if entry is not None and entry == {"properties": {}}:
+        del updates[name]

@@ -1,0 +1,161 @@
+"""Index names: validation, and resolution of index expressions to indices.
+
+An expression such as ``logs-*,-logs-old,books`` names indices, aliases and wildcards over both,
+as Elasticsearch's index name expression resolver accepts them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import IndexNotFound, InvalidIndexName
+
+_FORBIDDEN = frozenset('\\/*?"<>| ,#')
+_FORBIDDEN_SHOWN = '[ , ", *, \\, <, |, ,, >, /, ?]'
+
+
+def validate_index_name(name: str) -> None:
+    """Raise Elasticsearch's error for a name it would refuse as a new index name."""
+    if not name:
+        raise InvalidIndexName(name, "must not be empty")
+    if name != name.lower():
+        raise InvalidIndexName(name, "must be lowercase")
+    if name in (".", ".."):
+        raise InvalidIndexName(name, "must not be '.' or '..'")
+    if name[0] in "_-+":
+        raise InvalidIndexName(name, "must not start with '_', '-', or '+'")
+    if _FORBIDDEN & set(name):
+        raise InvalidIndexName(name, f"must not contain the following characters {_FORBIDDEN_SHOWN}")
+    if ":" in name:
+        raise InvalidIndexName(name, "must not contain ':'")
+    size = len(name.encode())
+    if size > 255:
+        raise InvalidIndexName(name, f"index name is too long, ({size} > 255)")
+
+
+def split_expression(expression: str | Iterable[str] | None) -> list[str]:
+    if expression is None:
+        return []
+    if isinstance(expression, str):
+        return [part for part in (p.strip() for p in expression.split(",")) if part]
+    return [p for p in expression if p]
+
+
+def is_all(parts: list[str]) -> bool:
+    return not parts or parts == ["_all"] or parts == ["*"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """``ignore_unavailable``, ``allow_no_indices`` and ``expand_wildcards``."""
+
+    ignore_unavailable: bool = False
+    allow_no_indices: bool = True
+    expand_open: bool = True
+    expand_hidden: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], *, defaults: Options | None = None) -> Options:
+        from .api.params import boolean
+
+        base = defaults or cls()
+        expand = params.get("expand_wildcards")
+        kinds = set(str(expand).split(",")) if expand is not None else None
+        return cls(
+            ignore_unavailable=boolean(params, "ignore_unavailable", base.ignore_unavailable),
+            allow_no_indices=boolean(params, "allow_no_indices", base.allow_no_indices),
+            expand_open=base.expand_open if kinds is None else bool(
+                kinds & {"open", "all"}),
+            expand_hidden=base.expand_hidden if kinds is None else bool(
+                kinds & {"hidden", "all"}),
+        )
+
+
+STRICT = Options(ignore_unavailable=False, allow_no_indices=False)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An index an expression resolved to, with the aliases it was reached through.
+
+    ``via_aliases`` is empty when the index was named directly (or by a wildcard over index
+    names): alias filters then do not apply.
+    """
+
+    name: str
+    via_aliases: tuple[str, ...] = ()
+
+
+def resolve(
+    expression: str | Iterable[str] | None,
+    indices: Mapping[str, Any],
+    aliases: Mapping[str, list[str]],
+    options: Options = Options(),
+    *,
+    hidden: Iterable[str] = (),
+) -> list[Resolved]:
+    """Resolve an expression over ``indices`` (name -> index) and ``aliases`` (alias -> names)."""
+    parts = split_expression(expression)
+    hidden = set(hidden)
+    if is_all(parts):
+        names = [n for n in indices if options.expand_hidden or n not in hidden]
+        if not names and not options.allow_no_indices:
+            raise IndexNotFound(parts[0] if parts else "_all")
+        return [Resolved(n) for n in sorted(names)]
+    found: dict[str, set[str]] = {}
+    direct: set[str] = set()
+    wildcard_seen = False
+    for part in parts:
+        if part.startswith("-") and wildcard_seen:
+            _exclude(part[1:], found, direct)
+            continue
+        if "*" in part or "?" in part:
+            wildcard_seen = True
+            matched = _expand(part, indices, aliases, options, hidden, found, direct)
+            if not matched and not options.allow_no_indices:
+                raise IndexNotFound(part)
+            continue
+        if part in indices:
+            direct.add(part)
+            found.setdefault(part, set())
+        elif part in aliases:
+            for name in aliases[part]:
+                found.setdefault(name, set()).add(part)
+        elif not options.ignore_unavailable:
+            raise IndexNotFound(part)
+    if not found and not options.allow_no_indices:
+        raise IndexNotFound(",".join(parts))
+    return [
+        Resolved(name, () if name in direct else tuple(sorted(via)))
+        for name, via in sorted(found.items())
+    ]
+
+
+def _expand(pattern: str, indices: Mapping[str, Any], aliases: Mapping[str, list[str]],
+            options: Options, hidden: set[str], found: dict[str, set[str]],
+            direct: set[str]) -> bool:
+    regex = re.compile(fnmatch.translate(pattern))
+    matched = False
+    if options.expand_open:
+        for name in indices:
+            if regex.match(name) and (options.expand_hidden or name not in hidden):
+                found.setdefault(name, set())
+                direct.add(name)
+                matched = True
+        for alias, names in aliases.items():
+            if regex.match(alias):
+                for name in names:
+                    found.setdefault(name, set()).add(alias)
+                matched = True
+    return matched
+
+
+def _exclude(pattern: str, found: dict[str, set[str]], direct: set[str]) -> None:
+    regex = re.compile(fnmatch.translate(pattern))
+    for name in [n for n in found if regex.match(n)]:
+        del found[name]
+        direct.discard(name)

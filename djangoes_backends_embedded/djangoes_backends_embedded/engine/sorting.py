@@ -1,0 +1,175 @@
+"""Sort specifications, and the per-document values a sort compares.
+
+A sort is a list of :class:`SortField`. Values come from tantivy fast fields when a field holds
+one value per document, and from ``_source`` otherwise (a multi-valued field sorts by its
+``mode``: min for ascending, max for descending, or avg/sum/median).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import IllegalArgument, ParsingError, QueryShardError
+from .fields import BooleanField, DateField, FieldType, KeywordField, NumberField, TextField
+
+LONG_MAX = 2**63 - 1
+LONG_MIN = -(2**63)
+SPECIAL = ("_score", "_doc", "_shard_doc")
+
+
+@dataclass
+class SortField:
+    name: str
+    order: str  # "asc" | "desc"
+    mode: str | None = None
+    missing: Any = "_last"
+    unmapped_type: str | None = None
+    format: str | None = None
+    numeric_type: str | None = None
+
+    @property
+    def reverse(self) -> bool:
+        return self.order == "desc"
+
+
+def parse_sort(spec: Any) -> list[SortField]:
+    """Parse ``sort`` from a body (strings, objects, lists) or the ``sort`` URL parameter."""
+    if spec is None:
+        return []
+    if isinstance(spec, str):
+        return [_from_string(part) for part in spec.split(",") if part.strip()]
+    if isinstance(spec, dict):
+        spec = [spec]
+    if not isinstance(spec, list):
+        raise ParsingError(f"[sort] malformed sort specification")
+    fields = []
+    for entry in spec:
+        if isinstance(entry, str):
+            fields.append(_from_string(entry, body=True))
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                fields.append(_from_options(name, options))
+        else:
+            raise ParsingError("[sort] malformed sort specification")
+    return fields
+
+
+def _from_string(text: str, body: bool = False) -> SortField:
+    name, _, order = text.strip().partition(":") if not body else (text, "", "")
+    name = name.strip()
+    order = order.strip() or ("desc" if name == "_score" else "asc")
+    _check_order(order)
+    return SortField(name, order)
+
+
+def _from_options(name: str, options: Any) -> SortField:
+    if isinstance(options, str):
+        _check_order(options)
+        return SortField(name, options)
+    if not isinstance(options, dict):
+        raise ParsingError(f"[sort] malformed options for [{name}]")
+    known = {"order", "mode", "missing", "unmapped_type", "format", "numeric_type", "nested"}
+    unknown = set(options) - known
+    if unknown:
+        raise ParsingError(f"[field_sort] unknown field [{sorted(unknown)[0]}]")
+    order = options.get("order", "desc" if name == "_score" else "asc")
+    _check_order(order)
+    mode = options.get("mode")
+    if mode is not None and mode not in ("min", "max", "avg", "sum", "median"):
+        raise IllegalArgument(f"Unknown SortMode [{mode}]")
+    return SortField(name, order, mode, options.get("missing", "_last"),
+                     options.get("unmapped_type"), options.get("format"),
+                     options.get("numeric_type"))
+
+
+def _check_order(order: str) -> None:
+    if order not in ("asc", "desc"):
+        raise IllegalArgument(f"Unknown SortOrder [{order}]")
+
+
+def sortable_field(mapping: Any, sort: SortField) -> FieldType | None:
+    """The field a sort reads; errors for unmapped or unsortable fields as Elasticsearch."""
+    field = mapping.field(sort.name)
+    if field is None:
+        if sort.unmapped_type is not None:
+            return None
+        raise QueryShardError(f"No mapping found for [{sort.name}] in order to sort on")
+    if isinstance(field, TextField) and not field.definition.get("fielddata"):
+        raise IllegalArgument(
+            "Text fields are not optimised for operations that require per-document field data "
+            "like aggregations and sorting, so these operations are disabled by default. Please "
+            "use a keyword field instead. Alternatively, set fielddata=true on "
+            f"[{sort.name}] in order to load field data by uninverting the inverted index. Note "
+            "that this can use significant memory."
+        )
+    if not field.doc_values and not isinstance(field, TextField):
+        raise IllegalArgument(
+            f"Can't load fielddata on [{sort.name}] because fielddata is unsupported on fields of "
+            f"type [{field.type_name}]. Use doc values instead."
+        )
+    return field
+
+
+def reduce(values: list[Any], sort: SortField, field: FieldType) -> Any:
+    """One value per document from several: the sort's ``mode``."""
+    if not values:
+        return None
+    mode = sort.mode or ("max" if sort.reverse else "min")
+    if mode == "min":
+        return min(values)
+    if mode == "max":
+        return max(values)
+    if not isinstance(field, NumberField | DateField):
+        raise IllegalArgument(f"Sort mode [{mode}] is only supported on numeric fields")
+    if mode == "sum":
+        return _wrap_long(sum(values)) if _integral(field) else float(sum(values))
+    if mode == "avg":
+        average = sum(values) / len(values)
+        return _java_round(average) if _integral(field) else average
+    median = statistics.median(values)
+    return _java_round(median) if _integral(field) else median
+
+
+def _integral(field: FieldType) -> bool:
+    return isinstance(field, DateField) or (isinstance(field, NumberField) and field.integral)
+
+
+def _wrap_long(value: int) -> int:
+    """Java ``long`` arithmetic, which Elasticsearch's sum sort mode overflows with."""
+    return (value + 2**63) % 2**64 - 2**63
+
+
+def _java_round(value: float) -> int:
+    import math
+
+    return int(math.floor(value + 0.5))
+
+
+def missing_value(sort: SortField, field: FieldType | None) -> Any:
+    """The sort value of a document without the field, as Elasticsearch reports it."""
+    if sort.missing not in ("_last", "_first"):
+        return sort.missing
+    if field is None or isinstance(field, KeywordField) or field.is_text_like:
+        return None
+    last = sort.missing == "_last"
+    high = last != sort.reverse
+    if isinstance(field, NumberField) and not field.integral:
+        return float("inf") if high else float("-inf")
+    return LONG_MAX if high else LONG_MIN
+
+
+def output(value: Any, sort: SortField, field: FieldType | None) -> Any:
+    """How a sort value is shown in a hit's ``sort`` array."""
+    if value is None:
+        return None
+    if isinstance(field, BooleanField):
+        return 1 if value else 0
+    if isinstance(field, DateField) and sort.format:
+        from .dates import DateFormat
+
+        return DateFormat(sort.format).format(value)
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value

@@ -1,0 +1,172 @@
+"""``_source`` filtering: includes and excludes with wildcards, as Elasticsearch applies them.
+
+A pattern matches a field by its full dotted path, or any object above it: ``obj`` keeps the
+whole object, ``obj.*`` everything under it, ``*.name`` every ``name`` one level down.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from .errors import IllegalArgument
+
+
+class SourceFilter:
+    """Keeps what ``includes`` name (everything if empty), minus what ``excludes`` name."""
+
+    __slots__ = ("excludes", "includes")
+
+    def __init__(self, includes: list[str] | None = None, excludes: list[str] | None = None):
+        self.includes = _compile(tuple(includes or ()))
+        self.excludes = _compile(tuple(excludes or ()))
+
+    @property
+    def is_noop(self) -> bool:
+        return self.includes is None and self.excludes is None
+
+    def apply(self, source: Mapping[str, Any]) -> dict[str, Any]:
+        if self.is_noop:
+            return dict(source)
+        return self._object(source, "", self.includes is None)
+
+    def _object(self, source: Mapping[str, Any], prefix: str, included: bool) -> dict[str, Any]:
+        result = {}
+        for key, value in source.items():
+            path = f"{prefix}{key}"
+            if self.excludes is not None and self.excludes.match(path):
+                continue
+            inside = included or (self.includes is not None and bool(self.includes.match(path)))
+            kept = self._value(value, path, inside)
+            if kept is not _DROP:
+                result[key] = kept
+        return result
+
+    def _value(self, value: Any, path: str, included: bool) -> Any:
+        if isinstance(value, Mapping):
+            if not included and not self._may_include_below(path):
+                return _DROP
+            kept = self._object(value, path + ".", included)
+            return kept if kept or included else _DROP
+        if isinstance(value, list):
+            items = [self._value(v, path, included) for v in value]
+            items = [v for v in items if v is not _DROP]
+            if not items and not included:
+                return _DROP
+            return items
+        return value if included else _DROP
+
+    def _may_include_below(self, path: str) -> bool:
+        """Whether some include pattern could match a field under the object at ``path``."""
+        return self.includes is not None and bool(self.includes.match(path + ".\x00"))
+
+
+_DROP = object()
+
+
+@lru_cache(maxsize=512)
+def _compile(patterns: tuple[str, ...]) -> re.Pattern | None:
+    """One regex matching a path that a pattern names, or that lies under what it names.
+
+    The extra alternative matches ``path + ".\\x00"`` when a pattern could name something below
+    the object at ``path``, so that objects are entered only when worth it.
+    """
+    if not patterns:
+        return None
+    alternatives = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise IllegalArgument(f"[_source] include/exclude patterns must be strings: {pattern}")
+        body = fnmatch.translate(pattern)[4:-3]  # strip (?s: ... )\Z
+        alternatives.append(f"(?:{body})(?:\\..*)?")
+        prefix = _prefixes(pattern)
+        if prefix:
+            alternatives.append(f"(?:{prefix})\\.\\x00")
+    return re.compile("(?s:" + "|".join(alternatives) + r")\Z")
+
+
+def _prefixes(pattern: str) -> str:
+    """A regex of the object paths above the fields a pattern names: ``a.b.c`` -> ``a|a\\.b``."""
+    parts = pattern.split(".")
+    if len(parts) == 1:
+        return ".*" if "*" in pattern else ""
+    options = []
+    for end in range(1, len(parts)):
+        options.append(fnmatch.translate(".".join(parts[:end]))[4:-3])
+    if "*" in pattern:
+        options.append(".*")
+    return "|".join(options)
+
+
+def from_params(params: Mapping[str, str]) -> SourceFilter | None | bool:
+    """The filter the ``_source``, ``_source_includes`` and ``_source_excludes`` params ask for.
+
+    Returns False for no source, None for the whole source, or a filter.
+    """
+    value = params.get("_source")
+    includes = _split(params.get("_source_includes") or params.get("_source_include"))
+    excludes = _split(params.get("_source_excludes") or params.get("_source_exclude"))
+    if value is not None:
+        if value == "false":
+            return False
+        if value not in ("true", ""):
+            includes = _split(value)
+    if not includes and not excludes:
+        return None
+    return SourceFilter(includes, excludes)
+
+
+def from_body(value: Any) -> SourceFilter | None | bool:
+    """The filter a body's ``_source`` asks for (search, mget docs, bulk updates)."""
+    if value is None or value is True:
+        return None
+    if value is False:
+        return False
+    if isinstance(value, str):
+        return SourceFilter([value])
+    if isinstance(value, list):
+        return SourceFilter([str(v) for v in value])
+    if isinstance(value, Mapping):
+        includes = value.get("includes", value.get("include", []))
+        excludes = value.get("excludes", value.get("exclude", []))
+        return SourceFilter(_as_list(includes), _as_list(excludes))
+    raise IllegalArgument(f"Expected one of [TRUE, FALSE, VALUE_STRING, START_ARRAY, START_OBJECT] "
+                          f"but found [{type(value).__name__}]")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or []]
+
+
+def extract(source: Mapping[str, Any], path: str) -> list[Any]:
+    """Every value at a dotted path, flattening arrays, as ``fields`` and sorting read them."""
+    values: list[Any] = []
+    _collect(source, path.split("."), values)
+    return values
+
+
+def _collect(node: Any, parts: list[str], out: list[Any]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect(item, parts, out)
+        return
+    if not parts:
+        if node is not None:
+            out.append(node)
+        return
+    if not isinstance(node, Mapping):
+        return
+    # A document may spell an object path with dots in one key: {"a.b": 1}.
+    for split in range(len(parts), 0, -1):
+        key = ".".join(parts[:split])
+        if key in node:
+            _collect(node[key], parts[split:], out)

@@ -1,0 +1,253 @@
+"""The tantivy side of an index: a schema of typed slots, the writer, and searchers.
+
+tantivy fixes its schema when an index is created, while Elasticsearch adds fields whenever a
+mapping grows. The store bridges the two with *slots*: each indexed field of the mapping is given
+a tantivy field of the right kind (``f0``, ``f1``, ...), and the schema carries spare slots of the
+kinds dynamic mapping creates (text, keyword, long, double, boolean), so that most new fields
+take a spare. When no spare fits, the index is rebuilt with a larger layout (see
+:meth:`djangoes_backends_embedded.engine.index.Index.rebuild`), which is cheap while an index is
+small, as it is when its mapping is still growing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from typing import Any
+
+import tantivy
+
+from .mapping import ParsedDocument
+
+#: Spare slots a new layout carries, per kind, before any field needs them.
+SPARES = {
+    "text": 8,
+    "keyword": 8,
+    "i64": 8,
+    "f64": 4,
+    "bool": 4,
+}
+
+
+@dataclass
+class Layout:
+    """Which tantivy slot holds which field, and the spare slots not yet given out."""
+
+    generation: int = 0
+    slots: dict[str, list] = field(default_factory=dict)  # field path -> [slot name, kind]
+    spares: list[list] = field(default_factory=list)  # [slot name, kind]
+    next_slot: int = 0
+    #: Fields some document gave several values: sorting them needs every value, not the first.
+    multi: set[str] = field(default_factory=set)
+
+    @classmethod
+    def new(cls, spare_kinds: dict[tuple, int]) -> Layout:
+        """An empty layout with spare slots of the given kinds."""
+        layout = cls()
+        for kind, count in spare_kinds.items():
+            for _ in range(count):
+                layout.spares.append([layout._name(), list(kind)])
+        return layout
+
+    def _name(self) -> str:
+        name = f"f{self.next_slot}"
+        self.next_slot += 1
+        return name
+
+    def slot(self, path: str) -> str | None:
+        entry = self.slots.get(path)
+        return entry[0] if entry else None
+
+    def assign(self, path: str, kind: tuple) -> bool:
+        """Give ``path`` a slot of ``kind``; False if a rebuild is needed for it."""
+        entry = self.slots.get(path)
+        if entry is not None:
+            return tuple(entry[1]) == kind
+        for position, (name, spare_kind) in enumerate(self.spares):
+            if tuple(spare_kind) == kind:
+                del self.spares[position]
+                self.slots[path] = [name, list(kind)]
+                return True
+        return False
+
+    def grown(self, needed: dict[str, tuple]) -> Layout:
+        """A layout for the next generation: current slots, ``needed`` ones, and fresh spares."""
+        layout = Layout(generation=self.generation + 1, next_slot=self.next_slot,
+                        multi=set(self.multi))
+        layout.slots = {p: list(e) for p, e in self.slots.items()}
+        layout.spares = [list(e) for e in self.spares]
+        for path, kind in needed.items():
+            existing = layout.slots.get(path)
+            if existing is not None and tuple(existing[1]) == kind:
+                continue
+            layout.slots[path] = [layout._name(), list(kind)]
+            # Keep spares of the kind that ran out, doubled, for the fields still to come.
+            count = sum(1 for _, k in layout.spares if tuple(k) == kind)
+            for _ in range(max(4, 2 * count) - count):
+                layout.spares.append([layout._name(), list(kind)])
+        return layout
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"generation": self.generation, "slots": self.slots, "spares": self.spares,
+                "next_slot": self.next_slot, "multi": sorted(self.multi)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Layout:
+        return cls(**{**data, "multi": set(data.get("multi", ()))})
+
+    def schema(self) -> tantivy.Schema:
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("_id", stored=True, fast=True, tokenizer_name="raw",
+                               index_option="basic")
+        builder.add_bytes_field("_source", stored=True)
+        builder.add_integer_field("_seq_no", stored=True, indexed=True, fast=True)
+        builder.add_integer_field("_version", stored=True, fast=True)
+        builder.add_text_field("_routing", stored=True, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field("_fields", tokenizer_name="raw", index_option="basic")
+        builder.add_text_field("_ignored", stored=True, tokenizer_name="raw", index_option="basic")
+        entries = sorted([*self.slots.values(), *self.spares], key=lambda e: int(e[0][1:]))
+        for name, kind in entries:
+            _add_slot(builder, name, tuple(kind))
+        return builder.build()
+
+
+def _add_slot(builder: tantivy.SchemaBuilder, name: str, kind: tuple) -> None:
+    match kind:
+        case ("text", tokenizer, option):
+            builder.add_text_field(name, tokenizer_name=tokenizer or "raw", index_option=option)
+        case ("keyword", fast):
+            builder.add_text_field(name, fast=fast, tokenizer_name="raw", index_option="basic")
+        case ("i64", fast, indexed):
+            builder.add_integer_field(name, fast=fast, indexed=indexed)
+        case ("u64", fast, indexed):
+            builder.add_unsigned_field(name, fast=fast, indexed=indexed)
+        case ("f64", fast, indexed):
+            builder.add_float_field(name, fast=fast, indexed=indexed)
+        case ("bool", fast, indexed):
+            builder.add_boolean_field(name, fast=fast, indexed=indexed)
+        case _:
+            raise ValueError(f"unknown slot kind {kind!r}")
+
+
+def spare_kinds(standard_tokenizer: str) -> dict[tuple, int]:
+    return {
+        ("text", standard_tokenizer, "position"): SPARES["text"],
+        ("keyword", True): SPARES["keyword"],
+        ("i64", True, True): SPARES["i64"],
+        ("f64", True, True): SPARES["f64"],
+        ("bool", True, True): SPARES["bool"],
+    }
+
+
+class Store:
+    """A tantivy index with one writer; searchers change only on :meth:`commit`."""
+
+    #: tantivy's writer memory budget: enough for large bulks, allocated as it fills.
+    HEAP = 64_000_000
+
+    def __init__(self, directory: str | None, layout: Layout, registry: Any) -> None:
+        self.directory = directory
+        self.layout = layout
+        self.schema = layout.schema()
+        if directory is not None:
+            os.makedirs(directory, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=directory)
+        registry.register(self.index)
+        self.index.config_reader("manual")
+        self.writer = self.index.writer(heap_size=self.HEAP, num_threads=1)
+        self.searcher = self.index.searcher()
+
+    def document(
+        self,
+        doc_id: str,
+        seq_no: int,
+        version: int,
+        source: bytes | None,
+        routing: str | None,
+        parsed: ParsedDocument,
+    ) -> tantivy.Document:
+        values: dict[str, Any] = {"_id": doc_id, "_seq_no": seq_no, "_version": version}
+        if source is not None:
+            values["_source"] = source
+        if routing is not None:
+            values["_routing"] = routing
+        if parsed.field_names:
+            values["_fields"] = list(parsed.field_names)
+        if parsed.ignored:
+            values["_ignored"] = sorted(parsed.ignored)
+        pretokenized = []
+        slots = self.layout.slots
+        for mapper, value in parsed.values:
+            entry = slots.get(mapper.path)
+            if entry is None:
+                continue
+            name = entry[0]
+            if entry[1][0] == "text" and entry[1][1] is None:
+                pretokenized.append((name, mapper.analyzer.pre_tokenize(value)))
+                continue
+            existing = values.get(name)
+            if existing is None:
+                values[name] = value
+                continue
+            if isinstance(existing, list):
+                existing.append(value)
+            else:
+                values[name] = [existing, value]
+            self.layout.multi.add(mapper.path)
+        document = tantivy.Document.from_dict(values, self.schema)
+        for name, tokens in pretokenized:
+            document.add_pre_tokenized_text(name, tokens)
+        return document
+
+    def add(self, document: tantivy.Document) -> None:
+        self.writer.add_document(document)
+
+    def delete(self, doc_id: str) -> None:
+        self.writer.delete_documents_by_term("_id", doc_id)
+
+    def delete_all(self) -> None:
+        self.writer.delete_all_documents()
+
+    def commit(self) -> tantivy.Searcher:
+        """Make every write so far durable (on disk) and searchable; return the new searcher."""
+        self.writer.commit()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        return self.searcher
+
+    def rollback(self) -> None:
+        self.writer.rollback()
+
+    def close(self) -> None:
+        """Release the writer (and its threads); the store is unusable afterwards."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.rollback()
+            writer.wait_merging_threads()
+
+    def destroy(self) -> None:
+        self.close()
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def write_json_atomic(path: str, data: Any) -> None:
+    """Write a small metadata file so that a crash leaves the old or the new one, never half."""
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

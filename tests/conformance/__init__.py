@@ -1,0 +1,1 @@
+"""YAML REST conformance suite: runs the shared Elasticsearch/OpenSearch YAML tests."""
