@@ -36,7 +36,6 @@ OPENSEARCH_ONLY = "OpenSearch-only behaviour or wording"
 NOT_EXPRESSIBLE = "not expressible through elasticsearch-py 9"
 INTERNALS = "engine internals (profile, fielddata stats, forcemerge)"
 LEGACY = "legacy 7.x behaviour removed in Elasticsearch 8/9"
-OUT_OF_SCOPE_TASKS = "out of scope: task management API (async tasks, rethrottle)"
 
 _TERMS = OS + "search.aggregation/20_terms.yml"
 
@@ -146,19 +145,5 @@ SKIPS: dict[tuple[str, str], tuple[str, str]] = {
         NOT_EXPRESSIBLE,
         "max_docs both as a parameter and in the body with different values: "
         "elasticsearch-py raises 'Received multiple values' before sending",
-    ),
-    # --- out of scope: task management -----------------------------------------------------
-    (CT + "delete_by_query/10_stack.yml", "delete_by_query"): (
-        OUT_OF_SCOPE_TASKS,
-        "second half rethrottles a made-up task id and expects a no_such_node_exception "
-        "node failure (the same delete_by_query check runs in 10_serverless.yml)",
-    ),
-    (OSR + "delete_by_query/10_basic.yml", "wait_for_completion=false"): (
-        OUT_OF_SCOPE_TASKS,
-        "runs delete_by_query as a background task and reads it back with tasks.get",
-    ),
-    (OSR + "update_by_query/10_basic.yml", "wait_for_completion=false"): (
-        OUT_OF_SCOPE_TASKS,
-        "runs update_by_query as a background task and reads it back with tasks.get",
     ),
 }

@@ -18,7 +18,8 @@ from .index import Index
 from .names import Options
 from .scripting import run_update_script
 
-BODY_KEYS = {"query", "max_docs", "conflicts", "script", "slice", "sort", "_source", "size"}
+BODY_KEYS = {"query", "max_docs", "conflicts", "script", "slice", "sort", "_source", "size",
+             "stored_fields"}
 
 
 def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +29,8 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         if key not in BODY_KEYS:
             raise BadRequest(f"Unknown key for a START_OBJECT in [{key}].",
                              type="parsing_exception")
+    if "stored_fields" in body:
+        raise ValidationError("stored_fields is not supported in this context")
     conflicts = body.get("conflicts", params.get("conflicts", "abort"))
     if conflicts not in ("abort", "proceed"):
         raise IllegalArgument(
@@ -38,10 +41,14 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"[max_docs] set to two different values [{body['max_docs']}] "
                               f"and [{max_docs}]")
     max_docs = body.get("max_docs", integer(params, "max_docs"))
-    if max_docs is not None and int(max_docs) <= 0:
-        raise ValidationError(f"maxDocs should be greater than 0 if the request is limited to "
-                              f"some number of documents or -1 if it isn't but it was "
-                              f"[{max_docs}]")
+    if max_docs is not None and int(max_docs) < 0:
+        raise IllegalArgument(f"[max_docs] parameter cannot be negative, found [{max_docs}]")
+    slices = params.get("slices", "1")
+    if slices != "auto":
+        if not slices.isdigit() or int(slices) < 1:
+            raise IllegalArgument('[slices] must be a positive integer or the string "auto"')
+        if max_docs is not None and int(max_docs) < int(slices):
+            raise ValidationError("[max_docs] should be >= [slices]")
     scroll_size = integer(params, "scroll_size", 1000)
     if scroll_size is not None and scroll_size <= 0:
         raise ValidationError(f"scroll_size must be greater than 0 but was [{scroll_size}]")
@@ -109,6 +116,8 @@ def _finish(engine: Any, params: dict[str, Any], touched: set[Index]) -> None:
 def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
     started = time.perf_counter()
     options = _options(body, params)
+    if "query" not in body and "q" not in params:
+        raise ValidationError("query is missing")
     docs = _snapshot(engine, index, body, params, options["max_docs"])
     deleted = conflicts = 0
     failures: list[dict[str, Any]] = []
@@ -137,6 +146,8 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     touched: set[Index] = set()
     script = body.get("script")
     for target, doc in docs:
+        if not target.mapping.source_enabled:
+            raise IllegalArgument(f"[{target.name}][{doc.doc_id}] didn't store _source")
         source = doc.source_dict()
         op = "index"
         if script is not None:

@@ -443,5 +443,8 @@ def _matches(pattern: str, name: str) -> bool:
 
 def _require_alias(name: str) -> IndexNotFound:
     error = IndexNotFound(name)
-    error.reason = f"[require_alias] request flag is [true] and [{name}] is not an alias"
+    error.reason = (
+        f"no such index [{name}] and [require_alias] request flag is [true] and [{name}] is not "
+        "an alias"
+    )
     return error

@@ -485,12 +485,34 @@ class GeoPointField(FieldType):
                         "ignore_z_value", "script", "on_script_error"})
     searchable_type = False
 
+    @staticmethod
+    def is_point_array(value: Any) -> bool:
+        """``[lon, lat]`` (or with z): one point, not an array of values."""
+        return (isinstance(value, list) and 2 <= len(value) <= 3
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value))
+
     def convert(self, value: Any) -> Any:
         if isinstance(value, dict) and {"lat", "lon"} <= set(value):
-            return value
-        if isinstance(value, str) and value:
-            return value
-        raise Unconvertible("geo_point expected")
+            lat, lon = value["lat"], value["lon"]
+        elif self.is_point_array(value):
+            lon, lat = value[0], value[1]
+        elif isinstance(value, str) and "," in value:
+            lat, _, lon = value.partition(",")
+        elif isinstance(value, str) and value.upper().startswith("POINT"):
+            lon, lat = value[value.index("(") + 1 : value.rindex(")")].split()[:2]
+        elif isinstance(value, str) and value:
+            return value  # a geohash
+        else:
+            raise Unconvertible("geo_point expected")
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            raise Unconvertible("geo_point expected") from None
+        if not -90 <= lat <= 90:
+            raise Unconvertible(f"illegal latitude value [{lat}] for {self.path}")
+        if not -180 <= lon <= 180:
+            raise Unconvertible(f"illegal longitude value [{lon}] for {self.path}")
+        return {"lat": lat, "lon": lon}
 
 
 class StoredOnlyField(FieldType):

@@ -241,7 +241,7 @@ class Index:
                 raise self._conflict(
                     doc_id, f"document already exists (current version [{current[1]}])"
                 )
-            self._check_cas(doc_id, current, if_seq_no, if_primary_term)
+            self.check_cas(doc_id, current, if_seq_no, if_primary_term)
             new_version = self._next_version(doc_id, current, version, version_type)
             parsed = self._parse(document, doc_id)
             seq_no = self.max_seq_no = self.max_seq_no + 1
@@ -266,7 +266,7 @@ class Index:
         with self.lock:
             self._check_writable()
             current = self.versions.get(doc_id)
-            self._check_cas(doc_id, current, if_seq_no, if_primary_term)
+            self.check_cas(doc_id, current, if_seq_no, if_primary_term)
             new_version = self._next_version(doc_id, current, version, version_type)
             seq_no = self.max_seq_no = self.max_seq_no + 1
             if current is not None:
@@ -319,7 +319,7 @@ class Index:
                 type="routing_missing_exception", index=self.name,
             )
 
-    def _check_cas(self, doc_id: str, current: tuple[int, int] | None,
+    def check_cas(self, doc_id: str, current: tuple[int, int] | None,
                    if_seq_no: int | None, if_primary_term: int | None) -> None:
         if if_seq_no is None and if_primary_term is None:
             return

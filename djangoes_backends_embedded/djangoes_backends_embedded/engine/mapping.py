@@ -129,7 +129,10 @@ def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | Objec
             f"[{path.rpartition('.')[2]}] but got a class java.lang.String"
         )
     if not path.rpartition(".")[2]:
-        raise MapperParsingError("Failed to parse mapping: field name cannot be empty")
+        raise MapperParsingError(
+            "Failed to parse mapping: field name cannot be an empty string",
+            caused_by=IllegalArgument("field name cannot be an empty string"),
+        )
     if is_object_definition(definition):
         return ObjectMapper(path, definition, registry)
     if "type" not in definition:
@@ -310,9 +313,11 @@ class Mapping:
 
     def _parse_values(self, mapper: FieldType, value: Any, doc: ParsedDocument,
                       doc_id: str | None) -> None:
-        if isinstance(value, list):
-            for item in _flatten(value):
-                self._parse_value(mapper, item, doc, doc_id)
+        if isinstance(value, list) and not (
+            mapper.type_name == "geo_point" and mapper.is_point_array(value)
+        ):
+            for item in value:
+                self._parse_values(mapper, item, doc, doc_id)
         else:
             self._parse_value(mapper, value, doc, doc_id)
 

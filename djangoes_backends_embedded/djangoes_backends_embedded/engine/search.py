@@ -114,6 +114,11 @@ class SearchRequest:
         request.track_total_hits = _track(track)
         request.total_as_int = boolean(params, "rest_total_hits_as_int")
         if request.total_as_int and request.track_total_hits not in (True, False):
+            if "track_total_hits" in body or "track_total_hits" in params:
+                raise IllegalArgument(
+                    "[rest_total_hits_as_int] cannot be used if the tracking of total hits is not "
+                    f"accurate, got {request.track_total_hits}"
+                )
             request.track_total_hits = True
         request.search_after = body.get("search_after")
         if request.search_after is not None and not isinstance(request.search_after, list):
@@ -475,8 +480,9 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_ignored"] = ignored
     if doc.routing is not None:
         hit["_routing"] = doc.routing
-    source_needed = request.source is not False and index.mapping.source_enabled and not (
-        request.stored_fields is not None and request.source is None)
+    source_needed = request.source is not False and index.mapping.source_enabled and (
+        request.stored_fields is None or request.source is not None
+        or "_source" in request.stored_fields)
     source = None
     if source_needed or request.fields or request.highlight or request.docvalue_fields or (
             request.stored_fields):

@@ -7,7 +7,6 @@ one value per document, and from ``_source`` otherwise (a multi-valued field sor
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,9 +125,14 @@ def reduce(values: list[Any], sort: SortField, field: FieldType) -> Any:
     if mode == "sum":
         return _wrap_long(sum(values)) if _integral(field) else float(sum(values))
     if mode == "avg":
-        average = sum(values) / len(values)
-        return _java_round(average) if _integral(field) else average
-    median = statistics.median(values)
+        if _integral(field):
+            return _java_round(float(_wrap_long(sum(values))) / len(values))
+        return sum(values) / len(values)
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    median = (float(ordered[middle - 1]) + float(ordered[middle])) / 2
     return _java_round(median) if _integral(field) else median
 
 
@@ -142,9 +146,10 @@ def _wrap_long(value: int) -> int:
 
 
 def _java_round(value: float) -> int:
+    """Java's ``Math.round`` of a double: half up, clamped to the long range."""
     import math
 
-    return int(math.floor(value + 0.5))
+    return max(LONG_MIN, min(LONG_MAX, int(math.floor(value + 0.5))))
 
 
 def missing_value(sort: SortField, field: FieldType | None) -> Any:

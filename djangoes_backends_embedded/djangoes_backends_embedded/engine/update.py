@@ -53,6 +53,9 @@ def update(
         current = index.get(doc_id)
         if current is None:
             return _upsert(index, doc_id, body, routing, fetch)
+        if if_seq_no is not None or if_primary_term is not None:
+            index.check_cas(doc_id, (current.seq_no, current.version), if_seq_no,
+                            if_primary_term)
         source = current.source_dict()
         if "doc" in body:
             doc = body["doc"]
@@ -143,14 +146,15 @@ def _script_context(index: Index, current: StoredDoc, source: dict[str, Any],
 
 
 def _run(script: Any, ctx: dict[str, Any]) -> None:
-    from .scripting import run_update_script
+    """Run an update script; its failures arrive as Elasticsearch's "failed to execute script"."""
+    from .scripting import ScriptException, run_update_script, update_script_failure
 
-    run_update_script(script, ctx)
+    try:
+        run_update_script(script, ctx)
+    except ScriptException as error:
+        raise update_script_failure(error) from None
     if ctx["op"] not in ("index", "create", "none", "noop", "delete"):
-        raise BadRequest(
-            f"Operation type [{ctx['op']}] not allowed, only [noop, index, delete] are allowed",
-            type="illegal_argument_exception",
-        )
+        ctx["op"] = "noop"  # Elasticsearch ignores an unknown operation, with a warning
 
 
 def merge(source: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:

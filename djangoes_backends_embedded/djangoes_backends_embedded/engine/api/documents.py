@@ -184,13 +184,8 @@ def _check_version(index: Index, doc: StoredDoc, params: dict[str, Any]) -> None
     version = long(params, "version")
     if version is None:
         return
-    kind = params.get("version_type", "internal")
-    ok = {
-        "internal": doc.version == version,
-        "external": doc.version == version,
-        "external_gte": doc.version >= version,
-    }.get(kind, doc.version == version)
-    if not ok:
+    # For reads every version type asks for exactly this version, as Elasticsearch's do.
+    if doc.version != version:
         raise VersionConflict(
             index.name, index.uuid, doc.doc_id,
             f"current version [{doc.version}] is different than the one provided [{version}]",
@@ -336,6 +331,8 @@ def bulk(engine: Any, request: Request, index: str | None = None):
                 )
             source_line = lines[number]
             number += 1
+        if action == "index" and meta.get("op_type") == "create":
+            action = "create"
         item = _bulk_item(engine, params, index, action, meta, source_line, targets, touched)
         if "error" in item:
             errors = True
@@ -356,6 +353,11 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
             f"Malformed action/metadata line [{number}], expected START_OBJECT or END_OBJECT "
             "but found [VALUE_STRING]"
         ) from None
+    if parsed == {}:
+        raise IllegalArgument(
+            f"Malformed action/metadata line [{number}], expected FIELD_NAME but found "
+            "[END_OBJECT]"
+        )
     if not isinstance(parsed, dict) or len(parsed) != 1:
         raise IllegalArgument(
             f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
@@ -441,7 +443,7 @@ def _bulk_apply(index: Index, action: str, doc_id: str | None, meta: dict[str, A
     document = document_body(source_line)
     op_type = "create" if action == "create" else meta.get("op_type", "index")
     if doc_id == "":
-        raise ValidationError("if _id is specified it must not be empty")
+        raise IllegalArgument("if _id is specified it must not be empty")
     result = index.index(doc_id, bytes(source_line), document, op_type=op_type,
                          version=meta.get("version"), version_type=meta.get("version_type"),
                          **options)

@@ -114,7 +114,7 @@ def did_you_mean(name: str, candidates: list[str]) -> str:
     """`` did you mean [x]?`` when a close candidate exists, as Elasticsearch's parsers say."""
     import difflib
 
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.7)
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
     if not close:
         return ""
     if len(close) == 1:

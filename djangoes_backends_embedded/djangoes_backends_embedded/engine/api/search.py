@@ -176,7 +176,7 @@ def close_point_in_time(engine: Any, request: Request):
 def delete_by_query(engine: Any, request: Request, index: str):
     from ..by_query import delete_by_query as run
 
-    return _by_query(engine, request, index, run, require_body=True)
+    return _by_query(engine, request, index, run, require_body=False)
 
 
 def update_by_query(engine: Any, request: Request, index: str):
