@@ -7,11 +7,11 @@ conflict: counted with ``conflicts=proceed``, or ending the request with ``confl
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from typing import Any
 
+from . import jsoncodec
 from . import search as engine_search
 from .errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
 from .index import Index
@@ -56,11 +56,11 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     try:
         rate = float(requests_per_second)
     except ValueError:
-        raise IllegalArgument(f"[requests_per_second] must be a float greater than 0. Use -1 to "
-                              f"disable throttling.") from None
+        raise IllegalArgument("[requests_per_second] must be a float greater than 0. Use -1 to "
+                              "disable throttling.") from None
     if rate <= 0 and rate != -1:
         raise IllegalArgument(
-            f"[requests_per_second] must be a float greater than 0. Use -1 to disable "
+            "[requests_per_second] must be a float greater than 0. Use -1 to disable "
             "throttling.")
     return {"conflicts": conflicts, "max_docs": None if max_docs is None else int(max_docs),
             "scroll_size": scroll_size, "rate": -1.0 if rate == -1 else rate}
@@ -164,7 +164,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 target.delete(doc.doc_id, if_seq_no=doc.seq_no, if_primary_term=1)
                 deleted += 1
             else:
-                encoded = json.dumps(source, ensure_ascii=False, separators=(",", ":")).encode()
+                encoded = jsoncodec.dumps(source)
                 target.index(doc.doc_id, encoded, source, routing=doc.routing,
                              if_seq_no=doc.seq_no, if_primary_term=1)
                 updated += 1
@@ -224,7 +224,7 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
                 noops += 1
                 continue
             source, doc_id = ctx["_source"], ctx["_id"]
-        encoded = json.dumps(source, ensure_ascii=False, separators=(",", ":")).encode()
+        encoded = jsoncodec.dumps(source)
         try:
             result = dest.index(
                 doc_id, encoded, source, op_type=op_type, routing=doc.routing,

@@ -13,6 +13,7 @@ import math
 import struct
 from typing import Any, ClassVar
 
+from .dates import DateFormat, DateParseError
 from .errors import IllegalArgument, MapperParsingError
 
 #: Parameters every field type accepts.
@@ -36,6 +37,8 @@ class FieldType:
     searchable_type: ClassVar[bool] = True
     #: The field's path and its parents' paths: what an ``exists`` query finds it by.
     exists_names: tuple[str, ...] = ()
+    #: Longer (keyword) values are kept in ``_source`` but not indexed.
+    ignore_above: int = 2**31 - 1
 
     def __init__(self, path: str, definition: dict[str, Any], registry: Any) -> None:
         self.path = path
@@ -284,7 +287,7 @@ class NumberField(FieldType):
         if self.type_name == "scaled_float":
             if "scaling_factor" not in definition:
                 raise MapperParsingError(
-                    f"Failed to parse mapping: Field [scaling_factor] is required"
+                    "Failed to parse mapping: Field [scaling_factor] is required"
                 )
             self.scaling_factor = float(definition["scaling_factor"])
         elif "scaling_factor" in definition:
@@ -382,8 +385,6 @@ class DateField(FieldType):
         super().__init__(path, definition, registry)
 
     def configure(self, definition: dict[str, Any], registry: Any) -> None:
-        from .dates import DateFormat
-
         spec = definition.get("format", "strict_date_optional_time||epoch_millis")
         try:
             self.date_format = DateFormat(spec)
@@ -399,8 +400,6 @@ class DateField(FieldType):
         return ("i64", self.doc_values, self.index)
 
     def convert(self, value: Any) -> int:
-        from .dates import DateParseError
-
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise Unconvertible(
                 f"failed to parse date field [{_preview(value)}] with format "

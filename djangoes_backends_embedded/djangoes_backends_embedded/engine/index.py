@@ -10,7 +10,6 @@ tantivy writer. A refresh commits tantivy, publishes a new :class:`Reader` and e
 from __future__ import annotations
 
 import base64
-import json
 import os
 import threading
 import time
@@ -19,10 +18,10 @@ from typing import Any, Callable
 
 import tantivy
 
+from . import jsoncodec
 from .analysis import AnalysisRegistry
 from .errors import (
     BadRequest,
-    DocumentMissing,
     EngineError,
     IllegalArgument,
     ValidationError,
@@ -48,7 +47,7 @@ class StoredDoc:
     routing: str | None = None
 
     def source_dict(self) -> dict[str, Any]:
-        return json.loads(self.source)
+        return jsoncodec.loads(self.source)
 
 
 #: Marks a document deleted since the last refresh, in ``pending``.
@@ -451,7 +450,7 @@ class Index:
                     self.store.delete(doc_id)
                     self.pending[doc_id] = DELETED
                 continue
-            source = json.dumps(record["src"], separators=(",", ":")).encode()
+            source = jsoncodec.dumps(record["src"])
             doc = StoredDoc(doc_id, source, record["s"], record["v"], record.get("r"))
             parsed = self._parse(record["src"], doc_id)
             self._write_recovered(doc, parsed)

@@ -114,7 +114,7 @@ def expand_dotted(properties: dict[str, Any]) -> dict[str, Any]:
             )
         head, _, rest = name.partition(".")
         if not head or (rest == "" and name.endswith(".")):
-            raise MapperParsingError(f"Failed to parse mapping: field name cannot be empty")
+            raise MapperParsingError("Failed to parse mapping: field name cannot be empty")
         if rest:
             definition = {"properties": {rest: definition}}
         current = expanded.get(head)
@@ -263,6 +263,15 @@ class Mapping:
             dynamic = obj.dynamic
         properties = obj.properties
         for key, value in data.items():
+            mapper = properties.get(key)
+            if mapper is not None:
+                if isinstance(mapper, ObjectMapper):
+                    self._parse_child_object(mapper, value, doc, doc_id, updates, dynamic)
+                elif isinstance(value, list):
+                    self._parse_values(mapper, value, doc, doc_id)
+                else:
+                    self._parse_value(mapper, value, doc, doc_id)
+                continue
             if "." in key:
                 head, _, rest = key.partition(".")
                 if not head or not rest:
@@ -278,13 +287,7 @@ class Mapping:
                 raise MapperParsingError(
                     f"Field name cannot contain only whitespace: [{join(obj.path, key)}]"
                 )
-            mapper = properties.get(key)
-            if mapper is None:
-                self._dynamic(obj, key, value, doc_id, updates, dynamic)
-            elif isinstance(mapper, ObjectMapper):
-                self._parse_child_object(mapper, value, doc, doc_id, updates, dynamic)
-            else:
-                self._parse_values(mapper, value, doc, doc_id)
+            self._dynamic(obj, key, value, doc_id, updates, dynamic)
 
     def _parse_child_object(
         self, mapper: ObjectMapper, value: Any, doc: ParsedDocument, doc_id: str | None,
@@ -340,13 +343,13 @@ class Mapping:
                     doc.ignored.add(mapper.path)
                     return
                 raise field_error(mapper, doc_id, value, error) from None
-        if mapper.type_name == "keyword" and len(converted) > mapper.ignore_above:
+        if mapper.ignore_above < 2**31 - 1 and len(converted) > mapper.ignore_above:
             doc.ignored.add(mapper.path)
         else:
             doc.values.append((mapper, converted))
             doc.field_names.update(mapper.exists_names)
-        for sub in mapper.multi_fields.values():
-            if value is not None:
+        if mapper.multi_fields and value is not None:
+            for sub in mapper.multi_fields.values():
                 self._parse_value(sub, value, doc, doc_id)
         for target in mapper.copy_to:
             copied = self.field(target)

@@ -8,7 +8,6 @@ search analyzer, so a query matches what the same value matched when it was inde
 from __future__ import annotations
 
 import base64
-import json
 import math
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from . import jsoncodec
 from .errors import BadRequest, EngineError, IllegalArgument, ParsingError, QueryShardError
 from .fields import DateField, FieldType, KeywordField, NumberField, TextField
 
@@ -61,7 +61,7 @@ def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
     if dsl is None:
         return MATCH_ALL()
     if not isinstance(dsl, dict):
-        raise ParsingError(f"[_na] query malformed, must start with start_object")
+        raise ParsingError("[_na] query malformed, must start with start_object")
     if len(dsl) != 1:
         if not dsl:
             raise ParsingError("query malformed, empty clause found")
@@ -75,7 +75,31 @@ def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
         raise ParsingError(f"unknown query [{kind}]", type="parsing_exception")
     if body is None or (not isinstance(body, dict) and kind not in ("match_all", "match_none")):
         raise ParsingError(f"[{kind}] query malformed, no start_object after query name")
+    if kind in FIELD_QUERIES:
+        names = [k for k in body if k not in ("boost", "_name")]
+        if len(names) == 1 and ("*" in names[0] or "?" in names[0]):
+            return _over_fields(ctx, builder, body, names[0])
     return builder(ctx, body or {})
+
+
+#: Queries on one field, whose field may be a pattern such as ``title*`` or ``*``.
+FIELD_QUERIES = frozenset({"term", "prefix", "wildcard", "regexp", "fuzzy", "range", "match",
+                           "match_phrase", "match_phrase_prefix", "match_bool_prefix"})
+
+
+def _over_fields(ctx: Context, builder: Callable, body: dict[str, Any], pattern: str
+                 ) -> tantivy.Query:
+    """A field-level query on every field a pattern names, leniently, as query_string does."""
+    queries = []
+    for field_type, _ in resolve_fields(ctx, [pattern]):
+        try:
+            queries.append(builder(ctx, {**{k: v for k, v in body.items() if k != pattern},
+                                         field_type.path: body[pattern]}))
+        except EngineError:
+            continue
+    if not queries:
+        return MATCH_NONE()
+    return queries[0] if len(queries) == 1 else Query.disjunction_max_query(queries, 0.0)
 
 
 def validate_filter(dsl: Any) -> None:
@@ -100,7 +124,7 @@ def boosted(query: tantivy.Query, body: dict[str, Any]) -> tantivy.Query:
     except (TypeError, ValueError):
         raise ParsingError(f"[boost] must be a number, got [{boost}]") from None
     if value < 0:
-        raise IllegalArgument(f"negative [boost] are not allowed.")
+        raise IllegalArgument("negative [boost] are not allowed.")
     return Query.boost_query(query, value) if value != 1.0 else query
 
 
@@ -260,7 +284,7 @@ def q_term(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("term", body, scalars=("value",))
     if "value" not in options:
         raise ParsingError("[term] query does not support [query]" if "query" in options
-                           else f"No value specified for term query")
+                           else "No value specified for term query")
     value = options["value"]
     if value is None:
         raise IllegalArgument("value cannot be null")
@@ -605,7 +629,7 @@ def q_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match", body)
     _check_options("match", options, MATCH_OPTIONS)
     if "query" not in options:
-        raise ParsingError(f"[match] requires query value")
+        raise ParsingError("[match] requires query value")
     query = match_field(ctx, name, options)
     return boosted(query, options)
 
@@ -985,7 +1009,7 @@ def q_match_none(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 def q_wrapper(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     try:
-        inner = json.loads(base64.b64decode(body["query"]))
+        inner = jsoncodec.loads(base64.b64decode(body["query"]))
     except Exception:
         raise ParsingError("[wrapper] query malformed") from None
     return compile_query(ctx, inner)

@@ -25,6 +25,12 @@ patterns such as ``*`` or ``book.*`` stay the compiler's business, so ``price:>1
 
 ``simple_query_string`` follows Lucene's ``SimpleQueryParser``: it never fails, skips what it
 cannot use, and reads operators left to right (a change of operator wraps what came before).
+
+What this leaves to the compiler: term-level leaves (``wildcard``, ``prefix``, ``regexp``,
+``range``, ``exists``) name their field as written, which may be a pattern (``*``, ``book.*``)
+when the default fields or the query use one; Elasticsearch expands it and skips the fields the
+query cannot apply to. Elasticsearch also normalises (lowercases) wildcard, prefix and range terms
+with the field's analyzer; here they are passed on unchanged.
 """
 
 from __future__ import annotations
@@ -42,20 +48,18 @@ _MUST, _SHOULD, _MUST_NOT = "must", "should", "must_not"
 _MAX_DEPTH = 100  # parenthesised groups: deeper input is refused, never a RecursionError
 _JAVA_BLANK = "".join(chr(code) for code in range(33))  # what Java's String.trim() removes
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of names written as one blank-separated string, to keep long lists readable."""
+    return frozenset(text.split())
+
+
 # Queries whose parameters sit under the field name: {"match": {"title": {...}}}.
-_FIELD_KEYED = frozenset(
-    {
-        "match",
-        "match_phrase",
-        "match_phrase_prefix",
-        "match_bool_prefix",
-        "wildcard",
-        "prefix",
-        "regexp",
-        "fuzzy",
-        "range",
-        "term",
-    }
+_FIELD_KEYED = _words(
+    """
+    match match_phrase match_phrase_prefix match_bool_prefix wildcard prefix regexp fuzzy
+    range term
+    """
 )
 _TYPES = {
     "best_fields": "best_fields",
@@ -76,19 +80,11 @@ _SINGLE_FIELD = {
     "bool_prefix": "match_bool_prefix",
 }
 _SINGLE_FIELD_OPTIONS = {
-    "match": frozenset(
-        {
-            "query",
-            "operator",
-            "analyzer",
-            "fuzziness",
-            "prefix_length",
-            "max_expansions",
-            "fuzzy_transpositions",
-            "fuzzy_rewrite",
-            "lenient",
-            "auto_generate_synonyms_phrase_query",
-        }
+    "match": _words(
+        """
+        query operator analyzer fuzziness prefix_length max_expansions fuzzy_transpositions
+        fuzzy_rewrite lenient auto_generate_synonyms_phrase_query
+        """
     ),
     "match_phrase": frozenset({"query", "analyzer", "slop"}),
     "match_phrase_prefix": frozenset({"query", "analyzer", "slop"}),
@@ -1109,36 +1105,14 @@ def _range_bound(token: _Token) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # query_string: entry point
 
-_QUERY_STRING_KEYS = frozenset(
-    {
-        "query",
-        "default_field",
-        "fields",
-        "default_operator",
-        "analyzer",
-        "quote_analyzer",
-        "allow_leading_wildcard",
-        "analyze_wildcard",
-        "auto_generate_synonyms_phrase_query",
-        "boost",
-        "enable_position_increments",
-        "escape",
-        "fuzziness",
-        "fuzzy_max_expansions",
-        "fuzzy_prefix_length",
-        "fuzzy_rewrite",
-        "fuzzy_transpositions",
-        "lenient",
-        "max_determinized_states",
-        "minimum_should_match",
-        "phrase_slop",
-        "quote_field_suffix",
-        "rewrite",
-        "tie_breaker",
-        "time_zone",
-        "type",
-        "_name",
-    }
+_QUERY_STRING_KEYS = _words(
+    """
+    query default_field fields default_operator analyzer quote_analyzer
+    allow_leading_wildcard analyze_wildcard auto_generate_synonyms_phrase_query boost
+    enable_position_increments escape fuzziness fuzzy_max_expansions fuzzy_prefix_length
+    fuzzy_rewrite fuzzy_transpositions lenient max_determinized_states minimum_should_match
+    phrase_slop quote_field_suffix rewrite tie_breaker time_zone type _name
+    """
 )
 
 
@@ -1488,24 +1462,12 @@ class _SimpleParser:
         state.current = None
 
 
-_SIMPLE_KEYS = frozenset(
-    {
-        "query",
-        "fields",
-        "default_operator",
-        "analyzer",
-        "flags",
-        "fuzzy_prefix_length",
-        "fuzzy_max_expansions",
-        "fuzzy_transpositions",
-        "lenient",
-        "minimum_should_match",
-        "quote_field_suffix",
-        "analyze_wildcard",
-        "auto_generate_synonyms_phrase_query",
-        "boost",
-        "_name",
-    }
+_SIMPLE_KEYS = _words(
+    """
+    query fields default_operator analyzer flags fuzzy_prefix_length fuzzy_max_expansions
+    fuzzy_transpositions lenient minimum_should_match quote_field_suffix analyze_wildcard
+    auto_generate_synonyms_phrase_query boost _name
+    """
 )
 
 

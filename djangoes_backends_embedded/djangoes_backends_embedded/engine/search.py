@@ -8,7 +8,6 @@ is loaded from the store.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from . import sorting
+from . import jsoncodec, sorting
 from .errors import (
     BadRequest,
     EngineError,
@@ -378,7 +377,6 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
 
 
 def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
-    searcher = target.reader.searcher
     addresses = [address for _, address in hits]
     columns = []
     for sort in request.sort:
@@ -435,7 +433,7 @@ def _field_values(target: Target, field: Any, sort: sorting.SortField,
         return reader.searcher.fast_field_values(slot, addresses)
     values = []
     for address in addresses:
-        source = json.loads(reader.searcher.doc(address).get_first("_source"))
+        source = jsoncodec.loads(reader.searcher.doc(address).get_first("_source"))
         raw = extract(source, field.path)
         converted = []
         for item in raw:
@@ -486,7 +484,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     source = None
     if source_needed or request.fields or request.highlight or request.docvalue_fields or (
             request.stored_fields):
-        source = json.loads(doc.source)
+        source = jsoncodec.loads(doc.source)
         mapping = index.mapping
         if mapping.source_includes or mapping.source_excludes:
             source = SourceFilter(mapping.source_includes, mapping.source_excludes).apply(source)
@@ -512,7 +510,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     if candidate.sort_values is not None:
         hit["sort"] = candidate.sort_values
     if request.explain:
-        explanation = json.loads(target.hits_query.explain(target.reader.searcher,
+        explanation = jsoncodec.loads(target.hits_query.explain(target.reader.searcher,
                                                              candidate.address).to_json())
         hit["_shard"] = f"[{index.name}][0]"
         hit["_node"] = "embedded"

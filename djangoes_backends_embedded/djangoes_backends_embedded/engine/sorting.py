@@ -42,7 +42,7 @@ def parse_sort(spec: Any) -> list[SortField]:
     if isinstance(spec, dict):
         spec = [spec]
     if not isinstance(spec, list):
-        raise ParsingError(f"[sort] malformed sort specification")
+        raise ParsingError("[sort] malformed sort specification")
     fields = []
     for entry in spec:
         if isinstance(entry, str):

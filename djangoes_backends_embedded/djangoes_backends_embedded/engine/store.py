@@ -156,7 +156,7 @@ class Store:
         self.index = tantivy.Index(self.schema, path=directory)
         registry.register(self.index)
         self.index.config_reader("manual")
-        self.writer = self.index.writer(heap_size=self.HEAP, num_threads=1)
+        self.writer = self.index.writer(heap_size=self.HEAP, num_threads=2)
         self.searcher = self.index.searcher()
 
     def document(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
+from . import jsoncodec
 from .errors import BadRequest, DocumentMissing
 from .index import PRIMARY_TERM, Index, StoredDoc
 from .source import SourceFilter
@@ -76,7 +76,7 @@ def update(
             status, result = index.delete(doc_id, routing=routing, if_seq_no=if_seq_no,
                                           if_primary_term=if_primary_term)
             return status, result
-        encoded = json.dumps(updated, ensure_ascii=False, separators=(",", ":")).encode()
+        encoded = jsoncodec.dumps(updated)
         result = index.index(doc_id, encoded, updated, routing=routing or current.routing,
                              if_seq_no=if_seq_no, if_primary_term=if_primary_term)
         _attach_get(result, updated, fetch)
@@ -99,7 +99,7 @@ def _upsert(index: Index, doc_id: str, body: dict[str, Any], routing: str | None
             document = ctx["_source"]
     else:
         raise DocumentMissing(index.name, index.uuid, doc_id)
-    encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    encoded = jsoncodec.dumps(document)
     result = index.index(doc_id, encoded, document, routing=routing, op_type="create")
     _attach_get(result, document, fetch)
     return 201, result

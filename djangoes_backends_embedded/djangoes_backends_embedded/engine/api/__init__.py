@@ -8,12 +8,12 @@ names the request, logged with its traceback.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
+from .. import jsoncodec
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
 from . import cluster, documents, indices, search
@@ -192,4 +192,4 @@ def dispatch(engine: Any, request: Request) -> Response:
 
 
 def dumps(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return jsoncodec.dumps(body)

@@ -6,6 +6,7 @@ import json
 import time
 from typing import Any
 
+from .. import jsoncodec
 from .. import source as sources
 from ..errors import (
     BadRequest,
@@ -82,7 +83,7 @@ def document_body(body: bytes) -> Any:
     if not body or not body.strip():
         raise ValidationError("source is missing")
     try:
-        return json.loads(body)
+        return jsoncodec.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MapperParsingError(
             "failed to parse",
@@ -325,9 +326,9 @@ def bulk(engine: Any, request: Request, index: str | None = None):
         if action != "delete":
             if number >= len(lines) or not lines[number].strip():
                 raise IllegalArgument(
-                    f"The bulk request must be terminated by a newline [\\n]"
+                    "The bulk request must be terminated by a newline [\\n]"
                     if number >= len(lines) else
-                    f"Validation Failed: 1: source is missing;"
+                    "Validation Failed: 1: source is missing;"
                 )
             source_line = lines[number]
             number += 1
@@ -347,7 +348,7 @@ def bulk(engine: Any, request: Request, index: str | None = None):
 
 def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
     try:
-        parsed = json.loads(line)
+        parsed = jsoncodec.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise IllegalArgument(
             f"Malformed action/metadata line [{number}], expected START_OBJECT or END_OBJECT "

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import jsoncodec
 from ..errors import (
     BadRequest,
     IllegalArgument,
@@ -78,7 +79,7 @@ def json_body(body: bytes, *, required: bool = False, what: str = "request body"
             raise ParsingError(f"{what} is required", type="parse_exception")
         return None
     try:
-        return json.loads(body)
+        return jsoncodec.loads(body)
     except UnicodeDecodeError:
         raise JsonParseError("Invalid UTF-8 start byte") from None
     except json.JSONDecodeError as error:

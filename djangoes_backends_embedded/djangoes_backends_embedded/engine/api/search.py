@@ -6,6 +6,7 @@ import json
 import time
 from typing import Any
 
+from .. import jsoncodec
 from .. import search as engine_search
 from ..contexts import PointInTime, keep_alive_seconds
 from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
@@ -100,8 +101,8 @@ def msearch(engine: Any, request: Request, index: str | None = None):
     started = time.perf_counter()
     for number in range(0, len(lines), 2):
         try:
-            header = json.loads(lines[number])
-            body = json.loads(lines[number + 1])
+            header = jsoncodec.loads(lines[number])
+            body = jsoncodec.loads(lines[number + 1])
             params = {k: str(v).lower() if isinstance(v, bool) else str(v)
                       for k, v in header.items() if k != "index"}
             target = header.get("index", index)
@@ -245,7 +246,7 @@ def explain(engine: Any, request: Request, index: str, id: str):
     hits = reader.searcher.search(restricted, 1).hits
     result: dict[str, Any] = {"_index": target.name, "_id": id, "matched": bool(hits)}
     if hits:
-        explanation = json.loads(query.explain(reader.searcher, hits[0][1]).to_json())
+        explanation = jsoncodec.loads(query.explain(reader.searcher, hits[0][1]).to_json())
         result["explanation"] = engine_search._explanation(explanation)
     return 200, result
 
