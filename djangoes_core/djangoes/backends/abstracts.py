@@ -1,0 +1,75 @@
+"""The abstract backend: a connection that knows its indices and aliases.
+
+Every backend is built with an alias, the server's settings and the settings of the indices it
+serves; calls that need index names take them from here, so callers never pass ``index=``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import cached_property
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Names in order of first appearance, without repeats."""
+    return list(dict.fromkeys(names))
+
+
+class Base:
+    """Elasticsearch connection wrapper base."""
+
+    def __init__(self, alias: str, server: Mapping[str, Any],
+                 indices: Mapping[str, Mapping[str, Any]]) -> None:
+        self.alias = alias
+        self.server = server
+        self.server_indices = indices
+        self.client: Any = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} alias={self.alias!r}>"
+
+    def configure_client(self) -> None:
+        """Build ``self.client``; each backend says how."""
+        raise NotImplementedError
+
+    def get_indices(self) -> list[str]:
+        """The names requests use: an index's aliases stand in for it when it has some."""
+        names: list[str] = []
+        for index in self.server_indices.values():
+            names.extend(index.get("ALIASES") or [index["NAME"]])
+        return _unique(names)
+
+    def get_index_names(self) -> list[str]:
+        """The index names themselves, e.g. to create the indices."""
+        return _unique([index["NAME"] for index in self.server_indices.values()])
+
+    def get_alias_names(self) -> list[str]:
+        return _unique([alias for index in self.server_indices.values()
+                        for alias in index.get("ALIASES") or []])
+
+    def get_indices_with_settings(self) -> dict[str, dict[str, Any]]:
+        """Each index name with the body that creates it (``SETTINGS`` plus its aliases)."""
+        bodies: dict[str, dict[str, Any]] = {}
+        for index in self.server_indices.values():
+            body = dict(index.get("SETTINGS") or {})
+            aliases = dict(body.get("aliases") or {})
+            for alias in index.get("ALIASES") or []:
+                aliases.setdefault(alias, {})
+            if aliases:
+                body["aliases"] = aliases
+            bodies[index["NAME"]] = body
+        return bodies
+
+    @cached_property
+    def indices(self) -> list[str]:
+        return self.get_indices()
+
+    @cached_property
+    def index_names(self) -> list[str]:
+        return self.get_index_names()
+
+    @cached_property
+    def alias_names(self) -> list[str]:
+        return self.get_alias_names()

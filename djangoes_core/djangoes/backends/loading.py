@@ -1,0 +1,79 @@
+"""Finding a backend class from ``ENGINE``: a short name, or a dotted path.
+
+Short names are entry points of the ``djangoes.backends`` group, which every transport
+distribution registers (``embedded = "djangoes_backends_embedded:SimpleEmbeddedBackend"``),
+loaded with stevedore; a dotted path is imported as Django imports its backends.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+NAMESPACE = "djangoes.backends"
+
+#: Transports djangoes ships, by short name: the extra that installs each.
+KNOWN = {
+    "http": "http",
+    "requests": "requests",
+    "thrift": "thrift",
+    "memcached": "memcached",
+    "embedded": "embedded",
+}
+#: djangoes 0.3's dotted names, kept working.
+LEGACY = {
+    "djangoes.backends.elasticsearch.SimpleHttpBackend": "http",
+    "djangoes.backends.elasticsearch.SimpleRequestsHttpBackend": "requests",
+    "djangoes.backends.elasticsearch.SimpleThriftBackend": "thrift",
+    "djangoes.backends.elasticsearch.SimpleMemcachedBackend": "memcached",
+}
+
+
+def installed() -> list[str]:
+    """The short names of the backends installed in this environment."""
+    return sorted(ep.name for ep in entry_points(group=NAMESPACE))
+
+
+def missing(name: str, alias: str | None = None) -> ImproperlyConfigured:
+    where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
+    return ImproperlyConfigured(
+        f"{where} is {name!r}, whose distribution is not installed: "
+        f'pip install "djangoes[{KNOWN[name]}]"'
+    )
+
+
+def load_backend(engine: str, alias: str | None = None) -> type:
+    """The backend class ``engine`` names; ImproperlyConfigured says what to do if none."""
+    engine = LEGACY.get(engine, engine)
+    if "." not in engine:
+        return _load_entry_point(engine, alias)
+    try:
+        return import_string(engine)
+    except ImportError as error:
+        where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
+        raise ImproperlyConfigured(f"{where} {engine!r} could not be imported: {error}") from error
+
+
+def _load_entry_point(name: str, alias: str | None) -> type:
+    from stevedore import driver
+    from stevedore.exception import NoMatches
+
+    try:
+        manager = driver.DriverManager(NAMESPACE, name, invoke_on_load=False,
+                                       on_load_failure_callback=_reraise)
+    except NoMatches:
+        if name in KNOWN:
+            raise missing(name, alias) from None
+        where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
+        choices = ", ".join(installed()) or "none"
+        raise ImproperlyConfigured(
+            f"{where} {name!r} is not an installed djangoes backend (installed: {choices}; "
+            "or give the dotted path of a backend class)"
+        ) from None
+    return manager.driver
+
+
+def _reraise(manager: object, entry_point: object, error: Exception) -> None:
+    raise ImproperlyConfigured(f"djangoes backend {entry_point} failed to load: {error}") from error
