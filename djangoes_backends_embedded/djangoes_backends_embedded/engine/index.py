@@ -97,6 +97,7 @@ class Index:
         self.dirty = False
         self.last_refresh = time.monotonic()
         self.closed = False
+        self._saved_multi = 0
         self.read_settings()
         layout = self._load_layout()
         self.store = Store(self._store_directory(layout.generation), layout, self.registry)
@@ -118,11 +119,15 @@ class Index:
         seconds = parse_time_value(interval, "index.refresh_interval")
         self.refresh_interval = None if seconds < 0 else seconds
         self.replicas = self.settings.int("index.number_of_replicas")
+        self._shards = {"total": 1 + self.replicas, "successful": 1, "failed": 0}
         self.blocks_write = self.settings.bool("index.blocks.write") or self.settings.bool(
             "index.blocks.read_only"
         )
 
     def shards(self, successful: int = 1) -> dict[str, int]:
+        """The ``_shards`` of a write response (one shared dict: responses never change it)."""
+        if successful == 1:
+            return self._shards
         return {"total": 1 + self.replicas, "successful": successful, "failed": 0}
 
     def metadata(self) -> dict[str, Any]:
@@ -202,6 +207,7 @@ class Index:
         return Layout.new(spare_kinds(self.registry.tantivy_name("standard")))
 
     def _save_layout(self, layout: Layout) -> None:
+        self._saved_multi = len(layout.multi)
         if self.directory is not None:
             os.makedirs(self.directory, exist_ok=True)
             write_json_atomic(os.path.join(self.directory, "layout.json"), layout.to_dict())
@@ -225,9 +231,10 @@ class Index:
         if doc_id is None:
             doc_id = new_id()
             op_type = "create" if op_type == "index" else op_type
-        else:
+        elif not doc_id or len(doc_id) > MAX_ID_BYTES // 4:  # only then can it be too long
             check_id(doc_id)
-        self._check_routing(doc_id, routing)
+        if routing is None and self.mapping.routing_required:
+            self._check_routing(doc_id, routing)
         if not isinstance(document, dict):
             raise BadRequest(
                 "failed to parse: request body must be a JSON object",
@@ -240,8 +247,13 @@ class Index:
                 raise self._conflict(
                     doc_id, f"document already exists (current version [{current[1]}])"
                 )
-            self.check_cas(doc_id, current, if_seq_no, if_primary_term)
-            new_version = self._next_version(doc_id, current, version, version_type)
+            if if_seq_no is None and if_primary_term is None and version is None and (
+                version_type is None
+            ):
+                new_version = 1 if current is None else current[1] + 1
+            else:
+                self.check_cas(doc_id, current, if_seq_no, if_primary_term)
+                new_version = self._next_version(doc_id, current, version, version_type)
             parsed = self._parse(document, doc_id)
             seq_no = self.max_seq_no = self.max_seq_no + 1
             doc = StoredDoc(doc_id, source, seq_no, new_version, routing)
@@ -367,7 +379,7 @@ class Index:
             "_id": doc.doc_id,
             "_version": doc.version,
             "result": result,
-            "_shards": self.shards(),
+            "_shards": self._shards,
             "_seq_no": doc.seq_no,
             "_primary_term": PRIMARY_TERM,
         }
@@ -398,6 +410,9 @@ class Index:
             if not self.dirty:
                 self.last_refresh = time.monotonic()
                 return False
+            layout = self.store.layout
+            if len(layout.multi) != self._saved_multi:
+                self._save_layout(layout)  # sorting needs to know multi-valued fields
             searcher = self.store.commit()
             self._publish(searcher)
             self.pending = {}

@@ -157,6 +157,8 @@ class Store:
         registry.register(self.index)
         self.index.config_reader("manual")
         self.writer = self.index.writer(heap_size=self.HEAP, num_threads=2)
+        #: field path -> (slot, pre-tokenised): a cache of the layout for the write path.
+        self.targets: dict[str, tuple[str, bool]] = {}
         self.searcher = self.index.searcher()
 
     def document(
@@ -177,15 +179,17 @@ class Store:
             values["_fields"] = list(parsed.field_names)
         if parsed.ignored:
             values["_ignored"] = sorted(parsed.ignored)
-        pretokenized = []
-        slots = self.layout.slots
+        pretokenized: dict[str, tuple[Any, list[str]]] = {}
+        targets = self.targets
         for mapper, value in parsed.values:
-            entry = slots.get(mapper.path)
-            if entry is None:
-                continue
-            name = entry[0]
-            if entry[1][0] == "text" and entry[1][1] is None:
-                pretokenized.append((name, mapper.analyzer.pre_tokenize(value)))
+            target = targets.get(mapper.path)
+            if target is None:
+                target = self._target(mapper.path)
+                if target is None:
+                    continue
+            name, analysed_here = target
+            if analysed_here:
+                pretokenized.setdefault(name, (mapper.analyzer, []))[1].append(value)
                 continue
             existing = values.get(name)
             if existing is None:
@@ -197,9 +201,19 @@ class Store:
                 values[name] = [existing, value]
             self.layout.multi.add(mapper.path)
         document = tantivy.Document.from_dict(values, self.schema)
-        for name, tokens in pretokenized:
-            document.add_pre_tokenized_text(name, tokens)
+        for name, (analyzer, texts) in pretokenized.items():
+            document.add_pre_tokenized_text(name, analyzer.pre_tokenize_values(texts))
         return document
+
+    def _target(self, path: str) -> tuple[str, bool] | None:
+        """A field's slot, and whether its text is analysed in Python (pre-tokenised)."""
+        entry = self.layout.slots.get(path)
+        if entry is None:
+            return None
+        kind = entry[1]
+        target = (entry[0], kind[0] == "text" and kind[1] is None)
+        self.targets[path] = target
+        return target
 
     def add(self, document: tantivy.Document) -> None:
         self.writer.add_document(document)
