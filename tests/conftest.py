@@ -1,0 +1,15 @@
+"""Django settings for the test suite: djangoes reads ``ES_SERVERS`` and ``ES_INDICES``."""
+
+from __future__ import annotations
+
+import django
+from django.conf import settings
+
+if not settings.configured:
+    settings.configure(
+        ES_SERVERS={"default": {"ENGINE": "embedded"}},
+        ES_INDICES={},
+        INSTALLED_APPS=[],
+        USE_TZ=True,
+    )
+    django.setup()
