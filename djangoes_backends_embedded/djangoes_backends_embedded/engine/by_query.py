@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from . import jsoncodec
@@ -66,9 +67,33 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
             "scroll_size": scroll_size, "rate": -1.0 if rate == -1 else rate}
 
 
+class _Snapshot:
+    """The documents the query matched when the request started, read in index order.
+
+    ``total`` is what Elasticsearch reports: the matches, at most ``max_docs``. Iteration (as
+    (index, stored document) pairs) ends once ``max_docs`` documents were processed successfully
+    (created, updated or deleted; the caller counts them in ``succeeded``): as in Elasticsearch,
+    a noop or, with ``conflicts=proceed``, a version conflict lets a further match take its place.
+    """
+
+    def __init__(self, found: list[tuple[Any, Any]], max_docs: int | None) -> None:
+        self.found = found
+        self.max_docs = max_docs
+        self.total = len(found) if max_docs is None else min(len(found), max_docs)
+        self.succeeded = 0
+
+    def __iter__(self) -> Iterator[tuple[Index, Any]]:
+        from .index import stored_doc
+
+        for target, address in self.found:
+            if self.max_docs is not None and self.succeeded >= self.max_docs:
+                return
+            yield target.index, stored_doc(target.reader.searcher.doc(address))
+
+
 def _snapshot(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any],
-              max_docs: int | None) -> list[tuple[Index, Any]]:
-    """The documents the query matches now: (index, stored document) pairs, in index order."""
+              max_docs: int | None) -> _Snapshot:
+    """The documents the query matches now (see :class:`_Snapshot`)."""
     from .api.search import _uri_query
 
     resolved = engine.resolve(index, Options.from_params(params))
@@ -76,15 +101,9 @@ def _snapshot(engine: Any, index: str, body: dict[str, Any], params: dict[str, A
     query = _uri_query(params) or body.get("query")
     request = engine_search.SearchRequest(query=query)
     engine_search.prepare(engine, targets, request, int(time.time() * 1000))
-    from .index import stored_doc
-
-    found = []
-    for target in targets:
-        for address in engine_search.matching_documents(target):
-            found.append((target.index, stored_doc(target.reader.searcher.doc(address))))
-            if max_docs is not None and len(found) >= max_docs:
-                return found
-    return found
+    found = [(target, address) for target in targets
+             for address in engine_search.matching_documents(target)]
+    return _Snapshot(found, max_docs)
 
 
 def _response(started: float, options: dict[str, Any], total: int, **counts: Any) -> dict:
@@ -126,6 +145,7 @@ def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
         try:
             target.delete(doc.doc_id, if_seq_no=doc.seq_no, if_primary_term=1)
             deleted += 1
+            docs.succeeded += 1
             touched.add(target)
         except Conflict as error:
             conflicts += 1
@@ -133,7 +153,7 @@ def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
     _finish(engine, params, touched)
-    return _response(started, options, len(docs), deleted=deleted,
+    return _response(started, options, docs.total, deleted=deleted,
                      version_conflicts=conflicts, noops=0, failures=failures)
 
 
@@ -168,6 +188,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 target.index(doc.doc_id, encoded, source, routing=doc.routing,
                              if_seq_no=doc.seq_no, if_primary_term=1)
                 updated += 1
+            docs.succeeded += 1
             touched.add(target)
         except Conflict as error:
             conflicts += 1
@@ -175,7 +196,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
     _finish(engine, params, touched)
-    return _response(started, options, len(docs), updated=updated, deleted=deleted,
+    return _response(started, options, docs.total, updated=updated, deleted=deleted,
                      version_conflicts=conflicts, noops=noops, failures=failures)
 
 
@@ -241,6 +262,7 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
             created += 1
         else:
             updated += 1
+        docs.succeeded += 1
     _finish(engine, params, {dest})
-    return _response(started, options, len(docs), created=created, updated=updated,
+    return _response(started, options, docs.total, created=created, updated=updated,
                      deleted=0, version_conflicts=conflicts, noops=noops, failures=failures)

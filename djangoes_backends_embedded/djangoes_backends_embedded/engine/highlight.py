@@ -8,10 +8,11 @@ searched) are wrapped in ``pre_tags``/``post_tags``, and the text is cut into fr
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from typing import Any
 
-from .errors import IllegalArgument
+from . import jsoncodec
+from .errors import EngineError, IllegalArgument
 from .fields import TextField
 from .source import extract
 
@@ -19,6 +20,12 @@ DEFAULTS = {"pre_tags": ["<em>"], "post_tags": ["</em>"], "fragment_size": 100,
             "number_of_fragments": 5, "require_field_match": True, "no_match_size": 0,
             "order": "none"}
 TAG_SCHEMA = {"styled": ['<em class="hlt">'], "default": ["<em>"]}
+
+#: How the query notes terms it matched by pattern (wildcard, regexp) or by edit distance (fuzzy),
+#: next to plain terms and ``prefix*``.
+REGEX_NOTE = "\x00re:"
+FUZZY_NOTE = "\x00fuzzy:"
+PHRASE_NOTE = "\x00phrase:"
 
 
 def highlight(ctx: Any, index: Any, source: dict[str, Any], spec: dict[str, Any]
@@ -63,9 +70,9 @@ def _field_fragments(field: Any, source: dict[str, Any], terms: set[str],
                      settings: dict[str, Any]) -> list[str]:
     values = _values(field, source)
     fragments: list[tuple[int, int, str]] = []
-    prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
+    matcher = _Matcher(terms)
     for order, value in enumerate(values):
-        spans = _matches(field, value, terms, prefixes)
+        spans = _matches(field, value, matcher)
         if spans:
             fragments.extend((order, score, text) for score, text in
                              _fragments(value, spans, settings))
@@ -81,15 +88,115 @@ def _field_fragments(field: Any, source: dict[str, Any], terms: set[str],
     return texts if count == 0 else texts[:count]
 
 
-def _matches(field: Any, value: str, terms: set[str], prefixes: tuple[str, ...]
-             ) -> list[tuple[int, int]]:
+class _Matcher:
+    """Whether an indexed term is one the query matched: exactly, by prefix, pattern or fuzzily."""
+
+    def __init__(self, terms: set[str]) -> None:
+        self.exact: set[str] = set()
+        prefixes: list[str] = []
+        self.patterns: list[re.Pattern] = []
+        self.fuzzy: list[tuple[int, bool, int, str]] = []
+        #: (slop, whether the last word is a prefix, [(relative position, term), ...])
+        self.phrases: list[tuple[int, bool, list[tuple[int, str]]]] = []
+        for term in terms:
+            if term.startswith(PHRASE_NOTE):
+                slop, prefix, words = jsoncodec.loads(term[len(PHRASE_NOTE):])
+                self.phrases.append((slop, prefix, [(int(o), str(w)) for o, w in words]))
+            elif term.startswith(REGEX_NOTE):
+                try:
+                    self.patterns.append(re.compile(term[len(REGEX_NOTE):], re.DOTALL))
+                except re.error:
+                    continue
+            elif term.startswith(FUZZY_NOTE):
+                distance, transpositions, prefix, word = term[len(FUZZY_NOTE):].split(":", 3)
+                self.fuzzy.append((int(distance), transpositions == "1", int(prefix), word))
+            elif term.endswith("*"):
+                prefixes.append(term[:-1])
+            else:
+                self.exact.add(term)
+        self.prefixes = tuple(prefixes)
+
+    def __call__(self, term: str) -> bool:
+        return (term in self.exact
+                or bool(self.prefixes and term.startswith(self.prefixes))
+                or any(p.fullmatch(term) for p in self.patterns)
+                or any(term.startswith(word[:prefix]) and _within(term, word, distance, t)
+                       for distance, t, prefix, word in self.fuzzy))
+
+
+def _phrase_spans(tokens: list[Any], slop: int, prefix: bool, words: list[tuple[int, str]]
+                  ) -> set[tuple[int, int]]:
+    """The tokens of a text that make up occurrences of a phrase, as the plain highlighter marks
+    phrases: only where they match, not each word wherever it is.
+
+    As Lucene's sloppy phrases: each word ``i`` found at position ``p_i`` (each at a different
+    position), the spread of ``p_i - offset_i`` over the words is at most the slop.
+    """
+    at: dict[int, list[Any]] = {}
+    for token in tokens:
+        at.setdefault(token.position, []).append(token)
+    last = len(words) - 1
+
+    def fits(token: Any, number: int) -> bool:
+        word = words[number][1]
+        return token.term.startswith(word) if prefix and number == last else token.term == word
+
+    def extend(number: int, low: int, high: int, chosen: list[Any]) -> list[Any] | None:
+        if number == len(words):
+            return chosen
+        offset = words[number][0]
+        for position in range(high - slop + offset, low + slop + offset + 1):
+            for token in at.get(position, ()):
+                if fits(token, number) and all(t.position != position for t in chosen):
+                    shift = position - offset
+                    found = extend(number + 1, min(low, shift), max(high, shift),
+                                   [*chosen, token])
+                    if found is not None:
+                        return found
+        return None
+
+    spans: set[tuple[int, int]] = set()
+    for token in tokens:
+        if fits(token, 0):
+            shift = token.position - words[0][0]
+            found = extend(1, shift, shift, [token])
+            if found is not None:
+                spans.update((t.start, t.end) for t in found)
+    return spans
+
+
+def _within(term: str, word: str, distance: int, transpositions: bool) -> bool:
+    """Whether two terms are at most ``distance`` edits apart (Damerau-Levenshtein, as Lucene's
+    fuzzy queries count them when ``transpositions`` is on)."""
+    if abs(len(term) - len(word)) > distance:
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(word) + 1))
+    for i, a in enumerate(term, 1):
+        row = [i]
+        for j, b in enumerate(word, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a != b))
+            if transpositions and i > 1 and j > 1 and a == word[j - 2] and term[i - 2] == b:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        if min(row) > distance:
+            return False
+        previous2, previous = previous, row
+    return previous[-1] <= distance
+
+
+def _matches(field: Any, value: str, matcher: _Matcher) -> list[tuple[int, int]]:
     if isinstance(field, TextField):
         tokens = field.analyzer.analyze(value)
-        return [(t.start, t.end) for t in tokens
-                if t.term in terms or (prefixes and t.term.startswith(prefixes))]
-    normalized = field.convert(value) if hasattr(field, "convert") else value
-    if normalized in terms or any(fnmatch.fnmatchcase(normalized, t) for t in terms
-                                  if "*" in t):
+        spans = {(t.start, t.end) for t in tokens if matcher(t.term)}
+        for phrase in matcher.phrases:
+            spans.update(_phrase_spans(tokens, *phrase))
+        return sorted(spans)
+    try:
+        normalized = field.convert(value) if hasattr(field, "convert") else value
+    except EngineError:
+        return []
+    if isinstance(normalized, str) and matcher(normalized):
         return [(0, len(value))]
     return []
 

@@ -23,7 +23,16 @@ from .fields import DateField, FieldType, KeywordField, NumberField, TextField
 
 FieldTypeEnum = tantivy.FieldType
 MATCH_NONE = Query.empty_query
-MATCH_ALL = Query.all_query
+
+
+def MATCH_ALL() -> tantivy.Query:
+    """Every document, scoring 1.0.
+
+    A bare ``all_query`` is not enough: tantivy drops an ``AllScorer`` from a conjunction, with
+    its score, so ``match_all`` next to a filter (``bool.filter``, ``post_filter``, an alias
+    filter) scored 0 instead of 1.
+    """
+    return Query.const_score_query(Query.all_query(), 1.0)
 
 
 @dataclass
@@ -54,6 +63,27 @@ class Context:
 
     def note(self, field_type: FieldType, term: str) -> None:
         self.highlight.setdefault(field_type.path, set()).add(term)
+
+    def note_regex(self, field_type: FieldType, pattern: str) -> None:
+        """Terms matching a pattern (wildcard, regexp), for highlighting."""
+        from .highlight import REGEX_NOTE
+
+        self.note(field_type, REGEX_NOTE + pattern)
+
+    def note_phrase(self, field_type: FieldType, words: list[tuple[int, str]], slop: int,
+                    prefix: bool) -> None:
+        """A phrase (terms at relative positions), highlighted only where it matches."""
+        from .highlight import PHRASE_NOTE
+
+        self.note(field_type, PHRASE_NOTE + jsoncodec.dumps([slop, prefix, words]).decode())
+
+    def note_fuzzy(self, field_type: FieldType, term: str, distance: int,
+                   transpositions: bool, prefix_length: int = 0) -> None:
+        """Terms within an edit distance of a term (fuzzy queries), for highlighting."""
+        from .highlight import FUZZY_NOTE
+
+        self.note(field_type,
+                  f"{FUZZY_NOTE}{distance}:{int(transpositions)}:{prefix_length}:{term}")
 
 
 def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
@@ -225,10 +255,11 @@ def term_query(ctx: Context, field_type: FieldType, value: Any,
             return MATCH_NONE()
         return Query.term_query(ctx.schema, slot, converted)
     converted = field_type.to_query_value(value)
-    if isinstance(field_type, TextField):
-        ctx.note(field_type, str(converted))
     if case_insensitive and isinstance(converted, str):
+        ctx.note_regex(field_type, "(?i)" + regex_escape(converted))
         return Query.regex_query(ctx.schema, slot, "(?i)" + regex_escape(converted))
+    if field_type.is_text_like:
+        ctx.note(field_type, str(converted))
     return Query.term_query(ctx.schema, slot, converted)
 
 
@@ -332,8 +363,8 @@ def q_terms(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             converted.append(item)
         else:
             item = field_type.to_query_value(value)
-            if isinstance(field_type, TextField):
-                ctx.note(field_type, item)
+            if field_type.is_text_like:
+                ctx.note(field_type, str(item))
             converted.append(item)
     if not converted:
         return MATCH_NONE()
@@ -420,15 +451,18 @@ def q_range(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     elif isinstance(field_type, NumberField):
         query = _number_range(ctx, field_type, slot, lower, include_lower, upper, include_upper)
     elif field_type.type_name == "boolean":
-        query = _range(ctx.schema, slot, FieldTypeEnum.Boolean,
-                       None if lower is None else field_type.convert(lower),
-                       None if upper is None else field_type.convert(upper),
-                       include_lower, include_upper)
-    else:
+        # Two values only (false < true): the range is a set of terms.
         low = None if lower is None else field_type.to_query_value(lower)
         high = None if upper is None else field_type.to_query_value(upper)
-        query = _range(ctx.schema, slot, FieldTypeEnum.Str, low, high, include_lower,
-                       include_upper, inverted=True)
+        inside = [value for value in (False, True)
+                  if (low is None or value > low or (value == low and include_lower))
+                  and (high is None or value < high or (value == high and include_upper))]
+        query = (Query.boolean_query([(Occur.Should, Query.term_query(ctx.schema, slot, v))
+                                      for v in inside]) if inside else MATCH_NONE())
+    else:
+        low = None if lower is None else str(field_type.to_query_value(lower))
+        high = None if upper is None else str(field_type.to_query_value(upper))
+        query = _term_range(ctx, slot, low, high, include_lower, include_upper)
     return boosted(Query.const_score_query(query, 1.0), options)
 
 
@@ -456,6 +490,33 @@ def _range(schema: tantivy.Schema, slot: str, kind: Any, lower: Any, upper: Any,
                                  include_upper, use_inverted_index=inverted)
     except ValueError as error:
         raise QueryShardError(f"failed to create query: {error}") from None
+
+
+def _term_range(ctx: Context, slot: str, low: str | None, high: str | None,
+                include_lower: bool, include_upper: bool) -> tantivy.Query:
+    """A range of terms (keyword, text): the terms of the dictionary between the bounds.
+
+    tantivy has no range query over strings, so the matching terms are listed from the term
+    dictionary (under the bounds' common prefix) and searched as a set. Python compares strings
+    by code point, which is the UTF-8 byte order Lucene compares terms in.
+    """
+    if low is not None and high is not None and (
+            low > high or (low == high and not (include_lower and include_upper))):
+        return MATCH_NONE()
+    prefix = ""
+    if low is not None and high is not None:
+        while len(prefix) < min(len(low), len(high)) and low[len(prefix)] == high[len(prefix)]:
+            prefix += low[len(prefix)]
+    terms = []
+    for term, _ in ctx.reader.searcher.terms_with_prefix(slot, prefix):
+        if low is not None and (term < low or (term == low and not include_lower)):
+            continue
+        if high is not None and (term > high or (term == high and not include_upper)):
+            continue
+        terms.append(term)
+    if not terms:
+        return MATCH_NONE()
+    return Query.term_set_query(ctx.schema, slot, terms)
 
 
 def _number_range(ctx: Context, field_type: NumberField, slot: str, lower: Any,
@@ -557,6 +618,7 @@ def q_wildcard(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         pattern = field_type.normalizer.normalize(pattern)
     flags = "(?i)" if options.get("case_insensitive") else ""
     query = _regex(ctx, slot, flags + wildcard_regex(pattern))
+    ctx.note_regex(field_type, flags + wildcard_regex(pattern))
     return boosted(Query.const_score_query(query, 1.0), options)
 
 
@@ -565,9 +627,10 @@ def q_regexp(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     found = _text_like(ctx, "regexp", name)
     if found is None:
         return MATCH_NONE()
-    _, slot = found
+    field_type, slot = found
     flags = "(?i)" if options.get("case_insensitive") else ""
     query = _regex(ctx, slot, flags + str(options.get("value", "")))
+    ctx.note_regex(field_type, flags + str(options.get("value", "")))
     return boosted(Query.const_score_query(query, 1.0), options)
 
 
@@ -588,7 +651,16 @@ def q_fuzzy(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     value = str(options.get("value", ""))
     distance = fuzziness(options.get("fuzziness", "AUTO"), value)
     return boosted(_fuzzy_term(ctx, field_type, slot, value, distance,
-                               options.get("transpositions", True)), options)
+                               options.get("transpositions", True),
+                               _prefix_length(options)), options)
+
+
+def _prefix_length(options: dict[str, Any]) -> int:
+    try:
+        return max(0, int(options.get("prefix_length") or 0))
+    except (TypeError, ValueError):
+        raise ParsingError(f"[prefix_length] must be an integer, got "
+                           f"[{options.get('prefix_length')}]") from None
 
 
 def fuzziness(spec: Any, term: str) -> int:
@@ -607,12 +679,18 @@ def fuzziness(spec: Any, term: str) -> int:
 
 
 def _fuzzy_term(ctx: Context, field_type: FieldType, slot: str, term: str, distance: int,
-                transpositions: bool = True) -> tantivy.Query:
+                transpositions: bool = True, prefix_length: int = 0) -> tantivy.Query:
     ctx.note(field_type, term)
     exact = Query.term_query(ctx.schema, slot, term)
     if distance == 0:
         return exact
     fuzzy = Query.fuzzy_term_query(ctx.schema, slot, term, distance, bool(transpositions))
+    if prefix_length:
+        # The first prefix_length characters must match exactly.
+        prefix = Query.regex_query(ctx.schema, slot, regex_escape(term[:prefix_length]) + ".*")
+        fuzzy = Query.boolean_query([(Occur.Must, fuzzy),
+                                     (Occur.Must, Query.boost_query(prefix, 0.0))])
+    ctx.note_fuzzy(field_type, term, distance, bool(transpositions), prefix_length)
     # tantivy scores fuzzy matches flatly: an exact match should still rank first.
     return Query.boolean_query([(Occur.Should, exact), (Occur.Should, fuzzy)])
 
@@ -683,7 +761,8 @@ def match_field(ctx: Context, name: str, options: dict[str, Any],
             if distance_spec is not None:
                 distance = fuzziness(distance_spec, term)
                 alternatives.append(_fuzzy_term(ctx, field_type, slot, term, distance,
-                                                options.get("fuzzy_transpositions", True)))
+                                                options.get("fuzzy_transpositions", True),
+                                                _prefix_length(options)))
             else:
                 ctx.note(field_type, term)
                 alternatives.append(Query.term_query(ctx.schema, slot, term))
@@ -760,7 +839,10 @@ def phrase_field(ctx: Context, name: str, options: dict[str, Any],
         if token.position not in seen:
             seen.add(token.position)
             words.append((token.position - first, token.term))
-            ctx.note(field_type, token.term)
+    if len(words) == 1:
+        ctx.note(field_type, words[0][1] + ("*" if prefix else ""))
+    else:
+        ctx.note_phrase(field_type, words, int(options.get("slop", 0) or 0), prefix)
     if prefix:
         if len(words) == 1:
             return Query.regex_query(ctx.schema, slot, regex_escape(words[0][1]) + ".*")
@@ -801,8 +883,9 @@ def bool_prefix_field(ctx: Context, name: str, options: dict[str, Any],
         return MATCH_NONE()
     clauses = [Query.term_query(ctx.schema, slot, t) for t in terms[:-1]]
     clauses.append(Query.regex_query(ctx.schema, slot, regex_escape(terms[-1]) + ".*"))
-    for term in terms:
+    for term in terms[:-1]:
         ctx.note(field_type, term)
+    ctx.note(field_type, terms[-1] + "*")
     operator = str(options.get("operator", "or")).lower()
     occur = Occur.Must if operator == "and" else Occur.Should
     minimum = minimum_should_match(options.get("minimum_should_match"), len(clauses))

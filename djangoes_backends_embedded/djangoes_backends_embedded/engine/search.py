@@ -23,6 +23,7 @@ from .errors import (
     ParsingError,
     QueryShardError,
     SearchPhaseError,
+    ValidationError,
 )
 from .index import PRIMARY_TERM, Index, Reader, stored_doc
 from .query import Context, compile_query
@@ -122,6 +123,8 @@ class SearchRequest:
         request.search_after = body.get("search_after")
         if request.search_after is not None and not isinstance(request.search_after, list):
             raise ParsingError("[search_after] must be an array")
+        if request.search_after is not None and request.start > 0:
+            raise ValidationError("[from] parameter must be set to 0 when [search_after] is used")
         request.aggs = body.get("aggs", body.get("aggregations"))
         if request.aggs is not None and not isinstance(request.aggs, dict):
             raise ParsingError("Expected [START_OBJECT] under [aggs], but got a [VALUE_STRING]")
@@ -296,6 +299,9 @@ def _lookup(engine: Any, name: str, doc_id: str) -> dict[str, Any] | None:
 def collect(targets: list[Target], request: SearchRequest, *, everything: bool = False
             ) -> tuple[list[Candidate], int]:
     """The ordered candidates for the hits, and the total number of hits."""
+    if request.search_after is not None and request.sorts_by_score:
+        # Elasticsearch drops a lone ``_score`` (descending) sort: nothing to search after.
+        raise IllegalArgument("Sort must contain at least one field.")
     wanted = request.start + request.size
     candidates: list[Candidate] = []
     total = 0
@@ -305,7 +311,7 @@ def collect(targets: list[Target], request: SearchRequest, *, everything: bool =
         total += count
     candidates.sort(key=lambda c: c.key)
     if request.search_after is not None:
-        after = _after_key(request)
+        after = _after_key(request, targets)
         candidates = [c for c in candidates if c.key[: len(after)] > after]
     return candidates, total
 
@@ -395,6 +401,10 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             value = values[row]
             if value is None and sort.missing not in ("_last", "_first"):
                 value = _convert_missing(sort.missing, field)
+            if value is None and _substitutes_missing(field):
+                # Elasticsearch sorts a missing number as the extreme value it shows
+                # (Long.MAX_VALUE, Infinity, ...): keyed so, search_after moves past it.
+                value = sorting.missing_value(sort, field)
             key.append(key_part(value, sort))
             if value is None and sort.name not in ("_score",):
                 value = sorting.missing_value(sort, field)
@@ -404,6 +414,12 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             else None
         candidates.append(Candidate(tuple(key), target, address, tracked, shown))
     return candidates
+
+
+def _substitutes_missing(field: Any) -> bool:
+    from .fields import DateField, NumberField
+
+    return isinstance(field, NumberField | DateField)
 
 
 def _convert_missing(value: Any, field: Any) -> Any:
@@ -432,9 +448,10 @@ def _field_values(target: Target, field: Any, sort: sorting.SortField,
                                                                         "bool"):
         return reader.searcher.fast_field_values(slot, addresses)
     values = []
+    path = source_path(reader.mapping, field)
     for address in addresses:
         source = jsoncodec.loads(reader.searcher.doc(address).get_first("_source"))
-        raw = extract(source, field.path)
+        raw = extract(source, path)
         converted = []
         for item in raw:
             try:
@@ -445,13 +462,47 @@ def _field_values(target: Target, field: Any, sort: sorting.SortField,
     return values
 
 
-def _after_key(request: SearchRequest) -> tuple:
+def _after_key(request: SearchRequest, targets: list[Target]) -> tuple:
     after = request.search_after or []
     if len(after) != len(request.sort):
         raise IllegalArgument(
             f"search_after has {len(after)} value(s) but sort has {len(request.sort)}."
         )
-    return tuple(key_part(v, s) for v, s in zip(after, request.sort, strict=True))
+    return tuple(key_part(_after_value(v, s, targets), s)
+                 for v, s in zip(after, request.sort, strict=True))
+
+
+def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> Any:
+    """A ``search_after`` value in the form sort keys hold, as the sort field parses it.
+
+    Hits show some sort values as strings (``"Infinity"`` for a missing double, a date in the
+    sort's ``format``), and clients send them back as they got them.
+    """
+    from .fields import DateField, KeywordField, NumberField
+
+    if value is None or sort.name in sorting.SPECIAL:
+        return value
+    field = next((f for f in (t.reader.mapping.field(sort.name) for t in targets)
+                  if f is not None), None)
+    try:
+        if isinstance(field, NumberField) and isinstance(value, str):
+            if value in ("Infinity", "-Infinity", "NaN"):
+                return float(value)
+            return field.to_query_value(value)
+        if isinstance(field, DateField) and isinstance(value, str):
+            from .dates import DateFormat
+
+            date_format = DateFormat(sort.format) if sort.format else field.date_format
+            for extreme in (sorting.LONG_MAX, sorting.LONG_MIN):  # a missing date, formatted
+                if value == date_format.format(extreme):
+                    return extreme
+            return date_format.parse(value)
+    except EngineError:
+        raise IllegalArgument(f"Failed to parse search_after value [{value}] for sort on "
+                              f"[{sort.name}]") from None
+    if isinstance(field, KeywordField) and not isinstance(value, str):
+        return str(value)
+    return value
 
 
 # Hits
@@ -533,7 +584,7 @@ def _stored_fields(index: Index, source: dict[str, Any], names: list[str]) -> di
             continue
         for field in index.mapping.fields_matching(name):
             if field.store:
-                values = extract(source, field.path)
+                values = extract(source, source_path(index.mapping, field))
                 if values:
                     fields[field.path] = values
     return fields
@@ -553,7 +604,7 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                 raise SearchPhaseError(IllegalArgument(
                     f"Can't load fielddata on [{field.path}] because fielddata is unsupported "
                     f"on fields of type [{field.type_name}]. Use doc values instead."))
-            values = _converted(field, extract(source, field.path))
+            values = _converted(field, extract(source, source_path(index.mapping, field)))
             if values:
                 fields[field.path] = [_format_docvalue(field, v, fmt) for v in sorted(values)]
     return fields
@@ -607,8 +658,7 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
         name = spec.get("field") if isinstance(spec, dict) else str(spec)
         fmt = spec.get("format") if isinstance(spec, dict) else None
         for field in index.mapping.fields_matching(name):
-            raw = extract(source, field.path.rsplit(".", 1)[0]) if _is_multi_field(
-                index, field) else extract(source, field.path)
+            raw = extract(source, source_path(index.mapping, field))
             values = []
             for value in raw:
                 try:
@@ -624,10 +674,16 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
     return fields
 
 
-def _is_multi_field(index: Index, field: Any) -> bool:
-    parent = field.path.rpartition(".")[0]
-    parent_field = index.mapping.fields.get(parent)
-    return parent_field is not None and field.name in parent_field.multi_fields
+def source_path(mapping: Any, field: Any) -> str:
+    """Where a field's values are in ``_source``: a multi-field (``title.raw``) reads its parent's.
+    """
+    path = field.path
+    while True:
+        parent, _, name = path.rpartition(".")
+        parent_field = mapping.fields.get(parent) if parent else None
+        if parent_field is None or name not in parent_field.multi_fields:
+            return path
+        path = parent
 
 
 # Response
@@ -672,7 +728,8 @@ def search(engine: Any, targets: list[Target], request: SearchRequest, *,
     hits_total = total_hits(request, total)
     scored = [c.score for c in candidates if c.score is not None]
     max_score = None
-    if request.sorts_by_score or request.track_scores:
+    # With size 0 no hits are collected, so Elasticsearch has no max_score either.
+    if (request.sorts_by_score or request.track_scores) and request.size > 0:
         max_score = max(scored) if scored else None
     hits: dict[str, Any] = {}
     if hits_total is not None:

@@ -73,19 +73,23 @@ class Layout:
         return False
 
     def grown(self, needed: dict[str, tuple]) -> Layout:
-        """A layout for the next generation: current slots, ``needed`` ones, and fresh spares."""
+        """A layout for the next generation: current slots, ``needed`` ones, and fresh spares.
+
+        Each kind that ran out gets as many spares as it has fields (at least 4), so that the
+        number of rebuilds grows with the logarithm of the number of fields.
+        """
         layout = Layout(generation=self.generation + 1, next_slot=self.next_slot,
                         multi=set(self.multi))
         layout.slots = {p: list(e) for p, e in self.slots.items()}
         layout.spares = [list(e) for e in self.spares]
         for path, kind in needed.items():
             existing = layout.slots.get(path)
-            if existing is not None and tuple(existing[1]) == kind:
-                continue
-            layout.slots[path] = [layout._name(), list(kind)]
-            # Keep spares of the kind that ran out, doubled, for the fields still to come.
-            count = sum(1 for _, k in layout.spares if tuple(k) == kind)
-            for _ in range(max(4, 2 * count) - count):
+            if existing is None or tuple(existing[1]) != kind:
+                layout.slots[path] = [layout._name(), list(kind)]
+        for kind in set(needed.values()):
+            fields = sum(1 for _, k in layout.slots.values() if tuple(k) == kind)
+            spares = sum(1 for _, k in layout.spares if tuple(k) == kind)
+            for _ in range(max(4, fields) - spares):
                 layout.spares.append([layout._name(), list(kind)])
         return layout
 
