@@ -21,7 +21,13 @@ from .errors import (
 )
 from .http import Request, Response
 from .index import Index
-from .names import Options, Resolved, resolve, validate_index_name
+from .names import (
+    Options,
+    Resolved,
+    resolve,
+    validate_index_name,
+    validate_index_or_alias_name,
+)
 from .settings import DEFAULTS, Settings, normalize, validate
 from .store import read_json, write_json_atomic
 
@@ -273,11 +279,11 @@ class Engine:
                 type="invalid_alias_name_exception",
             )
         try:
-            validate_index_name(alias)
+            validate_index_or_alias_name(alias)  # aliases may have capitals, indices may not
         except InvalidIndexName as error:
+            why = error.reason[len(f"Invalid index name [{alias}], "):]
             raise BadRequest(
-                f"Invalid alias name [{alias}]" + error.reason.partition("]")[2],
-                type="invalid_alias_name_exception",
+                f"Invalid alias name [{alias}]: {why}", type="invalid_alias_name_exception"
             ) from None
 
     def _check_write_aliases(self, aliases: Iterable[str]) -> None:

@@ -57,7 +57,7 @@ class EngineError(Exception):
 
 
 # Errors whose root cause is the error they wrap, as Elasticsearch reports them.
-_WRAPPERS = {"search_phase_execution_exception", "mapper_parsing_exception"}
+_WRAPPERS = {"search_phase_execution_exception"}
 
 
 class BadRequest(EngineError):

@@ -132,11 +132,20 @@ def _preview(value: Any) -> str:
     return str(value)
 
 
+def document_parsing_error(reason: str, caused_by: Exception | None = None) -> MapperParsingError:
+    """A document that does not fit its mapping: ``document_parsing_exception``.
+
+    Elasticsearch 8.8+ reports documents so; ``mapper_parsing_exception`` remains the error of a
+    mapping definition that is invalid.
+    """
+    return MapperParsingError(reason, type="document_parsing_exception", caused_by=caused_by)
+
+
 def field_error(field: FieldType, doc_id: str | None, value: Any, cause: Exception) -> Exception:
     """Elasticsearch's message for a value a field cannot take, naming field and document."""
     where = f" in document with id '{doc_id}'" if doc_id is not None else ""
     caused_by = cause if isinstance(cause, IllegalArgument) else IllegalArgument(str(cause))
-    return MapperParsingError(
+    return document_parsing_error(
         f"failed to parse field [{field.path}] of type [{field.type_name}]{where}. "
         f"Preview of field's value: '{_preview(value)}'",
         caused_by=caused_by,
@@ -159,7 +168,13 @@ class KeywordField(FieldType):
     def configure(self, definition: dict[str, Any], registry: Any) -> None:
         self.ignore_above = int(definition.get("ignore_above", 2**31 - 1))
         normalizer = definition.get("normalizer")
-        self.normalizer = registry.normalizer(normalizer) if normalizer else None
+        try:
+            self.normalizer = registry.normalizer(normalizer) if normalizer else None
+        except IllegalArgument:
+            raise MapperParsingError(
+                f"Failed to parse mapping: normalizer [{normalizer}] not found for field "
+                f"[{self.path}]"
+            ) from None
 
     @property
     def slot_kind(self) -> tuple | None:
@@ -199,11 +214,13 @@ class TextField(FieldType):
     is_text_like = True
 
     def configure(self, definition: dict[str, Any], registry: Any) -> None:
-        self.analyzer = registry.analyzer(definition.get("analyzer", "default"))
+        self.analyzer = _configured_analyzer(registry, definition.get("analyzer", "default"))
         search = definition.get("search_analyzer")
-        self.search_analyzer = registry.analyzer(search) if search else self.analyzer
+        self.search_analyzer = _configured_analyzer(registry, search) if search else self.analyzer
         quote = definition.get("search_quote_analyzer")
-        self.search_quote_analyzer = registry.analyzer(quote) if quote else self.search_analyzer
+        self.search_quote_analyzer = (
+            _configured_analyzer(registry, quote) if quote else self.search_analyzer
+        )
         options = definition.get("index_options", "positions")
         if options not in ("docs", "freqs", "positions", "offsets"):
             raise MapperParsingError(
@@ -227,6 +244,17 @@ class TextField(FieldType):
 
     def convert(self, value: Any) -> str:
         return _as_text(value)
+
+
+def _configured_analyzer(registry: Any, name: str) -> Any:
+    """The analyzer a mapping names, or Elasticsearch's error for one the index does not have."""
+    try:
+        return registry.analyzer(name)
+    except IllegalArgument:
+        reason = f"analyzer [{name}] has not been configured in mappings"
+        raise MapperParsingError(
+            f"Failed to parse mapping: {reason}", caused_by=IllegalArgument(reason)
+        ) from None
 
 
 class MatchOnlyTextField(TextField):
@@ -268,6 +296,21 @@ _INT_RANGES = {
     "byte": (-(2**7), 2**7 - 1),
     "unsigned_long": (0, 2**64 - 1),
 }
+
+
+def _out_of_range(type_name: str, raw: Any, low: int = 0, high: int = 0) -> str:
+    """Elasticsearch's words for an integral value out of its type's range.
+
+    A JSON number read as an ``int``/``long`` fails in the JSON parser (Jackson's message); a
+    string, or a number for the other types, fails in the field type's own check.
+    """
+    if isinstance(raw, int) and not isinstance(raw, bool) and type_name in ("integer", "long"):
+        java = "int" if type_name == "integer" else "long"
+        return f"Numeric value ({raw}) out of range of {java} ({low} - {high})"
+    if type_name == "unsigned_long":
+        return f"Value [{raw}] is out of range for unsigned long"
+    article = "an" if type_name == "integer" else "a"
+    return f"Value [{raw}] is out of range for {article} {type_name}"
 
 
 class NumberField(FieldType):
@@ -330,13 +373,13 @@ class NumberField(FieldType):
     def _integral(self, number: int | float, raw: Any) -> int:
         if isinstance(number, float):
             if not math.isfinite(number):
-                raise Unconvertible(f"Value [{raw}] is out of range for a {self.type_name}")
+                raise Unconvertible(_out_of_range(self.type_name, raw))
             if not number.is_integer() and not self.coerce:
                 raise Unconvertible(f"Value [{raw}] has a decimal part")
             number = int(number)
         low, high = _INT_RANGES[self.type_name]
         if not low <= number <= high:
-            raise Unconvertible(f"Value [{raw}] is out of range for a {self.type_name}")
+            raise Unconvertible(_out_of_range(self.type_name, raw, low, high))
         return number
 
     def _floating(self, number: float) -> float:

@@ -337,7 +337,7 @@ class Index:
         if current is None:
             raise self._conflict(
                 doc_id,
-                f"required seqNo [{if_seq_no}], primary term [{if_primary_term}] but no document "
+                f"required seqNo [{if_seq_no}], primary term [{if_primary_term}]. but no document "
                 "was found",
             )
         if current[0] != if_seq_no or if_primary_term != PRIMARY_TERM:

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
-from .fields import FieldType, Unconvertible, build_field, field_error
+from .fields import (
+    FieldType,
+    Unconvertible,
+    build_field,
+    document_parsing_error,
+    field_error,
+)
 
 ROOT_PARAMS = frozenset({
     "properties", "dynamic", "_source", "_routing", "_meta", "dynamic_templates",
@@ -247,7 +253,7 @@ class Mapping:
     def parse(self, source: dict[str, Any], doc_id: str | None) -> ParsedDocument:
         """Convert a document's values, collecting a dynamic update if it has new fields."""
         if not isinstance(source, dict):
-            raise MapperParsingError("failed to parse, document is empty")
+            raise document_parsing_error("failed to parse, document is empty")
         doc = ParsedDocument()
         updates: dict[str, Any] = {}
         self._parse_object(self.root, source, doc, doc_id, updates, self.dynamic)
@@ -275,7 +281,7 @@ class Mapping:
             if "." in key:
                 head, _, rest = key.partition(".")
                 if not head or not rest:
-                    raise MapperParsingError(
+                    raise document_parsing_error(
                         f"field name cannot contain only whitespace or dots: ['{key}']"
                         if not key.strip(".") else
                         f"object field starting or ending with a [.] makes object resolution "
@@ -284,7 +290,7 @@ class Mapping:
                 self._parse_object(obj, {head: {rest: value}}, doc, doc_id, updates, dynamic)
                 continue
             if not key.strip():
-                raise MapperParsingError(
+                raise document_parsing_error(
                     f"Field name cannot contain only whitespace: [{join(obj.path, key)}]"
                 )
             self._dynamic(obj, key, value, doc_id, updates, dynamic)
@@ -306,9 +312,9 @@ class Mapping:
                 self._parse_child_object(mapper, item, doc, doc_id, child_updates, dynamic)
                 continue
             if not isinstance(item, dict):
-                raise MapperParsingError(
-                    f"object mapping for [{mapper.path}] tried to parse field [{mapper.path}] as "
-                    "object, but found a concrete value"
+                raise document_parsing_error(
+                    f"object mapping for [{mapper.path}] tried to parse field "
+                    f"[{mapper.path.rpartition('.')[2]}] as object, but found a concrete value"
                 )
             doc.field_names.update(_parents(mapper.path))
             self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
@@ -354,7 +360,7 @@ class Mapping:
         for target in mapper.copy_to:
             copied = self.field(target)
             if copied is None:
-                raise MapperParsingError(
+                raise document_parsing_error(
                     f"Cannot copy to field [{target}] since it is mapped as an object or does "
                     "not exist"
                 )

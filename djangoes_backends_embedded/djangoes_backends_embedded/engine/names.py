@@ -14,27 +14,35 @@ from typing import Any
 
 from .errors import IndexNotFound, InvalidIndexName
 
-_FORBIDDEN = frozenset('\\/*?"<>| ,#')
+_FORBIDDEN = frozenset('\\/*?"<>| ,')
 _FORBIDDEN_SHOWN = '[ , ", *, \\, <, |, ,, >, /, ?]'
+
+
+def validate_index_or_alias_name(name: str) -> None:
+    """The rules index and alias names share, checked in Elasticsearch's order."""
+    if not name:
+        raise InvalidIndexName(name, "must not be empty")
+    if _FORBIDDEN & set(name):
+        why = f"must not contain the following characters {_FORBIDDEN_SHOWN}"
+        raise InvalidIndexName(name, why)
+    if "#" in name:
+        raise InvalidIndexName(name, "must not contain '#'")
+    if ":" in name:
+        raise InvalidIndexName(name, "must not contain ':'")
+    if name[0] in "_-+":
+        raise InvalidIndexName(name, "must not start with '_', '-', or '+'")
+    size = len(name.encode())
+    if size > 255:
+        raise InvalidIndexName(name, f"index name is too long, ({size} > 255)")
+    if name in (".", ".."):
+        raise InvalidIndexName(name, "must not be '.' or '..'")
 
 
 def validate_index_name(name: str) -> None:
     """Raise Elasticsearch's error for a name it would refuse as a new index name."""
-    if not name:
-        raise InvalidIndexName(name, "must not be empty")
+    validate_index_or_alias_name(name)
     if name != name.lower():
         raise InvalidIndexName(name, "must be lowercase")
-    if name in (".", ".."):
-        raise InvalidIndexName(name, "must not be '.' or '..'")
-    if name[0] in "_-+":
-        raise InvalidIndexName(name, "must not start with '_', '-', or '+'")
-    if _FORBIDDEN & set(name):
-        raise InvalidIndexName(name, f"must not contain the following characters {_FORBIDDEN_SHOWN}")
-    if ":" in name:
-        raise InvalidIndexName(name, "must not contain ':'")
-    size = len(name.encode())
-    if size > 255:
-        raise InvalidIndexName(name, f"index name is too long, ({size} > 255)")
 
 
 def split_expression(expression: str | Iterable[str] | None) -> list[str]:

@@ -391,7 +391,10 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
         elif sort.name in ("_doc", "_shard_doc"):
             columns.append(([_doc_number(target, a) for a in addresses], None))
         else:
-            field = sorting.sortable_field(target.reader.mapping, sort)
+            try:
+                field = sorting.sortable_field(target.reader.mapping, sort, target.index.name)
+            except EngineError as error:
+                raise SearchPhaseError(error, target.index.name) from None
             columns.append((_field_values(target, field, sort, addresses), field))
     candidates = []
     for row, (score, address) in enumerate(hits):

@@ -88,7 +88,7 @@ def _check_order(order: str) -> None:
         raise IllegalArgument(f"Unknown SortOrder [{order}]")
 
 
-def sortable_field(mapping: Any, sort: SortField) -> FieldType | None:
+def sortable_field(mapping: Any, sort: SortField, index_name: str = "") -> FieldType | None:
     """The field a sort reads; errors for unmapped or unsortable fields as Elasticsearch."""
     field = mapping.field(sort.name)
     if field is None:
@@ -97,6 +97,7 @@ def sortable_field(mapping: Any, sort: SortField) -> FieldType | None:
         raise QueryShardError(f"No mapping found for [{sort.name}] in order to sort on")
     if isinstance(field, TextField) and not field.definition.get("fielddata"):
         raise IllegalArgument(
+            f"Fielddata is disabled on [{sort.name}] in [{index_name}]. "
             "Text fields are not optimised for operations that require per-document field data "
             "like aggregations and sorting, so these operations are disabled by default. Please "
             "use a keyword field instead. Alternatively, set fielddata=true on "

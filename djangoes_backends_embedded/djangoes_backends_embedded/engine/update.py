@@ -49,6 +49,7 @@ def update(
 ) -> tuple[int, dict[str, Any]]:
     """Apply one update request; returns (status, response body)."""
     validate_body(body)
+    index._check_routing(doc_id, routing)
     with index.lock:
         current = index.get(doc_id)
         if current is None:

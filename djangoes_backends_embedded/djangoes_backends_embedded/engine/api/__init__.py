@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..errors import BadRequest, EngineError
+from ..errors import EngineError
 from ..http import Request, Response
 from . import cluster, documents, indices, search
 from .filter_path import filter_path
@@ -31,13 +31,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_cluster/state", cluster.state),
     ("GET", "/_nodes", cluster.nodes),
     ("GET", "/_tasks/{task_id}", search.get_task),
-    ("GET", "/_cat/indices", cluster.cat_indices),
-    ("GET", "/_cat/indices/{index}", cluster.cat_indices),
-    ("GET", "/_cat/health", cluster.cat_health),
-    ("GET", "/_cat/count", cluster.cat_count),
-    ("GET", "/_cat/count/{index}", cluster.cat_count),
-    ("GET", "/_cat/aliases", cluster.cat_aliases),
-    ("GET", "/_cat/aliases/{name}", cluster.cat_aliases),
+    ("GET,POST", "/_cat/indices", cluster.cat_indices),
+    ("GET,POST", "/_cat/indices/{index}", cluster.cat_indices),
+    ("GET,POST", "/_cat/health", cluster.cat_health),
+    ("GET,POST", "/_cat/count", cluster.cat_count),
+    ("GET,POST", "/_cat/count/{index}", cluster.cat_count),
+    ("GET,POST", "/_cat/aliases", cluster.cat_aliases),
+    ("GET,POST", "/_cat/aliases/{name}", cluster.cat_aliases),
     # Documents
     ("PUT,POST", "/{index}/_doc/{id}", documents.index_document),
     ("POST", "/{index}/_doc", documents.index_document),
@@ -130,33 +130,46 @@ class Router:
         self.routes.sort(key=lambda route: (-route[3], len(route[0])))
 
     def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        """The handler of a request; the most literal matching paths decide, as in ES's trie.
+
+        ``DELETE /_search`` is therefore a 405, never a deletion of an index named _search.
+        """
         parts = [unquote(s) for s in path.split("/") if s]
         allowed: set[str] = set()
-        for segments, methods, handler, _ in self.routes:
-            if len(segments) != len(parts):
+        best = None
+        for segments, methods, handler, literals in self.routes:
+            if len(segments) != len(parts) or (best is not None and literals < best):
                 continue
             names = _match(segments, parts)
             if names is None:
                 continue
+            best = literals
             if method in methods:
                 return handler, names
             allowed |= methods
         if allowed:
-            raise EngineError(
-                f"Incorrect HTTP method for uri [{path}] and method [{method}], allowed: "
-                f"[{', '.join(sorted(allowed))}]",
-                status=405,
-                type="method_not_allowed",
-            )
-        raise BadRequest(f"no handler found for uri [{path}] and method [{method}]")
+            shown = ", ".join(sorted(allowed))
+            raise RouteError(405, {
+                "error": f"Incorrect HTTP method for uri [{path}] and method [{method}], "
+                         f"allowed: [{shown}]",
+                "status": 405,
+            }, {"Allow": ",".join(sorted(allowed))})
+        raise RouteError(400, {"error": f"no handler found for uri [{path}] and method "
+                                        f"[{method}]"})
+
+
+class RouteError(Exception):
+    """A request no route takes: Elasticsearch answers these with a plain ``error`` string."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        super().__init__(body["error"])
+        self.status, self.body, self.headers = status, body, headers or {}
 
 
 def _match(segments: tuple[str, ...], parts: list[str]) -> dict[str, str] | None:
     names = {}
     for segment, part in zip(segments, parts, strict=True):
         if segment.startswith("{"):
-            if part.startswith("_") and segment in ("{index}", "{name}") and part != "_all":
-                return None
             names[segment[1:-1]] = part
         elif segment != part:
             return None
@@ -172,6 +185,8 @@ def dispatch(engine: Any, request: Request) -> Response:
         result = handler(engine, request, **names)
     except EngineError as error:
         result = error.status, error.to_dict()
+    except RouteError as error:
+        return Response(error.status, dumps(error.body), headers=error.headers)
     except Exception as error:  # a bug: answer as Elasticsearch would, and keep serving
         logger.exception("request %s %s failed", request.method, request.path)
         failure = EngineError(f"{type(error).__name__}: {error}")

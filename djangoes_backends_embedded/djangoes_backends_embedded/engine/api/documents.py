@@ -13,11 +13,11 @@ from ..errors import (
     EngineError,
     IllegalArgument,
     IndexNotFound,
-    MapperParsingError,
     NotFound,
     ValidationError,
     VersionConflict,
 )
+from ..fields import document_parsing_error
 from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc
 from ..update import update
@@ -83,12 +83,19 @@ def document_body(body: bytes) -> Any:
     if not body or not body.strip():
         raise ValidationError("source is missing")
     try:
-        return jsoncodec.loads(body)
+        document = jsoncodec.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MapperParsingError(
-            "failed to parse",
-            caused_by=BadRequest(str(error), type="x_content_parse_exception"),
+        # Elasticsearch 8.8+ reports a source that is not JSON as a document parsing failure.
+        if isinstance(error, json.JSONDecodeError):
+            reason = f"[{error.lineno}:{error.colno}] failed to parse: {error.msg}"
+        else:
+            reason = f"failed to parse: {error}"
+        raise document_parsing_error(
+            reason, caused_by=BadRequest(str(error), type="x_content_parse_exception")
         ) from None
+    if not isinstance(document, dict):
+        raise document_parsing_error("Malformed content, must start with an object")
+    return document
 
 
 def index_document(engine: Any, request: Request, index: str, id: str | None = None):
@@ -104,6 +111,8 @@ def create_document(engine: Any, request: Request, index: str, id: str):
 
 def _index(engine: Any, request: Request, name: str, doc_id: str | None, op_type: str):
     params = request.params
+    if not request.body:
+        raise BadRequest("request body is required", type="parse_exception")
     document = document_body(request.body)
     index = write_target(engine, name, params)
     result = index.index(doc_id, bytes(request.body), document, op_type=op_type,
@@ -173,6 +182,8 @@ def _stored_fields(index: Index, doc: StoredDoc, names: Any) -> dict[str, list[A
 
 def _read(engine: Any, params: dict[str, Any], name: str, doc_id: str):
     index = single_index(engine, name)
+    # Reads need the routing a ``_routing.required`` index was written with, as writes do.
+    index._check_routing(doc_id, params.get("routing"))
     if boolean(params, "refresh"):
         index.refresh()
     doc = index.get(doc_id, realtime=boolean(params, "realtime", True))
@@ -279,6 +290,8 @@ def _mget_one(engine: Any, params: dict[str, Any], default: str | None,
               entry: dict[str, Any]) -> dict[str, Any]:
     name = entry.get("_index", default)
     doc_id = str(entry["_id"])
+    if "routing" in entry:
+        params = {**params, "routing": entry["routing"]}
     try:
         target, doc = _read(engine, params, name, doc_id)
     except EngineError as error:
@@ -310,12 +323,36 @@ ACTION_FIELDS = {"_index", "_id", "routing", "if_seq_no", "if_primary_term", "ve
 def bulk(engine: Any, request: Request, index: str | None = None):
     started = time.perf_counter()
     params = request.params
-    lines = request.body.split(b"\n")
+    # The whole request is parsed before any item runs: a malformed line fails the request and
+    # leaves every index as it was, as Elasticsearch's bulk parser does.
+    operations = _parse_bulk(request.body.split(b"\n"))
+    if not operations:
+        raise ValidationError("no requests added")
     items: list[dict[str, Any]] = []
     touched: dict[str, Index] = {}
     targets: dict[str, Index] = {}
-    number = 0
     errors = False
+    for action, meta, source_line in operations:
+        item = _bulk_item(engine, params, index, action, meta, source_line, targets, touched)
+        if "error" in item:
+            errors = True
+        items.append({action: item})
+    for target in touched.values():
+        after_write(target, params, None)
+    if touched and refresh(params) == "true":
+        # Every item that was written reports the refresh it forced, as Elasticsearch's do.
+        for item in items:
+            result = next(iter(item.values()))
+            if "error" not in result:
+                result["forced_refresh"] = True
+    took = int((time.perf_counter() - started) * 1000)
+    return 200, {"errors": errors, "took": took, "items": items}
+
+
+def _parse_bulk(lines: list[bytes]) -> list[tuple[str, dict[str, Any], bytes | None]]:
+    """``(action, metadata, source line)`` of every operation, or the request's parse error."""
+    operations: list[tuple[str, dict[str, Any], bytes | None]] = []
+    number = 0
     while number < len(lines):
         line = lines[number].strip()
         number += 1
@@ -334,16 +371,8 @@ def bulk(engine: Any, request: Request, index: str | None = None):
             number += 1
         if action == "index" and meta.get("op_type") == "create":
             action = "create"
-        item = _bulk_item(engine, params, index, action, meta, source_line, targets, touched)
-        if "error" in item:
-            errors = True
-        items.append({action: item})
-    if not items:
-        raise ValidationError("no requests added")
-    for target in touched.values():
-        after_write(target, params, None)
-    took = int((time.perf_counter() - started) * 1000)
-    return 200, {"errors": errors, "took": took, "items": items}
+        operations.append((action, meta, source_line))
+    return operations
 
 
 def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:

@@ -60,7 +60,8 @@ def get(engine: Any, request: Request, index: str):
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     body = {}
-    for target in _targets(engine, request, index, allow_no_indices=False):
+    # As Elasticsearch's get index (strict_expand_open): a wildcard matching nothing gives {}.
+    for target in _targets(engine, request, index):
         body[target.name] = {
             "aliases": _aliases_body(target.aliases),
             "mappings": target.mapping.to_dict(),
