@@ -39,25 +39,33 @@ def documents(count: int, seed: int = 42):
     weights = [1 / (rank + 1) for rank in range(WORDS)]
     for number in range(count):
         title = " ".join(rng.choices(words, weights, k=6))
-        yield str(number), {
-            "title": title,
-            "category": f"category-{rng.randrange(CATEGORIES)}",
-            "price": rng.randrange(1, 10_000),
-            "published": f"20{rng.randrange(10, 25)}-0{rng.randrange(1, 10)}-1{rng.randrange(10)}",
-        }
+        yield (
+            str(number),
+            {
+                "title": title,
+                "category": f"category-{rng.randrange(CATEGORIES)}",
+                "price": rng.randrange(1, 10_000),
+                "published": f"20{rng.randrange(10, 25)}-0{rng.randrange(1, 10)}"
+                f"-1{rng.randrange(10)}",
+            },
+        )
 
 
 def load(es: Elasticsearch, index: str, count: int) -> float:
     """Index ``count`` documents with bulk requests of BATCH; return documents per second."""
     es.options(ignore_status=404).indices.delete(index=index)
-    es.indices.create(index=index, settings={"refresh_interval": "-1"}, mappings={
-        "properties": {
-            "title": {"type": "text"},
-            "category": {"type": "keyword"},
-            "price": {"type": "long"},
-            "published": {"type": "date"},
-        }
-    })
+    es.indices.create(
+        index=index,
+        settings={"refresh_interval": "-1"},
+        mappings={
+            "properties": {
+                "title": {"type": "text"},
+                "category": {"type": "keyword"},
+                "price": {"type": "long"},
+                "published": {"type": "date"},
+            }
+        },
+    )
     operations = []
     for doc_id, doc in documents(count):
         operations += [{"index": {"_id": doc_id}}, doc]
@@ -113,7 +121,8 @@ def measure(label: str, es: Elasticsearch, count: int, runs: int) -> None:
 def serve() -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     line = process.stdout.readline()
     url = line.strip().rpartition(" ")[2]

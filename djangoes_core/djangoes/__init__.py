@@ -11,5 +11,10 @@ from .handler import DEFAULT_ALIAS, ConnectionDoesNotExist, ConnectionHandler
 connections = ConnectionHandler()
 connection = ConnectionProxy(connections, DEFAULT_ALIAS)
 
-__all__ = ["DEFAULT_ALIAS", "ConnectionDoesNotExist", "ConnectionHandler", "connection",
-           "connections"]
+__all__ = [
+    "DEFAULT_ALIAS",
+    "ConnectionDoesNotExist",
+    "ConnectionHandler",
+    "connection",
+    "connections",
+]

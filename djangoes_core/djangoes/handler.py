@@ -12,7 +12,8 @@ import os
 from typing import Any
 
 from django.conf import settings as django_settings
-from django.utils.connection import BaseConnectionHandler, ConnectionDoesNotExist as _Missing
+from django.utils.connection import BaseConnectionHandler
+from django.utils.connection import ConnectionDoesNotExist as _Missing
 
 from .backends.loading import load_backend
 

@@ -13,8 +13,7 @@ def serve(data: Path | None = None) -> tuple[subprocess.Popen, str]:
     command = [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0"]
     if data is not None:
         command += ["--data", str(data)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     if "listening on" not in line:
         process.kill()

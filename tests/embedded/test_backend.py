@@ -8,21 +8,26 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-
 from djangoes import ConnectionHandler
-from djangoes_backends_embedded import EmbeddedNode, SimpleEmbeddedBackend
 from djangoes_backends_embedded.engines import close_engine
+
+from djangoes_backends_embedded import EmbeddedNode, SimpleEmbeddedBackend
 
 
 def handler(**server: object) -> ConnectionHandler:
     name = f"backend-{uuid.uuid4().hex}"
     params = {"name": name, **server.pop("PARAMS", {})}  # type: ignore[dict-item]
     return ConnectionHandler(
-        servers={"default": {"ENGINE": "embedded", "INDICES": ["books"], "PARAMS": params,
-                             **server}},
-        indices={"books": {"NAME": "books_v1", "ALIASES": ["books"],
-                           "SETTINGS": {"mappings": {"properties": {
-                               "title": {"type": "text"}}}}}},
+        servers={
+            "default": {"ENGINE": "embedded", "INDICES": ["books"], "PARAMS": params, **server}
+        },
+        indices={
+            "books": {
+                "NAME": "books_v1",
+                "ALIASES": ["books"],
+                "SETTINGS": {"mappings": {"properties": {"title": {"type": "text"}}}},
+            }
+        },
     )
 
 
@@ -66,8 +71,9 @@ def test_one_connection_per_thread() -> None:
 
 
 def test_data_directory_param(tmp_path: Path) -> None:
-    connections = ConnectionHandler(servers={"default": {
-        "ENGINE": "embedded", "PARAMS": {"path": str(tmp_path)}}}, indices={})
+    connections = ConnectionHandler(
+        servers={"default": {"ENGINE": "embedded", "PARAMS": {"path": str(tmp_path)}}}, indices={}
+    )
     connection = connections["default"]
     connection.client.index(index="kept", id="1", document={"a": 1}, refresh=True)
     assert (tmp_path / "state.json").exists()

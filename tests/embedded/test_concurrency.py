@@ -15,8 +15,11 @@ def _work(es: Elasticsearch, worker: int) -> list[str]:
     written = []
     for n in range(PER_THREAD):
         doc_id = f"{worker}-{n}"
-        es.index(index="shared", id=doc_id, document={"worker": worker, "n": n,
-                                                       "text": f"word{n % 7} shared"})
+        es.index(
+            index="shared",
+            id=doc_id,
+            document={"worker": worker, "n": n, "text": f"word{n % 7} shared"},
+        )
         written.append(doc_id)
         # A realtime get sees the thread's own write immediately.
         assert es.get(index="shared", id=doc_id)["_source"]["n"] == n

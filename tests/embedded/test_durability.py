@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
-
 from djangoes_backends_embedded.engine import Engine
 from djangoes_backends_embedded.engine.errors import DataDirectoryLocked
+from elasticsearch import Elasticsearch, helpers
 
 from .servers import kill, serve
 
@@ -22,13 +21,17 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     process, url = serve(tmp_path)
     es = Elasticsearch(url)
     try:
-        es.indices.create(index="books", settings={"refresh_interval": "-1"},
-                          mappings={"properties": {"title": {"type": "text"}}})
+        es.indices.create(
+            index="books",
+            settings={"refresh_interval": "-1"},
+            mappings={"properties": {"title": {"type": "text"}}},
+        )
         # Refreshed, then written without any refresh, then updated and deleted: every one of
         # these responses is an acknowledgement.
         es.index(index="books", id="refreshed", document={"title": "refreshed"}, refresh=True)
-        helpers.bulk(es, ({"_index": "books", "_id": str(n), "title": f"bulk {n}"}
-                          for n in range(500)))
+        helpers.bulk(
+            es, ({"_index": "books", "_id": str(n), "title": f"bulk {n}"} for n in range(500))
+        )
         es.index(index="books", id="plain", document={"title": "never refreshed"})
         es.update(index="books", id="plain", doc={"extra": 1})
         es.delete(index="books", id="7")
@@ -41,8 +44,10 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     es = Elasticsearch(url)
     try:
         assert es.get(index="books", id="refreshed")["_source"] == {"title": "refreshed"}
-        assert es.get(index="books", id="plain")["_source"] == {"title": "never refreshed",
-                                                                "extra": 1}
+        assert es.get(index="books", id="plain")["_source"] == {
+            "title": "never refreshed",
+            "extra": 1,
+        }
         assert es.get(index="books", id="plain")["_version"] == 2
         assert not es.exists(index="books", id="7")
         es.indices.refresh(index="books")
@@ -66,8 +71,13 @@ def test_kill_during_bulk_loses_nothing_acknowledged(tmp_path: Path) -> None:
     try:
         for batch in range(20):
             ids = [f"{batch}-{n}" for n in range(100)]
-            response = es.bulk(operations=[line for doc_id in ids for line in (
-                {"index": {"_index": "load", "_id": doc_id}}, {"n": doc_id})])
+            response = es.bulk(
+                operations=[
+                    line
+                    for doc_id in ids
+                    for line in ({"index": {"_index": "load", "_id": doc_id}}, {"n": doc_id})
+                ]
+            )
             assert not response["errors"]
             acknowledged += ids
     finally:
@@ -89,9 +99,19 @@ def test_a_second_process_gets_a_clear_error(tmp_path: Path) -> None:
         with pytest.raises(DataDirectoryLocked, match="is in use by process"):
             Engine(str(tmp_path))
         second = subprocess.run(
-            [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0",
-             "--data", str(tmp_path)],
-            capture_output=True, text=True, timeout=30,
+            [
+                sys.executable,
+                "-m",
+                "djangoes_backends_embedded.cli",
+                "serve",
+                "--port",
+                "0",
+                "--data",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         assert second.returncode == 1
         assert "in use by process" in second.stderr
@@ -107,8 +127,14 @@ def test_restart_in_process_keeps_indices_settings_and_aliases(tmp_path: Path) -
     def call(method: str, path: str, body: bytes = b"") -> int:
         return engine.handle(Request.from_target(method, path, body, {})).status
 
-    assert call("PUT", "/kept", b'{"settings": {"number_of_replicas": 0},'
-                b' "aliases": {"kept-alias": {}}}') == 200
+    assert (
+        call(
+            "PUT",
+            "/kept",
+            b'{"settings": {"number_of_replicas": 0}, "aliases": {"kept-alias": {}}}',
+        )
+        == 200
+    )
     assert call("PUT", "/kept/_doc/1?refresh=true", b'{"a": "b"}') == 201
     engine.close()
     started = time.monotonic()

@@ -918,3 +918,10 @@ def test_index_keeps_working_as_its_mapping_grows(
     assert not es.exists(index="growing", id="d5")
     docs = es.mget(index="growing", ids=sorted(written))["docs"]
     assert {d["_id"]: d["_source"] for d in docs} == written
+
+
+def test_put_alias_on_a_comma_separated_list_of_indices(es: Elasticsearch) -> None:
+    es.indices.create(index="first")
+    es.indices.create(index="second")
+    es.indices.put_alias(index="first,second", name="both")
+    assert set(es.indices.get_alias(name="both")) == {"first", "second"}

@@ -42,28 +42,37 @@ def test_index_get_search(es: Elasticsearch) -> None:
 
 
 def test_bulk_and_helpers(es: Elasticsearch) -> None:
-    response = es.bulk(operations=[
-        {"index": {"_index": "served-bulk", "_id": "a"}}, {"n": 1},
-        {"create": {"_index": "served-bulk", "_id": "a"}}, {"n": 2},
-        {"delete": {"_index": "served-bulk", "_id": "missing"}},
-    ], refresh=True)
+    response = es.bulk(
+        operations=[
+            {"index": {"_index": "served-bulk", "_id": "a"}},
+            {"n": 1},
+            {"create": {"_index": "served-bulk", "_id": "a"}},
+            {"n": 2},
+            {"delete": {"_index": "served-bulk", "_id": "missing"}},
+        ],
+        refresh=True,
+    )
     assert response["errors"] is True
     assert [next(iter(i.values()))["status"] for i in response["items"]] == [201, 409, 404]
 
     actions = ({"_index": "served-bulk", "_id": str(n), "n": n} for n in range(3000))
     success, errors = helpers.bulk(es, actions, chunk_size=500, refresh=True)
     assert (success, errors) == (3000, [])
-    seen = {hit["_id"] for hit in helpers.scan(es, index="served-bulk",
-                                               query={"query": {"range": {"n": {"gte": 0}}}},
-                                               size=400)}
+    seen = {
+        hit["_id"]
+        for hit in helpers.scan(
+            es, index="served-bulk", query={"query": {"range": {"n": {"gte": 0}}}}, size=400
+        )
+    }
     assert seen == {str(n) for n in range(3000)} | {"a"}
 
 
 def test_curl_speaks_to_it(server: str) -> None:
     """Anything that speaks HTTP works: plain curl gets JSON and the product header."""
     try:
-        result = subprocess.run(["curl", "-si", f"{server}/"], capture_output=True, text=True,
-                                timeout=10)
+        result = subprocess.run(
+            ["curl", "-si", f"{server}/"], capture_output=True, text=True, timeout=10
+        )
     except FileNotFoundError:
         pytest.skip("curl is not installed")
     assert "x-elastic-product: elasticsearch" in result.stdout.lower()

@@ -19,8 +19,17 @@ from .index import Index
 from .names import Options
 from .scripting import run_update_script
 
-BODY_KEYS = {"query", "max_docs", "conflicts", "script", "slice", "sort", "_source", "size",
-             "stored_fields"}
+BODY_KEYS = {
+    "query",
+    "max_docs",
+    "conflicts",
+    "script",
+    "slice",
+    "sort",
+    "_source",
+    "size",
+    "stored_fields",
+}
 
 
 def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
@@ -28,19 +37,23 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
 
     for key in body:
         if key not in BODY_KEYS:
-            raise BadRequest(f"Unknown key for a START_OBJECT in [{key}].",
-                             type="parsing_exception")
+            raise BadRequest(
+                f"Unknown key for a START_OBJECT in [{key}].", type="parsing_exception"
+            )
     if "stored_fields" in body:
         raise ValidationError("stored_fields is not supported in this context")
     conflicts = body.get("conflicts", params.get("conflicts", "abort"))
     if conflicts not in ("abort", "proceed"):
-        raise IllegalArgument(
-            f"conflicts may only be \"proceed\" or \"abort\" but was [{conflicts}]")
+        raise IllegalArgument(f'conflicts may only be "proceed" or "abort" but was [{conflicts}]')
     max_docs = params.get("max_docs")
-    if max_docs is not None and body.get("max_docs") is not None and (
-            int(max_docs) != int(body["max_docs"])):
-        raise ValidationError(f"[max_docs] set to two different values [{body['max_docs']}] "
-                              f"and [{max_docs}]")
+    if (
+        max_docs is not None
+        and body.get("max_docs") is not None
+        and (int(max_docs) != int(body["max_docs"]))
+    ):
+        raise ValidationError(
+            f"[max_docs] set to two different values [{body['max_docs']}] and [{max_docs}]"
+        )
     max_docs = body.get("max_docs", integer(params, "max_docs"))
     if max_docs is not None and int(max_docs) < 0:
         raise IllegalArgument(f"[max_docs] parameter cannot be negative, found [{max_docs}]")
@@ -57,14 +70,19 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     try:
         rate = float(requests_per_second)
     except ValueError:
-        raise IllegalArgument("[requests_per_second] must be a float greater than 0. Use -1 to "
-                              "disable throttling.") from None
+        raise IllegalArgument(
+            "[requests_per_second] must be a float greater than 0. Use -1 to disable throttling."
+        ) from None
     if rate <= 0 and rate != -1:
         raise IllegalArgument(
-            "[requests_per_second] must be a float greater than 0. Use -1 to disable "
-            "throttling.")
-    return {"conflicts": conflicts, "max_docs": None if max_docs is None else int(max_docs),
-            "scroll_size": scroll_size, "rate": -1.0 if rate == -1 else rate}
+            "[requests_per_second] must be a float greater than 0. Use -1 to disable throttling."
+        )
+    return {
+        "conflicts": conflicts,
+        "max_docs": None if max_docs is None else int(max_docs),
+        "scroll_size": scroll_size,
+        "rate": -1.0 if rate == -1 else rate,
+    }
 
 
 class _Snapshot:
@@ -91,8 +109,9 @@ class _Snapshot:
             yield target.index, stored_doc(target.reader.searcher.doc(address))
 
 
-def _snapshot(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any],
-              max_docs: int | None) -> _Snapshot:
+def _snapshot(
+    engine: Any, index: str, body: dict[str, Any], params: dict[str, Any], max_docs: int | None
+) -> _Snapshot:
     """The documents the query matches now (see :class:`_Snapshot`)."""
     from .api.search import _uri_query
 
@@ -101,8 +120,11 @@ def _snapshot(engine: Any, index: str, body: dict[str, Any], params: dict[str, A
     query = _uri_query(params) or body.get("query")
     request = engine_search.SearchRequest(query=query)
     engine_search.prepare(engine, targets, request, int(time.time() * 1000))
-    found = [(target, address) for target in targets
-             for address in engine_search.matching_documents(target)]
+    found = [
+        (target, address)
+        for target in targets
+        for address in engine_search.matching_documents(target)
+    ]
     return _Snapshot(found, max_docs)
 
 
@@ -153,8 +175,15 @@ def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
     _finish(engine, params, touched)
-    return _response(started, options, docs.total, deleted=deleted,
-                     version_conflicts=conflicts, noops=0, failures=failures)
+    return _response(
+        started,
+        options,
+        docs.total,
+        deleted=deleted,
+        version_conflicts=conflicts,
+        noops=0,
+        failures=failures,
+    )
 
 
 def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
@@ -171,9 +200,15 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
         source = doc.source_dict()
         op = "index"
         if script is not None:
-            ctx = {"_source": source, "op": "index", "_id": doc.doc_id, "_index": target.name,
-                   "_version": doc.version, "_routing": doc.routing,
-                   "_now": int(time.time() * 1000)}
+            ctx = {
+                "_source": source,
+                "op": "index",
+                "_id": doc.doc_id,
+                "_index": target.name,
+                "_version": doc.version,
+                "_routing": doc.routing,
+                "_now": int(time.time() * 1000),
+            }
             run_update_script(script, ctx)
             source, op = ctx["_source"], ctx["op"]
         try:
@@ -185,8 +220,14 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 deleted += 1
             else:
                 encoded = jsoncodec.dumps(source)
-                target.index(doc.doc_id, encoded, source, routing=doc.routing,
-                             if_seq_no=doc.seq_no, if_primary_term=1)
+                target.index(
+                    doc.doc_id,
+                    encoded,
+                    source,
+                    routing=doc.routing,
+                    if_seq_no=doc.seq_no,
+                    if_primary_term=1,
+                )
                 updated += 1
             docs.succeeded += 1
             touched.add(target)
@@ -196,8 +237,16 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
     _finish(engine, params, touched)
-    return _response(started, options, docs.total, updated=updated, deleted=deleted,
-                     version_conflicts=conflicts, noops=noops, failures=failures)
+    return _response(
+        started,
+        options,
+        docs.total,
+        updated=updated,
+        deleted=deleted,
+        version_conflicts=conflicts,
+        noops=noops,
+        failures=failures,
+    )
 
 
 def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
@@ -207,8 +256,11 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
     dest_spec = body.get("dest") or {}
     if not source_spec.get("index") or not dest_spec.get("index"):
         raise ValidationError(
-            *([] if source_spec.get("index") else ["use _all if you really want to copy from all "
-                                                    "existing indexes"]),
+            *(
+                []
+                if source_spec.get("index")
+                else ["use _all if you really want to copy from all existing indexes"]
+            ),
             *([] if dest_spec.get("index") else ["index must be specified"]),
         )
     if "remote" in source_spec:
@@ -216,8 +268,7 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
     source_index = source_spec["index"]
     if isinstance(source_index, list):
         source_index = ",".join(source_index)
-    options = _options({k: v for k, v in body.items() if k in ("conflicts", "max_docs")},
-                       params)
+    options = _options({k: v for k, v in body.items() if k in ("conflicts", "max_docs")}, params)
     query_body = {"query": source_spec.get("query")} if source_spec.get("query") else {}
     docs = _snapshot(engine, source_index, query_body, {}, options["max_docs"])
     dest = engine.write_index(dest_spec["index"])
@@ -237,9 +288,15 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
             source = filter_.apply(source)
         doc_id = doc.doc_id
         if script is not None:
-            ctx = {"_source": source, "op": "index", "_id": doc_id, "_index": dest.name,
-                   "_version": doc.version, "_routing": doc.routing,
-                   "_now": int(time.time() * 1000)}
+            ctx = {
+                "_source": source,
+                "op": "index",
+                "_id": doc_id,
+                "_index": dest.name,
+                "_version": doc.version,
+                "_routing": doc.routing,
+                "_now": int(time.time() * 1000),
+            }
             run_update_script(script, ctx)
             if ctx["op"] in ("noop", "none"):
                 noops += 1
@@ -248,7 +305,11 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
         encoded = jsoncodec.dumps(source)
         try:
             result = dest.index(
-                doc_id, encoded, source, op_type=op_type, routing=doc.routing,
+                doc_id,
+                encoded,
+                source,
+                op_type=op_type,
+                routing=doc.routing,
                 version=doc.version if version_type in ("external", "external_gte") else None,
                 version_type=version_type,
             )
@@ -264,5 +325,14 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
             updated += 1
         docs.succeeded += 1
     _finish(engine, params, {dest})
-    return _response(started, options, docs.total, created=created, updated=updated,
-                     deleted=0, version_conflicts=conflicts, noops=noops, failures=failures)
+    return _response(
+        started,
+        options,
+        docs.total,
+        created=created,
+        updated=updated,
+        deleted=0,
+        version_conflicts=conflicts,
+        noops=noops,
+        failures=failures,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -33,6 +34,7 @@ from .store import read_json, write_json_atomic
 
 VERSION = "9.0.0"
 CLUSTER_NAME = "djangoes-embedded"
+DEFAULT_OPTIONS = Options()
 ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
 
 
@@ -158,24 +160,36 @@ class Engine:
                 existing = self.indices[name]
                 raise ResourceAlreadyExists(
                     f"index [{name}/{existing.uuid}] already exists",
-                    index=name, index_uuid=existing.uuid,
+                    index=name,
+                    index_uuid=existing.uuid,
                 )
             if name in self.alias_map():
                 raise InvalidIndexName(name, "already exists as alias")
-            aliases = {a: self._alias_properties(a, p) for a, p in
-                       (body.get("aliases") or {}).items()}
+            aliases = {
+                a: self._alias_properties(a, p) for a, p in (body.get("aliases") or {}).items()
+            }
             for alias in aliases:
                 self._check_alias_name(alias, name)
             uuid = uuidlib.uuid4().hex[:22]
             now = int(time.time() * 1000)
-            flat = {**settings, "index.uuid": uuid, "index.creation_date": str(now),
-                    "index.provided_name": name, "index.version.created": "9000099"}
+            flat = {
+                **settings,
+                "index.uuid": uuid,
+                "index.creation_date": str(now),
+                "index.provided_name": name,
+                "index.version.created": "9000099",
+            }
             for key in ("index.number_of_shards", "index.number_of_replicas"):
                 flat.setdefault(key, DEFAULTS[key])
             directory = os.path.join(self.path, "indices", uuid) if self.path else None
             index = Index(
-                name=name, uuid=uuid, settings=Settings(flat), mappings=body.get("mappings"),
-                aliases=aliases, directory=directory, creation_date=now,
+                name=name,
+                uuid=uuid,
+                settings=Settings(flat),
+                mappings=body.get("mappings"),
+                aliases=aliases,
+                directory=directory,
+                creation_date=now,
                 on_change=self._index_changed,
             )
             self.indices[name] = index
@@ -198,21 +212,26 @@ class Engine:
             raise IndexNotFound(name) from None
 
     def hidden(self) -> set[str]:
-        return {n for n, i in self.indices.items() if n.startswith(".") or
-                str(i.settings.get("index.hidden")).lower() == "true"}
+        return {
+            n
+            for n, i in self.indices.items()
+            if n.startswith(".") or str(i.settings.get("index.hidden")).lower() == "true"
+        }
 
-    def resolve(self, expression: str | Iterable[str] | None,
-                options: Options = Options()) -> list[Resolved]:
-        return resolve(expression, self.indices, self.alias_map(), options,
-                       hidden=self.hidden())
+    def resolve(
+        self, expression: str | Iterable[str] | None, options: Options = DEFAULT_OPTIONS
+    ) -> list[Resolved]:
+        return resolve(expression, self.indices, self.alias_map(), options, hidden=self.hidden())
 
-    def resolve_indices(self, expression: str | Iterable[str] | None,
-                        options: Options = Options()) -> list[Index]:
+    def resolve_indices(
+        self, expression: str | Iterable[str] | None, options: Options = DEFAULT_OPTIONS
+    ) -> list[Index]:
         indices = self.indices
         return [indices[r.name] for r in self.resolve(expression, options) if r.name in indices]
 
-    def write_index(self, name: str, *, require_alias: bool = False,
-                    auto_create: bool = True) -> Index:
+    def write_index(
+        self, name: str, *, require_alias: bool = False, auto_create: bool = True
+    ) -> Index:
         """The index a write to ``name`` goes to: the index, an alias's write index, or new."""
         index = self.indices.get(name)
         if index is not None:
@@ -256,8 +275,9 @@ class Engine:
         properties = dict(properties or {})
         unknown = set(properties) - {*ALIAS_PROPERTIES, "routing"}
         if unknown:
-            raise BadRequest(f"[alias] unknown field [{sorted(unknown)[0]}]",
-                             type="x_content_parse_exception")
+            raise BadRequest(
+                f"[alias] unknown field [{sorted(unknown)[0]}]", type="x_content_parse_exception"
+            )
         if "routing" in properties:
             routing = str(properties.pop("routing"))
             properties.setdefault("index_routing", routing)
@@ -281,15 +301,18 @@ class Engine:
         try:
             validate_index_or_alias_name(alias)  # aliases may have capitals, indices may not
         except InvalidIndexName as error:
-            why = error.reason[len(f"Invalid index name [{alias}], "):]
+            why = error.reason[len(f"Invalid index name [{alias}], ") :]
             raise BadRequest(
                 f"Invalid alias name [{alias}]: {why}", type="invalid_alias_name_exception"
             ) from None
 
     def _check_write_aliases(self, aliases: Iterable[str]) -> None:
         for alias in aliases:
-            writers = [n for n, i in self.indices.items()
-                       if i.aliases.get(alias, {}).get("is_write_index") is True]
+            writers = [
+                n
+                for n, i in self.indices.items()
+                if i.aliases.get(alias, {}).get("is_write_index") is True
+            ]
             if len(writers) > 1:
                 raise IllegalArgument(
                     f"alias [{alias}] has more than one write index [{','.join(sorted(writers))}]"
@@ -311,12 +334,14 @@ class Engine:
                     self.delete_index(name)
             self.persist()
 
-    def _stage(self, kind: str, action: dict[str, Any], staged: dict[str, dict],
-               removed_indices: list[str]) -> None:
+    def _stage(
+        self, kind: str, action: dict[str, Any], staged: dict[str, dict], removed_indices: list[str]
+    ) -> None:
         index_names = _names(action, "index", "indices")
         if kind == "remove_index":
-            for name in self._concrete(index_names, Options(ignore_unavailable=False,
-                                                            allow_no_indices=False)):
+            for name in self._concrete(
+                index_names, Options(ignore_unavailable=False, allow_no_indices=False)
+            ):
                 removed_indices.append(name)
             return
         alias_names = _names(action, "alias", "aliases")
@@ -325,15 +350,20 @@ class Engine:
         if not index_names:
             raise BadRequest(
                 "Validation Failed: 1: One of [index] or [indices] is required;",
-                type="action_request_validation_exception")
+                type="action_request_validation_exception",
+            )
         if not alias_names:
             raise BadRequest(
                 "Validation Failed: 1: One of [alias] or [aliases] is required;",
-                type="action_request_validation_exception")
+                type="action_request_validation_exception",
+            )
         targets = self._concrete(index_names, Options(allow_no_indices=False))
         if kind == "add":
-            properties = {k: v for k, v in action.items()
-                          if k not in ("index", "indices", "alias", "aliases", "must_exist")}
+            properties = {
+                k: v
+                for k, v in action.items()
+                if k not in ("index", "indices", "alias", "aliases", "must_exist")
+            }
             properties = self._alias_properties(alias_names[0], properties)
             for name in targets:
                 for alias in alias_names:
@@ -342,11 +372,11 @@ class Engine:
         elif kind == "remove":
             self._stage_remove(alias_names, targets, action.get("must_exist"), staged)
         else:
-            raise BadRequest(f"[aliases] unknown field [{kind}]",
-                             type="x_content_parse_exception")
+            raise BadRequest(f"[aliases] unknown field [{kind}]", type="x_content_parse_exception")
 
-    def _stage_remove(self, alias_names: list[str], targets: list[str], must_exist: Any,
-                      staged: dict[str, dict]) -> None:
+    def _stage_remove(
+        self, alias_names: list[str], targets: list[str], must_exist: Any, staged: dict[str, dict]
+    ) -> None:
         """Remove aliases; missing ones fail if ``must_exist``, or if none existed by default."""
         missing = []
         for pattern in alias_names:
@@ -389,10 +419,18 @@ class Engine:
             task_id = f"embedded:{len(self._tasks) + 1}"
             self._tasks[task_id] = {
                 "completed": True,
-                "task": {"node": "embedded", "id": len(self._tasks) + 1, "type": "transport",
-                         "action": "indices:data/write/by_query", "status": {},
-                         "description": "", "start_time_in_millis": int(time.time() * 1000),
-                         "running_time_in_nanos": 0, "cancellable": True, "cancelled": False},
+                "task": {
+                    "node": "embedded",
+                    "id": len(self._tasks) + 1,
+                    "type": "transport",
+                    "action": "indices:data/write/by_query",
+                    "status": {},
+                    "description": "",
+                    "start_time_in_millis": int(time.time() * 1000),
+                    "running_time_in_nanos": 0,
+                    "cancellable": True,
+                    "cancelled": False,
+                },
                 "response": response,
             }
             return task_id
@@ -407,10 +445,8 @@ class Engine:
             now = time.monotonic()
             for index in list(self.indices.values()):
                 if index.due_for_refresh(now):
-                    try:
+                    with contextlib.suppress(Exception):  # deleted meanwhile: next tick
                         index.refresh()
-                    except Exception:  # an index deleted meanwhile; the next tick moves on
-                        pass
             self.contexts.expire()
 
     def close(self) -> None:
@@ -431,14 +467,14 @@ class Engine:
 
 
 def _names(action: dict[str, Any], single: str, plural: str) -> list[str]:
+    """The names an alias action gives, singly, as a list, or comma-separated."""
     names: list[str] = []
-    if action.get(single) is not None:
-        value = action[single]
-        names.extend(value if isinstance(value, list) else [value])
-    if action.get(plural) is not None:
-        value = action[plural]
-        names.extend(value if isinstance(value, list) else [value])
-    return [str(n) for n in names]
+    for key in (single, plural):
+        value = action.get(key)
+        if value is not None:
+            for item in value if isinstance(value, list) else [value]:
+                names.extend(part for part in str(item).split(",") if part)
+    return names
 
 
 def _matches(pattern: str, name: str) -> bool:

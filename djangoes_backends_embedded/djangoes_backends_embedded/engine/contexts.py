@@ -64,8 +64,10 @@ class Contexts:
             context = self._scrolls.get(scroll_id)
             if context is None or context.expires < time.monotonic():
                 self._scrolls.pop(scroll_id, None)
-                raise NotFound(f"No search context found for id [{scroll_id}]",
-                               type="search_context_missing_exception")
+                raise NotFound(
+                    f"No search context found for id [{scroll_id}]",
+                    type="search_context_missing_exception",
+                )
             if keep_alive is not None:
                 context.keep_alive = keep_alive
             context.expires = time.monotonic() + context.keep_alive
@@ -91,8 +93,10 @@ class Contexts:
             pit = self._pits.get(pit_id)
             if pit is None or pit.expires < time.monotonic():
                 self._pits.pop(pit_id, None)
-                raise NotFound(f"No search context found for id [{pit_id}]",
-                               type="search_context_missing_exception")
+                raise NotFound(
+                    f"No search context found for id [{pit_id}]",
+                    type="search_context_missing_exception",
+                )
             if keep_alive is not None:
                 pit.keep_alive = keep_alive
             pit.expires = time.monotonic() + pit.keep_alive
@@ -113,8 +117,9 @@ class Contexts:
         """Drop contexts that read a deleted index: their readers point at removed files."""
         with self._lock:
             for store in (self._scrolls, self._pits):
-                for key in [k for k, c in store.items()
-                            if any(t.index is index for t in c.targets)]:
+                for key in [
+                    k for k, c in store.items() if any(t.index is index for t in c.targets)
+                ]:
                     del store[key]
 
     def counts(self) -> dict[str, int]:

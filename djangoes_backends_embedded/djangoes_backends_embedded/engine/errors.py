@@ -160,9 +160,7 @@ class DocumentMissing(NotFound):
     type = "document_missing_exception"
 
     def __init__(self, index: str, uuid: str, doc_id: str) -> None:
-        super().__init__(
-            f"[{doc_id}]: document missing", index=index, index_uuid=uuid, shard="0"
-        )
+        super().__init__(f"[{doc_id}]: document missing", index=index, index_uuid=uuid, shard="0")
 
 
 class AliasesNotFound(NotFound):
@@ -176,8 +174,9 @@ class Conflict(EngineError):
 
 class VersionConflict(Conflict):
     def __init__(self, index: str, uuid: str, doc_id: str, why: str) -> None:
-        super().__init__(f"[{doc_id}]: version conflict, {why}", index=index, index_uuid=uuid,
-                         shard="0")
+        super().__init__(
+            f"[{doc_id}]: version conflict, {why}", index=index, index_uuid=uuid, shard="0"
+        )
 
 
 class Unsupported(BadRequest):

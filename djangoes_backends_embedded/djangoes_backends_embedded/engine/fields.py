@@ -157,11 +157,24 @@ def field_error(field: FieldType, doc_id: str | None, value: Any, cause: Excepti
 
 class KeywordField(FieldType):
     type_name = "keyword"
-    params = frozenset({
-        "index", "doc_values", "ignore_above", "normalizer", "null_value", "eager_global_ordinals",
-        "split_queries_on_whitespace", "index_options", "norms", "time_series_dimension",
-        "script", "on_script_error", "similarity", "dimension",
-    })
+    params = frozenset(
+        {
+            "index",
+            "doc_values",
+            "ignore_above",
+            "normalizer",
+            "null_value",
+            "eager_global_ordinals",
+            "split_queries_on_whitespace",
+            "index_options",
+            "norms",
+            "time_series_dimension",
+            "script",
+            "on_script_error",
+            "similarity",
+            "dimension",
+        }
+    )
     updatable = FieldType.updatable | {"ignore_above"}
     is_text_like = True
 
@@ -204,11 +217,23 @@ class VersionField(KeywordField):
 
 class TextField(FieldType):
     type_name = "text"
-    params = frozenset({
-        "analyzer", "search_analyzer", "search_quote_analyzer", "index", "index_options",
-        "index_phrases", "index_prefixes", "norms", "position_increment_gap", "fielddata",
-        "fielddata_frequency_filter", "eager_global_ordinals", "term_vector",
-    })
+    params = frozenset(
+        {
+            "analyzer",
+            "search_analyzer",
+            "search_quote_analyzer",
+            "index",
+            "index_options",
+            "index_phrases",
+            "index_prefixes",
+            "norms",
+            "position_increment_gap",
+            "fielddata",
+            "fielddata_frequency_filter",
+            "eager_global_ordinals",
+            "term_vector",
+        }
+    )
     updatable = FieldType.updatable | {"search_analyzer", "search_quote_analyzer", "fielddata"}
     default_doc_values = False
     is_text_like = True
@@ -314,10 +339,20 @@ def _out_of_range(type_name: str, raw: Any, low: int = 0, high: int = 0) -> str:
 
 
 class NumberField(FieldType):
-    params = frozenset({
-        "index", "doc_values", "null_value", "coerce", "ignore_malformed", "script",
-        "on_script_error", "time_series_metric", "time_series_dimension", "scaling_factor",
-    })
+    params = frozenset(
+        {
+            "index",
+            "doc_values",
+            "null_value",
+            "coerce",
+            "ignore_malformed",
+            "script",
+            "on_script_error",
+            "time_series_metric",
+            "time_series_dimension",
+            "scaling_factor",
+        }
+    )
     updatable = FieldType.updatable | {"coerce", "ignore_malformed"}
 
     def __init__(self, type_name: str, path: str, definition: dict, registry: Any) -> None:
@@ -384,7 +419,9 @@ class NumberField(FieldType):
 
     def _floating(self, number: float) -> float:
         if not math.isfinite(number):
-            raise Unconvertible(f"[{self.type_name}] supports only finite values, but got [{number}]")
+            raise Unconvertible(
+                f"[{self.type_name}] supports only finite values, but got [{number}]"
+            )
         if self.type_name == "float":
             return struct.unpack("f", struct.pack("f", number))[0]
         if self.type_name == "half_float":
@@ -417,10 +454,19 @@ class NumberField(FieldType):
 
 
 class DateField(FieldType):
-    params = frozenset({
-        "index", "doc_values", "format", "locale", "null_value", "ignore_malformed", "script",
-        "on_script_error", "print_format",
-    })
+    params = frozenset(
+        {
+            "index",
+            "doc_values",
+            "format",
+            "locale",
+            "null_value",
+            "ignore_malformed",
+            "script",
+            "on_script_error",
+            "print_format",
+        }
+    )
     updatable = FieldType.updatable | {"ignore_malformed"}
 
     def __init__(self, type_name: str, path: str, definition: dict, registry: Any) -> None:
@@ -462,8 +508,9 @@ class DateField(FieldType):
 
 class BooleanField(FieldType):
     type_name = "boolean"
-    params = frozenset({"index", "doc_values", "null_value", "script", "on_script_error",
-                        "ignore_malformed"})
+    params = frozenset(
+        {"index", "doc_values", "null_value", "script", "on_script_error", "ignore_malformed"}
+    )
 
     @property
     def slot_kind(self) -> tuple | None:
@@ -486,8 +533,17 @@ class BooleanField(FieldType):
 
 class IpField(FieldType):
     type_name = "ip"
-    params = frozenset({"index", "doc_values", "null_value", "ignore_malformed", "script",
-                        "on_script_error", "time_series_dimension"})
+    params = frozenset(
+        {
+            "index",
+            "doc_values",
+            "null_value",
+            "ignore_malformed",
+            "script",
+            "on_script_error",
+            "time_series_dimension",
+        }
+    )
     is_text_like = True
 
     @property
@@ -523,15 +579,27 @@ class GeoPointField(FieldType):
     """Accepted and validated; searchable only with ``exists`` in this engine."""
 
     type_name = "geo_point"
-    params = frozenset({"index", "doc_values", "null_value", "ignore_malformed",
-                        "ignore_z_value", "script", "on_script_error"})
+    params = frozenset(
+        {
+            "index",
+            "doc_values",
+            "null_value",
+            "ignore_malformed",
+            "ignore_z_value",
+            "script",
+            "on_script_error",
+        }
+    )
     searchable_type = False
 
     @staticmethod
     def is_point_array(value: Any) -> bool:
         """``[lon, lat]`` (or with z): one point, not an array of values."""
-        return (isinstance(value, list) and 2 <= len(value) <= 3
-                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value))
+        return (
+            isinstance(value, list)
+            and 2 <= len(value) <= 3
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        )
 
     def convert(self, value: Any) -> Any:
         if isinstance(value, dict) and {"lat", "lon"} <= set(value):
@@ -560,14 +628,40 @@ class GeoPointField(FieldType):
 class StoredOnlyField(FieldType):
     """A field type this engine keeps in ``_source`` without indexing it."""
 
-    params = frozenset({"index", "doc_values", "dims", "similarity", "element_type",
-                        "index_options", "analyzer", "search_analyzer", "preserve_separators",
-                        "preserve_position_increments", "max_input_length", "contexts",
-                        "positive_score_impact", "enable_position_increments", "orientation",
-                        "ignore_malformed", "ignore_z_value", "coerce", "format", "relations",
-                        "eager_global_ordinals", "depth_limit", "ignore_above", "null_value",
-                        "split_queries_on_whitespace", "time_series_dimensions", "metrics",
-                        "default_metric", "inference_id", "search_inference_id"})
+    params = frozenset(
+        {
+            "index",
+            "doc_values",
+            "dims",
+            "similarity",
+            "element_type",
+            "index_options",
+            "analyzer",
+            "search_analyzer",
+            "preserve_separators",
+            "preserve_position_increments",
+            "max_input_length",
+            "contexts",
+            "positive_score_impact",
+            "enable_position_increments",
+            "orientation",
+            "ignore_malformed",
+            "ignore_z_value",
+            "coerce",
+            "format",
+            "relations",
+            "eager_global_ordinals",
+            "depth_limit",
+            "ignore_above",
+            "null_value",
+            "split_queries_on_whitespace",
+            "time_series_dimensions",
+            "metrics",
+            "default_metric",
+            "inference_id",
+            "search_inference_id",
+        }
+    )
     searchable_type = False
 
     def __init__(self, type_name: str, path: str, definition: dict, registry: Any) -> None:
@@ -592,18 +686,46 @@ class AliasField(FieldType):
         self.target = definition["path"]
 
     def convert(self, value: Any) -> Any:
-        raise MapperParsingError(
-            f"Cannot write to a field alias [{self.path}]."
-        )
+        raise MapperParsingError(f"Cannot write to a field alias [{self.path}].")
 
 
-_NUMBERS = ("long", "integer", "short", "byte", "double", "float", "half_float",
-            "scaled_float", "unsigned_long")
-_STORED_ONLY = ("dense_vector", "sparse_vector", "rank_feature", "rank_features", "completion",
-                "histogram", "geo_shape", "shape", "point", "percolator", "join",
-                "integer_range", "long_range", "float_range", "double_range", "date_range",
-                "ip_range", "flattened", "semantic_text", "aggregate_metric_double",
-                "counted_keyword", "token_count", "murmur3", "annotated_text")
+_NUMBERS = (
+    "long",
+    "integer",
+    "short",
+    "byte",
+    "double",
+    "float",
+    "half_float",
+    "scaled_float",
+    "unsigned_long",
+)
+_STORED_ONLY = (
+    "dense_vector",
+    "sparse_vector",
+    "rank_feature",
+    "rank_features",
+    "completion",
+    "histogram",
+    "geo_shape",
+    "shape",
+    "point",
+    "percolator",
+    "join",
+    "integer_range",
+    "long_range",
+    "float_range",
+    "double_range",
+    "date_range",
+    "ip_range",
+    "flattened",
+    "semantic_text",
+    "aggregate_metric_double",
+    "counted_keyword",
+    "token_count",
+    "murmur3",
+    "annotated_text",
+)
 
 SIMPLE_TYPES: dict[str, type[FieldType]] = {
     "text": TextField,

@@ -16,9 +16,15 @@ from .errors import EngineError, IllegalArgument
 from .fields import TextField
 from .source import extract
 
-DEFAULTS = {"pre_tags": ["<em>"], "post_tags": ["</em>"], "fragment_size": 100,
-            "number_of_fragments": 5, "require_field_match": True, "no_match_size": 0,
-            "order": "none"}
+DEFAULTS = {
+    "pre_tags": ["<em>"],
+    "post_tags": ["</em>"],
+    "fragment_size": 100,
+    "number_of_fragments": 5,
+    "require_field_match": True,
+    "no_match_size": 0,
+    "order": "none",
+}
 TAG_SCHEMA = {"styled": ['<em class="hlt">'], "default": ["<em>"]}
 
 #: How the query notes terms it matched by pattern (wildcard, regexp) or by edit distance (fuzzy),
@@ -28,8 +34,9 @@ FUZZY_NOTE = "\x00fuzzy:"
 PHRASE_NOTE = "\x00phrase:"
 
 
-def highlight(ctx: Any, index: Any, source: dict[str, Any], spec: dict[str, Any]
-              ) -> dict[str, list[str]]:
+def highlight(
+    ctx: Any, index: Any, source: dict[str, Any], spec: dict[str, Any]
+) -> dict[str, list[str]]:
     if ctx is None or source is None:
         return {}
     fields = spec.get("fields")
@@ -39,8 +46,11 @@ def highlight(ctx: Any, index: Any, source: dict[str, Any], spec: dict[str, Any]
         raise IllegalArgument("[highlight] requires [fields]")
     result = {}
     for pattern, options in fields.items():
-        settings = {**DEFAULTS, **{k: v for k, v in spec.items() if k != "fields"},
-                    **(options or {})}
+        settings = {
+            **DEFAULTS,
+            **{k: v for k, v in spec.items() if k != "fields"},
+            **(options or {}),
+        }
         if settings.get("tags_schema") in TAG_SCHEMA:
             settings["pre_tags"] = TAG_SCHEMA[settings["tags_schema"]]
         for field in index.mapping.fields_matching(pattern):
@@ -66,16 +76,18 @@ def _values(field: Any, source: dict[str, Any]) -> list[str]:
     return [v if isinstance(v, str) else str(v) for v in values if not isinstance(v, dict)]
 
 
-def _field_fragments(field: Any, source: dict[str, Any], terms: set[str],
-                     settings: dict[str, Any]) -> list[str]:
+def _field_fragments(
+    field: Any, source: dict[str, Any], terms: set[str], settings: dict[str, Any]
+) -> list[str]:
     values = _values(field, source)
     fragments: list[tuple[int, int, str]] = []
     matcher = _Matcher(terms)
     for order, value in enumerate(values):
         spans = _matches(field, value, matcher)
         if spans:
-            fragments.extend((order, score, text) for score, text in
-                             _fragments(value, spans, settings))
+            fragments.extend(
+                (order, score, text) for score, text in _fragments(value, spans, settings)
+            )
     if not fragments:
         size = int(settings.get("no_match_size") or 0)
         if size and values:
@@ -100,15 +112,15 @@ class _Matcher:
         self.phrases: list[tuple[int, bool, list[tuple[int, str]]]] = []
         for term in terms:
             if term.startswith(PHRASE_NOTE):
-                slop, prefix, words = jsoncodec.loads(term[len(PHRASE_NOTE):])
+                slop, prefix, words = jsoncodec.loads(term[len(PHRASE_NOTE) :])
                 self.phrases.append((slop, prefix, [(int(o), str(w)) for o, w in words]))
             elif term.startswith(REGEX_NOTE):
                 try:
-                    self.patterns.append(re.compile(term[len(REGEX_NOTE):], re.DOTALL))
+                    self.patterns.append(re.compile(term[len(REGEX_NOTE) :], re.DOTALL))
                 except re.error:
                     continue
             elif term.startswith(FUZZY_NOTE):
-                distance, transpositions, prefix, word = term[len(FUZZY_NOTE):].split(":", 3)
+                distance, transpositions, prefix, word = term[len(FUZZY_NOTE) :].split(":", 3)
                 self.fuzzy.append((int(distance), transpositions == "1", int(prefix), word))
             elif term.endswith("*"):
                 prefixes.append(term[:-1])
@@ -117,15 +129,20 @@ class _Matcher:
         self.prefixes = tuple(prefixes)
 
     def __call__(self, term: str) -> bool:
-        return (term in self.exact
-                or bool(self.prefixes and term.startswith(self.prefixes))
-                or any(p.fullmatch(term) for p in self.patterns)
-                or any(term.startswith(word[:prefix]) and _within(term, word, distance, t)
-                       for distance, t, prefix, word in self.fuzzy))
+        return (
+            term in self.exact
+            or bool(self.prefixes and term.startswith(self.prefixes))
+            or any(p.fullmatch(term) for p in self.patterns)
+            or any(
+                term.startswith(word[:prefix]) and _within(term, word, distance, t)
+                for distance, t, prefix, word in self.fuzzy
+            )
+        )
 
 
-def _phrase_spans(tokens: list[Any], slop: int, prefix: bool, words: list[tuple[int, str]]
-                  ) -> set[tuple[int, int]]:
+def _phrase_spans(
+    tokens: list[Any], slop: int, prefix: bool, words: list[tuple[int, str]]
+) -> set[tuple[int, int]]:
     """The tokens of a text that make up occurrences of a phrase, as the plain highlighter marks
     phrases: only where they match, not each word wherever it is.
 
@@ -149,8 +166,7 @@ def _phrase_spans(tokens: list[Any], slop: int, prefix: bool, words: list[tuple[
             for token in at.get(position, ()):
                 if fits(token, number) and all(t.position != position for t in chosen):
                     shift = position - offset
-                    found = extend(number + 1, min(low, shift), max(high, shift),
-                                   [*chosen, token])
+                    found = extend(number + 1, min(low, shift), max(high, shift), [*chosen, token])
                     if found is not None:
                         return found
         return None
@@ -201,8 +217,9 @@ def _matches(field: Any, value: str, matcher: _Matcher) -> list[tuple[int, int]]
     return []
 
 
-def _fragments(value: str, spans: list[tuple[int, int]], settings: dict[str, Any]
-               ) -> list[tuple[int, str]]:
+def _fragments(
+    value: str, spans: list[tuple[int, int]], settings: dict[str, Any]
+) -> list[tuple[int, str]]:
     pre, post = settings["pre_tags"], settings["post_tags"]
     size = int(settings["fragment_size"])
     if int(settings["number_of_fragments"]) == 0 or len(value) <= size:
@@ -235,8 +252,9 @@ def _word_end(text: str, position: int) -> int:
     return position
 
 
-def _tag(value: str, start: int, end: int, spans: list[tuple[int, int]], pre: list[str],
-         post: list[str]) -> str:
+def _tag(
+    value: str, start: int, end: int, spans: list[tuple[int, int]], pre: list[str], post: list[str]
+) -> str:
     out = []
     cursor = start
     for number, (left, right) in enumerate(s for s in spans if start <= s[0] and s[1] <= end):

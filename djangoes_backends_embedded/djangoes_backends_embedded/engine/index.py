@@ -13,8 +13,9 @@ import base64
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import tantivy
 
@@ -141,8 +142,9 @@ class Index:
         }
 
     def _publish(self, searcher: tantivy.Searcher) -> None:
-        self.reader = Reader(searcher, self.mapping, self.store.layout, self.store.schema,
-                             self.registry)
+        self.reader = Reader(
+            searcher, self.mapping, self.store.layout, self.store.schema, self.registry
+        )
 
     # Mapping and slots
 
@@ -247,8 +249,11 @@ class Index:
                 raise self._conflict(
                     doc_id, f"document already exists (current version [{current[1]}])"
                 )
-            if if_seq_no is None and if_primary_term is None and version is None and (
-                version_type is None
+            if (
+                if_seq_no is None
+                and if_primary_term is None
+                and version is None
+                and (version_type is None)
             ):
                 new_version = 1 if current is None else current[1] + 1
             else:
@@ -315,23 +320,34 @@ class Index:
 
     def _check_writable(self) -> None:
         if self.closed:
-            raise EngineError(f"closed index [{self.name}]", status=400,
-                              type="index_closed_exception", index=self.name)
+            raise EngineError(
+                f"closed index [{self.name}]",
+                status=400,
+                type="index_closed_exception",
+                index=self.name,
+            )
         if self.blocks_write:
             raise EngineError(
                 f"index [{self.name}] blocked by: [FORBIDDEN/8/index write (api)];",
-                status=403, type="cluster_block_exception",
+                status=403,
+                type="cluster_block_exception",
             )
 
     def _check_routing(self, doc_id: str, routing: str | None) -> None:
         if routing is None and self.mapping.routing_required:
             raise BadRequest(
                 f"routing is required for [{self.name}]/[{doc_id}]",
-                type="routing_missing_exception", index=self.name,
+                type="routing_missing_exception",
+                index=self.name,
             )
 
-    def check_cas(self, doc_id: str, current: tuple[int, int] | None,
-                   if_seq_no: int | None, if_primary_term: int | None) -> None:
+    def check_cas(
+        self,
+        doc_id: str,
+        current: tuple[int, int] | None,
+        if_seq_no: int | None,
+        if_primary_term: int | None,
+    ) -> None:
         if if_seq_no is None and if_primary_term is None:
             return
         if current is None:
@@ -347,8 +363,13 @@ class Index:
                 f"document has seqNo [{current[0]}] and primary term [{PRIMARY_TERM}]",
             )
 
-    def _next_version(self, doc_id: str, current: tuple[int, int] | None,
-                      version: int | None, version_type: str | None) -> int:
+    def _next_version(
+        self,
+        doc_id: str,
+        current: tuple[int, int] | None,
+        version: int | None,
+        version_type: str | None,
+    ) -> int:
         if version_type in (None, "internal"):
             if version is not None:
                 raise ValidationError(
@@ -435,8 +456,9 @@ class Index:
                 translog.sync()
 
     def _checkpoint(self) -> None:
-        write_json_atomic(os.path.join(self.directory, "checkpoint.json"),
-                          {"max_seq_no": self.max_seq_no})
+        write_json_atomic(
+            os.path.join(self.directory, "checkpoint.json"), {"max_seq_no": self.max_seq_no}
+        )
         self.translog.truncate()
 
     def due_for_refresh(self, now: float) -> bool:
@@ -557,9 +579,7 @@ def iterate_versions(searcher: tantivy.Searcher):
     total = searcher.num_docs
     if not total:
         return
-    hits = searcher.search(
-        tantivy.Query.all_query(), total, count=False, order_by_field="_id"
-    ).hits
+    hits = searcher.search(tantivy.Query.all_query(), total, count=False, order_by_field="_id").hits
     addresses = [address for _, address in hits]
     seq_nos = searcher.fast_field_values("_seq_no", addresses)
     versions = searcher.fast_field_values("_version", addresses)

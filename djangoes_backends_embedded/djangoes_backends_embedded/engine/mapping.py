@@ -24,19 +24,46 @@ from .fields import (
     field_error,
 )
 
-ROOT_PARAMS = frozenset({
-    "properties", "dynamic", "_source", "_routing", "_meta", "dynamic_templates",
-    "date_detection", "numeric_detection", "dynamic_date_formats", "_field_names", "enabled",
-    "subobjects", "_doc_count", "_data_stream_timestamp", "runtime",
-})
-OBJECT_PARAMS = frozenset({
-    "type", "properties", "dynamic", "enabled", "include_in_parent", "include_in_root",
-    "subobjects",
-})
+ROOT_PARAMS = frozenset(
+    {
+        "properties",
+        "dynamic",
+        "_source",
+        "_routing",
+        "_meta",
+        "dynamic_templates",
+        "date_detection",
+        "numeric_detection",
+        "dynamic_date_formats",
+        "_field_names",
+        "enabled",
+        "subobjects",
+        "_doc_count",
+        "_data_stream_timestamp",
+        "runtime",
+    }
+)
+OBJECT_PARAMS = frozenset(
+    {
+        "type",
+        "properties",
+        "dynamic",
+        "enabled",
+        "include_in_parent",
+        "include_in_root",
+        "subobjects",
+    }
+)
 #: Values a field takes when a mapping does not name them, for put_mapping conflict checks.
 PARAM_DEFAULTS = {
-    "index": True, "store": False, "norms": True, "index_options": "positions",
-    "analyzer": "default", "coerce": True, "ignore_malformed": False, "eager_global_ordinals": False,
+    "index": True,
+    "store": False,
+    "norms": True,
+    "index_options": "positions",
+    "analyzer": "default",
+    "coerce": True,
+    "ignore_malformed": False,
+    "eager_global_ordinals": False,
 }
 
 
@@ -262,8 +289,13 @@ class Mapping:
         return doc
 
     def _parse_object(
-        self, obj: ObjectMapper, data: dict, doc: ParsedDocument, doc_id: str | None,
-        updates: dict, dynamic: Any,
+        self,
+        obj: ObjectMapper,
+        data: dict,
+        doc: ParsedDocument,
+        doc_id: str | None,
+        updates: dict,
+        dynamic: Any,
     ) -> None:
         if obj.dynamic is not None:
             dynamic = obj.dynamic
@@ -283,8 +315,8 @@ class Mapping:
                 if not head or not rest:
                     raise document_parsing_error(
                         f"field name cannot contain only whitespace or dots: ['{key}']"
-                        if not key.strip(".") else
-                        f"object field starting or ending with a [.] makes object resolution "
+                        if not key.strip(".")
+                        else f"object field starting or ending with a [.] makes object resolution "
                         f"ambiguous: [{key}]"
                     )
                 self._parse_object(obj, {head: {rest: value}}, doc, doc_id, updates, dynamic)
@@ -296,8 +328,13 @@ class Mapping:
             self._dynamic(obj, key, value, doc_id, updates, dynamic)
 
     def _parse_child_object(
-        self, mapper: ObjectMapper, value: Any, doc: ParsedDocument, doc_id: str | None,
-        updates: dict, dynamic: Any,
+        self,
+        mapper: ObjectMapper,
+        value: Any,
+        doc: ParsedDocument,
+        doc_id: str | None,
+        updates: dict,
+        dynamic: Any,
     ) -> None:
         if value is None:
             return
@@ -320,8 +357,9 @@ class Mapping:
             self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
         _prune(updates, mapper.path.rpartition(".")[2])
 
-    def _parse_values(self, mapper: FieldType, value: Any, doc: ParsedDocument,
-                      doc_id: str | None) -> None:
+    def _parse_values(
+        self, mapper: FieldType, value: Any, doc: ParsedDocument, doc_id: str | None
+    ) -> None:
         if isinstance(value, list) and not (
             mapper.type_name == "geo_point" and mapper.is_point_array(value)
         ):
@@ -330,15 +368,18 @@ class Mapping:
         else:
             self._parse_value(mapper, value, doc, doc_id)
 
-    def _parse_value(self, mapper: FieldType, value: Any, doc: ParsedDocument,
-                     doc_id: str | None) -> None:
+    def _parse_value(
+        self, mapper: FieldType, value: Any, doc: ParsedDocument, doc_id: str | None
+    ) -> None:
         if value is None:
             if mapper.null_value is None:
                 return
             converted = mapper.null_value
         elif isinstance(value, dict) and mapper.type_name != "geo_point" and mapper.searchable_type:
             raise field_error(
-                mapper, doc_id, value,
+                mapper,
+                doc_id,
+                value,
                 IllegalArgument(f"Can't get text on a START_OBJECT at 1:{len(mapper.name) + 4}"),
             )
         else:
@@ -369,8 +410,15 @@ class Mapping:
 
     # Dynamic mapping
 
-    def _dynamic(self, obj: ObjectMapper, key: str, value: Any, doc_id: str | None,
-                 updates: dict, dynamic: Any) -> None:
+    def _dynamic(
+        self,
+        obj: ObjectMapper,
+        key: str,
+        value: Any,
+        doc_id: str | None,
+        updates: dict,
+        dynamic: Any,
+    ) -> None:
         if value is None or value == []:
             return
         if dynamic is False:
@@ -571,9 +619,7 @@ def merge_definitions(old: dict[str, Any] | None, new: dict[str, Any], path: str
             raise IllegalArgument(
                 f"can't merge a non object mapping [{path}] with an object mapping"
             )
-        raise IllegalArgument(
-            f"can't merge a non object mapping [{path}] with an object mapping"
-        )
+        raise IllegalArgument(f"can't merge a non object mapping [{path}] with an object mapping")
     if old_object:
         return _merge_objects(old, new, path)
     return _merge_fields(old, new, path)
@@ -584,8 +630,8 @@ def _merge_objects(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[
     if old_type != new_type:
         raise IllegalArgument(
             f"can't merge a nested mapping [{path}] with a non-nested mapping"
-            if old_type == "nested" else
-            f"can't merge a non-nested mapping [{path}] with a nested mapping"
+            if old_type == "nested"
+            else f"can't merge a non-nested mapping [{path}] with a nested mapping"
         )
     if "enabled" in new and str(new["enabled"]).lower() != str(old.get("enabled", True)).lower():
         raise IllegalArgument(
@@ -629,10 +675,21 @@ def _merge_fields(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[s
     return merged
 
 
-_UPDATABLE = frozenset({
-    "ignore_above", "search_analyzer", "search_quote_analyzer", "meta", "copy_to", "boost",
-    "coerce", "ignore_malformed", "fielddata", "eager_global_ordinals", "dynamic",
-})
+_UPDATABLE = frozenset(
+    {
+        "ignore_above",
+        "search_analyzer",
+        "search_quote_analyzer",
+        "meta",
+        "copy_to",
+        "boost",
+        "coerce",
+        "ignore_malformed",
+        "fielddata",
+        "eager_global_ordinals",
+        "dynamic",
+    }
+)
 
 
 def _shown(value: Any) -> str:

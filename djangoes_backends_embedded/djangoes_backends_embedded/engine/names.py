@@ -76,10 +76,8 @@ class Options:
         return cls(
             ignore_unavailable=boolean(params, "ignore_unavailable", base.ignore_unavailable),
             allow_no_indices=boolean(params, "allow_no_indices", base.allow_no_indices),
-            expand_open=base.expand_open if kinds is None else bool(
-                kinds & {"open", "all"}),
-            expand_hidden=base.expand_hidden if kinds is None else bool(
-                kinds & {"hidden", "all"}),
+            expand_open=base.expand_open if kinds is None else bool(kinds & {"open", "all"}),
+            expand_hidden=base.expand_hidden if kinds is None else bool(kinds & {"hidden", "all"}),
         )
 
 
@@ -143,9 +141,15 @@ def resolve(
     ]
 
 
-def _expand(pattern: str, indices: Mapping[str, Any], aliases: Mapping[str, list[str]],
-            options: Options, hidden: set[str], found: dict[str, set[str]],
-            direct: set[str]) -> bool:
+def _expand(
+    pattern: str,
+    indices: Mapping[str, Any],
+    aliases: Mapping[str, list[str]],
+    options: Options,
+    hidden: set[str],
+    found: dict[str, set[str]],
+    direct: set[str],
+) -> bool:
     regex = re.compile(fnmatch.translate(pattern))
     matched = False
     if options.expand_open:

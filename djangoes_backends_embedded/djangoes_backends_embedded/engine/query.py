@@ -70,20 +70,28 @@ class Context:
 
         self.note(field_type, REGEX_NOTE + pattern)
 
-    def note_phrase(self, field_type: FieldType, words: list[tuple[int, str]], slop: int,
-                    prefix: bool) -> None:
+    def note_phrase(
+        self, field_type: FieldType, words: list[tuple[int, str]], slop: int, prefix: bool
+    ) -> None:
         """A phrase (terms at relative positions), highlighted only where it matches."""
         from .highlight import PHRASE_NOTE
 
         self.note(field_type, PHRASE_NOTE + jsoncodec.dumps([slop, prefix, words]).decode())
 
-    def note_fuzzy(self, field_type: FieldType, term: str, distance: int,
-                   transpositions: bool, prefix_length: int = 0) -> None:
+    def note_fuzzy(
+        self,
+        field_type: FieldType,
+        term: str,
+        distance: int,
+        transpositions: bool,
+        prefix_length: int = 0,
+    ) -> None:
         """Terms within an edit distance of a term (fuzzy queries), for highlighting."""
         from .highlight import FUZZY_NOTE
 
-        self.note(field_type,
-                  f"{FUZZY_NOTE}{distance}:{int(transpositions)}:{prefix_length}:{term}")
+        self.note(
+            field_type, f"{FUZZY_NOTE}{distance}:{int(transpositions)}:{prefix_length}:{term}"
+        )
 
 
 def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
@@ -113,18 +121,38 @@ def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
 
 
 #: Queries on one field, whose field may be a pattern such as ``title*`` or ``*``.
-FIELD_QUERIES = frozenset({"term", "prefix", "wildcard", "regexp", "fuzzy", "range", "match",
-                           "match_phrase", "match_phrase_prefix", "match_bool_prefix"})
+FIELD_QUERIES = frozenset(
+    {
+        "term",
+        "prefix",
+        "wildcard",
+        "regexp",
+        "fuzzy",
+        "range",
+        "match",
+        "match_phrase",
+        "match_phrase_prefix",
+        "match_bool_prefix",
+    }
+)
 
 
-def _over_fields(ctx: Context, builder: Callable, body: dict[str, Any], pattern: str
-                 ) -> tantivy.Query:
+def _over_fields(
+    ctx: Context, builder: Callable, body: dict[str, Any], pattern: str
+) -> tantivy.Query:
     """A field-level query on every field a pattern names, leniently, as query_string does."""
     queries = []
     for field_type, _ in resolve_fields(ctx, [pattern]):
         try:
-            queries.append(builder(ctx, {**{k: v for k, v in body.items() if k != pattern},
-                                         field_type.path: body[pattern]}))
+            queries.append(
+                builder(
+                    ctx,
+                    {
+                        **{k: v for k, v in body.items() if k != pattern},
+                        field_type.path: body[pattern],
+                    },
+                )
+            )
         except EngineError:
             continue
     if not queries:
@@ -138,8 +166,10 @@ def validate_filter(dsl: Any) -> None:
         raise BadRequest("failed to parse filter for alias", type="illegal_argument_exception")
     kind = next(iter(dsl))
     if kind not in QUERIES:
-        raise BadRequest(f"failed to parse filter for alias: unknown query [{kind}]",
-                         type="illegal_argument_exception")
+        raise BadRequest(
+            f"failed to parse filter for alias: unknown query [{kind}]",
+            type="illegal_argument_exception",
+        )
 
 
 # Helpers
@@ -158,14 +188,18 @@ def boosted(query: tantivy.Query, body: dict[str, Any]) -> tantivy.Query:
     return Query.boost_query(query, value) if value != 1.0 else query
 
 
-def single_field(kind: str, body: dict[str, Any], *, scalars: tuple[str, ...] = ("query",)
-                 ) -> tuple[str, dict[str, Any]]:
+def single_field(
+    kind: str, body: dict[str, Any], *, scalars: tuple[str, ...] = ("query",)
+) -> tuple[str, dict[str, Any]]:
     """``{"field": value}`` or ``{"field": {"query": value, ...}}``, as match-like queries take."""
     options = {k: v for k, v in body.items() if k in ("boost", "_name")}
     names = [k for k in body if k not in ("boost", "_name")]
     if not names:
-        raise ParsingError(f"[{kind}] query malformed, no field specified"
-                           if kind != "term" else "No field specified for term query")
+        raise ParsingError(
+            f"[{kind}] query malformed, no field specified"
+            if kind != "term"
+            else "No field specified for term query"
+        )
     if len(names) > 1:
         raise ParsingError(
             f"[{kind}] query doesn't support multiple fields, found [{names[0]}] and [{names[1]}]"
@@ -179,8 +213,9 @@ def single_field(kind: str, body: dict[str, Any], *, scalars: tuple[str, ...] = 
     return name, {**options, scalars[0]: value}
 
 
-def combine(clauses: list[tuple[Occur, tantivy.Query]], minimum: int | None = None
-            ) -> tantivy.Query:
+def combine(
+    clauses: list[tuple[Occur, tantivy.Query]], minimum: int | None = None
+) -> tantivy.Query:
     if len(clauses) == 1 and clauses[0][0] is Occur.Must and not minimum:
         return clauses[0][1]
     return Query.boolean_query(clauses, minimum)
@@ -241,16 +276,21 @@ def wildcard_regex(pattern: str) -> str:
 # Term-level values
 
 
-def term_query(ctx: Context, field_type: FieldType, value: Any,
-               case_insensitive: bool = False) -> tantivy.Query:
+def term_query(
+    ctx: Context, field_type: FieldType, value: Any, case_insensitive: bool = False
+) -> tantivy.Query:
     """A query for one exact value of a field, in the field's indexed form."""
     slot = ctx.slot(field_type)
     if slot is None:
         return _not_searchable(field_type)
-    if isinstance(field_type, NumberField) or isinstance(field_type, DateField):
+    if isinstance(field_type, NumberField | DateField):
         converted = _query_value(field_type, value, ctx)
         if isinstance(converted, float) and field_type.type_name in (
-            "long", "integer", "short", "byte", "unsigned_long"
+            "long",
+            "integer",
+            "short",
+            "byte",
+            "unsigned_long",
         ):
             return MATCH_NONE()
         return Query.term_query(ctx.schema, slot, converted)
@@ -271,17 +311,19 @@ def _query_value(field_type: FieldType, value: Any, ctx: Context) -> Any:
             return parse_date_math(value, field_type.date_format, now=ctx.now)
         except DateParseError as error:
             raise QueryShardError(str(error)) from None
-    if isinstance(value, bool) or isinstance(value, dict | list):
+    if isinstance(value, bool | dict | list):
         raise QueryShardError(
             f"failed to create query: Can't parse [{value}] as a number for field "
-            f"[{field_type.path}]" if not isinstance(value, bool) else
-            f"failed to create query: Current token (VALUE_{str(value).upper()}) not numeric"
+            f"[{field_type.path}]"
+            if not isinstance(value, bool)
+            else f"failed to create query: Current token (VALUE_{str(value).upper()}) not numeric"
         )
     try:
         return field_type.to_query_value(value)
     except IllegalArgument as error:
-        raise QueryShardError(f"failed to create query: {error.reason}",
-                              caused_by=IllegalArgument(error.reason)) from None
+        raise QueryShardError(
+            f"failed to create query: {error.reason}", caused_by=IllegalArgument(error.reason)
+        ) from None
 
 
 def _not_searchable(field_type: FieldType) -> tantivy.Query:
@@ -290,9 +332,7 @@ def _not_searchable(field_type: FieldType) -> tantivy.Query:
             f"Field [{field_type.path}] of type [{field_type.type_name}] does not support "
             "this query in the djangoes embedded engine"
         )
-    raise QueryShardError(
-        f"Cannot search on field [{field_type.path}] since it is not indexed."
-    )
+    raise QueryShardError(f"Cannot search on field [{field_type.path}] since it is not indexed.")
 
 
 def _meta_field(ctx: Context, name: str, values: list[Any]) -> tantivy.Query | None:
@@ -314,8 +354,11 @@ def _meta_field(ctx: Context, name: str, values: list[Any]) -> tantivy.Query | N
 def q_term(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("term", body, scalars=("value",))
     if "value" not in options:
-        raise ParsingError("[term] query does not support [query]" if "query" in options
-                           else "No value specified for term query")
+        raise ParsingError(
+            "[term] query does not support [query]"
+            if "query" in options
+            else "No value specified for term query"
+        )
     value = options["value"]
     if value is None:
         raise IllegalArgument("value cannot be null")
@@ -333,8 +376,11 @@ def q_terms(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     options = {k: v for k, v in body.items() if k in ("boost", "_name")}
     names = [k for k in body if k not in options]
     if len(names) != 1:
-        raise ParsingError("[terms] query does not support multiple fields"
-                           if names else "[terms] query requires a field")
+        raise ParsingError(
+            "[terms] query does not support multiple fields"
+            if names
+            else "[terms] query requires a field"
+        )
     name = names[0]
     values = body[name]
     if isinstance(values, dict):
@@ -357,7 +403,11 @@ def q_terms(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         if isinstance(field_type, NumberField | DateField):
             item = _query_value(field_type, value, ctx)
             if isinstance(item, float) and field_type.type_name in (
-                "long", "integer", "short", "byte", "unsigned_long"
+                "long",
+                "integer",
+                "short",
+                "byte",
+                "unsigned_long",
             ):
                 continue
             converted.append(item)
@@ -423,22 +473,48 @@ def _exists_names(ctx: Context, pattern: str) -> list[str]:
         return [pattern] if mapping.is_object(pattern) else []
     import fnmatch
 
-    names = [p for p in list(mapping.fields) + list(mapping.objects)
-             if p and fnmatch.fnmatchcase(p, pattern)]
+    names = [
+        p
+        for p in list(mapping.fields) + list(mapping.objects)
+        if p and fnmatch.fnmatchcase(p, pattern)
+    ]
     return names
 
 
 def q_range(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("range", body, scalars=("gte",))
-    known = {"gt", "gte", "lt", "lte", "from", "to", "include_lower", "include_upper",
-             "format", "time_zone", "boost", "relation", "_name"}
+    known = {
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "from",
+        "to",
+        "include_lower",
+        "include_upper",
+        "format",
+        "time_zone",
+        "boost",
+        "relation",
+        "_name",
+    }
     unknown = set(options) - known
     if unknown:
         raise ParsingError(f"[range] query does not support [{sorted(unknown)[0]}]")
     lower, include_lower, upper, include_upper = _bounds(options)
     if name == "_seq_no":
-        return boosted(_range(ctx.schema, "_seq_no", FieldTypeEnum.Integer, lower, upper,
-                              include_lower, include_upper), options)
+        return boosted(
+            _range(
+                ctx.schema,
+                "_seq_no",
+                FieldTypeEnum.Integer,
+                lower,
+                upper,
+                include_lower,
+                include_upper,
+            ),
+            options,
+        )
     field_type = ctx.field(name)
     if field_type is None:
         return MATCH_NONE()
@@ -446,19 +522,28 @@ def q_range(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     if slot is None:
         return _not_searchable(field_type)
     if isinstance(field_type, DateField):
-        query = _date_range(ctx, field_type, slot, options, lower, include_lower, upper,
-                            include_upper)
+        query = _date_range(
+            ctx, field_type, slot, options, lower, include_lower, upper, include_upper
+        )
     elif isinstance(field_type, NumberField):
         query = _number_range(ctx, field_type, slot, lower, include_lower, upper, include_upper)
     elif field_type.type_name == "boolean":
         # Two values only (false < true): the range is a set of terms.
         low = None if lower is None else field_type.to_query_value(lower)
         high = None if upper is None else field_type.to_query_value(upper)
-        inside = [value for value in (False, True)
-                  if (low is None or value > low or (value == low and include_lower))
-                  and (high is None or value < high or (value == high and include_upper))]
-        query = (Query.boolean_query([(Occur.Should, Query.term_query(ctx.schema, slot, v))
-                                      for v in inside]) if inside else MATCH_NONE())
+        inside = [
+            value
+            for value in (False, True)
+            if (low is None or value > low or (value == low and include_lower))
+            and (high is None or value < high or (value == high and include_upper))
+        ]
+        query = (
+            Query.boolean_query(
+                [(Occur.Should, Query.term_query(ctx.schema, slot, v)) for v in inside]
+            )
+            if inside
+            else MATCH_NONE()
+        )
     else:
         low = None if lower is None else str(field_type.to_query_value(lower))
         high = None if upper is None else str(field_type.to_query_value(upper))
@@ -480,28 +565,54 @@ def _bounds(options: dict[str, Any]) -> tuple[Any, bool, Any, bool]:
     return lower, bool(include_lower), upper, bool(include_upper)
 
 
-def _range(schema: tantivy.Schema, slot: str, kind: Any, lower: Any, upper: Any,
-           include_lower: bool, include_upper: bool, inverted: bool = False) -> tantivy.Query:
-    if lower is not None and upper is not None:
-        if lower > upper or (lower == upper and not (include_lower and include_upper)):
-            return MATCH_NONE()
+def _range(
+    schema: tantivy.Schema,
+    slot: str,
+    kind: Any,
+    lower: Any,
+    upper: Any,
+    include_lower: bool,
+    include_upper: bool,
+    inverted: bool = False,
+) -> tantivy.Query:
+    if (lower is not None and upper is not None) and (
+        lower > upper or (lower == upper and not (include_lower and include_upper))
+    ):
+        return MATCH_NONE()
     try:
-        return Query.range_query(schema, slot, kind, lower, upper, include_lower,
-                                 include_upper, use_inverted_index=inverted)
+        return Query.range_query(
+            schema,
+            slot,
+            kind,
+            lower,
+            upper,
+            include_lower,
+            include_upper,
+            use_inverted_index=inverted,
+        )
     except ValueError as error:
         raise QueryShardError(f"failed to create query: {error}") from None
 
 
-def _term_range(ctx: Context, slot: str, low: str | None, high: str | None,
-                include_lower: bool, include_upper: bool) -> tantivy.Query:
+def _term_range(
+    ctx: Context,
+    slot: str,
+    low: str | None,
+    high: str | None,
+    include_lower: bool,
+    include_upper: bool,
+) -> tantivy.Query:
     """A range of terms (keyword, text): the terms of the dictionary between the bounds.
 
     tantivy has no range query over strings, so the matching terms are listed from the term
     dictionary (under the bounds' common prefix) and searched as a set. Python compares strings
     by code point, which is the UTF-8 byte order Lucene compares terms in.
     """
-    if low is not None and high is not None and (
-            low > high or (low == high and not (include_lower and include_upper))):
+    if (
+        low is not None
+        and high is not None
+        and (low > high or (low == high and not (include_lower and include_upper)))
+    ):
         return MATCH_NONE()
     prefix = ""
     if low is not None and high is not None:
@@ -519,23 +630,37 @@ def _term_range(ctx: Context, slot: str, low: str | None, high: str | None,
     return Query.term_set_query(ctx.schema, slot, terms)
 
 
-def _number_range(ctx: Context, field_type: NumberField, slot: str, lower: Any,
-                  include_lower: bool, upper: Any, include_upper: bool) -> tantivy.Query:
+def _number_range(
+    ctx: Context,
+    field_type: NumberField,
+    slot: str,
+    lower: Any,
+    include_lower: bool,
+    upper: Any,
+    include_upper: bool,
+) -> tantivy.Query:
     low = None if lower is None else _query_value(field_type, lower, ctx)
     high = None if upper is None else _query_value(field_type, upper, ctx)
     if field_type.integral:
         if isinstance(low, float):
-            low, include_lower = math.ceil(low) if low != math.floor(low) else int(low), (
-                include_lower if low == math.floor(low) else True)
+            low, include_lower = (
+                math.ceil(low) if low != math.floor(low) else int(low),
+                (include_lower if low == math.floor(low) else True),
+            )
         if isinstance(high, float):
-            high, include_upper = math.floor(high) if high != math.ceil(high) else int(high), (
-                include_upper if high == math.ceil(high) else True)
+            high, include_upper = (
+                math.floor(high) if high != math.ceil(high) else int(high),
+                (include_upper if high == math.ceil(high) else True),
+            )
         if low is not None and not include_lower:
             low, include_lower = low + 1, True
         if high is not None and not include_upper:
             high, include_upper = high - 1, True
-        kind = FieldTypeEnum.Unsigned if field_type.type_name == "unsigned_long" else (
-            FieldTypeEnum.Integer)
+        kind = (
+            FieldTypeEnum.Unsigned
+            if field_type.type_name == "unsigned_long"
+            else (FieldTypeEnum.Integer)
+        )
         if kind is FieldTypeEnum.Unsigned:
             low = None if low is None else max(low, 0)
             if high is not None and high < 0:
@@ -546,9 +671,16 @@ def _number_range(ctx: Context, field_type: NumberField, slot: str, lower: Any,
     return _range(ctx.schema, slot, FieldTypeEnum.Float, low, high, include_lower, include_upper)
 
 
-def _date_range(ctx: Context, field_type: DateField, slot: str, options: dict[str, Any],
-                lower: Any, include_lower: bool, upper: Any, include_upper: bool
-                ) -> tantivy.Query:
+def _date_range(
+    ctx: Context,
+    field_type: DateField,
+    slot: str,
+    options: dict[str, Any],
+    lower: Any,
+    include_lower: bool,
+    upper: Any,
+    include_upper: bool,
+) -> tantivy.Query:
     from .dates import DateFormat, DateParseError, parse_date_math
 
     date_format = field_type.date_format
@@ -557,15 +689,25 @@ def _date_range(ctx: Context, field_type: DateField, slot: str, options: dict[st
     zone = options.get("time_zone")
     try:
         # gt and lte round up (to the end of a rounded unit), as Elasticsearch's date math does.
-        low = None if lower is None else parse_date_math(
-            lower, date_format, now=ctx.now, round_up=not include_lower, time_zone=zone)
-        high = None if upper is None else parse_date_math(
-            upper, date_format, now=ctx.now, round_up=include_upper, time_zone=zone)
+        low = (
+            None
+            if lower is None
+            else parse_date_math(
+                lower, date_format, now=ctx.now, round_up=not include_lower, time_zone=zone
+            )
+        )
+        high = (
+            None
+            if upper is None
+            else parse_date_math(
+                upper, date_format, now=ctx.now, round_up=include_upper, time_zone=zone
+            )
+        )
     except DateParseError as error:
-        raise QueryShardError(str(error),
-                              caused_by=BadRequest(str(error), type="parse_exception")) from None
-    return _range(ctx.schema, slot, FieldTypeEnum.Integer, low, high, include_lower,
-                  include_upper)
+        raise QueryShardError(
+            str(error), caused_by=BadRequest(str(error), type="parse_exception")
+        ) from None
+    return _range(ctx.schema, slot, FieldTypeEnum.Integer, low, high, include_lower, include_upper)
 
 
 def _text_like(ctx: Context, kind: str, name: str) -> tuple[FieldType, str] | None:
@@ -586,8 +728,10 @@ def _text_like(ctx: Context, kind: str, name: str) -> tuple[FieldType, str] | No
 def q_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("prefix", body, scalars=("value",))
     if name == "_id":
-        return boosted(Query.regex_query(ctx.schema, "_id",
-                                         regex_escape(str(options["value"])) + ".*"), options)
+        return boosted(
+            Query.regex_query(ctx.schema, "_id", regex_escape(str(options["value"])) + ".*"),
+            options,
+        )
     found = _text_like(ctx, "prefix", name)
     if found is None:
         return MATCH_NONE()
@@ -607,8 +751,7 @@ def q_wildcard(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     if pattern is None:
         raise ParsingError("[wildcard] query malformed, no value specified")
     if name == "_id":
-        return boosted(Query.regex_query(ctx.schema, "_id", wildcard_regex(str(pattern))),
-                       options)
+        return boosted(Query.regex_query(ctx.schema, "_id", wildcard_regex(str(pattern))), options)
     found = _text_like(ctx, "wildcard", name)
     if found is None:
         return MATCH_NONE()
@@ -638,8 +781,9 @@ def _regex(ctx: Context, slot: str, pattern: str) -> tantivy.Query:
     try:
         return Query.regex_query(ctx.schema, slot, pattern)
     except ValueError as error:
-        raise QueryShardError(f"failed to create query: invalid regular expression: {error}"
-                              ) from None
+        raise QueryShardError(
+            f"failed to create query: invalid regular expression: {error}"
+        ) from None
 
 
 def q_fuzzy(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
@@ -650,17 +794,27 @@ def q_fuzzy(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     field_type, slot = found
     value = str(options.get("value", ""))
     distance = fuzziness(options.get("fuzziness", "AUTO"), value)
-    return boosted(_fuzzy_term(ctx, field_type, slot, value, distance,
-                               options.get("transpositions", True),
-                               _prefix_length(options)), options)
+    return boosted(
+        _fuzzy_term(
+            ctx,
+            field_type,
+            slot,
+            value,
+            distance,
+            options.get("transpositions", True),
+            _prefix_length(options),
+        ),
+        options,
+    )
 
 
 def _prefix_length(options: dict[str, Any]) -> int:
     try:
         return max(0, int(options.get("prefix_length") or 0))
     except (TypeError, ValueError):
-        raise ParsingError(f"[prefix_length] must be an integer, got "
-                           f"[{options.get('prefix_length')}]") from None
+        raise ParsingError(
+            f"[prefix_length] must be an integer, got [{options.get('prefix_length')}]"
+        ) from None
 
 
 def fuzziness(spec: Any, term: str) -> int:
@@ -678,8 +832,15 @@ def fuzziness(spec: Any, term: str) -> int:
         raise IllegalArgument(f"failed to parse [{spec}] as fuzziness") from None
 
 
-def _fuzzy_term(ctx: Context, field_type: FieldType, slot: str, term: str, distance: int,
-                transpositions: bool = True, prefix_length: int = 0) -> tantivy.Query:
+def _fuzzy_term(
+    ctx: Context,
+    field_type: FieldType,
+    slot: str,
+    term: str,
+    distance: int,
+    transpositions: bool = True,
+    prefix_length: int = 0,
+) -> tantivy.Query:
     ctx.note(field_type, term)
     exact = Query.term_query(ctx.schema, slot, term)
     if distance == 0:
@@ -688,8 +849,9 @@ def _fuzzy_term(ctx: Context, field_type: FieldType, slot: str, term: str, dista
     if prefix_length:
         # The first prefix_length characters must match exactly.
         prefix = Query.regex_query(ctx.schema, slot, regex_escape(term[:prefix_length]) + ".*")
-        fuzzy = Query.boolean_query([(Occur.Must, fuzzy),
-                                     (Occur.Must, Query.boost_query(prefix, 0.0))])
+        fuzzy = Query.boolean_query(
+            [(Occur.Must, fuzzy), (Occur.Must, Query.boost_query(prefix, 0.0))]
+        )
     ctx.note_fuzzy(field_type, term, distance, bool(transpositions), prefix_length)
     # tantivy scores fuzzy matches flatly: an exact match should still rank first.
     return Query.boolean_query([(Occur.Should, exact), (Occur.Should, fuzzy)])
@@ -697,10 +859,24 @@ def _fuzzy_term(ctx: Context, field_type: FieldType, slot: str, term: str, dista
 
 # Full-text queries
 
-MATCH_OPTIONS = {"query", "operator", "minimum_should_match", "fuzziness", "prefix_length",
-                 "max_expansions", "fuzzy_transpositions", "lenient", "zero_terms_query",
-                 "analyzer", "boost", "_name", "auto_generate_synonyms_phrase_query",
-                 "fuzzy_rewrite", "cutoff_frequency", "slop"}
+MATCH_OPTIONS = {
+    "query",
+    "operator",
+    "minimum_should_match",
+    "fuzziness",
+    "prefix_length",
+    "max_expansions",
+    "fuzzy_transpositions",
+    "lenient",
+    "zero_terms_query",
+    "analyzer",
+    "boost",
+    "_name",
+    "auto_generate_synonyms_phrase_query",
+    "fuzzy_rewrite",
+    "cutoff_frequency",
+    "slop",
+}
 
 
 def q_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
@@ -722,8 +898,9 @@ def _check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> Non
             )
 
 
-def match_field(ctx: Context, name: str, options: dict[str, Any],
-                field_type: FieldType | None = None) -> tantivy.Query:
+def match_field(
+    ctx: Context, name: str, options: dict[str, Any], field_type: FieldType | None = None
+) -> tantivy.Query:
     """A ``match`` on one field; text is analysed, other types match their converted value."""
     if field_type is None:
         if name.startswith("_") and name in ("_id", "_index", "_routing"):
@@ -760,14 +937,25 @@ def match_field(ctx: Context, name: str, options: dict[str, Any],
         for term in position_terms:
             if distance_spec is not None:
                 distance = fuzziness(distance_spec, term)
-                alternatives.append(_fuzzy_term(ctx, field_type, slot, term, distance,
-                                                options.get("fuzzy_transpositions", True),
-                                                _prefix_length(options)))
+                alternatives.append(
+                    _fuzzy_term(
+                        ctx,
+                        field_type,
+                        slot,
+                        term,
+                        distance,
+                        options.get("fuzzy_transpositions", True),
+                        _prefix_length(options),
+                    )
+                )
             else:
                 ctx.note(field_type, term)
                 alternatives.append(Query.term_query(ctx.schema, slot, term))
-        clauses.append(alternatives[0] if len(alternatives) == 1 else
-                       Query.boolean_query([(Occur.Should, q) for q in alternatives]))
+        clauses.append(
+            alternatives[0]
+            if len(alternatives) == 1
+            else Query.boolean_query([(Occur.Should, q) for q in alternatives])
+        )
     operator = str(options.get("operator", "or")).lower()
     if operator not in ("or", "and"):
         raise ParsingError(f"Unknown operator [{options.get('operator')}]")
@@ -796,8 +984,9 @@ def _by_position(tokens: list[Any]) -> list[list[str]]:
     return [groups[p] for p in sorted(groups)]
 
 
-def _search_analyzer(ctx: Context, field_type: TextField, name: str | None,
-                     quote: bool = False) -> Any:
+def _search_analyzer(
+    ctx: Context, field_type: TextField, name: str | None, quote: bool = False
+) -> Any:
     if name is not None:
         return ctx.reader.registry.analyzer(name)
     return field_type.search_quote_analyzer if quote else field_type.search_analyzer
@@ -805,13 +994,19 @@ def _search_analyzer(ctx: Context, field_type: TextField, name: str | None,
 
 def q_match_phrase(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match_phrase", body)
-    _check_options("match_phrase", options, {"query", "slop", "analyzer", "boost", "_name",
-                                             "zero_terms_query"})
+    _check_options(
+        "match_phrase", options, {"query", "slop", "analyzer", "boost", "_name", "zero_terms_query"}
+    )
     return boosted(phrase_field(ctx, name, options), options)
 
 
-def phrase_field(ctx: Context, name: str, options: dict[str, Any],
-                 field_type: FieldType | None = None, prefix: bool = False) -> tantivy.Query:
+def phrase_field(
+    ctx: Context,
+    name: str,
+    options: dict[str, Any],
+    field_type: FieldType | None = None,
+    prefix: bool = False,
+) -> tantivy.Query:
     if field_type is None:
         field_type = ctx.field(name)
         if field_type is None:
@@ -858,9 +1053,11 @@ def phrase_field(ctx: Context, name: str, options: dict[str, Any],
 
 def q_match_phrase_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match_phrase_prefix", body)
-    _check_options("match_phrase_prefix", options, {"query", "slop", "analyzer", "boost",
-                                                    "_name", "max_expansions",
-                                                    "zero_terms_query"})
+    _check_options(
+        "match_phrase_prefix",
+        options,
+        {"query", "slop", "analyzer", "boost", "_name", "max_expansions", "zero_terms_query"},
+    )
     return boosted(phrase_field(ctx, name, options, prefix=True), options)
 
 
@@ -869,8 +1066,9 @@ def q_match_bool_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     return boosted(bool_prefix_field(ctx, name, options), options)
 
 
-def bool_prefix_field(ctx: Context, name: str, options: dict[str, Any],
-                      field_type: FieldType | None = None) -> tantivy.Query:
+def bool_prefix_field(
+    ctx: Context, name: str, options: dict[str, Any], field_type: FieldType | None = None
+) -> tantivy.Query:
     field_type = field_type or ctx.field(name)
     if field_type is None:
         return MATCH_NONE()
@@ -889,8 +1087,9 @@ def bool_prefix_field(ctx: Context, name: str, options: dict[str, Any],
     operator = str(options.get("operator", "or")).lower()
     occur = Occur.Must if operator == "and" else Occur.Should
     minimum = minimum_should_match(options.get("minimum_should_match"), len(clauses))
-    return Query.boolean_query([(occur, q) for q in clauses],
-                               minimum or None if occur is Occur.Should else None)
+    return Query.boolean_query(
+        [(occur, q) for q in clauses], minimum or None if occur is Occur.Should else None
+    )
 
 
 def resolve_fields(ctx: Context, specs: list[str] | None) -> list[tuple[FieldType, float]]:
@@ -930,8 +1129,9 @@ def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     per_field = []
     for field_type, weight in targets:
         if kind in ("phrase", "phrase_prefix"):
-            query = phrase_field(ctx, field_type.path, options, field_type,
-                                 prefix=kind == "phrase_prefix")
+            query = phrase_field(
+                ctx, field_type.path, options, field_type, prefix=kind == "phrase_prefix"
+            )
         elif kind == "bool_prefix":
             query = bool_prefix_field(ctx, field_type.path, options, field_type)
         elif kind in ("best_fields", "most_fields"):
@@ -948,8 +1148,9 @@ def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     return boosted(query, body)
 
 
-def _cross_fields(ctx: Context, targets: list[tuple[FieldType, float]],
-                  options: dict[str, Any]) -> tantivy.Query:
+def _cross_fields(
+    ctx: Context, targets: list[tuple[FieldType, float]], options: dict[str, Any]
+) -> tantivy.Query:
     """Term-centric matching: each term may match in any of the fields."""
     text_fields = [(f, w) for f, w in targets if isinstance(f, TextField) and ctx.slot(f)]
     if not text_fields:
@@ -965,8 +1166,9 @@ def _cross_fields(ctx: Context, targets: list[tuple[FieldType, float]],
             ctx.note(field_type, term)
             query = Query.term_query(ctx.schema, ctx.slot(field_type), term)
             per_field.append(Query.boost_query(query, weight) if weight != 1.0 else query)
-        clauses.append(Query.disjunction_max_query(per_field,
-                                                   float(options.get("tie_breaker", 0.0))))
+        clauses.append(
+            Query.disjunction_max_query(per_field, float(options.get("tie_breaker", 0.0)))
+        )
     if str(options.get("operator", "or")).lower() == "and":
         return Query.boolean_query([(Occur.Must, q) for q in clauses])
     minimum = minimum_should_match(options.get("minimum_should_match"), len(clauses))
@@ -994,8 +1196,16 @@ def q_simple_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def q_bool(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
-    allowed = {"must", "should", "filter", "must_not", "minimum_should_match", "boost", "_name",
-               "adjust_pure_negative"}
+    allowed = {
+        "must",
+        "should",
+        "filter",
+        "must_not",
+        "minimum_should_match",
+        "boost",
+        "_name",
+        "adjust_pure_negative",
+    }
     for key in body:
         if key not in allowed:
             raise ParsingError(f"[bool] query does not support [{key}]")
@@ -1050,8 +1260,7 @@ def q_dis_max(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     if not isinstance(queries, list) or not queries:
         raise ParsingError("[dis_max] requires 'queries' field with at least one clause")
     compiled = [compile_query(ctx, q) for q in queries]
-    return boosted(Query.disjunction_max_query(compiled, float(body.get("tie_breaker", 0.0))),
-                   body)
+    return boosted(Query.disjunction_max_query(compiled, float(body.get("tie_breaker", 0.0))), body)
 
 
 def q_boosting(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
@@ -1062,13 +1271,23 @@ def q_boosting(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     negative = compile_query(ctx, body["negative"])
     factor = float(body["negative_boost"])
     # score(positive) for documents that do not match negative, scaled down for those that do.
-    demoted = Query.boolean_query([(Occur.Must, positive), (Occur.Must, Query.boost_query(
-        Query.const_score_query(negative, 0.0), 0.0))])
+    demoted = Query.boolean_query(
+        [
+            (Occur.Must, positive),
+            (Occur.Must, Query.boost_query(Query.const_score_query(negative, 0.0), 0.0)),
+        ]
+    )
     clean = Query.boolean_query([(Occur.Must, positive), (Occur.MustNot, negative)])
-    return boosted(Query.boolean_query([
-        (Occur.Should, clean),
-        (Occur.Should, Query.boost_query(demoted, factor) if factor else demoted),
-    ], 1), body)
+    return boosted(
+        Query.boolean_query(
+            [
+                (Occur.Should, clean),
+                (Occur.Should, Query.boost_query(demoted, factor) if factor else demoted),
+            ],
+            1,
+        ),
+        body,
+    )
 
 
 def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
@@ -1077,8 +1296,7 @@ def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     if not ctx.mapping.is_object(body["path"]):
         if body.get("ignore_unmapped"):
             return MATCH_NONE()
-        raise QueryShardError(f"[nested] failed to find nested object under path "
-                              f"[{body['path']}]")
+        raise QueryShardError(f"[nested] failed to find nested object under path [{body['path']}]")
     return boosted(compile_query(ctx, body["query"]), body)
 
 
@@ -1135,10 +1353,38 @@ QUERIES: dict[str, Callable[[Context, dict[str, Any]], tantivy.Query]] = {
     "nested": q_nested,
     "wrapper": q_wrapper,
 }
-for _kind in ("function_score", "script", "script_score", "more_like_this", "geo_distance",
-              "geo_bounding_box", "geo_shape", "geo_polygon", "has_child", "has_parent",
-              "parent_id", "percolate", "rank_feature", "distance_feature", "pinned",
-              "span_term", "span_near", "span_or", "span_not", "span_first", "span_multi",
-              "span_containing", "span_within", "field_masking_span", "intervals", "terms_set",
-              "knn", "sparse_vector", "semantic", "text_expansion", "shape", "rule"):
+for _kind in (
+    "function_score",
+    "script",
+    "script_score",
+    "more_like_this",
+    "geo_distance",
+    "geo_bounding_box",
+    "geo_shape",
+    "geo_polygon",
+    "has_child",
+    "has_parent",
+    "parent_id",
+    "percolate",
+    "rank_feature",
+    "distance_feature",
+    "pinned",
+    "span_term",
+    "span_near",
+    "span_or",
+    "span_not",
+    "span_first",
+    "span_multi",
+    "span_containing",
+    "span_within",
+    "field_masking_span",
+    "intervals",
+    "terms_set",
+    "knn",
+    "sparse_vector",
+    "semantic",
+    "text_expansion",
+    "shape",
+    "rule",
+):
     QUERIES[_kind] = q_unsupported(_kind)

@@ -30,14 +30,53 @@ from .query import Context, compile_query
 from .source import SourceFilter, extract, from_body
 
 BODY_KEYS = {
-    "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
-    "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
-    "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
-    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "collapse", "rescore",
-    "suggest", "script_fields", "runtime_mappings", "knn", "rank", "retriever", "slice",
+    "query",
+    "from",
+    "size",
+    "sort",
+    "_source",
+    "track_total_hits",
+    "search_after",
+    "aggs",
+    "aggregations",
+    "post_filter",
+    "highlight",
+    "min_score",
+    "stored_fields",
+    "docvalue_fields",
+    "fields",
+    "version",
+    "seq_no_primary_term",
+    "explain",
+    "track_scores",
+    "terminate_after",
+    "timeout",
+    "pit",
+    "indices_boost",
+    "profile",
+    "stats",
+    "ext",
+    "collapse",
+    "rescore",
+    "suggest",
+    "script_fields",
+    "runtime_mappings",
+    "knn",
+    "rank",
+    "retriever",
+    "slice",
 }
-UNSUPPORTED = ("collapse", "rescore", "suggest", "script_fields", "runtime_mappings", "knn",
-               "rank", "retriever", "slice")
+UNSUPPORTED = (
+    "collapse",
+    "rescore",
+    "suggest",
+    "script_fields",
+    "runtime_mappings",
+    "knn",
+    "rank",
+    "retriever",
+    "slice",
+)
 DEFAULT_TRACK = 10000
 
 
@@ -88,13 +127,15 @@ class SearchRequest:
         if "from" in body:
             request.start = _int(body["from"], "from")
             if request.start < 0:
-                raise IllegalArgument(f"[from] parameter cannot be negative, found "
-                                      f"[{request.start}]")
+                raise IllegalArgument(
+                    f"[from] parameter cannot be negative, found [{request.start}]"
+                )
         if "size" in body:
             request.size = _int(body["size"], "size")
             if request.size < 0:
-                raise IllegalArgument(f"[size] parameter cannot be negative, found "
-                                      f"[{request.size}]")
+                raise IllegalArgument(
+                    f"[size] parameter cannot be negative, found [{request.size}]"
+                )
         if params.get("from") is not None:
             request.start = integer(params, "from")
             if request.start < 0:
@@ -132,16 +173,15 @@ class SearchRequest:
         request.highlight = body.get("highlight")
         request.min_score = body.get("min_score")
         request.stored_fields = _names(body.get("stored_fields", params.get("stored_fields")))
-        request.docvalue_fields = _list(body.get("docvalue_fields",
-                                                 params.get("docvalue_fields")))
+        request.docvalue_fields = _list(body.get("docvalue_fields", params.get("docvalue_fields")))
         request.fields = _list(body.get("fields"))
         request.version = bool(body.get("version", boolean(params, "version")))
         request.seq_no_primary_term = bool(
-            body.get("seq_no_primary_term", boolean(params, "seq_no_primary_term")))
+            body.get("seq_no_primary_term", boolean(params, "seq_no_primary_term"))
+        )
         request.explain = bool(body.get("explain", boolean(params, "explain")))
         request.track_scores = bool(body.get("track_scores", boolean(params, "track_scores")))
-        request.terminate_after = body.get("terminate_after",
-                                           integer(params, "terminate_after"))
+        request.terminate_after = body.get("terminate_after", integer(params, "terminate_after"))
         request.pit = body.get("pit")
         boosts = body.get("indices_boost") or []
         for entry in boosts if isinstance(boosts, list) else [boosts]:
@@ -155,8 +195,9 @@ class SearchRequest:
 
     @property
     def sorts_by_score(self) -> bool:
-        return not self.sort or (len(self.sort) == 1 and self.sort[0].name == "_score"
-                                 and self.sort[0].order == "desc")
+        return not self.sort or (
+            len(self.sort) == 1 and self.sort[0].name == "_score" and self.sort[0].order == "desc"
+        )
 
 
 def _int(value: Any, name: str) -> int:
@@ -180,8 +221,9 @@ def _track(value: Any) -> bool | int:
             raise IllegalArgument(f"Failed to parse track_total_hits [{value}]") from None
     if isinstance(value, int):
         if value < 0:
-            raise IllegalArgument("[track_total_hits] parameter must be positive or equals to -1,"
-                                  f" got {value}")
+            raise IllegalArgument(
+                f"[track_total_hits] parameter must be positive or equals to -1, got {value}"
+            )
         return value
     raise ParsingError("[track_total_hits] must be a boolean or an integer")
 
@@ -239,9 +281,11 @@ def prepare(engine: Any, targets: list[Target], request: SearchRequest, now: int
         index = target.index
         default = index.settings.get("index.query.default_field")
         ctx = Context(
-            target.reader, index.name,
+            target.reader,
+            index.name,
             default_fields=default if isinstance(default, list) else [default],
-            now=now, lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
+            now=now,
+            lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
         )
         try:
             query = compile_query(ctx, request.query)
@@ -258,7 +302,7 @@ def prepare(engine: Any, targets: list[Target], request: SearchRequest, now: int
             error.extra.setdefault("index", index.name)
             error.extra.setdefault("index_uuid", index.uuid)
             raise SearchPhaseError(error, index.name) from None
-        except (IllegalArgument,) as error:
+        except IllegalArgument as error:
             if type(error) is IllegalArgument:
                 raise SearchPhaseError(error, index.name) from None
             raise
@@ -296,8 +340,9 @@ def _lookup(engine: Any, name: str, doc_id: str) -> dict[str, Any] | None:
 # Candidates
 
 
-def collect(targets: list[Target], request: SearchRequest, *, everything: bool = False
-            ) -> tuple[list[Candidate], int]:
+def collect(
+    targets: list[Target], request: SearchRequest, *, everything: bool = False
+) -> tuple[list[Candidate], int]:
     """The ordered candidates for the hits, and the total number of hits."""
     if request.search_after is not None and request.sorts_by_score:
         # Elasticsearch drops a lone ``_score`` (descending) sort: nothing to search after.
@@ -316,14 +361,19 @@ def collect(targets: list[Target], request: SearchRequest, *, everything: bool =
     return candidates, total
 
 
-def _target_candidates(target: Target, request: SearchRequest, wanted: int, everything: bool
-                       ) -> tuple[list[Candidate], int]:
+def _target_candidates(
+    target: Target, request: SearchRequest, wanted: int, everything: bool
+) -> tuple[list[Candidate], int]:
     searcher = target.reader.searcher
     query = target.hits_query
     if target.boost != 1.0:
         query = Query.boost_query(query, target.boost)
-    simple = (request.sorts_by_score and request.search_after is None
-              and request.min_score is None and not everything)
+    simple = (
+        request.sorts_by_score
+        and request.search_after is None
+        and request.min_score is None
+        and not everything
+    )
     limit = max(wanted, 1) if simple else max(searcher.num_docs, 1)
     result = _run(searcher, query, limit)
     hits = result.hits
@@ -377,8 +427,11 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
     if value is None:
         return (0 if sort.missing == "_first" else 2, 0)
     if sort.reverse:
-        value = -value if isinstance(value, int | float) and not isinstance(value, bool) else (
-            _Descending(value))
+        value = (
+            -value
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else (_Descending(value))
+        )
     return (1, value)
 
 
@@ -413,8 +466,9 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
                 value = sorting.missing_value(sort, field)
             shown.append(sorting.output(value, sort, field))
         key.append((target.position, address.segment_ord, address.doc))
-        tracked = score if request.track_scores or any(s.name == "_score" for s in request.sort) \
-            else None
+        tracked = (
+            score if request.track_scores or any(s.name == "_score" for s in request.sort) else None
+        )
         candidates.append(Candidate(tuple(key), target, address, tracked, shown))
     return candidates
 
@@ -431,24 +485,30 @@ def _convert_missing(value: Any, field: Any) -> Any:
     try:
         return field.to_query_value(value)
     except EngineError:
-        raise IllegalArgument(f"Failed to parse missing value [{value}] for sort "
-                              f"on [{field.path}]") from None
+        raise IllegalArgument(
+            f"Failed to parse missing value [{value}] for sort on [{field.path}]"
+        ) from None
 
 
 def _doc_number(target: Target, address: tantivy.DocAddress) -> int:
     return (target.position << 48) | (address.segment_ord << 32) | address.doc
 
 
-def _field_values(target: Target, field: Any, sort: sorting.SortField,
-                  addresses: list[tantivy.DocAddress]) -> list[Any]:
+def _field_values(
+    target: Target, field: Any, sort: sorting.SortField, addresses: list[tantivy.DocAddress]
+) -> list[Any]:
     if field is None or not addresses:
         return [None] * len(addresses)
     reader = target.reader
     slot = reader.slot(field.path)
     kind = reader.layout.slots.get(field.path, [None, [None]])[1][0]
     multi = field.path in reader.layout.multi
-    if slot is not None and not multi and sort.mode is None and kind in ("i64", "u64", "f64",
-                                                                        "bool"):
+    if (
+        slot is not None
+        and not multi
+        and sort.mode is None
+        and kind in ("i64", "u64", "f64", "bool")
+    ):
         return reader.searcher.fast_field_values(slot, addresses)
     values = []
     path = source_path(reader.mapping, field)
@@ -471,8 +531,9 @@ def _after_key(request: SearchRequest, targets: list[Target]) -> tuple:
         raise IllegalArgument(
             f"search_after has {len(after)} value(s) but sort has {len(request.sort)}."
         )
-    return tuple(key_part(_after_value(v, s, targets), s)
-                 for v, s in zip(after, request.sort, strict=True))
+    return tuple(
+        key_part(_after_value(v, s, targets), s) for v, s in zip(after, request.sort, strict=True)
+    )
 
 
 def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> Any:
@@ -485,8 +546,9 @@ def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> 
 
     if value is None or sort.name in sorting.SPECIAL:
         return value
-    field = next((f for f in (t.reader.mapping.field(sort.name) for t in targets)
-                  if f is not None), None)
+    field = next(
+        (f for f in (t.reader.mapping.field(sort.name) for t in targets) if f is not None), None
+    )
     try:
         if isinstance(field, NumberField) and isinstance(value, str):
             if value in ("Infinity", "-Infinity", "NaN"):
@@ -501,8 +563,9 @@ def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> 
                     return extreme
             return date_format.parse(value)
     except EngineError:
-        raise IllegalArgument(f"Failed to parse search_after value [{value}] for sort on "
-                              f"[{sort.name}]") from None
+        raise IllegalArgument(
+            f"Failed to parse search_after value [{value}] for sort on [{sort.name}]"
+        ) from None
     if isinstance(field, KeywordField) and not isinstance(value, str):
         return str(value)
     return value
@@ -532,12 +595,23 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_ignored"] = ignored
     if doc.routing is not None:
         hit["_routing"] = doc.routing
-    source_needed = request.source is not False and index.mapping.source_enabled and (
-        request.stored_fields is None or request.source is not None
-        or "_source" in request.stored_fields)
+    source_needed = (
+        request.source is not False
+        and index.mapping.source_enabled
+        and (
+            request.stored_fields is None
+            or request.source is not None
+            or "_source" in request.stored_fields
+        )
+    )
     source = None
-    if source_needed or request.fields or request.highlight or request.docvalue_fields or (
-            request.stored_fields):
+    if (
+        source_needed
+        or request.fields
+        or request.highlight
+        or request.docvalue_fields
+        or (request.stored_fields)
+    ):
         source = jsoncodec.loads(doc.source)
         mapping = index.mapping
         if mapping.source_includes or mapping.source_excludes:
@@ -564,8 +638,9 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     if candidate.sort_values is not None:
         hit["sort"] = candidate.sort_values
     if request.explain:
-        explanation = jsoncodec.loads(target.hits_query.explain(target.reader.searcher,
-                                                             candidate.address).to_json())
+        explanation = jsoncodec.loads(
+            target.hits_query.explain(target.reader.searcher, candidate.address).to_json()
+        )
         hit["_shard"] = f"[{index.name}][0]"
         hit["_node"] = "embedded"
         hit["_explanation"] = _explanation(explanation)
@@ -585,11 +660,11 @@ def _stored_fields(index: Index, source: dict[str, Any], names: list[str]) -> di
     for name in names:
         if name in ("_source", "_none_", "*") and name != "*":
             continue
-        for field in index.mapping.fields_matching(name):
-            if field.store:
-                values = extract(source, source_path(index.mapping, field))
+        for mapped in index.mapping.fields_matching(name):
+            if mapped.store:
+                values = extract(source, source_path(index.mapping, mapped))
                 if values:
-                    fields[field.path] = values
+                    fields[mapped.path] = values
     return fields
 
 
@@ -600,16 +675,19 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
             name, fmt = spec.get("field"), spec.get("format")
         else:
             name, fmt = str(spec), None
-        for field in index.mapping.fields_matching(name):
-            if not field.doc_values:
+        for mapped in index.mapping.fields_matching(name):
+            if not mapped.doc_values:
                 if "*" in name:
                     continue
-                raise SearchPhaseError(IllegalArgument(
-                    f"Can't load fielddata on [{field.path}] because fielddata is unsupported "
-                    f"on fields of type [{field.type_name}]. Use doc values instead."))
-            values = _converted(field, extract(source, source_path(index.mapping, field)))
+                raise SearchPhaseError(
+                    IllegalArgument(
+                        f"Can't load fielddata on [{mapped.path}] because fielddata is unsupported "
+                        f"on fields of type [{mapped.type_name}]. Use doc values instead."
+                    )
+                )
+            values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
             if values:
-                fields[field.path] = [_format_docvalue(field, v, fmt) for v in sorted(values)]
+                fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
     return fields
 
 
@@ -656,30 +734,30 @@ def decimal_format(value: float, pattern: str) -> str:
 
 
 def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dict[str, Any]:
+    """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent."""
     fields = {}
     for spec in specs:
         name = spec.get("field") if isinstance(spec, dict) else str(spec)
         fmt = spec.get("format") if isinstance(spec, dict) else None
-        for field in index.mapping.fields_matching(name):
-            raw = extract(source, source_path(index.mapping, field))
+        for mapped in index.mapping.fields_matching(name):
             values = []
-            for value in raw:
+            for value in extract(source, source_path(index.mapping, mapped)):
                 try:
-                    converted = field.convert(value)
+                    converted = mapped.convert(value)
                 except EngineError:
                     continue
-                values.append(_format_docvalue(field, converted, fmt)
-                              if field.type_name in ("date", "date_nanos") else
-                              converted if not isinstance(converted, str) else value
-                              if field.type_name == "text" else converted)
+                if mapped.type_name in ("date", "date_nanos"):
+                    converted = _format_docvalue(mapped, converted, fmt)
+                elif mapped.type_name == "text":
+                    converted = value
+                values.append(converted)
             if values:
-                fields[field.path] = values
+                fields[mapped.path] = values
     return fields
 
 
 def source_path(mapping: Any, field: Any) -> str:
-    """Where a field's values are in ``_source``: a multi-field (``title.raw``) reads its parent's.
-    """
+    """Where a field's values are in ``_source``: a multi-field (``a.raw``) reads its parent's."""
     path = field.path
     while True:
         parent, _, name = path.rpartition(".")
@@ -710,16 +788,25 @@ def check_window(targets: list[Target], request: SearchRequest) -> None:
         limit = target.index.settings.int("index.max_result_window")
         window = request.start + request.size
         if window > limit:
-            raise SearchPhaseError(IllegalArgument(
-                f"Result window is too large, from + size must be less than or equal to: "
-                f"[{limit}] but was [{window}]. See the scroll api for a more efficient way to "
-                "request large data sets. This limit can be set by changing the "
-                "[index.max_result_window] index level setting."
-            ), target.index.name)
+            raise SearchPhaseError(
+                IllegalArgument(
+                    f"Result window is too large, from + size must be less than or equal to: "
+                    f"[{limit}] but was [{window}]. See the scroll api for a more efficient way to "
+                    "request large data sets. This limit can be set by changing the "
+                    "[index.max_result_window] index level setting."
+                ),
+                target.index.name,
+            )
 
 
-def search(engine: Any, targets: list[Target], request: SearchRequest, *,
-           scroll: float | None = None, pit_id: str | None = None) -> dict[str, Any]:
+def search(
+    engine: Any,
+    targets: list[Target],
+    request: SearchRequest,
+    *,
+    scroll: float | None = None,
+    pit_id: str | None = None,
+) -> dict[str, Any]:
     """Run a search over targets and return Elasticsearch's response body."""
     started = time.perf_counter()
     now = int(time.time() * 1000)
@@ -727,7 +814,7 @@ def search(engine: Any, targets: list[Target], request: SearchRequest, *,
         check_window(targets, request)
     prepare(engine, targets, request, now)
     candidates, total = collect(targets, request, everything=scroll is not None)
-    page = candidates[request.start: request.start + request.size]
+    page = candidates[request.start : request.start + request.size]
     hits_total = total_hits(request, total)
     scored = [c.score for c in candidates if c.score is not None]
     max_score = None
@@ -742,8 +829,7 @@ def search(engine: Any, targets: list[Target], request: SearchRequest, *,
     body: dict[str, Any] = {
         "took": 0,
         "timed_out": False,
-        "_shards": {"total": len(targets), "successful": len(targets), "skipped": 0,
-                    "failed": 0},
+        "_shards": {"total": len(targets), "successful": len(targets), "skipped": 0, "failed": 0},
         "hits": hits,
     }
     if pit_id is not None:
@@ -751,8 +837,9 @@ def search(engine: Any, targets: list[Target], request: SearchRequest, *,
     if scroll is not None:
         from .contexts import ScrollContext
 
-        context = ScrollContext(candidates, targets, request, total, scroll,
-                                position=request.start + len(page))
+        context = ScrollContext(
+            candidates, targets, request, total, scroll, position=request.start + len(page)
+        )
         body = {"_scroll_id": engine.contexts.add_scroll(context), **body}
     if request.terminate_after:
         body["terminated_early"] = total >= request.terminate_after
@@ -769,15 +856,19 @@ def search(engine: Any, targets: list[Target], request: SearchRequest, *,
 def next_scroll_page(engine: Any, scroll_id: str, keep_alive: float | None) -> dict[str, Any]:
     context = engine.contexts.scroll(scroll_id, keep_alive)
     request = context.request
-    page = context.candidates[context.position: context.position + request.size]
+    page = context.candidates[context.position : context.position + request.size]
     context.position += len(page)
     scored = [c.score for c in context.candidates if c.score is not None]
     return {
         "_scroll_id": scroll_id,
         "took": 0,
         "timed_out": False,
-        "_shards": {"total": len(context.targets), "successful": len(context.targets),
-                    "skipped": 0, "failed": 0},
+        "_shards": {
+            "total": len(context.targets),
+            "successful": len(context.targets),
+            "skipped": 0,
+            "failed": 0,
+        },
         "hits": {
             "total": total_hits(request, context.total),
             "max_score": max(scored) if scored and request.sorts_by_score else None,
@@ -786,10 +877,17 @@ def next_scroll_page(engine: Any, scroll_id: str, keep_alive: float | None) -> d
     }
 
 
-def count(engine: Any, targets: list[Target], query: Any, *, min_score: float | None = None,
-          terminate_after: int | None = None) -> int:
-    request = SearchRequest(query=query, size=0, min_score=min_score,
-                            terminate_after=terminate_after)
+def count(
+    engine: Any,
+    targets: list[Target],
+    query: Any,
+    *,
+    min_score: float | None = None,
+    terminate_after: int | None = None,
+) -> int:
+    request = SearchRequest(
+        query=query, size=0, min_score=min_score, terminate_after=terminate_after
+    )
     prepare(engine, targets, request, int(time.time() * 1000))
     total = 0
     for target in targets:

@@ -35,8 +35,15 @@ KNOWN = re.compile(
 )
 
 #: Settings that only take effect at creation and may not change afterwards.
-STATIC = ("index.number_of_shards", "index.analysis.", "index.sort.", "index.codec",
-          "index.number_of_routing_shards", "index.soft_deletes.", "index.mapping.source.mode")
+STATIC = (
+    "index.number_of_shards",
+    "index.analysis.",
+    "index.sort.",
+    "index.codec",
+    "index.number_of_routing_shards",
+    "index.soft_deletes.",
+    "index.mapping.source.mode",
+)
 
 #: Settings the engine writes itself and a request may not set.
 PRIVATE = ("index.uuid", "index.version.created", "index.creation_date", "index.provided_name")
@@ -125,9 +132,7 @@ def validate(settings: Mapping[str, Any], *, creating: bool) -> None:
         if name in PRIVATE and not creating:
             raise IllegalArgument(f"final index setting [{name}], not updateable")
         if not creating and name.startswith(STATIC) and value is not None:
-            raise IllegalArgument(
-                f"Can't update non dynamic settings [[{name}]] for open indices"
-            )
+            raise IllegalArgument(f"Can't update non dynamic settings [[{name}]] for open indices")
     for name in ("index.number_of_shards", "index.number_of_replicas"):
         if name in settings:
             number = parse_int(settings[name], name)
@@ -144,18 +149,14 @@ def parse_int(value: Any, name: str) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise IllegalArgument(
-            f"Failed to parse value [{value}] for setting [{name}]"
-        ) from None
+        raise IllegalArgument(f"Failed to parse value [{value}] for setting [{name}]") from None
 
 
 def parse_bool(value: Any, name: str) -> bool:
     text = str(value).lower()
     if text in ("true", "false"):
         return text == "true"
-    raise IllegalArgument(
-        f"Failed to parse value [{value}] as only [true] or [false] are allowed."
-    )
+    raise IllegalArgument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
 
 
 class Settings:

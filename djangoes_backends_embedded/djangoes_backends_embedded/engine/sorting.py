@@ -78,9 +78,15 @@ def _from_options(name: str, options: Any) -> SortField:
     mode = options.get("mode")
     if mode is not None and mode not in ("min", "max", "avg", "sum", "median"):
         raise IllegalArgument(f"Unknown SortMode [{mode}]")
-    return SortField(name, order, mode, options.get("missing", "_last"),
-                     options.get("unmapped_type"), options.get("format"),
-                     options.get("numeric_type"))
+    return SortField(
+        name,
+        order,
+        mode,
+        options.get("missing", "_last"),
+        options.get("unmapped_type"),
+        options.get("format"),
+        options.get("numeric_type"),
+    )
 
 
 def _check_order(order: str) -> None:
@@ -150,7 +156,7 @@ def _java_round(value: float) -> int:
     """Java's ``Math.round`` of a double: half up, clamped to the long range."""
     import math
 
-    return max(LONG_MIN, min(LONG_MAX, int(math.floor(value + 0.5))))
+    return max(LONG_MIN, min(LONG_MAX, math.floor(value + 0.5)))
 
 
 def missing_value(sort: SortField, field: FieldType | None) -> Any:

@@ -101,7 +101,7 @@ def _prefixes(pattern: str) -> str:
     return "|".join(options)
 
 
-def from_params(params: Mapping[str, str]) -> SourceFilter | None | bool:
+def from_params(params: Mapping[str, str]) -> SourceFilter | bool | None:
     """The filter the ``_source``, ``_source_includes`` and ``_source_excludes`` params ask for.
 
     Returns False for no source, None for the whole source, or a filter.
@@ -119,7 +119,7 @@ def from_params(params: Mapping[str, str]) -> SourceFilter | None | bool:
     return SourceFilter(includes, excludes)
 
 
-def from_body(value: Any) -> SourceFilter | None | bool:
+def from_body(value: Any) -> SourceFilter | bool | None:
     """The filter a body's ``_source`` asks for (search, mget docs, bulk updates)."""
     if value is None or value is True:
         return None
@@ -133,8 +133,10 @@ def from_body(value: Any) -> SourceFilter | None | bool:
         includes = value.get("includes", value.get("include", []))
         excludes = value.get("excludes", value.get("exclude", []))
         return SourceFilter(_as_list(includes), _as_list(excludes))
-    raise IllegalArgument(f"Expected one of [TRUE, FALSE, VALUE_STRING, START_ARRAY, START_OBJECT] "
-                          f"but found [{type(value).__name__}]")
+    raise IllegalArgument(
+        f"Expected one of [TRUE, FALSE, VALUE_STRING, START_ARRAY, START_OBJECT] "
+        f"but found [{type(value).__name__}]"
+    )
 
 
 def _split(value: str | None) -> list[str]:

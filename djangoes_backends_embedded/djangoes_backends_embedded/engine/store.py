@@ -78,8 +78,9 @@ class Layout:
         Each kind that ran out gets as many spares as it has fields (at least 4), so that the
         number of rebuilds grows with the logarithm of the number of fields.
         """
-        layout = Layout(generation=self.generation + 1, next_slot=self.next_slot,
-                        multi=set(self.multi))
+        layout = Layout(
+            generation=self.generation + 1, next_slot=self.next_slot, multi=set(self.multi)
+        )
         layout.slots = {p: list(e) for p, e in self.slots.items()}
         layout.spares = [list(e) for e in self.spares]
         for path, kind in needed.items():
@@ -94,8 +95,13 @@ class Layout:
         return layout
 
     def to_dict(self) -> dict[str, Any]:
-        return {"generation": self.generation, "slots": self.slots, "spares": self.spares,
-                "next_slot": self.next_slot, "multi": sorted(self.multi)}
+        return {
+            "generation": self.generation,
+            "slots": self.slots,
+            "spares": self.spares,
+            "next_slot": self.next_slot,
+            "multi": sorted(self.multi),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Layout:
@@ -103,8 +109,9 @@ class Layout:
 
     def schema(self) -> tantivy.Schema:
         builder = tantivy.SchemaBuilder()
-        builder.add_text_field("_id", stored=True, fast=True, tokenizer_name="raw",
-                               index_option="basic")
+        builder.add_text_field(
+            "_id", stored=True, fast=True, tokenizer_name="raw", index_option="basic"
+        )
         builder.add_bytes_field("_source", stored=True)
         builder.add_integer_field("_seq_no", stored=True, indexed=True, fast=True)
         builder.add_integer_field("_version", stored=True, fast=True)

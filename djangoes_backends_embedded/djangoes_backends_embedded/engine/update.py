@@ -10,8 +10,17 @@ from .errors import BadRequest, DocumentMissing
 from .index import PRIMARY_TERM, Index, StoredDoc
 from .source import SourceFilter
 
-BODY_FIELDS = ["doc", "upsert", "doc_as_upsert", "scripted_upsert", "script", "detect_noop",
-               "_source", "lang", "params"]
+BODY_FIELDS = [
+    "doc",
+    "upsert",
+    "doc_as_upsert",
+    "scripted_upsert",
+    "script",
+    "detect_noop",
+    "_source",
+    "lang",
+    "params",
+]
 
 
 def validate_body(body: dict[str, Any]) -> None:
@@ -45,7 +54,7 @@ def update(
     routing: str | None = None,
     if_seq_no: int | None = None,
     if_primary_term: int | None = None,
-    fetch: SourceFilter | None | bool = False,
+    fetch: SourceFilter | bool | None = False,
 ) -> tuple[int, dict[str, Any]]:
     """Apply one update request; returns (status, response body)."""
     validate_body(body)
@@ -55,14 +64,14 @@ def update(
         if current is None:
             return _upsert(index, doc_id, body, routing, fetch)
         if if_seq_no is not None or if_primary_term is not None:
-            index.check_cas(doc_id, (current.seq_no, current.version), if_seq_no,
-                            if_primary_term)
+            index.check_cas(doc_id, (current.seq_no, current.version), if_seq_no, if_primary_term)
         source = current.source_dict()
         if "doc" in body:
             doc = body["doc"]
             if not isinstance(doc, dict):
-                raise BadRequest("[UpdateRequest] doc must be an object",
-                                 type="x_content_parse_exception")
+                raise BadRequest(
+                    "[UpdateRequest] doc must be an object", type="x_content_parse_exception"
+                )
             updated = merge(source, doc)
             if body.get("detect_noop", True) and updated == source:
                 return 200, _noop(index, current, fetch)
@@ -74,29 +83,52 @@ def update(
             if op in ("none", "noop"):
                 return 200, _noop(index, current, fetch)
         if op == "delete":
-            status, result = index.delete(doc_id, routing=routing, if_seq_no=if_seq_no,
-                                          if_primary_term=if_primary_term)
+            status, result = index.delete(
+                doc_id, routing=routing, if_seq_no=if_seq_no, if_primary_term=if_primary_term
+            )
             return status, result
         encoded = jsoncodec.dumps(updated)
-        result = index.index(doc_id, encoded, updated, routing=routing or current.routing,
-                             if_seq_no=if_seq_no, if_primary_term=if_primary_term)
+        result = index.index(
+            doc_id,
+            encoded,
+            updated,
+            routing=routing or current.routing,
+            if_seq_no=if_seq_no,
+            if_primary_term=if_primary_term,
+        )
         _attach_get(result, updated, fetch)
         return 200, result
 
 
-def _upsert(index: Index, doc_id: str, body: dict[str, Any], routing: str | None,
-            fetch: SourceFilter | None | bool) -> tuple[int, dict[str, Any]]:
+def _upsert(
+    index: Index,
+    doc_id: str,
+    body: dict[str, Any],
+    routing: str | None,
+    fetch: SourceFilter | bool | None,
+) -> tuple[int, dict[str, Any]]:
     if body.get("doc_as_upsert"):
         document = body["doc"]
     elif "upsert" in body:
         document = body["upsert"]
         if body.get("scripted_upsert") and "script" in body:
-            ctx = {"_source": document, "op": "create", "_id": doc_id, "_index": index.name,
-                   "_now": int(time.time() * 1000)}
+            ctx = {
+                "_source": document,
+                "op": "create",
+                "_id": doc_id,
+                "_index": index.name,
+                "_now": int(time.time() * 1000),
+            }
             _run(body["script"], ctx)
             if ctx["op"] in ("none", "noop"):
-                return 200, {"_index": index.name, "_id": doc_id, "_version": 0,
-                             "result": "noop", "_shards": index.shards(0), "_primary_term": 0}
+                return 200, {
+                    "_index": index.name,
+                    "_id": doc_id,
+                    "_version": 0,
+                    "result": "noop",
+                    "_shards": index.shards(0),
+                    "_primary_term": 0,
+                }
             document = ctx["_source"]
     else:
         raise DocumentMissing(index.name, index.uuid, doc_id)
@@ -106,7 +138,7 @@ def _upsert(index: Index, doc_id: str, body: dict[str, Any], routing: str | None
     return 201, result
 
 
-def _noop(index: Index, current: StoredDoc, fetch: SourceFilter | None | bool) -> dict[str, Any]:
+def _noop(index: Index, current: StoredDoc, fetch: SourceFilter | bool | None) -> dict[str, Any]:
     result = {
         "_index": index.name,
         "_id": current.doc_id,
@@ -120,8 +152,9 @@ def _noop(index: Index, current: StoredDoc, fetch: SourceFilter | None | bool) -
     return result
 
 
-def _attach_get(result: dict[str, Any], source: dict[str, Any],
-                fetch: SourceFilter | None | bool) -> None:
+def _attach_get(
+    result: dict[str, Any], source: dict[str, Any], fetch: SourceFilter | bool | None
+) -> None:
     """The ``get`` section an update response has when ``_source`` is asked for."""
     if fetch is False:
         return
@@ -133,8 +166,9 @@ def _attach_get(result: dict[str, Any], source: dict[str, Any],
     }
 
 
-def _script_context(index: Index, current: StoredDoc, source: dict[str, Any],
-                    op: str) -> dict[str, Any]:
+def _script_context(
+    index: Index, current: StoredDoc, source: dict[str, Any], op: str
+) -> dict[str, Any]:
     return {
         "_source": source,
         "op": op,

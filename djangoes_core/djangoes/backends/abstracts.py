@@ -20,8 +20,9 @@ def _unique(names: list[str]) -> list[str]:
 class Base:
     """Elasticsearch connection wrapper base."""
 
-    def __init__(self, alias: str, server: Mapping[str, Any],
-                 indices: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self, alias: str, server: Mapping[str, Any], indices: Mapping[str, Mapping[str, Any]]
+    ) -> None:
         self.alias = alias
         self.server = server
         self.server_indices = indices
@@ -46,8 +47,13 @@ class Base:
         return _unique([index["NAME"] for index in self.server_indices.values()])
 
     def get_alias_names(self) -> list[str]:
-        return _unique([alias for index in self.server_indices.values()
-                        for alias in index.get("ALIASES") or []])
+        return _unique(
+            [
+                alias
+                for index in self.server_indices.values()
+                for alias in index.get("ALIASES") or []
+            ]
+        )
 
     def get_indices_with_settings(self) -> dict[str, dict[str, Any]]:
         """Each index name with the body that creates it (``SETTINGS`` plus its aliases)."""

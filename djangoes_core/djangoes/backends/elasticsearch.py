@@ -16,10 +16,30 @@ from .abstracts import Base
 from .loading import LEGACY, load_backend
 
 #: Client methods that act on documents of the connection's indices: ``index=`` is filled in.
-INDEXED = ("search", "count", "msearch", "get", "mget", "exists", "get_source", "create",
-           "index", "update", "delete", "bulk", "delete_by_query", "update_by_query",
-           "explain", "exists_source", "open_point_in_time", "termvectors", "mtermvectors",
-           "search_template", "field_caps", "validate")
+INDEXED = (
+    "search",
+    "count",
+    "msearch",
+    "get",
+    "mget",
+    "exists",
+    "get_source",
+    "create",
+    "index",
+    "update",
+    "delete",
+    "bulk",
+    "delete_by_query",
+    "update_by_query",
+    "explain",
+    "exists_source",
+    "open_point_in_time",
+    "termvectors",
+    "mtermvectors",
+    "search_template",
+    "field_caps",
+    "validate",
+)
 
 
 class BaseElasticsearchBackend(Base):

@@ -61,8 +61,9 @@ def _load_entry_point(name: str, alias: str | None) -> type:
     from stevedore.exception import NoMatches
 
     try:
-        manager = driver.DriverManager(NAMESPACE, name, invoke_on_load=False,
-                                       on_load_failure_callback=_reraise)
+        manager = driver.DriverManager(
+            NAMESPACE, name, invoke_on_load=False, on_load_failure_callback=_reraise
+        )
     except NoMatches:
         if name in KNOWN:
             raise missing(name, alias) from None

@@ -149,13 +149,16 @@ class Router:
             allowed |= methods
         if allowed:
             shown = ", ".join(sorted(allowed))
-            raise RouteError(405, {
-                "error": f"Incorrect HTTP method for uri [{path}] and method [{method}], "
-                         f"allowed: [{shown}]",
-                "status": 405,
-            }, {"Allow": ",".join(sorted(allowed))})
-        raise RouteError(400, {"error": f"no handler found for uri [{path}] and method "
-                                        f"[{method}]"})
+            raise RouteError(
+                405,
+                {
+                    "error": f"Incorrect HTTP method for uri [{path}] and method [{method}], "
+                    f"allowed: [{shown}]",
+                    "status": 405,
+                },
+                {"Allow": ",".join(sorted(allowed))},
+            )
+        raise RouteError(400, {"error": f"no handler found for uri [{path}] and method [{method}]"})
 
 
 class RouteError(Exception):

@@ -44,8 +44,11 @@ def _health_status(indices: list[Any]) -> str:
 def health(engine: Any, request: Request, index: str | None = None):
     from ...engine.cluster import CLUSTER_NAME
 
-    targets = engine.resolve_indices(index, Options(allow_no_indices=True)) if index else list(
-        engine.indices.values())
+    targets = (
+        engine.resolve_indices(index, Options(allow_no_indices=True))
+        if index
+        else list(engine.indices.values())
+    )
     status = _health_status(targets)
     wanted = request.params.get("wait_for_status")
     timed_out = wanted == "green" and status != "green"
@@ -68,7 +71,8 @@ def health(engine: Any, request: Request, index: str | None = None):
         "number_of_in_flight_fetch": 0,
         "task_max_waiting_in_queue_millis": 0,
         "active_shards_percent_as_number": 100.0 * shards / (shards + unassigned)
-        if shards + unassigned else 100.0,
+        if shards + unassigned
+        else 100.0,
     }
     if request.params.get("level") in ("indices", "shards"):
         body["indices"] = {
@@ -130,14 +134,16 @@ def _table(rows: list[list[Any]], headers: list[str], request: Request) -> Any:
     """``_cat`` output: JSON when ``format=json``, else aligned text (``v`` adds headers)."""
     if request.params.get("format") == "json":
         return [dict(zip(headers, map(str, row), strict=True)) for row in rows]
-    table = [headers] + [[str(c) for c in row] for row in rows] if "v" in request.params else [
-        [str(c) for c in row] for row in rows]
+    table = (
+        [headers] + [[str(c) for c in row] for row in rows]
+        if "v" in request.params
+        else [[str(c) for c in row] for row in rows]
+    )
     if not table:
         return ""
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     return "".join(
-        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        + "\n"
+        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
         for row in table
     )
 
@@ -158,16 +164,20 @@ def cat_health(engine: Any, request: Request):
     now = int(time.time())
     status = _health_status(list(engine.indices.values()))
     rows = [[now, time.strftime("%H:%M:%S", time.gmtime(now)), CLUSTER_NAME, status, 1, 1]]
-    return 200, _table(rows, ["epoch", "timestamp", "cluster", "status", "node.total",
-                              "node.data"], request)
+    return 200, _table(
+        rows, ["epoch", "timestamp", "cluster", "status", "node.total", "node.data"], request
+    )
 
 
 def cat_count(engine: Any, request: Request, index: str | None = None):
     targets = engine.resolve_indices(index) if index else list(engine.indices.values())
     now = int(time.time())
     total = sum(i.count() for i in targets)
-    return 200, _table([[now, time.strftime("%H:%M:%S", time.gmtime(now)), total]],
-                       ["epoch", "timestamp", "count"], request)
+    return 200, _table(
+        [[now, time.strftime("%H:%M:%S", time.gmtime(now)), total]],
+        ["epoch", "timestamp", "count"],
+        request,
+    )
 
 
 def cat_aliases(engine: Any, request: Request, name: str | None = None):
@@ -176,8 +186,15 @@ def cat_aliases(engine: Any, request: Request, name: str | None = None):
         for alias, props in sorted(index.aliases.items()):
             if name and alias != name:
                 continue
-            rows.append([alias, index.name, "*" if props.get("filter") else "-",
-                         props.get("index_routing", "-"), props.get("search_routing", "-"),
-                         str(props.get("is_write_index", "-")).lower()])
+            rows.append(
+                [
+                    alias,
+                    index.name,
+                    "*" if props.get("filter") else "-",
+                    props.get("index_routing", "-"),
+                    props.get("search_routing", "-"),
+                    str(props.get("is_write_index", "-")).lower(),
+                ]
+            )
     headers = ["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"]
     return 200, _table(rows, headers, request)

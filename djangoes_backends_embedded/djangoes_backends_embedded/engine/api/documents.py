@@ -115,8 +115,9 @@ def _index(engine: Any, request: Request, name: str, doc_id: str | None, op_type
         raise BadRequest("request body is required", type="parse_exception")
     document = document_body(request.body)
     index = write_target(engine, name, params)
-    result = index.index(doc_id, bytes(request.body), document, op_type=op_type,
-                         **write_options(params))
+    result = index.index(
+        doc_id, bytes(request.body), document, op_type=op_type, **write_options(params)
+    )
     after_write(index, params, result)
     return (201 if result["result"] == "created" else 200), result
 
@@ -132,8 +133,9 @@ def get_document(engine: Any, request: Request, index: str, id: str):
     return 200, render_doc(target, doc, params)
 
 
-def render_doc(index: Index, doc: StoredDoc, params: dict[str, Any],
-               fetch: Any = ...) -> dict[str, Any]:
+def render_doc(
+    index: Index, doc: StoredDoc, params: dict[str, Any], fetch: Any = ...
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "_index": index.name,
         "_id": doc.doc_id,
@@ -151,8 +153,11 @@ def render_doc(index: Index, doc: StoredDoc, params: dict[str, Any],
             fetch = False
     if fetch is not False and index.mapping.source_enabled:
         source = doc.source_dict()
-        body["_source"] = _stored_source(index, source) if fetch is None else fetch.apply(
-            _stored_source(index, source))
+        body["_source"] = (
+            _stored_source(index, source)
+            if fetch is None
+            else fetch.apply(_stored_source(index, source))
+        )
     if stored_fields:
         fields = _stored_fields(index, doc, stored_fields)
         if fields:
@@ -199,7 +204,9 @@ def _check_version(index: Index, doc: StoredDoc, params: dict[str, Any]) -> None
     # For reads every version type asks for exactly this version, as Elasticsearch's do.
     if doc.version != version:
         raise VersionConflict(
-            index.name, index.uuid, doc.doc_id,
+            index.name,
+            index.uuid,
+            doc.doc_id,
             f"current version [{doc.version}] is different than the one provided [{version}]",
         )
 
@@ -242,8 +249,10 @@ def update_document(engine: Any, request: Request, index: str, id: str):
     body = object_body(request.body, required=True)
     target = write_target(engine, index, params)
     fetch = sources.from_params(params)
-    if "_source" not in params and "_source_includes" not in params and (
-        "_source_excludes" not in params
+    if (
+        "_source" not in params
+        and "_source_includes" not in params
+        and ("_source_excludes" not in params)
     ):
         fetch = sources.from_body(body.get("_source")) if "_source" in body else False
     options = write_options(params)
@@ -275,8 +284,7 @@ def mget(engine: Any, request: Request, index: str | None = None):
     problems = []
     for number, entry in enumerate(docs):
         if not isinstance(entry, dict):
-            raise BadRequest("docs array element should include an object",
-                             type="parse_exception")
+            raise BadRequest("docs array element should include an object", type="parse_exception")
         if entry.get("_index", index) is None:
             problems.append(f"index is missing for doc {number}")
         if entry.get("_id") is None:
@@ -286,8 +294,9 @@ def mget(engine: Any, request: Request, index: str | None = None):
     return 200, {"docs": [_mget_one(engine, params, index, entry) for entry in docs]}
 
 
-def _mget_one(engine: Any, params: dict[str, Any], default: str | None,
-              entry: dict[str, Any]) -> dict[str, Any]:
+def _mget_one(
+    engine: Any, params: dict[str, Any], default: str | None, entry: dict[str, Any]
+) -> dict[str, Any]:
     name = entry.get("_index", default)
     doc_id = str(entry["_id"])
     if "routing" in entry:
@@ -315,9 +324,23 @@ def _item_error(error: EngineError) -> dict[str, Any]:
 # Bulk
 
 ACTIONS = ("index", "create", "update", "delete")
-ACTION_FIELDS = {"_index", "_id", "routing", "if_seq_no", "if_primary_term", "version",
-                 "version_type", "require_alias", "retry_on_conflict", "_source", "pipeline",
-                 "dynamic_templates", "op_type", "require_data_stream", "list_executed_pipelines"}
+ACTION_FIELDS = {
+    "_index",
+    "_id",
+    "routing",
+    "if_seq_no",
+    "if_primary_term",
+    "version",
+    "version_type",
+    "require_alias",
+    "retry_on_conflict",
+    "_source",
+    "pipeline",
+    "dynamic_templates",
+    "op_type",
+    "require_data_stream",
+    "list_executed_pipelines",
+}
 
 
 def bulk(engine: Any, request: Request, index: str | None = None):
@@ -364,8 +387,8 @@ def _parse_bulk(lines: list[bytes]) -> list[tuple[str, dict[str, Any], bytes | N
             if number >= len(lines) or not lines[number].strip():
                 raise IllegalArgument(
                     "The bulk request must be terminated by a newline [\\n]"
-                    if number >= len(lines) else
-                    "Validation Failed: 1: source is missing;"
+                    if number >= len(lines)
+                    else "Validation Failed: 1: source is missing;"
                 )
             source_line = lines[number]
             number += 1
@@ -385,8 +408,7 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
         ) from None
     if parsed == {}:
         raise IllegalArgument(
-            f"Malformed action/metadata line [{number}], expected FIELD_NAME but found "
-            "[END_OBJECT]"
+            f"Malformed action/metadata line [{number}], expected FIELD_NAME but found [END_OBJECT]"
         )
     if not isinstance(parsed, dict) or len(parsed) != 1:
         raise IllegalArgument(
@@ -407,15 +429,21 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
     unknown = set(meta) - ACTION_FIELDS
     if unknown:
         raise IllegalArgument(
-            f"Action/metadata line [{number}] contains an unknown parameter "
-            f"[{sorted(unknown)[0]}]"
+            f"Action/metadata line [{number}] contains an unknown parameter [{sorted(unknown)[0]}]"
         )
     return action, meta
 
 
-def _bulk_item(engine: Any, params: dict[str, Any], default_index: str | None, action: str,
-               meta: dict[str, Any], source_line: bytes | None, targets: dict[str, Index],
-               touched: dict[str, Index]) -> dict[str, Any]:
+def _bulk_item(
+    engine: Any,
+    params: dict[str, Any],
+    default_index: str | None,
+    action: str,
+    meta: dict[str, Any],
+    source_line: bytes | None,
+    targets: dict[str, Index],
+    touched: dict[str, Index],
+) -> dict[str, Any]:
     name = meta.get("_index", default_index)
     doc_id = meta.get("_id")
     doc_id = str(doc_id) if doc_id is not None else None
@@ -439,8 +467,12 @@ def _bulk_item(engine: Any, params: dict[str, Any], default_index: str | None, a
         }
         status, result = _bulk_apply(index, action, doc_id, meta, source_line, options, params)
     except EngineError as error:
-        item: dict[str, Any] = {"_index": name, "_id": doc_id, "status": error.status,
-                                "error": error.cause_dict()}
+        item: dict[str, Any] = {
+            "_index": name,
+            "_id": doc_id,
+            "status": error.status,
+            "error": error.cause_dict(),
+        }
         if action == "delete" and isinstance(error, IndexNotFound):
             pass
         return item
@@ -448,14 +480,21 @@ def _bulk_item(engine: Any, params: dict[str, Any], default_index: str | None, a
     return result
 
 
-def _bulk_apply(index: Index, action: str, doc_id: str | None, meta: dict[str, Any],
-                source_line: bytes | None, options: dict[str, Any],
-                params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def _bulk_apply(
+    index: Index,
+    action: str,
+    doc_id: str | None,
+    meta: dict[str, Any],
+    source_line: bytes | None,
+    options: dict[str, Any],
+    params: dict[str, Any],
+) -> tuple[int, dict[str, Any]]:
     if action == "delete":
         if doc_id is None:
             raise ValidationError("id is missing")
-        return index.delete(doc_id, version=meta.get("version"),
-                            version_type=meta.get("version_type"), **options)
+        return index.delete(
+            doc_id, version=meta.get("version"), version_type=meta.get("version_type"), **options
+        )
     if action == "update":
         if doc_id is None:
             raise ValidationError("id is missing")
@@ -474,9 +513,15 @@ def _bulk_apply(index: Index, action: str, doc_id: str | None, meta: dict[str, A
     op_type = "create" if action == "create" else meta.get("op_type", "index")
     if doc_id == "":
         raise IllegalArgument("if _id is specified it must not be empty")
-    result = index.index(doc_id, bytes(source_line), document, op_type=op_type,
-                         version=meta.get("version"), version_type=meta.get("version_type"),
-                         **options)
+    result = index.index(
+        doc_id,
+        bytes(source_line),
+        document,
+        op_type=op_type,
+        version=meta.get("version"),
+        version_type=meta.get("version_type"),
+        **options,
+    )
     return (201 if result["result"] == "created" else 200), result
 
 

@@ -101,8 +101,7 @@ def get_field_mapping(engine: Any, request: Request, fields: str, index: str | N
     return 200, body
 
 
-def get_settings(engine: Any, request: Request, index: str | None = None,
-                 name: str | None = None):
+def get_settings(engine: Any, request: Request, index: str | None = None, name: str | None = None):
     import fnmatch
 
     params = request.params
@@ -113,22 +112,25 @@ def get_settings(engine: Any, request: Request, index: str | None = None,
     for target in _targets(engine, request, index):
         settings = target.settings
         if patterns:
-            settings = Settings({
-                k: v for k, v in settings.flat.items()
-                if any(fnmatch.fnmatchcase(k, p) for p in patterns)
-            })
+            settings = Settings(
+                {
+                    k: v
+                    for k, v in settings.flat.items()
+                    if any(fnmatch.fnmatchcase(k, p) for p in patterns)
+                }
+            )
         section = settings.as_response(flat=flat, include_defaults=defaults)
-        if patterns or not section["settings"] and not defaults:
-            if not section["settings"] and patterns:
-                continue
+        if patterns and not section["settings"]:
+            continue  # asked for settings this index does not have
         body[target.name] = section
     return 200, body
 
 
 def put_settings(engine: Any, request: Request, index: str | None = None):
     body = object_body(request.body, required=True)
-    updates = normalize(body.get("settings", body) if isinstance(body.get("settings"), dict)
-                        else body)
+    updates = normalize(
+        body.get("settings", body) if isinstance(body.get("settings"), dict) else body
+    )
     validate(updates, creating=False)
     targets = _targets(engine, request, index, allow_no_indices=False)
     for target in targets:
@@ -150,8 +152,13 @@ def refresh(engine: Any, request: Request, index: str | None = None):
     for target in targets:
         target.refresh()
     count = len(targets)
-    return 200, {"_shards": {"total": count * 2 if any(t.replicas for t in targets) else count,
-                             "successful": count, "failed": 0}}
+    return 200, {
+        "_shards": {
+            "total": count * 2 if any(t.replicas for t in targets) else count,
+            "successful": count,
+            "failed": 0,
+        }
+    }
 
 
 def flush(engine: Any, request: Request, index: str | None = None):
@@ -221,8 +228,9 @@ def analyze(engine: Any, request: Request, index: str | None = None):
             if field is not None and hasattr(field, "analyzer"):
                 body.setdefault("analyzer", field.analyzer.name)
     if "text" not in body:
-        raise BadRequest("Validation Failed: 1: text is missing;",
-                         type="action_request_validation_exception")
+        raise BadRequest(
+            "Validation Failed: 1: text is missing;", type="action_request_validation_exception"
+        )
     return 200, analyze_api(registry, body)
 
 
@@ -237,13 +245,15 @@ def update_aliases(engine: Any, request: Request):
     body = object_body(request.body, required=True)
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions:
-        raise BadRequest("Validation Failed: 1: No action specified;",
-                         type="action_request_validation_exception")
+        raise BadRequest(
+            "Validation Failed: 1: No action specified;", type="action_request_validation_exception"
+        )
     parsed = []
     for entry in actions:
         if not isinstance(entry, dict) or len(entry) != 1:
-            raise BadRequest("[aliases] failed to parse field [actions]",
-                             type="x_content_parse_exception")
+            raise BadRequest(
+                "[aliases] failed to parse field [actions]", type="x_content_parse_exception"
+            )
         ((kind, action),) = entry.items()
         parsed.append((kind, action or {}))
     engine.update_aliases(parsed)
@@ -262,7 +272,9 @@ def delete_alias(engine: Any, request: Request, index: str, name: str):
     import fnmatch
 
     removed = [
-        (t.name, alias) for t in targets for alias in t.aliases
+        (t.name, alias)
+        for t in targets
+        for alias in t.aliases
         if any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p) for p in patterns)
     ]
     if not removed:
@@ -282,9 +294,10 @@ def get_alias(engine: Any, request: Request, index: str | None = None, name: str
     found: set[str] = set()
     for target in targets:
         aliases = {
-            alias: props for alias, props in target.aliases.items()
-            if not patterns or any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p)
-                                   for p in patterns)
+            alias: props
+            for alias, props in target.aliases.items()
+            if not patterns
+            or any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p) for p in patterns)
         }
         found |= set(aliases)
         if aliases or not patterns:

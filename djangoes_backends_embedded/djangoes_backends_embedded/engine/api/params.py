@@ -17,7 +17,7 @@ from ..errors import (
 
 
 def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool:
-    """A boolean parameter; present and empty (``?pretty``) means true, as Elasticsearch reads it."""
+    """A boolean parameter; present and empty (``?pretty``) means true, as in Elasticsearch."""
     value = params.get(name)
     if value is None:
         return default
@@ -27,9 +27,7 @@ def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool
         return True
     if value == "false":
         return False
-    raise IllegalArgument(
-        f"Failed to parse value [{value}] as only [true] or [false] are allowed."
-    )
+    raise IllegalArgument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
 
 
 def integer(params: Mapping[str, Any], name: str, default: int | None = None) -> int | None:
@@ -51,7 +49,7 @@ def long(params: Mapping[str, Any], name: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise IllegalArgument(f"For input string: \"{value}\"") from None
+        raise IllegalArgument(f'For input string: "{value}"') from None
 
 
 def refresh(params: Mapping[str, str]) -> str | None:

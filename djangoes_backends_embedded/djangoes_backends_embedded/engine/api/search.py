@@ -65,8 +65,9 @@ def _search_pit(engine: Any, parsed: Any) -> dict[str, Any]:
         raise ParsingError("[pit] requires [id]")
     keep_alive = parsed.pit.get("keep_alive")
     pit = engine.contexts.pit(pit_id, keep_alive_seconds(keep_alive) if keep_alive else None)
-    targets = [engine_search.Target(t.index, t.reader, t.position, t.via_aliases)
-               for t in pit.targets]
+    targets = [
+        engine_search.Target(t.index, t.reader, t.position, t.via_aliases) for t in pit.targets
+    ]
     if parsed.sort and not any(s.name == "_shard_doc" for s in parsed.sort):
         from ..sorting import SortField
 
@@ -84,13 +85,17 @@ def count(engine: Any, request: Request, index: str | None = None):
     targets = _targets(engine, index, params)
     min_score = params.get("min_score")
     total = engine_search.count(
-        engine, targets, query,
+        engine,
+        targets,
+        query,
         min_score=float(min_score) if min_score is not None else None,
         terminate_after=integer(params, "terminate_after"),
     )
     shards = len(targets)
-    return 200, {"count": total,
-                 "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0}}
+    return 200, {
+        "count": total,
+        "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0},
+    }
 
 
 def msearch(engine: Any, request: Request, index: str | None = None):
@@ -103,13 +108,15 @@ def msearch(engine: Any, request: Request, index: str | None = None):
         try:
             header = jsoncodec.loads(lines[number])
             body = jsoncodec.loads(lines[number + 1])
-            params = {k: str(v).lower() if isinstance(v, bool) else str(v)
-                      for k, v in header.items() if k != "index"}
+            params = {
+                k: str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in header.items()
+                if k != "index"
+            }
             target = header.get("index", index)
             if isinstance(target, list):
                 target = ",".join(target)
-            if header.get("search_type") not in (None, "query_then_fetch",
-                                                 "dfs_query_then_fetch"):
+            if header.get("search_type") not in (None, "query_then_fetch", "dfs_query_then_fetch"):
                 raise IllegalArgument(f"No search type for [{header['search_type']}]")
             parsed = engine_search.SearchRequest.parse(body, params)
             targets = _targets(engine, target, params)
@@ -127,8 +134,9 @@ def scroll(engine: Any, request: Request, scroll_id: str | None = None):
     body = object_body(request.body)
     scroll_id = scroll_id or body.get("scroll_id") or request.params.get("scroll_id")
     if not scroll_id:
-        raise BadRequest("Validation Failed: 1: scrollId is missing;",
-                         type="action_request_validation_exception")
+        raise BadRequest(
+            "Validation Failed: 1: scrollId is missing;", type="action_request_validation_exception"
+        )
     keep = body.get("scroll", request.params.get("scroll"))
     keep_alive = keep_alive_seconds(keep, "scroll") if keep else None
     return 200, engine_search.next_scroll_page(engine, scroll_id, keep_alive)
@@ -140,8 +148,10 @@ def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
     if isinstance(ids, str):
         ids = ids.split(",")
     if ids is None:
-        raise BadRequest("Validation Failed: 1: no scroll ids specified;",
-                         type="action_request_validation_exception")
+        raise BadRequest(
+            "Validation Failed: 1: no scroll ids specified;",
+            type="action_request_validation_exception",
+        )
     freed = engine.contexts.clear_scrolls(None if ids == ["_all"] else ids)
     status = 200 if freed or ids == ["_all"] else 404
     return status, {"succeeded": True, "num_freed": freed}
@@ -150,23 +160,29 @@ def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
 def open_point_in_time(engine: Any, request: Request, index: str):
     params = request.params
     if "keep_alive" not in params:
-        raise BadRequest("Validation Failed: 1: [keep_alive] is not specified;",
-                         type="action_request_validation_exception")
+        raise BadRequest(
+            "Validation Failed: 1: [keep_alive] is not specified;",
+            type="action_request_validation_exception",
+        )
     targets = _targets(engine, index, params)
     pit_id = engine.contexts.open_pit(
         PointInTime(targets, keep_alive_seconds(params["keep_alive"]))
     )
     shards = len(targets)
-    return 200, {"id": pit_id,
-                 "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0}}
+    return 200, {
+        "id": pit_id,
+        "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0},
+    }
 
 
 def close_point_in_time(engine: Any, request: Request):
     body = object_body(request.body, required=True)
     pit_id = body.get("id")
     if not pit_id:
-        raise BadRequest("Validation Failed: 1: [id] is not specified;",
-                         type="action_request_validation_exception")
+        raise BadRequest(
+            "Validation Failed: 1: [id] is not specified;",
+            type="action_request_validation_exception",
+        )
     closed = engine.contexts.close_pit(pit_id)
     return (200 if closed else 404), {"succeeded": True, "num_freed": 1 if closed else 0}
 
@@ -211,13 +227,18 @@ def rethrottle(engine: Any, request: Request, task_id: str):
     if node != "embedded" or not number.isdigit():
         return 200, {
             "nodes": {},
-            "node_failures": [{
-                "type": "failed_node_exception",
-                "reason": f"Failed node [{node}]",
-                "node_id": node,
-                "caused_by": {"type": "no_such_node_exception",
-                              "reason": f"No such node [{node}]", "node_id": node},
-            }],
+            "node_failures": [
+                {
+                    "type": "failed_node_exception",
+                    "reason": f"Failed node [{node}]",
+                    "node_id": node,
+                    "caused_by": {
+                        "type": "no_such_node_exception",
+                        "reason": f"No such node [{node}]",
+                        "node_id": node,
+                    },
+                }
+            ],
         }
     return 200, {"nodes": {}}
 
@@ -225,8 +246,10 @@ def rethrottle(engine: Any, request: Request, task_id: str):
 def get_task(engine: Any, request: Request, task_id: str):
     task = engine.tasks_get(task_id)
     if task is None:
-        raise NotFound(f"task [{task_id}] isn't running and hasn't stored its results",
-                       type="resource_not_found_exception")
+        raise NotFound(
+            f"task [{task_id}] isn't running and hasn't stored its results",
+            type="resource_not_found_exception",
+        )
     return 200, task
 
 
@@ -237,12 +260,17 @@ def explain(engine: Any, request: Request, index: str, id: str):
     body = object_body(request.body)
     target = single_index(engine, index)
     reader = target.reader
-    query = compile_query(Context(reader, target.name), _uri_query(request.params)
-                          or body.get("query"))
+    query = compile_query(
+        Context(reader, target.name), _uri_query(request.params) or body.get("query")
+    )
     from tantivy import Occur, Query
 
-    restricted = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.boost_query(
-        Query.term_query(reader.schema, "_id", id), 0.0))])
+    restricted = Query.boolean_query(
+        [
+            (Occur.Must, query),
+            (Occur.Must, Query.boost_query(Query.term_query(reader.schema, "_id", id), 0.0)),
+        ]
+    )
     hits = reader.searcher.search(restricted, 1).hits
     result: dict[str, Any] = {"_index": target.name, "_id": id, "matched": bool(hits)}
     if hits:
