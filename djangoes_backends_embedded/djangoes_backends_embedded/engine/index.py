@@ -306,9 +306,24 @@ class Index:
         return parsed
 
     def _write(self, doc: StoredDoc, parsed: ParsedDocument, *, replace: bool) -> None:
+        """Apply one indexing; the tantivy document is built first, so a failure changes nothing."""
+        try:
+            document = self._document(self.store, doc, parsed)
+        except ValueError as error:  # a value tantivy refuses, such as a lone surrogate
+            fields = [
+                p
+                for p, (slot, _) in self.store.layout.slots.items()
+                if f"field {slot}," in str(error)
+            ]
+            where = f" in field [{fields[0]}]" if fields else ""
+            raise BadRequest(
+                f"failed to parse document with id '{doc.doc_id}': a value{where} is not valid "
+                "text (for example a lone UTF-16 surrogate)",
+                type="document_parsing_exception",
+            ) from None
         if replace:
             self.store.delete(doc.doc_id)
-        self.store.add(self._document(self.store, doc, parsed))
+        self.store.add(document)
         self.versions[doc.doc_id] = (doc.seq_no, doc.version)
         self.pending[doc.doc_id] = doc
         self.dirty = True

@@ -12,7 +12,6 @@ import copy
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
@@ -175,15 +174,17 @@ def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | Objec
     return build_field(path, definition, registry)
 
 
-@dataclass(slots=True)
 class ParsedDocument:
     """What indexing needs from a document: converted values per field, and field names."""
 
-    values: list[tuple[FieldType, Any]] = field(default_factory=list)
-    field_names: set[str] = field(default_factory=set)
-    ignored: set[str] = field(default_factory=set)
-    #: A mapping update (``{"properties": ...}``) when the document introduced fields.
-    update: dict[str, Any] | None = None
+    __slots__ = ("field_names", "ignored", "update", "values")
+
+    def __init__(self) -> None:
+        self.values: list[tuple[FieldType, Any]] = []
+        self.field_names: set[str] = set()
+        self.ignored: set[str] = set()
+        #: A mapping update (``{"properties": ...}``) when the document introduced fields.
+        self.update: dict[str, Any] | None = None
 
 
 class Mapping:

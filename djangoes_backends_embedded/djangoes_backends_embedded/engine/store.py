@@ -11,17 +11,21 @@ small, as it is when its mapping is still growing.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import tantivy
 
 from .mapping import ParsedDocument
 
 #: Spare slots a new layout carries, per kind, before any field needs them.
+#: How the analysis registry names analyzers for tantivy (see ``AnalysisRegistry.tantivy_name``).
+TOKENIZER_PREFIX = "es:"
 SPARES = {
     "text": 8,
     "keyword": 8,
@@ -94,6 +98,16 @@ class Layout:
                 layout.spares.append([layout._name(), list(kind)])
         return layout
 
+    def analyzers(self) -> list[str]:
+        """The analyzers the slots index with natively, which tantivy must know by name."""
+        return sorted(
+            {
+                kind[1][len(TOKENIZER_PREFIX) :]
+                for _, kind in [*self.slots.values(), *self.spares]
+                if kind[0] == "text" and kind[1] and kind[1].startswith(TOKENIZER_PREFIX)
+            }
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "generation": self.generation,
@@ -165,7 +179,7 @@ class Store:
         if directory is not None:
             os.makedirs(directory, exist_ok=True)
         self.index = tantivy.Index(self.schema, path=directory)
-        registry.register(self.index)
+        registry.register(self.index, layout.analyzers())
         self.index.config_reader("manual")
         self.writer = self.index.writer(heap_size=self.HEAP, num_threads=2)
         #: field path -> (slot, pre-tokenised): a cache of the layout for the write path.
@@ -180,7 +194,8 @@ class Store:
         source: bytes | None,
         routing: str | None,
         parsed: ParsedDocument,
-    ) -> tantivy.Document:
+    ) -> tantivy.Document | str:
+        """The tantivy document of one write (as JSON when tantivy can take it so)."""
         values: dict[str, Any] = {"_id": doc_id, "_seq_no": seq_no, "_version": version}
         if source is not None:
             values["_source"] = source
@@ -211,6 +226,15 @@ class Store:
             else:
                 values[name] = [existing, value]
             self.layout.multi.add(mapper.path)
+        if not pretokenized:
+            # tantivy parses JSON faster than it converts a Python dict; bytes go as base64.
+            encoded = dict(values)
+            if source is not None:
+                encoded["_source"] = base64.b64encode(source).decode()
+            try:
+                return orjson.dumps(encoded).decode()
+            except orjson.JSONEncodeError:  # e.g. a lone surrogate: the slower way takes it
+                pass
         document = tantivy.Document.from_dict(values, self.schema)
         for name, (analyzer, texts) in pretokenized.items():
             document.add_pre_tokenized_text(name, analyzer.pre_tokenize_values(texts))
@@ -226,8 +250,12 @@ class Store:
         self.targets[path] = target
         return target
 
-    def add(self, document: tantivy.Document) -> None:
-        self.writer.add_document(document)
+    def add(self, document: tantivy.Document | str) -> None:
+        """Add a document built by :meth:`document` (a tantivy Document, or its JSON)."""
+        if isinstance(document, str):
+            self.writer.add_json(document)
+        else:
+            self.writer.add_document(document)
 
     def delete(self, doc_id: str) -> None:
         self.writer.delete_documents_by_term("_id", doc_id)

@@ -21,7 +21,7 @@ from ..fields import document_parsing_error
 from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc
 from ..update import update
-from .params import boolean, integer, json_body, long, object_body, refresh
+from .params import boolean, json_body, long, object_body, refresh
 
 WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
 
@@ -351,25 +351,18 @@ def bulk(engine: Any, request: Request, index: str | None = None):
     operations = _parse_bulk(request.body.split(b"\n"))
     if not operations:
         raise ValidationError("no requests added")
-    items: list[dict[str, Any]] = []
-    touched: dict[str, Index] = {}
-    targets: dict[str, Index] = {}
-    errors = False
-    for action, meta, source_line in operations:
-        item = _bulk_item(engine, params, index, action, meta, source_line, targets, touched)
-        if "error" in item:
-            errors = True
-        items.append({action: item})
-    for target in touched.values():
+    context = _BulkContext(engine, params, index)
+    items = [{action: context.run(action, meta, line)} for action, meta, line in operations]
+    for target in context.touched.values():
         after_write(target, params, None)
-    if touched and refresh(params) == "true":
+    if context.touched and refresh(params) == "true":
         # Every item that was written reports the refresh it forced, as Elasticsearch's do.
         for item in items:
             result = next(iter(item.values()))
             if "error" not in result:
                 result["forced_refresh"] = True
     took = int((time.perf_counter() - started) * 1000)
-    return 200, {"errors": errors, "took": took, "items": items}
+    return 200, {"errors": context.errors, "took": took, "items": items}
 
 
 def _parse_bulk(lines: list[bytes]) -> list[tuple[str, dict[str, Any], bytes | None]]:
@@ -426,7 +419,7 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
             f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
             "[VALUE_STRING]"
         )
-    unknown = set(meta) - ACTION_FIELDS
+    unknown = meta.keys() - ACTION_FIELDS
     if unknown:
         raise IllegalArgument(
             f"Action/metadata line [{number}] contains an unknown parameter [{sorted(unknown)[0]}]"
@@ -434,50 +427,57 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
     return action, meta
 
 
-def _bulk_item(
-    engine: Any,
-    params: dict[str, Any],
-    default_index: str | None,
-    action: str,
-    meta: dict[str, Any],
-    source_line: bytes | None,
-    targets: dict[str, Index],
-    touched: dict[str, Index],
-) -> dict[str, Any]:
-    name = meta.get("_index", default_index)
-    doc_id = meta.get("_id")
-    doc_id = str(doc_id) if doc_id is not None else None
-    try:
-        if name is None:
-            raise ValidationError("index is missing")
-        index = targets.get(name)
-        require_alias = meta.get("require_alias", boolean(params, "require_alias"))
+class _BulkContext:
+    """What the items of one bulk request share: URL defaults and resolved target indices."""
+
+    def __init__(self, engine: Any, params: dict[str, Any], default_index: str | None) -> None:
+        self.engine = engine
+        self.params = params
+        self.default_index = default_index
+        self.require_alias = boolean(params, "require_alias")
+        self.routing = params.get("routing")
+        self.pipeline = params.get("pipeline")
+        self.targets: dict[str, Index] = {}
+        self.touched: dict[str, Index] = {}
+        self.errors = False
+
+    def target(self, name: str, action: str, meta: dict[str, Any]) -> Index:
+        require_alias = meta.get("require_alias", self.require_alias)
+        index = self.targets.get(name)
         if index is None or require_alias:
-            if action == "delete" or action == "update":
-                index = engine.write_index(name, require_alias=bool(require_alias))
-            else:
-                _check_pipeline(meta.get("pipeline", params.get("pipeline")))
-                index = engine.write_index(name, require_alias=bool(require_alias))
-            targets[name] = index
-        touched[index.name] = index
-        options = {
-            "routing": meta.get("routing", params.get("routing")),
-            "if_seq_no": meta.get("if_seq_no"),
-            "if_primary_term": meta.get("if_primary_term"),
-        }
-        status, result = _bulk_apply(index, action, doc_id, meta, source_line, options, params)
-    except EngineError as error:
-        item: dict[str, Any] = {
-            "_index": name,
-            "_id": doc_id,
-            "status": error.status,
-            "error": error.cause_dict(),
-        }
-        if action == "delete" and isinstance(error, IndexNotFound):
-            pass
-        return item
-    result["status"] = status
-    return result
+            if action in ("index", "create"):
+                _check_pipeline(meta.get("pipeline", self.pipeline))
+            index = self.engine.write_index(name, require_alias=bool(require_alias))
+            self.targets[name] = index
+        self.touched[index.name] = index
+        return index
+
+    def run(self, action: str, meta: dict[str, Any], line: bytes | None) -> dict[str, Any]:
+        """One item's result: the write's response with its status, or its error."""
+        name = meta.get("_index", self.default_index)
+        doc_id = meta.get("_id")
+        if doc_id is not None:
+            doc_id = str(doc_id)
+        try:
+            if name is None:
+                raise ValidationError("index is missing")
+            index = self.target(name, action, meta)
+            options = {
+                "routing": meta.get("routing", self.routing),
+                "if_seq_no": meta.get("if_seq_no"),
+                "if_primary_term": meta.get("if_primary_term"),
+            }
+            status, result = _bulk_apply(index, action, doc_id, meta, line, options, self.params)
+        except EngineError as error:
+            self.errors = True
+            return {
+                "_index": name,
+                "_id": doc_id,
+                "status": error.status,
+                "error": error.cause_dict(),
+            }
+        result["status"] = status
+        return result
 
 
 def _bulk_apply(
@@ -523,7 +523,3 @@ def _bulk_apply(
         **options,
     )
     return (201 if result["result"] == "created" else 200), result
-
-
-def _unused() -> None:  # keep linters quiet about helpers kept for API symmetry
-    integer({}, "x")
