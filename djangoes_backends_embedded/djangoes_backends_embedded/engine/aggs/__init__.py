@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from ..errors import BadRequest, EngineError, ParsingError, SearchPhaseError
+from ..wording import suggest, token_name
 from . import buckets, histograms, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
 from .core import REGISTRY, Agg, Shard, collect_level
-from .params import suggest, token_name
 
 #: Aggregation types Elasticsearch knows: the candidates of "did you mean", and the types that
 #: are reported as unsupported rather than unknown.

@@ -47,7 +47,7 @@ from .core import (
     with_subs,
 )
 from .orders import OrderBy, parse_order, sort_buckets, validate_order
-from .params import Params, java_double
+from .params import Params, java_double, value_printer
 
 KEY_ASC = [OrderBy("_key", True)]
 _CALENDAR_MILLIS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 7 * 86_400_000}
@@ -70,13 +70,7 @@ class HistogramBase(Agg):
     accepted = NUMBERS
 
     def configure(self, params: Params) -> None:
-        if params.get("script") is not None:
-            raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
-        self.field = params.string("field")
-        if self.field is None:
-            raise IllegalArgument(
-                "Required one of fields [field, script], but none were specified. "
-            )
+        self.field = params.source_field()
         self.min_doc_count = params.integer("min_doc_count", 0)
         params.check(
             "min_doc_count",
@@ -350,14 +344,7 @@ class Histogram(HistogramBase):
         return (low is None or start >= low) and (high is None or start <= high)
 
     def printer(self, field_type: Any) -> Callable[[Any], str] | None:
-        if isinstance(field_type, DateField):
-            date_format = DateFormat(self.format) if self.format else field_type.date_format
-            return lambda key: date_format.format(math.floor(key))
-        if self.format:
-            from ..search import decimal_format
-
-            return lambda key: decimal_format(key, self.format)
-        return None
+        return value_printer(field_type, self.format)
 
 
 @register

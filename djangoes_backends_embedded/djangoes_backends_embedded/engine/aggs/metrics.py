@@ -15,9 +15,8 @@ from typing import Any
 
 import tantivy
 
-from ..dates import DateFormat
 from ..errors import EngineError, IllegalArgument
-from ..fields import DateField, FieldType
+from ..fields import FieldType
 from .core import (
     ALL_TERMS,
     ANY,
@@ -29,7 +28,7 @@ from .core import (
     TantivyLimit,
     register,
 )
-from .params import Params
+from .params import Params, value_printer
 
 
 class FieldMetric(Agg):
@@ -70,14 +69,7 @@ class FieldMetric(Agg):
 
     def formatter(self, shard_field: FieldType | None) -> Any:
         """How values print as ``value_as_string`` (None: not printed)."""
-        if isinstance(shard_field, DateField):
-            date_format = DateFormat(self.format) if self.format else shard_field.date_format
-            return lambda value: date_format.format(math.floor(value))
-        if self.format:
-            from ..search import decimal_format
-
-            return lambda value: decimal_format(value, self.format)
-        return None
+        return value_printer(shard_field, self.format)
 
 
 # --------------------------------------------------------------------------------------------

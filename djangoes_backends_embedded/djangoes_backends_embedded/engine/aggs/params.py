@@ -5,55 +5,12 @@ Elasticsearch shows (parser token names, "did you mean" suggestions, Java double
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from ..errors import EngineError, IllegalArgument, XContentParseError
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` did you mean [x]?`` as Elasticsearch words it (Lucene's Levenshtein similarity)."""
-    scored = []
-    for candidate in candidates:
-        similarity = _similarity(name, candidate)
-        if similarity > 0.5:
-            scored.append((-similarity, candidate))
-    if not scored:
-        return ""
-    names = [candidate for _, candidate in sorted(scored)]
-    if len(names) == 1:
-        return f" did you mean [{names[0]}]?"
-    return f" did you mean any of [{', '.join(names)}]?"
-
-
-def _similarity(target: str, other: str) -> float:
-    if not target or not other:
-        return 1.0 if target == other else 0.0
-    previous = list(range(len(target) + 1))
-    for j, char in enumerate(other, 1):
-        current = [j] + [0] * len(target)
-        for i, mine in enumerate(target, 1):
-            cost = 0 if mine == char else 1
-            current[i] = min(current[i - 1] + 1, previous[i] + 1, previous[i - 1] + cost)
-        previous = current
-    return 1.0 - previous[-1] / max(len(target), len(other))
-
-
-def token_name(value: Any) -> str:
-    """The Jackson token Elasticsearch names in its parse errors."""
-    if isinstance(value, dict):
-        return "START_OBJECT"
-    if isinstance(value, list):
-        return "START_ARRAY"
-    if isinstance(value, str):
-        return "VALUE_STRING"
-    if isinstance(value, bool):
-        return "VALUE_BOOLEAN"
-    if isinstance(value, int | float):
-        return "VALUE_NUMBER"
-    return "VALUE_NULL"
-
+from ..wording import suggest
 
 # --------------------------------------------------------------------------------------------
 # Parameters
@@ -75,6 +32,17 @@ class Params:
     def get(self, key: str, default: Any = None) -> Any:
         self.allowed.add(key)
         return self.body.get(key, default)
+
+    def source_field(self) -> str:
+        """The ``field`` a values-source aggregation reads (scripts are not supported)."""
+        if self.get("script") is not None:
+            raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
+        field = self.string("field")
+        if field is None:
+            raise IllegalArgument(
+                "Required one of fields [field, script], but none were specified. "
+            )
+        return field
 
     def failed(self, key: str, cause: EngineError | None = None) -> EngineError:
         return XContentParseError(f"[{self.kind}] failed to parse field [{key}]", caused_by=cause)
@@ -161,3 +129,17 @@ def java_double(value: float) -> str:
             return f"{prefix}{text}{'0' * (point - len(text))}.0"
         return f"{prefix}{text[:point]}.{text[point:]}"
     return f"{prefix}{text[0]}.{text[1:] or '0'}E{point - 1}"
+
+
+def value_printer(field_type: Any, fmt: str | None) -> Callable[[Any], str] | None:
+    """How a value or key prints as ``*_as_string``: dates in their format, numbers in ``fmt``."""
+    from ..dates import DateFormat
+    from ..fields import DateField
+    from ..search import decimal_format
+
+    if isinstance(field_type, DateField):
+        date_format = DateFormat(fmt) if fmt else field_type.date_format
+        return lambda value: date_format.format(math.floor(value))
+    if fmt:
+        return lambda value: decimal_format(value, fmt)
+    return None

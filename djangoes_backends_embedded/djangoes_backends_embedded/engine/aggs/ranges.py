@@ -65,13 +65,7 @@ class RangeAgg(Agg):
     accepted = NUMBERS
 
     def configure(self, params: Params) -> None:
-        if params.get("script") is not None:
-            raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
-        self.field = params.string("field")
-        if self.field is None:
-            raise IllegalArgument(
-                "Required one of fields [field, script], but none were specified. "
-            )
+        self.field = params.source_field()
         ranges = params.get("ranges")
         if ranges is not None and not isinstance(ranges, list):
             raise params.failed("ranges")

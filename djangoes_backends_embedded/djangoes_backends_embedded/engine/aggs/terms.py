@@ -115,13 +115,7 @@ class Terms(Agg):
     buckets = True
 
     def configure(self, params: Params) -> None:
-        if params.get("script") is not None:
-            raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
-        self.field = params.string("field")
-        if self.field is None:
-            raise IllegalArgument(
-                "Required one of fields [field, script], but none were specified. "
-            )
+        self.field = params.source_field()
         self.size = params.integer("size", 10)
         params.check(
             "size",

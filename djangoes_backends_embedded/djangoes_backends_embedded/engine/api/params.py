@@ -14,6 +14,7 @@ from ..errors import (
     ParsingError,
     XContentParseError,
 )
+from ..wording import suggest, token_name
 
 
 def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool:
@@ -92,33 +93,14 @@ def object_body(body: bytes, *, required: bool = False) -> dict[str, Any]:
         return {}
     if not isinstance(parsed, dict):
         raise ParsingError(
-            f"Unknown key for a {_token(parsed)} in [{parsed}].", type="parsing_exception"
+            f"Unknown key for a {token_name(parsed)} in [{parsed}].", type="parsing_exception"
         )
     return parsed
 
 
-def _token(value: Any) -> str:
-    if isinstance(value, list):
-        return "START_ARRAY"
-    if isinstance(value, str):
-        return "VALUE_STRING"
-    if isinstance(value, bool):
-        return "VALUE_BOOLEAN"
-    if isinstance(value, int | float):
-        return "VALUE_NUMBER"
-    return "VALUE_NULL"
-
-
 def did_you_mean(name: str, candidates: list[str]) -> str:
     """`` did you mean [x]?`` when a close candidate exists, as Elasticsearch's parsers say."""
-    import difflib
-
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-    if not close:
-        return ""
-    if len(close) == 1:
-        return f" did you mean [{close[0]}]?"
-    return f" did you mean any of {close}?".replace("'", "")
+    return suggest(name, candidates)
 
 
 def unknown_field(parser: str, name: str, candidates: list[str]) -> BadRequest:

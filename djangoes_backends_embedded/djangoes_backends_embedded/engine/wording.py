@@ -1,0 +1,53 @@
+"""Elasticsearch's wording in parse errors: Jackson token names and "did you mean" suggestions.
+
+Shared by the request parsers (search bodies, aggregations, update requests) so that a
+misspelled key gets the same suggestion wherever it appears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` did you mean [x]?`` as Elasticsearch words it (Lucene's Levenshtein similarity)."""
+    scored = []
+    for candidate in candidates:
+        similarity = _similarity(name, candidate)
+        if similarity > 0.5:
+            scored.append((-similarity, candidate))
+    if not scored:
+        return ""
+    names = [candidate for _, candidate in sorted(scored)]
+    if len(names) == 1:
+        return f" did you mean [{names[0]}]?"
+    return f" did you mean any of [{', '.join(names)}]?"
+
+
+def _similarity(target: str, other: str) -> float:
+    if not target or not other:
+        return 1.0 if target == other else 0.0
+    previous = list(range(len(target) + 1))
+    for j, char in enumerate(other, 1):
+        current = [j] + [0] * len(target)
+        for i, mine in enumerate(target, 1):
+            cost = 0 if mine == char else 1
+            current[i] = min(current[i - 1] + 1, previous[i] + 1, previous[i - 1] + cost)
+        previous = current
+    return 1.0 - previous[-1] / max(len(target), len(other))
+
+
+def token_name(value: Any) -> str:
+    """The Jackson token Elasticsearch names in its parse errors."""
+    if isinstance(value, dict):
+        return "START_OBJECT"
+    if isinstance(value, list):
+        return "START_ARRAY"
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    if isinstance(value, bool):
+        return "VALUE_BOOLEAN"
+    if isinstance(value, int | float):
+        return "VALUE_NUMBER"
+    return "VALUE_NULL"
