@@ -29,43 +29,7 @@ from .index import PRIMARY_TERM, Index, Reader, stored_doc
 from .query import Context, compile_query
 from .source import SourceFilter, extract, from_body
 
-BODY_KEYS = {
-    "query",
-    "from",
-    "size",
-    "sort",
-    "_source",
-    "track_total_hits",
-    "search_after",
-    "aggs",
-    "aggregations",
-    "post_filter",
-    "highlight",
-    "min_score",
-    "stored_fields",
-    "docvalue_fields",
-    "fields",
-    "version",
-    "seq_no_primary_term",
-    "explain",
-    "track_scores",
-    "terminate_after",
-    "timeout",
-    "pit",
-    "indices_boost",
-    "profile",
-    "stats",
-    "ext",
-    "collapse",
-    "rescore",
-    "suggest",
-    "script_fields",
-    "runtime_mappings",
-    "knn",
-    "rank",
-    "retriever",
-    "slice",
-}
+#: Search body keys this engine refuses with a clear error rather than ignores.
 UNSUPPORTED = (
     "collapse",
     "rescore",
@@ -77,6 +41,12 @@ UNSUPPORTED = (
     "retriever",
     "slice",
 )
+BODY_KEYS = {
+    "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
+    "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
+    "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
+    "timeout", "pit", "indices_boost", "profile", "stats", "ext", *UNSUPPORTED,
+}  # fmt: skip
 DEFAULT_TRACK = 10000
 
 
