@@ -17,7 +17,11 @@ def client(path: str | None = None, *, name: str | None = None, **options: Any):
     """An ``elasticsearch.Elasticsearch`` client of the engine at ``path`` (None: in memory)."""
     from elasticsearch import Elasticsearch
 
-    return Elasticsearch(hosts=[node_config(path, name)], node_class=EmbeddedNode, **options)
+    from .serializers import client_options
+
+    return Elasticsearch(
+        hosts=[node_config(path, name)], node_class=EmbeddedNode, **client_options(options)
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 from djangoes.backends.elasticsearch import BaseElasticsearchBackend
 
 from .node import EmbeddedNode, node_config
+from .serializers import client_options
 
 
 class SimpleEmbeddedBackend(BaseElasticsearchBackend):
@@ -19,7 +20,7 @@ class SimpleEmbeddedBackend(BaseElasticsearchBackend):
     def configure_client(self) -> None:
         from elasticsearch import Elasticsearch
 
-        options: dict[str, Any] = self.client_options()
+        options: dict[str, Any] = client_options(self.client_options())
         path = options.pop("path", None)
         name = options.pop("name", None)
         self.client = Elasticsearch(

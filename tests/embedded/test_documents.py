@@ -764,3 +764,22 @@ def test_refresh_true_forces_a_refresh(any_es: Elasticsearch) -> None:
     deleted = any_es.delete(index="docs", id="1", refresh=True)
     assert deleted["forced_refresh"] is True
     assert total(any_es, "docs") == 2  # 3 became visible, 1 went away
+
+
+def test_source_keeps_integers_beyond_64_bits_exactly(any_es: Elasticsearch) -> None:
+    """_source comes back as sent, even numbers no 64-bit type holds (a keyword field here)."""
+    huge = 123456789012345678901234567890
+    any_es.indices.create(index="big", mappings={"properties": {"n": {"type": "keyword"}}})
+    any_es.index(index="big", id="1", document={"n": huge}, refresh=True)
+    assert any_es.get(index="big", id="1")["_source"]["n"] == huge
+    hit = any_es.search(index="big", query={"term": {"n": str(huge)}})["hits"]["hits"][0]
+    assert hit["_source"]["n"] == huge
+
+
+def test_a_lone_surrogate_is_refused_clearly(es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as error:
+        es.index(index="text", id="1", document={"t": "bad \ud800 text"})
+    assert error.value.body["error"]["type"] == "document_parsing_exception"
+    assert "[t]" in error.value.body["error"]["reason"]
+    es.index(index="text", id="2", document={"t": "good"}, refresh=True)
+    assert es.count(index="text")["count"] == 1

@@ -20,6 +20,11 @@ from .errors import IllegalArgument, MapperParsingError
 COMMON = frozenset({"type", "meta", "copy_to", "fields", "store", "boost", "similarity"})
 
 
+#: Tuples rather than ``int | float`` unions: isinstance with a tuple is faster on hot paths.
+_NUMBERS_TYPES = (int, float)
+_SCALARS = (int, float, str)
+
+
 class Unconvertible(IllegalArgument):
     """A value the field type cannot take; the document parser wraps it with the field name."""
 
@@ -297,7 +302,7 @@ def _as_text(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, _NUMBERS_TYPES):
         return _number_text(value)
     raise Unconvertible(f"Can't get text on a {_json_kind(value)} at 1:1")
 
@@ -388,7 +393,7 @@ class NumberField(FieldType):
         return self._floating(float(number))
 
     def _number(self, value: Any) -> int | float:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool) or not isinstance(value, _SCALARS):
             if isinstance(value, bool):
                 raise Unconvertible(f"Current token (VALUE_{str(value).upper()}) not numeric")
             raise Unconvertible(f"Current token ({_json_kind(value)}) not numeric")
@@ -439,7 +444,7 @@ class NumberField(FieldType):
         """Queries accept decimals on integral fields; the caller decides how to round."""
         try:
             number = self._number(value) if isinstance(value, str) else value
-            if isinstance(number, bool) or not isinstance(number, int | float):
+            if isinstance(number, bool) or not isinstance(number, _NUMBERS_TYPES):
                 raise Unconvertible(f"Current token ({_json_kind(number)}) not numeric")
             if self.integral:
                 if isinstance(number, float) and not number.is_integer():
@@ -489,7 +494,7 @@ class DateField(FieldType):
         return ("i64", self.doc_values, self.index)
 
     def convert(self, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool) or not isinstance(value, _SCALARS):
             raise Unconvertible(
                 f"failed to parse date field [{_preview(value)}] with format "
                 f"[{self.date_format.spec}]"
