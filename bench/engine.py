@@ -22,6 +22,14 @@ from elasticsearch import Elasticsearch
 WORDS = 2000
 CATEGORIES = 50
 BATCH = 1000
+MAPPING = {
+    "properties": {
+        "title": {"type": "text"},
+        "category": {"type": "keyword"},
+        "price": {"type": "long"},
+        "published": {"type": "date"},
+    }
+}
 
 
 def vocabulary(rng: random.Random) -> list[str]:
@@ -54,18 +62,7 @@ def documents(count: int, seed: int = 42):
 def load(es: Elasticsearch, index: str, count: int) -> float:
     """Index ``count`` documents with bulk requests of BATCH; return documents per second."""
     es.options(ignore_status=404).indices.delete(index=index)
-    es.indices.create(
-        index=index,
-        settings={"refresh_interval": "-1"},
-        mappings={
-            "properties": {
-                "title": {"type": "text"},
-                "category": {"type": "keyword"},
-                "price": {"type": "long"},
-                "published": {"type": "date"},
-            }
-        },
-    )
+    es.indices.create(index=index, settings={"refresh_interval": "-1"}, mappings=MAPPING)
     operations = []
     for doc_id, doc in documents(count):
         operations += [{"index": {"_id": doc_id}}, doc]
@@ -75,6 +72,37 @@ def load(es: Elasticsearch, index: str, count: int) -> float:
     es.indices.refresh(index=index)
     elapsed = time.perf_counter() - started
     assert es.count(index=index)["count"] == count
+    return count / elapsed
+
+
+def engine_rate(count: int) -> float:
+    """Documents per second of the engine's bulk API alone: request bodies built beforehand,
+    handed to ``Engine.handle`` with no client, to separate the engine from the client's JSON."""
+    import json
+
+    from djangoes_backends_embedded.engine import Engine, Request
+
+    engine = Engine()
+    mapping = {"settings": {"refresh_interval": "-1"}, "mappings": MAPPING}
+    engine.handle(Request.from_target("PUT", "/bench", json.dumps(mapping).encode()))
+    docs = list(documents(count))
+    bodies = [
+        b"".join(
+            json.dumps({"index": {"_id": doc_id}}).encode()
+            + b"\n"
+            + json.dumps(doc).encode()
+            + b"\n"
+            for doc_id, doc in docs[start : start + BATCH]
+        )
+        for start in range(0, count, BATCH)
+    ]
+    started = time.perf_counter()
+    for body in bodies:
+        response = engine.handle(Request.from_target("POST", "/bench/_bulk", body))
+        assert response.status == 200 and b'"errors":false' in response.body
+    engine.handle(Request.from_target("POST", "/bench/_refresh"))
+    elapsed = time.perf_counter() - started
+    engine.close()
     return count / elapsed
 
 
@@ -141,6 +169,9 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     if args.only in (None, "inprocess"):
         from djangoes_backends_embedded import client
+
+        rate = engine_rate(args.docs)
+        print(f"engine alone: bulk API, {args.docs} docs: {rate:,.0f} docs/s")
 
         measure("in-process", client(name="bench"), args.docs, args.queries)
     if args.only in (None, "http"):

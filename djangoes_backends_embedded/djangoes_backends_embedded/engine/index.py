@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 
@@ -37,9 +37,8 @@ PRIMARY_TERM = 1
 MAX_ID_BYTES = 512
 
 
-@dataclass(frozen=True, slots=True)
-class StoredDoc:
-    """A document as get and search return it."""
+class StoredDoc(NamedTuple):
+    """A document as get and search return it (a tuple: one is made per write)."""
 
     doc_id: str
     source: bytes

@@ -9,22 +9,22 @@ floats), and the wording of parse errors.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
 JSONDecodeError = json.JSONDecodeError
-#: 20 digits in a row: a number orjson might not keep exactly.
-_LONG_NUMBER = re.compile(rb"\d{20}")
-_LONG_NUMBER_TEXT = re.compile(r"\d{20}")
+#: Digits to "0", everything else to " ": then 20 zeros in a row mark a number orjson might
+#: not keep exactly. (A translate and a substring search cost a third of a regex search.)
+_DIGITS = bytes(48 if 48 <= code <= 57 else 32 for code in range(256))
+_TWENTY_DIGITS = b"0" * 20
 
 
 def loads(data: bytes | str) -> Any:
-    long_number = _LONG_NUMBER if isinstance(data, bytes | bytearray) else _LONG_NUMBER_TEXT
-    if long_number.search(data) is None:
+    raw = data.encode() if isinstance(data, str) else data
+    if _TWENTY_DIGITS not in raw.translate(_DIGITS):
         try:
-            return orjson.loads(data)
+            return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
     return json.loads(data)
