@@ -139,6 +139,3 @@ def keep_alive_seconds(value: Any, setting: str = "keep_alive") -> float:
         )
     return seconds
 
-
-def unused(_: Any) -> dict[str, Any]:  # pragma: no cover
-    return {}

@@ -313,5 +313,5 @@ def get_alias(engine: Any, request: Request, index: str | None = None, name: str
 
 
 def alias_exists(engine: Any, request: Request, name: str, index: str | None = None):
-    status, _ = get_alias(engine, request, index, name)
-    return (200 if status == 200 and _ else 404), None
+    status, found = get_alias(engine, request, index, name)
+    return (200 if status == 200 and found else 404), None

@@ -12,7 +12,7 @@ from ..contexts import PointInTime, keep_alive_seconds
 from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
 from ..http import Request
 from ..names import Options
-from .params import boolean, integer, json_body, object_body
+from .params import boolean, integer, object_body
 
 SEARCH_DEFAULTS = Options(ignore_unavailable=False, allow_no_indices=True)
 
@@ -278,5 +278,3 @@ def explain(engine: Any, request: Request, index: str, id: str):
         result["explanation"] = engine_search._explanation(explanation)
     return 200, result
 
-
-__all__ = ["json_body"]
