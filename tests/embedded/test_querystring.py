@@ -17,7 +17,7 @@ from djangoes_backends_embedded.engine.errors import (
     ParsingError,
     QueryShardError,
 )
-from djangoes_backends_embedded.engine.querystring import (
+from djangoes_backends_embedded.engine.query.querystring import (
     query_string_to_dsl,
     simple_query_string_to_dsl,
 )

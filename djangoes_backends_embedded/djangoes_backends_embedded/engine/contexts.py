@@ -138,4 +138,3 @@ def keep_alive_seconds(value: Any, setting: str = "keep_alive") -> float:
             "limit can be set by changing the [search.max_keep_alive] cluster level setting."
         )
     return seconds
-

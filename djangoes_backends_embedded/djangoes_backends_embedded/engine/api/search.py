@@ -277,4 +277,3 @@ def explain(engine: Any, request: Request, index: str, id: str):
         explanation = jsoncodec.loads(query.explain(reader.searcher, hits[0][1]).to_json())
         result["explanation"] = engine_search._explanation(explanation)
     return 200, result
-

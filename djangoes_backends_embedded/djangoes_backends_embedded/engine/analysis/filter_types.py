@@ -1,0 +1,255 @@
+"""Token filter types by name: :func:`_filter` builds a filter from its type and settings, or
+says the type is unknown or one the engine does not support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import IllegalArgument, Unsupported
+from .conf import _bool, _int, _list
+from .filters import (
+    _AsciiFoldingFilter,
+    _Filter,
+    _FingerprintFilter,
+    _KeepIf,
+    _KeywordMarker,
+    _LimitFilter,
+    _LowercaseFilter,
+    _NativeFilter,
+    _NGramFilter,
+    _ShingleFilter,
+    _StemmerOverride,
+    _TermFilter,
+    _UniqueFilter,
+)
+from .javaregex import _java_regex, _java_replacement
+from .languages import _SNOWBALL, _stemmer_filter, _stop_filter
+from .synonyms import _SynonymFilter
+from .terms import _apostrophe, _cjk_width, _classic, _decimal_digit, _elision
+from .tokenizers import _check_grams
+from .word_delimiter import _WordDelimiter
+
+_KNOWN_UNSUPPORTED_FILTERS = frozenset(
+    {
+        "arabic_normalization",
+        "bengali_normalization",
+        "brazilian_stem",
+        "cjk_bigram",
+        "common_grams",
+        "condition",
+        "czech_stem",
+        "delimited_payload",
+        "dictionary_decompounder",
+        "dutch_stem",
+        "french_stem",
+        "german_normalization",
+        "german_stem",
+        "hindi_normalization",
+        "hunspell",
+        "hyphenation_decompounder",
+        "indic_normalization",
+        "keyword_repeat",
+        "min_hash",
+        "multiplexer",
+        "pattern_capture",
+        "persian_normalization",
+        "persian_stem",
+        "predicate_token_filter",
+        "russian_stem",
+        "scandinavian_folding",
+        "scandinavian_normalization",
+        "serbian_normalization",
+        "sorani_normalization",
+        "delimited_term_freq",
+    }
+)
+
+
+def _filter(
+    type_: str, name: str, conf: Mapping[str, Any], max_ngram_diff: int, max_shingle_diff: int
+) -> _Filter:
+    maker = _FILTERS.get(type_)
+    if maker is not None:
+        return maker(name, conf, max_ngram_diff, max_shingle_diff)
+    if type_ in _KNOWN_UNSUPPORTED_FILTERS:
+        raise Unsupported(f"the [{type_}] token filter")
+    raise IllegalArgument(f"Unknown filter type [{type_}] for [{name}]")
+
+
+def _ngram_filter(edge: bool) -> Callable[..., _Filter]:
+    def make(name: str, conf: Mapping[str, Any], max_ngram_diff: int, _: int) -> _Filter:
+        lo, hi = _int(conf, "min_gram", 1), _int(conf, "max_gram", 2)
+        _check_grams(lo, hi, None if edge else max_ngram_diff, "NGram Tokenizer")
+        side = str(conf.get("side", "front"))
+        if side != "front":
+            raise IllegalArgument(f"invalid side: {side}")
+        return _NGramFilter(name, lo, hi, edge, _bool(conf, "preserve_original", False))
+
+    return make
+
+
+def _length_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    lo, hi = _int(conf, "min", 0), _int(conf, "max", 2**31 - 1)
+    if lo > hi:
+        raise IllegalArgument("maximum length must not be greater than minimum length")
+    return _KeepIf(name, lambda t: lo <= len(t[0]) <= hi)
+
+
+def _truncate_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    length = _int(conf, "length", 10)
+    if length <= 0:
+        raise IllegalArgument("length parameter must be provided and greater than zero")
+    return _TermFilter(name, lambda t: t[:length] if len(t) > length else t)
+
+
+def _keep_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    if conf.get("keep_words_path") is not None:
+        raise Unsupported("keep word files ([keep_words_path])")
+    words = _list(conf, "keep_words")
+    if words is None:
+        raise IllegalArgument(
+            "keep requires either `keep_words` or `keep_words_path` to be configured"
+        )
+    if _bool(conf, "keep_words_case", False):
+        lowered = {w.lower() for w in words}
+        return _KeepIf(name, lambda t: t[0].lower() in lowered)
+    kept = set(words)
+    return _KeepIf(name, lambda t: t[0] in kept)
+
+
+def _keep_types_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    types = set(_list(conf, "types") or ())
+    if not types:
+        raise IllegalArgument("keep_types requires `types` to be configured")
+    mode = str(conf.get("mode", "include"))
+    if mode not in ("include", "exclude"):
+        raise IllegalArgument(
+            f"`keep_types` tokenfilter mode can only be [include] or [exclude] but was [{mode}]."
+        )
+    include = mode == "include"
+    return _KeepIf(name, lambda t: ((t[4] or "word") in types) == include, needs_types=True)
+
+
+def _pattern_replace_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    if conf.get("pattern") is None:
+        raise IllegalArgument(
+            "pattern is missing for [" + name + "] token filter of type 'pattern_replace'"
+        )
+    regex = _java_regex(str(conf["pattern"]), conf.get("flags"), name)
+    template = _java_replacement(str(conf.get("replacement", "")))
+    count = 0 if _bool(conf, "all", True) else 1
+
+    def replace(term: str) -> str:
+        return regex.sub(lambda m: m.expand(template), term, count=count)
+
+    return _TermFilter(name, replace, normalizing=True)
+
+
+def _elision_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    if conf.get("articles_path") is not None:
+        raise Unsupported("elision article files ([articles_path])")
+    articles = _list(conf, "articles")
+    if articles is None:
+        articles = [
+            "l",
+            "m",
+            "t",
+            "qu",
+            "n",
+            "s",
+            "j",
+            "d",
+            "c",
+            "jusqu",
+            "quoiqu",
+            "lorsqu",
+            "puisqu",
+        ]
+    ignore_case = _bool(conf, "articles_case", False)
+    words = {a.lower() for a in articles} if ignore_case else set(articles)
+    return _TermFilter(name, _elision(words, ignore_case), normalizing=True)
+
+
+def _keyword_marker_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    if conf.get("keywords_path") is not None:
+        raise Unsupported("keyword files ([keywords_path])")
+    words = _list(conf, "keywords")
+    pattern = conf.get("keywords_pattern")
+    if words is not None and pattern is not None:
+        raise IllegalArgument(
+            "cannot specify both `keywords_pattern` and `keywords` or `keywords_path`"
+        )
+    if words is None and pattern is None:
+        raise IllegalArgument(
+            "keyword filter requires either `keywords`, `keywords_path`, or "
+            "`keywords_pattern` to be set"
+        )
+    regex = _java_regex(str(pattern), None, name) if pattern is not None else None
+    return _KeywordMarker(name, set(words or ()), regex, _bool(conf, "ignore_case", False))
+
+
+def _stemmer_override_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    if conf.get("rules_path") is not None:
+        raise Unsupported("stemmer override files ([rules_path])")
+    rules = _list(conf, "rules", split=False)
+    if rules is None:
+        raise IllegalArgument(
+            "stemmer override filter requires either `rules` or `rules_path` to be configured"
+        )
+    return _StemmerOverride(name, rules)
+
+
+def _stemmer_conf_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    language = str(conf.get("language", conf.get("name", "porter")))
+    return _stemmer_filter(name, language)
+
+
+def _snowball_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+    language = str(conf.get("language", "English"))
+    if language not in _SNOWBALL:
+        raise Unsupported(f"snowball language [{language}]")
+    return _NativeFilter(name, (("stemmer", _SNOWBALL[language]),), stems=True)
+
+
+_FILTERS: dict[str, Callable[[str, Mapping[str, Any], int, int], _Filter]] = {
+    "lowercase": lambda n, c, *_: _LowercaseFilter(
+        n, str(c["language"]) if c.get("language") is not None else None
+    ),
+    "uppercase": lambda n, c, *_: _TermFilter(n, str.upper, normalizing=True),
+    "asciifolding": lambda n, c, *_: _AsciiFoldingFilter(n, _bool(c, "preserve_original", False)),
+    "stop": lambda n, c, *_: _stop_filter(n, c),
+    "stemmer": _stemmer_conf_filter,
+    "porter_stem": lambda n, c, *_: _stemmer_filter(n, "porter"),
+    "kstem": lambda n, c, *_: _stemmer_filter(n, "kstem"),
+    "snowball": _snowball_filter,
+    "length": _length_filter,
+    "trim": lambda n, c, *_: _TermFilter(n, str.strip, normalizing=True),
+    "truncate": _truncate_filter,
+    "unique": lambda n, c, *_: _UniqueFilter(n, _bool(c, "only_on_same_position", False)),
+    "remove_duplicates": lambda n, c, *_: _UniqueFilter(n, True),
+    "reverse": lambda n, c, *_: _TermFilter(n, lambda t: t[::-1]),
+    "ngram": _ngram_filter(edge=False),
+    "edge_ngram": _ngram_filter(edge=True),
+    "shingle": lambda n, c, _, diff: _ShingleFilter(n, c, diff),
+    "synonym": lambda n, c, *_: _SynonymFilter(n, c, graph=False),
+    "synonym_graph": lambda n, c, *_: _SynonymFilter(n, c, graph=True),
+    "elision": _elision_filter,
+    "apostrophe": lambda n, c, *_: _TermFilter(n, _apostrophe),
+    "decimal_digit": lambda n, c, *_: _TermFilter(n, _decimal_digit, normalizing=True),
+    "cjk_width": lambda n, c, *_: _TermFilter(n, _cjk_width, normalizing=True),
+    "classic": lambda n, c, *_: _TermFilter(n, _classic),
+    "word_delimiter": lambda n, c, *_: _WordDelimiter(n, c, graph=False),
+    "word_delimiter_graph": lambda n, c, *_: _WordDelimiter(n, c, graph=True),
+    "keep": _keep_filter,
+    "keep_types": _keep_types_filter,
+    "pattern_replace": _pattern_replace_filter,
+    "limit": lambda n, c, *_: _LimitFilter(n, _int(c, "max_token_count", 1)),
+    "fingerprint": lambda n, c, *_: _FingerprintFilter(
+        n, str(c.get("separator", " ")), _int(c, "max_output_size", 255)
+    ),
+    "keyword_marker": _keyword_marker_filter,
+    "stemmer_override": _stemmer_override_filter,
+    "flatten_graph": lambda n, c, *_: _NativeFilter(n, ()),
+}

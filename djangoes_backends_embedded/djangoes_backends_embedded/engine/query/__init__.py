@@ -1,0 +1,158 @@
+"""The query DSL: Elasticsearch queries compiled to tantivy queries over an index's slots.
+
+:func:`compile_query` walks the DSL; each query type has a small function that validates its
+body and builds the tantivy query from the field's type and slot, analysing text with the field's
+search analyzer, so a query matches what the same value matched when it was indexed.
+
+The modules, by kind of query: :mod:`.context` (the compiling context and the dispatch),
+:mod:`.params` (reading a query's body), :mod:`.terms`, :mod:`.ranges` and :mod:`.multiterm`
+(term-level queries), :mod:`.fulltext`, :mod:`.compound`, and :mod:`.querystring` (the
+``query_string`` and ``simple_query_string`` parsers). This module holds the table of query types,
+:data:`QUERIES`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tantivy
+
+from ..errors import BadRequest
+from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
+from .context import (
+    FIELD_QUERIES,
+    MATCH_ALL,
+    MATCH_NONE,
+    QUERIES,
+    Builder,
+    Context,
+    compile_query,
+    resolve_fields,
+    validate_filter,
+)
+from .fulltext import (
+    bool_prefix_field,
+    match_field,
+    phrase_field,
+    q_combined_fields,
+    q_match,
+    q_match_bool_prefix,
+    q_match_phrase,
+    q_match_phrase_prefix,
+    q_multi_match,
+    q_query_string,
+    q_simple_query_string,
+)
+from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
+from .params import boosted, minimum_should_match, single_field
+from .querystring import query_string_to_dsl, simple_query_string_to_dsl
+from .ranges import q_range
+from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
+
+__all__ = [
+    "FIELD_QUERIES",
+    "MATCH_ALL",
+    "MATCH_NONE",
+    "QUERIES",
+    "Builder",
+    "Context",
+    "bool_prefix_field",
+    "boosted",
+    "compile_query",
+    "fuzziness",
+    "match_field",
+    "minimum_should_match",
+    "phrase_field",
+    "query_string_to_dsl",
+    "regex_escape",
+    "resolve_fields",
+    "simple_query_string_to_dsl",
+    "single_field",
+    "term_query",
+    "validate_filter",
+    "wildcard_regex",
+]
+
+
+def q_match_all(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    return boosted(MATCH_ALL(), body)
+
+
+def q_match_none(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    return MATCH_NONE()
+
+
+def q_unsupported(kind: str) -> Builder:
+    def build(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+        raise BadRequest(
+            f"query [{kind}] is not supported by the djangoes embedded engine",
+            type="illegal_argument_exception",
+        )
+
+    return build
+
+
+QUERIES.update(
+    {
+        "match_all": q_match_all,
+        "match_none": q_match_none,
+        "term": q_term,
+        "terms": q_terms,
+        "ids": q_ids,
+        "exists": q_exists,
+        "range": q_range,
+        "prefix": q_prefix,
+        "wildcard": q_wildcard,
+        "regexp": q_regexp,
+        "fuzzy": q_fuzzy,
+        "match": q_match,
+        "match_phrase": q_match_phrase,
+        "match_phrase_prefix": q_match_phrase_prefix,
+        "match_bool_prefix": q_match_bool_prefix,
+        "multi_match": q_multi_match,
+        "combined_fields": q_combined_fields,
+        "query_string": q_query_string,
+        "simple_query_string": q_simple_query_string,
+        "bool": q_bool,
+        "constant_score": q_constant_score,
+        "dis_max": q_dis_max,
+        "boosting": q_boosting,
+        "nested": q_nested,
+        "wrapper": q_wrapper,
+    }
+)
+for _kind in (
+    "function_score",
+    "script",
+    "script_score",
+    "more_like_this",
+    "geo_distance",
+    "geo_bounding_box",
+    "geo_shape",
+    "geo_polygon",
+    "has_child",
+    "has_parent",
+    "parent_id",
+    "percolate",
+    "rank_feature",
+    "distance_feature",
+    "pinned",
+    "span_term",
+    "span_near",
+    "span_or",
+    "span_not",
+    "span_first",
+    "span_multi",
+    "span_containing",
+    "span_within",
+    "field_masking_span",
+    "intervals",
+    "terms_set",
+    "knn",
+    "sparse_vector",
+    "semantic",
+    "text_expansion",
+    "shape",
+    "rule",
+):
+    QUERIES[_kind] = q_unsupported(_kind)

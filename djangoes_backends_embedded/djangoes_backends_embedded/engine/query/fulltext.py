@@ -1,0 +1,331 @@
+"""Full-text queries: text analysed, then matched against the terms it was indexed as.
+
+``match`` and its phrase and prefix forms, ``multi_match``, ``combined_fields``, and
+``query_string`` and ``simple_query_string`` (translated to those by :mod:`.querystring`). Text is
+analysed with the field's search analyzer, so a query matches what the same text matched
+when it was indexed; on other fields the text is one exact value, as in a ``term`` query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from ..errors import EngineError, ParsingError, QueryShardError
+from ..fields import FieldType, TextField
+from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
+from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
+from .params import boosted, minimum_should_match, single_field
+from .querystring import query_string_to_dsl, simple_query_string_to_dsl
+from .terms import meta_field, not_searchable, regex_escape, term_query
+
+MATCH_OPTIONS = {
+    "query",
+    "operator",
+    "minimum_should_match",
+    "fuzziness",
+    "prefix_length",
+    "max_expansions",
+    "fuzzy_transpositions",
+    "lenient",
+    "zero_terms_query",
+    "analyzer",
+    "boost",
+    "_name",
+    "auto_generate_synonyms_phrase_query",
+    "fuzzy_rewrite",
+    "cutoff_frequency",
+    "slop",
+}
+
+
+def q_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    name, options = single_field("match", body)
+    _check_options("match", options, MATCH_OPTIONS)
+    if "query" not in options:
+        raise ParsingError("[match] requires query value")
+    query = match_field(ctx, name, options)
+    return boosted(query, options)
+
+
+def _check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> None:
+    from ..api.params import did_you_mean
+
+    for key in options:
+        if key not in allowed:
+            raise ParsingError(
+                f"[{kind}] query does not support [{key}]{did_you_mean(key, sorted(allowed))}"
+            )
+
+
+def match_field(
+    ctx: Context, name: str, options: dict[str, Any], field_type: FieldType | None = None
+) -> tantivy.Query:
+    """A ``match`` on one field; text is analysed, other types match their converted value."""
+    if field_type is None:
+        if name.startswith("_") and name in ("_id", "_index", "_routing"):
+            return meta_field(ctx, name, [options["query"]])
+        field_type = ctx.field(name)
+        if field_type is None:
+            return MATCH_NONE()
+    text = options["query"]
+    lenient = bool(options.get("lenient"))
+    if not isinstance(field_type, TextField):
+        if ctx.slot(field_type) is None:
+            if lenient:
+                return MATCH_NONE()
+            return not_searchable(field_type)
+        try:
+            return term_query(ctx, field_type, text)
+        except EngineError:
+            if lenient:
+                return MATCH_NONE()
+            raise
+    slot = ctx.slot(field_type)
+    if slot is None:
+        return not_searchable(field_type)
+    analyzer = _search_analyzer(ctx, field_type, options.get("analyzer"))
+    tokens = analyzer.analyze(_text(text))
+    if not tokens:
+        return MATCH_ALL() if options.get("zero_terms_query") == "all" else MATCH_NONE()
+    distance_spec = options.get("fuzziness")
+    clauses = []
+    for position_terms in _by_position(tokens):
+        alternatives = []
+        for term in position_terms:
+            if distance_spec is not None:
+                distance = fuzziness(distance_spec, term)
+                alternatives.append(
+                    fuzzy_term(
+                        ctx,
+                        field_type,
+                        slot,
+                        term,
+                        distance,
+                        options.get("fuzzy_transpositions", True),
+                        prefix_length_option(options),
+                    )
+                )
+            else:
+                ctx.note(field_type, term)
+                alternatives.append(Query.term_query(ctx.schema, slot, term))
+        clauses.append(
+            alternatives[0]
+            if len(alternatives) == 1
+            else Query.boolean_query([(Occur.Should, q) for q in alternatives])
+        )
+    operator = str(options.get("operator", "or")).lower()
+    if operator not in ("or", "and"):
+        raise ParsingError(f"Unknown operator [{options.get('operator')}]")
+    if len(clauses) == 1:
+        return clauses[0]
+    if operator == "and":
+        return Query.boolean_query([(Occur.Must, q) for q in clauses])
+    minimum = minimum_should_match(options.get("minimum_should_match"), len(clauses))
+    return Query.boolean_query([(Occur.Should, q) for q in clauses], minimum or None)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise ParsingError(f"[match] unknown token [{type(value).__name__}]")
+
+
+def _by_position(tokens: list[Any]) -> list[list[str]]:
+    groups: dict[int, list[str]] = {}
+    for token in tokens:
+        groups.setdefault(token.position, []).append(token.term)
+    return [groups[p] for p in sorted(groups)]
+
+
+def _search_analyzer(
+    ctx: Context, field_type: TextField, name: str | None, quote: bool = False
+) -> Any:
+    if name is not None:
+        return ctx.reader.registry.analyzer(name)
+    return field_type.search_quote_analyzer if quote else field_type.search_analyzer
+
+
+def q_match_phrase(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    name, options = single_field("match_phrase", body)
+    _check_options(
+        "match_phrase", options, {"query", "slop", "analyzer", "boost", "_name", "zero_terms_query"}
+    )
+    return boosted(phrase_field(ctx, name, options), options)
+
+
+def phrase_field(
+    ctx: Context,
+    name: str,
+    options: dict[str, Any],
+    field_type: FieldType | None = None,
+    prefix: bool = False,
+) -> tantivy.Query:
+    if field_type is None:
+        field_type = ctx.field(name)
+        if field_type is None:
+            return MATCH_NONE()
+    if not isinstance(field_type, TextField):
+        try:
+            if prefix and field_type.is_text_like:
+                return q_prefix(ctx, {field_type.path: {"value": options["query"]}})
+            return term_query(ctx, field_type, options["query"])
+        except EngineError:
+            if options.get("lenient"):
+                return MATCH_NONE()
+            raise
+    slot = ctx.slot(field_type)
+    if slot is None:
+        return not_searchable(field_type)
+    analyzer = _search_analyzer(ctx, field_type, options.get("analyzer"), quote=True)
+    tokens = analyzer.analyze(_text(options["query"]))
+    if not tokens:
+        return MATCH_ALL() if options.get("zero_terms_query") == "all" else MATCH_NONE()
+    first = tokens[0].position
+    words: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for token in tokens:
+        if token.position not in seen:
+            seen.add(token.position)
+            words.append((token.position - first, token.term))
+    if len(words) == 1:
+        ctx.note(field_type, words[0][1] + ("*" if prefix else ""))
+    else:
+        ctx.note_phrase(field_type, words, int(options.get("slop", 0) or 0), prefix)
+    if prefix:
+        if len(words) == 1:
+            return Query.regex_query(ctx.schema, slot, regex_escape(words[0][1]) + ".*")
+        return Query.phrase_prefix_query(ctx.schema, slot, words)
+    if len(words) == 1:
+        return Query.term_query(ctx.schema, slot, words[0][1])
+    if not field_type.positions:
+        raise QueryShardError(
+            f"field:[{field_type.path}] was indexed without position data; cannot run PhraseQuery"
+        )
+    return Query.phrase_query(ctx.schema, slot, words, int(options.get("slop", 0)))
+
+
+def q_match_phrase_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    name, options = single_field("match_phrase_prefix", body)
+    _check_options(
+        "match_phrase_prefix",
+        options,
+        {"query", "slop", "analyzer", "boost", "_name", "max_expansions", "zero_terms_query"},
+    )
+    return boosted(phrase_field(ctx, name, options, prefix=True), options)
+
+
+def q_match_bool_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    name, options = single_field("match_bool_prefix", body)
+    return boosted(bool_prefix_field(ctx, name, options), options)
+
+
+def bool_prefix_field(
+    ctx: Context, name: str, options: dict[str, Any], field_type: FieldType | None = None
+) -> tantivy.Query:
+    field_type = field_type or ctx.field(name)
+    if field_type is None:
+        return MATCH_NONE()
+    if not isinstance(field_type, TextField):
+        return match_field(ctx, name, options, field_type)
+    slot = ctx.slot(field_type)
+    analyzer = _search_analyzer(ctx, field_type, options.get("analyzer"))
+    terms = [t.term for t in analyzer.analyze(_text(options["query"]))]
+    if not terms:
+        return MATCH_NONE()
+    clauses = [Query.term_query(ctx.schema, slot, t) for t in terms[:-1]]
+    clauses.append(Query.regex_query(ctx.schema, slot, regex_escape(terms[-1]) + ".*"))
+    for term in terms[:-1]:
+        ctx.note(field_type, term)
+    ctx.note(field_type, terms[-1] + "*")
+    operator = str(options.get("operator", "or")).lower()
+    occur = Occur.Must if operator == "and" else Occur.Should
+    minimum = minimum_should_match(options.get("minimum_should_match"), len(clauses))
+    return Query.boolean_query(
+        [(occur, q) for q in clauses], minimum or None if occur is Occur.Should else None
+    )
+
+
+def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    _check_options("multi_match", body, MATCH_OPTIONS | {"fields", "type", "tie_breaker"})
+    if "query" not in body:
+        raise ParsingError("No text specified for multi_match query")
+    fields = body.get("fields")
+    if isinstance(fields, str):
+        fields = [fields]
+    kind = body.get("type", "best_fields")
+    wildcard = fields is None or any("*" in f for f in fields)
+    options = dict(body)
+    if wildcard:
+        options.setdefault("lenient", True)
+    targets = resolve_fields(ctx, fields)
+    if not targets:
+        return MATCH_NONE()
+    if kind in ("cross_fields",):
+        return boosted(_cross_fields(ctx, targets, options), body)
+    per_field = []
+    for field_type, weight in targets:
+        if kind in ("phrase", "phrase_prefix"):
+            query = phrase_field(
+                ctx, field_type.path, options, field_type, prefix=kind == "phrase_prefix"
+            )
+        elif kind == "bool_prefix":
+            query = bool_prefix_field(ctx, field_type.path, options, field_type)
+        elif kind in ("best_fields", "most_fields"):
+            query = match_field(ctx, field_type.path, options, field_type)
+        else:
+            raise ParsingError(f"[multi_match] query does not support type [{kind}]")
+        per_field.append(Query.boost_query(query, weight) if weight != 1.0 else query)
+    if len(per_field) == 1:
+        return boosted(per_field[0], body)
+    if kind == "most_fields":
+        query = Query.boolean_query([(Occur.Should, q) for q in per_field])
+    else:
+        query = Query.disjunction_max_query(per_field, float(body.get("tie_breaker", 0.0)))
+    return boosted(query, body)
+
+
+def _cross_fields(
+    ctx: Context, targets: list[tuple[FieldType, float]], options: dict[str, Any]
+) -> tantivy.Query:
+    """Term-centric matching: each term may match in any of the fields."""
+    text_fields = [(f, w) for f, w in targets if isinstance(f, TextField) and ctx.slot(f)]
+    if not text_fields:
+        return MATCH_NONE()
+    analyzer = text_fields[0][0].search_analyzer
+    terms = [t.term for t in analyzer.analyze(_text(options["query"]))]
+    if not terms:
+        return MATCH_NONE()
+    clauses = []
+    for term in terms:
+        per_field = []
+        for field_type, weight in text_fields:
+            ctx.note(field_type, term)
+            query = Query.term_query(ctx.schema, ctx.slot(field_type), term)
+            per_field.append(Query.boost_query(query, weight) if weight != 1.0 else query)
+        clauses.append(
+            Query.disjunction_max_query(per_field, float(options.get("tie_breaker", 0.0)))
+        )
+    if str(options.get("operator", "or")).lower() == "and":
+        return Query.boolean_query([(Occur.Must, q) for q in clauses])
+    minimum = minimum_should_match(options.get("minimum_should_match"), len(clauses))
+    return Query.boolean_query([(Occur.Should, q) for q in clauses], minimum or None)
+
+
+def q_combined_fields(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    targets = resolve_fields(ctx, body.get("fields"))
+    return boosted(_cross_fields(ctx, targets, body), body)
+
+
+def q_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    return compile_query(ctx, query_string_to_dsl(body, ctx.default_fields))
+
+
+def q_simple_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    return compile_query(ctx, simple_query_string_to_dsl(body, ctx.default_fields))
