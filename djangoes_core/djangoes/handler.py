@@ -1,9 +1,9 @@
 """``ConnectionHandler``: one backend per connection alias per thread, from settings.
 
 Modelled on Django's database connection handler: ``ES_SERVERS`` declares the connections and
-``ES_INDICES`` the indices; both are read and completed with defaults once, and each thread
-gets its own backend instance for an alias. A process created by ``fork`` never reuses its
-parent's connections (their sockets are shared with the parent).
+``ES_INDICES`` the indices; both are read, completed with defaults and validated once (see
+:mod:`djangoes.conf`), and each thread gets its own backend instance for an alias. A process
+created by ``fork`` never reuses its parent's connections: they hold sockets the parent uses.
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from asgiref.local import Local
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.connection import BaseConnectionHandler
-from django.utils.connection import ConnectionDoesNotExist as _Missing
+from django.utils.connection import ConnectionDoesNotExist as _DoesNotExist
+from django.utils.functional import cached_property
 
+from . import conf
 from .backends.loading import load_backend
 
-DEFAULT_ALIAS = "default"
-DEFAULT_HOST = "http://localhost:9200"
+DEFAULT_ALIAS = conf.DEFAULT_ALIAS
 
 
-class ConnectionDoesNotExist(_Missing, KeyError):
-    """An alias that ``ES_SERVERS`` does not declare."""
+class ConnectionDoesNotExist(_DoesNotExist, KeyError):
+    """An alias ``ES_SERVERS`` (or ``ES_INDICES``) does not declare."""
 
     def __str__(self) -> str:  # KeyError would show the message quoted
         return str(self.args[0]) if self.args else ""
@@ -35,94 +39,123 @@ class ConnectionHandler(BaseConnectionHandler):
     def __init__(self, servers: dict | None = None, indices: dict | None = None) -> None:
         super().__init__(servers)
         self._indices = indices
+        #: Whether settings come from Django's (and so follow ``override_settings``).
+        self.from_settings = servers is None and indices is None
         self._pid = os.getpid()
 
     # Settings
 
+    @cached_property
+    def indices(self) -> dict[str, dict[str, Any]]:
+        """``ES_INDICES`` with defaults and test names, checked."""
+        indices = self._indices
+        if indices is None:
+            indices = getattr(django_settings, "ES_INDICES", None)
+        indices = conf.indices_settings(indices)
+        for alias, index in indices.items():
+            index["TEST"] = conf.test_index_settings(alias, index)
+        conf.check_test_names(indices)
+        return indices
+
     def configure_settings(self, settings: dict | None) -> dict[str, dict[str, Any]]:
         if settings is None:
             settings = getattr(django_settings, "ES_SERVERS", None)
-        if not settings:
-            settings = {DEFAULT_ALIAS: {}}
-        servers = {alias: dict(server) for alias, server in settings.items()}
-        for alias in servers:
-            self._ensure_server_defaults(servers, alias)
-        return servers
+        return conf.servers_settings(settings, self.indices)
 
     @property
     def servers(self) -> dict[str, dict[str, Any]]:
         return self.settings
 
-    @property
-    def indices(self) -> dict[str, dict[str, Any]]:
-        if self._indices is None or not getattr(self, "_indices_ready", False):
-            indices = self._indices
-            if indices is None:
-                indices = getattr(django_settings, "ES_INDICES", None) or {}
-            self._indices = {alias: dict(index) for alias, index in indices.items()}
-            for alias in self._indices:
-                self.ensure_index_defaults(alias)
-            self._indices_ready = True
-        return self._indices
-
-    def _ensure_server_defaults(self, servers: dict, alias: str) -> None:
-        server = servers[alias]
-        server.setdefault("ENGINE", "http")
-        hosts = server.get("HOSTS") or [DEFAULT_HOST]
-        server["HOSTS"] = [hosts] if isinstance(hosts, str) else list(hosts)
-        server.setdefault("INDICES", [])
-        server["PARAMS"] = dict(server.get("PARAMS") or {})
-        server.setdefault("TEST", {})
-
     def ensure_server_defaults(self, alias: str) -> None:
-        """Fill the defaults of one ``ES_SERVERS`` entry (done for all on first use)."""
-        if alias not in self.settings:
-            raise self.exception_class(f"The server connection '{alias}' doesn't exist.")
-        self._ensure_server_defaults(self.settings, alias)
+        """Fill the defaults of one ``ES_SERVERS`` entry (all are filled on first use)."""
+        try:
+            server = self.settings[alias]
+        except KeyError:
+            raise self.exception_class(f"The connection {alias!r} doesn't exist.") from None
+        self.settings[alias] = conf.server_settings(alias, server, self.indices)
 
     def ensure_index_defaults(self, alias: str) -> None:
-        indices = self._indices
-        if alias not in indices:
-            raise self.exception_class(f"The index '{alias}' doesn't exist.")
-        index = indices[alias]
-        index.setdefault("NAME", alias)
-        index["ALIASES"] = list(index.get("ALIASES") or [])
-        index.setdefault("SETTINGS", None)
-        if "TESTS" in index and "TEST" not in index:
-            index["TEST"] = index.pop("TESTS")
-        index.setdefault("TEST", {})
+        """Fill the defaults of one ``ES_INDICES`` entry (all are filled on first use)."""
+        try:
+            index = self.indices[alias]
+        except KeyError:
+            raise self.exception_class(f"The index {alias!r} doesn't exist.") from None
+        test = index["TEST"]
+        self.indices[alias] = conf.index_settings(alias, index)
+        self.indices[alias]["TEST"] = test
+
+    def prepare_server_test_settings(self, alias: str) -> None:
+        """Make sure ``TEST`` is there: ``TEST['INDICES']`` replaces ``INDICES`` during tests."""
+        self.ensure_server_defaults(alias)
+        self.settings[alias].setdefault("TEST", {})
+
+    def prepare_index_test_settings(self, alias: str) -> None:
+        """Make sure ``TEST`` holds the test ``NAME``, ``ALIASES`` and ``SETTINGS``."""
+        self.ensure_index_defaults(alias)
+        index = self.indices[alias]
+        index["TEST"] = conf.test_index_settings(alias, index)
+        conf.check_test_names(self.indices)
 
     def get_server_indices(self, server: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """The ``ES_INDICES`` entries a server serves, by index alias."""
+        """The ``ES_INDICES`` entries a server serves, by index alias, in its order."""
         return {alias: self.indices[alias] for alias in server.get("INDICES", [])}
 
     # Connections
 
-    def load_backend(self, alias: str) -> type:
-        return load_backend(self.settings[alias]["ENGINE"], alias)
-
-    def create_connection(self, alias: str) -> Any:
-        server = self.settings[alias]
-        backend = self.load_backend(alias)
+    def load_backend(self, alias: str) -> Any:
+        """The backend of a connection, built from its settings (its client not yet)."""
+        try:
+            server = self.settings[alias]
+        except KeyError:
+            raise self.exception_class(f"The connection {alias!r} doesn't exist.") from None
+        backend = load_backend(server["ENGINE"], alias)
         return backend(alias, server, self.get_server_indices(server))
 
+    def create_connection(self, alias: str) -> Any:
+        connection = self.load_backend(alias)
+        connection.configure_client()
+        return connection
+
     def check_for_multiprocess(self) -> None:
-        """Forget this thread's connections if the process was forked since they were made."""
+        """Forget this process's connections if it was forked since they were made."""
         if self._pid != os.getpid():
             self._pid = os.getpid()
-            self._connections = self._connections.__class__(self.thread_critical)
+            self._connections = Local(self.thread_critical)
 
     def __getitem__(self, alias: str) -> Any:
-        self.check_for_multiprocess()
-        return super().__getitem__(alias)
+        if self._pid != os.getpid():
+            self.check_for_multiprocess()
+        try:
+            return getattr(self._connections, alias)
+        except AttributeError:
+            if alias not in self.settings:
+                raise self.exception_class(f"The connection {alias!r} doesn't exist.") from None
+        connection = self.create_connection(alias)
+        setattr(self._connections, alias, connection)
+        return connection
 
     def close_all(self) -> None:
+        """Close this thread's connections; the next use opens new ones."""
         for alias in self:
-            try:
-                connection = getattr(self._connections, alias)
-            except AttributeError:
-                continue
-            close = getattr(connection, "close", None)
-            if close is not None:
-                close()
-            delattr(self._connections, alias)
+            connection = getattr(self._connections, alias, None)
+            if connection is not None:
+                connection.close()
+                delattr(self._connections, alias)
+
+    def reset(self) -> None:
+        """Read the settings again, with new connections (after ``override_settings``)."""
+        self.close_all()
+        for name in ("settings", "indices"):
+            self.__dict__.pop(name, None)
+        self._settings = None
+        self._connections = Local(self.thread_critical)
+
+
+@receiver(setting_changed)
+def _settings_changed(setting: str, **kwargs: Any) -> None:
+    """``override_settings(ES_SERVERS=...)`` and ``ES_INDICES`` take effect at once."""
+    if setting in ("ES_SERVERS", "ES_INDICES"):
+        from . import connections
+
+        if connections.from_settings:
+            connections.reset()

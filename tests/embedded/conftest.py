@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from djangoes_backends_embedded.engine import Engine
-from djangoes_backends_embedded.engines import close_engine
-from djangoes_backends_embedded.server import start_in_thread
 from elasticsearch import Elasticsearch
 
 from djangoes_backends_embedded import client as embedded_client
+from djangoes_backends_embedded.engine import Engine
+from djangoes_backends_embedded.engines import close_engine
+from djangoes_backends_embedded.server import start_in_thread
 
 
 @pytest.fixture

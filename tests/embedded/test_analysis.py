@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import tantivy
+
 from djangoes_backends_embedded.engine.analysis import (
     BUILTIN_ANALYZERS,
     AnalysisRegistry,

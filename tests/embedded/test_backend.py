@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from djangoes import ConnectionHandler
-from djangoes_backends_embedded.engines import close_engine
 
+from djangoes import ConnectionHandler
 from djangoes_backends_embedded import EmbeddedNode, SimpleEmbeddedBackend
+from djangoes_backends_embedded.engines import close_engine
 
 
 def handler(**server: object) -> ConnectionHandler:

@@ -10,6 +10,7 @@ import pickle
 import re
 
 import pytest
+
 from djangoes_backends_embedded.engine.dates import (
     DEFAULT_DATE_FORMAT,
     MAX_MILLIS,

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from elasticsearch import Elasticsearch, helpers
+
 from djangoes_backends_embedded.engine import Engine
 from djangoes_backends_embedded.engine.errors import DataDirectoryLocked
-from elasticsearch import Elasticsearch, helpers
 
 from .servers import kill, serve
 

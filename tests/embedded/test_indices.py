@@ -11,8 +11,9 @@ import time
 from typing import Any
 
 import pytest
-from djangoes_backends_embedded.engine.index import Index
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
+
+from djangoes_backends_embedded.engine.index import Index
 
 
 def error_of(exc: pytest.ExceptionInfo[ApiError]) -> dict[str, Any]:

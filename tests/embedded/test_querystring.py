@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from djangoes_backends_embedded.engine.errors import (
     BadRequest,
     EngineError,

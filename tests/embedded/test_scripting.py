@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import pytest
+
 from djangoes_backends_embedded.engine.errors import EngineError, IllegalArgument
 from djangoes_backends_embedded.engine.scripting import (
     LOOP_MESSAGE,

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from elasticsearch import Elasticsearch
+
 from djangoes_backends_embedded.cli import main as cli_main
 from djangoes_backends_embedded.engine.http import Request, Response
 from djangoes_backends_embedded.server import MAX_CONTENT_LENGTH, ServerThread, start_in_thread
-from elasticsearch import Elasticsearch
 
 SMALL_LIMIT = 64 * 1024
 slow_started = threading.Semaphore(0)

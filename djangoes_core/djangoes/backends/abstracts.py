@@ -1,7 +1,8 @@
 """The abstract backend: a connection that knows its indices and aliases.
 
-Every backend is built with an alias, the server's settings and the settings of the indices it
-serves; calls that need index names take them from here, so callers never pass ``index=``.
+A backend is built with its alias, its server settings and the settings of the indices it
+serves, so that calls needing index names take them from here and callers never pass
+``index=``. Settings arrive completed with their defaults (see :mod:`djangoes.conf`).
 """
 
 from __future__ import annotations
@@ -21,15 +22,20 @@ class Base:
     """Elasticsearch connection wrapper base."""
 
     def __init__(
-        self, alias: str, server: Mapping[str, Any], indices: Mapping[str, Mapping[str, Any]]
+        self,
+        alias: str,
+        server: Mapping[str, Any],
+        indices: Mapping[str, Mapping[str, Any]] | list[Mapping[str, Any]],
     ) -> None:
         self.alias = alias
         self.server = server
+        if not isinstance(indices, Mapping):  # 0.3 passed a list of index settings
+            indices = {index["NAME"]: index for index in indices}
         self.server_indices = indices
         self.client: Any = None
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} alias={self.alias!r}>"
+        return f"<{type(self).__name__} alias={self.alias!r} indices={self.indices!r}>"
 
     def configure_client(self) -> None:
         """Build ``self.client``; each backend says how."""

@@ -1,12 +1,16 @@
 """Backends on the official client: ``elasticsearch.Elasticsearch`` over a transport node.
 
-Every backend is this class with a different ``connection_class`` (an elastic-transport node
-class). The 0.3 names (``SimpleHttpBackend``...) resolve to the installed transport
-distributions; one that is not installed says which extra to install.
+Every backend is :class:`BaseElasticsearchBackend` with a different ``connection_class`` (an
+elastic-transport node class), as djangoes 0.3 paired a transport with a connection class. The
+methods below are the client's, with ``index`` filled in from the connection's indices; the rest
+of the client stays reachable as ``connection.client``. The 0.3 names (``SimpleHttpBackend``...)
+resolve to the installed transport distributions.
 """
 
 from __future__ import annotations
 
+import copy
+import warnings
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,32 +18,11 @@ from elastic_transport import Transport
 
 from .abstracts import Base
 from .loading import LEGACY, load_backend
+from .params import translate
 
-#: Client methods that act on documents of the connection's indices: ``index=`` is filled in.
-INDEXED = (
-    "search",
-    "count",
-    "msearch",
-    "get",
-    "mget",
-    "exists",
-    "get_source",
-    "create",
-    "index",
-    "update",
-    "delete",
-    "bulk",
-    "delete_by_query",
-    "update_by_query",
-    "explain",
-    "exists_source",
-    "open_point_in_time",
-    "termvectors",
-    "mtermvectors",
-    "search_template",
-    "field_caps",
-    "validate",
-)
+
+class SingleIndexRequired(ValueError):
+    """A single-index operation on a connection whose indices resolve to several."""
 
 
 class BaseElasticsearchBackend(Base):
@@ -52,27 +35,20 @@ class BaseElasticsearchBackend(Base):
     transport_class: type | None = Transport
     connection_class: type | None = None
 
-    def __init__(self, alias: str, server: Any, indices: Any) -> None:
-        super().__init__(alias, server, indices)
-        self.configure_client()
-
     def client_options(self) -> dict[str, Any]:
-        """Keyword arguments of the client: ``PARAMS``."""
-        return dict(self.server.get("PARAMS") or {})
+        """Keyword arguments of the client: ``PARAMS``, 0.3's names translated."""
+        place = f"ES_SERVERS[{self.alias!r}]['PARAMS']"
+        return translate(dict(self.server.get("PARAMS") or {}), place)
 
     def configure_client(self) -> None:
         from elasticsearch import Elasticsearch
 
-        if not self.transport_class:
-            raise ImproperlyConfigured(
-                f"djangoes backend {type(self).__name__} of connection {self.alias!r} is not "
-                "properly configured: no transport_class"
-            )
-        if not self.connection_class:
-            raise ImproperlyConfigured(
-                f"djangoes backend {type(self).__name__} of connection {self.alias!r} is not "
-                "properly configured: no connection_class"
-            )
+        for attribute in ("transport_class", "connection_class"):
+            if not getattr(self, attribute):
+                raise ImproperlyConfigured(
+                    f"djangoes backend {type(self).__name__} of connection {self.alias!r} is "
+                    f"not properly configured: no {attribute}"
+                )
         self.client = Elasticsearch(
             self.server.get("HOSTS") or ["http://localhost:9200"],
             transport_class=self.transport_class,
@@ -84,22 +60,135 @@ class BaseElasticsearchBackend(Base):
         if self.client is not None:
             self.client.close()
 
-    def __getattr__(self, name: str) -> Any:
-        """Client methods, with this connection's indices when the method takes ``index``."""
-        if name.startswith("_") or name in ("client",):
-            raise AttributeError(name)
-        method = getattr(self.client, name)
-        if name not in INDEXED:
-            return method
+    def options(self, **options: Any) -> BaseElasticsearchBackend:
+        """This connection with per-request options (``ignore_status``, ``request_timeout``...).
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if name not in ("mget", "msearch", "bulk") or "index" in kwargs:
-                kwargs.setdefault("index", ",".join(self.indices))
-            return method(*args, **kwargs)
+        ``elasticsearch.helpers`` call ``options()`` on what they are given, so they work on a
+        connection as on a client.
+        """
+        clone = copy.copy(self)
+        clone.client = self.client.options(**options)
+        return clone
 
-        call.__name__ = name
-        call.__doc__ = method.__doc__
-        return call
+    # Filling in the index
+
+    def _indices(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        _drop_doc_type(kwargs)
+        kwargs.setdefault("index", self.indices)
+        return kwargs
+
+    def _index(self, kwargs: dict[str, Any], operation: str) -> dict[str, Any]:
+        _drop_doc_type(kwargs)
+        if "index" not in kwargs:
+            indices = self.indices
+            if len(indices) != 1:
+                raise SingleIndexRequired(
+                    f"connections[{self.alias!r}].{operation}() acts on one index, but this "
+                    f"connection uses {len(indices)} ({', '.join(indices) or 'none'}): pass "
+                    "index=..., or use a connection configured with one index"
+                )
+            kwargs["index"] = indices[0]
+        return kwargs
+
+    def _default_index(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """For bulk and mget, whose items may name their index: the one index, if only one."""
+        _drop_doc_type(kwargs)
+        if "index" not in kwargs and len(self.indices) == 1:
+            kwargs["index"] = self.indices[0]
+        return kwargs
+
+    # Server
+
+    def info(self, **kwargs: Any) -> Any:
+        return self.client.info(**kwargs)
+
+    def ping(self, **kwargs: Any) -> bool:
+        return self.client.ping(**kwargs)
+
+    # Over all the connection's indices
+
+    def search(self, **kwargs: Any) -> Any:
+        return self.client.search(**self._indices(kwargs))
+
+    def count(self, **kwargs: Any) -> Any:
+        return self.client.count(**self._indices(kwargs))
+
+    def msearch(self, **kwargs: Any) -> Any:
+        return self.client.msearch(**self._indices(kwargs))
+
+    def delete_by_query(self, **kwargs: Any) -> Any:
+        return self.client.delete_by_query(**self._indices(kwargs))
+
+    def update_by_query(self, **kwargs: Any) -> Any:
+        return self.client.update_by_query(**self._indices(kwargs))
+
+    def open_point_in_time(self, **kwargs: Any) -> Any:
+        return self.client.open_point_in_time(**self._indices(kwargs))
+
+    def refresh(self, **kwargs: Any) -> Any:
+        return self.client.indices.refresh(**self._indices(kwargs))
+
+    # On one index
+
+    def get(self, **kwargs: Any) -> Any:
+        return self.client.get(**self._index(kwargs, "get"))
+
+    def exists(self, **kwargs: Any) -> Any:
+        return self.client.exists(**self._index(kwargs, "exists"))
+
+    def get_source(self, **kwargs: Any) -> Any:
+        return self.client.get_source(**self._index(kwargs, "get_source"))
+
+    def exists_source(self, **kwargs: Any) -> Any:
+        return self.client.exists_source(**self._index(kwargs, "exists_source"))
+
+    def create(self, **kwargs: Any) -> Any:
+        return self.client.create(**self._index(kwargs, "create"))
+
+    def index(self, **kwargs: Any) -> Any:
+        return self.client.index(**self._index(kwargs, "index"))
+
+    def update(self, **kwargs: Any) -> Any:
+        return self.client.update(**self._index(kwargs, "update"))
+
+    def delete(self, **kwargs: Any) -> Any:
+        return self.client.delete(**self._index(kwargs, "delete"))
+
+    def explain(self, **kwargs: Any) -> Any:
+        return self.client.explain(**self._index(kwargs, "explain"))
+
+    def termvectors(self, **kwargs: Any) -> Any:
+        return self.client.termvectors(**self._index(kwargs, "termvectors"))
+
+    # Items that may name their own index
+
+    def bulk(self, **kwargs: Any) -> Any:
+        return self.client.bulk(**self._default_index(kwargs))
+
+    def mget(self, **kwargs: Any) -> Any:
+        return self.client.mget(**self._default_index(kwargs))
+
+    # No index at all
+
+    def scroll(self, **kwargs: Any) -> Any:
+        return self.client.scroll(**kwargs)
+
+    def clear_scroll(self, **kwargs: Any) -> Any:
+        return self.client.clear_scroll(**kwargs)
+
+    def close_point_in_time(self, **kwargs: Any) -> Any:
+        return self.client.close_point_in_time(**kwargs)
+
+
+def _drop_doc_type(kwargs: dict[str, Any]) -> None:
+    """Mapping types are gone since Elasticsearch 7: 0.3's ``doc_type`` is dropped."""
+    if "doc_type" in kwargs:
+        kwargs.pop("doc_type")
+        warnings.warn(
+            "doc_type is ignored: Elasticsearch no longer has mapping types",
+            DeprecationWarning,
+            stacklevel=3,
+        )
 
 
 def __getattr__(name: str) -> type:

@@ -22,9 +22,11 @@ KNOWN = {
     "memcached": "memcached",
     "embedded": "embedded",
 }
-#: djangoes 0.3's dotted names, kept working.
+#: djangoes 0.3's dotted names, kept working. (Its documentation also spelt the HTTP backend
+#: ``SimpleHttpClient``, a name the code never had: configurations copied from it work too.)
 LEGACY = {
     "djangoes.backends.elasticsearch.SimpleHttpBackend": "http",
+    "djangoes.backends.elasticsearch.SimpleHttpClient": "http",
     "djangoes.backends.elasticsearch.SimpleRequestsHttpBackend": "requests",
     "djangoes.backends.elasticsearch.SimpleThriftBackend": "thrift",
     "djangoes.backends.elasticsearch.SimpleMemcachedBackend": "memcached",

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from .. import jsoncodec
 from ..errors import EngineError
 from ..http import Request, Response
-from . import cluster, documents, indices, search
+from . import cluster, documents, indices, search, termvectors
 from .filter_path import filter_path
 
 logger = logging.getLogger("djangoes.embedded")
@@ -72,6 +72,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/_reindex/{task_id}/_rethrottle", search.rethrottle),
     ("POST", "/_reindex", search.reindex),
     ("GET,POST", "/{index}/_explain/{id}", search.explain),
+    ("GET,POST", "/{index}/_termvectors/{id}", termvectors.termvectors),
+    ("GET,POST", "/{index}/_termvectors", termvectors.termvectors),
     # Indices
     ("PUT", "/{index}", indices.create),
     ("DELETE", "/{index}", indices.delete),

@@ -1,0 +1,268 @@
+"""``ES_SERVERS`` and ``ES_INDICES``: defaults, validation, and the test names.
+
+Settings are read once, completed with djangoes 0.3's defaults and checked as a whole; any
+problem is an ``ImproperlyConfigured`` that names the setting, the alias and the key at fault
+(with a "did you mean" for a misspelt key), and never shows a secret from ``PARAMS``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULT_ALIAS = "default"
+DEFAULT_ENGINE = "http"
+DEFAULT_PORT = {"http": 9200, "https": 443}
+SERVER_KEYS = ("HOSTS", "ENGINE", "INDICES", "PARAMS", "TEST")
+SERVER_TEST_KEYS = ("INDICES",)
+INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "TEST", "TESTS")
+INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
+SETTINGS_KEYS = ("settings", "mappings", "aliases")
+HOST_KEYS = ("host", "port", "scheme", "path_prefix", "url_prefix", "use_ssl")
+#: The suffix of a test index name or alias, as djangoes 0.3 made them.
+TEST_SUFFIX = "_test"
+_INDEX_NAME_FORBIDDEN = re.compile(r'[\\/*?"<>| ,#:]')
+
+
+def where(setting: str, alias: str, *keys: str) -> str:
+    """How a message names a place in the settings: ``ES_SERVERS['default']['HOSTS']``."""
+    return setting + f"[{alias!r}]" + "".join(f"[{key!r}]" for key in keys)
+
+
+def did_you_mean(key: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(choices)})"
+
+
+def check_keys(value: Mapping[str, Any], allowed: tuple[str, ...], place: str) -> None:
+    for key in value:
+        if key not in allowed:
+            raise ImproperlyConfigured(
+                f"{place} has an unknown key {key!r}{did_you_mean(str(key), allowed)}"
+            )
+
+
+def check_type(value: Any, kind: type | tuple[type, ...], place: str, expected: str) -> None:
+    if not isinstance(value, kind):
+        raise ImproperlyConfigured(f"{place} must be {expected}, not {type(value).__name__}")
+
+
+def string_list(value: Any, place: str) -> list[str]:
+    """A list of strings; a single string is accepted as a list of one."""
+    if isinstance(value, str):
+        return [value]
+    check_type(value, (list, tuple), place, "a list of strings")
+    for item in value:
+        check_type(item, str, place, "a list of strings")
+    return list(value)
+
+
+# Hosts
+
+
+def normalize_host(host: Any, place: str) -> str | dict[str, Any]:
+    """A host as elasticsearch-py 9 takes it: a full URL, or a dict with scheme and port.
+
+    djangoes 0.3 accepted ``'localhost'``, ``'host:9200'`` and dicts with ``url_prefix`` or
+    ``use_ssl``, as elasticsearch-py did then; today's client wants a scheme and a port.
+    """
+    if isinstance(host, Mapping):
+        return _host_dict(host, place)
+    check_type(host, str, place, "a host string, a URL or a dict")
+    text = host.strip()
+    if not text:
+        raise ImproperlyConfigured(f"{place} contains an empty host")
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in DEFAULT_PORT:
+        raise ImproperlyConfigured(
+            f"{place} has a host with the scheme {parts.scheme!r}: use http or https"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{place} has a host with an invalid port") from None
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"{place} has a host without a host name")
+    netloc = parts.netloc if port else f"{parts.netloc}:{DEFAULT_PORT[parts.scheme]}"
+    return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def _host_dict(host: Mapping[str, Any], place: str) -> dict[str, Any]:
+    check_keys(host, HOST_KEYS, place + " host")
+    if "host" not in host:
+        raise ImproperlyConfigured(f"{place} has a host dict without a 'host' key")
+    scheme = host.get("scheme") or ("https" if host.get("use_ssl") else "http")
+    if scheme not in DEFAULT_PORT:
+        raise ImproperlyConfigured(f"{place} has a host with the scheme {scheme!r}")
+    port = host.get("port", DEFAULT_PORT[scheme])
+    check_type(port, int, place + " port", "an integer")
+    normalized: dict[str, Any] = {"host": host["host"], "port": port, "scheme": scheme}
+    prefix = host.get("path_prefix", host.get("url_prefix"))
+    if prefix:
+        normalized["path_prefix"] = prefix
+    return normalized
+
+
+# Servers
+
+
+def server_settings(alias: str, server: Any, indices: Mapping[str, Any]) -> dict[str, Any]:
+    """One ``ES_SERVERS`` entry with its defaults, checked."""
+    place = where("ES_SERVERS", alias)
+    check_type(server, Mapping, place, "a dict")
+    check_keys(server, SERVER_KEYS, place)
+    result = dict(server)
+    engine = result.setdefault("ENGINE", DEFAULT_ENGINE)
+    check_type(engine, str, where("ES_SERVERS", alias, "ENGINE"), "a string")
+    hosts = result.get("HOSTS") or ["localhost"]
+    hosts_place = where("ES_SERVERS", alias, "HOSTS")
+    if isinstance(hosts, str | Mapping):
+        hosts = [hosts]
+    check_type(hosts, (list, tuple), hosts_place, "a host, or a list of hosts")
+    result["HOSTS"] = [normalize_host(host, hosts_place) for host in hosts]
+    result["INDICES"] = _server_indices(result.get("INDICES", []), alias, indices, "INDICES")
+    params = result.get("PARAMS") or {}
+    check_type(params, Mapping, where("ES_SERVERS", alias, "PARAMS"), "a dict")
+    result["PARAMS"] = dict(params)
+    test = result.get("TEST") or {}
+    test_place = where("ES_SERVERS", alias, "TEST")
+    check_type(test, Mapping, test_place, "a dict")
+    check_keys(test, SERVER_TEST_KEYS, test_place)
+    result["TEST"] = dict(test)
+    if "INDICES" in test:
+        result["TEST"]["INDICES"] = _server_indices(
+            test["INDICES"], alias, indices, "TEST", "INDICES"
+        )
+    return result
+
+
+def _server_indices(value: Any, alias: str, indices: Mapping[str, Any], *keys: str) -> list[str]:
+    place = where("ES_SERVERS", alias, *keys)
+    names = string_list(value, place)
+    for name in names:
+        if name not in indices:
+            known = ", ".join(sorted(indices)) or "none"
+            raise ImproperlyConfigured(
+                f"{place} names the index {name!r}, which ES_INDICES does not define "
+                f"(defined: {known})"
+            )
+    return names
+
+
+def servers_settings(servers: Any, indices: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """All of ``ES_SERVERS``, or the 0.3 default: one ``default`` connection to localhost."""
+    if servers is None or servers == {}:
+        servers = {DEFAULT_ALIAS: {}}
+    check_type(servers, Mapping, "ES_SERVERS", "a dict of connections by alias")
+    if DEFAULT_ALIAS not in servers:
+        raise ImproperlyConfigured(
+            f"ES_SERVERS must define a {DEFAULT_ALIAS!r} connection "
+            f"(defined: {', '.join(map(str, servers))})"
+        )
+    return {alias: server_settings(alias, server, indices) for alias, server in servers.items()}
+
+
+# Indices
+
+
+def index_settings(alias: str, index: Any) -> dict[str, Any]:
+    """One ``ES_INDICES`` entry with its defaults (``TESTS`` read as ``TEST``), checked."""
+    place = where("ES_INDICES", alias)
+    check_type(index, Mapping, place, "a dict")
+    check_keys(index, INDEX_KEYS, place)
+    result = dict(index)
+    if "TESTS" in result:
+        if "TEST" in result:
+            raise ImproperlyConfigured(f"{place} has both 'TEST' and 'TESTS': keep 'TEST'")
+        result["TEST"] = result.pop("TESTS")
+    name = result.setdefault("NAME", alias)
+    check_index_name(name, where("ES_INDICES", alias, "NAME"))
+    result["ALIASES"] = string_list(
+        result.get("ALIASES") or [], where("ES_INDICES", alias, "ALIASES")
+    )
+    result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
+    test = result.get("TEST") or {}
+    test_place = where("ES_INDICES", alias, "TEST")
+    check_type(test, Mapping, test_place, "a dict")
+    check_keys(test, INDEX_TEST_KEYS, test_place)
+    result["TEST"] = dict(test)
+    return result
+
+
+def create_body(value: Any, place: str) -> dict[str, Any] | None:
+    """``SETTINGS``: the body that creates the index (``settings``, ``mappings``, ``aliases``)."""
+    if value is None:
+        return None
+    check_type(value, Mapping, place, "a dict with 'settings', 'mappings' or 'aliases'")
+    check_keys(value, SETTINGS_KEYS, place)
+    for key in SETTINGS_KEYS:
+        if key in value:
+            check_type(value[key], Mapping, f"{place}[{key!r}]", "a dict")
+    return dict(value)
+
+
+def check_index_name(name: Any, place: str) -> None:
+    """Refuse a name Elasticsearch would refuse, before any request is made with it."""
+    check_type(name, str, place, "a string")
+    if not name or name != name.lower() or name[0] in "_-+" or name in (".", ".."):
+        raise ImproperlyConfigured(
+            f"{place} is {name!r}: an index name is lowercase and does not start with "
+            "'_', '-' or '+'"
+        )
+    if _INDEX_NAME_FORBIDDEN.search(name):
+        raise ImproperlyConfigured(
+            f'{place} is {name!r}: an index name may not contain \\ / * ? " < > | , # : or spaces'
+        )
+
+
+def indices_settings(indices: Any) -> dict[str, dict[str, Any]]:
+    if indices is None:
+        return {}
+    check_type(indices, Mapping, "ES_INDICES", "a dict of indices by alias")
+    return {alias: index_settings(alias, index) for alias, index in indices.items()}
+
+
+# Test names
+
+
+def test_index_settings(alias: str, index: dict[str, Any]) -> dict[str, Any]:
+    """The test ``NAME``, ``ALIASES`` and ``SETTINGS`` of an index: the live ones + ``_test``."""
+    test = dict(index.get("TEST") or {})
+    test.setdefault("NAME", index["NAME"] + TEST_SUFFIX)
+    check_index_name(test["NAME"], where("ES_INDICES", alias, "TEST", "NAME"))
+    test["ALIASES"] = string_list(
+        test.get("ALIASES", [name + TEST_SUFFIX for name in index["ALIASES"]]),
+        where("ES_INDICES", alias, "TEST", "ALIASES"),
+    )
+    if "SETTINGS" in test:
+        test["SETTINGS"] = create_body(
+            test["SETTINGS"], where("ES_INDICES", alias, "TEST", "SETTINGS")
+        )
+    else:
+        test["SETTINGS"] = index.get("SETTINGS")
+    return test
+
+
+def check_test_names(indices: Mapping[str, dict[str, Any]]) -> None:
+    """No test name or test alias may be a live name or alias: tests must never touch them."""
+    live: dict[str, str] = {}
+    for alias, index in indices.items():
+        live[index["NAME"]] = where("ES_INDICES", alias, "NAME")
+        for name in index["ALIASES"]:
+            live[name] = where("ES_INDICES", alias, "ALIASES")
+    for alias, index in indices.items():
+        test = index["TEST"]
+        for key, names in (("NAME", [test["NAME"]]), ("ALIASES", test["ALIASES"])):
+            for name in names:
+                if name in live:
+                    raise ImproperlyConfigured(
+                        f"{where('ES_INDICES', alias, 'TEST', key)} uses {name!r}, which is "
+                        f"also a live name ({live[name]}): test indices must never be live ones"
+                    )

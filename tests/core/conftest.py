@@ -1,0 +1,38 @@
+"""Fixtures of the core's tests: a real server (the embedded engine over HTTP) to talk to."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from djangoes import ConnectionHandler
+from djangoes_backends_embedded.engine import Engine
+from djangoes_backends_embedded.server import start_in_thread
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    """The embedded engine served on a free 127.0.0.1 port, for the module's tests."""
+    engine = Engine()
+    server = start_in_thread(engine.handle, "127.0.0.1", 0)
+    yield server.url
+    server.stop()
+    engine.close()
+
+
+@pytest.fixture(params=["http", "requests"])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Each HTTP transport in turn."""
+    return request.param
+
+
+@pytest.fixture
+def prefix() -> str:
+    """A unique index-name prefix, so tests sharing a server never see each other's data."""
+    return f"t{uuid.uuid4().hex[:10]}-"
+
+
+def make_handler(servers: dict, indices: dict | None = None) -> ConnectionHandler:
+    return ConnectionHandler(servers=servers, indices=indices or {})
