@@ -41,6 +41,12 @@ class Base:
         """Build ``self.client``; each backend says how."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release the client's connections (``close_all``, the end of a test run)."""
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            close()
+
     def get_indices(self) -> list[str]:
         """The names requests use: an index's aliases stand in for it when it has some."""
         names: list[str] = []

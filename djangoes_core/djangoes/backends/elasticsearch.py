@@ -56,10 +56,6 @@ class BaseElasticsearchBackend(Base):
             **self.client_options(),
         )
 
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
-
     def options(self, **options: Any) -> BaseElasticsearchBackend:
         """This connection with per-request options (``ignore_status``, ``request_timeout``...).
 
@@ -69,6 +65,25 @@ class BaseElasticsearchBackend(Base):
         clone = copy.copy(self)
         clone.client = self.client.options(**options)
         return clone
+
+    # What elasticsearch.helpers read from a client besides its API, so they take a connection
+    # (except ``helpers.reindex``, which needs ``client.indices``: give it ``connection.client``).
+
+    @property
+    def transport(self) -> Any:
+        return self.client.transport
+
+    @property
+    def _otel(self) -> Any:
+        return self.client._otel
+
+    @property
+    def _client_meta(self) -> Any:
+        return self.client._client_meta
+
+    @_client_meta.setter
+    def _client_meta(self, value: Any) -> None:
+        self.client._client_meta = value
 
     # Filling in the index
 
