@@ -9,6 +9,7 @@ created by ``fork`` never reuses its parent's connections: they hold sockets the
 from __future__ import annotations
 
 import os
+import weakref
 from typing import Any
 
 from asgiref.local import Local
@@ -23,6 +24,9 @@ from . import conf
 from .backends.loading import load_backend
 
 DEFAULT_ALIAS = conf.DEFAULT_ALIAS
+#: Every handler, so that a forked child drops their connections (their sockets are the
+#: parent's): weakly, as handlers made in tests come and go.
+_HANDLERS: weakref.WeakSet[ConnectionHandler] = weakref.WeakSet()
 
 
 class ConnectionDoesNotExist(_DoesNotExist, KeyError):
@@ -35,6 +39,9 @@ class ConnectionDoesNotExist(_DoesNotExist, KeyError):
 class ConnectionHandler(BaseConnectionHandler):
     settings_name = "ES_SERVERS"
     exception_class = ConnectionDoesNotExist
+    #: One connection per thread, as Django's database connections (asgiref's thread-critical
+    #: storage is also the fast one).
+    thread_critical = True
 
     def __init__(self, servers: dict | None = None, indices: dict | None = None) -> None:
         super().__init__(servers)
@@ -42,6 +49,7 @@ class ConnectionHandler(BaseConnectionHandler):
         #: Whether settings come from Django's (and so follow ``override_settings``).
         self.from_settings = servers is None and indices is None
         self._pid = os.getpid()
+        _HANDLERS.add(self)
 
     # Settings
 
@@ -117,22 +125,14 @@ class ConnectionHandler(BaseConnectionHandler):
         return connection
 
     def check_for_multiprocess(self) -> None:
-        """Forget this process's connections if it was forked since they were made."""
+        """Forget this process's connections if it was forked since they were made.
+
+        Done for every handler right after a fork (see ``_after_fork``), so that a lookup
+        costs no more than Django's; kept for callers of djangoes 0.3's API.
+        """
         if self._pid != os.getpid():
             self._pid = os.getpid()
             self._connections = Local(self.thread_critical)
-
-    def __getitem__(self, alias: str) -> Any:
-        if self._pid != os.getpid():
-            self.check_for_multiprocess()
-        try:
-            return getattr(self._connections, alias)
-        except AttributeError:
-            if alias not in self.settings:
-                raise self.exception_class(f"The connection {alias!r} doesn't exist.") from None
-        connection = self.create_connection(alias)
-        setattr(self._connections, alias, connection)
-        return connection
 
     def close_all(self) -> None:
         """Close this thread's connections; the next use opens new ones."""
@@ -159,3 +159,11 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
 
         if connections.from_settings:
             connections.reset()
+
+
+def _after_fork() -> None:
+    for handler in list(_HANDLERS):
+        handler.check_for_multiprocess()
+
+
+os.register_at_fork(after_in_child=_after_fork)

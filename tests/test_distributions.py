@@ -1,0 +1,165 @@
+"""The distributions as a user meets them: built wheels, installed by pip into fresh venvs.
+
+Every distribution of the workspace (and a third party's backend, from a fixture) is built
+once; then each install a user would type, ``pip install --find-links dist "djangoes[...]"``,
+goes into a new virtual environment, which must hold exactly the distributions that extra needs
+and load its ``ENGINE`` by short name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "thirdparty_backend"
+OURS = {
+    "djangoes",
+    "djangoes-core",
+    "djangoes-backends-http",
+    "djangoes-backends-requests",
+    "djangoes-backends-embedded",
+    "djangoes-thirdparty-example",
+}
+
+pytestmark = pytest.mark.slow
+
+# What an engine needs to load, printed as JSON: run inside the fresh environment.
+PROBE = """
+import json, sys
+from importlib.metadata import distributions
+import django
+from django.conf import settings
+settings.configure(ES_SERVERS={"default": {"ENGINE": sys.argv[1]}})
+django.setup()
+from djangoes import connections
+backend = type(connections["default"])
+names = sorted({d.metadata["Name"].lower() for d in distributions()})
+print(json.dumps({"backend": backend.__name__, "distributions": names}))
+"""
+
+
+def uv() -> str:
+    """uv itself: the one running this suite (``uv run`` sets ``UV``), or the one on PATH."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    if found is None:
+        pytest.skip("uv is not available to build the distributions")
+    return found
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [uv(), "build", "--all-packages", "--quiet", "--out-dir", str(out)],
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
+    subprocess.run(
+        [uv(), "build", "--quiet", "--wheel", "--out-dir", str(out), str(FIXTURE)],
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
+    return out
+
+
+def install(dist: Path, target: Path, requirement: str) -> Path:
+    """A fresh venv with ``pip install --find-links dist <requirement>``; returns its python."""
+    venv.create(target, with_pip=True)
+    python = target / "bin" / "python"
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--find-links",
+            str(dist),
+            requirement,
+        ],
+        check=True,
+        timeout=900,
+    )
+    return python
+
+
+def probe(python: Path, engine: str) -> dict:
+    result = subprocess.run(
+        [str(python), "-c", PROBE, engine], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_every_distribution_builds(dist: Path) -> None:
+    wheels = {path.name.split("-")[0] for path in dist.glob("*.whl")}
+    assert wheels == {
+        "djangoes",
+        "djangoes_core",
+        "djangoes_backends_http",
+        "djangoes_backends_requests",
+        "djangoes_backends_embedded",
+        "djangoes_thirdparty_example",
+    }
+    assert len(list(dist.glob("*.tar.gz"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("requirement", "engine", "backend", "expected"),
+    [
+        (
+            "djangoes",
+            "http",
+            "SimpleHttpBackend",
+            {"djangoes", "djangoes-core", "djangoes-backends-http"},
+        ),
+        (
+            "djangoes[requests]",
+            "requests",
+            "SimpleRequestsHttpBackend",
+            {"djangoes", "djangoes-core", "djangoes-backends-http", "djangoes-backends-requests"},
+        ),
+        (
+            "djangoes[embedded]",
+            "embedded",
+            "SimpleEmbeddedBackend",
+            {"djangoes", "djangoes-core", "djangoes-backends-http", "djangoes-backends-embedded"},
+        ),
+        (
+            "djangoes-thirdparty-example",
+            "example",
+            "ExampleBackend",
+            {"djangoes-core", "djangoes-thirdparty-example"},
+        ),
+    ],
+)
+def test_an_extra_installs_exactly_what_it_needs(
+    dist: Path, tmp_path: Path, requirement: str, engine: str, backend: str, expected: set[str]
+) -> None:
+    python = install(dist, tmp_path / "venv", requirement)
+    found = probe(python, engine)
+    assert found["backend"] == backend
+    assert set(found["distributions"]) & OURS == expected
+
+
+def test_a_missing_transport_names_its_extra(dist: Path, tmp_path: Path) -> None:
+    python = install(dist, tmp_path / "venv", "djangoes")
+    result = subprocess.run(
+        [str(python), "-c", PROBE, "embedded"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert 'pip install "djangoes[embedded]"' in result.stderr
