@@ -13,3 +13,6 @@ if not settings.configured:
         USE_TZ=True,
     )
     django.setup()
+
+#: The sample project's tests run in their own processes, with its settings (test_sample_project).
+collect_ignore = ["sample_project"]

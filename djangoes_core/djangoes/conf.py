@@ -245,21 +245,35 @@ def test_index_settings(alias: str, index: dict[str, Any]) -> dict[str, Any]:
         test["SETTINGS"] = create_body(
             test["SETTINGS"], where("ES_INDICES", alias, "TEST", "SETTINGS")
         )
+    elif index.get("SETTINGS"):
+        # The live body without its aliases: those are live names; test aliases come from
+        # ``ALIASES`` (suffixed), or from an explicit ``TEST['SETTINGS']``.
+        body = {k: v for k, v in index["SETTINGS"].items() if k != "aliases"}
+        test["SETTINGS"] = body or None
     else:
-        test["SETTINGS"] = index.get("SETTINGS")
+        test["SETTINGS"] = None
     return test
 
 
-def check_test_names(indices: Mapping[str, dict[str, Any]]) -> None:
-    """No test name or test alias may be a live name or alias: tests must never touch them."""
+def live_names(indices: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """Every live index name and alias, with the setting that declares it."""
     live: dict[str, str] = {}
     for alias, index in indices.items():
         live[index["NAME"]] = where("ES_INDICES", alias, "NAME")
         for name in index["ALIASES"]:
             live[name] = where("ES_INDICES", alias, "ALIASES")
+        for name in (index.get("SETTINGS") or {}).get("aliases") or {}:
+            live[name] = where("ES_INDICES", alias, "SETTINGS")
+    return live
+
+
+def check_test_names(indices: Mapping[str, dict[str, Any]]) -> None:
+    """No test name or test alias may be a live name or alias: tests must never touch them."""
+    live = live_names(indices)
     for alias, index in indices.items():
         test = index["TEST"]
-        for key, names in (("NAME", [test["NAME"]]), ("ALIASES", test["ALIASES"])):
+        test_aliases = [*test["ALIASES"], *((test.get("SETTINGS") or {}).get("aliases") or {})]
+        for key, names in (("NAME", [test["NAME"]]), ("ALIASES", test_aliases)):
             for name in names:
                 if name in live:
                     raise ImproperlyConfigured(

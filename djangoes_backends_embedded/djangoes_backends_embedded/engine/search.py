@@ -413,6 +413,9 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             columns.append(([score for score, _ in hits], None))
         elif sort.name in ("_doc", "_shard_doc"):
             columns.append(([_doc_number(target, a) for a in addresses], None))
+        elif sort.name in ("_seq_no", "_version"):  # metadata fields with doc values
+            values = target.reader.searcher.fast_field_values(sort.name, addresses)
+            columns.append((values, None))
         else:
             try:
                 field = sorting.sortable_field(target.reader.mapping, sort, target.index.name)

@@ -1,0 +1,107 @@
+"""Switching djangoes to its test indices, and observing requests in tests."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from .indices import TestIndices
+
+
+def _handler(handler: Any = None) -> Any:
+    if handler is None:
+        from djangoes import connections as handler
+    return handler
+
+
+def worker_suffix() -> str:
+    """The suffix of this process's test names when it is a pytest-xdist worker (``_gw0``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"_{worker}" if worker else ""
+
+
+def setup_djangoes(suffix: str = "", handler: Any = None) -> None:
+    """Switch every connection (every thread's, and a forked child's) to the test names.
+
+    ``suffix`` is added to every test name and alias: a parallel worker's own indices.
+    Refuses, before anything is done, a test name that is a live name.
+    """
+    _handler(handler).enable_test_mode(suffix)
+
+
+def teardown_djangoes(handler: Any = None) -> None:
+    """Switch every connection back to the live names."""
+    _handler(handler).disable_test_mode()
+
+
+def test_indices(using: Iterable[str] | None = None, handler: Any = None) -> list[TestIndices]:
+    """The test indices of the given connections (all by default), in test mode."""
+    handler = _handler(handler)
+    aliases = list(handler) if using is None else list(using)
+    return [found for found in (TestIndices(handler[a], handler) for a in aliases) if found]
+
+
+test_indices.__test__ = False  # a helper, not a test
+
+
+def refresh_test_indices(using: Iterable[str] | None = None, handler: Any = None) -> None:
+    """Make every write so far searchable in the test indices: one refresh per connection."""
+    for indices in test_indices(using, handler):
+        indices.refresh()
+
+
+class CaptureRequestsContext:
+    """Record the requests a connection sends while the context is active.
+
+    Like Django's ``CaptureQueriesContext``: ``captured_requests`` lists
+    ``{"method", "path", "status", "duration"}`` for each request sent through the connection
+    (its ``client`` and every ``options()`` copy of it: they share one transport).
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.captured_requests: list[dict[str, Any]] = []
+
+    def __enter__(self) -> CaptureRequestsContext:
+        transport = self.connection.client.transport
+        self._transport = transport
+        self._original = transport.perform_request
+        captured = self.captured_requests
+        original = self._original
+
+        def perform_request(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            status = None
+            try:
+                response = original(method, target, *args, **kwargs)
+                status = response.meta.status
+                return response
+            except Exception as error:
+                status = getattr(getattr(error, "meta", None), "status", None)
+                raise
+            finally:
+                captured.append(
+                    {
+                        "method": method,
+                        "path": target,
+                        "status": status,
+                        "duration": time.perf_counter() - started,
+                    }
+                )
+
+        transport.perform_request = perform_request
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        del self._transport.perform_request  # the class's method shows through again
+
+    def __len__(self) -> int:
+        return len(self.captured_requests)
+
+    def __iter__(self):
+        return iter(self.captured_requests)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self.captured_requests[index]

@@ -1,0 +1,182 @@
+"""Test mode: test names everywhere, and test tooling that never touches a live index."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import unittest
+import uuid
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from elasticsearch import Elasticsearch
+
+from djangoes import ConnectionHandler, connections
+from djangoes import test as djangoes_test
+from djangoes.test.indices import TestIndices
+from djangoes.test.utils import (
+    CaptureRequestsContext,
+    refresh_test_indices,
+    setup_djangoes,
+    teardown_djangoes,
+)
+
+
+def handler_for(url: str, indices: dict | None = None, **server: object) -> ConnectionHandler:
+    return ConnectionHandler(
+        servers={"default": {"ENGINE": "http", "HOSTS": [url], "INDICES": ["books"], **server}},
+        indices=indices or {"books": {"NAME": "books_v1", "ALIASES": ["books"]}},
+    )
+
+
+def test_test_mode_switches_every_thread_and_back(server_url: str) -> None:
+    handler = handler_for(server_url)
+    assert handler["default"].indices == ["books"]
+    setup_djangoes(handler=handler)
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(handler["default"].indices))
+    thread.start()
+    thread.join()
+    assert handler["default"].indices == ["books_test"]
+    assert handler["default"].index_names == ["books_v1_test"]
+    assert seen == [["books_test"]]
+    setup_djangoes("_3", handler=handler)
+    assert handler["default"].index_names == ["books_v1_test_3"]
+    teardown_djangoes(handler=handler)
+    assert handler["default"].indices == ["books"]
+
+
+def test_a_server_test_indices_replace_its_indices(server_url: str) -> None:
+    handler = handler_for(
+        server_url, indices={"books": {}, "books_fixture": {}}, TEST={"INDICES": ["books_fixture"]}
+    )
+    setup_djangoes(handler=handler)
+    assert handler["default"].index_names == ["books_fixture_test"]
+
+
+def _child_names(handler: ConnectionHandler, queue: multiprocessing.Queue) -> None:
+    queue.put(handler["default"].index_names)
+
+
+def test_a_forked_child_stays_in_test_mode(server_url: str) -> None:
+    handler = handler_for(server_url)
+    setup_djangoes("_7", handler=handler)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_child_names, args=(handler, queue))
+    process.start()
+    assert queue.get(timeout=30) == ["books_v1_test_7"]
+    process.join(30)
+
+
+def test_a_test_name_that_is_live_is_refused_before_any_request() -> None:
+    # The host is closed: a request would raise a connection error, not ImproperlyConfigured.
+    handler = handler_for(
+        "http://127.0.0.1:9",
+        indices={"books": {"NAME": "books"}, "archive": {"NAME": "books_test_1"}},
+    )
+    with pytest.raises(ImproperlyConfigured, match=r"'books_test_1', which is also a live"):
+        setup_djangoes("_1", handler=handler)
+    assert not handler.testing
+
+
+def test_test_indices_are_only_managed_in_test_mode(server_url: str) -> None:
+    handler = handler_for(server_url)
+    with pytest.raises(ImproperlyConfigured, match="only managed in test mode"):
+        TestIndices(handler["default"], handler)
+
+
+def test_a_connection_made_before_test_mode_is_refused(server_url: str) -> None:
+    handler = handler_for(server_url)
+    live_connection = handler["default"]  # built on the live names
+    setup_djangoes(handler=handler)
+    with pytest.raises(ImproperlyConfigured, match="'books_v1' as a test index, but it is a live"):
+        TestIndices(live_connection, handler)
+
+
+def test_create_reset_destroy_on_test_names_only(server_url: str) -> None:
+    name = f"b{uuid.uuid4().hex[:8]}"
+    handler = handler_for(
+        server_url,
+        indices={
+            "books": {
+                "NAME": name,
+                "SETTINGS": {"mappings": {"properties": {"t": {"type": "keyword"}}}},
+            }
+        },
+    )
+    live = Elasticsearch(server_url)  # switching to test mode closes the live connections
+    live.indices.create(index=name)
+    live.index(index=name, id="live", document={"t": "x"}, refresh=True)
+    setup_djangoes(handler=handler)
+    indices = TestIndices(handler["default"], handler)
+    indices.create(verbosity=0)
+    baseline = indices.capture()
+    connection = handler["default"]
+    connection.index(id="1", document={"t": "a", "new_field": 1})
+    indices.reset(baseline)
+    assert connection.count()["count"] == 0
+    mapping = connection.client.indices.get_mapping(index=name + "_test")
+    assert "new_field" not in mapping[name + "_test"]["mappings"]["properties"]
+    indices.destroy(verbosity=0)
+    assert not connection.client.indices.exists(index=name + "_test")
+    assert live.get(index=name, id="live")["found"]
+    live.indices.delete(index=name)
+
+
+def test_capture_requests_and_refresh_helper(server_url: str) -> None:
+    name = f"c{uuid.uuid4().hex[:8]}"
+    handler = handler_for(server_url, indices={"books": {"NAME": name}})
+    setup_djangoes(handler=handler)
+    TestIndices(handler["default"], handler).create(verbosity=0)
+    connection = handler["default"]
+    with CaptureRequestsContext(connection) as captured:
+        connection.index(id="1", document={"a": 1})
+        connection.count()
+    assert [(r["method"], r["status"]) for r in captured] == [("PUT", 201), ("POST", 200)]
+    assert captured[0]["path"] == f"/{name}_test/_doc/1"
+    assert connection.count()["count"] == 0  # not yet refreshed
+    refresh_test_indices(handler=handler)
+    assert connection.count()["count"] == 1
+    TestIndices(connection, handler).destroy(verbosity=0)
+
+
+def run_case(case: type) -> unittest.TestResult:
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(case).run(result)
+    return result
+
+
+@pytest.mark.parametrize("es_connections", [{"default"}, "__all__"])
+def test_a_test_case_touches_only_the_connections_it_names(
+    server_url: str, es_connections: set[str] | str
+) -> None:
+    mine, other = (f"{n}{uuid.uuid4().hex[:8]}" for n in "mo")
+    server = {"ENGINE": "http", "HOSTS": [server_url]}
+    raw = Elasticsearch(server_url)
+    raw.index(index=f"{other}_test", id="left", document={"a": 1}, refresh=True)
+
+    class Case(djangoes_test.SimpleTestCase):
+        def test_write(self) -> None:
+            connections["default"].index(id="1", document={"a": 1}, refresh=True)
+
+        def test_starts_empty(self) -> None:
+            self.assertEqual(connections["default"].count()["count"], 0)
+
+    Case.es_connections = es_connections
+    with override_settings(
+        ES_SERVERS={
+            "default": {**server, "INDICES": [mine]},
+            "other": {**server, "INDICES": [other]},
+        },
+        ES_INDICES={mine: {}, other: {}},
+    ):
+        try:
+            result = run_case(Case)
+        finally:
+            teardown_djangoes()
+    assert result.wasSuccessful(), result.errors + result.failures
+    assert raw.indices.exists(index=f"{mine}_test")
+    assert raw.count(index=f"{other}_test")["count"] == (1 if es_connections != "__all__" else 0)
+    raw.indices.delete(index=[f"{mine}_test", f"{other}_test"])

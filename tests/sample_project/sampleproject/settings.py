@@ -1,0 +1,32 @@
+"""A small Django project that uses djangoes, run by the test suite.
+
+``DJANGOES_SAMPLE_URL`` points it at an Elasticsearch-compatible server (the embedded engine's
+HTTP server in the tests); without it, it uses the embedded engine in-process.
+"""
+
+import os
+
+SECRET_KEY = "sample-project-not-secret"
+DEBUG = False
+INSTALLED_APPS = ["library"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+USE_TZ = True
+TEST_RUNNER = "djangoes.test.runner.DiscoverRunner"
+
+URL = os.environ.get("DJANGOES_SAMPLE_URL")
+ES_SERVERS = {
+    "default": (
+        {"ENGINE": "http", "HOSTS": [URL], "INDICES": ["books"]}
+        if URL
+        else {"ENGINE": "embedded", "PARAMS": {"name": "sample"}, "INDICES": ["books"]}
+    ),
+}
+ES_INDICES = {
+    "books": {
+        "NAME": "books",
+        "ALIASES": ["library"],
+        "SETTINGS": {
+            "mappings": {"properties": {"title": {"type": "text"}, "year": {"type": "integer"}}}
+        },
+    },
+}
