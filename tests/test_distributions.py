@@ -25,6 +25,8 @@ OURS = {
     "djangoes-backends-http",
     "djangoes-backends-requests",
     "djangoes-backends-embedded",
+    "djangoes-backends-thrift",
+    "djangoes-backends-memcached",
     "djangoes-thirdparty-example",
 }
 
@@ -109,9 +111,11 @@ def test_every_distribution_builds(dist: Path) -> None:
         "djangoes_backends_http",
         "djangoes_backends_requests",
         "djangoes_backends_embedded",
+        "djangoes_backends_thrift",
+        "djangoes_backends_memcached",
         "djangoes_thirdparty_example",
     }
-    assert len(list(dist.glob("*.tar.gz"))) == 5
+    assert len(list(dist.glob("*.tar.gz"))) == 7
 
 
 @pytest.mark.parametrize(
@@ -136,6 +140,23 @@ def test_every_distribution_builds(dist: Path) -> None:
             {"djangoes", "djangoes-core", "djangoes-backends-http", "djangoes-backends-embedded"},
         ),
         (
+            "djangoes[thrift]",
+            "thrift",
+            "SimpleThriftBackend",
+            {"djangoes", "djangoes-core", "djangoes-backends-http", "djangoes-backends-thrift"},
+        ),
+        (
+            "djangoes[memcached]",
+            "memcached",
+            "SimpleMemcachedBackend",
+            {
+                "djangoes",
+                "djangoes-core",
+                "djangoes-backends-http",
+                "djangoes-backends-memcached",
+            },
+        ),
+        (
             "djangoes-thirdparty-example",
             "example",
             "ExampleBackend",
@@ -152,14 +173,25 @@ def test_an_extra_installs_exactly_what_it_needs(
     assert set(found["distributions"]) & OURS == expected
 
 
-def test_a_missing_transport_names_its_extra(dist: Path, tmp_path: Path) -> None:
-    python = install(dist, tmp_path / "venv", "djangoes")
+@pytest.fixture(scope="module")
+def plain(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``pip install djangoes``: the core and the HTTP transport, nothing else."""
+    return install(dist, tmp_path_factory.mktemp("plain") / "venv", "djangoes")
+
+
+@pytest.mark.parametrize("engine", ["embedded", "thrift", "memcached"])
+def test_a_missing_transport_names_its_extra(plain: Path, engine: str) -> None:
     result = subprocess.run(
-        [str(python), "-c", PROBE, "embedded"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [str(plain), "-c", PROBE, engine], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode != 0
-    assert 'pip install "djangoes[embedded]"' in result.stderr
+    assert f'pip install "djangoes[{engine}]"' in result.stderr
+
+
+def test_a_0_3_name_whose_transport_is_missing_names_its_extra(plain: Path) -> None:
+    code = "from djangoes.backends import elasticsearch; elasticsearch.SimpleThriftBackend"
+    result = subprocess.run(
+        [str(plain), "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode != 0
+    assert 'pip install "djangoes[thrift]"' in result.stderr

@@ -13,19 +13,19 @@ from djangoes.backends.elasticsearch import BaseElasticsearchBackend
 from .node import EmbeddedNode, node_config
 from .serializers import client_options
 
+#: ``PARAMS`` that choose the engine rather than configure the client.
+ENGINE_PARAMS = ("path", "name")
+
 
 class SimpleEmbeddedBackend(BaseElasticsearchBackend):
     connection_class = EmbeddedNode
 
-    def configure_client(self) -> None:
-        from elasticsearch import Elasticsearch
+    def client_hosts(self) -> list[Any]:
+        params = self.server.get("PARAMS") or {}
+        return [node_config(params.get("path"), params.get("name"))]
 
-        options: dict[str, Any] = client_options(self.client_options())
-        path = options.pop("path", None)
-        name = options.pop("name", None)
-        self.client = Elasticsearch(
-            hosts=[node_config(path, name)],
-            transport_class=self.transport_class,
-            node_class=self.connection_class,
-            **options,
-        )
+    def client_options(self) -> dict[str, Any]:
+        options = super().client_options()
+        for name in ENGINE_PARAMS:
+            options.pop(name, None)
+        return client_options(options)

@@ -14,6 +14,7 @@ client's ``http_compress``), responses gzipped when the client asks for it, and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import logging
@@ -162,7 +163,16 @@ class _App:
             response = await loop.run_in_executor(
                 self.executor, self._respond, scope["method"], _target(scope), body, headers
             )
-        await _send(send, response, close)
+        try:
+            await _send(send, response, close)
+        except RuntimeError as exc:
+            # The client shut its side after sending (a half-close): uvloop closes the
+            # connection on that EOF before uvicorn learns of it, so there is no one to answer.
+            if "is closed" not in str(exc):
+                raise
+            # Wait for uvicorn to hear of the close, so that it does not log an error.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(receive(), 1.0)
 
     async def _read_body(self, headers: dict[str, str], receive: Callable) -> bytes:
         limit = self.max_content_length

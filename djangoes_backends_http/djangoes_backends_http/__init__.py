@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from elastic_transport import Urllib3HttpNode
+from elastic_transport import AiohttpHttpNode, Urllib3HttpNode
 
 from djangoes.backends.elasticsearch import BaseElasticsearchBackend
 
@@ -13,3 +13,5 @@ class SimpleHttpBackend(BaseElasticsearchBackend):
     """Connection backend using elastic-transport's urllib3 node."""
 
     connection_class = Urllib3HttpNode
+    #: ``aconnections``: aiohttp, elastic-transport's asyncio node (``djangoes[async]``).
+    async_connection_class = AiohttpHttpNode

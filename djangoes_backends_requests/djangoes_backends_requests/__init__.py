@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from elastic_transport import RequestsHttpNode
+from elastic_transport import AiohttpHttpNode, RequestsHttpNode
 
 from djangoes.backends.elasticsearch import BaseElasticsearchBackend
 
@@ -13,3 +13,5 @@ class SimpleRequestsHttpBackend(BaseElasticsearchBackend):
     """Connection backend using elastic-transport's requests node."""
 
     connection_class = RequestsHttpNode
+    #: ``aconnections``: aiohttp, elastic-transport's asyncio node (``djangoes[async]``).
+    async_connection_class = AiohttpHttpNode

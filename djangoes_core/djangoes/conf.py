@@ -2,7 +2,9 @@
 
 Settings are read once, completed with djangoes 0.3's defaults and checked as a whole; any
 problem is an ``ImproperlyConfigured`` that names the setting, the alias and the key at fault
-(with a "did you mean" for a misspelt key), and never shows a secret from ``PARAMS``.
+(with a "did you mean" for a misspelt key), and never shows a secret from ``PARAMS``. Each is a
+:class:`~djangoes.errors.SettingError` with an id; :func:`problems` collects them all for
+``manage.py check`` (see :mod:`djangoes.checks`).
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings as django_settings
+
+from .errors import SettingError
 
 DEFAULT_ALIAS = "default"
 DEFAULT_ENGINE = "http"
 DEFAULT_PORT = {"http": 9200, "https": 443}
 SERVER_KEYS = ("HOSTS", "ENGINE", "INDICES", "PARAMS", "TEST")
 SERVER_TEST_KEYS = ("INDICES",)
-INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "TEST", "TESTS")
+INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "TEST", "TESTS")
 INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
 SETTINGS_KEYS = ("settings", "mappings", "aliases")
 HOST_KEYS = ("host", "port", "scheme", "path_prefix", "url_prefix", "use_ssl")
@@ -42,14 +46,14 @@ def did_you_mean(key: str, choices: tuple[str, ...]) -> str:
 def check_keys(value: Mapping[str, Any], allowed: tuple[str, ...], place: str) -> None:
     for key in value:
         if key not in allowed:
-            raise ImproperlyConfigured(
-                f"{place} has an unknown key {key!r}{did_you_mean(str(key), allowed)}"
+            raise SettingError(
+                "E003", f"{place} has an unknown key {key!r}{did_you_mean(str(key), allowed)}"
             )
 
 
 def check_type(value: Any, kind: type | tuple[type, ...], place: str, expected: str) -> None:
     if not isinstance(value, kind):
-        raise ImproperlyConfigured(f"{place} must be {expected}, not {type(value).__name__}")
+        raise SettingError("E002", f"{place} must be {expected}, not {type(value).__name__}")
 
 
 def string_list(value: Any, place: str) -> list[str]:
@@ -76,20 +80,20 @@ def normalize_host(host: Any, place: str) -> str | dict[str, Any]:
     check_type(host, str, place, "a host string, a URL or a dict")
     text = host.strip()
     if not text:
-        raise ImproperlyConfigured(f"{place} contains an empty host")
+        raise SettingError("E005", f"{place} contains an empty host")
     if "://" not in text:
         text = "http://" + text
     parts = urlsplit(text)
     if parts.scheme not in DEFAULT_PORT:
-        raise ImproperlyConfigured(
-            f"{place} has a host with the scheme {parts.scheme!r}: use http or https"
+        raise SettingError(
+            "E005", f"{place} has a host with the scheme {parts.scheme!r}: use http or https"
         )
     try:
         port = parts.port
     except ValueError:
-        raise ImproperlyConfigured(f"{place} has a host with an invalid port") from None
+        raise SettingError("E005", f"{place} has a host with an invalid port") from None
     if not parts.hostname:
-        raise ImproperlyConfigured(f"{place} has a host without a host name")
+        raise SettingError("E005", f"{place} has a host without a host name")
     netloc = parts.netloc if port else f"{parts.netloc}:{DEFAULT_PORT[parts.scheme]}"
     return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
 
@@ -97,10 +101,10 @@ def normalize_host(host: Any, place: str) -> str | dict[str, Any]:
 def _host_dict(host: Mapping[str, Any], place: str) -> dict[str, Any]:
     check_keys(host, HOST_KEYS, place + " host")
     if "host" not in host:
-        raise ImproperlyConfigured(f"{place} has a host dict without a 'host' key")
+        raise SettingError("E005", f"{place} has a host dict without a 'host' key")
     scheme = host.get("scheme") or ("https" if host.get("use_ssl") else "http")
     if scheme not in DEFAULT_PORT:
-        raise ImproperlyConfigured(f"{place} has a host with the scheme {scheme!r}")
+        raise SettingError("E005", f"{place} has a host with the scheme {scheme!r}")
     port = host.get("port", DEFAULT_PORT[scheme])
     check_type(port, int, place + " port", "an integer")
     normalized: dict[str, Any] = {"host": host["host"], "port": port, "scheme": scheme}
@@ -149,24 +153,35 @@ def _server_indices(value: Any, alias: str, indices: Mapping[str, Any], *keys: s
     for name in names:
         if name not in indices:
             known = ", ".join(sorted(indices)) or "none"
-            raise ImproperlyConfigured(
+            raise SettingError(
+                "E004",
                 f"{place} names the index {name!r}, which ES_INDICES does not define "
-                f"(defined: {known})"
+                f"(defined: {known})",
             )
     return names
 
 
 def servers_settings(servers: Any, indices: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """All of ``ES_SERVERS``, or the 0.3 default: one ``default`` connection to localhost."""
+    servers = default_servers(servers)
+    check_default(servers)
+    return {alias: server_settings(alias, server, indices) for alias, server in servers.items()}
+
+
+def default_servers(servers: Any) -> Mapping[str, Any]:
     if servers is None or servers == {}:
         servers = {DEFAULT_ALIAS: {}}
     check_type(servers, Mapping, "ES_SERVERS", "a dict of connections by alias")
+    return servers
+
+
+def check_default(servers: Mapping[str, Any]) -> None:
     if DEFAULT_ALIAS not in servers:
-        raise ImproperlyConfigured(
+        raise SettingError(
+            "E001",
             f"ES_SERVERS must define a {DEFAULT_ALIAS!r} connection "
-            f"(defined: {', '.join(map(str, servers))})"
+            f"(defined: {', '.join(map(str, servers))})",
         )
-    return {alias: server_settings(alias, server, indices) for alias, server in servers.items()}
 
 
 # Indices
@@ -180,7 +195,7 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
     result = dict(index)
     if "TESTS" in result:
         if "TEST" in result:
-            raise ImproperlyConfigured(f"{place} has both 'TEST' and 'TESTS': keep 'TEST'")
+            raise SettingError("E008", f"{place} has both 'TEST' and 'TESTS': keep 'TEST'")
         result["TEST"] = result.pop("TESTS")
     name = result.setdefault("NAME", alias)
     check_index_name(name, where("ES_INDICES", alias, "NAME"))
@@ -188,6 +203,8 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
         result.get("ALIASES") or [], where("ES_INDICES", alias, "ALIASES")
     )
     result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
+    if result.get("SOURCE") is not None and not callable(result["SOURCE"]):
+        check_type(result["SOURCE"], str, where("ES_INDICES", alias, "SOURCE"), "a dotted path")
     test = result.get("TEST") or {}
     test_place = where("ES_INDICES", alias, "TEST")
     check_type(test, Mapping, test_place, "a dict")
@@ -212,13 +229,15 @@ def check_index_name(name: Any, place: str) -> None:
     """Refuse a name Elasticsearch would refuse, before any request is made with it."""
     check_type(name, str, place, "a string")
     if not name or name != name.lower() or name[0] in "_-+" or name in (".", ".."):
-        raise ImproperlyConfigured(
+        raise SettingError(
+            "E006",
             f"{place} is {name!r}: an index name is lowercase and does not start with "
-            "'_', '-' or '+'"
+            "'_', '-' or '+'",
         )
     if _INDEX_NAME_FORBIDDEN.search(name):
-        raise ImproperlyConfigured(
-            f'{place} is {name!r}: an index name may not contain \\ / * ? " < > | , # : or spaces'
+        raise SettingError(
+            "E006",
+            f'{place} is {name!r}: an index name may not contain \\ / * ? " < > | , # : or spaces',
         )
 
 
@@ -276,7 +295,62 @@ def check_test_names(indices: Mapping[str, dict[str, Any]]) -> None:
         for key, names in (("NAME", [test["NAME"]]), ("ALIASES", test_aliases)):
             for name in names:
                 if name in live:
-                    raise ImproperlyConfigured(
+                    raise SettingError(
+                        "E007",
                         f"{where('ES_INDICES', alias, 'TEST', key)} uses {name!r}, which is "
-                        f"also a live name ({live[name]}): test indices must never be live ones"
+                        f"also a live name ({live[name]}): test indices must never be live ones",
                     )
+
+
+# Every problem at once, for ``manage.py check``
+
+
+def problems(servers: Any, indices: Any) -> list[SettingError]:
+    """The mistakes of ``ES_SERVERS`` and ``ES_INDICES``: the first of each entry, by the rules
+    above (that raise one at a time when the settings are read)."""
+    found: list[SettingError] = []
+
+    def attempt(function: Any, *args: Any) -> Any:
+        try:
+            return function(*args)
+        except SettingError as error:
+            found.append(error)
+            return None
+
+    if indices is not None and not isinstance(indices, Mapping):
+        attempt(check_type, indices, Mapping, "ES_INDICES", "a dict of indices by alias")
+        return found
+    valid = {}
+    for alias, index in (indices or {}).items():
+        result = attempt(index_settings, alias, index)
+        if result is not None and (test := attempt(test_index_settings, alias, result)):
+            valid[alias] = {**result, "TEST": test}
+    attempt(check_test_names, valid)
+    servers = attempt(default_servers, servers)
+    if servers is not None:
+        attempt(check_default, servers)
+        for alias, server in servers.items():
+            attempt(server_settings, alias, server, indices or {})
+    return found
+
+
+# Rebuilds (see djangoes.rebuild)
+
+#: Seconds: how long a connection trusts what it knows of running rebuilds; how long a write
+#: held by a rebuild's final pass waits before it fails.
+REBUILD_DEFAULTS = {"ES_REBUILD_TTL": 1.0, "ES_REBUILD_HOLD_TIMEOUT": 30.0}
+
+
+def rebuild_setting(name: str, value: Any = None) -> float:
+    """``ES_REBUILD_TTL`` or ``ES_REBUILD_HOLD_TIMEOUT``: a positive number of seconds.
+
+    Read from Django's settings when no value is given, if there are settings: connections
+    built from a ``ConnectionHandler(servers=...)`` work without them.
+    """
+    if value is None and django_settings.configured:
+        value = getattr(django_settings, name, None)
+    if value is None:
+        return REBUILD_DEFAULTS[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise SettingError("E002", f"{name} must be a positive number of seconds, not {value!r}")
+    return float(value)

@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 
 from . import conf
 from .backends.loading import load_backend
+from .signals import connection_created
 
 DEFAULT_ALIAS = conf.DEFAULT_ALIAS
 #: Every handler, so that a forked child drops their connections (their sockets are the
@@ -140,6 +141,7 @@ class ConnectionHandler(BaseConnectionHandler):
             "NAME": test["NAME"] + suffix,
             "ALIASES": [name + suffix for name in test["ALIASES"]],
             "SETTINGS": test["SETTINGS"],
+            "SOURCE": index.get("SOURCE"),
             "TEST": test,
             "LIVE_NAME": index["NAME"],
         }
@@ -183,9 +185,14 @@ class ConnectionHandler(BaseConnectionHandler):
             indices = self.get_server_indices(server)
         return backend(alias, server, indices)
 
-    def create_connection(self, alias: str) -> Any:
+    def create_connection(self, alias: str, asynchronous: bool = False) -> Any:
+        """A new connection; ``asynchronous``: on ``AsyncElasticsearch``, for ``aconnections``."""
         connection = self.load_backend(alias)
-        connection.configure_client()
+        if asynchronous:
+            connection.configure_async_client()
+        else:
+            connection.configure_client()
+        connection_created.send(sender=type(connection), connection=connection)
         return connection
 
     def check_for_multiprocess(self) -> None:
@@ -208,7 +215,8 @@ class ConnectionHandler(BaseConnectionHandler):
 
     def reset(self) -> None:
         """Read the settings again, with new connections (after ``override_settings``)."""
-        self.close_all()
+        if "settings" in self.__dict__:  # else no connection was made: none to close, and
+            self.close_all()  # reading the new settings here would raise their mistakes
         for name in ("settings", "indices"):
             self.__dict__.pop(name, None)
         self._settings = None

@@ -1,4 +1,8 @@
-"""The backends over HTTP (urllib3 and requests): the client API without ``index=``."""
+"""The HTTP backends (urllib3 and requests): node classes, PARAMS, credentials, 0.3 names.
+
+What every transport does alike (the client API without ``index=``) is in
+``tests/transports/test_contract.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from elastic_transport import RequestsHttpNode, Urllib3HttpNode
 from elasticsearch import ConnectionError as TransportConnectionError
-from elasticsearch import NotFoundError, helpers
 
-from djangoes.backends.elasticsearch import BaseElasticsearchBackend, SingleIndexRequired
+from djangoes.backends.elasticsearch import BaseElasticsearchBackend
 from djangoes_backends_http import SimpleHttpBackend
 from djangoes_backends_requests import SimpleRequestsHttpBackend
 
@@ -47,117 +50,6 @@ def books(server_url: str, engine_name: str, prefix: str):
 
 def test_the_engine_picks_the_node_class(books: BaseElasticsearchBackend, engine_name: str) -> None:
     assert isinstance(books.client.transport.node_pool.get(), NODES[engine_name])
-
-
-def test_document_calls_without_index(books: BaseElasticsearchBackend, prefix: str) -> None:
-    assert books.indices == [prefix + "books"]
-    created = books.create(id="1", document={"title": "Snow Crash", "year": 1992})
-    assert created["result"] == "created"
-    assert created["_index"] == prefix + "books_v1"
-    books.index(id="2", document={"title": "Neuromancer", "year": 1984}, refresh=True)
-    assert books.get(id="1")["_source"]["title"] == "Snow Crash"
-    assert books.exists(id="2")
-    assert not books.exists(id="3")
-    assert books.get_source(id="2") == {"title": "Neuromancer", "year": 1984}
-    books.update(id="2", doc={"year": 1985}, refresh=True)
-    assert books.get(id="2")["_source"]["year"] == 1985
-    assert [d["found"] for d in books.mget(ids=["1", "3"])["docs"]] == [True, False]
-    assert books.count()["count"] == 2
-    hits = books.search(query={"match": {"title": "snow"}})["hits"]["hits"]
-    assert [h["_id"] for h in hits] == ["1"]
-    assert books.explain(id="1", query={"match": {"title": "snow"}})["matched"] is True
-    vectors = books.termvectors(id="1", fields=["title"])["term_vectors"]
-    assert sorted(vectors["title"]["terms"]) == ["crash", "snow"]
-    books.delete(id="2", refresh=True)
-    with pytest.raises(NotFoundError):
-        books.get(id="2")
-
-
-def test_multi_calls_and_by_query(books: BaseElasticsearchBackend) -> None:
-    response = books.bulk(
-        operations=[
-            {"index": {"_id": "a"}},
-            {"title": "alpha", "year": 1},
-            {"index": {"_id": "b"}},
-            {"title": "beta", "year": 2},
-        ],
-        refresh=True,
-    )
-    assert response["errors"] is False
-    searches = books.msearch(
-        searches=[{}, {"query": {"term": {"year": 1}}}, {}, {"query": {"match_all": {}}}]
-    )
-    assert [r["hits"]["total"]["value"] for r in searches["responses"]] == [1, 2]
-    assert (
-        books.update_by_query(
-            query={"term": {"year": 2}}, script={"source": "ctx._source.year += 10"}, refresh=True
-        )["updated"]
-        == 1
-    )
-    assert books.get(id="b")["_source"]["year"] == 12
-    assert books.delete_by_query(query={"term": {"year": 1}}, refresh=True)["deleted"] == 1
-    assert books.refresh()["_shards"]["failed"] == 0
-    assert books.count()["count"] == 1
-
-
-def test_scroll_and_point_in_time(books: BaseElasticsearchBackend) -> None:
-    books.bulk(
-        operations=[
-            op for n in range(25) for op in ({"index": {"_id": str(n)}}, {"title": "t", "year": n})
-        ],
-        refresh=True,
-    )
-    page = books.search(scroll="1m", size=10, sort=["_doc"])
-    seen = [h["_id"] for h in page["hits"]["hits"]]
-    while True:
-        page = books.scroll(scroll_id=page["_scroll_id"], scroll="1m")
-        if not page["hits"]["hits"]:
-            break
-        seen += [h["_id"] for h in page["hits"]["hits"]]
-    assert sorted(seen, key=int) == [str(n) for n in range(25)]
-    assert books.clear_scroll(scroll_id=page["_scroll_id"])["succeeded"]
-    pit = books.open_point_in_time(keep_alive="1m")["id"]
-    result = books.client.search(pit={"id": pit}, size=100, sort=[{"year": "asc"}])
-    assert result["hits"]["total"]["value"] == 25
-    assert books.close_point_in_time(id=pit)["succeeded"]
-
-
-def test_helpers_work_on_a_connection(books: BaseElasticsearchBackend) -> None:
-    actions = ({"_id": str(n), "title": f"book {n}", "year": n} for n in range(300))
-    assert helpers.bulk(books, actions, chunk_size=100, refresh=True) == (300, [])
-    seen = {hit["_id"] for hit in helpers.scan(books, query={"query": {"match_all": {}}}, size=50)}
-    assert seen == {str(n) for n in range(300)}
-
-
-def test_single_index_operations_refuse_several_indices(
-    server_url: str, engine_name: str, prefix: str
-) -> None:
-    handler = make_handler(
-        {
-            "default": {
-                "ENGINE": engine_name,
-                "HOSTS": [server_url],
-                "INDICES": ["books", "authors"],
-            }
-        },
-        {"books": {"NAME": prefix + "books"}, "authors": {"NAME": prefix + "authors"}},
-    )
-    connection = handler["default"]
-    for name in connection.index_names:
-        connection.client.indices.create(index=name)
-    for operation in ("get", "create", "index", "update", "delete", "explain", "termvectors"):
-        with pytest.raises(
-            SingleIndexRequired,
-            match=rf"connections\['default'\]\.{operation}\(\) "
-            rf"acts on one index, but this connection uses 2",
-        ):
-            getattr(connection, operation)(id="1")
-    # An explicit index is always taken, and multi-index calls use both.
-    connection.index(
-        index=prefix + "authors", id="1", document={"name": "Stephenson"}, refresh=True
-    )
-    assert connection.count()["count"] == 1
-    connection.client.indices.delete(index=prefix + "*")
 
 
 def test_doc_type_is_dropped_with_a_deprecation_warning(books: BaseElasticsearchBackend) -> None:

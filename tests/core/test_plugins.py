@@ -75,26 +75,21 @@ def test_an_unknown_short_name_lists_the_installed_ones() -> None:
         ImproperlyConfigured,
         match=r"ES_SERVERS\['default'\]\['ENGINE'\] "
         r"'nosuch' is not an installed djangoes backend \(installed: embedded, "
-        r"http, requests",
+        r"http, memcached, requests, thrift",
     ):
         make_handler({"default": {"ENGINE": "nosuch"}})["default"]
 
 
-@pytest.mark.parametrize("name", ["thrift", "memcached"])
-def test_a_known_transport_not_installed_says_which_extra(name: str) -> None:
-    with pytest.raises(
-        ImproperlyConfigured,
-        match=rf"'{name}', whose distribution is not "
-        rf'installed: pip install "djangoes\[{name}\]"',
-    ):
-        make_handler({"default": {"ENGINE": name}})["default"]
-
-
-def test_a_0_3_name_whose_transport_is_missing_says_which_extra() -> None:
+@pytest.mark.parametrize(
+    ("name", "backend"),
+    [("SimpleThriftBackend", "thrift"), ("SimpleMemcachedBackend", "memcached")],
+)
+def test_the_0_3_names_of_the_gateway_transports_resolve(name: str, backend: str) -> None:
     from djangoes.backends import elasticsearch
 
-    with pytest.raises(ImproperlyConfigured, match=r'pip install "djangoes\[thrift\]"'):
-        elasticsearch.SimpleThriftBackend  # noqa: B018
+    loaded = getattr(elasticsearch, name)
+    assert loaded is load_backend(backend)
+    assert loaded.__name__ == name
 
 
 def test_a_bad_dotted_path_names_the_setting() -> None:

@@ -84,9 +84,3 @@ def test_unknown_engine_lists_the_installed_ones() -> None:
     connections = ConnectionHandler(servers={"default": {"ENGINE": "nosuch"}}, indices={})
     with pytest.raises(ImproperlyConfigured, match=r"'nosuch'.*installed: .*embedded"):
         connections["default"]
-
-
-def test_known_engine_not_installed_says_which_extra() -> None:
-    connections = ConnectionHandler(servers={"default": {"ENGINE": "thrift"}}, indices={})
-    with pytest.raises(ImproperlyConfigured, match=r'pip install "djangoes\[thrift\]"'):
-        connections["default"]

@@ -8,6 +8,7 @@ against Elasticsearch 8/9 semantics, with expectations computed from the corpus 
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -865,3 +866,24 @@ def test_msearch_answers_each_search_and_reports_failures(any_shop: Elasticsearc
     assert malformed["error"]["type"] == "parsing_exception"
     assert last["status"] == 200
     assert last["hits"]["total"] == {"value": len(DOCS), "relation": "eq"}
+
+
+def test_the_source_parameter_carries_the_body(any_es: Elasticsearch) -> None:
+    """For clients that cannot send a body with GET (the memcached transport)."""
+    any_es.index(index="notes", id="1", document={"text": "snow"}, refresh=True)
+    any_es.index(index="notes", id="2", document={"text": "rain"}, refresh=True)
+    query = json.dumps({"query": {"match": {"text": "snow"}}})
+    response = any_es.perform_request(
+        "GET",
+        "/notes/_search",
+        params={"source": query, "source_content_type": "application/json"},
+        headers={"accept": "application/json"},
+    )
+    assert [hit["_id"] for hit in response["hits"]["hits"]] == ["1"]
+    with pytest.raises(BadRequestError, match="source_content_type"):
+        any_es.perform_request(
+            "GET",
+            "/notes/_search",
+            params={"source": query},
+            headers={"accept": "application/json"},
+        )

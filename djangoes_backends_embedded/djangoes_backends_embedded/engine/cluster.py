@@ -192,14 +192,18 @@ class Engine:
                 creation_date=now,
                 on_change=self._index_changed,
             )
-            self.indices[name] = index
+            # Copy on write: requests read ``indices`` without the lock, and iterating a dict
+            # that another thread changes fails.
+            self.indices = {**self.indices, name: index}
             self._check_write_aliases(aliases)
             self.persist()
             return index
 
     def delete_index(self, name: str) -> None:
         with self.lock:
-            index = self.indices.pop(name)
+            indices = dict(self.indices)
+            index = indices.pop(name)
+            self.indices = indices  # copy on write, as in create_index
             self.persist()
         index.destroy()
         self.contexts.forget_index(index)
@@ -291,8 +295,8 @@ class Engine:
             validate_filter(properties["filter"])
         return properties
 
-    def _check_alias_name(self, alias: str, index_name: str) -> None:
-        if alias in self.indices or alias == index_name:
+    def _check_alias_name(self, alias: str, index_name: str, removed: Iterable[str] = ()) -> None:
+        if (alias in self.indices and alias not in removed) or alias == index_name:
             raise BadRequest(
                 f"Invalid alias name [{alias}]: an index or data stream exists with the same name "
                 "as the alias",
@@ -323,7 +327,9 @@ class Engine:
         with self.lock:
             staged = {name: dict(index.aliases) for name, index in self.indices.items()}
             removed_indices: list[str] = []
-            for kind, action in actions:
+            # Indices are removed first, as Elasticsearch does, so that an alias may take the
+            # name of an index removed in the same request (turning an index into an alias).
+            for kind, action in sorted(actions, key=lambda item: item[0] != "remove_index"):
                 self._stage(kind, action, staged, removed_indices)
             self._check_staged_write_indices(staged)
             for name, aliases in staged.items():
@@ -367,7 +373,7 @@ class Engine:
             properties = self._alias_properties(alias_names[0], properties)
             for name in targets:
                 for alias in alias_names:
-                    self._check_alias_name(alias, name)
+                    self._check_alias_name(alias, name, removed_indices)
                     staged[name][alias] = properties
         elif kind == "remove":
             self._stage_remove(alias_names, targets, action.get("must_exist"), staged)

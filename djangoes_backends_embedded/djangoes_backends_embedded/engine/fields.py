@@ -428,7 +428,10 @@ class NumberField(FieldType):
                 f"[{self.type_name}] supports only finite values, but got [{number}]"
             )
         if self.type_name == "float":
-            return struct.unpack("f", struct.pack("f", number))[0]
+            single = struct.unpack("f", struct.pack("f", number))[0]
+            if not math.isfinite(single):  # beyond float's range: it would be stored as inf
+                raise Unconvertible(f"[float] supports only finite values, but got [{single}]")
+            return single
         if self.type_name == "half_float":
             try:
                 return struct.unpack("e", struct.pack("e", number))[0]

@@ -27,7 +27,10 @@ def loads(data: bytes | str) -> Any:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(data)
+    try:
+        return json.loads(data)
+    except RecursionError:  # nesting deeper than the interpreter's stack: malformed input
+        raise JSONDecodeError("the document is nested too deeply", "", 0) from None
 
 
 def dumps(value: Any) -> bytes:
@@ -35,4 +38,8 @@ def dumps(value: Any) -> bytes:
     try:
         return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # a lone surrogate (JSON allows "\ud800"): kept escaped
+        return json.dumps(value, separators=(",", ":")).encode()

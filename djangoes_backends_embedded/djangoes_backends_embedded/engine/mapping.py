@@ -274,7 +274,11 @@ class Mapping:
         """A new mapping with ``update`` (a put_mapping body or a dynamic update) merged in."""
         if not isinstance(update, dict):
             raise MapperParsingError("Failed to parse mapping: mapping must be an object")
-        return Mapping(merge_root(self.to_dict(), update), self.registry)
+        try:
+            root = merge_root(self.to_dict(), update)
+        except (AttributeError, TypeError) as error:  # a part of the body of the wrong shape
+            raise MapperParsingError(f"Failed to parse mapping: {error}") from None
+        return Mapping(root, self.registry)
 
     # Documents
 

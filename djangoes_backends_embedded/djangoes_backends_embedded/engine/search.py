@@ -141,10 +141,14 @@ class SearchRequest:
             raise ParsingError("Expected [START_OBJECT] under [aggs], but got a [VALUE_STRING]")
         request.post_filter = body.get("post_filter")
         request.highlight = body.get("highlight")
+        if request.highlight is not None and not isinstance(request.highlight, dict):
+            raise ParsingError("Expected [START_OBJECT] under [highlight], but got an array")
         request.min_score = body.get("min_score")
         request.stored_fields = _names(body.get("stored_fields", params.get("stored_fields")))
-        request.docvalue_fields = _list(body.get("docvalue_fields", params.get("docvalue_fields")))
-        request.fields = _list(body.get("fields"))
+        request.docvalue_fields = _field_specs(
+            body.get("docvalue_fields", params.get("docvalue_fields")), "docvalue_fields"
+        )
+        request.fields = _field_specs(body.get("fields"), "fields")
         request.version = bool(body.get("version", boolean(params, "version")))
         request.seq_no_primary_term = bool(
             body.get("seq_no_primary_term", boolean(params, "seq_no_primary_term"))
@@ -199,11 +203,18 @@ def _track(value: Any) -> bool | int:
 
 
 def _names(value: Any) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [v for v in value.split(",") if v]
-    return [str(v) for v in value]
+    listed = _list(value)
+    return None if listed is None else [str(v) for v in listed]
+
+
+def _field_specs(value: Any, option: str) -> list[Any] | None:
+    """``fields`` and ``docvalue_fields``: names, or objects with a ``field`` name."""
+    specs = _list(value)
+    for spec in specs or []:
+        named = isinstance(spec, dict) and isinstance(spec.get("field"), str)
+        if not (isinstance(spec, str) or named):
+            raise ParsingError(f"[{option}] takes field names or objects with a [field]: [{spec}]")
+    return specs
 
 
 def _list(value: Any) -> list[Any] | None:
@@ -211,6 +222,8 @@ def _list(value: Any) -> list[Any] | None:
         return None
     if isinstance(value, str):
         return [v for v in value.split(",") if v]
+    if not isinstance(value, list | tuple):  # a number, an object: not a list of fields
+        raise ParsingError(f"Expected an array of fields, but got [{value}]")
     return list(value)
 
 

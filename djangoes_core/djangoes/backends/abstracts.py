@@ -7,10 +7,14 @@ serves, so that calls needing index names take them from here and callers never 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
+
+from .requests_log import RequestsLog
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -33,6 +37,7 @@ class Base:
             indices = {index["NAME"]: index for index in indices}
         self.server_indices = indices
         self.client: Any = None
+        self.requests_log = RequestsLog(alias)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} alias={self.alias!r} indices={self.indices!r}>"
@@ -41,11 +46,46 @@ class Base:
         """Build ``self.client``; each backend says how."""
         raise NotImplementedError
 
+    def configure_async_client(self) -> None:
+        """Build ``self.client`` as an asynchronous client (for ``aconnections``)."""
+        raise ImproperlyConfigured(
+            f"djangoes backend {type(self).__name__} of connection {self.alias!r} has no "
+            "asynchronous client: aconnections needs a backend on elasticsearch-py's client"
+        )
+
     def close(self) -> None:
         """Release the client's connections (``close_all``, the end of a test run)."""
         close = getattr(self.client, "close", None)
         if close is not None:
             close()
+
+    async def aclose(self) -> None:
+        """Release an asynchronous client's connections (``aconnections.aclose_all()``)."""
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            await close()
+
+    # The requests kept in DEBUG, as ``connection.queries`` (see :mod:`.requests_log`)
+
+    @property
+    def queries(self) -> list[dict[str, Any]]:
+        return self.requests_log.queries
+
+    @property
+    def queries_log(self) -> deque[dict[str, Any]]:
+        return self.requests_log.queries_log
+
+    @property
+    def queries_logged(self) -> bool:
+        return self.requests_log.queries_logged
+
+    @property
+    def force_queries_log(self) -> bool:
+        return self.requests_log.force_queries_log
+
+    @force_queries_log.setter
+    def force_queries_log(self, value: bool) -> None:
+        self.requests_log.force_queries_log = value
 
     def get_indices(self) -> list[str]:
         """The names requests use: an index's aliases stand in for it when it has some."""

@@ -10,15 +10,19 @@ resolve to the installed transport distributions.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import warnings
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from elastic_transport import Transport
+from elastic_transport import AiohttpHttpNode
 
+from ..rebuild.journal import journaled
 from .abstracts import Base
+from .async_node import threaded
 from .loading import LEGACY, load_backend
-from .params import translate
+from .params import check_client_options, hide_secrets, translate
+from .transport import AsyncTransport, Transport
 
 
 class SingleIndexRequired(ValueError):
@@ -28,12 +32,21 @@ class SingleIndexRequired(ValueError):
 class BaseElasticsearchBackend(Base):
     """A connection through ``elasticsearch.Elasticsearch``.
 
-    ``transport_class`` is elastic-transport's Transport; ``connection_class`` is the node class
-    each backend provides. ``HOSTS`` and ``PARAMS`` go to the client.
+    ``transport_class`` is elastic-transport's Transport (djangoes' subclass logs every
+    request); ``connection_class`` is the node class each backend provides. ``HOSTS`` and
+    ``PARAMS`` go to the client (``client_hosts()``, ``client_options()``). The same connection
+    with an ``AsyncElasticsearch`` client is ``aconnections[alias]``: its node class is
+    ``async_connection_class``, or ``connection_class`` run in threads when there is none.
     """
 
     transport_class: type | None = Transport
     connection_class: type | None = None
+    async_transport_class: type | None = AsyncTransport
+    async_connection_class: type | None = None
+
+    def client_hosts(self) -> list[Any]:
+        """The hosts of the client: ``HOSTS``."""
+        return self.server.get("HOSTS") or ["http://localhost:9200"]
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments of the client: ``PARAMS``, 0.3's names translated."""
@@ -43,18 +56,58 @@ class BaseElasticsearchBackend(Base):
     def configure_client(self) -> None:
         from elasticsearch import Elasticsearch
 
-        for attribute in ("transport_class", "connection_class"):
+        self.check_configured("transport_class", "connection_class")
+        self.client = self.create_client(Elasticsearch, self.transport_class, self.connection_class)
+
+    def configure_async_client(self) -> None:
+        from elasticsearch import AsyncElasticsearch
+
+        self.check_configured("async_transport_class")
+        self.client = self.create_client(
+            AsyncElasticsearch, self.async_transport_class, self.get_async_connection_class()
+        )
+
+    def get_async_connection_class(self) -> type:
+        """``async_connection_class``, or else ``connection_class`` run in worker threads."""
+        if self.async_connection_class is None:
+            self.check_configured("connection_class")
+            return threaded(self.connection_class)
+        aiohttp = issubclass(self.async_connection_class, AiohttpHttpNode)
+        if aiohttp and importlib.util.find_spec("aiohttp") is None:
+            raise ImproperlyConfigured(
+                f'aconnections[{self.alias!r}] needs aiohttp: pip install "djangoes[async]"'
+            )
+        return self.async_connection_class
+
+    def check_configured(self, *attributes: str) -> None:
+        for attribute in attributes:
             if not getattr(self, attribute):
                 raise ImproperlyConfigured(
                     f"djangoes backend {type(self).__name__} of connection {self.alias!r} is "
                     f"not properly configured: no {attribute}"
                 )
-        self.client = Elasticsearch(
-            self.server.get("HOSTS") or ["http://localhost:9200"],
-            transport_class=self.transport_class,
-            node_class=self.connection_class,
-            **self.client_options(),
-        )
+
+    def create_client(self, client_class: type, transport_class: type, node_class: type) -> Any:
+        """A client whose transport records its requests in this connection's log.
+
+        ``PARAMS`` are checked first, and an error of the client's own is given as an
+        ImproperlyConfigured: either names the connection, not a place inside elasticsearch-py.
+        """
+        options = self.client_options()
+        place = f"ES_SERVERS[{self.alias!r}]['PARAMS']"
+        check_client_options(options, place)
+        try:
+            client = client_class(
+                self.client_hosts(),
+                transport_class=transport_class,
+                node_class=node_class,
+                **options,
+            )
+        except (TypeError, ValueError) as error:
+            message = hide_secrets(f"{type(error).__name__}: {error}", options)
+            raise ImproperlyConfigured(f"{place} is refused by the client: {message}") from None
+        client.transport.requests_log = self.requests_log
+        return client
 
     def options(self, **options: Any) -> BaseElasticsearchBackend:
         """This connection with per-request options (``ignore_status``, ``request_timeout``...).
@@ -105,6 +158,10 @@ class BaseElasticsearchBackend(Base):
             kwargs["index"] = indices[0]
         return kwargs
 
+    def _write(self, operation: str, kwargs: dict[str, Any]) -> Any:
+        """A write, recorded for a rebuild of its index if one is running (no lost update)."""
+        return journaled(self, operation, kwargs)
+
     def _default_index(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """For bulk and mget, whose items may name their index: the one index, if only one."""
         _drop_doc_type(kwargs)
@@ -132,10 +189,10 @@ class BaseElasticsearchBackend(Base):
         return self.client.msearch(**self._indices(kwargs))
 
     def delete_by_query(self, **kwargs: Any) -> Any:
-        return self.client.delete_by_query(**self._indices(kwargs))
+        return self._write("delete_by_query", self._indices(kwargs))
 
     def update_by_query(self, **kwargs: Any) -> Any:
-        return self.client.update_by_query(**self._indices(kwargs))
+        return self._write("update_by_query", self._indices(kwargs))
 
     def open_point_in_time(self, **kwargs: Any) -> Any:
         return self.client.open_point_in_time(**self._indices(kwargs))
@@ -158,16 +215,16 @@ class BaseElasticsearchBackend(Base):
         return self.client.exists_source(**self._index(kwargs, "exists_source"))
 
     def create(self, **kwargs: Any) -> Any:
-        return self.client.create(**self._index(kwargs, "create"))
+        return self._write("create", self._index(kwargs, "create"))
 
     def index(self, **kwargs: Any) -> Any:
-        return self.client.index(**self._index(kwargs, "index"))
+        return self._write("index", self._index(kwargs, "index"))
 
     def update(self, **kwargs: Any) -> Any:
-        return self.client.update(**self._index(kwargs, "update"))
+        return self._write("update", self._index(kwargs, "update"))
 
     def delete(self, **kwargs: Any) -> Any:
-        return self.client.delete(**self._index(kwargs, "delete"))
+        return self._write("delete", self._index(kwargs, "delete"))
 
     def explain(self, **kwargs: Any) -> Any:
         return self.client.explain(**self._index(kwargs, "explain"))
@@ -178,7 +235,7 @@ class BaseElasticsearchBackend(Base):
     # Items that may name their own index
 
     def bulk(self, **kwargs: Any) -> Any:
-        return self.client.bulk(**self._default_index(kwargs))
+        return self._write("bulk", self._default_index(kwargs))
 
     def mget(self, **kwargs: Any) -> Any:
         return self.client.mget(**self._default_index(kwargs))

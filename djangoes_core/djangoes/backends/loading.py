@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+from ..errors import SettingError
 
 NAMESPACE = "djangoes.backends"
 
@@ -38,11 +39,13 @@ def installed() -> list[str]:
     return sorted(ep.name for ep in entry_points(group=NAMESPACE))
 
 
-def missing(name: str, alias: str | None = None) -> ImproperlyConfigured:
+def missing(name: str, alias: str | None = None) -> SettingError:
     where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
-    return ImproperlyConfigured(
-        f"{where} is {name!r}, whose distribution is not installed: "
-        f'pip install "djangoes[{KNOWN[name]}]"'
+    install = f'pip install "djangoes[{KNOWN[name]}]"'
+    return SettingError(
+        "E009",
+        f"{where} is {name!r}, whose distribution is not installed: {install}",
+        hint=f"Run {install}, or choose another ENGINE.",
     )
 
 
@@ -55,7 +58,7 @@ def load_backend(engine: str, alias: str | None = None) -> type:
         return import_string(engine)
     except ImportError as error:
         where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
-        raise ImproperlyConfigured(f"{where} {engine!r} could not be imported: {error}") from error
+        raise SettingError("E010", f"{where} {engine!r} could not be imported: {error}") from error
 
 
 def _load_entry_point(name: str, alias: str | None) -> type:
@@ -71,12 +74,13 @@ def _load_entry_point(name: str, alias: str | None) -> type:
             raise missing(name, alias) from None
         where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
         choices = ", ".join(installed()) or "none"
-        raise ImproperlyConfigured(
+        raise SettingError(
+            "E010",
             f"{where} {name!r} is not an installed djangoes backend (installed: {choices}; "
-            "or give the dotted path of a backend class)"
+            "or give the dotted path of a backend class)",
         ) from None
     return manager.driver
 
 
 def _reraise(manager: object, entry_point: object, error: Exception) -> None:
-    raise ImproperlyConfigured(f"djangoes backend {entry_point} failed to load: {error}") from error
+    raise SettingError("E010", f"djangoes backend {entry_point} failed to load: {error}") from error

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+from django.core.signals import request_started
+
+from djangoes import reset_queries
 
 from .indices import TestIndices
 
@@ -55,53 +58,39 @@ def refresh_test_indices(using: Iterable[str] | None = None, handler: Any = None
 class CaptureRequestsContext:
     """Record the requests a connection sends while the context is active.
 
-    Like Django's ``CaptureQueriesContext``: ``captured_requests`` lists
-    ``{"method", "path", "status", "duration"}`` for each request sent through the connection
-    (its ``client`` and every ``options()`` copy of it: they share one transport).
+    Like Django's ``CaptureQueriesContext``, on the same mechanism as ``connection.queries``:
+    ``captured_requests`` lists ``{"method", "path", "status", "duration", "error"}`` for each
+    request sent through the connection (its ``client`` and every ``options()`` copy of it:
+    they share one transport), the connection keeping its requests meanwhile even without
+    ``DEBUG``.
     """
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
-        self.captured_requests: list[dict[str, Any]] = []
 
-    def __enter__(self) -> CaptureRequestsContext:
-        transport = self.connection.client.transport
-        self._transport = transport
-        self._original = transport.perform_request
-        captured = self.captured_requests
-        original = self._original
-
-        def perform_request(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            status = None
-            try:
-                response = original(method, target, *args, **kwargs)
-                status = response.meta.status
-                return response
-            except Exception as error:
-                status = getattr(getattr(error, "meta", None), "status", None)
-                raise
-            finally:
-                captured.append(
-                    {
-                        "method": method,
-                        "path": target,
-                        "status": status,
-                        "duration": time.perf_counter() - started,
-                    }
-                )
-
-        transport.perform_request = perform_request
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        del self._transport.perform_request  # the class's method shows through again
-
-    def __len__(self) -> int:
-        return len(self.captured_requests)
-
-    def __iter__(self):
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.captured_requests)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         return self.captured_requests[index]
+
+    def __len__(self) -> int:
+        return len(self.captured_requests)
+
+    @property
+    def captured_requests(self) -> list[dict[str, Any]]:
+        return self.connection.requests_log.between(self.initial_requests, self.final_requests)
+
+    def __enter__(self) -> CaptureRequestsContext:
+        self.force_queries_log = self.connection.force_queries_log
+        self.connection.force_queries_log = True
+        self.initial_requests = self.connection.requests_log.kept
+        self.final_requests: int | None = None
+        request_started.disconnect(reset_queries)
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        self.connection.force_queries_log = self.force_queries_log
+        request_started.connect(reset_queries)
+        if exc_type is None:
+            self.final_requests = self.connection.requests_log.kept

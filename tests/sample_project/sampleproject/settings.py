@@ -8,7 +8,7 @@ import os
 
 SECRET_KEY = "sample-project-not-secret"
 DEBUG = False
-INSTALLED_APPS = ["library"]
+INSTALLED_APPS = ["djangoes", "library"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 USE_TZ = True
 TEST_RUNNER = "djangoes.test.runner.DiscoverRunner"

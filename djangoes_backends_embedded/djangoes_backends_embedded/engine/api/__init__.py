@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..errors import EngineError
+from ..errors import BadRequest, EngineError
 from ..http import Request, Response
 from . import cluster, documents, indices, search, termvectors
 from .filter_path import filter_path
@@ -102,6 +102,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/{index}/_stats/{metric}", indices.stats),
     ("POST", "/{index}/_open", indices.open_index),
     ("POST", "/{index}/_close", indices.close_index),
+    ("PUT", "/{index}/_block/{block}", indices.add_block),
     ("GET,POST", "/_analyze", indices.analyze),
     ("GET,POST", "/{index}/_analyze", indices.analyze),
     ("POST", "/_aliases", indices.update_aliases),
@@ -186,6 +187,8 @@ ROUTER = Router(ROUTES)
 
 def dispatch(engine: Any, request: Request) -> Response:
     try:
+        if "source" in request.params:
+            request = _source_as_body(request)
         handler, names = ROUTER.match(request.method, request.path)
         result = handler(engine, request, **names)
     except EngineError as error:
@@ -209,6 +212,24 @@ def dispatch(engine: Any, request: Request) -> Response:
     if paths:
         body = filter_path(body, paths)
     return Response(status, dumps(body))
+
+
+def _source_as_body(request: Request) -> Request:
+    """The ``source`` parameter carries the body, as Elasticsearch allows (for clients that
+    cannot send a body with GET): ``source_content_type`` must say what it is."""
+    params = dict(request.params)
+    source = params.pop("source")
+    content_type = params.pop("source_content_type", None)
+    if not content_type:
+        raise EngineError(
+            "source and source_content_type parameters are required",
+            status=400,
+            type="illegal_state_exception",
+        )
+    if request.body:
+        raise BadRequest("request body and the source parameter cannot both be given")
+    headers = {**request.headers, "content-type": content_type}
+    return Request(request.method, request.path, params, source.encode(), headers)
 
 
 def dumps(body: Any) -> bytes:

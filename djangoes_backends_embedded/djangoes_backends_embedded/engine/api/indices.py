@@ -132,7 +132,12 @@ def put_settings(engine: Any, request: Request, index: str | None = None):
         body.get("settings", body) if isinstance(body.get("settings"), dict) else body
     )
     validate(updates, creating=False)
-    targets = _targets(engine, request, index, allow_no_indices=False)
+    _apply_settings(engine, _targets(engine, request, index, allow_no_indices=False), updates)
+    return 200, {"acknowledged": True}
+
+
+def _apply_settings(engine: Any, targets: list[Any], updates: dict[str, Any]) -> None:
+    """Each index takes its new settings under its lock: no write is half-way through."""
     for target in targets:
         with target.lock:
             flat = dict(target.settings.flat)
@@ -144,7 +149,24 @@ def put_settings(engine: Any, request: Request, index: str | None = None):
             target.settings = Settings(flat)
             target.read_settings()
     engine.persist()
-    return 200, {"acknowledged": True}
+
+
+#: The blocks of ``PUT /{index}/_block/{block}``.
+BLOCKS = ("metadata", "read", "read_only", "write")
+
+
+def add_block(engine: Any, request: Request, index: str, block: str):
+    """Add an index block. As in Elasticsearch, a write block is in force once this returns:
+    writes take the index lock, so none is still in flight."""
+    if block not in BLOCKS:
+        raise IllegalArgument(f"unknown index block [{block}], expected one of {list(BLOCKS)}")
+    targets = _targets(engine, request, index, allow_no_indices=False)
+    _apply_settings(engine, targets, {f"index.blocks.{block}": "true"})
+    return 200, {
+        "acknowledged": True,
+        "shards_acknowledged": True,
+        "indices": [{"name": target.name, "blocked": True} for target in targets],
+    }
 
 
 def refresh(engine: Any, request: Request, index: str | None = None):

@@ -12,6 +12,7 @@ from ..contexts import PointInTime, keep_alive_seconds
 from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
 from ..http import Request
 from ..names import Options
+from ..wording import token_name
 from .params import boolean, integer, object_body
 
 SEARCH_DEFAULTS = Options(ignore_unavailable=False, allow_no_indices=True)
@@ -108,6 +109,9 @@ def msearch(engine: Any, request: Request, index: str | None = None):
         try:
             header = jsoncodec.loads(lines[number])
             body = jsoncodec.loads(lines[number + 1])
+            for line in (header, body):
+                if not isinstance(line, dict):
+                    raise ParsingError(f"Unknown key for a {token_name(line)} in [{line}].")
             params = {
                 k: str(v).lower() if isinstance(v, bool) else str(v)
                 for k, v in header.items()
@@ -125,7 +129,7 @@ def msearch(engine: Any, request: Request, index: str | None = None):
             responses.append(result)
         except EngineError as error:
             responses.append(error.to_dict())
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
             responses.append(BadRequest(str(error), type="x_content_parse_exception").to_dict())
     return 200, {"took": int((time.perf_counter() - started) * 1000), "responses": responses}
 

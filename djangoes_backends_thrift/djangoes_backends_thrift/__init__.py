@@ -1,0 +1,14 @@
+"""djangoes' Thrift transport: ``ENGINE: 'thrift'`` and the thrift gateway that serves it.
+
+The protocol is the ``Rest`` service of Elasticsearch's former thrift plugin
+(``elasticsearch.thrift`` in this package). :class:`ThriftNode` sends each request of the
+official client as a thrift call; ``djangoes-thrift-gateway`` (:mod:`.gateway`) answers those
+calls from an Elasticsearch server over HTTP or from the embedded engine.
+"""
+
+from __future__ import annotations
+
+from .backend import SimpleThriftBackend
+from .node import FramedThriftNode, ThriftNode
+
+__all__ = ["FramedThriftNode", "SimpleThriftBackend", "ThriftNode"]

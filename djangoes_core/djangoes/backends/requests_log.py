@@ -1,0 +1,205 @@
+"""What a connection records of its requests: log records always, recent requests in DEBUG.
+
+Every request a connection sends is logged on the ``djangoes.requests`` logger: one record with
+the method, the path, the status and the duration, at INFO, or at WARNING when the server failed
+(a 5xx) or never answered; and when the logger is enabled for DEBUG, a second record, at DEBUG,
+with the request and response bodies. Headers are never logged: credentials travel in them.
+
+With ``settings.DEBUG`` (or while a test captures requests), the requests are also kept, the
+last ``QUERIES_LIMIT`` of them, as ``django.db`` keeps ``connection.queries``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections import deque
+from collections.abc import Mapping
+from time import perf_counter
+from typing import Any
+
+from django.conf import settings
+
+logger = logging.getLogger("djangoes.requests")
+
+#: How many requests a connection keeps, as Django's ``BaseDatabaseWrapper.queries_limit``.
+QUERIES_LIMIT = 9000
+#: The longest body a DEBUG record shows, in characters.
+BODY_LIMIT = 10_000
+_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+def scrub(text: str) -> str:
+    """``text`` without the ``user:password@`` of any URL in it."""
+    return _USERINFO.sub("", text)
+
+
+class RequestsLog:
+    """The requests of one connection, shared by its ``options()`` copies (one transport).
+
+    ``queries_log`` holds a dict per request: ``method``, ``path`` (with its query string),
+    ``status`` (None without a response), ``duration`` (seconds, a float) and ``error`` (None,
+    the server's error type such as ``index_not_found_exception``, or the exception's class).
+    """
+
+    queries_limit = QUERIES_LIMIT
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.queries_log: deque[dict[str, Any]] = deque(maxlen=self.queries_limit)
+        #: Keep requests even without ``settings.DEBUG`` (``CaptureRequestsContext`` sets it).
+        self.force_queries_log = False
+        #: How many requests were kept in all, those the bounded log has since dropped included.
+        self.kept = 0
+
+    @property
+    def queries_logged(self) -> bool:
+        return self.force_queries_log or (settings.configured and settings.DEBUG)
+
+    @property
+    def queries(self) -> list[dict[str, Any]]:
+        if len(self.queries_log) == self.queries_log.maxlen:
+            warnings.warn(
+                f"Limit for request logging exceeded, only the last {self.queries_log.maxlen} "
+                "requests will be returned.",
+                stacklevel=3,
+            )
+        return list(self.queries_log)
+
+    def between(self, start: int, stop: int | None = None) -> list[dict[str, Any]]:
+        """The requests kept from the ``start``-th to the ``stop``-th (counted by ``kept``).
+
+        Counted, not indexed: the bounded log may have dropped its oldest ones meanwhile.
+        """
+        first = self.kept - len(self.queries_log)
+        stop = self.kept if stop is None else stop
+        return list(self.queries_log)[max(start - first, 0) : max(stop - first, 0)]
+
+    def request(self, transport: Any, method: str, target: str, kwargs: Mapping) -> Request:
+        """A context manager around one request of ``transport``: it records it on exit."""
+        return Request(self, transport, method, target, kwargs)
+
+    def record(self, request: Request, duration: float, error: BaseException | None) -> None:
+        response = request.response
+        status = None if response is None else response.meta.status
+        failure = _error_type(response) if error is None else type(error).__name__
+        entry = {
+            "method": request.method,
+            "path": request.target,
+            "status": status,
+            "duration": duration,
+            "error": failure,
+        }
+        if self.queries_logged:
+            self.queries_log.append(entry)
+            self.kept += 1
+        level = logging.WARNING if error is not None or (status or 0) >= 500 else logging.INFO
+        if not logger.isEnabledFor(level):
+            return
+        extra = {"alias": self.alias, **entry}
+        outcome = str(status) if error is None else "failed"
+        if failure:
+            outcome = f"{outcome} {failure}{_describe(error)}"
+        logger.log(
+            level,
+            "%s %s %s (%.1f ms; alias=%s)",
+            request.method,
+            request.target,
+            outcome,
+            duration * 1000,
+            self.alias,
+            extra=extra,
+        )
+        if logger.isEnabledFor(logging.DEBUG):
+            self._log_bodies(request, extra)
+
+    def _log_bodies(self, request: Request, extra: dict[str, Any]) -> None:
+        serializers = request.transport.serializers
+        sent = _render(serializers, request.kwargs.get("body"), _content_type(request.kwargs))
+        response = request.response
+        received = None
+        if response is not None:
+            received = _render(serializers, response.body, response.meta.mimetype)
+        if sent is None and received is None:
+            return
+        lines = ["%s %s (alias=%s)"]
+        args: list[Any] = [request.method, request.target, self.alias]
+        for mark, body in ((">", sent), ("<", received)):
+            if body is not None:
+                lines.append(f"{mark} %s")
+                args.append(body)
+        extra = {**extra, "request_body": sent, "response_body": received}
+        logger.debug("\n".join(lines), *args, extra=extra)
+
+
+class Request:
+    """One client-level request (all its retries), timed, recorded when the block exits.
+
+    The transport sets ``response`` inside the block; an exception leaves it None.
+    """
+
+    __slots__ = ("kwargs", "log", "method", "response", "started", "target", "transport")
+
+    def __init__(
+        self, log: RequestsLog, transport: Any, method: str, target: str, kwargs: Mapping
+    ) -> None:
+        self.log = log
+        self.transport = transport
+        self.method = method
+        self.target = target
+        self.kwargs = kwargs
+        self.response: Any = None
+
+    def __enter__(self) -> Request:
+        self.started = perf_counter()
+        return self
+
+    def __exit__(self, exc_type: Any, error: BaseException | None, traceback: Any) -> None:
+        self.log.record(self, perf_counter() - self.started, error)
+
+
+def _error_type(response: Any) -> str | None:
+    """The type of the error an Elasticsearch error response describes, if it is one."""
+    if response is None or response.meta.status < 400 or not isinstance(response.body, dict):
+        return None
+    error = response.body.get("error")
+    if isinstance(error, dict):
+        return error.get("type")
+    return error if isinstance(error, str) else None
+
+
+def _describe(error: BaseException | None) -> str:
+    """What went wrong, without credentials (elastic-transport keeps the cause in ``message``)."""
+    if error is None:
+        return ""
+    text = str(getattr(error, "message", None) or error)
+    return f": {scrub(text)}" if text else ""
+
+
+def _content_type(kwargs: Mapping) -> str | None:
+    headers = kwargs.get("headers")
+    if not isinstance(headers, Mapping):
+        return None
+    for name, value in headers.items():
+        if name.lower() == "content-type":
+            return value
+    return None
+
+
+def _render(serializers: Any, body: Any, mimetype: str | None) -> str | None:
+    """A body as text for a DEBUG record, serialized as sent and cut at ``BODY_LIMIT``."""
+    if body is None:
+        return None
+    if isinstance(body, bytes | bytearray):
+        text = bytes(body).decode("utf-8", "replace")
+    elif isinstance(body, str):
+        text = body
+    else:
+        try:
+            text = serializers.dumps(body, mimetype=mimetype).decode("utf-8", "replace")
+        except Exception:
+            text = repr(body)
+    if len(text) > BODY_LIMIT:
+        text = f"{text[:BODY_LIMIT]}... ({len(text) - BODY_LIMIT} more characters)"
+    return text

@@ -1,0 +1,39 @@
+"""elastic-transport's transports, with every request recorded in its connection's log.
+
+The backends use these as ``transport_class`` and ``async_transport_class``, so that requests
+are logged (and kept in DEBUG) the same way whatever the node class: http, requests, the
+embedded engine, thrift, memcached or a third party's. A request is recorded once, as the client
+sent it: the retries elastic-transport makes on other nodes are inside it (elastic-transport
+logs each attempt on its own ``elastic_transport.transport`` logger).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import elastic_transport
+
+from .requests_log import RequestsLog
+
+
+class Transport(elastic_transport.Transport):
+    #: Set by the connection that owns the client; None records nothing.
+    requests_log: RequestsLog | None = None
+
+    def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
+        if self.requests_log is None:
+            return super().perform_request(method, target, **kwargs)
+        with self.requests_log.request(self, method, target, kwargs) as request:
+            request.response = super().perform_request(method, target, **kwargs)
+        return request.response
+
+
+class AsyncTransport(elastic_transport.AsyncTransport):
+    requests_log: RequestsLog | None = None
+
+    async def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
+        if self.requests_log is None:
+            return await super().perform_request(method, target, **kwargs)
+        with self.requests_log.request(self, method, target, kwargs) as request:
+            request.response = await super().perform_request(method, target, **kwargs)
+        return request.response

@@ -1,0 +1,49 @@
+"""What a configured index is on the server: the concrete index behind its ``NAME``.
+
+``NAME`` is a concrete index until the first rebuild, and an alias of a versioned index
+(``blog__20261125t103000``) after it; commands and the rebuild look it up here, in one request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class AmbiguousIndex(Exception):
+    """``NAME`` is an alias of several indices: which one is the index is not known."""
+
+
+@dataclass(frozen=True)
+class LiveIndex:
+    #: The configured ``NAME``.
+    name: str
+    #: The concrete index ``NAME`` is or points to; None when there is none.
+    index: str | None = None
+    #: The aliases of that index, with their properties (``filter``, ``is_write_index``...).
+    aliases: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        return self.index is not None
+
+    @property
+    def is_alias(self) -> bool:
+        """Whether ``NAME`` is an alias (as after a rebuild) rather than the index itself."""
+        return self.index is not None and self.index != self.name
+
+
+def live_index(client: Any, name: str) -> LiveIndex:
+    found = client.options(ignore_status=404).indices.get_alias(index=name).body
+    indices = {
+        i: entry for i, entry in found.items() if isinstance(entry, dict) and "aliases" in entry
+    }
+    if not indices:
+        return LiveIndex(name)
+    if len(indices) > 1:
+        raise AmbiguousIndex(
+            f"{name!r} is an alias of several indices ({', '.join(sorted(indices))}): "
+            "djangoes expects it to name one index"
+        )
+    ((index, entry),) = indices.items()
+    return LiveIndex(name, index, dict(entry.get("aliases") or {}))

@@ -1,0 +1,87 @@
+"""``manage.py es_check``: is every connection reachable, and every configured index there?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from elasticsearch import ApiError, TransportError
+
+from djangoes import connections
+from djangoes.backends.params import hide_secrets
+from djangoes.backends.requests_log import scrub
+from djangoes.live import AmbiguousIndex, live_index
+
+from ..base import ConnectionsCommand, add_selection, describe, selection
+
+
+class Command(ConnectionsCommand):
+    help = (
+        "Ping every connection: its server's version, the cluster health, and whether each "
+        "configured index and alias exists. Fails if anything is wrong."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_selection(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = options["verbosity"]
+        problems: list[str] = []
+        for connection, keys in selection(connections, options):
+            problems += self.check_connection(connection, keys)
+        if problems:
+            raise CommandError(f"{len(problems)} problem(s): {'; '.join(problems)}.")
+
+    def report(self, ok: bool, message: str, warning: bool = False) -> None:
+        if ok and self.verbosity < 1:
+            return
+        style = self.style.WARNING if warning else self.style.SUCCESS if ok else self.style.ERROR
+        label = "WARNING" if warning else "OK" if ok else "ERROR"
+        self.stdout.write(f"  {style(label)} {message}")
+
+    def check_connection(self, connection: Any, keys: list[str]) -> list[str]:
+        if self.verbosity >= 1:
+            self.stdout.write(describe(connection), self.style.MIGRATE_HEADING)
+        client = connection.client.options(max_retries=0)
+        try:
+            info = client.info()
+            health = client.cluster.health()
+        except (ApiError, TransportError) as error:
+            message = f"{connection.alias!r} is unreachable: {self._scrub(connection, error)}"
+            self.report(False, message)
+            return [message]
+        version = info["version"]["number"]
+        status = health["status"]
+        self.report(
+            status != "red",
+            f"Elasticsearch {version}, cluster {info['cluster_name']!r}: {status}",
+            warning=status == "yellow",
+        )
+        problems = [f"{connection.alias!r}: cluster health is red"] if status == "red" else []
+        for key in keys:
+            problems += self.check_index(connection, client, key)
+        return problems
+
+    def check_index(self, connection: Any, client: Any, key: str) -> list[str]:
+        index = connection.server_indices[key]
+        where = f"on {connection.alias!r}"
+        try:
+            live = live_index(client, index["NAME"])
+        except AmbiguousIndex as error:
+            self.report(False, str(error))
+            return [f"{error} ({where})"]
+        problems = []
+        shown = f"{live.name} -> {live.index}" if live.is_alias else live.name
+        self.report(live.exists, f"index {shown}" if live.exists else f"index {live.name} missing")
+        if not live.exists:
+            problems.append(f"index {live.name!r} missing {where}")
+        for alias in [*index["ALIASES"], *((index.get("SETTINGS") or {}).get("aliases") or {})]:
+            there = alias in live.aliases
+            self.report(there, f"alias {alias}" if there else f"alias {alias} missing")
+            if not there:
+                problems.append(f"alias {alias!r} of {live.name!r} missing {where}")
+        return problems
+
+    def _scrub(self, connection: Any, error: Exception) -> str:
+        """The error without credentials: no userinfo in URLs, no PARAMS secret."""
+        return hide_secrets(scrub(str(error)), connection.server.get("PARAMS") or {})

@@ -1,0 +1,250 @@
+"""``manage.py es_indices list|create|delete|rebuild``: the configured indices, by connection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from elasticsearch import ApiError, TransportError
+
+from djangoes import connections
+from djangoes.live import AmbiguousIndex, LiveIndex, live_index
+from djangoes.rebuild import Rebuild, RebuildError, abort
+from djangoes.rebuild.names import marker
+
+from ..base import ConnectionsCommand, add_noinput, add_selection, describe, selection
+from ..progress import ProgressBar
+
+ACTIONS = ("list", "create", "delete", "rebuild")
+#: The options of one action only.
+OPTIONS = {
+    "fail_if_exists": "create",
+    "keep_old": "rebuild",
+    "progress": "rebuild",
+    "abort": "rebuild",
+}
+
+
+class Command(ConnectionsCommand):
+    help = "List, create, delete or rebuild (with no downtime) the indices of ES_INDICES."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "action",
+            choices=ACTIONS,
+            help="list: names, state and size of each index; create: the missing indices; "
+            "delete: the indices (asks first); rebuild: with no downtime.",
+        )
+        add_selection(parser)
+        add_noinput(parser)
+        parser.add_argument(
+            "--fail-if-exists",
+            action="store_true",
+            help="create: fail when an index exists already (by default it is reported, kept).",
+        )
+        parser.add_argument(
+            "--keep-old", action="store_true", help="rebuild: keep the old index, unused."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="rebuild: documents per request (500)."
+        )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="rebuild: draw the progress bar even when the output is not a terminal.",
+        )
+        parser.add_argument(
+            "--abort",
+            action="store_true",
+            help="rebuild: clean up after an interrupted rebuild instead of starting one.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = options["verbosity"]
+        action = options["action"]
+        for option, applies_to in OPTIONS.items():
+            if options[option] and action != applies_to:
+                flag = "--" + option.replace("_", "-")
+                raise CommandError(f"{flag} applies to {applies_to}, not to {action}.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        getattr(self, f"handle_{action}")(selection(connections, options), options)
+
+    def say(self, message: str, style: Any = None, level: int = 1) -> None:
+        if self.verbosity >= level:
+            self.stdout.write(message, style)
+
+    # list
+
+    def handle_list(self, chosen: list[tuple[Any, list[str]]], options: dict[str, Any]) -> None:
+        unreachable = []
+        for connection, keys in chosen:
+            self.say(describe(connection), self.style.MIGRATE_HEADING)
+            try:
+                for key in keys:
+                    self._show(connection, key)
+            except TransportError as error:
+                self.say(f"  Unreachable: {error}", self.style.ERROR, 0)
+                unreachable.append(connection.alias)
+        if unreachable:
+            raise CommandError(f"Could not reach {', '.join(map(repr, unreachable))}.")
+
+    def _show(self, connection: Any, key: str) -> None:
+        index = connection.server_indices[key]
+        live = self._live(connection, index["NAME"])
+        mark = self.style.SUCCESS("[X]") if live.exists else "[ ]"
+        self.stdout.write(f" {mark} {key}")
+        if self.verbosity < 1:
+            return
+        shown = f"{live.name} -> {live.index}" if live.is_alias else live.name
+        self.stdout.write(f"     name       {shown}")
+        aliases = [*index["ALIASES"], *((index.get("SETTINGS") or {}).get("aliases") or {})]
+        if aliases:
+            self.stdout.write(f"     aliases    {self._aliases(aliases, live)}")
+        if live.exists:
+            count = connection.client.count(index=live.index)["count"]
+            self.stdout.write(f"     documents  {count:,}")
+        else:
+            self.stdout.write("     documents  " + self.style.WARNING("missing"))
+        test = index["TEST"]
+        test_aliases = f" (aliases: {', '.join(test['ALIASES'])})" if test["ALIASES"] else ""
+        self.stdout.write(f"     test       {test['NAME']}{test_aliases}")
+        if connection.client.indices.exists_alias(name=marker(live.name), expand_wildcards="all"):
+            self.stdout.write("     " + self.style.WARNING("a rebuild is running"))
+
+    def _aliases(self, aliases: list[str], live: LiveIndex) -> str:
+        return ", ".join(
+            alias if alias in live.aliases else f"{alias} {self.style.WARNING('(missing)')}"
+            for alias in aliases
+        )
+
+    def _live(self, connection: Any, name: str) -> LiveIndex:
+        try:
+            return live_index(connection.client, name)
+        except AmbiguousIndex as error:
+            raise CommandError(str(error)) from None
+
+    # create
+
+    def handle_create(self, chosen: list[tuple[Any, list[str]]], options: dict[str, Any]) -> None:
+        failed = []
+        for connection, keys in chosen:
+            self.say(f"Creating indices on {describe(connection)}:", self.style.MIGRATE_HEADING)
+            bodies = connection.get_indices_with_settings()
+            for key in keys:
+                name = connection.server_indices[key]["NAME"]
+                if self._live(connection, name).exists:
+                    self.say(f"  {name} exists already", self.style.WARNING)
+                    if options["fail_if_exists"]:
+                        failed.append(f"{name} exists")
+                    continue
+                try:
+                    connection.client.indices.create(index=name, **bodies[name])
+                except ApiError as error:
+                    self.say(f"  {name}: {error}", self.style.ERROR, 0)
+                    failed.append(f"{name}: {error.message}")
+                else:
+                    self.say(f"  Created {name}", self.style.SUCCESS)
+        if failed:
+            raise CommandError(f"Not created: {'; '.join(failed)}.")
+
+    # delete
+
+    def handle_delete(self, chosen: list[tuple[Any, list[str]]], options: dict[str, Any]) -> None:
+        planned = []
+        for connection, keys in chosen:
+            for key in keys:
+                name = connection.server_indices[key]["NAME"]
+                if connection.client.indices.exists_alias(
+                    name=marker(name), expand_wildcards="all"
+                ):
+                    raise CommandError(
+                        f"A rebuild of {name!r} is running on {connection.alias!r}: wait for it, "
+                        f"or clean it up (es_indices rebuild --abort {key})."
+                    )
+                planned.append((connection, name, self._live(connection, name)))
+        existing = [(c, live) for c, _, live in planned if live.exists]
+        if existing and options["interactive"] and not self._confirm(existing):
+            self.stdout.write("Deletion cancelled.")
+            return
+        for connection, name, live in planned:
+            if not live.exists:
+                self.say(f"  {name} not found on {connection.alias!r}", self.style.WARNING)
+                continue
+            # A configured name only, never a pattern: the index itself, or the one NAME
+            # (an alias, after a rebuild) points to.
+            connection.client.indices.delete(index=live.index, expand_wildcards="none")
+            shown = f"{live.index} ({name})" if live.is_alias else name
+            self.say(f"  Deleted {shown} on {connection.alias!r}", self.style.SUCCESS)
+
+    def _confirm(self, existing: list[tuple[Any, LiveIndex]]) -> bool:
+        listed = ", ".join(f"{live.index} ({connection.alias!r})" for connection, live in existing)
+        answer = input(
+            f"You have requested to delete the indices {listed}, with all their documents.\n"
+            "Are you sure you want to do this?\n\n"
+            "    Type 'yes' to continue, or 'no' to cancel: "
+        )
+        return answer.strip() == "yes"
+
+    # rebuild
+
+    def handle_rebuild(self, chosen: list[tuple[Any, list[str]]], options: dict[str, Any]) -> None:
+        if options["abort"]:
+            if options["interactive"] and not self._confirm_abort():
+                self.stdout.write("Clean-up cancelled.")
+                return None
+            return self._abort(chosen)
+        for connection, keys in chosen:
+            for key in keys:
+                self._rebuild(connection, key, options)
+        return None
+
+    def _rebuild(self, connection: Any, key: str, options: dict[str, Any]) -> None:
+        self.say(f"Rebuilding {key} on {describe(connection)}:", self.style.MIGRATE_HEADING)
+        progress = ProgressBar(
+            self.stdout, "  ", enabled=options["progress"] or self.stdout.isatty()
+        )
+
+        def notify(message: str, verbosity: int = 1) -> None:
+            progress.close()
+            self.say(f"  {message}...", level=verbosity)
+
+        rebuild = Rebuild(
+            connection,
+            key,
+            keep_old=options["keep_old"],
+            batch_size=options["batch_size"],
+            notify=notify,
+            progress=progress.update,
+        )
+        try:
+            result = rebuild.run()
+        except RebuildError as error:
+            progress.close()
+            raise CommandError(str(error)) from error
+        progress.close()
+        self.say(
+            f"  Rebuilt {key}: {result.new} is live ({result.copied:,} documents copied, "
+            f"{result.caught_up:,} caught up, {result.seconds:.1f} s).",
+            self.style.SUCCESS,
+        )
+
+    def _confirm_abort(self) -> bool:
+        answer = input(
+            "--abort lifts the write block of an interrupted rebuild and deletes the index it was "
+            "building. A rebuild still running would fail.\n\n"
+            "    Type 'yes' to continue, or 'no' to cancel: "
+        )
+        return answer.strip() == "yes"
+
+    def _abort(self, chosen: list[tuple[Any, list[str]]]) -> None:
+        for connection, keys in chosen:
+            for key in keys:
+                journal = abort(connection, key)
+                if journal is None:
+                    self.say(f"  No rebuild of {key} to clean up on {connection.alias!r}")
+                else:
+                    self.say(
+                        f"  Cleaned up the rebuild of {key} on {connection.alias!r} ({journal})",
+                        self.style.SUCCESS,
+                    )

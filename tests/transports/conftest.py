@@ -1,0 +1,101 @@
+"""Every transport against the same servers: the fixtures of the transport contract.
+
+``endpoint`` is parametrised over the transports; each value is the ``ES_SERVERS`` entry
+(``ENGINE``, ``HOSTS``, ``PARAMS``) that reaches the embedded engine through that transport:
+directly over HTTP, or through a gateway in front of the engine's HTTP server or of an engine
+inside the gateway's process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from djangoes import ConnectionHandler
+from djangoes_backends_embedded.engine import Engine
+from djangoes_backends_embedded.server import start_in_thread
+
+from .memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
+from .thrift_gateways import thrift_embedded_endpoint, thrift_http_endpoint
+
+__all__ = [
+    "memcached_embedded_endpoint",
+    "memcached_http_endpoint",
+    "thrift_embedded_endpoint",
+    "thrift_http_endpoint",
+]
+
+ENDPOINTS = [
+    "http",
+    "requests",
+    "thrift-http",
+    "thrift-embedded",
+    "memcached-http",
+    "memcached-embedded",
+]
+
+
+@pytest.fixture(scope="session")
+def engine_url() -> Iterator[str]:
+    """The embedded engine's HTTP server on a free 127.0.0.1 port: the "Elasticsearch" here."""
+    engine = Engine()
+    server = start_in_thread(engine.handle, "127.0.0.1", 0)
+    yield server.url
+    server.stop()
+    engine.close()
+
+
+@pytest.fixture
+def http_endpoint(engine_url: str) -> dict[str, Any]:
+    return {"ENGINE": "http", "HOSTS": [engine_url]}
+
+
+@pytest.fixture
+def requests_endpoint(engine_url: str) -> dict[str, Any]:
+    return {"ENGINE": "requests", "HOSTS": [engine_url]}
+
+
+@pytest.fixture(params=ENDPOINTS)
+def endpoint(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Each transport in turn, as the ``ES_SERVERS`` entry that reaches the engine."""
+    return request.getfixturevalue(request.param.replace("-", "_") + "_endpoint")
+
+
+@pytest.fixture
+def prefix() -> str:
+    """A unique index-name prefix, so tests sharing a server never see each other's data."""
+    return f"t{uuid.uuid4().hex[:10]}-"
+
+
+def connect(endpoint: dict[str, Any], indices: dict[str, Any] | None = None, **server: Any):
+    """A handler whose ``default`` connection goes through ``endpoint``."""
+    return ConnectionHandler(servers={"default": {**endpoint, **server}}, indices=indices or {})
+
+
+@pytest.fixture
+def books(endpoint: dict[str, Any], prefix: str) -> Iterator[Any]:
+    """A connection to one index (with an alias), the index created from its SETTINGS."""
+    handler = connect(
+        endpoint,
+        {
+            "books": {
+                "NAME": prefix + "books_v1",
+                "ALIASES": [prefix + "books"],
+                "SETTINGS": {
+                    "mappings": {
+                        "properties": {"title": {"type": "text"}, "year": {"type": "long"}}
+                    }
+                },
+            }
+        },
+        INDICES=["books"],
+    )
+    connection = handler["default"]
+    for name, body in connection.get_indices_with_settings().items():
+        connection.client.indices.create(index=name, **body)
+    yield connection
+    connection.client.indices.delete(index=prefix + "*")
+    handler.close_all()

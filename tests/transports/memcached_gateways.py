@@ -1,0 +1,45 @@
+"""The memcached transport's endpoints: ``ENGINE: 'memcached'`` through a memcached gateway.
+
+One gateway in front of the engine's HTTP server and one with an engine in its own process,
+each started once per test session (the conftest imports only the endpoint fixtures, so the
+gateways are kept here and stopped when pytest ends).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from djangoes.gateway import upstream
+from djangoes_backends_memcached.server import GatewayServer, start_in_thread
+
+_gateways: dict[str, GatewayServer] = {}
+
+
+def _gateway(config: pytest.Config, spec: str) -> GatewayServer:
+    if spec not in _gateways:
+        target = upstream(spec)
+        server = _gateways[spec] = start_in_thread(target)
+
+        def stop() -> None:
+            server.stop()
+            target.close()
+            del _gateways[spec]
+
+        config.add_cleanup(stop)
+    return _gateways[spec]
+
+
+def _endpoint(server: GatewayServer) -> dict[str, Any]:
+    return {"ENGINE": "memcached", "HOSTS": [f"http://127.0.0.1:{server.port}"], "PARAMS": {}}
+
+
+@pytest.fixture
+def memcached_http_endpoint(request: pytest.FixtureRequest, engine_url: str) -> dict[str, Any]:
+    return _endpoint(_gateway(request.config, engine_url))
+
+
+@pytest.fixture
+def memcached_embedded_endpoint(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return _endpoint(_gateway(request.config, "embedded"))
