@@ -20,6 +20,11 @@ ENGINE_PARAMS = ("path", "name")
 class SimpleEmbeddedBackend(BaseElasticsearchBackend):
     connection_class = EmbeddedNode
 
+    def location(self) -> str:
+        """Where the engine is, for ``es_indices`` and ``es_check``: it has no host."""
+        path = (self.server.get("PARAMS") or {}).get("path")
+        return f"in this process, data in {path}" if path else "in this process, in memory"
+
     def client_hosts(self) -> list[Any]:
         params = self.server.get("PARAMS") or {}
         return [node_config(params.get("path"), params.get("name"))]

@@ -1,4 +1,5 @@
-"""Malformed requests, made reproducibly from a seed, for the fuzz runs of ``test_fuzz``.
+"""Malformed requests for the fuzz runs of ``test_fuzz``, made from a ``random.Random`` that
+hypothesis provides (``st.randoms()``), so that every run makes the same cases.
 
 :class:`HttpCases` writes HTTP/1.1 requests that are wrong at every level: the request line,
 the headers, the framing (Content-Length, chunked encoding, truncated bodies), the body (JSON
@@ -173,8 +174,8 @@ class HttpCases:
     )  # fmt: skip
     WEIGHTS = (8, 8, 6, 6, 5, 2, 6, 6, 12, 16, 12, 5, 8)
 
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
         self.seeds = [self._valid() for _ in range(64)]
 
     def cases(self, count: int) -> list[Case]:
@@ -380,9 +381,8 @@ class HttpCases:
         return Case("mutation", mutate(self.rng, self.rng.choice(self.seeds), self.seeds))
 
 
-def gateway_cases(seed: int, seeds: list[bytes], count: int) -> list[Case]:
+def gateway_cases(rng: random.Random, seeds: list[bytes], count: int) -> list[Case]:
     """Malformed traffic for a gateway: its real clients' traffic, damaged; and garbage."""
-    rng = random.Random(seed)
     makers: list[tuple[str, Callable[[], bytes]]] = [
         ("mutation", lambda: mutate(rng, rng.choice(seeds), seeds)),
         ("garbage", lambda: garbage(rng)),

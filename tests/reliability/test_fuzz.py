@@ -1,13 +1,14 @@
 """Bad input to the servers the project ships: the engine's HTTP server and both gateways.
 
-Each server gets at least 10,000 malformed requests from a seeded generator (``fuzzcases``;
-``DJANGOES_FUZZ_SEED`` picks another seed, and the seed is in the figures), over many
-sockets at once. Well-framed requests with a bad body, method, path or parameters are
-pipelined, many to a connection, and every answer is read and checked: one answer per
-request, nothing garbled, never a 5xx, every error in Elasticsearch's JSON shape. The others
-(broken framing, garbage, mutations) go one to a connection. Documents are indexed before
-and between the batches; at the end the server must still answer correctly and every
-acknowledged document must be there, as written.
+Each server gets at least 10,000 malformed requests over many sockets at once, in rounds
+that hypothesis drives (``fuzzcases``, from the ``random.Random`` of ``st.randoms()``;
+derandomized, so every run is the same, and a failing round is reported as its example).
+Well-framed requests with a bad body, method, path or parameters are pipelined, many to a
+connection, and every answer is read and checked: one answer per request, nothing garbled,
+never a 5xx, every error in Elasticsearch's JSON shape. The others (broken framing, garbage,
+mutations) go one to a connection. Documents are indexed before and between the rounds; at
+the end the server must still answer correctly and every acknowledged document must be
+there, as written.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import socket
 import threading
 import time
@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from djangoes import ConnectionHandler
 from djangoes_backends_embedded.engine import Engine, Request
@@ -40,9 +42,9 @@ from .netfaults import Proxy, close_socket, port_of
 
 pytestmark = pytest.mark.slow
 
-SEED = int(os.environ.get("DJANGOES_FUZZ_SEED", "20240611"))
 CASES = 10_500
 ROUNDS = 10
+PER_ROUND = CASES // ROUNDS
 PIPELINE = 25
 SOCKETS = 16
 #: A request to end a pipelined batch: its answer closes the connection.
@@ -199,6 +201,29 @@ def run_raw(port: int, case: Case, tally: Tally) -> None:
     tally.answer(case, ("answered" if data else "closed") if closed else "left open")
 
 
+def fuzz_rounds(run_round: Any) -> None:
+    """``run_round(rng)`` for ``ROUNDS`` rounds, each from a ``random.Random`` hypothesis seeds.
+
+    Derandomized (the same rounds every run) and without a database, as a CI test must be.
+    The Random is hypothesis' seeded one (``use_true_random``): a round makes thousands of
+    choices, more than hypothesis' own choice sequence holds.
+    """
+
+    @settings(
+        max_examples=ROUNDS,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.randoms(use_true_random=True))
+    def rounds(rng: Any) -> None:
+        run_round(rng)
+
+    rounds()
+
+
 def run_cases(port: int, cases: list[Case], tally: Tally, executor: ThreadPoolExecutor) -> None:
     pipelined = [c for c in cases if c.pipelined]
     batches = [pipelined[i : i + PIPELINE] for i in range(0, len(pipelined), PIPELINE)]
@@ -250,14 +275,20 @@ def test_fuzz_the_engine_http_server(fuzz_server: tuple[Any, str, Path], figures
         lambda i, d: es.index(index="acked-docs", id=i, document=d),
         lambda i: es.get(index="acked-docs", id=i)["_source"],
     )
-    cases = HttpCases(SEED).cases(CASES)
+    cases: list[Case] = []
     tally = Tally()
     started = time.monotonic()
     canary.feed(-1)
     with ThreadPoolExecutor(SOCKETS) as executor:
-        for step in range(ROUNDS):
-            run_cases(port, cases[step::ROUNDS], tally, executor)
-            canary.feed(step)
+
+        def run_round(rng: Any) -> None:
+            batch = HttpCases(rng).cases(PER_ROUND)
+            cases.extend(batch)
+            run_cases(port, batch, tally, executor)
+            canary.feed(len(cases))
+            assert tally.server_errors == [] and tally.garbled == []
+
+        fuzz_rounds(run_round)
     elapsed = time.monotonic() - started
     alive = process.poll() is None
     info = es.info()
@@ -268,7 +299,7 @@ def test_fuzz_the_engine_http_server(fuzz_server: tuple[Any, str, Path], figures
     logged = log.read_text()
     figures(
         "fuzz[engine-http]",
-        seed=SEED,
+        generator="hypothesis, derandomized",
         cases=len(cases),
         pipelined=sum(c.pipelined for c in cases),
         one_per_connection=sum(not c.pipelined for c in cases),
@@ -313,19 +344,22 @@ def test_fuzz_a_gateway(
         lambda i, d: connection.index(index=index, id=i, document=d),
         lambda i: connection.get(index=index, id=i)["_source"],
     )
-    cases = gateway_cases(SEED, seeds, CASES)
+    cases: list[Case] = []
     tally = Tally()
     threads_before = threading.active_count()
     started = time.monotonic()
     canary.feed(-1)
     with ThreadPoolExecutor(SOCKETS) as executor:
-        for step in range(ROUNDS):
-            futures = [
-                executor.submit(run_raw, port_of(host), c, tally) for c in cases[step::ROUNDS]
-            ]
+
+        def run_round(rng: Any) -> None:
+            batch = gateway_cases(rng, seeds, PER_ROUND)
+            cases.extend(batch)
+            futures = [executor.submit(run_raw, port_of(host), c, tally) for c in batch]
             for future in futures:
                 future.result()
-            canary.feed(step)
+            canary.feed(len(cases))
+
+        fuzz_rounds(run_round)
     elapsed = time.monotonic() - started
     info = connection.info()
     missing = canary.missing()
@@ -333,7 +367,7 @@ def test_fuzz_a_gateway(
     tracebacks = [r.getMessage() for r in caplog.records if r.exc_info]
     figures(
         f"fuzz[{transport_name}]",
-        seed=SEED,
+        generator="hypothesis, derandomized",
         cases=len(cases),
         recorded_seeds=len(seeds),
         seconds=round(elapsed, 1),
