@@ -19,6 +19,7 @@ ENGINE_PARAMS = ("path", "name")
 
 class SimpleEmbeddedBackend(BaseElasticsearchBackend):
     connection_class = EmbeddedNode
+    transport_params = ENGINE_PARAMS
 
     def location(self) -> str:
         """Where the engine is, for ``es_indices`` and ``es_check``: it has no host."""
@@ -30,7 +31,4 @@ class SimpleEmbeddedBackend(BaseElasticsearchBackend):
         return [node_config(params.get("path"), params.get("name"))]
 
     def client_options(self) -> dict[str, Any]:
-        options = super().client_options()
-        for name in ENGINE_PARAMS:
-            options.pop(name, None)
-        return client_options(options)
+        return client_options(super().client_options())

@@ -27,6 +27,7 @@ class SimpleMemcachedBackend(BaseElasticsearchBackend):
     """Connection backend on :class:`~.node.MemcachedNode`, through a memcached gateway."""
 
     connection_class = MemcachedNode
+    transport_params = MEMCACHED_PARAMS
 
     def client_hosts(self) -> list[Any]:
         extras = self.memcached_options()
@@ -38,12 +39,6 @@ class SimpleMemcachedBackend(BaseElasticsearchBackend):
                 "(loopback), or a transport that speaks TLS (http, requests, thrift)"
             )
         return configs
-
-    def client_options(self) -> dict[str, Any]:
-        options = super().client_options()
-        for name in MEMCACHED_PARAMS:
-            options.pop(name, None)
-        return options
 
     def memcached_options(self) -> dict[str, Any]:
         """``binary`` and ``behaviors`` from ``PARAMS``, checked, as NodeConfig extras."""

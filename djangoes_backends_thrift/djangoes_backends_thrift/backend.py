@@ -22,6 +22,7 @@ class SimpleThriftBackend(BaseElasticsearchBackend):
     """Connection backend over :class:`ThriftNode` (``FramedThriftNode`` when framed)."""
 
     connection_class = ThriftNode
+    transport_params = ("framed_transport",)
 
     def __init__(
         self,
@@ -32,8 +33,3 @@ class SimpleThriftBackend(BaseElasticsearchBackend):
         super().__init__(alias, server, indices)
         if (server.get("PARAMS") or {}).get("framed_transport"):
             self.connection_class = FramedThriftNode
-
-    def client_options(self) -> dict[str, Any]:
-        options = super().client_options()
-        options.pop("framed_transport", None)
-        return options

@@ -43,6 +43,8 @@ class BaseElasticsearchBackend(Base):
     connection_class: type | None = None
     async_transport_class: type | None = AsyncTransport
     async_connection_class: type | None = None
+    #: ``PARAMS`` of the transport itself (read by the backend, never given to the client).
+    transport_params: tuple[str, ...] = ()
 
     def client_hosts(self) -> list[Any]:
         """The hosts of the client: ``HOSTS``."""
@@ -51,7 +53,8 @@ class BaseElasticsearchBackend(Base):
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments of the client: ``PARAMS``, 0.3's names translated."""
         place = f"ES_SERVERS[{self.alias!r}]['PARAMS']"
-        return translate(dict(self.server.get("PARAMS") or {}), place)
+        params = self.server.get("PARAMS") or {}
+        return translate({k: v for k, v in params.items() if k not in self.transport_params}, place)
 
     def configure_client(self) -> None:
         from elasticsearch import Elasticsearch

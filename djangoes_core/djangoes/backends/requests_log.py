@@ -83,6 +83,10 @@ class RequestsLog:
     def record(self, request: Request, duration: float, error: BaseException | None) -> None:
         response = request.response
         status = None if response is None else response.meta.status
+        level = logging.WARNING if error is not None or (status or 0) >= 500 else logging.INFO
+        keep = self.queries_logged
+        if not keep and not logger.isEnabledFor(level):
+            return  # the common case in production: nothing to record, nothing to build
         failure = _error_type(response) if error is None else type(error).__name__
         entry = {
             "method": request.method,
@@ -91,10 +95,9 @@ class RequestsLog:
             "duration": duration,
             "error": failure,
         }
-        if self.queries_logged:
+        if keep:
             self.queries_log.append(entry)
             self.kept += 1
-        level = logging.WARNING if error is not None or (status or 0) >= 500 else logging.INFO
         if not logger.isEnabledFor(level):
             return
         extra = {"alias": self.alias, **entry}

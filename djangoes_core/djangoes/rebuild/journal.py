@@ -56,14 +56,14 @@ def journaled(connection: Any, operation: str, kwargs: dict[str, Any]) -> Any:
 def _write(connection: Any, operation: str, kwargs: dict[str, Any]) -> Steps:
     names = targets(connection.server_indices)
     write = _send(operation, kwargs)
-    if not names or (operation != "bulk" and not Write(operation, kwargs, names).markers()):
+    call = Write(operation, kwargs, names)
+    if not names or (operation != "bulk" and not call.markers()):
         return (yield write)
     running = yield from markers_module.lookup(connection, names.values())
     if not running:
         response = yield write
-        yield from _learnt_late(connection, operation, kwargs, names, response)
+        yield from _learnt_late(connection, call, response)
         return response
-    call = Write(operation, kwargs, names)
     touched = call.markers() & running.keys()
     if operation in BY_QUERY:
         for marker in touched:
@@ -144,14 +144,11 @@ def _confirm(connection: Any, docs: list[Doc], intents: list[tuple[str, str]]) -
         logger.warning("djangoes could not confirm writes in a rebuild journal: %s", error)
 
 
-def _learnt_late(
-    connection: Any, operation: str, kwargs: dict[str, Any], names: dict[str, str], response: Any
-) -> Steps:
+def _learnt_late(connection: Any, call: Write, response: Any) -> Steps:
     """After a write sent with no rebuild known: *done* entries if one has started since."""
-    running = yield from markers_module.lookup(connection, names.values())
+    running = yield from markers_module.lookup(connection, call.targets.values())
     if not running:
         return
-    call = Write(operation, kwargs, names)
     touched = call.markers() & running.keys()
     if not touched:
         return

@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from elastic_transport import ObjectApiResponse
@@ -79,7 +80,11 @@ class Write:
         self.operation = operation
         self.kwargs = kwargs
         self.targets = targets
-        self.items = _items(kwargs) if operation == "bulk" else []
+
+    @cached_property
+    def items(self) -> list[Item]:
+        """The actions of a bulk call, parsed only when a rebuild needs them."""
+        return _items(self.kwargs) if self.operation == "bulk" else []
 
     def markers(self) -> set[str]:
         """The markers of the configured indices this write touches."""

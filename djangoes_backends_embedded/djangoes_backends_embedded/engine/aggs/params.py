@@ -48,24 +48,20 @@ class Params:
         return XContentParseError(f"[{self.kind}] failed to parse field [{key}]", caused_by=cause)
 
     def integer(self, key: str, default: int | None) -> int | None:
-        value = self.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.failed(key)
-        try:
-            return int(value)
-        except ValueError:
-            raise self.failed(key, IllegalArgument(f'For input string: "{value}"')) from None
+        return self._numeric(key, default, int)
 
     def number(self, key: str, default: float | None) -> float | None:
+        return self._numeric(key, default, float)
+
+    def _numeric(self, key: str, default: Any, kind: type) -> Any:
+        """``key`` as ``kind``: a number, or a string of one, as Elasticsearch's parser takes."""
         value = self.get(key)
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.failed(key)
         try:
-            return float(value)
+            return kind(value)
         except ValueError:
             raise self.failed(key, IllegalArgument(f'For input string: "{value}"')) from None
 

@@ -170,22 +170,8 @@ class AnalysisRegistry:
             raise IllegalArgument(
                 f"Custom Analyzer [{name}] failed to find tokenizer under name [{tokenizer_name}]"
             )
-        char_filters = []
-        for cf_name in _list(conf, "char_filter") or []:
-            char_filter = self._named("char_filter", cf_name)
-            if char_filter is None:
-                raise IllegalArgument(
-                    f"Custom Analyzer [{name}] failed to find char_filter under name [{cf_name}]"
-                )
-            char_filters.append(char_filter)
-        filters = []
-        for f_name in _list(conf, "filter") or []:
-            token_filter = self._named("filter", f_name)
-            if token_filter is None:
-                raise IllegalArgument(
-                    f"Custom Analyzer [{name}] failed to find filter under name [{f_name}]"
-                )
-            filters.append(token_filter)
+        char_filters = self._components(f"Custom Analyzer [{name}]", "char_filter", conf)
+        filters = self._components(f"Custom Analyzer [{name}]", "filter", conf)
         tokenizer, filters = _unwrap_lowercasing(tokenizer, filters)
         return Analyzer(
             name,
@@ -204,29 +190,32 @@ class AnalysisRegistry:
             raise IllegalArgument(f"Unknown normalizer type [{type_}] for [{name}]")
         if conf.get("tokenizer") is not None:
             raise IllegalArgument(f"Custom normalizer [{name}] cannot configure a tokenizer")
-        char_filters = []
-        for cf_name in _list(conf, "char_filter") or []:
-            char_filter = self._named("char_filter", cf_name)
-            if char_filter is None:
-                raise IllegalArgument(
-                    f"Custom normalizer [{name}] failed to find char_filter under name [{cf_name}]"
-                )
-            if not char_filter.normalizing:
-                raise IllegalArgument(
-                    f"Custom normalizer [{name}] may not use char filter [{cf_name}]"
-                )
-            char_filters.append(char_filter)
-        filters = []
-        for f_name in _list(conf, "filter") or []:
-            token_filter = self._named("filter", f_name)
-            if token_filter is None:
-                raise IllegalArgument(
-                    f"Custom Analyzer [{name}] failed to find filter under name [{f_name}]"
-                )
-            if not token_filter.normalizing:
-                raise IllegalArgument(f"Custom normalizer [{name}] may not use filter [{f_name}]")
-            filters.append(token_filter)
+        # Elasticsearch's own wording: a missing filter is reported as a "Custom Analyzer"'s.
+        char_filters = self._components(
+            f"Custom normalizer [{name}]", "char_filter", conf, normalizer=name
+        )
+        filters = self._components(f"Custom Analyzer [{name}]", "filter", conf, normalizer=name)
         return Normalizer(name, char_filters, filters)
+
+    def _components(
+        self, owner: str, kind: str, conf: Mapping[str, Any], normalizer: str | None = None
+    ) -> list[Any]:
+        """The ``char_filter`` or ``filter`` components ``conf`` names, each one found (and,
+        for a ``normalizer``, each one able to normalize)."""
+        components = []
+        for component_name in _list(conf, kind) or []:
+            component = self._named(kind, component_name)
+            if component is None:
+                raise IllegalArgument(
+                    f"{owner} failed to find {kind} under name [{component_name}]"
+                )
+            if normalizer is not None and not component.normalizing:
+                label = "char filter" if kind == "char_filter" else "filter"
+                raise IllegalArgument(
+                    f"Custom normalizer [{normalizer}] may not use {label} [{component_name}]"
+                )
+            components.append(component)
+        return components
 
     # -- public lookups
 
