@@ -7,10 +7,15 @@ the engine a Django project embeds.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+import threading
 
 from .engine.errors import EngineError
-from .server import MAX_CONTENT_LENGTH, THREADS, ServerThread, serve
+from .server import GRACEFUL_SHUTDOWN_TIMEOUT, MAX_CONTENT_LENGTH, THREADS, ServerThread, serve
+
+logger = logging.getLogger("djangoes.embedded")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,8 +96,36 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         return 1
     finally:
-        engine.close()
+        close_in_time(engine, GRACEFUL_SHUTDOWN_TIMEOUT)
     return 0
+
+
+def close_in_time(engine: object, timeout: float) -> None:
+    """Close the engine, or give up after ``timeout`` seconds and end the process anyway.
+
+    A request stuck in the engine (on a failing disk, say) must not keep the server from
+    stopping. Giving up loses nothing acknowledged: every acknowledged write is in a translog,
+    which the next start replays.
+    """
+    closer = threading.Thread(target=engine.close, name="djangoes-embedded-close", daemon=True)
+    closer.start()
+    closer.join(timeout)
+    if closer.is_alive():
+        print(
+            f"djangoes-embedded: the engine did not close within {timeout:g} s; stopping anyway "
+            "(the next start replays the translogs)",
+            file=sys.stderr,
+            flush=True,
+        )
+        _exit_now(1)
+
+
+def _exit_now(status: int) -> None:
+    """End the process even though threads (a hung request) would keep it from exiting."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def announce(server: ServerThread) -> None:
@@ -103,9 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     """The console script: parse ``argv`` and run the command; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status = args.run(args)
     except KeyboardInterrupt:  # Ctrl-C before the server took over the signal
         return 130
+    stuck = [t for t in threading.enumerate() if not t.daemon and t is not threading.main_thread()]
+    if stuck:
+        _exit_now(status)  # request threads that never returned: do not wait for them
+    return status
 
 
 if __name__ == "__main__":

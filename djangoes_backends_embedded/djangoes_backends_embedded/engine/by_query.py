@@ -147,11 +147,11 @@ def _conflict_failure(index: Index, doc_id: str, error: EngineError) -> dict[str
     return {"index": index.name, "id": doc_id, "cause": error.cause_dict(), "status": 409}
 
 
-def _finish(engine: Any, params: dict[str, Any], touched: set[Index]) -> None:
+def _finish(engine: Any, params: dict[str, Any], marks: dict[Index, int]) -> None:
     from .api.documents import after_write
 
-    for index in touched:
-        after_write(index, params, None)
+    for index, since in marks.items():
+        after_write(index, params, None, since)
 
 
 def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
@@ -162,19 +162,19 @@ def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     docs = _snapshot(engine, index, body, params, options["max_docs"])
     deleted = conflicts = 0
     failures: list[dict[str, Any]] = []
-    touched: set[Index] = set()
+    marks: dict[Index, int] = {}
     for target, doc in docs:
+        marks.setdefault(target, target.mark())
         try:
             target.delete(doc.doc_id, if_seq_no=doc.seq_no, if_primary_term=1)
             deleted += 1
             docs.succeeded += 1
-            touched.add(target)
         except Conflict as error:
             conflicts += 1
             if options["conflicts"] == "abort":
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
-    _finish(engine, params, touched)
+    _finish(engine, params, marks)
     return _response(
         started,
         options,
@@ -192,7 +192,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     docs = _snapshot(engine, index, body, params, options["max_docs"])
     updated = deleted = noops = conflicts = 0
     failures: list[dict[str, Any]] = []
-    touched: set[Index] = set()
+    marks: dict[Index, int] = {}
     script = body.get("script")
     for target, doc in docs:
         if not target.mapping.source_enabled:
@@ -211,6 +211,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
             }
             run_update_script(script, ctx)
             source, op = ctx["_source"], ctx["op"]
+        marks.setdefault(target, target.mark())
         try:
             if op in ("noop", "none"):
                 noops += 1
@@ -230,13 +231,12 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
                 )
                 updated += 1
             docs.succeeded += 1
-            touched.add(target)
         except Conflict as error:
             conflicts += 1
             if options["conflicts"] == "abort":
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
-    _finish(engine, params, touched)
+    _finish(engine, params, marks)
     return _response(
         started,
         options,
@@ -272,6 +272,7 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
     query_body = {"query": source_spec.get("query")} if source_spec.get("query") else {}
     docs = _snapshot(engine, source_index, query_body, {}, options["max_docs"])
     dest = engine.write_index(dest_spec["index"])
+    since = dest.mark()
     op_type = dest_spec.get("op_type", "index")
     version_type = dest_spec.get("version_type")
     script = body.get("script")
@@ -324,7 +325,7 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
         else:
             updated += 1
         docs.succeeded += 1
-    _finish(engine, params, {dest})
+    _finish(engine, params, {dest: since})
     return _response(
         started,
         options,

@@ -194,9 +194,14 @@ class Engine:
             )
             # Copy on write: requests read ``indices`` without the lock, and iterating a dict
             # that another thread changes fails.
-            self.indices = {**self.indices, name: index}
-            self._check_write_aliases(aliases)
-            self.persist()
+            before, self.indices = self.indices, {**self.indices, name: index}
+            try:
+                self._check_write_aliases(aliases)
+                self.persist()
+            except BaseException:  # not created after all, not even on disk
+                self.indices = before
+                index.destroy()
+                raise
             return index
 
     def delete_index(self, name: str) -> None:

@@ -198,3 +198,16 @@ class DataDirectoryLocked(EngineError):
 
     status = 503
     type = "lock_obtain_failed_exception"
+
+
+class ShardUnavailable(EngineError):
+    """An index that cannot take writes until it has recovered from a failure of its store.
+
+    Elasticsearch answers writes to a failed primary shard so; clients retry a 503.
+    """
+
+    status = 503
+    type = "unavailable_shards_exception"
+
+    def __init__(self, index: str, why: str) -> None:
+        super().__init__(f"[{index}][0] primary shard is not active: {why}", index=index)

@@ -5,12 +5,21 @@ live document's ``(seq_no, version)``, for the concurrency checks and ``result``
 (the documents written since the last refresh, which is what makes get real-time), and the
 tantivy writer. A refresh commits tantivy, publishes a new :class:`Reader` and empties
 ``pending``; searches use the latest reader and so see exactly the refreshed documents.
+
+An index on disk never acknowledges a write it cannot keep. The translog holds every write since
+the last commit, and is trimmed only after a commit that holds every live document. If tantivy's
+writer fails (out of file descriptors, disk full, a dead indexing thread) or the translog cannot
+be written, the index refuses writes with a 503 and recovers by itself: it throws the writer away,
+reopens the last commit and replays the translog over it, exactly as a restart does.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -25,16 +34,21 @@ from .errors import (
     BadRequest,
     EngineError,
     IllegalArgument,
+    ShardUnavailable,
     ValidationError,
     VersionConflict,
 )
 from .mapping import Mapping, ParsedDocument
 from .settings import Settings
-from .store import Layout, Store, read_json, spare_kinds, write_json_atomic
+from .store import Layout, Store, StoreFailed, read_json, spare_kinds, write_json_atomic
 from .translog import Translog
+
+logger = logging.getLogger("djangoes.embedded")
 
 PRIMARY_TERM = 1
 MAX_ID_BYTES = 512
+#: Seconds between two attempts to recover a failed index: the first, then the longest.
+RECOVERY_BACKOFF = (0.25, 4.0)
 
 
 class StoredDoc(NamedTuple):
@@ -97,6 +111,12 @@ class Index:
         self.dirty = False
         self.last_refresh = time.monotonic()
         self.closed = False
+        #: Why the store cannot be trusted, until :meth:`_heal` has recovered it; None if healthy.
+        self.failure: str | None = None
+        self._heal_at = 0.0
+        self._heal_backoff = RECOVERY_BACKOFF[0]
+        #: The highest sequence number of a write lost with a translog that could not be written.
+        self.lost_seq_no = -1
         self._saved_multi = 0
         self.read_settings()
         layout = self._load_layout()
@@ -105,9 +125,8 @@ class Index:
         self._assign_slots(self.mapping)
         self.translog: Translog | None = None
         if directory is not None:
+            self.translog = self._open_translog()
             self._recover()
-            fsync = self.settings.get("index.translog.durability") != "async"
-            self.translog = Translog(os.path.join(directory, "translog"), fsync=fsync)
 
     # Settings and metadata
 
@@ -173,7 +192,10 @@ class Index:
     def rebuild(self, layout: Layout, mapping: Mapping) -> None:
         """Copy every document into a store with a new layout, keeping what is searchable."""
         old = self.store
-        store = Store(self._store_directory(layout.generation), layout, self.registry)
+        try:
+            store = Store(self._store_directory(layout.generation), layout, self.registry)
+        except (ValueError, OSError) as error:  # out of descriptors or disk: the live one serves
+            raise ShardUnavailable(self.name, f"cannot open a store: {error}") from None
         try:
             for doc in iterate_documents(old.searcher):
                 if doc.doc_id not in self.pending:
@@ -183,8 +205,10 @@ class Index:
                 if doc is not DELETED:
                     parsed = mapping.parse(doc.source_dict(), None)
                     store.add(self._document(store, doc, parsed))
-        except BaseException:
+        except BaseException as error:
             store.destroy()
+            if isinstance(error, StoreFailed):  # the new store failed; the live one is intact
+                raise ShardUnavailable(self.name, str(error)) from None
             raise
         self._save_layout(layout)
         self.store = store
@@ -285,9 +309,9 @@ class Index:
             new_version = self._next_version(doc_id, current, version, version_type)
             seq_no = self.max_seq_no = self.max_seq_no + 1
             if current is not None:
+                self._store_delete(doc_id)
                 self.versions.pop(doc_id)
                 self.pending[doc_id] = DELETED
-                self.store.delete(doc_id)
                 self.dirty = True
             if self.translog is not None:
                 self.translog.add({"op": "delete", "id": doc_id, "s": seq_no, "v": new_version})
@@ -320,9 +344,12 @@ class Index:
                 "text (for example a lone UTF-16 surrogate)",
                 type="document_parsing_exception",
             ) from None
-        if replace:
-            self.store.delete(doc.doc_id)
-        self.store.add(document)
+        try:
+            if replace:
+                self.store.delete(doc.doc_id)
+            self.store.add(document)
+        except StoreFailed as error:
+            raise self._fail(error) from None
         self.versions[doc.doc_id] = (doc.seq_no, doc.version)
         self.pending[doc.doc_id] = doc
         self.dirty = True
@@ -332,7 +359,15 @@ class Index:
                 record["r"] = doc.routing
             self.translog.add(record, doc.source)
 
+    def _store_delete(self, doc_id: str) -> None:
+        try:
+            self.store.delete(doc_id)
+        except StoreFailed as error:
+            raise self._fail(error) from None
+
     def _check_writable(self) -> None:
+        if self.failure is not None:
+            self._heal()
         if self.closed:
             raise EngineError(
                 f"closed index [{self.name}]",
@@ -442,14 +477,15 @@ class Index:
     def refresh(self) -> bool:
         """Make every write so far searchable; False if there was nothing to refresh."""
         with self.lock:
+            if self.failure is not None:
+                self._heal()  # what it replays, it commits
             if not self.dirty:
                 self.last_refresh = time.monotonic()
                 return False
             layout = self.store.layout
             if len(layout.multi) != self._saved_multi:
                 self._save_layout(layout)  # sorting needs to know multi-valued fields
-            searcher = self.store.commit()
-            self._publish(searcher)
+            self._publish(self._commit())
             self.pending = {}
             self.dirty = False
             self.last_refresh = time.monotonic()
@@ -462,43 +498,144 @@ class Index:
         with self.lock:
             self.refresh()
 
-    def sync(self) -> None:
-        """Make this request's writes durable before it is acknowledged."""
-        translog = self.translog
-        if translog is not None and translog.buffer:
-            with self.lock:
-                translog.sync()
+    def mark(self) -> int:
+        """A point in this index's history of writes, for :meth:`sync`."""
+        return self.max_seq_no
+
+    def sync(self, since: int) -> None:
+        """Make durable the writes made after ``since`` (a :meth:`mark`), before they are
+        acknowledged; 503 if some write after it was lost to a translog that failed."""
+        if self.translog is None:
+            return
+        with self.lock:  # a sync failing in another thread loses these writes too
+            if self.translog.buffer:
+                self._sync_translog()
+            if self.lost_seq_no > since:
+                raise ShardUnavailable(
+                    self.name, f"the translog could not be written ({self.failure}): not kept"
+                )
+
+    def _commit(self) -> tantivy.Searcher:
+        """Commit tantivy, and check that the commit holds every live document, no more."""
+        try:
+            searcher = self.store.commit()
+        except StoreFailed as error:
+            raise self._fail(error) from None
+        if searcher.num_docs != len(self.versions):
+            raise self._fail(
+                StoreFailed(
+                    f"the commit holds {searcher.num_docs} documents where "
+                    f"{len(self.versions)} are live"
+                )
+            )
+        return searcher
 
     def _checkpoint(self) -> None:
-        write_json_atomic(
-            os.path.join(self.directory, "checkpoint.json"), {"max_seq_no": self.max_seq_no}
-        )
-        self.translog.truncate()
+        """Trim the translog: a commit holds all of it. Should that fail, it is replayed later."""
+        assert self.translog is not None and self.directory is not None
+        try:
+            write_json_atomic(
+                os.path.join(self.directory, "checkpoint.json"), {"max_seq_no": self.max_seq_no}
+            )
+            self.translog.truncate()
+        except OSError as error:
+            logger.warning("index [%s]: the translog was not trimmed: %s", self.name, error)
+
+    def _sync_translog(self) -> None:
+        """Write the translog's queue; if that fails, its writes are lost and the index fails."""
+        assert self.translog is not None
+        try:
+            self.translog.sync()
+        except OSError as error:
+            self.lost_seq_no = max(self.lost_seq_no, self.translog.buffered_seq_no)
+            raise self._fail(error) from None
 
     def due_for_refresh(self, now: float) -> bool:
+        if self.failure is not None:
+            return now >= self._heal_at
         return (
             self.dirty
             and self.refresh_interval is not None
             and now - self.last_refresh >= self.refresh_interval
         )
 
+    # Failure and recovery
+
+    def _fail(self, error: BaseException) -> ShardUnavailable:
+        """The store or the translog failed: refuse writes until :meth:`_heal` has recovered."""
+        if self.failure is None:
+            logger.error("index [%s] failed, recovering: %s", self.name, error)
+            self._heal_at = time.monotonic()
+            self._heal_backoff = RECOVERY_BACKOFF[0]
+        self.failure = str(error)
+        return self._unavailable()
+
+    def _unavailable(self) -> ShardUnavailable:
+        return ShardUnavailable(self.name, f"{self.failure} (recovering)")
+
+    def _heal(self) -> None:
+        """Recover a failed index, or raise 503 if it is too soon to try again or it fails."""
+        started = time.monotonic()
+        if started < self._heal_at:
+            raise self._unavailable()
+        try:
+            self._reopen() if self.directory is not None else self._rebuild_in_memory()
+        except (ShardUnavailable, StoreFailed, OSError, ValueError) as error:
+            if not isinstance(error, ShardUnavailable):  # else _fail has said why
+                self.failure = str(error)
+            # Never more than half the time spent recovering (a replay can take a while).
+            now = time.monotonic()
+            self._heal_at = now + max(self._heal_backoff, now - started)
+            self._heal_backoff = min(self._heal_backoff * 2, RECOVERY_BACKOFF[1])
+            logger.warning("index [%s] not recovered yet: %s", self.name, self.failure)
+            raise self._unavailable() from None
+        logger.warning("index [%s] recovered: it takes writes again", self.name)
+        self.failure = None
+
+    def _reopen(self) -> None:
+        """Throw the writer away, reopen the last commit and replay the translog over it."""
+        assert self.translog is not None
+        if self.translog.buffer:
+            # Writes applied but not yet written: keep them if we can; if not, the requests
+            # that made them learn it from ``lost_seq_no``.
+            with contextlib.suppress(ShardUnavailable):
+                self._sync_translog()
+        self.store.abandon()
+        layout = self.store.layout
+        self.store = Store(self._store_directory(layout.generation), layout, self.registry)
+        translog, self.translog = self.translog, self._open_translog()
+        translog.file.close()
+        self.versions = {}
+        self.pending = {}
+        self.dirty = False
+        self._recover()
+
+    def _rebuild_in_memory(self) -> None:
+        """An index in memory has no translog: its last commit and ``pending`` are the truth."""
+        self.rebuild(self.store.layout, self.mapping)
+
+    def _open_translog(self) -> Translog:
+        assert self.directory is not None
+        fsync = self.settings.get("index.translog.durability") != "async"
+        return Translog(os.path.join(self.directory, "translog"), fsync=fsync)
+
     def _recover(self) -> None:
         """Rebuild ``versions`` from the last commit and replay the translog over it."""
+        assert self.directory is not None and self.translog is not None
         for doc_id, seq_no, version in iterate_versions(self.store.searcher):
             self.versions[doc_id] = (seq_no, version)
             self.max_seq_no = max(self.max_seq_no, seq_no)
         checkpoint = os.path.join(self.directory, "checkpoint.json")
         if os.path.exists(checkpoint):
             self.max_seq_no = max(self.max_seq_no, read_json(checkpoint)["max_seq_no"])
-        path = os.path.join(self.directory, "translog")
         replayed = False
-        for record in Translog.replay(path):
+        for record in Translog.replay(self.translog.path):
             replayed = True
             self.max_seq_no = max(self.max_seq_no, record["s"])
             doc_id = record["id"]
             if record["op"] == "delete":
                 if self.versions.pop(doc_id, None) is not None:
-                    self.store.delete(doc_id)
+                    self._store_delete(doc_id)
                     self.pending[doc_id] = DELETED
                 continue
             source = jsoncodec.dumps(record["src"])
@@ -506,41 +643,52 @@ class Index:
             parsed = self._parse(record["src"], doc_id)
             self._write_recovered(doc, parsed)
         if replayed:
-            self._publish(self.store.commit())
+            self._publish(self._commit())
             self.pending = {}
-            write_json_atomic(checkpoint, {"max_seq_no": self.max_seq_no})
-            with open(path, "wb"):
-                pass
+            self._checkpoint()
+        else:
+            self._publish(self.store.searcher)
 
     def _write_recovered(self, doc: StoredDoc, parsed: ParsedDocument) -> None:
         """Apply a replayed operation; ``pending`` keeps it should a rebuild happen meanwhile."""
-        if doc.doc_id in self.versions:
-            self.store.delete(doc.doc_id)
-        self.store.add(self._document(self.store, doc, parsed))
+        try:
+            if doc.doc_id in self.versions:
+                self.store.delete(doc.doc_id)
+            self.store.add(self._document(self.store, doc, parsed))
+        except StoreFailed as error:
+            raise self._fail(error) from None
         self.versions[doc.doc_id] = (doc.seq_no, doc.version)
         self.pending[doc.doc_id] = doc
 
     def close(self) -> None:
+        """Commit what is not yet, release the files; what fails to be is in the translog."""
         with self.lock:
             if self.closed:
                 return
-            if self.dirty and self.directory is not None:
-                self.refresh()
             self.closed = True
-            if self.translog is not None:
-                self.translog.close()
-            self.store.close()
+            try:
+                if self.dirty and self.directory is not None and self.failure is None:
+                    self.refresh()
+            except ShardUnavailable as error:
+                logger.warning("index [%s] closed uncommitted: %s", self.name, error)
+            finally:
+                if self.translog is not None:
+                    with contextlib.suppress(OSError):
+                        self.translog.close()
+                if self.failure is None:
+                    self.store.close()
+                else:
+                    self.store.abandon()
 
     def destroy(self) -> None:
         """Close and remove every file of the index."""
         with self.lock:
             self.closed = True
             if self.translog is not None:
-                self.translog.close()
+                with contextlib.suppress(OSError):
+                    self.translog.close()
             self.store.destroy()
             if self.directory is not None:
-                import shutil
-
                 shutil.rmtree(self.directory, ignore_errors=True)
 
 

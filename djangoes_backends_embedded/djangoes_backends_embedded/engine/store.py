@@ -166,6 +166,19 @@ def spare_kinds(standard_tokenizer: str) -> dict[tuple, int]:
     }
 
 
+class StoreFailed(Exception):
+    """tantivy's writer or directory failed (an I/O error, a dead indexing thread).
+
+    Once it has, the writer cannot be trusted with anything not yet committed: tantivy may
+    have dropped documents it had accepted, and a later commit may succeed without them. The
+    index throws the writer away and recovers from the last commit and its translog.
+    """
+
+
+#: How tantivy words the errors of a document it cannot take, as opposed to a failing writer.
+_DOCUMENT_ERRORS = ("The field", "The provided string is not valid JSON")
+
+
 class Store:
     """A tantivy index with one writer; searchers change only on :meth:`commit`."""
 
@@ -252,33 +265,45 @@ class Store:
 
     def add(self, document: tantivy.Document | str) -> None:
         """Add a document built by :meth:`document` (a tantivy Document, or its JSON)."""
-        if isinstance(document, str):
-            self.writer.add_json(document)
-        else:
-            self.writer.add_document(document)
+        try:
+            if isinstance(document, str):
+                self.writer.add_json(document)
+            else:
+                self.writer.add_document(document)
+        except ValueError as error:
+            if str(error).startswith(_DOCUMENT_ERRORS):
+                raise
+            raise StoreFailed(f"indexing failed: {error}") from error
 
     def delete(self, doc_id: str) -> None:
-        self.writer.delete_documents_by_term("_id", doc_id)
-
-    def delete_all(self) -> None:
-        self.writer.delete_all_documents()
+        try:
+            self.writer.delete_documents_by_term("_id", doc_id)
+        except ValueError as error:
+            raise StoreFailed(f"deleting failed: {error}") from error
 
     def commit(self) -> tantivy.Searcher:
         """Make every write so far durable (on disk) and searchable; return the new searcher."""
-        self.writer.commit()
-        self.index.reload()
-        self.searcher = self.index.searcher()
+        try:
+            self.writer.commit()
+            self.index.reload()
+            self.searcher = self.index.searcher()
+        except (ValueError, OSError) as error:
+            raise StoreFailed(f"commit failed: {error}") from error
         return self.searcher
 
-    def rollback(self) -> None:
-        self.writer.rollback()
+    def abandon(self) -> None:
+        """Drop a failed writer without asking anything more of it, releasing its lock."""
+        self.writer = None
 
     def close(self) -> None:
         """Release the writer (and its threads); the store is unusable afterwards."""
         writer, self.writer = self.writer, None
         if writer is not None:
-            writer.rollback()
-            writer.wait_merging_threads()
+            try:
+                writer.rollback()
+                writer.wait_merging_threads()
+            except ValueError:
+                pass  # a failed writer: what it holds is not committed, and is dropped
 
     def destroy(self) -> None:
         self.close()

@@ -55,9 +55,15 @@ def _check_pipeline(pipeline: str | None) -> None:
         raise IllegalArgument(f"pipeline with id [{pipeline}] does not exist")
 
 
-def after_write(index: Index, params: dict[str, Any], result: dict[str, Any] | None) -> None:
-    """Make the write durable, then refresh as ``?refresh`` asks."""
-    index.sync()
+def after_write(
+    index: Index, params: dict[str, Any], result: dict[str, Any] | None, since: int
+) -> None:
+    """Make the writes made since the mark ``since`` durable, then refresh as ``?refresh`` asks."""
+    index.sync(since)
+    refresh_as_asked(index, params, result)
+
+
+def refresh_as_asked(index: Index, params: dict[str, Any], result: dict[str, Any] | None) -> None:
     mode = refresh(params)
     if mode is None:
         return
@@ -115,10 +121,11 @@ def _index(engine: Any, request: Request, name: str, doc_id: str | None, op_type
         raise BadRequest("request body is required", type="parse_exception")
     document = document_body(request.body)
     index = write_target(engine, name, params)
+    since = index.mark()
     result = index.index(
         doc_id, bytes(request.body), document, op_type=op_type, **write_options(params)
     )
-    after_write(index, params, result)
+    after_write(index, params, result, since)
     return (201 if result["result"] == "created" else 200), result
 
 
@@ -239,8 +246,9 @@ def source_exists(engine: Any, request: Request, index: str, id: str):
 def delete_document(engine: Any, request: Request, index: str, id: str):
     params = request.params
     target = single_index(engine, index)
+    since = target.mark()
     status, result = target.delete(id, **write_options(params))
-    after_write(target, params, result)
+    after_write(target, params, result, since)
     return status, result
 
 
@@ -258,8 +266,9 @@ def update_document(engine: Any, request: Request, index: str, id: str):
     options = write_options(params)
     options.pop("version")
     options.pop("version_type")
+    since = target.mark()
     status, result = update(target, id, body, fetch=fetch, **options)
-    after_write(target, params, result)
+    after_write(target, params, result, since)
     return status, result
 
 
@@ -353,9 +362,18 @@ def bulk(engine: Any, request: Request, index: str | None = None):
         raise ValidationError("no requests added")
     context = _BulkContext(engine, params, index)
     items = [{action: context.run(action, meta, line)} for action, meta, line in operations]
-    for target in context.touched.values():
-        after_write(target, params, None)
-    if context.touched and refresh(params) == "true":
+    for target, since in context.marks.items():
+        try:
+            target.sync(since)
+        except EngineError as error:  # not kept: each of its items says so, the others stand
+            context.errors = True
+            for item in items:
+                ((action, result),) = item.items()
+                if "error" not in result and result["_index"] == target.name:
+                    item[action] = _bulk_failure(target.name, result["_id"], error)
+    for target in context.marks:
+        refresh_as_asked(target, params, None)
+    if context.marks and refresh(params) == "true":
         # Every item that was written reports the refresh it forced, as Elasticsearch's do.
         for item in items:
             result = next(iter(item.values()))
@@ -438,7 +456,8 @@ class _BulkContext:
         self.routing = params.get("routing")
         self.pipeline = params.get("pipeline")
         self.targets: dict[str, Index] = {}
-        self.touched: dict[str, Index] = {}
+        #: Each index written to, with its mark before the first write (see ``Index.sync``).
+        self.marks: dict[Index, int] = {}
         self.errors = False
 
     def target(self, name: str, action: str, meta: dict[str, Any]) -> Index:
@@ -449,7 +468,8 @@ class _BulkContext:
                 _check_pipeline(meta.get("pipeline", self.pipeline))
             index = self.engine.write_index(name, require_alias=bool(require_alias))
             self.targets[name] = index
-        self.touched[index.name] = index
+        if index not in self.marks:
+            self.marks[index] = index.mark()
         return index
 
     def run(self, action: str, meta: dict[str, Any], line: bytes | None) -> dict[str, Any]:
@@ -470,14 +490,13 @@ class _BulkContext:
             status, result = _bulk_apply(index, action, doc_id, meta, line, options, self.params)
         except EngineError as error:
             self.errors = True
-            return {
-                "_index": name,
-                "_id": doc_id,
-                "status": error.status,
-                "error": error.cause_dict(),
-            }
+            return _bulk_failure(name, doc_id, error)
         result["status"] = status
         return result
+
+
+def _bulk_failure(index: str | None, doc_id: str | None, error: EngineError) -> dict[str, Any]:
+    return {"_index": index, "_id": doc_id, "status": error.status, "error": error.cause_dict()}
 
 
 def _bulk_apply(
