@@ -13,9 +13,10 @@ import sys
 import threading
 
 from .engine.errors import EngineError
-from .server import GRACEFUL_SHUTDOWN_TIMEOUT, MAX_CONTENT_LENGTH, THREADS, ServerThread, serve
+from .server import MAX_CONTENT_LENGTH, THREADS, ServerThread, serve
 
-logger = logging.getLogger("djangoes.embedded")
+#: Seconds the engine is given to close (commit what is not yet) once the server has stopped.
+CLOSE_TIMEOUT = 10.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,7 +97,7 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         return 1
     finally:
-        close_in_time(engine, GRACEFUL_SHUTDOWN_TIMEOUT)
+        close_in_time(engine, CLOSE_TIMEOUT)
     return 0
 
 
