@@ -71,10 +71,6 @@ class Translog:
             raise
         self.size += len(data)
 
-    def discard(self) -> None:
-        """Forget the operations queued since the last sync: they were never acknowledged."""
-        self.buffer.clear()
-
     def truncate(self) -> None:
         """Forget every operation, queued or written: a durable tantivy commit holds them all."""
         self.buffer.clear()
