@@ -58,7 +58,6 @@ def finding_check(finding: Finding) -> checks.CheckMessage:
 def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
     from elasticsearch import Elasticsearch
 
-    from ..backends.abstracts import Base
     from ..backends.params import check_client_options
 
     for alias, server in servers.items():
@@ -66,13 +65,6 @@ def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
             backend = load_backend(server["ENGINE"], alias)
         except SettingError as error:
             yield error
-            continue
-        if not (isinstance(backend, type) and issubclass(backend, Base)):
-            yield SettingError(
-                "E010",
-                f"{conf.where('ES_SERVERS', alias, 'ENGINE')} {server['ENGINE']!r} is not a "
-                "djangoes backend (a subclass of djangoes.backends.abstracts.Base)",
-            )
             continue
         connection = backend(alias, server, {})
         if getattr(connection, "client_options", None) is None:
