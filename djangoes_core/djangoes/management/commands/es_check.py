@@ -7,11 +7,12 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
 
-from djangoes import connections
+from djangoes import conf, connections
 from djangoes.backends.params import hide_secrets
 from djangoes.backends.requests_log import scrub
 from djangoes.live import AmbiguousIndex, live_index
 
+from .. import onserver
 from ..base import ConnectionsCommand, add_selection, describe, selection
 
 
@@ -26,6 +27,8 @@ class Command(ConnectionsCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
+        self.configured = {index["NAME"]: key for key, index in connections.indices.items()}
+        self.live_names = set(conf.live_names(connections.indices))
         problems: list[str] = []
         for connection, keys in selection(connections, options):
             problems += self.check_connection(connection, keys)
@@ -75,12 +78,17 @@ class Command(ConnectionsCommand):
         self.report(live.exists, f"index {shown}" if live.exists else f"index {live.name} missing")
         if not live.exists:
             problems.append(f"index {live.name!r} missing {where}")
-        for alias in [*index["ALIASES"], *((index.get("SETTINGS") or {}).get("aliases") or {})]:
-            there = alias in live.aliases
-            self.report(there, f"alias {alias}" if there else f"alias {alias} missing")
-            if not there:
-                problems.append(f"alias {alias!r} of {live.name!r} missing {where}")
+        for finding in onserver.aliases(client, key, index, live, self.configured):
+            problems += self.found(finding, where)
+        for finding in onserver.test_names(client, key, index, self.live_names):
+            problems += self.found(finding, where)
         return problems
+
+    def found(self, finding: onserver.Finding, where: str) -> list[str]:
+        """Report ``finding``; the problem it is, if it is an error."""
+        error = finding.level == onserver.ERROR
+        self.report(not error, finding.shown, warning=finding.level == onserver.WARNING)
+        return [f"{finding.problem} {where}"] if error else []
 
     def _scrub(self, connection: Any, error: Exception) -> str:
         """The error without credentials: no userinfo in URLs, no PARAMS secret."""
