@@ -8,12 +8,10 @@ from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
 
 from djangoes import conf, connections
-from djangoes.backends.params import hide_secrets
-from djangoes.backends.requests_log import scrub
 from djangoes.live import AmbiguousIndex, live_index
 
 from .. import onserver
-from ..base import ConnectionsCommand, add_selection, describe, selection
+from ..base import ConnectionsCommand, add_selection, describe, reason, selection
 
 
 class Command(ConnectionsCommand):
@@ -50,9 +48,9 @@ class Command(ConnectionsCommand):
             info = client.info()
             health = client.cluster.health()
         except (ApiError, TransportError) as error:
-            message = f"{connection.alias!r} is unreachable: {self._scrub(connection, error)}"
-            self.report(False, message)
-            return [message]
+            state = "is unreachable" if isinstance(error, TransportError) else "is failing"
+            self.report(False, f"{connection.alias!r} {state}: {reason(error, connection)}")
+            return [f"{describe(connection)} {state}: {reason(error, connection)}"]
         version = info["version"]["number"]
         status = health["status"]
         self.report(
@@ -89,7 +87,3 @@ class Command(ConnectionsCommand):
         error = finding.level == onserver.ERROR
         self.report(not error, finding.shown, warning=finding.level == onserver.WARNING)
         return [f"{finding.problem} {where}"] if error else []
-
-    def _scrub(self, connection: Any, error: Exception) -> str:
-        """The error without credentials: no userinfo in URLs, no PARAMS secret."""
-        return hide_secrets(scrub(str(error)), connection.server.get("PARAMS") or {})
