@@ -36,6 +36,7 @@ HOST = "http://127.0.0.1:9"
 S = "ES_SERVERS['x']"
 I = "ES_INDICES['x']"  # noqa: E741
 P = "ES_SERVERS['x']['PARAMS']"
+SECRET = "s3cr3t-in-a-host"
 
 
 def server(**entry: Any) -> dict[str, Any]:
@@ -617,3 +618,25 @@ def test_secrets_in_params_stay_out_of_the_messages() -> None:
             ConnectionHandler(servers=params(**options), indices={})["x"]
         assert secret not in str(raised.value)
         assert secret not in repr(raised.value)
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [
+        [f"https://elastic:{SECRET}@es1:9200,es2:9200"],
+        [f"https://elastic:{SECRET}@es1:9200/?pretty"],
+        [f"https://elastic:{SECRET}@es1 :9200"],
+        [f"https://elastic:{SECRET}@es1:9200", f"https://elastic:{SECRET}@es1:9200/"],
+    ],
+)
+def test_credentials_in_a_refused_host_stay_out_of_the_messages(hosts: list[str]) -> None:
+    """A host is quoted to say what is wrong with it, without its ``user:password@``."""
+    servers = {"default": {"HOSTS": hosts}}
+    with pytest.raises(ImproperlyConfigured) as raised:
+        ConnectionHandler(servers=servers, indices={})["default"]
+    with override_settings(ES_SERVERS=servers, ES_INDICES={}):
+        (message,) = check_settings()
+    assert message.id == "djangoes.E005"
+    for text in (str(raised.value), repr(raised.value), message.msg):
+        assert "es1" in text
+        assert SECRET not in text and "elastic:" not in text
