@@ -48,7 +48,7 @@ HINTS: dict[str, str] = {
     "for a read-only alias, silence this warning.",
     "W008": "Choose a NAME without a leading '.': Elasticsearch reserves those for hidden and "
     "system indices.",
-    "W009": "Shorten NAME: a rebuild creates NAME__<date>t<time> and a journal named after it, "
+    "W009": "Shorten NAME: a rebuild creates NAME__20261125t103000 and a journal named after it, "
     "and Elasticsearch allows 255 bytes.",
     "W010": "Correct the setting's name: djangoes reads ES_SERVERS, ES_INDICES, ES_REBUILD_TTL "
     "and ES_REBUILD_HOLD_TIMEOUT.",
