@@ -249,3 +249,19 @@ def test_an_answer_may_be_piped(engine: str, live_books: Elasticsearch) -> None:
     assert result.returncode == 0, result.stderr
     assert "Deleted books" in result.stdout
     assert not live_books.indices.exists(index="books")
+
+
+def test_an_index_the_server_refuses_to_create_is_named_with_its_connection(engine: str) -> None:
+    name = f"refused-{uuid.uuid4().hex[:8]}"
+    mappings = {"properties": {"title": {"type": "no-such-type"}}}
+    servers = {"default": {"ENGINE": "http", "HOSTS": [engine], "INDICES": ["bad"]}}
+    indices = {"bad": {"NAME": name, "SETTINGS": {"mappings": mappings}}}
+    out = io.StringIO()
+    with (
+        override_settings(INSTALLED_APPS=["djangoes"], ES_SERVERS=servers, ES_INDICES=indices),
+        pytest.raises(CommandError) as raised,
+    ):
+        call_command("es_indices", "create", stdout=out)
+    line = str(raised.value)
+    assert line.startswith(f"Not created: {name} on 'default' (http: {engine}): the server ")
+    assert "answered 400 (mapper_parsing_exception: " in line and "\n" not in line

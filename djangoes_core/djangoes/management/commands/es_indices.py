@@ -153,8 +153,8 @@ class Command(ConnectionsCommand):
                 try:
                     connection.client.indices.create(index=name, **bodies[name])
                 except ApiError as error:
-                    self.say(f"  {name}: {error}", self.style.ERROR, 0)
-                    failed.append(f"{name}: {error.message}")
+                    self.say(f"  {name}: {reason(error, connection)}", self.style.ERROR, 0)
+                    failed.append(f"{name} on {failure(error, connection)}")
                 else:
                     self.say(f"  Created {name}", self.style.SUCCESS)
         if failed:
