@@ -28,8 +28,18 @@ SERVER_TEST_KEYS = ("INDICES",)
 INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "TEST", "TESTS")
 INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
 SETTINGS_KEYS = ("settings", "mappings", "aliases")
-#: The properties of an alias in a create-index body, as Elasticsearch parses them.
+#: The properties of an alias in a create-index body, as Elasticsearch parses them
+#: (``Alias.fromXContent``): it ignores any other key, and a value of another type, without a
+#: word, so that ``{"is_write": True}`` or ``{"routing": 1}`` would quietly mean nothing.
 ALIAS_KEYS = ("filter", "routing", "index_routing", "search_routing", "is_write_index", "is_hidden")
+ALIAS_TYPES: dict[str, tuple[type, str]] = {
+    "filter": (Mapping, "a dict (a query)"),
+    "routing": (str, "a string"),
+    "index_routing": (str, "a string"),
+    "search_routing": (str, "a string"),
+    "is_write_index": (bool, "True or False"),
+    "is_hidden": (bool, "True or False"),
+}
 #: Root keys of a mapping whose value may itself hold ``properties`` (anything else that does
 #: is a mapping type, which Elasticsearch 7 removed: ``{"_doc": {"properties": ...}}``).
 MAPPING_KEYS_WITH_PROPERTIES = ("properties", "_meta", "runtime")
@@ -312,9 +322,9 @@ def check_alias(name: Any, properties: Any, place: str) -> None:
         return
     check_type(properties, Mapping, f"{place}[{name!r}]", "a dict of alias properties")
     check_keys(properties, ALIAS_KEYS, f"{place}[{name!r}]")
-    for key in ("is_write_index", "is_hidden"):
-        if key in properties:
-            check_type(properties[key], bool, f"{place}[{name!r}][{key!r}]", "True or False")
+    for key, (kind, expected) in ALIAS_TYPES.items():
+        if properties.get(key) is not None:
+            check_type(properties[key], kind, f"{place}[{name!r}][{key!r}]", expected)
     routing = properties.get("index_routing", properties.get("routing"))
     if isinstance(routing, str) and "," in routing:
         raise SettingError(

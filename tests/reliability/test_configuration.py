@@ -187,6 +187,13 @@ CATALOGUE: list[tuple[str, Any, Any, str, list[str]]] = [
         [I + "['SETTINGS']['aliases']['a']['is_write_index']"],
     ),
     (
+        "settings alias number",
+        server(),
+        index(SETTINGS={"aliases": {"a": {"routing": 1}}}),
+        "E002",
+        [I + "['SETTINGS']['aliases']['a']['routing']", "string"],
+    ),
+    (
         "settings alias routing",
         server(),
         index(SETTINGS={"aliases": {"a": {"index_routing": "1,2"}}}),
