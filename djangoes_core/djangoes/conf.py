@@ -197,7 +197,11 @@ def server_settings(alias: str, server: Any, indices: Mapping[str, Any]) -> dict
     result["HOSTS"] = [normalize_host(host, hosts_place) for host in hosts]
     for position, host in enumerate(result["HOSTS"]):
         if host in result["HOSTS"][:position]:  # the client refuses a node twice in its pool
-            shown = host if isinstance(host, str) else f"{host['scheme']}://{host['host']}"
+            shown = (
+                host
+                if isinstance(host, str)
+                else f"{host['scheme']}://{host['host']}:{host['port']}"
+            )
             raise SettingError("E005", f"{hosts_place} lists {_USERINFO.sub('', shown)} twice")
     result["INDICES"] = _server_indices(result.get("INDICES", []), alias, indices, "INDICES")
     params = result.get("PARAMS") or {}
@@ -270,8 +274,8 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
     check_index_name(name, where("ES_INDICES", alias, "NAME"))
     aliases_place = where("ES_INDICES", alias, "ALIASES")
     result["ALIASES"] = string_list(result.get("ALIASES") or [], aliases_place)
-    for name in result["ALIASES"]:
-        check_alias_name(name, aliases_place)
+    for alias_name in result["ALIASES"]:
+        check_alias_name(alias_name, aliases_place)
     result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
     if result.get("SOURCE") is not None and not callable(result["SOURCE"]):
         check_type(result["SOURCE"], str, where("ES_INDICES", alias, "SOURCE"), "a dotted path")
@@ -394,8 +398,8 @@ def test_index_settings(alias: str, index: dict[str, Any]) -> dict[str, Any]:
     test["ALIASES"] = string_list(
         test.get("ALIASES", [name + TEST_SUFFIX for name in index["ALIASES"]]), aliases_place
     )
-    for name in test["ALIASES"]:
-        check_alias_name(name, aliases_place)
+    for alias_name in test["ALIASES"]:
+        check_alias_name(alias_name, aliases_place)
     if "SETTINGS" in test:
         test["SETTINGS"] = create_body(
             test["SETTINGS"], where("ES_INDICES", alias, "TEST", "SETTINGS")

@@ -156,6 +156,12 @@ def reason(error: Exception, connection: Any = None) -> str:
             kind = f"no answer within {timeout} s (PARAMS['request_timeout'])"
         cause = _innermost(error)
         text = f"{kind}: {cause}" if str(cause) else kind
+    return shown(text, connection)
+
+
+def shown(text: str, connection: Any = None) -> str:
+    """``text`` on one line, without credentials: no userinfo in URLs, no ``PARAMS`` secret."""
+    params = (getattr(connection, "server", None) or {}).get("PARAMS") or {}
     return one_line(hide_secrets(scrub(text), params))
 
 

@@ -8,8 +8,6 @@ from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
 
 from djangoes import connections
-from djangoes.backends.params import hide_secrets
-from djangoes.backends.requests_log import scrub
 from djangoes.live import AmbiguousIndex, LiveIndex, live_index
 from djangoes.rebuild import Rebuild, RebuildError, abort
 from djangoes.rebuild.names import marker
@@ -21,9 +19,9 @@ from ..base import (
     confirm,
     describe,
     failure,
-    one_line,
     reason,
     selection,
+    shown,
 )
 from ..progress import ProgressBar
 
@@ -233,8 +231,9 @@ class Command(ConnectionsCommand):
             result = rebuild.run()
         except RebuildError as error:
             progress.close()
-            message = hide_secrets(scrub(str(error)), connection.server.get("PARAMS") or {})
-            raise CommandError(f"{describe(connection)}: {one_line(message)}") from error
+            raise CommandError(
+                f"{describe(connection)}: {shown(str(error), connection)}"
+            ) from error
         progress.close()
         self.say(
             f"  Rebuilt {key}: {result.new} is live ({result.copied:,} documents copied, "
