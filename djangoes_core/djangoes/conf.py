@@ -10,6 +10,7 @@ problem is an ``ImproperlyConfigured`` that names the setting, the alias and the
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -27,10 +28,28 @@ SERVER_TEST_KEYS = ("INDICES",)
 INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "TEST", "TESTS")
 INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
 SETTINGS_KEYS = ("settings", "mappings", "aliases")
+#: The properties of an alias in a create-index body, as Elasticsearch parses them
+#: (``Alias.fromXContent``): it ignores any other key, and a value of another type, without a
+#: word, so that ``{"is_write": True}`` or ``{"routing": 1}`` would quietly mean nothing.
+ALIAS_KEYS = ("filter", "routing", "index_routing", "search_routing", "is_write_index", "is_hidden")
+ALIAS_TYPES: dict[str, tuple[type, str]] = {
+    "filter": (Mapping, "a dict (a query)"),
+    "routing": (str, "a string"),
+    "index_routing": (str, "a string"),
+    "search_routing": (str, "a string"),
+    "is_write_index": (bool, "True or False"),
+    "is_hidden": (bool, "True or False"),
+}
+#: Root keys of a mapping whose value may itself hold ``properties`` (anything else that does
+#: is a mapping type, which Elasticsearch 7 removed: ``{"_doc": {"properties": ...}}``).
+MAPPING_KEYS_WITH_PROPERTIES = ("properties", "_meta", "runtime")
 HOST_KEYS = ("host", "port", "scheme", "path_prefix", "url_prefix", "use_ssl")
 #: The suffix of a test index name or alias, as djangoes 0.3 made them.
 TEST_SUFFIX = "_test"
+#: Elasticsearch's limit on an index name or alias, in UTF-8 bytes.
+MAX_NAME_BYTES = 255
 _INDEX_NAME_FORBIDDEN = re.compile(r'[\\/*?"<>| ,#:]')
+_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 
 
 def where(setting: str, alias: str, *keys: str) -> str:
@@ -73,7 +92,9 @@ def normalize_host(host: Any, place: str) -> str | dict[str, Any]:
     """A host as elasticsearch-py 9 takes it: a full URL, or a dict with scheme and port.
 
     djangoes 0.3 accepted ``'localhost'``, ``'host:9200'`` and dicts with ``url_prefix`` or
-    ``use_ssl``, as elasticsearch-py did then; today's client wants a scheme and a port.
+    ``use_ssl``, as elasticsearch-py did then; today's client wants a scheme and a port. What
+    the client would silently drop or misread (a query string, a second host after a comma,
+    port 0) is refused here.
     """
     if isinstance(host, Mapping):
         return _host_dict(host, place)
@@ -81,6 +102,14 @@ def normalize_host(host: Any, place: str) -> str | dict[str, Any]:
     text = host.strip()
     if not text:
         raise SettingError("E005", f"{place} contains an empty host")
+    shown = _USERINFO.sub("", text)
+    if "," in text:
+        raise SettingError(
+            "E005",
+            f"{place} has {shown!r}: give each host as an item of the list, not after a comma",
+        )
+    if any(character.isspace() for character in text):
+        raise SettingError("E005", f"{place} has {shown!r}: a host contains no spaces")
     if "://" not in text:
         text = "http://" + text
     parts = urlsplit(text)
@@ -92,8 +121,16 @@ def normalize_host(host: Any, place: str) -> str | dict[str, Any]:
         port = parts.port
     except ValueError:
         raise SettingError("E005", f"{place} has a host with an invalid port") from None
+    if port == 0:
+        raise SettingError("E005", f"{place} has a host with port 0: use a port from 1 to 65535")
     if not parts.hostname:
         raise SettingError("E005", f"{place} has a host without a host name")
+    if parts.query or parts.fragment:
+        raise SettingError(
+            "E005",
+            f"{place} has {_USERINFO.sub('', host.strip())!r}: the client ignores a query "
+            "string or a fragment in a host",
+        )
     netloc = parts.netloc if port else f"{parts.netloc}:{DEFAULT_PORT[parts.scheme]}"
     return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
 
@@ -102,15 +139,32 @@ def _host_dict(host: Mapping[str, Any], place: str) -> dict[str, Any]:
     check_keys(host, HOST_KEYS, place + " host")
     if "host" not in host:
         raise SettingError("E005", f"{place} has a host dict without a 'host' key")
+    check_type(host["host"], str, place + " host", "a host name")
+    if not host["host"].strip():
+        raise SettingError("E005", f"{place} has a host dict with an empty 'host'")
     scheme = host.get("scheme") or ("https" if host.get("use_ssl") else "http")
     if scheme not in DEFAULT_PORT:
         raise SettingError("E005", f"{place} has a host with the scheme {scheme!r}")
+    if "use_ssl" in host and host.get("scheme") and bool(host["use_ssl"]) != (scheme == "https"):
+        raise SettingError(
+            "E005",
+            f"{place} has a host dict with the scheme {scheme!r} and use_ssl="
+            f"{host['use_ssl']!r}: keep 'scheme' only",
+        )
     port = host.get("port", DEFAULT_PORT[scheme])
     check_type(port, int, place + " port", "an integer")
+    if isinstance(port, bool) or not 0 < port < 65536:
+        raise SettingError(
+            "E005", f"{place} has a host with port {port!r}: use a port from 1 to 65535"
+        )
     normalized: dict[str, Any] = {"host": host["host"], "port": port, "scheme": scheme}
-    prefix = host.get("path_prefix", host.get("url_prefix"))
-    if prefix:
-        normalized["path_prefix"] = prefix
+    prefixes = {host[key] for key in ("path_prefix", "url_prefix") if host.get(key)}
+    if len(prefixes) > 1:
+        raise SettingError(
+            "E005", f"{place} has a host dict with two prefixes: keep 'path_prefix' only"
+        )
+    if prefixes:
+        normalized["path_prefix"] = prefixes.pop()
     return normalized
 
 
@@ -120,17 +174,35 @@ def _host_dict(host: Mapping[str, Any], place: str) -> dict[str, Any]:
 def server_settings(alias: str, server: Any, indices: Mapping[str, Any]) -> dict[str, Any]:
     """One ``ES_SERVERS`` entry with its defaults, checked."""
     place = where("ES_SERVERS", alias)
+    check_type(alias, str, f"ES_SERVERS key {alias!r}", "a string (a connection alias)")
     check_type(server, Mapping, place, "a dict")
     check_keys(server, SERVER_KEYS, place)
     result = dict(server)
     engine = result.setdefault("ENGINE", DEFAULT_ENGINE)
     check_type(engine, str, where("ES_SERVERS", alias, "ENGINE"), "a string")
-    hosts = result.get("HOSTS") or ["localhost"]
+    hosts = result.get("HOSTS")
     hosts_place = where("ES_SERVERS", alias, "HOSTS")
+    if hosts is None:
+        hosts = ["localhost"]
+    elif isinstance(hosts, str | Mapping | list | tuple) and not hosts:
+        # 0.3 read an empty HOSTS as localhost: a list emptied by mistake (an unset
+        # environment variable) would quietly reach the wrong server.
+        raise SettingError(
+            "E013",
+            f"{hosts_place} is empty ({hosts!r}): leave HOSTS out for http://localhost:9200",
+        )
     if isinstance(hosts, str | Mapping):
         hosts = [hosts]
     check_type(hosts, (list, tuple), hosts_place, "a host, or a list of hosts")
     result["HOSTS"] = [normalize_host(host, hosts_place) for host in hosts]
+    for position, host in enumerate(result["HOSTS"]):
+        if host in result["HOSTS"][:position]:  # the client refuses a node twice in its pool
+            shown = (
+                host
+                if isinstance(host, str)
+                else f"{host['scheme']}://{host['host']}:{host['port']}"
+            )
+            raise SettingError("E005", f"{hosts_place} lists {_USERINFO.sub('', shown)} twice")
     result["INDICES"] = _server_indices(result.get("INDICES", []), alias, indices, "INDICES")
     params = result.get("PARAMS") or {}
     check_type(params, Mapping, where("ES_SERVERS", alias, "PARAMS"), "a dict")
@@ -190,6 +262,7 @@ def check_default(servers: Mapping[str, Any]) -> None:
 def index_settings(alias: str, index: Any) -> dict[str, Any]:
     """One ``ES_INDICES`` entry with its defaults (``TESTS`` read as ``TEST``), checked."""
     place = where("ES_INDICES", alias)
+    check_type(alias, str, f"ES_INDICES key {alias!r}", "a string (an index alias)")
     check_type(index, Mapping, place, "a dict")
     check_keys(index, INDEX_KEYS, place)
     result = dict(index)
@@ -199,9 +272,10 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
         result["TEST"] = result.pop("TESTS")
     name = result.setdefault("NAME", alias)
     check_index_name(name, where("ES_INDICES", alias, "NAME"))
-    result["ALIASES"] = string_list(
-        result.get("ALIASES") or [], where("ES_INDICES", alias, "ALIASES")
-    )
+    aliases_place = where("ES_INDICES", alias, "ALIASES")
+    result["ALIASES"] = string_list(result.get("ALIASES") or [], aliases_place)
+    for alias_name in result["ALIASES"]:
+        check_alias_name(alias_name, aliases_place)
     result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
     if result.get("SOURCE") is not None and not callable(result["SOURCE"]):
         check_type(result["SOURCE"], str, where("ES_INDICES", alias, "SOURCE"), "a dotted path")
@@ -214,7 +288,8 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
 
 
 def create_body(value: Any, place: str) -> dict[str, Any] | None:
-    """``SETTINGS``: the body that creates the index (``settings``, ``mappings``, ``aliases``)."""
+    """``SETTINGS``: the body that creates the index (``settings``, ``mappings``, ``aliases``),
+    in the shape Elasticsearch's create-index API takes."""
     if value is None:
         return None
     check_type(value, Mapping, place, "a dict with 'settings', 'mappings' or 'aliases'")
@@ -222,7 +297,68 @@ def create_body(value: Any, place: str) -> dict[str, Any] | None:
     for key in SETTINGS_KEYS:
         if key in value:
             check_type(value[key], Mapping, f"{place}[{key!r}]", "a dict")
+    for key in ("mappings", "aliases"):
+        if key in (value.get("settings") or {}):
+            raise SettingError(
+                "E018",
+                f"{place}['settings'] holds {key!r}: it belongs beside 'settings', in {place}",
+            )
+    for key, mapping in (value.get("mappings") or {}).items():
+        if key not in MAPPING_KEYS_WITH_PROPERTIES and _has_properties(mapping):
+            raise SettingError(
+                "E018",
+                f"{place}['mappings'] has the mapping type {key!r}: Elasticsearch 7 removed "
+                f"mapping types; put its 'properties' directly in 'mappings'",
+            )
+    for name, properties in (value.get("aliases") or {}).items():
+        check_alias(name, properties, f"{place}['aliases']")
     return dict(value)
+
+
+def _has_properties(mapping: Any) -> bool:
+    return isinstance(mapping, Mapping) and "properties" in mapping
+
+
+def check_alias(name: Any, properties: Any, place: str) -> None:
+    """An alias of a create-index body: its name and its properties."""
+    check_alias_name(name, place)
+    if properties is None:
+        return
+    check_type(properties, Mapping, f"{place}[{name!r}]", "a dict of alias properties")
+    check_keys(properties, ALIAS_KEYS, f"{place}[{name!r}]")
+    for key, (kind, expected) in ALIAS_TYPES.items():
+        if properties.get(key) is not None:
+            check_type(properties[key], kind, f"{place}[{name!r}][{key!r}]", expected)
+    routing = properties.get("index_routing", properties.get("routing"))
+    if isinstance(routing, str) and "," in routing:
+        raise SettingError(
+            "E018",
+            f"{place}[{name!r}] has the index routing {routing!r}: Elasticsearch refuses an "
+            "alias with several index routing values",
+        )
+
+
+def _check_name(name: str, place: str, verb: str, kind: str) -> None:
+    """The rules Elasticsearch has for an index name and an alias alike (its
+    ``validateIndexOrAliasName``); only an index name must also be lowercase."""
+    if not name or name in (".", "..") or name[0] in "_-+":
+        raise SettingError(
+            "E006",
+            f"{place} {verb} {name!r}: {kind} is not empty, '.' or '..', and does not start "
+            "with '_', '-' or '+'",
+        )
+    if _INDEX_NAME_FORBIDDEN.search(name):
+        raise SettingError(
+            "E006",
+            f'{place} {verb} {name!r}: {kind} may not contain \\ / * ? " < > | , # : or spaces',
+        )
+    size = len(name.encode())
+    if size > MAX_NAME_BYTES:
+        raise SettingError(
+            "E006",
+            f"{place} {verb} {name[:16] + '...'!r}, {size} bytes long: {kind} has at most "
+            f"{MAX_NAME_BYTES} bytes (UTF-8)",
+        )
 
 
 def check_index_name(name: Any, place: str) -> None:
@@ -234,11 +370,13 @@ def check_index_name(name: Any, place: str) -> None:
             f"{place} is {name!r}: an index name is lowercase and does not start with "
             "'_', '-' or '+'",
         )
-    if _INDEX_NAME_FORBIDDEN.search(name):
-        raise SettingError(
-            "E006",
-            f'{place} is {name!r}: an index name may not contain \\ / * ? " < > | , # : or spaces',
-        )
+    _check_name(name, place, "is", "an index name")
+
+
+def check_alias_name(name: Any, place: str) -> None:
+    """An alias follows an index name's rules, but for case: ``Blog-Read`` is a valid alias."""
+    check_type(name, str, f"{place} alias {name!r}", "a string")
+    _check_name(name, place, "has", "an alias")
 
 
 def indices_settings(indices: Any) -> dict[str, dict[str, Any]]:
@@ -256,10 +394,12 @@ def test_index_settings(alias: str, index: dict[str, Any]) -> dict[str, Any]:
     test = dict(index.get("TEST") or {})
     test.setdefault("NAME", index["NAME"] + TEST_SUFFIX)
     check_index_name(test["NAME"], where("ES_INDICES", alias, "TEST", "NAME"))
+    aliases_place = where("ES_INDICES", alias, "TEST", "ALIASES")
     test["ALIASES"] = string_list(
-        test.get("ALIASES", [name + TEST_SUFFIX for name in index["ALIASES"]]),
-        where("ES_INDICES", alias, "TEST", "ALIASES"),
+        test.get("ALIASES", [name + TEST_SUFFIX for name in index["ALIASES"]]), aliases_place
     )
+    for alias_name in test["ALIASES"]:
+        check_alias_name(alias_name, aliases_place)
     if "SETTINGS" in test:
         test["SETTINGS"] = create_body(
             test["SETTINGS"], where("ES_INDICES", alias, "TEST", "SETTINGS")
@@ -351,6 +491,11 @@ def rebuild_setting(name: str, value: Any = None) -> float:
         value = getattr(django_settings, name, None)
     if value is None:
         return REBUILD_DEFAULTS[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise SettingError("E002", f"{name} must be a positive number of seconds, not {value!r}")
     return float(value)

@@ -1,6 +1,7 @@
 """Network parts that misbehave, all on 127.0.0.1: a port that refuses connections, a node
-that accepts connections and never answers, and a TCP proxy that counts what goes through it,
-can hold requests back, and can terminate TLS in front of a plain server.
+that accepts connections and never answers, an HTTP server that answers 500 to everything,
+and a TCP proxy that counts what goes through it, can hold requests back, and can terminate
+TLS in front of a plain server.
 """
 
 from __future__ import annotations
@@ -191,3 +192,49 @@ class Proxy(_Listener):
         finally:
             close_socket(source)
             close_socket(target)
+
+
+class ErrorServer:
+    """An HTTP server that answers every request with ``status`` (500) and a short text body,
+    as a broken proxy or a failing node would."""
+
+    def __init__(self, status: int = 500, body: bytes = b"Internal Server Error: boom") -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Failing(BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+        self._server.daemon_threads = True
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> ErrorServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from django.utils.module_loading import import_string
 
 from ..errors import SettingError
+from .abstracts import Base
 
 NAMESPACE = "djangoes.backends"
 
@@ -52,13 +53,23 @@ def missing(name: str, alias: str | None = None) -> SettingError:
 def load_backend(engine: str, alias: str | None = None) -> type:
     """The backend class ``engine`` names; ImproperlyConfigured says what to do if none."""
     engine = LEGACY.get(engine, engine)
+    where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
     if "." not in engine:
-        return _load_entry_point(engine, alias)
-    try:
-        return import_string(engine)
-    except ImportError as error:
-        where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
-        raise SettingError("E010", f"{where} {engine!r} could not be imported: {error}") from error
+        backend = _load_entry_point(engine, alias)
+    else:
+        try:
+            backend = import_string(engine)
+        except ImportError as error:
+            raise SettingError(
+                "E010", f"{where} {engine!r} could not be imported: {error}"
+            ) from error
+    if not (isinstance(backend, type) and issubclass(backend, Base)):
+        raise SettingError(
+            "E010",
+            f"{where} {engine!r} is not a djangoes backend (a subclass of "
+            "djangoes.backends.abstracts.Base)",
+        )
+    return backend
 
 
 def _load_entry_point(name: str, alias: str | None) -> type:

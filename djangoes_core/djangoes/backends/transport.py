@@ -23,8 +23,12 @@ class Transport(elastic_transport.Transport):
     def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
         if self.requests_log is None:
             return super().perform_request(method, target, **kwargs)
-        with self.requests_log.request(self, method, target, kwargs) as request:
-            request.response = super().perform_request(method, target, **kwargs)
+        try:
+            with self.requests_log.request(self, method, target, kwargs) as request:
+                request.response = super().perform_request(method, target, **kwargs)
+        except elastic_transport.TransportError as error:
+            name(error, self.requests_log)
+            raise
         return request.response
 
 
@@ -34,6 +38,17 @@ class AsyncTransport(elastic_transport.AsyncTransport):
     async def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
         if self.requests_log is None:
             return await super().perform_request(method, target, **kwargs)
-        with self.requests_log.request(self, method, target, kwargs) as request:
-            request.response = await super().perform_request(method, target, **kwargs)
+        try:
+            with self.requests_log.request(self, method, target, kwargs) as request:
+                request.response = await super().perform_request(method, target, **kwargs)
+        except elastic_transport.TransportError as error:
+            name(error, self.requests_log)
+            raise
         return request.response
+
+
+def name(error: elastic_transport.TransportError, log: RequestsLog) -> None:
+    """A transport error (a server down, silent, answering garbage) says which connection it
+    happened on, as ``error.connection_alias``, for the management commands to name it. (An
+    ``ApiError`` names its node: ``error.meta.node``.)"""
+    error.connection_alias = log.alias  # type: ignore[attr-defined]

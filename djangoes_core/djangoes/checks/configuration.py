@@ -1,9 +1,10 @@
 """``manage.py check``: the settings, by the rules that raise when they are read.
 
 Each :class:`~djangoes.errors.SettingError` becomes a check error with its id and hint. Beyond
-what reading the settings checks, this also loads each ``ENGINE``, checks ``PARAMS`` as the
-client would take them, and imports each ``SOURCE``: what a connection or a rebuild would
-otherwise find out later.
+what reading the settings checks, this also loads each ``ENGINE``, builds each client as the
+connection would (``HOSTS`` and ``PARAMS`` as the client takes them, without connecting), and
+imports each ``SOURCE``: what a connection or a rebuild would otherwise find out later. Once
+every entry is valid, the entries are checked together (:mod:`.layout`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from elastic_transport import BaseNode, Transport
 
 from .. import conf
 from ..backends.loading import load_backend
-from ..errors import SettingError
+from ..errors import HINTS, SettingError
 from ..rebuild import source
+from .layout import Finding, layout_problems, settings_names
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -31,17 +34,30 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
             conf.rebuild_setting(name, getattr(settings, name, None))
         except SettingError as error:
             problems.append(error)
+    found = [*settings_names([name for name in dir(settings) if name.isupper()])]
     if not problems:
-        problems += _engines(conf.servers_settings(servers, conf.indices_settings(indices)))
-        problems += _sources(conf.indices_settings(indices))
-    return [error_check(problem) for problem in problems]
+        valid_indices = conf.indices_settings(indices)
+        for alias, index in valid_indices.items():
+            index["TEST"] = conf.test_index_settings(alias, index)
+        valid_servers = conf.servers_settings(servers, valid_indices)
+        problems += _engines(valid_servers)
+        problems += _sources(valid_indices)
+        found += layout_problems(valid_servers, valid_indices, conf.default_servers(servers))
+    return [error_check(problem) for problem in problems] + [finding_check(f) for f in found]
 
 
 def error_check(error: SettingError) -> checks.Error:
     return checks.Error(str(error), hint=error.hint, id=error.id)
 
 
+def finding_check(finding: Finding) -> checks.CheckMessage:
+    level = checks.Warning if finding.code.startswith("W") else checks.Error
+    return level(finding.message, hint=HINTS[finding.code], id=f"djangoes.{finding.code}")
+
+
 def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
+    from elasticsearch import Elasticsearch
+
     from ..backends.params import check_client_options
 
     for alias, server in servers.items():
@@ -50,16 +66,35 @@ def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
         except SettingError as error:
             yield error
             continue
-        client_options = getattr(backend(alias, server, {}), "client_options", None)
-        if client_options is None:
+        connection = backend(alias, server, {})
+        if getattr(connection, "client_options", None) is None:
             continue  # not a backend on elasticsearch-py: its PARAMS are its own
+        try:
+            connection.client_hosts()
+        except ImproperlyConfigured as error:  # a transport's own rules (memcached: no TLS)
+            yield SettingError("E011" if "['PARAMS']" in str(error) else "E005", str(error))
+            continue
         try:
             with warnings.catch_warnings():  # 0.3's names: warned about when connecting
                 warnings.simplefilter("ignore", DeprecationWarning)
-                options = client_options()
-            check_client_options(options, conf.where("ES_SERVERS", alias, "PARAMS"))
+                check_client_options(
+                    connection.client_options(), conf.where("ES_SERVERS", alias, "PARAMS")
+                )
+                # Built as the connection builds it, on nodes that never connect: the client
+                # refuses some options only together with HOSTS (ca_certs on http://).
+                connection.create_client(Elasticsearch, Transport, _Unused).close()
         except ImproperlyConfigured as error:
             yield SettingError("E011", str(error))
+
+
+class _Unused(BaseNode):
+    """A node that is never asked anything: building a client on it opens nothing."""
+
+    def perform_request(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
 
 
 def _sources(indices: dict[str, dict[str, Any]]) -> Iterator[SettingError]:

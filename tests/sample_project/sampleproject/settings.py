@@ -2,8 +2,11 @@
 
 ``DJANGOES_SAMPLE_URL`` points it at an Elasticsearch-compatible server (the embedded engine's
 HTTP server in the tests); without it, it uses the embedded engine in-process.
+``DJANGOES_SAMPLE_PARAMS`` (JSON) gives that connection ``PARAMS``: short timeouts, for the
+tests of a server that does not answer.
 """
 
+import json
 import os
 
 SECRET_KEY = "sample-project-not-secret"
@@ -14,9 +17,10 @@ USE_TZ = True
 TEST_RUNNER = "djangoes.test.runner.DiscoverRunner"
 
 URL = os.environ.get("DJANGOES_SAMPLE_URL")
+PARAMS = json.loads(os.environ.get("DJANGOES_SAMPLE_PARAMS") or "{}")
 ES_SERVERS = {
     "default": (
-        {"ENGINE": "http", "HOSTS": [URL], "INDICES": ["books"]}
+        {"ENGINE": "http", "HOSTS": [URL], "INDICES": ["books"], "PARAMS": PARAMS}
         if URL
         else {"ENGINE": "embedded", "PARAMS": {"name": "sample"}, "INDICES": ["books"]}
     ),

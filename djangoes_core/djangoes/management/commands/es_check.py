@@ -7,12 +7,11 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
 
-from djangoes import connections
-from djangoes.backends.params import hide_secrets
-from djangoes.backends.requests_log import scrub
+from djangoes import conf, connections
 from djangoes.live import AmbiguousIndex, live_index
 
-from ..base import ConnectionsCommand, add_selection, describe, selection
+from .. import onserver
+from ..base import ConnectionsCommand, add_selection, describe, reason, selection
 
 
 class Command(ConnectionsCommand):
@@ -26,6 +25,8 @@ class Command(ConnectionsCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
+        self.configured = {index["NAME"]: key for key, index in connections.indices.items()}
+        self.live_names = set(conf.live_names(connections.indices))
         problems: list[str] = []
         for connection, keys in selection(connections, options):
             problems += self.check_connection(connection, keys)
@@ -47,9 +48,9 @@ class Command(ConnectionsCommand):
             info = client.info()
             health = client.cluster.health()
         except (ApiError, TransportError) as error:
-            message = f"{connection.alias!r} is unreachable: {self._scrub(connection, error)}"
-            self.report(False, message)
-            return [message]
+            state = "is unreachable" if isinstance(error, TransportError) else "is failing"
+            self.report(False, f"{connection.alias!r} {state}: {reason(error, connection)}")
+            return [f"{describe(connection)} {state}: {reason(error, connection)}"]
         version = info["version"]["number"]
         status = health["status"]
         self.report(
@@ -75,13 +76,14 @@ class Command(ConnectionsCommand):
         self.report(live.exists, f"index {shown}" if live.exists else f"index {live.name} missing")
         if not live.exists:
             problems.append(f"index {live.name!r} missing {where}")
-        for alias in [*index["ALIASES"], *((index.get("SETTINGS") or {}).get("aliases") or {})]:
-            there = alias in live.aliases
-            self.report(there, f"alias {alias}" if there else f"alias {alias} missing")
-            if not there:
-                problems.append(f"alias {alias!r} of {live.name!r} missing {where}")
+        for finding in onserver.aliases(client, key, index, live, self.configured):
+            problems += self.found(finding, where)
+        for finding in onserver.test_names(client, key, index, self.live_names):
+            problems += self.found(finding, where)
         return problems
 
-    def _scrub(self, connection: Any, error: Exception) -> str:
-        """The error without credentials: no userinfo in URLs, no PARAMS secret."""
-        return hide_secrets(scrub(str(error)), connection.server.get("PARAMS") or {})
+    def found(self, finding: onserver.Finding, where: str) -> list[str]:
+        """Report ``finding``; the problem it is, if it is an error."""
+        error = finding.level == onserver.ERROR
+        self.report(not error, finding.shown, warning=finding.level == onserver.WARNING)
+        return [f"{finding.problem} {where}"] if error else []

@@ -12,7 +12,17 @@ from djangoes.live import AmbiguousIndex, LiveIndex, live_index
 from djangoes.rebuild import Rebuild, RebuildError, abort
 from djangoes.rebuild.names import marker
 
-from ..base import ConnectionsCommand, add_noinput, add_selection, describe, selection
+from ..base import (
+    ConnectionsCommand,
+    add_noinput,
+    add_selection,
+    confirm,
+    describe,
+    failure,
+    reason,
+    selection,
+    shown,
+)
 from ..progress import ProgressBar
 
 ACTIONS = ("list", "create", "delete", "rebuild")
@@ -83,11 +93,11 @@ class Command(ConnectionsCommand):
             try:
                 for key in keys:
                     self._show(connection, key)
-            except TransportError as error:
-                self.say(f"  Unreachable: {error}", self.style.ERROR, 0)
-                unreachable.append(connection.alias)
+            except (ApiError, TransportError) as error:
+                self.say(f"  Unreachable: {reason(error, connection)}", self.style.ERROR, 0)
+                unreachable.append(failure(error, connection))
         if unreachable:
-            raise CommandError(f"Could not reach {', '.join(map(repr, unreachable))}.")
+            raise CommandError(f"Could not reach {'; '.join(unreachable)}.")
 
     def _show(self, connection: Any, key: str) -> None:
         index = connection.server_indices[key]
@@ -141,8 +151,8 @@ class Command(ConnectionsCommand):
                 try:
                     connection.client.indices.create(index=name, **bodies[name])
                 except ApiError as error:
-                    self.say(f"  {name}: {error}", self.style.ERROR, 0)
-                    failed.append(f"{name}: {error.message}")
+                    self.say(f"  {name}: {reason(error, connection)}", self.style.ERROR, 0)
+                    failed.append(f"{name} on {failure(error, connection)}")
                 else:
                     self.say(f"  Created {name}", self.style.SUCCESS)
         if failed:
@@ -179,12 +189,12 @@ class Command(ConnectionsCommand):
 
     def _confirm(self, existing: list[tuple[Any, LiveIndex]]) -> bool:
         listed = ", ".join(f"{live.index} ({connection.alias!r})" for connection, live in existing)
-        answer = input(
+        return confirm(
             f"You have requested to delete the indices {listed}, with all their documents.\n"
             "Are you sure you want to do this?\n\n"
-            "    Type 'yes' to continue, or 'no' to cancel: "
+            "    Type 'yes' to continue, or 'no' to cancel: ",
+            action=f"delete {listed}",
         )
-        return answer.strip() == "yes"
 
     # rebuild
 
@@ -221,7 +231,9 @@ class Command(ConnectionsCommand):
             result = rebuild.run()
         except RebuildError as error:
             progress.close()
-            raise CommandError(str(error)) from error
+            raise CommandError(
+                f"{describe(connection)}: {shown(str(error), connection)}"
+            ) from error
         progress.close()
         self.say(
             f"  Rebuilt {key}: {result.new} is live ({result.copied:,} documents copied, "
@@ -230,12 +242,12 @@ class Command(ConnectionsCommand):
         )
 
     def _confirm_abort(self) -> bool:
-        answer = input(
+        return confirm(
             "--abort lifts the write block of an interrupted rebuild and deletes the index it was "
             "building. A rebuild still running would fail.\n\n"
-            "    Type 'yes' to continue, or 'no' to cancel: "
+            "    Type 'yes' to continue, or 'no' to cancel: ",
+            action="clean up after an interrupted rebuild",
         )
-        return answer.strip() == "yes"
 
     def _abort(self, chosen: list[tuple[Any, list[str]]]) -> None:
         for connection, keys in chosen:
