@@ -583,6 +583,15 @@ def test_writes_through_an_alias_go_to_its_write_index(any_es: Elasticsearch) ->
     assert "has more than one write index" in error_of(exc)["reason"]
 
 
+def test_an_index_refused_for_a_second_write_index_is_not_created(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="logs-1", aliases={"logs": {"is_write_index": True}})
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="logs-2", aliases={"logs": {"is_write_index": True}})
+    assert "has more than one write index" in error_of(exc)["reason"]
+    assert not any_es.indices.exists(index="logs-2")
+    assert list(any_es.indices.get_alias(name="logs")) == ["logs-1"]
+
+
 def test_filtered_alias_restricts_reads(any_es: Elasticsearch) -> None:
     any_es.indices.create(index="books", mappings={"properties": {"genre": {"type": "keyword"}}})
     any_es.bulk(
