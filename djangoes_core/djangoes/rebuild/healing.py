@@ -20,6 +20,7 @@ the second time.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Iterable
@@ -32,7 +33,10 @@ from ..live import from_aliases
 from . import lease as leases
 from . import markers, names
 from .lease import LEASE_ID, Lease
+from .operations import GONE, held_error
 from .steps import Steps, run
+
+logger = logging.getLogger("djangoes.rebuild")
 
 #: Where a rebuild records its state: the ``_meta`` key of its journal's mappings.
 META = "djangoes_rebuild"
@@ -79,11 +83,16 @@ class Journal:
 
 
 def read(journal: str) -> Steps:
-    """The :class:`Journal` ``journal``, or None if it is gone."""
-    found = yield lambda client: _lenient(client).indices.get(index=journal)
-    if journal not in found:
+    """The :class:`Journal` ``journal``, or None if it is gone (or going)."""
+    try:
+        found = yield lambda client: _lenient(client).indices.get(index=journal)
+        document = yield lambda client: _lenient(client).get(index=journal, id=LEASE_ID)
+    except ApiError as error:
+        if held_error(error, GONE):
+            return None
+        raise
+    if journal not in found or "found" not in document:  # deleted meanwhile
         return None
-    document = yield lambda client: _lenient(client).get(index=journal, id=LEASE_ID)
     return Journal.parse(journal, found[journal], document.body)
 
 
@@ -105,6 +114,7 @@ def of(name: str, found: Any = None) -> Steps:
     return [
         Journal.parse(journal, found[journal], document)
         for journal, document in zip(journals, documents["docs"], strict=True)
+        if "error" not in document  # deleted meanwhile
     ]
 
 
@@ -121,10 +131,10 @@ def heal(journal: Journal, *, force: bool = False) -> Steps:
                 journal.marker, journal.lease, leases.owner("healer"), leases.seconds()
             )
         except ApiError as error:
-            if error.meta.status not in (404, 409):
+            if error.meta.status not in (404, 409) and not held_error(error, GONE):
                 raise
             if not force:
-                return None  # renewed meanwhile, or taken by a process that heals it
+                return None  # renewed, or taken by a process that heals it (or has healed it)
         remove = {"index": journal.index, "alias": journal.marker, "must_exist": True}
         try:
             yield lambda client: client.indices.update_aliases(actions=[{"remove": remove}])
@@ -148,6 +158,14 @@ def heal(journal: Journal, *, force: bool = False) -> Steps:
         if journal.new and journal.new != live.index:
             yield lambda client: _lenient(client).indices.delete(index=journal.new)
     yield lambda client: _lenient(client).indices.delete(index=journal.index)
+    logger.warning(
+        "djangoes %s the rebuild of %r (%s -> %s)%s",
+        outcome,
+        journal.name,
+        journal.old,
+        journal.new,
+        " on request" if force else f": its lease expired {-journal.lease.remaining():.1f} s ago",
+    )
     return outcome
 
 
@@ -181,9 +199,15 @@ def vet(connection: Any, running: dict[str, str], touched: Iterable[str]) -> Ste
         journal = running.get(marker)
         if journal is None or time.time() < known.expires.get(journal, -math.inf):
             continue
-        document = yield lambda client, journal=journal: _lenient(client).get(
-            index=journal, id=LEASE_ID
-        )
+        try:
+            document = yield lambda client, journal=journal: _lenient(client).get(
+                index=journal, id=LEASE_ID
+            )
+        except ApiError as error:
+            if not held_error(error, GONE):
+                raise
+            known.forget(marker)  # its journal is being deleted: that rebuild has ended
+            continue
         current = leases.from_document(document.body)
         if current is not None and not current.expired():
             known.expires[journal] = current.expires

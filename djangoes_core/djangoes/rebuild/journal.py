@@ -34,7 +34,7 @@ from elasticsearch import ApiError, AsyncElasticsearch
 from .. import conf
 from . import healing
 from . import markers as markers_module
-from .operations import BLOCKED, BY_QUERY, Doc, Write, held_error, targets
+from .operations import BLOCKED, BY_QUERY, GONE, Doc, Write, held_error, targets
 from .steps import Sleep, Steps, arun, run
 
 logger = logging.getLogger("djangoes.rebuild")
@@ -155,7 +155,7 @@ def _record(connection: Any, docs: list[Doc], kind: str) -> Steps:
         error = result["index"].get("error")
         if error is None:
             written.append((doc.marker, entry))
-        elif error.get("type") == "index_not_found_exception":
+        elif error.get("type") in GONE:
             markers_module.of(connection).forget(doc.marker)  # that rebuild has just ended
         else:
             raise JournalError(

@@ -28,6 +28,8 @@ BY_QUERY = ("delete_by_query", "update_by_query")
 HELD = ("cluster_block_exception", "index_closed_exception", "index_not_found_exception")
 #: The error of a write refused by a write block, such as the one a rebuild that died left.
 BLOCKED = ("cluster_block_exception",)
+#: The errors of a request to a journal that is gone, or being deleted: its rebuild has ended.
+GONE = ("index_not_found_exception", "index_closed_exception")
 
 
 def targets(indices: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

@@ -394,7 +394,8 @@ class Rebuild:
 
 _CANCELLED = (
     "the rebuild was cancelled: a delete_by_query or update_by_query ran on the index while it "
-    "ran (its documents cannot be journaled; see the djangoes.rebuild log). Run it again"
+    "ran (its documents cannot be journaled), or its lease expired and it was undone (see the "
+    "djangoes.rebuild log). Run it again"
 )
 _LOST = (
     "the rebuild lost its lease ({lost}): it was thought dead, not having renewed its lease for "

@@ -1,4 +1,5 @@
-"""``manage.py es_check``: is every connection reachable, and every configured index there?"""
+"""``manage.py es_check``: is every connection reachable, every configured index there, and
+nothing left by a rebuild that died?"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from djangoes import connections
 from djangoes.backends.params import hide_secrets
 from djangoes.backends.requests_log import scrub
 from djangoes.live import AmbiguousIndex, live_index
+from djangoes.rebuild import leftovers
 
 from ..base import ConnectionsCommand, add_selection, describe, selection
 
@@ -80,6 +82,16 @@ class Command(ConnectionsCommand):
             self.report(there, f"alias {alias}" if there else f"alias {alias} missing")
             if not there:
                 problems.append(f"alias {alias!r} of {live.name!r} missing {where}")
+        return problems + self.check_rebuilds(connection, client, key)
+
+    def check_rebuilds(self, connection: Any, client: Any, key: str) -> list[str]:
+        """What rebuilds left: a rebuild that died, an orphan journal or index, a write block."""
+        problems = []
+        for finding in leftovers.inspect(connection, key, client):
+            ok = finding.level != leftovers.ERROR
+            self.report(ok, str(finding), warning=finding.level == leftovers.WARNING)
+            if not ok:
+                problems.append(f"{finding.message} on {connection.alias!r}; run: {finding.fix}")
         return problems
 
     def _scrub(self, connection: Any, error: Exception) -> str:
