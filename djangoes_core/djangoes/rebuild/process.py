@@ -183,10 +183,10 @@ class Rebuild:
             if outcome is None:
                 running.append(journal)
             else:
-                ago = -journal.lease.remaining()
                 self.notify(
-                    f"{outcome.capitalize()} a rebuild that died ({journal.index!r}: its lease "
-                    f"expired {ago:.0f} s ago)",
+                    f"{outcome.capitalize()} a rebuild of {self.index} that died "
+                    f"({journal.old} -> {journal.new}; its lease expired "
+                    f"{-journal.lease.remaining():.0f} s ago)",
                     1,
                 )
         if running or self._marker_exists():
