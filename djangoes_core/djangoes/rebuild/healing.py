@@ -76,7 +76,7 @@ class Journal:
     def parse(cls, index: str, entry: dict[str, Any], document: dict[str, Any]) -> Journal:
         """From its entry in a get-index answer, and the answer for its lease document."""
         state = (entry.get("mappings") or {}).get("_meta", {}).get(META) or {}
-        if "name" not in state:  # not written by a rebuild: unknown; never healed
+        if "name" not in state:  # not written by a rebuild: no lease, never healed
             state = {**state, "name": index.partition("__")[0]}
         marked = names.marker(state["name"]) in (entry.get("aliases") or {})
         return cls(index, state, marked, leases.from_document(document) or leases.initial(state))
@@ -91,7 +91,7 @@ def read(journal: str) -> Steps:
         if held_error(error, GONE):
             return None
         raise
-    if journal not in found or "found" not in document:  # deleted meanwhile
+    if journal not in found.body or "found" not in document.body:  # deleted meanwhile
         return None
     return Journal.parse(journal, found[journal], document.body)
 

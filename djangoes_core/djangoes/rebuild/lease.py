@@ -110,6 +110,8 @@ class Renewal:
         self.length = length
         #: Why the lease is no longer the rebuild's, once it is not.
         self.lost: str | None = None
+        #: Who took it over, if someone did.
+        self.taken_by: str | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"lease {journal}", daemon=True)
 
@@ -154,5 +156,5 @@ class Renewal:
         if current is not None and current.owner == self.lease.owner:
             self.lease = current
         else:
-            taker = current.owner if current else "someone"
-            self.lost = f"its lease expired and was taken over by {taker}"
+            self.taken_by = current.owner if current else "another process"
+            self.lost = f"its lease was taken over by {self.taken_by}"

@@ -30,11 +30,10 @@ from elasticsearch import ApiError, TransportError
 
 from .. import conf, signals
 from ..live import LiveIndex, live_index
-from . import fill, healing, markers, names, source
+from . import fill, healing, markers, names, source, steps
 from . import lease as leases
 from .catchup import CatchUp
 from .leftovers import clean_up
-from .steps import run
 
 #: How much longer than ``ES_REBUILD_TTL`` the rebuild waits before copying.
 WAIT_FACTOR = 1.25
@@ -178,10 +177,10 @@ class Rebuild:
     def _heal(self) -> None:
         """Undo the rebuilds of this index that died; refuse to start while one runs."""
         running = []
-        for journal in run(healing.of(self.name), self.client):
-            outcome = run(healing.heal(journal), self.client)
+        for journal in steps.run(healing.of(self.name), self.client):
+            outcome = steps.run(healing.heal(journal), self.client)
             if outcome is None:
-                running.append(journal)
+                running.append(f"{journal.index!r} exists, its lease held by {journal.lease.owner}")
             else:
                 self.notify(
                     f"{outcome.capitalize()} a rebuild of {self.index} that died "
@@ -189,12 +188,12 @@ class Rebuild:
                     f"{-journal.lease.remaining():.0f} s ago)",
                     1,
                 )
-        if running or self._marker_exists():
-            held = f", its lease held by {running[0].lease.owner}" if running else ""
+        if not running and self._marker_exists():  # on an index that is no journal of ours
+            running.append(f"{names.marker(self.name)!r} exists")
+        if running:
             raise RebuildError(
-                f"a rebuild of {self.name!r} is running, or was interrupted "
-                f"({running[0].index if running else names.marker(self.name)!r} exists{held}): "
-                f"wait for it to end, or clean it up with "
+                f"a rebuild of {self.name!r} is running, or was interrupted ({running[0]}): "
+                "wait for it to end, or clean it up with "
                 f"manage.py es_indices rebuild --abort {self.index}"
             )
 
@@ -291,15 +290,12 @@ class Rebuild:
 
     def _check_running(self) -> None:
         """Fail (and undo) if a by-query write cancelled the rebuild, or its lease was lost."""
-        if not self._marker_exists():
-            raise self._cancelled()
-        if self.renewal is not None and self.renewal.lost:
+        if (self.renewal is not None and self.renewal.lost) or not self._marker_exists():
             raise self._cancelled()
 
     def _cancelled(self) -> RebuildError:
-        lost = self.renewal.lost if self.renewal is not None else None
-        if lost and "taken over" in lost:
-            return RebuildError(_LOST.format(lost=lost))
+        if self.renewal is not None and self.renewal.taken_by:
+            return RebuildError(_LOST.format(taken_by=self.renewal.taken_by))
         return RebuildError(_CANCELLED)
 
     def _stop_renewal(self) -> None:
@@ -354,13 +350,11 @@ class Rebuild:
     def _finish(self, live: LiveIndex) -> None:
         """The old index (unless removed by the swap), then the journal, which records it."""
         lenient = self.client.options(ignore_status=404)
-        if self._replaces_name(live):
-            pass  # removed by the swap
-        elif self.keep_old:
+        if self.keep_old:  # (refused on a first rebuild)
             self._unblock()
-            run(healing.keep(live.index, self.new), self.client)
+            steps.run(healing.keep(live.index, self.new), self.client)
             self.notify(f"Kept {live.index!r}", 1)
-        else:
+        elif not self._replaces_name(live):  # else removed by the swap
             lenient.indices.delete(index=live.index)
             self.notify(f"Deleted {live.index!r}", 1)
         self._step("cleaning")
@@ -378,13 +372,13 @@ class Rebuild:
         journal last, as it records the rest."""
         problems = []
         lenient = self.client.options(ignore_status=404)
-        steps = (
+        undoing = (
             self._stop_renewal,
             self._unblock,
             lambda: lenient.indices.delete(index=self.new),
             lambda: lenient.indices.delete(index=self.journal),
         )
-        for step in steps:
+        for step in undoing:
             try:
                 step()
             except Exception as error:  # each clean-up step is tried
@@ -398,9 +392,9 @@ _CANCELLED = (
     "djangoes.rebuild log). Run it again"
 )
 _LOST = (
-    "the rebuild lost its lease ({lost}): it was thought dead, not having renewed its lease for "
-    "ES_REBUILD_LEASE seconds (a process paused that long, or cut off from the cluster), and "
-    "was undone. Run it again"
+    "the rebuild lost its lease to {taken_by}: it had not renewed it for ES_REBUILD_LEASE "
+    "seconds (its process paused that long, or cut off from the cluster), so it was thought "
+    "dead and undone. Run it again"
 )
 
 

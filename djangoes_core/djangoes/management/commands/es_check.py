@@ -86,8 +86,14 @@ class Command(ConnectionsCommand):
 
     def check_rebuilds(self, connection: Any, client: Any, key: str) -> list[str]:
         """What rebuilds left: a rebuild that died, an orphan journal or index, a write block."""
+        try:
+            found = leftovers.inspect(connection, key, client)
+        except ApiError as error:
+            message = f"could not look for what rebuilds left: {self._scrub(connection, error)}"
+            self.report(False, message)
+            return [f"{message} on {connection.alias!r}"]
         problems = []
-        for finding in leftovers.inspect(connection, key, client):
+        for finding in found:
             ok = finding.level != leftovers.ERROR
             self.report(ok, str(finding), warning=finding.level == leftovers.WARNING)
             if not ok:
