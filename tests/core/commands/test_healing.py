@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, execute_from_command_line
 from django.test import override_settings
 from elasticsearch import AuthorizationException, helpers
 
@@ -428,6 +428,9 @@ def test_a_dead_rebuild_is_an_error_until_fixed(
     expire()
 
     failed = check_fails()
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "es_check", "blog"])
+    assert exited.value.code == 1
     listed = run("es_indices", "list", "blog", "--verbosity", "0")
     abort = run("es_indices", "rebuild", "--abort", "blog", "--noinput")
 
