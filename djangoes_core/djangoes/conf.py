@@ -477,12 +477,19 @@ def problems(servers: Any, indices: Any) -> list[SettingError]:
 # Rebuilds (see djangoes.rebuild)
 
 #: Seconds: how long a connection trusts what it knows of running rebuilds; how long a write
-#: held by a rebuild's final pass waits before it fails.
-REBUILD_DEFAULTS = {"ES_REBUILD_TTL": 1.0, "ES_REBUILD_HOLD_TIMEOUT": 30.0}
+#: held by a rebuild's final pass waits before it fails; how long a rebuild that stops renewing
+#: its lease (its process died) keeps its marker and write block before writes undo it. The
+#: lease is shorter than the hold, so that writes held by a rebuild that died go through.
+REBUILD_DEFAULTS = {
+    "ES_REBUILD_TTL": 1.0,
+    "ES_REBUILD_HOLD_TIMEOUT": 30.0,
+    "ES_REBUILD_LEASE": 20.0,
+}
 
 
 def rebuild_setting(name: str, value: Any = None) -> float:
-    """``ES_REBUILD_TTL`` or ``ES_REBUILD_HOLD_TIMEOUT``: a positive number of seconds.
+    """``ES_REBUILD_TTL``, ``ES_REBUILD_HOLD_TIMEOUT`` or ``ES_REBUILD_LEASE``: a positive
+    number of seconds.
 
     Read from Django's settings when no value is given, if there are settings: connections
     built from a ``ConnectionHandler(servers=...)`` work without them.

@@ -34,7 +34,11 @@ class LiveIndex:
 
 
 def live_index(client: Any, name: str) -> LiveIndex:
-    found = client.options(ignore_status=404).indices.get_alias(index=name).body
+    return from_aliases(name, client.options(ignore_status=404).indices.get_alias(index=name).body)
+
+
+def from_aliases(name: str, found: Any) -> LiveIndex:
+    """The live index of ``name`` from a ``GET /<name>/_alias`` answer (a 404 one included)."""
     indices = {
         i: entry for i, entry in found.items() if isinstance(entry, dict) and "aliases" in entry
     }

@@ -10,6 +10,10 @@ and the by-query ones) runs :func:`journaled`. While a rebuild of the index writ
    ``ES_REBUILD_HOLD_TIMEOUT`` seconds at most;
 3. after it, a *done* entry per document replaces the intents.
 
+A write that meets a marker or a write block also looks at the rebuild's lease, and undoes a
+rebuild whose process died (see :mod:`.healing`); with no rebuild running, writes send nothing
+more than the marker lookup.
+
 The rebuild copies the current state of every document named in its journal from the live
 index; the intents left over name the writes that were in flight. A write that learns of the
 rebuild only afterwards records *done* entries. A by-query write cannot name its documents:
@@ -20,6 +24,7 @@ See ``docs/commands.md`` for the whole protocol.
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from typing import Any
@@ -27,8 +32,9 @@ from typing import Any
 from elasticsearch import ApiError, AsyncElasticsearch
 
 from .. import conf
+from . import healing
 from . import markers as markers_module
-from .operations import BY_QUERY, Doc, Write, held_error, targets
+from .operations import BLOCKED, BY_QUERY, GONE, Doc, Write, held_error, targets
 from .steps import Sleep, Steps, arun, run
 
 logger = logging.getLogger("djangoes.rebuild")
@@ -60,20 +66,24 @@ def _write(connection: Any, operation: str, kwargs: dict[str, Any]) -> Steps:
     if not names or (operation != "bulk" and not call.markers()):
         return (yield write)
     running = yield from markers_module.lookup(connection, names.values())
-    if not running:
-        response = yield write
-        yield from _learnt_late(connection, call, response)
-        return response
     touched = call.markers() & running.keys()
-    if operation in BY_QUERY:
+    if operation in BY_QUERY and touched:
         for marker in touched:
             yield from _cancel(connection, marker, running[marker], operation)
         return (yield write)
+    if touched:
+        yield from healing.vet(connection, running, touched)
+        touched &= running.keys()  # less those of the rebuilds it healed
     if not touched:
-        return (yield write)
+        if operation in BY_QUERY:
+            response = yield write
+        else:
+            response = yield from _unmarked(connection, call)
+        yield from _learnt_late(connection, call, response)
+        return response
     call.assign_ids()
     intents = yield from _record(connection, call.docs(touched), INTENT)
-    response = yield from _held(call)
+    response = yield from _held(connection, call)
     yield from _confirm(connection, call.docs(touched, response), intents)
     return response
 
@@ -82,20 +92,48 @@ def _send(operation: str, kwargs: dict[str, Any]) -> Any:
     return lambda client: getattr(client, operation)(**kwargs)
 
 
-def _held(call: Write) -> Steps:
-    """Send the write; while the end of the rebuild refuses it (or some bulk items), try again."""
+def _unmarked(connection: Any, call: Write) -> Steps:
+    """A write with no rebuild known: sent once, unless a write block refuses it and a rebuild
+    is behind the block (one that died and left it, most likely: it is healed)."""
+    try:
+        response = yield _send(call.operation, call.kwargs)
+    except ApiError as error:
+        if not held_error(error, BLOCKED):
+            raise
+        if (yield from healing.blocked(connection, call.markers())) is None:
+            raise
+        return (yield from _held(connection, call))
+    if call.operation != "bulk" or not call.held(response, BLOCKED):
+        return response
+    if (yield from healing.blocked(connection, call.markers())) is None:
+        return response
+    return (yield from _held(connection, call, response))
+
+
+def _held(connection: Any, call: Write, response: Any = None) -> Steps:
+    """Send the write; while the end of the rebuild refuses it (or some bulk items), try again,
+    and heal the rebuild if it died meanwhile."""
     deadline = time.monotonic() + conf.rebuild_setting("ES_REBUILD_HOLD_TIMEOUT")
-    while True:
+    look_at = -math.inf
+
+    def look() -> Steps:
+        nonlocal look_at
+        if time.monotonic() >= look_at:
+            wait = yield from healing.blocked(connection, call.markers())
+            look_at = time.monotonic() + max(POLL, wait or 0)
+
+    while response is None:
         try:
             response = yield _send(call.operation, call.kwargs)
-            break
         except ApiError as error:
             if not held_error(error) or time.monotonic() > deadline:
                 raise
+            yield from look()
             yield Sleep(POLL)
     if call.operation != "bulk":
         return response
     while (positions := call.held(response)) and time.monotonic() <= deadline:
+        yield from look()
         yield Sleep(POLL)
         retried = yield _send("bulk", call.retry(positions))
         response = call.merge(response, positions, retried)
@@ -117,7 +155,7 @@ def _record(connection: Any, docs: list[Doc], kind: str) -> Steps:
         error = result["index"].get("error")
         if error is None:
             written.append((doc.marker, entry))
-        elif error.get("type") == "index_not_found_exception":
+        elif error.get("type") in GONE:
             markers_module.of(connection).forget(doc.marker)  # that rebuild has just ended
         else:
             raise JournalError(

@@ -25,13 +25,17 @@ class Markers:
     def __init__(self) -> None:
         self.checked_at = -math.inf
         self.journals: dict[str, str] = {}
+        #: {journal: when its lease expires (``time.time()``)}, as last read: until then, the
+        #: rebuild is known to be alive (see :mod:`.healing`).
+        self.expires: dict[str, float] = {}
 
     def fresh(self) -> bool:
         return time.monotonic() - self.checked_at < ttl()
 
     def forget(self, marker: str) -> None:
-        """The rebuild behind ``marker`` has ended (its journal is gone)."""
-        self.journals.pop(marker, None)
+        """The rebuild behind ``marker`` has ended (its journal is gone, or going)."""
+        journal = self.journals.pop(marker, None)
+        self.expires.pop(journal, None)
 
 
 _KNOWN: weakref.WeakKeyDictionary[Any, Markers] = weakref.WeakKeyDictionary()
@@ -58,6 +62,8 @@ def lookup(connection: Any, markers: Iterable[str], *, force: bool = False) -> S
             name=sorted(set(markers)), expand_wildcards="all"
         )
         known.journals = journals(response.body)
+        live = set(known.journals.values())
+        known.expires = {j: e for j, e in known.expires.items() if j in live}
         known.checked_at = started
     return known.journals
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -17,6 +18,23 @@ def marker(name: str) -> str:
 
 def journal(new: str) -> str:
     return new + JOURNAL_SUFFIX
+
+
+def pattern(name: str) -> str:
+    """What matches every index a rebuild of ``name`` makes: the versioned ones and journals."""
+    return f"{name}__*"
+
+
+def is_versioned(name: str, index: str) -> bool:
+    """Whether ``index`` is a versioned index of ``name`` (``blog__20261125t103000``)."""
+    return index.startswith(name) and _VERSIONED.fullmatch(index[len(name) :]) is not None
+
+
+def is_journal(name: str, index: str) -> bool:
+    return index.endswith(JOURNAL_SUFFIX) and is_versioned(name, index[: -len(JOURNAL_SUFFIX)])
+
+
+_VERSIONED = re.compile(r"__\d{8}t\d{6}(_\d+)?")
 
 
 def versioned(name: str, exists: Callable[[str], bool], now: datetime | None = None) -> str:

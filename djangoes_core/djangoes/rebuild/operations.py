@@ -26,6 +26,10 @@ BY_QUERY = ("delete_by_query", "update_by_query")
 #: or sent to it just before the aliases moved and it was removed. Sent again, they reach the
 #: new index.
 HELD = ("cluster_block_exception", "index_closed_exception", "index_not_found_exception")
+#: The error of a write refused by a write block, such as the one a rebuild that died left.
+BLOCKED = ("cluster_block_exception",)
+#: The errors of a request to a journal that is gone, or being deleted: its rebuild has ended.
+GONE = ("index_not_found_exception", "index_closed_exception")
 
 
 def targets(indices: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
@@ -128,12 +132,14 @@ class Write:
 
     # Held by the end of a rebuild: what to send again
 
-    def held(self, response: Any) -> list[int]:
+    def held(self, response: Any, errors: tuple[str, ...] = HELD) -> list[int]:
         """The positions of the bulk items the end of a rebuild refused (see ``HELD``)."""
+        if not response["errors"]:
+            return []
         return [
             position
             for position, result in enumerate(response["items"])
-            if (next(iter(result.values())).get("error") or {}).get("type") in HELD
+            if (next(iter(result.values())).get("error") or {}).get("type") in errors
         ]
 
     def retry(self, positions: list[int]) -> dict[str, Any]:
@@ -162,10 +168,10 @@ class Write:
         return {k: v for k, v in self.kwargs.items() if k not in ("operations", "body")}
 
 
-def held_error(error: Exception) -> bool:
+def held_error(error: Exception, errors: tuple[str, ...] = HELD) -> bool:
     """Whether a request failed as the end of a rebuild makes it fail (see ``HELD``)."""
     body = getattr(error, "body", None)
-    return isinstance(body, dict) and (body.get("error") or {}).get("type") in HELD
+    return isinstance(body, dict) and (body.get("error") or {}).get("type") in errors
 
 
 def _items(kwargs: Mapping[str, Any]) -> list[Item]:

@@ -170,6 +170,23 @@ def test_rebuild_durations_must_be_positive_numbers(value: Any) -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["ES_REBUILD_TTL", "ES_REBUILD_LEASE"])
+def test_every_rebuild_duration_is_checked(name: str) -> None:
+    error = only(reported(**{name: "20"}))
+    assert (error.id, error.msg) == (
+        "djangoes.E002",
+        f"{name} must be a positive number of seconds, not '20'",
+    )
+
+
+def test_the_lease_defaults_to_20_seconds() -> None:
+    from djangoes import conf
+
+    assert conf.rebuild_setting("ES_REBUILD_LEASE") == 20.0
+    with override_settings(ES_REBUILD_LEASE=5):
+        assert conf.rebuild_setting("ES_REBUILD_LEASE") == 5.0
+
+
 def test_one_error_per_entry_all_entries_at_once() -> None:
     messages = reported(
         {"default": {"HOST": "x"}, "other": {"INDICES": ["nope"]}},

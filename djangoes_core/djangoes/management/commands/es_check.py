@@ -1,4 +1,5 @@
-"""``manage.py es_check``: is every connection reachable, and every configured index there?"""
+"""``manage.py es_check``: is every connection reachable, every configured index there, and
+nothing left by a rebuild that died?"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from elasticsearch import ApiError, TransportError
 
 from djangoes import conf, connections
 from djangoes.live import AmbiguousIndex, live_index
+from djangoes.rebuild import leftovers
 
 from .. import onserver
 from ..base import ConnectionsCommand, add_selection, describe, reason, selection
@@ -80,6 +82,22 @@ class Command(ConnectionsCommand):
             problems += self.found(finding, where)
         for finding in onserver.test_names(client, key, index, self.live_names):
             problems += self.found(finding, where)
+        return problems + self.check_rebuilds(connection, client, key)
+
+    def check_rebuilds(self, connection: Any, client: Any, key: str) -> list[str]:
+        """What rebuilds left: a rebuild that died, an orphan journal or index, a write block."""
+        try:
+            found = leftovers.inspect(connection, key, client)
+        except ApiError as error:
+            message = f"could not look for what rebuilds left: {reason(error, connection)}"
+            self.report(False, message)
+            return [f"{message} on {connection.alias!r}"]
+        problems = []
+        for finding in found:
+            ok = finding.level != leftovers.ERROR
+            self.report(ok, str(finding), warning=finding.level == leftovers.WARNING)
+            if not ok:
+                problems.append(f"{finding.message} on {connection.alias!r}; run: {finding.fix}")
         return problems
 
     def found(self, finding: onserver.Finding, where: str) -> list[str]:

@@ -9,8 +9,8 @@ from elasticsearch import ApiError, TransportError
 
 from djangoes import connections
 from djangoes.live import AmbiguousIndex, LiveIndex, live_index
-from djangoes.rebuild import Rebuild, RebuildError, abort
-from djangoes.rebuild.names import marker
+from djangoes.rebuild import Rebuild, RebuildError, healing, leftovers
+from djangoes.rebuild.steps import run
 
 from ..base import (
     ConnectionsCommand,
@@ -105,6 +105,7 @@ class Command(ConnectionsCommand):
         mark = self.style.SUCCESS("[X]") if live.exists else "[ ]"
         self.stdout.write(f" {mark} {key}")
         if self.verbosity < 1:
+            self._show_leftovers(connection, key)
             return
         shown = f"{live.name} -> {live.index}" if live.is_alias else live.name
         self.stdout.write(f"     name       {shown}")
@@ -119,8 +120,29 @@ class Command(ConnectionsCommand):
         test = index["TEST"]
         test_aliases = f" (aliases: {', '.join(test['ALIASES'])})" if test["ALIASES"] else ""
         self.stdout.write(f"     test       {test['NAME']}{test_aliases}")
-        if connection.client.indices.exists_alias(name=marker(live.name), expand_wildcards="all"):
-            self.stdout.write("     " + self.style.WARNING("a rebuild is running"))
+        self._show_leftovers(connection, key)
+
+    def _show_leftovers(self, connection: Any, key: str) -> None:
+        """What rebuilds left (see ``djangoes.rebuild.leftovers``); errors even at verbosity 0."""
+        styles = {
+            leftovers.OK: ("rebuild   ", self.style.SUCCESS),
+            leftovers.WARNING: ("WARNING   ", self.style.WARNING),
+            leftovers.ERROR: ("ERROR     ", self.style.ERROR),
+        }
+        for finding in leftovers.inspect(connection, key):
+            if finding.level == leftovers.ERROR or self.verbosity >= 1:
+                label, style = styles[finding.level]
+                self.stdout.write(f"     {style(label)} {finding}")
+
+    def _heal(self, connection: Any, key: str) -> None:
+        """Undo the rebuilds of ``key`` that died (their lease expired), saying so."""
+        name = connection.server_indices[key]["NAME"]
+        for journal, outcome in healing.heal_expired(connection.client, name):
+            self.say(
+                f"  {outcome.capitalize()} a rebuild of {key} that died on {connection.alias!r} "
+                f"({journal.old} -> {journal.new})",
+                self.style.WARNING,
+            )
 
     def _aliases(self, aliases: list[str], live: LiveIndex) -> str:
         return ", ".join(
@@ -143,6 +165,7 @@ class Command(ConnectionsCommand):
             bodies = connection.get_indices_with_settings()
             for key in keys:
                 name = connection.server_indices[key]["NAME"]
+                self._heal(connection, key)
                 if self._live(connection, name).exists:
                     self.say(f"  {name} exists already", self.style.WARNING)
                     if options["fail_if_exists"]:
@@ -165,9 +188,8 @@ class Command(ConnectionsCommand):
         for connection, keys in chosen:
             for key in keys:
                 name = connection.server_indices[key]["NAME"]
-                if connection.client.indices.exists_alias(
-                    name=marker(name), expand_wildcards="all"
-                ):
+                self._heal(connection, key)
+                if run(healing.of(name), connection.client):
                     raise CommandError(
                         f"A rebuild of {name!r} is running on {connection.alias!r}: wait for it, "
                         f"or clean it up (es_indices rebuild --abort {key})."
@@ -244,7 +266,9 @@ class Command(ConnectionsCommand):
     def _confirm_abort(self) -> bool:
         return confirm(
             "--abort lifts the write block of an interrupted rebuild and deletes the index it was "
-            "building. A rebuild still running would fail.\n\n"
+            "building (or finishes it, if it had moved the aliases), lifts a write block left on "
+            "the live index, and deletes the versioned indices no alias points to (not those "
+            "kept by --keep-old). A rebuild still running would fail.\n\n"
             "    Type 'yes' to continue, or 'no' to cancel: ",
             action="clean up after an interrupted rebuild",
         )
@@ -252,11 +276,8 @@ class Command(ConnectionsCommand):
     def _abort(self, chosen: list[tuple[Any, list[str]]]) -> None:
         for connection, keys in chosen:
             for key in keys:
-                journal = abort(connection, key)
-                if journal is None:
+                done = leftovers.clean_up(connection, key).done
+                if not done:
                     self.say(f"  No rebuild of {key} to clean up on {connection.alias!r}")
-                else:
-                    self.say(
-                        f"  Cleaned up the rebuild of {key} on {connection.alias!r} ({journal})",
-                        self.style.SUCCESS,
-                    )
+                for sentence in done:
+                    self.say(f"  {sentence} ({key} on {connection.alias!r})", self.style.SUCCESS)
