@@ -439,8 +439,8 @@ class ThreadedServer:
         if now - self._warned >= WARN_EVERY:
             self._warned = now
             logger.warning(
-                "%s: at its cap of %d connections: the longest idle or incomplete one makes "
-                "room for a new one (%d evicted, %d refused as all were busy, so far)",
+                "%s: at the cap of %d connections, shedding load: %d evicted (idle or "
+                "incomplete the longest), %d refused (all were running requests), so far",
                 self.name,
                 self.max_connections,
                 self.evicted,
