@@ -76,8 +76,8 @@ class GatewayServer(ThreadedServer):
     def serve_connection(self, connection: Connection) -> None:
         """Answer one client's commands, in the protocol its first byte chose."""
         peer = connection.peer
-        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with connection.makefile() as stream:
                 first = stream.peek(1)[:1]
                 protocol = binary if first == bytes([binary.REQUEST_MAGIC]) else text

@@ -34,7 +34,7 @@ import socket
 import threading
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "IDLE_TIMEOUT",
@@ -253,7 +253,7 @@ class ThreadedServer:
         self.socket = socket.create_server(address, family=family, backlog=self.backlog)
         self.socket.settimeout(self.tick)  # the accept loop looks for timeouts this often
 
-    def start(self) -> Any:
+    def start(self) -> Self:
         """Serve from a background thread (listening first, if not yet); returns the server."""
         self.listen()
         self._thread = threading.Thread(
