@@ -13,7 +13,32 @@ import sys
 import threading
 
 from .engine.errors import EngineError
-from .server import MAX_CONTENT_LENGTH, THREADS, ServerThread, serve
+from .server import (
+    FD_RESERVE,
+    IDLE_TIMEOUT,
+    MAX_CONNECTIONS_CEILING,
+    MAX_CONTENT_LENGTH,
+    READ_TIMEOUT,
+    THREADS,
+    ServerThread,
+    serve,
+)
+
+
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def _seconds(value: str) -> float | None:
+    """A timeout in seconds; 0 for none."""
+    seconds = float(value)
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (never) or more, not {value}")
+    return seconds or None
+
 
 #: Seconds the engine is given to close (commit what is not yet) once the server has stopped.
 CLOSE_TIMEOUT = 10.0
@@ -70,6 +95,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="largest request body accepted, as Elasticsearch's http.max_content_length; "
         "larger ones get a 413 (default: %(default)s)",
     )
+    server.add_argument(
+        "--max-connections",
+        type=_at_least_one,
+        metavar="N",
+        help="connections open at once; at the cap the one idle (or sending its request) the "
+        "longest is closed to make room, and a new one is refused (429) only when all are "
+        "running requests (default: what the open-files limit, raised to its hard limit at "
+        f"start, leaves once a quarter of it, at least {FD_RESERVE}, is kept for the indices' "
+        f"files; at most {MAX_CONNECTIONS_CEILING})",
+    )
+    server.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a keep-alive connection idle this long between requests; 0: never "
+        "(default: %(default)g)",
+    )
+    server.add_argument(
+        "--read-timeout",
+        type=_seconds,
+        default=READ_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection whose request has not arrived whole this long after its "
+        "first byte (after the connection opened, for its first request), such as a client "
+        "that trickles bytes; 0: never (default: %(default)g)",
+    )
     server.set_defaults(run=run_serve)
     return parser
 
@@ -90,6 +142,9 @@ def run_serve(args: argparse.Namespace) -> int:
             ready=announce,
             threads=args.threads,
             max_content_length=args.max_content_length,
+            max_connections=args.max_connections,
+            idle_timeout=args.idle_timeout,
+            read_timeout=args.read_timeout,
         )
     except OSError as exc:  # the address is in use or cannot be bound
         print(

@@ -9,6 +9,17 @@ What the server adds to the handler's :class:`Response`, as Elasticsearch does: 
 ``Content-Length``, request bodies decoded from ``Content-Encoding: gzip``/``deflate`` (the
 client's ``http_compress``), responses gzipped when the client asks for it, and
 ``http.max_content_length`` (100 MB) enforced with a 413 in Elasticsearch's error shape.
+
+It sheds load instead of falling over, so that connections never take the file descriptors the
+index needs: at most ``max_connections`` are open (by default what the open-files limit leaves
+once :func:`fd_reserve` descriptors are kept for the indices); a connection idle between
+requests is closed after ``idle_timeout``; a request must arrive whole within ``read_timeout``
+of its first byte (of the connection's opening, for its first request), so a client that
+trickles bytes is cut; at the cap a new connection makes room by closing the connection idle or
+incomplete the longest, and only when every connection is running a request is it refused (a
+429 in Elasticsearch's shape, or a close). What this relies on of uvicorn's internals is in
+:class:`_Protocol`: the parser callbacks of its httptools protocol, and its ``cycle``, ``app``
+and ``transport`` attributes.
 """
 
 from __future__ import annotations
@@ -18,24 +29,32 @@ import contextlib
 import gzip
 import json
 import logging
+import math
+import queue
 import signal
 import socket
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .engine.errors import EngineError
 from .engine.http import Request, Response
 
 __all__ = [
+    "IDLE_TIMEOUT",
     "MAX_CONTENT_LENGTH",
+    "READ_TIMEOUT",
     "Handler",
     "ServerThread",
+    "default_max_connections",
+    "raise_open_files_limit",
     "serve",
     "start_in_thread",
 ]
@@ -51,11 +70,29 @@ COMPRESS_MIN_SIZE = 1024
 #: Elasticsearch's default ``http.compression_level``.
 COMPRESS_LEVEL = 3
 #: Idle keep-alive connections are kept this long: clients pool them, Elasticsearch never
-#: times them out, and a short timeout races with a client that reuses the connection.
-KEEP_ALIVE_TIMEOUT = 300
+#: times them out (``http.read_timeout`` is 0 by default), and a short timeout races with a
+#: client that reuses the connection. At the cap the longest idle is closed anyway, so this only
+#: returns the descriptors of connections nobody has used for a while.
+IDLE_TIMEOUT = 300.0
+#: A request (a 100 MB bulk body included) must arrive whole within this long of its first byte.
+READ_TIMEOUT = 60.0
 #: Connections still busy this long after a stop was asked for are cut.
 GRACEFUL_SHUTDOWN_TIMEOUT = 30
+#: How long ``stop()`` waits beyond the graceful shutdown for the event loop to finish.
+STOP_MARGIN = 1.0
 THREADS = 32
+#: File descriptors kept for all but connections (the indices' files, which tantivy opens as it
+#: writes and merges segments, the data directory's lock, logs): a quarter of the limit, at least
+#: this many.
+FD_RESERVE = 256
+#: The default cap never exceeds this, however high the open-files limit: beyond it, memory and
+#: the loop's time go to idle connections (at the cap, idle ones are evicted, not refused).
+MAX_CONNECTIONS_CEILING = 4096
+#: Connections over the cap, while every other one runs a request, answered a 429 at once; more
+#: are closed without an answer.
+MAX_REFUSING = 16
+#: A warning about shedding load is logged at most this often (with counts), not per connection.
+WARN_EVERY = 60.0
 
 
 class _RequestError(Exception):
@@ -135,7 +172,7 @@ class _App:
     def __init__(
         self,
         handler: Handler,
-        executor: ThreadPoolExecutor,
+        executor: Executor,
         max_content_length: int,
         compress_min_size: int | None,
     ) -> None:
@@ -250,6 +287,324 @@ async def _send(send: Callable, response: Response, close: bool) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
+# --- file descriptors -------------------------------------------------------------------------
+
+
+def open_files_limit() -> int | None:
+    """The process's soft limit on open files (RLIMIT_NOFILE); None where unknown or unlimited."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def fd_reserve(limit: int) -> int:
+    """The descriptors kept for the index (and all but connections) under ``limit``."""
+    return max(FD_RESERVE, limit // 4)
+
+
+def default_max_connections(limit: int | None = None) -> int:
+    """The default cap on connections: what the open-files ``limit`` (the process's, by
+    default) leaves once :func:`fd_reserve` descriptors are kept for the indices, at most
+    :data:`MAX_CONNECTIONS_CEILING`; at least a quarter of a very low limit."""
+    if limit is None:
+        limit = open_files_limit()
+    if limit is None:
+        return MAX_CONNECTIONS_CEILING
+    return max(1, limit // 4, min(MAX_CONNECTIONS_CEILING, limit - fd_reserve(limit)))
+
+
+def raise_open_files_limit() -> int | None:
+    """Raise the soft open-files limit to the hard one, as servers do (Elasticsearch requires
+    65535); the limit in force after, or None where there is none to raise."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError) as exc:  # macOS caps it below an unlimited hard limit
+            logger.info("could not raise the open-files limit from %d to %d: %s", soft, hard, exc)
+        else:
+            logger.info("raised the open-files limit from %d to %d", soft, hard)
+    return open_files_limit()
+
+
+# --- the handler's threads ---------------------------------------------------------------------
+
+
+class _DaemonThreadPool(Executor):
+    """Up to ``threads`` daemon threads running what is submitted, started as needed.
+
+    ``ThreadPoolExecutor`` joins its threads when the interpreter exits, so one handler call
+    that never returns would keep a stopped server's process alive forever; these threads are
+    daemons, so a stop gives up on a hung call instead.
+    """
+
+    def __init__(self, threads: int, name: str) -> None:
+        self._max = threads
+        self._name = name
+        self._work: queue.SimpleQueue[tuple[Future, Callable, tuple] | None] = queue.SimpleQueue()
+        self._idle = threading.Semaphore(0)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._shutdown = False
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        if kwargs:
+            return self.submit(lambda: fn(*args, **kwargs))
+        future: Future = Future()
+        with self._lock:
+            if self._shutdown:
+                raise RuntimeError("cannot schedule new calls after shutdown")
+            self._work.put((future, fn, args))
+            if not self._idle.acquire(blocking=False) and len(self._threads) < self._max:
+                thread = threading.Thread(
+                    target=self._run, name=f"{self._name}_{len(self._threads)}", daemon=True
+                )
+                thread.start()
+                self._threads.append(thread)
+        return future
+
+    def _run(self) -> None:
+        while (item := self._work.get()) is not None:
+            future, fn, args = item
+            del item
+            if future.set_running_or_notify_cancel():
+                try:
+                    result = fn(*args)
+                except BaseException as exc:
+                    future.set_exception(exc)
+                else:
+                    future.set_result(result)
+            del future, fn, args
+            self._idle.release()
+        self._work.put(None)  # wake the next thread: each one stops in turn
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._shutdown = True
+            if cancel_futures:
+                with contextlib.suppress(queue.Empty):
+                    while (item := self._work.get_nowait()) is not None:
+                        item[0].cancel()
+            self._work.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+
+# --- connections -------------------------------------------------------------------------------
+
+
+class _Connections:
+    """The open connections of one server, on its event loop: the cap, the timeouts, eviction.
+
+    Each connection is *reading* a request (since the request's first byte; since its opening,
+    for its first request), *idle* between requests (since its last response), *busy* (its
+    request arrived whole, the response is not written yet), or *refusing* (over the cap, to be
+    answered a 429). Reading and idle connections are kept oldest first: the head of each table
+    is what a timeout or an eviction closes first.
+    """
+
+    def __init__(
+        self, max_connections: int, idle_timeout: float | None, read_timeout: float | None
+    ) -> None:
+        self.max_connections = max_connections
+        self.idle_timeout = idle_timeout
+        self.read_timeout = read_timeout
+        self.idle: OrderedDict[_Protocol, float] = OrderedDict()
+        self.reading: OrderedDict[_Protocol, float] = OrderedDict()
+        self.busy: set[_Protocol] = set()
+        self.refusing: OrderedDict[_Protocol, float] = OrderedDict()
+        self.accepted = self.evicted = self.refused = 0
+        self.idle_timeouts = self.read_timeouts = self.peak = 0
+        timeouts = [t for t in (idle_timeout, read_timeout) if t is not None]
+        self.tick = min(1.0, max(0.05, min(timeouts, default=4.0) / 4))
+        self._sweeping: asyncio.TimerHandle | None = None
+        self._warned = 0.0
+
+    @property
+    def open(self) -> int:
+        return len(self.idle) + len(self.reading) + len(self.busy)
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "accepted": self.accepted,
+            "open": self.open,
+            "busy": len(self.busy),
+            "peak_connections": self.peak,
+            "evicted": self.evicted,
+            "idle_timeouts": self.idle_timeouts,
+            "read_timeouts": self.read_timeouts,
+            "refused": self.refused,
+        }
+
+    def opened(self, protocol: _Protocol, now: float) -> str:
+        """Admit a new connection: ``"reading"`` (served), ``"refusing"`` or ``"closed"``."""
+        if self._sweeping is None:
+            self._sweeping = asyncio.get_running_loop().call_later(self.tick, self._sweep)
+        if self.open >= self.max_connections:
+            victim = self._longest_waiting()
+            if victim is None:
+                self.refused += 1
+                self._warn_at_the_cap()
+                if len(self.refusing) >= MAX_REFUSING:
+                    return "closed"
+                self.refusing[protocol] = now
+                return "refusing"
+            self._cut(victim, "evicted")
+            self._warn_at_the_cap()
+        self.accepted += 1
+        self.reading[protocol] = now
+        self.peak = max(self.peak, self.open)
+        return "reading"
+
+    def move(self, protocol: _Protocol, state: str, since: float) -> None:
+        if protocol in self.refusing or not self._forget(protocol):
+            return
+        if state == "busy":
+            self.busy.add(protocol)
+        else:
+            (self.idle if state == "idle" else self.reading)[protocol] = since
+
+    def closed(self, protocol: _Protocol) -> None:
+        self._forget(protocol)
+        self.refusing.pop(protocol, None)
+
+    def cut_waiting(self) -> None:
+        """Close every connection not running a request (the server is stopping)."""
+        for protocol in [*self.idle, *self.reading, *self.refusing]:
+            self._cut(protocol, "stopping")
+
+    def _forget(self, protocol: _Protocol) -> bool:
+        """Take ``protocol`` out of its table; False if it was in none (closed already)."""
+        if self.idle.pop(protocol, None) is not None:
+            return True
+        if self.reading.pop(protocol, None) is not None:
+            return True
+        if protocol in self.busy:
+            self.busy.discard(protocol)
+            return True
+        return False
+
+    def _longest_waiting(self) -> _Protocol | None:
+        idle = next(iter(self.idle.items()), None)
+        reading = next(iter(self.reading.items()), None)
+        if idle is None or reading is None:
+            return (idle or reading or (None,))[0]
+        return idle[0] if idle[1] <= reading[1] else reading[0]
+
+    def _cut(self, protocol: _Protocol, reason: str) -> None:
+        self._forget(protocol)
+        self.refusing.pop(protocol, None)
+        if reason == "evicted":
+            self.evicted += 1
+        elif reason == "idle":
+            self.idle_timeouts += 1
+        elif reason == "read timeout":
+            self.read_timeouts += 1
+        protocol.transport.abort()  # its descriptor is freed now, unsent data or not
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        for table, timeout, reason in (
+            (self.idle, self.idle_timeout, "idle"),
+            (self.reading, self.read_timeout, "read timeout"),
+            (self.refusing, self.read_timeout, "read timeout"),
+        ):
+            if timeout is None:
+                continue
+            while table:
+                protocol, since = next(iter(table.items()))
+                if now - since < timeout:
+                    break
+                self._cut(protocol, reason)
+        self._sweeping = asyncio.get_running_loop().call_later(self.tick, self._sweep)
+
+    def _warn_at_the_cap(self) -> None:
+        now = time.monotonic()
+        if now - self._warned >= WARN_EVERY:
+            self._warned = now
+            logger.warning(
+                "at the cap of %d connections, shedding load: %d evicted (idle or incomplete "
+                "the longest), %d refused (all were running requests), so far",
+                self.max_connections,
+                self.evicted,
+                self.refused,
+            )
+
+
+class _Protocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, telling the server's :class:`_Connections` what the
+    connection does: the parser's callbacks mark where a request begins and ends."""
+
+    #: Set on the subclass each server makes.
+    table: _Connections
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._reading = True  # a new connection owes its first request within read_timeout
+        self._since = time.monotonic()
+        admitted = self.table.opened(self, self._since)
+        if admitted == "refusing":
+            self.app = _refuse(self.table.max_connections)
+        elif admitted == "closed":
+            transport.abort()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.table.closed(self)
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if not self._reading:
+            self._reading, self._since = True, time.monotonic()
+            self._settle()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._reading = False
+        self._settle()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._settle()
+
+    def shutdown(self) -> None:
+        """Stopping: a connection still sending its request is closed, not waited for."""
+        if self._reading:
+            self.table._cut(self, "stopping")
+        else:
+            super().shutdown()
+
+    def _settle(self) -> None:
+        if self._reading:
+            self.table.move(self, "reading", self._since)
+        elif self.cycle is not None and not self.cycle.response_complete:
+            self.table.move(self, "busy", 0.0)
+        else:
+            self.table.move(self, "idle", time.monotonic())
+
+
+def _refuse(max_connections: int) -> Callable:
+    """The application of a connection over the cap: a 429 in Elasticsearch's shape, and close."""
+    response = error_response(
+        429,
+        "es_rejected_execution_exception",
+        f"rejected: all {max_connections} connections of the server are running requests",
+    )
+
+    async def app(scope: dict, receive: Callable, send: Callable) -> None:
+        await _send(send, response, close=True)
+
+    return app
+
+
 def _listen(host: str, port: int, backlog: int = 2048) -> socket.socket:
     """Bind the listening socket ourselves, so its port is known before serving starts."""
     family, _, _, _, address = socket.getaddrinfo(
@@ -266,8 +621,12 @@ class ServerThread:
 
     The socket is bound on construction (``port=0`` picks a free port), so :attr:`port` and
     :attr:`url` are known at once; :meth:`start` begins serving, :meth:`stop` shuts down
-    gracefully: idle connections are closed, running requests are given
-    ``graceful_shutdown_timeout`` seconds, and every handler call has returned when it returns.
+    gracefully: connections not running a request are closed, running requests are given
+    ``graceful_shutdown_timeout`` seconds, and it returns then even if a handler call never
+    does (the call is left to its daemon thread).
+
+    ``max_connections`` (by default :func:`default_max_connections`), ``idle_timeout`` and
+    ``read_timeout`` (None: never) are as the module describes.
     """
 
     def __init__(
@@ -279,18 +638,31 @@ class ServerThread:
         threads: int = THREADS,
         max_content_length: int = MAX_CONTENT_LENGTH,
         compress_min_size: int | None = COMPRESS_MIN_SIZE,
-        keep_alive_timeout: int = KEEP_ALIVE_TIMEOUT,
+        max_connections: int | None = None,
+        idle_timeout: float | None = IDLE_TIMEOUT,
+        read_timeout: float | None = READ_TIMEOUT,
         graceful_shutdown_timeout: int = GRACEFUL_SHUTDOWN_TIMEOUT,
     ) -> None:
+        if max_connections is None:
+            max_connections = default_max_connections()
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, not {max_connections}")
+        for option, value in (("idle_timeout", idle_timeout), ("read_timeout", read_timeout)):
+            if value is not None and value <= 0:
+                raise ValueError(f"{option} must be positive (or None for none), not {value}")
         self._socket = _listen(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
-        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="djangoes-http")
+        self.max_connections = max_connections
+        self.graceful_shutdown_timeout = graceful_shutdown_timeout
+        self._executor = _DaemonThreadPool(threads, "djangoes-http")
+        self._connections = _Connections(max_connections, idle_timeout, read_timeout)
+        protocol = type("Protocol", (_Protocol,), {"table": self._connections})
         app = _App(handler, self._executor, max_content_length, compress_min_size)
         config = uvicorn.Config(
             app,
             loop="auto",
-            http="httptools",
+            http=protocol,
             ws="none",
             interface="asgi3",
             lifespan="off",
@@ -299,12 +671,18 @@ class ServerThread:
             proxy_headers=False,
             server_header=False,
             date_header=False,
-            timeout_keep_alive=keep_alive_timeout,
+            # uvicorn's own keep-alive timer, a backstop: the sweep closes idle connections first.
+            timeout_keep_alive=math.ceil(idle_timeout + 2) if idle_timeout else 10**9,
             timeout_graceful_shutdown=graceful_shutdown_timeout,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="djangoes-http-loop", daemon=True)
         self._error: BaseException | None = None
+
+    def stats(self) -> dict[str, int]:
+        """Counts since the start: connections accepted, closed by the server (evicted at the
+        cap, idle, too slow to send a request) and refused; open now and at the peak."""
+        return self._connections.stats()
 
     @property
     def url(self) -> str:
@@ -340,12 +718,17 @@ class ServerThread:
             self._server.force_exit = True
 
     def stop(self, force: bool = False) -> None:
-        """Stop serving and wait for the running requests; ``force`` cuts them instead."""
+        """Stop serving and wait for the running requests, ``graceful_shutdown_timeout`` at
+        most; ``force`` cuts them at once. Returns within that time (and a margin) even if a
+        handler call hangs: that call is given up on, never waited for."""
         self.request_stop(force)
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(self.graceful_shutdown_timeout + STOP_MARGIN)
+        if self._thread.is_alive():
+            self.request_stop(force=True)
+            self._thread.join(STOP_MARGIN)
         self._socket.close()
-        self._executor.shutdown(wait=True)
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> ServerThread:
         return self if self.running else self.start()
@@ -373,8 +756,11 @@ def serve(
 
     ``ready`` is called with the server once it accepts connections (its ``port`` is the real
     one when ``port=0``). A second signal during shutdown cuts the running requests. Signals can
-    only be caught in the main thread; elsewhere this serves until the process ends.
+    only be caught in the main thread; elsewhere this serves until the process ends. The soft
+    open-files limit is raised to the hard one first, as servers do, so that connections and the
+    index have room; the default ``max_connections`` derives from the raised limit.
     """
+    raise_open_files_limit()
     server = ServerThread(handler, host, port, **options)
     stop = threading.Event()
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from djangoes.gateway import listen_address, serve_until_signalled, upstream
+from djangoes.serving import add_arguments, server_options
 
 from .server import DEFAULT_PORT, MAX_VALUE_SIZE, GatewayServer
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="logging level of 'djangoes.memcached' (default: %(default)s)",
     )
+    add_arguments(parser)
     return parser
 
 
@@ -61,12 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.setLevel(args.log_level)
     try:
         host, port = listen_address(args.listen, DEFAULT_PORT)
-        target = upstream(args.upstream)
+        options = server_options(args)
+        # As many upstream connections as requests may run at once: none opened to be dropped.
+        target = upstream(args.upstream, maxsize=options["max_connections"])
     except (ValueError, ImportError) as error:
         print(f"djangoes-memcached-gateway: {error}", file=sys.stderr)
         return 2
     try:
-        server = GatewayServer(target, host, port, max_value_size=args.max_value_size)
+        server = GatewayServer(target, host, port, max_value_size=args.max_value_size, **options)
     except OSError as error:
         print(
             f"djangoes-memcached-gateway: cannot listen on {args.listen}: {error}", file=sys.stderr
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.info("serving %r", server)
 
     serve_until_signalled(server, target, announce)
-    logger.info("stopped")
+    logger.info("stopped: %s", server.summary())
     return 0
 
 

@@ -1,7 +1,9 @@
 """The memcached gateway's server: a thread per connection, each speaking text or binary.
 
 A connection's first byte chooses its protocol (0x80 opens every binary packet; no text
-command starts with it). A connection that fails only ends itself: the others go on.
+command starts with it). A connection that fails only ends itself: the others go on. How
+connections are served (a cap, timeouts, eviction of the longest-waiting one to make room) is
+:class:`~djangoes.serving.ThreadedServer`'s, shared with the thrift gateway.
 """
 
 from __future__ import annotations
@@ -9,14 +11,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-import socketserver
-import threading
 from typing import Any
 
-from djangoes.gateway import Upstream
+from djangoes.gateway import ConnectionUpstream, Upstream
+from djangoes.serving import (
+    IDLE_TIMEOUT,
+    MAX_CONNECTIONS,
+    READ_TIMEOUT,
+    Connection,
+    ThreadedServer,
+)
 
 from . import binary, text
 from .session import Session
+
+__all__ = ["DEFAULT_PORT", "MAX_VALUE_SIZE", "GatewayServer", "start_in_thread"]
 
 logger = logging.getLogger("djangoes.memcached")
 
@@ -24,43 +33,20 @@ DEFAULT_PORT = 11311
 #: The largest value accepted: Elasticsearch's default ``http.max_content_length``, since a
 #: value is a request body (a bulk request may be large), not memcached's 1 MB item limit.
 MAX_VALUE_SIZE = 100 * 1024 * 1024
+#: What memcached itself answers a connection over its ``maxconns``.
+TOO_MANY_CONNECTIONS = b"ERROR Too many open connections\r\n"
 
 
-class _Connection(socketserver.BaseRequestHandler):
-    server: GatewayServer
-
-    def handle(self) -> None:
-        sock: socket.socket = self.request
-        peer = "{}:{}".format(*self.client_address[:2])
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.opened(sock)
-        try:
-            with sock.makefile("rb") as stream:
-                first = stream.peek(1)[:1]
-                protocol = binary if first == bytes([binary.REQUEST_MAGIC]) else text
-                session = Session(self.server.upstream, peer)
-                if first:
-                    name = protocol.__name__.rpartition(".")[2]
-                    logger.debug("%s: speaks the %s protocol", peer, name)
-                    protocol.serve(stream, sock.sendall, session, self.server.max_value_size)
-        except OSError as error:  # reset by the client, or cut by stop()
-            logger.debug("%s: %s", peer, error)
-        finally:
-            self.server.closed(sock)
-            logger.debug("%s: disconnected", peer)
-
-
-class GatewayServer(socketserver.ThreadingTCPServer):
+class GatewayServer(ThreadedServer):
     """A memcached server whose commands are requests to ``upstream``.
 
     The socket is bound on construction (``port=0`` picks a free one); :meth:`start` serves
-    from a background thread, :meth:`serve_forever` from this one; :meth:`stop` closes the
-    listening socket and every open connection.
+    from a background thread, :meth:`serve_forever` from this one; :meth:`stop` stops.
+    ``max_connections``, ``idle_timeout`` and ``read_timeout`` are
+    :class:`~djangoes.serving.ThreadedServer`'s.
     """
 
-    daemon_threads = True
-    allow_reuse_address = True
-    block_on_close = False
+    name = "memcached-gateway"
 
     def __init__(
         self,
@@ -69,53 +55,48 @@ class GatewayServer(socketserver.ThreadingTCPServer):
         port: int = DEFAULT_PORT,
         *,
         max_value_size: int = MAX_VALUE_SIZE,
+        max_connections: int = MAX_CONNECTIONS,
+        idle_timeout: float | None = IDLE_TIMEOUT,
+        read_timeout: float | None = READ_TIMEOUT,
     ) -> None:
-        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        super().__init__((host, port), _Connection)
+        super().__init__(
+            host,
+            port,
+            max_connections=max_connections,
+            idle_timeout=idle_timeout,
+            read_timeout=read_timeout,
+        )
         self.upstream = upstream
         self.max_value_size = max_value_size
-        self.host: str = host
-        self.port: int = self.socket.getsockname()[1]
-        #: Connections accepted since the start, and those open now.
-        self.accepted = 0
-        self._open: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self.listen()
 
     def __repr__(self) -> str:
         return f"<GatewayServer {self.host}:{self.port} -> {self.upstream!r}>"
 
-    def opened(self, sock: socket.socket) -> None:
-        with self._lock:
-            self.accepted += 1
-            self._open.add(sock)
+    def serve_connection(self, connection: Connection) -> None:
+        """Answer one client's commands, in the protocol its first byte chose."""
+        peer = connection.peer
+        try:
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with connection.makefile() as stream:
+                first = stream.peek(1)[:1]
+                protocol = binary if first == bytes([binary.REQUEST_MAGIC]) else text
+                session = Session(ConnectionUpstream(self.upstream, connection), peer)
+                if first:
+                    name = protocol.__name__.rpartition(".")[2]
+                    logger.debug("%s: speaks the %s protocol", peer, name)
+                    protocol.serve(stream, connection.reply, session, self.max_value_size)
+        except OSError as error:  # reset by the client, or cut by the server
+            logger.debug("%s: %s", peer, connection.cut or error)
+        finally:
+            logger.debug("%s: disconnected", peer)
 
-    def closed(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._open.discard(sock)
-
-    def start(self) -> GatewayServer:
-        self._thread = threading.Thread(
-            target=self.serve_forever, name=f"memcached-gateway:{self.port}", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop accepting, then close the open connections (their requests end at once)."""
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server_close()
-        with self._lock:
-            connections = list(self._open)
-        for sock in connections:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        logger.exception("connection from %s failed", client_address)
+    def refuse(self, sock: socket.socket) -> None:
+        """Say so, as memcached does, and close."""
+        with contextlib.suppress(OSError):
+            sock.setblocking(False)
+            sock.send(TOO_MANY_CONNECTIONS)
+        sock.close()
 
 
 def start_in_thread(

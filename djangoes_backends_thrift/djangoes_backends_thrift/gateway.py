@@ -15,9 +15,10 @@ import sys
 from collections.abc import Sequence
 
 from djangoes.gateway import listen_address, serve_until_signalled, upstream
+from djangoes.serving import add_arguments, server_options
 
 from .handler import logger
-from .server import IDLE_TIMEOUT, MAX_CONNECTIONS, ThriftGateway
+from .server import ThriftGateway
 from .tls import server_context
 
 __all__ = ["DEFAULT_PORT", "main", "parser"]
@@ -53,24 +54,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--certfile", help="serve TLS with this certificate (PEM)")
     parser.add_argument("--keyfile", help="the certificate's private key, if not in --certfile")
     parser.add_argument(
-        "--idle-timeout",
-        type=float,
-        default=IDLE_TIMEOUT,
-        metavar="SECONDS",
-        help=f"close a connection idle this long (default: {IDLE_TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--max-connections",
-        type=int,
-        default=MAX_CONNECTIONS,
-        help=f"connections served at once, a thread each (default: {MAX_CONNECTIONS})",
-    )
-    parser.add_argument(
         "--log-level",
         default="INFO",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="DEBUG logs every request (method, path, status, time; never bodies)",
     )
+    add_arguments(parser)
     return parser
 
 
@@ -84,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         context = (
             server_context(arguments.certfile, arguments.keyfile) if arguments.certfile else None
         )
-        target = upstream(arguments.upstream)
+        options = server_options(arguments)
+        # As many upstream connections as requests may run at once: none opened to be dropped.
+        target = upstream(arguments.upstream, maxsize=options["max_connections"])
     except (ValueError, ImportError, OSError) as error:
         print(f"djangoes-thrift-gateway: error: {error}", file=sys.stderr)
         return 2
@@ -97,8 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port,
         framed=arguments.framed,
         ssl_context=context,
-        idle_timeout=arguments.idle_timeout or None,
-        max_connections=arguments.max_connections,
+        **options,
     )
     try:
         gateway.listen()
@@ -118,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             target,
         ),
     )
-    logger.info("stopped")
+    logger.info("stopped: %s", gateway.summary())
     return 0
 
 

@@ -3,7 +3,9 @@
 A gateway turns a request of another protocol into an Elasticsearch REST request and sends
 it *upstream*: to an Elasticsearch server over HTTP (``http://127.0.0.1:9200``), or to the
 embedded engine in the gateway's own process (``embedded``, or ``embedded:DIR`` for a data
-directory). Either way the answer is a :class:`Reply`: status, headers, body.
+directory). Either way the answer is a :class:`Reply`: status, headers, body. How a gateway
+serves its connections (caps, timeouts, eviction) is :mod:`djangoes.serving`'s. Neither module
+imports Django.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .serving import MAX_CONNECTIONS
+
+if TYPE_CHECKING:
+    from .serving import Connection
 
 #: Headers that describe one HTTP hop, not the request: never forwarded either way.
 HOP_HEADERS = frozenset(
@@ -77,16 +84,23 @@ class Upstream(Protocol):
 
 
 class HttpUpstream:
-    """An Elasticsearch server (or anything that speaks its REST API) over HTTP."""
+    """An Elasticsearch server (or anything that speaks its REST API) over HTTP.
 
-    def __init__(self, url: str, *, maxsize: int = 16, timeout: float = 60.0) -> None:
+    Its pool keeps up to ``maxsize`` connections open for reuse and never opens more: size it
+    to the gateway's concurrency (its ``max_connections``), or every request beyond the pool
+    opens a connection only to drop it. A request that finds all of them in use waits for one
+    at most ``timeout`` seconds (then a 503), as long as the upstream has to answer.
+    """
+
+    def __init__(self, url: str, *, maxsize: int = MAX_CONNECTIONS, timeout: float = 60.0) -> None:
         import urllib3
 
         self.url = url.rstrip("/")
+        self.timeout = timeout
         parsed = urllib3.util.parse_url(self.url)
         self.prefix = (parsed.path or "").rstrip("/")
         self.pool = urllib3.connection_from_url(
-            self.url, maxsize=maxsize, block=False, timeout=urllib3.Timeout(timeout)
+            self.url, maxsize=maxsize, block=True, timeout=urllib3.Timeout(timeout)
         )
 
     def __repr__(self) -> str:
@@ -106,6 +120,13 @@ class HttpUpstream:
                 retries=False,
                 redirect=False,
                 preload_content=True,
+                pool_timeout=self.timeout,
+            )
+        except urllib3.exceptions.EmptyPoolError:
+            return error_reply(
+                503,
+                "es_rejected_execution_exception",
+                f"upstream {self!r}: no connection free within {self.timeout:g}s",
             )
         except urllib3.exceptions.HTTPError as error:
             return error_reply(502, "gateway_upstream_exception", f"upstream {self!r}: {error}")
@@ -151,9 +172,32 @@ class EmbeddedUpstream:
         self.engine.close()
 
 
+class ConnectionUpstream:
+    """``upstream`` as one client connection uses it: each call marks the connection busy
+    (never cut by the server while it runs), and a connection the server cut already gets an
+    error instead of a call (its client is gone: the request must not run)."""
+
+    def __init__(self, upstream: Upstream, connection: Connection) -> None:
+        self.upstream = upstream
+        self.connection = connection
+
+    def execute(
+        self, method: str, target: str, headers: dict[str, str] | None, body: bytes | None
+    ) -> Reply:
+        if not self.connection.begin():
+            return error_reply(503, "gateway_exception", "the connection was closed")
+        try:
+            return self.upstream.execute(method, target, headers, body)
+        finally:
+            self.connection.end()
+
+    def close(self) -> None:
+        """Nothing: the upstream is the gateway's, shared by every connection."""
+
+
 def upstream(spec: str, **options: Any) -> Upstream:
     """The upstream that ``--upstream`` names: ``http(s)://...``, ``embedded`` or
-    ``embedded:DIR``."""
+    ``embedded:DIR``. ``options`` are :class:`HttpUpstream`'s (an embedded one takes none)."""
     if spec == "embedded" or spec.startswith("embedded:"):
         return EmbeddedUpstream(spec.partition(":")[2] or None)
     if spec.startswith(("http://", "https://")):

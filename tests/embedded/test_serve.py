@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -77,3 +80,54 @@ def test_curl_speaks_to_it(server: str) -> None:
         pytest.skip("curl is not installed")
     assert "x-elastic-product: elasticsearch" in result.stdout.lower()
     assert '"tagline":"You Know, for Search"' in result.stdout
+
+
+def test_connection_options_shed_idle_and_slow_connections() -> None:
+    """``--max-connections`` and ``--read-timeout``: idle connections at the cap make room for
+    an active client, and a client that sends nothing is cut."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "djangoes_backends_embedded.cli",
+            "serve",
+            "--port",
+            "0",
+            "--max-connections",
+            "4",
+            "--read-timeout",
+            "0.5",
+            "--idle-timeout",
+            "300",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().strip().rpartition(" ")[2]
+        port = int(url.rpartition(":")[2])
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(8)]
+        client = Elasticsearch(url, max_retries=0)
+        assert client.info()["tagline"] == "You Know, for Search"  # at the cap: room made
+        client.close()
+        for sock in idle:  # each evicted or, sending nothing, cut after 0.5 s
+            with sock, contextlib.suppress(ConnectionResetError):
+                assert sock.recv(1) == b""
+    finally:
+        process.terminate()
+        assert process.wait(30) == 0
+
+
+@pytest.mark.parametrize(
+    "option", [["--max-connections", "0"], ["--read-timeout", "-1"], ["--idle-timeout", "x"]]
+)
+def test_connection_options_out_of_range_exit_with_a_usage_error(option: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0", *option],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert option[0] in result.stderr

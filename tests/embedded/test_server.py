@@ -458,7 +458,16 @@ def test_cli_help_documents_serve(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         cli_main(["serve", "--help"])
     usage = capsys.readouterr().out
-    for option in ("--host", "--port", "--data", "--threads", "--max-content-length"):
+    for option in (
+        "--host",
+        "--port",
+        "--data",
+        "--threads",
+        "--max-content-length",
+        "--max-connections",
+        "--idle-timeout",
+        "--read-timeout",
+    ):
         assert option in usage
 
 

@@ -137,6 +137,6 @@ def test_the_gateway_binds_the_loopback_interface_by_default(upstream: EmbeddedU
     gateway = ThriftGateway(upstream, port=0)
     gateway.listen()
     try:
-        assert gateway.serverTransport.handle.getsockname() == ("127.0.0.1", gateway.port)
+        assert gateway.socket.getsockname() == ("127.0.0.1", gateway.port)
     finally:
         gateway.stop()
