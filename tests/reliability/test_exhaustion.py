@@ -90,8 +90,11 @@ class Ledger:
 class Writers:
     """Threads writing bulk requests (new documents, deletes of acknowledged ones) until stopped."""
 
-    def __init__(self, url: str, ledger: Ledger, count: int, *, padding: int = 0) -> None:
+    def __init__(
+        self, url: str, ledger: Ledger, count: int, *, padding: int = 0, retries: int = 0
+    ) -> None:
         self.url = url
+        self.retries = retries
         self.ledger = ledger
         self.padding = "x" * padding
         self.stopping = threading.Event()
@@ -111,7 +114,7 @@ class Writers:
             thread.join(60)
 
     def _run(self, number: int) -> None:
-        client = Elasticsearch(self.url, request_timeout=60, max_retries=0)
+        client = Elasticsearch(self.url, request_timeout=60, max_retries=self.retries)
         mine: list[str] = []
         batch = 0
         while not self.stopping.is_set():
@@ -225,8 +228,10 @@ def descriptors() -> None:
 
 
 def test_out_of_file_descriptors(tmp_path: Path, descriptors: None, figures: Any) -> None:
+    """With the connection cap lifted, idle connections take every descriptor: the index writer
+    fails, writes are refused, and none acknowledged is lost."""
     log = (tmp_path / "server.log").open("w")
-    process, url = serve(tmp_path / "data", log, nofile=256)
+    process, url = serve(tmp_path / "data", log, nofile=256, args=["--max-connections", "4096"])
     ledger = Ledger()
     try:
         create_index(url)
@@ -251,6 +256,33 @@ def test_out_of_file_descriptors(tmp_path: Path, descriptors: None, figures: Any
         lost=0,
         recovered_in_s=round(recovered, 2),
         sigterm_s=round(stopped, 2),
+    )
+
+
+def test_the_connection_cap_keeps_descriptors_for_the_index(
+    tmp_path: Path, descriptors: None, figures: Any
+) -> None:
+    """With the default cap (64 connections under 256 descriptors), the same idle connections
+    are evicted or wait, and the index never lacks a descriptor: no write is refused."""
+    process, url = serve(tmp_path / "data", nofile=256)
+    ledger = Ledger()
+    create_index(url)
+    with Writers(url, ledger, 4, retries=3) as writers:
+        writers.wait(lambda: ledger.acknowledged >= 2000, 60, "a first load")
+        before = ledger.acknowledged
+        with idle_connections(url, 400) as idle:
+            time.sleep(4)
+        during = ledger.acknowledged - before
+    checked, _ = check_through_restart(process, url, ledger, lambda: serve(tmp_path / "data"))
+    assert during > 0
+    assert ledger.refused == 0, ledger.statuses
+    figures(
+        "exhaustion.descriptors_capped",
+        idle_opened=len(idle),
+        acknowledged_while_idle_held=during,
+        refused=ledger.refused,
+        checked=checked,
+        lost=0,
     )
 
 
