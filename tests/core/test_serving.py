@@ -18,6 +18,8 @@ import pytest
 from djangoes.gateway import ConnectionUpstream, Reply
 from djangoes.serving import Connection, ThreadedServer, add_arguments, server_options
 
+from ..shedding import closed, wait_until
+
 
 class LineServer(ThreadedServer):
     name = "line"
@@ -68,27 +70,8 @@ class Client:
         self.sock.sendall(line + b"\n")
         return self.sock.recv(1024)
 
-    def closed_by_server(self, within: float = 10) -> bool:
-        """Whether the server closes the connection (we read EOF) within ``within`` s."""
-        self.sock.settimeout(within)
-        try:
-            return self.sock.recv(1024) == b""
-        except ConnectionResetError:
-            return True
-        except TimeoutError:
-            return False
-
     def close(self) -> None:
         self.sock.close()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_requests_are_answered_and_counted(make_server: Callable[..., LineServer]) -> None:
@@ -113,7 +96,7 @@ def test_at_the_cap_the_longest_idle_connection_makes_room(
         clients.append(client)
     newcomer = Client(server)
     assert newcomer.ask(b"let me in") == b"ok let me in\n"
-    assert clients[0].closed_by_server()  # idle the longest: evicted
+    assert closed(clients[0].sock)  # idle the longest: evicted
     assert clients[1].ask(b"still here") == b"ok still here\n"
     assert server.stats()["evicted"] == 1
     assert server.connections <= 3
@@ -130,7 +113,7 @@ def test_an_incomplete_request_older_than_the_idle_connections_goes_first(
     assert idle.ask(b"done") == b"ok done\n"
     newcomer = Client(server)
     assert newcomer.ask(b"hi") == b"ok hi\n"
-    assert trickling.closed_by_server()
+    assert closed(trickling.sock)
     assert idle.ask(b"again") == b"ok again\n"
 
 
@@ -145,7 +128,7 @@ def test_a_slowloris_is_cut_after_the_read_timeout(make_server: Callable[..., Li
             break
         sent += 1
         time.sleep(0.05)
-    assert slow.closed_by_server()
+    assert closed(slow.sock)
     assert sent < 100  # cut before it was done trickling
     assert server.stats()["read_timeouts"] == 1
     assert Client(server).ask(b"fine") == b"ok fine\n"
@@ -156,7 +139,7 @@ def test_a_connection_must_send_its_first_request_within_the_read_timeout(
 ) -> None:
     server = make_server(read_timeout=0.3, idle_timeout=None)
     silent = Client(server)
-    assert silent.closed_by_server()
+    assert closed(silent.sock)
     assert server.stats()["read_timeouts"] == 1
 
 
@@ -166,13 +149,13 @@ def test_between_requests_only_the_idle_timeout_applies(
     server = make_server(read_timeout=0.2, idle_timeout=None)
     client = Client(server)
     assert client.ask(b"one") == b"ok one\n"
-    assert not client.closed_by_server(within=1.0)  # idle 1 s, five read timeouts: kept
+    assert not closed(client.sock, within=1.0)  # idle 1 s, five read timeouts: kept
     assert client.ask(b"two") == b"ok two\n"
 
     server = make_server(idle_timeout=0.3)
     client = Client(server)
     assert client.ask(b"one") == b"ok one\n"
-    assert client.closed_by_server()
+    assert closed(client.sock)
     assert server.stats()["idle_timeouts"] == 1
 
 
@@ -182,7 +165,7 @@ def test_a_running_request_is_never_cut(make_server: Callable[..., LineServer]) 
     client.sock.sendall(b"sleep 1\n")
     assert wait_until(lambda: server.stats()["busy"] == 1)
     others = [Client(server) for _ in range(3)]  # each refused: the only connection is busy
-    assert all(other.closed_by_server() for other in others)
+    assert all(closed(other.sock) for other in others)
     assert client.sock.recv(1024) == b"ok sleep 1\n"
     stats = server.stats()
     assert (stats["read_timeouts"], stats["idle_timeouts"], stats["evicted"]) == (0, 0, 0)
@@ -198,7 +181,7 @@ def test_when_every_connection_is_busy_a_newcomer_is_refused_until_one_is_free(
         client.sock.sendall(b"hang\n")
     assert wait_until(lambda: server.stats()["busy"] == 2)
     refused = Client(server)
-    assert refused.closed_by_server()
+    assert closed(refused.sock)
     assert server.stats()["refused"] == 1
     server.release.set()
     assert [client.sock.recv(1024) for client in hung] == [b"ok hang\n"] * 2
@@ -224,7 +207,7 @@ def test_a_request_on_a_connection_cut_meanwhile_never_reaches_the_upstream(
     connection = server.served[0]
     assert ConnectionUpstream(Counting(), connection).execute("GET", "/", {}, None).status == 200
     Client(server).ask(b"evicting the first")
-    assert first.closed_by_server()
+    assert closed(first.sock)
     reply = ConnectionUpstream(Counting(), connection).execute("GET", "/late", {}, None)
     assert reply.status == 503
     assert calls == ["/"]
@@ -239,9 +222,9 @@ def test_stop_lets_a_running_request_reply_then_closes(
     busy.sock.sendall(b"sleep 0.3\n")
     assert wait_until(lambda: server.stats()["busy"] == 1)
     server.stop(timeout=10)
-    assert idle.closed_by_server()
+    assert closed(idle.sock)
     assert busy.sock.recv(1024) == b"ok sleep 0.3\n"
-    assert busy.closed_by_server()
+    assert closed(busy.sock)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=1)
 
@@ -257,7 +240,7 @@ def test_stop_returns_although_a_request_hangs_forever(
     stopper.start()
     stopper.join(10)
     assert not stopper.is_alive()  # it returned, the request still hanging
-    assert client.closed_by_server()  # its connection was closed all the same
+    assert closed(client.sock)  # its connection was closed all the same
     assert any(t.name.startswith("line:") for t in threading.enumerate())  # left behind
 
 

@@ -29,6 +29,7 @@ from djangoes_backends_embedded.server import (
     start_in_thread,
 )
 
+from ..shedding import closed, wait_until
 from .test_server import RawConnection, assert_es_error
 
 
@@ -72,26 +73,6 @@ def make_server(handler: Handler) -> Iterator[Callable[..., ServerThread]]:
         server.stop()
 
 
-def closed_by_server(raw: RawConnection, within: float = 10) -> bool:
-    """Whether the server closes the connection (EOF or reset) within ``within`` seconds."""
-    raw.sock.settimeout(within)
-    try:
-        return raw.sock.recv(1024) == b""
-    except ConnectionResetError:
-        return True
-    except TimeoutError:
-        return False
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 def test_at_the_cap_the_longest_idle_connection_makes_room(
     make_server: Callable[..., ServerThread],
 ) -> None:
@@ -102,7 +83,7 @@ def test_at_the_cap_the_longest_idle_connection_makes_room(
     es = Elasticsearch(server.url, max_retries=0)
     assert es.info()["version"]["number"] == "9"  # its connection evicted the oldest
     es.close()
-    assert closed_by_server(idle[0])
+    assert closed(idle[0].sock)
     assert idle[1].request("GET", "/again").status == 200
     stats = server.stats()
     assert stats["evicted"] >= 1
@@ -120,7 +101,7 @@ def test_an_incomplete_request_older_than_the_idle_connections_goes_first(
     assert idle.request("GET", "/").status == 200
     newcomer = RawConnection(server.port)
     assert newcomer.request("GET", "/").status == 200
-    assert closed_by_server(trickling)
+    assert closed(trickling.sock)
     assert idle.request("GET", "/").status == 200
 
 
@@ -145,7 +126,7 @@ def test_a_slowloris_is_cut_after_the_read_timeout_and_never_handled(
             break
         sent += 1
         time.sleep(0.05)
-    assert closed_by_server(slow)
+    assert closed(slow.sock)
     assert sent < 100
     assert server.stats()["read_timeouts"] == 1
     assert handler.calls == []
@@ -156,7 +137,7 @@ def test_a_connection_must_send_its_first_request_within_the_read_timeout(
     make_server: Callable[..., ServerThread],
 ) -> None:
     server = make_server(read_timeout=0.3)
-    assert closed_by_server(RawConnection(server.port))
+    assert closed(RawConnection(server.port).sock)
     assert server.stats()["read_timeouts"] == 1
 
 
@@ -166,13 +147,13 @@ def test_between_requests_only_the_idle_timeout_applies(
     server = make_server(read_timeout=0.2, idle_timeout=None)
     raw = RawConnection(server.port)
     assert raw.request("GET", "/").status == 200
-    assert not closed_by_server(raw, within=1.0)  # idle for five read timeouts: kept
+    assert not closed(raw.sock, within=1.0)  # idle for five read timeouts: kept
     assert raw.request("GET", "/").status == 200
 
     server = make_server(idle_timeout=0.3)
     raw = RawConnection(server.port)
     assert raw.request("GET", "/").status == 200
-    assert closed_by_server(raw)
+    assert closed(raw.sock)
     assert server.stats()["idle_timeouts"] == 1
 
 
@@ -188,7 +169,7 @@ def test_when_every_connection_is_busy_a_newcomer_gets_a_429(
     refused = RawConnection(server.port)
     error = assert_es_error(refused.request("GET", "/"), 429)
     assert error["type"] == "es_rejected_execution_exception"
-    assert closed_by_server(refused)
+    assert closed(refused.sock)
     handler.release.set()
     assert [raw.read_response().status for raw in busy] == [200, 200]
     assert RawConnection(server.port).request("GET", "/").status == 200
@@ -295,6 +276,6 @@ def test_a_connection_stuck_mid_request_is_closed_at_stop_not_waited_for(
     stopper.start()
     stopper.join(20)  # a third of the graceful shutdown timeout, which it does not wait for
     assert not stopper.is_alive()
-    assert closed_by_server(stuck)
+    assert closed(stuck.sock)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=1)

@@ -12,37 +12,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from djangoes.gateway import HttpUpstream, Reply
+from djangoes.gateway import HttpUpstream
 from djangoes_backends_memcached.server import (
     TOO_MANY_CONNECTIONS,
     GatewayServer,
     start_in_thread,
 )
 
+from ..shedding import HeldUpstream, received, wait_until
 from .conftest import memcached_client
-
-
-class HeldUpstream:
-    """Answers once :attr:`release` is set; counts the calls that reached it."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.calls = 0
-
-    def execute(self, method: str, target: str, headers: object, body: object) -> Reply:
-        self.calls += 1
-        self.release.wait()
-        return Reply(200, {"x-elastic-product": "Elasticsearch"}, b"{}")
-
-    def close(self) -> None:
-        self.release.set()
-
-
-@pytest.fixture
-def held() -> Iterator[HeldUpstream]:
-    upstream = HeldUpstream()
-    yield upstream
-    upstream.release.set()
 
 
 @pytest.fixture
@@ -57,29 +35,6 @@ def make_gateway() -> Iterator[Callable[..., GatewayServer]]:
     yield make
     for gateway in gateways:
         gateway.stop(timeout=2)
-
-
-def received(sock: socket.socket, within: float = 10) -> bytes | None:
-    """What the gateway sent before closing the connection; None if it kept it open."""
-    sock.settimeout(within)
-    data = b""
-    try:
-        while chunk := sock.recv(1024):
-            data += chunk
-    except ConnectionResetError:
-        pass
-    except TimeoutError:
-        return None
-    return data
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 @pytest.mark.parametrize("protocol", ["text", "binary"])

@@ -13,35 +13,13 @@ import pytest
 import trustme
 from elastic_transport import ConnectionError as TransportConnectionError
 
-from djangoes.gateway import EmbeddedUpstream, Reply
+from djangoes.gateway import EmbeddedUpstream
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_backends_thrift.tls import server_context
 
+from ..shedding import HeldUpstream, closed, wait_until
 from .conftest import connect, url
 from .test_robustness import call
-
-
-class HeldUpstream:
-    """Answers once :attr:`release` is set; counts the calls that reached it."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.calls = 0
-
-    def execute(self, method: str, target: str, headers: object, body: object) -> Reply:
-        self.calls += 1
-        self.release.wait()
-        return Reply(200, {"x-elastic-product": "Elasticsearch"}, b'{"tagline": "held"}')
-
-    def close(self) -> None:
-        self.release.set()
-
-
-@pytest.fixture
-def held() -> Iterator[HeldUpstream]:
-    upstream = HeldUpstream()
-    yield upstream
-    upstream.release.set()
 
 
 @pytest.fixture
@@ -58,25 +36,6 @@ def make_gateway() -> Iterator[Callable[..., ThriftGateway]]:
         gateway.stop(timeout=2)
 
 
-def closed_by_gateway(sock: socket.socket, within: float = 10) -> bool:
-    sock.settimeout(within)
-    try:
-        return sock.recv(1024) == b""
-    except ConnectionResetError:
-        return True
-    except TimeoutError:
-        return False
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 def test_idle_connections_at_the_cap_no_longer_lock_an_active_client_out(
     upstream: EmbeddedUpstream, make_gateway: Callable[..., ThriftGateway]
 ) -> None:
@@ -91,7 +50,7 @@ def test_idle_connections_at_the_cap_no_longer_lock_an_active_client_out(
     stats = gateway.stats()
     assert stats["evicted"] >= 40 - 16 + 1
     assert stats["peak_connections"] <= 16
-    assert all(closed_by_gateway(sock) for sock in idle[: 40 - 16 + 1])  # oldest first
+    assert all(closed(sock) for sock in idle[: 40 - 16 + 1])  # oldest first
     for sock in idle:
         sock.close()
 
@@ -110,7 +69,7 @@ def test_a_call_trickled_in_is_cut_after_the_read_timeout(
             break
         sent += 1
         time.sleep(0.05)
-    assert closed_by_gateway(sock)
+    assert closed(sock)
     assert sent < len(data) - 1
     assert gateway.stats()["read_timeouts"] == 1
     assert held.calls == 0
@@ -126,7 +85,7 @@ def test_a_tls_handshake_that_never_comes_is_cut(
     ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(pem)
     gateway = make_gateway(upstream, ssl_context=server_context(pem), read_timeout=0.3)
     silent = socket.create_connection(("127.0.0.1", gateway.port), timeout=10)
-    assert closed_by_gateway(silent)
+    assert closed(silent)
     assert gateway.stats()["read_timeouts"] == 1
 
 
