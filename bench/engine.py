@@ -80,7 +80,7 @@ def engine_rate(count: int) -> float:
     handed to ``Engine.handle`` with no client, to separate the engine from the client's JSON."""
     import json
 
-    from djangoes_backends_embedded.engine import Engine, Request
+    from djangoes_engine import Engine, Request
 
     engine = Engine()
     mapping = {"settings": {"refresh_interval": "-1"}, "mappings": MAPPING}
@@ -148,7 +148,7 @@ def measure(label: str, es: Elasticsearch, count: int, runs: int) -> None:
 
 def serve() -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "djangoes_engine.cli", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -43,7 +43,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
-from djangoes_backends_embedded.engine.http import Request, Response
+from djangoes_engine.http import Request, Response
 
 INFO_BODY = (
     b'{"name":"bench","cluster_name":"bench","cluster_uuid":"x","version":{"number":"9.0.0",'
@@ -247,7 +247,7 @@ def serve_stdlib(port: int) -> None:
 
 
 def serve_djangoes(port: int) -> None:
-    from djangoes_backends_embedded.server import serve
+    from djangoes_engine.server import serve
 
     serve(handler, host="127.0.0.1", port=port)
 

@@ -23,7 +23,7 @@ from django.conf import settings
 
 def serve() -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "djangoes_engine.cli", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -112,7 +112,7 @@ def main() -> None:
         measure("in-process", args.tests, args.repeat)
         return
     process = subprocess.Popen(
-        [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "djangoes_engine.cli", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -25,6 +26,7 @@ OURS = {
     "djangoes-backends-http",
     "djangoes-backends-requests",
     "djangoes-backends-embedded",
+    "djangoes-engine",
     "djangoes-backends-thrift",
     "djangoes-backends-memcached",
     "djangoes-thirdparty-example",
@@ -111,11 +113,12 @@ def test_every_distribution_builds(dist: Path) -> None:
         "djangoes_backends_http",
         "djangoes_backends_requests",
         "djangoes_backends_embedded",
+        "djangoes_engine",
         "djangoes_backends_thrift",
         "djangoes_backends_memcached",
         "djangoes_thirdparty_example",
     }
-    assert len(list(dist.glob("*.tar.gz"))) == 7
+    assert len(list(dist.glob("*.tar.gz"))) == 8
 
 
 @pytest.mark.parametrize(
@@ -137,7 +140,13 @@ def test_every_distribution_builds(dist: Path) -> None:
             "djangoes[embedded]",
             "embedded",
             "SimpleEmbeddedBackend",
-            {"djangoes", "djangoes-core", "djangoes-backends-http", "djangoes-backends-embedded"},
+            {
+                "djangoes",
+                "djangoes-core",
+                "djangoes-backends-http",
+                "djangoes-backends-embedded",
+                "djangoes-engine",
+            },
         ),
         (
             "djangoes[thrift]",
@@ -195,3 +204,34 @@ def test_a_0_3_name_whose_transport_is_missing_names_its_extra(plain: Path) -> N
     )
     assert result.returncode != 0
     assert 'pip install "djangoes[thrift]"' in result.stderr
+
+
+def test_the_engine_alone_needs_neither_django_nor_the_core(dist: Path, tmp_path: Path) -> None:
+    """``pip install djangoes-engine``: the engine and its server, without Django."""
+    python = install(dist, tmp_path / "venv", "djangoes-engine")
+    code = (
+        "import importlib.util, djangoes_engine; "
+        "engine = djangoes_engine.Engine(); "
+        "print(engine.handle(djangoes_engine.Request.from_target('GET', '/', b'', {})).status, "
+        "importlib.util.find_spec('django'), importlib.util.find_spec('djangoes'))"
+    )
+    result = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "None", "None"]
+    server = subprocess.Popen(
+        [str(python.parent / "djangoes-embedded"), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline()
+        assert "djangoes-embedded listening on http://127.0.0.1:" in line, server.stderr.read()
+        url = line.split()[-1]
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert json.load(response)["version"]["number"].startswith("9.")
+    finally:
+        server.terminate()
+        server.wait(60)

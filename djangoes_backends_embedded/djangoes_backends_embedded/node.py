@@ -11,8 +11,8 @@ from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders, NodeConfig
 from elastic_transport._node import NodeApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType
 
-from .engine import Request
-from .engines import get_engine
+from djangoes_engine import Request
+from djangoes_engine.engines import get_engine
 
 #: ``_extras`` keys of a NodeConfig that choose the engine.
 PATH = "djangoes.embedded.path"
@@ -27,7 +27,7 @@ def _version() -> str:
 
 
 class EmbeddedNode(BaseNode):
-    """A node whose "server" is an :class:`~djangoes_backends_embedded.engine.Engine` here.
+    """A node whose "server" is an :class:`~djangoes_engine.Engine` here.
 
     The engine is chosen by the node config's ``_extras``: a data directory (``PATH``) or an
     in-memory engine's name (``NAME``; one shared in-memory engine by default). Requests and

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
-from .engine.jsoncodec import loads as _loads
+from djangoes_engine.jsoncodec import loads as _loads
 
 
 def _dumps(data: Any, default: Any) -> bytes:

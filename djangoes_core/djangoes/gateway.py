@@ -143,7 +143,7 @@ class EmbeddedUpstream:
 
     def __init__(self, path: str | None = None) -> None:
         try:
-            from djangoes_backends_embedded.engine import Engine, Request
+            from djangoes_engine import Engine, Request
         except ImportError:
             raise ImportError(
                 "the upstream 'embedded' needs the embedded engine: "

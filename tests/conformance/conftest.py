@@ -46,8 +46,8 @@ def _unavailable(exc: ImportError) -> None:
 def _http_engine(results: Results) -> Iterator[Elasticsearch]:
     """The embedded engine served over HTTP on a free local port."""
     try:
-        from djangoes_backends_embedded.engine import Engine
-        from djangoes_backends_embedded.server import start_in_thread
+        from djangoes_engine import Engine
+        from djangoes_engine.server import start_in_thread
     except ImportError as exc:
         _unavailable(exc)
     server: Any = start_in_thread(Engine().handle, "127.0.0.1", 0)

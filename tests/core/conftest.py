@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from djangoes import ConnectionHandler
-from djangoes_backends_embedded.engine import Engine
-from djangoes_backends_embedded.server import start_in_thread
+from djangoes_engine import Engine
+from djangoes_engine.server import start_in_thread
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from djangoes_backends_embedded import client as embedded_client
-from djangoes_backends_embedded.engine import Engine
-from djangoes_backends_embedded.engines import close_engine
-from djangoes_backends_embedded.server import start_in_thread
+from djangoes_engine import Engine
+from djangoes_engine.engines import close_engine
+from djangoes_engine.server import start_in_thread
 
 
 @pytest.fixture

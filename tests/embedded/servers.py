@@ -27,7 +27,7 @@ def serve(
     ``serve``; ``nofile`` limits the server's file descriptors (soft and hard); ``prefix`` runs
     it through another command (``nsenter ...``).
     """
-    command = [*prefix, sys.executable, "-m", "djangoes_backends_embedded.cli", "serve"]
+    command = [*prefix, sys.executable, "-m", "djangoes_engine.cli", "serve"]
     command += ["--port", "0", *args]
     if data is not None:
         command += ["--data", str(data)]

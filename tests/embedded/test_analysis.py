@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 import tantivy
 
-from djangoes_backends_embedded.engine.analysis import (
+from djangoes_engine.analysis import (
     BUILTIN_ANALYZERS,
     AnalysisRegistry,
     Analyzer,
     Token,
     analyze_api,
 )
-from djangoes_backends_embedded.engine.errors import EngineError, IllegalArgument, ValidationError
+from djangoes_engine.errors import EngineError, IllegalArgument, ValidationError
 
 # -- helpers ----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from djangoes import ConnectionHandler
 from djangoes_backends_embedded import EmbeddedNode, SimpleEmbeddedBackend
-from djangoes_backends_embedded.engines import close_engine
+from djangoes_engine.engines import close_engine
 
 
 def handler(**server: object) -> ConnectionHandler:

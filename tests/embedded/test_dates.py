@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from djangoes_backends_embedded.engine.dates import (
+from djangoes_engine.dates import (
     DEFAULT_DATE_FORMAT,
     MAX_MILLIS,
     MIN_MILLIS,
@@ -25,7 +25,7 @@ from djangoes_backends_embedded.engine.dates import (
     parse_time_value,
     time_value_millis,
 )
-from djangoes_backends_embedded.engine.errors import EngineError, IllegalArgument
+from djangoes_engine.errors import EngineError, IllegalArgument
 
 ISO = DateFormat("strict_date_optional_time")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch, helpers
 
-from djangoes_backends_embedded.engine import Engine
-from djangoes_backends_embedded.engine.errors import DataDirectoryLocked
+from djangoes_engine import Engine
+from djangoes_engine.errors import DataDirectoryLocked
 
 from .servers import kill, serve
 
@@ -103,7 +103,7 @@ def test_a_second_process_gets_a_clear_error(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-m",
-                "djangoes_backends_embedded.cli",
+                "djangoes_engine.cli",
                 "serve",
                 "--port",
                 "0",
@@ -123,7 +123,7 @@ def test_a_second_process_gets_a_clear_error(tmp_path: Path) -> None:
 
 def test_restart_in_process_keeps_indices_settings_and_aliases(tmp_path: Path) -> None:
     engine = Engine(str(tmp_path))
-    from djangoes_backends_embedded.engine import Request
+    from djangoes_engine import Request
 
     def call(method: str, path: str, body: bytes = b"") -> int:
         return engine.handle(Request.from_target(method, path, body, {})).status

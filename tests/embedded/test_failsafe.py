@@ -20,10 +20,10 @@ import pytest
 from elasticsearch import ApiError
 
 from djangoes_backends_embedded import client as embedded_client
-from djangoes_backends_embedded.engine import Engine
-from djangoes_backends_embedded.engine.errors import ShardUnavailable
-from djangoes_backends_embedded.engine.translog import Translog
-from djangoes_backends_embedded.engines import close_engine, get_engine
+from djangoes_engine import Engine
+from djangoes_engine.engines import close_engine, get_engine
+from djangoes_engine.errors import ShardUnavailable
+from djangoes_engine.translog import Translog
 
 KILLED = (
     "An error occurred in a thread: 'An index writer was killed.. A worker thread "
@@ -240,8 +240,8 @@ def test_stopping_gives_up_on_an_engine_that_does_not_close(tmp_path: Path) -> N
     """A request stuck in an index (holding its lock) must not keep the server from stopping."""
     script = f"""
 import threading, time
-from djangoes_backends_embedded.cli import close_in_time
-from djangoes_backends_embedded.engine import Engine
+from djangoes_engine.cli import close_in_time
+from djangoes_engine import Engine
 engine = Engine({str(tmp_path)!r})
 index = engine.create_index("docs")
 index.index("1", b'{{"n":1}}', {{"n": 1}})

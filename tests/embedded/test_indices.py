@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
 
-from djangoes_backends_embedded.engine.index import Index
+from djangoes_engine.index import Index
 
 
 def error_of(exc: pytest.ExceptionInfo[ApiError]) -> dict[str, Any]:

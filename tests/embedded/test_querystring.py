@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from djangoes_backends_embedded.engine.errors import (
+from djangoes_engine.errors import (
     BadRequest,
     EngineError,
     IllegalArgument,
     ParsingError,
     QueryShardError,
 )
-from djangoes_backends_embedded.engine.query.querystring import (
+from djangoes_engine.query.querystring import (
     query_string_to_dsl,
     simple_query_string_to_dsl,
 )

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from djangoes_backends_embedded.engine.errors import EngineError, IllegalArgument
-from djangoes_backends_embedded.engine.scripting import (
+from djangoes_engine.errors import EngineError, IllegalArgument
+from djangoes_engine.scripting import (
     LOOP_MESSAGE,
     CompiledScript,
     ScriptException,

@@ -89,7 +89,7 @@ def test_connection_options_shed_idle_and_slow_connections() -> None:
         [
             sys.executable,
             "-m",
-            "djangoes_backends_embedded.cli",
+            "djangoes_engine.cli",
             "serve",
             "--port",
             "0",
@@ -124,7 +124,7 @@ def test_connection_options_shed_idle_and_slow_connections() -> None:
 )
 def test_connection_options_out_of_range_exit_with_a_usage_error(option: list[str]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0", *option],
+        [sys.executable, "-m", "djangoes_engine.cli", "serve", "--port", "0", *option],
         capture_output=True,
         text=True,
         timeout=60,

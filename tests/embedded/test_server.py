@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import pytest
 from elasticsearch import Elasticsearch
 
-from djangoes_backends_embedded.cli import main as cli_main
-from djangoes_backends_embedded.engine.http import Request, Response
-from djangoes_backends_embedded.server import MAX_CONTENT_LENGTH, ServerThread, start_in_thread
+from djangoes_engine.cli import main as cli_main
+from djangoes_engine.http import Request, Response
+from djangoes_engine.server import MAX_CONTENT_LENGTH, ServerThread, start_in_thread
 
 SMALL_LIMIT = 64 * 1024
 slow_started = threading.Semaphore(0)
@@ -405,8 +405,8 @@ def test_stop_waits_for_running_requests() -> None:
 SERVE_SCRIPT = textwrap.dedent(
     """
     import sys
-    from djangoes_backends_embedded.engine.http import Response
-    from djangoes_backends_embedded.server import serve
+    from djangoes_engine.http import Response
+    from djangoes_engine.server import serve
 
     serve(
         lambda request: Response(200, b'{"version": {"number": "9.0.0"}}'),
@@ -473,7 +473,7 @@ def test_cli_help_documents_serve(capsys: pytest.CaptureFixture[str]) -> None:
 
 def engine_available() -> bool:
     try:
-        from djangoes_backends_embedded.engine import Engine  # noqa: F401
+        from djangoes_engine import Engine  # noqa: F401
     except ImportError:
         return False
     return True
@@ -484,7 +484,7 @@ needs_engine = pytest.mark.skipif(not engine_available(), reason="the engine has
 
 def start_cli(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "djangoes_backends_embedded.cli", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "djangoes_engine.cli", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from elasticsearch import Elasticsearch
 
-from djangoes_backends_embedded.engine.http import Request, Response
-from djangoes_backends_embedded.server import (
+from djangoes_engine.http import Request, Response
+from djangoes_engine.server import (
     MAX_CONNECTIONS_CEILING,
     ServerThread,
     default_max_connections,
@@ -193,8 +193,8 @@ def test_stop_returns_although_a_handler_hangs(handler: Handler) -> None:
 HUNG_SERVE_SCRIPT = textwrap.dedent(
     """
     import threading
-    from djangoes_backends_embedded.engine.http import Response
-    from djangoes_backends_embedded.server import serve
+    from djangoes_engine.http import Response
+    from djangoes_engine.server import serve
 
     def handler(request):
         if request.path == "/_hang":
@@ -248,7 +248,7 @@ def test_serve_raises_the_open_files_limit_to_the_hard_one() -> None:
         pytest.skip(f"the hard limit ({hard}) leaves nothing to raise from 512")
     script = (
         "import resource\n"
-        "from djangoes_backends_embedded.server import raise_open_files_limit\n"
+        "from djangoes_engine.server import raise_open_files_limit\n"
         "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], raise_open_files_limit())\n"
     )
 

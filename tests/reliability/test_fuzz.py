@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from djangoes import ConnectionHandler
-from djangoes_backends_embedded.engine import Engine, Request
-from djangoes_backends_embedded.server import start_in_thread
+from djangoes_engine import Engine, Request
+from djangoes_engine.server import start_in_thread
 
 from ..embedded.servers import serve
 from .conftest import GATEWAYS

@@ -50,12 +50,12 @@ from thrift.transport.TTransport import TMemoryBuffer
 
 from djangoes import ConnectionHandler
 from djangoes.gateway import HttpUpstream
-from djangoes_backends_embedded.engine.http import Response
-from djangoes_backends_embedded.server import ServerThread
 from djangoes_backends_memcached.server import GatewayServer
 from djangoes_backends_thrift.generated import Rest
 from djangoes_backends_thrift.generated.ttypes import Method, RestRequest
 from djangoes_backends_thrift.server import ThriftGateway
+from djangoes_engine.http import Response
+from djangoes_engine.server import ServerThread
 
 from .netfaults import Proxy, port_of
 
@@ -98,8 +98,8 @@ SERVER_SCRIPT = textwrap.dedent(
     import json, sys
     kind, upstream_url, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     if kind == "http":
-        from djangoes_backends_embedded.engine import Engine
-        from djangoes_backends_embedded.server import start_in_thread
+        from djangoes_engine import Engine
+        from djangoes_engine.server import start_in_thread
         engine = Engine()
         server = start_in_thread(engine.handle, "127.0.0.1", 0, **options)
         close = engine.close

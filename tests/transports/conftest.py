@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from djangoes import ConnectionHandler
-from djangoes_backends_embedded.engine import Engine
-from djangoes_backends_embedded.server import start_in_thread
+from djangoes_engine import Engine
+from djangoes_engine.server import start_in_thread
 
 from .memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
 from .thrift_gateways import thrift_embedded_endpoint, thrift_http_endpoint

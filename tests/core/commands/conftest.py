@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from djangoes_backends_embedded.engines import close_engine
+from djangoes_engine.engines import close_engine
 
 from .helpers import TTL, blog_indices
 

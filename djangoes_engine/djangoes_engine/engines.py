@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 
-from .engine import Engine
+from .cluster import Engine
 
 MEMORY = ":memory:"
 

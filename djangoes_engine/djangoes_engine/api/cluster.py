@@ -12,7 +12,7 @@ _BUILD_DATE = "2025-04-09T22:07:56.396Z"
 
 
 def info(engine: Any, request: Request):
-    from ...engine.cluster import CLUSTER_NAME, VERSION
+    from ..cluster import CLUSTER_NAME, VERSION
 
     return 200, {
         "name": "embedded",
@@ -42,7 +42,7 @@ def _health_status(indices: list[Any]) -> str:
 
 
 def health(engine: Any, request: Request, index: str | None = None):
-    from ...engine.cluster import CLUSTER_NAME
+    from ..cluster import CLUSTER_NAME
 
     targets = (
         engine.resolve_indices(index, Options(allow_no_indices=True))
@@ -93,7 +93,7 @@ def health(engine: Any, request: Request, index: str | None = None):
 
 
 def state(engine: Any, request: Request):
-    from ...engine.cluster import CLUSTER_NAME
+    from ..cluster import CLUSTER_NAME
 
     return 200, {
         "cluster_name": CLUSTER_NAME,
@@ -114,7 +114,7 @@ def state(engine: Any, request: Request):
 
 
 def nodes(engine: Any, request: Request):
-    from ...engine.cluster import CLUSTER_NAME, VERSION
+    from ..cluster import CLUSTER_NAME, VERSION
 
     return 200, {
         "_nodes": {"total": 1, "successful": 1, "failed": 0},
@@ -159,7 +159,7 @@ def cat_indices(engine: Any, request: Request, index: str | None = None):
 
 
 def cat_health(engine: Any, request: Request):
-    from ...engine.cluster import CLUSTER_NAME
+    from ..cluster import CLUSTER_NAME
 
     now = int(time.time())
     status = _health_status(list(engine.indices.values()))

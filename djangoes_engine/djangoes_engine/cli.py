@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 
-from .engine.errors import EngineError
+from .errors import EngineError
 from .server import (
     FD_RESERVE,
     IDLE_TIMEOUT,
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .engine import Engine  # imported here: loading the engine is costly, --help is not
+    from .cluster import Engine  # imported here: loading the engine is costly, --help is not
 
     try:
         engine = Engine(path=args.data)

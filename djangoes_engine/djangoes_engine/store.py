@@ -5,7 +5,7 @@ mapping grows. The store bridges the two with *slots*: each indexed field of the
 a tantivy field of the right kind (``f0``, ``f1``, ...), and the schema carries spare slots of the
 kinds dynamic mapping creates (text, keyword, long, double, boolean), so that most new fields
 take a spare. When no spare fits, the index is rebuilt with a larger layout (see
-:meth:`djangoes_backends_embedded.engine.index.Index.rebuild`), which is cheap while an index is
+:meth:`djangoes_engine.index.Index.rebuild`), which is cheap while an index is
 small, as it is when its mapping is still growing.
 """
 

@@ -44,8 +44,8 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .engine.errors import EngineError
-from .engine.http import Request, Response
+from .errors import EngineError
+from .http import Request, Response
 
 __all__ = [
     "IDLE_TIMEOUT",

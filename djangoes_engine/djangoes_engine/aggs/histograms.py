@@ -8,7 +8,7 @@ A numeric histogram is tantivy's ``histogram``. A date_histogram whose buckets a
 length (a fixed interval, or a day or shorter calendar unit, in a zone without daylight saving)
 is too, with the offset that puts bucket starts where the rounding does. Other date_histograms
 (months, years, zones with daylight saving) become a tantivy ``range`` over the bucket bounds
-computed by :class:`~djangoes_backends_embedded.engine.dates.Rounding` between the index's
+computed by :class:`~djangoes_engine.dates.Rounding` between the index's
 smallest and largest date.
 """
 
