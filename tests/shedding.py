@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from djangoes.gateway import Reply
+from djangoes_gateway.replies import Reply
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10) -> bool:

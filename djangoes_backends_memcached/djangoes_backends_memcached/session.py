@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from djangoes.gateway import Reply, Upstream, error_reply
+from djangoes_gateway.replies import Reply
+from djangoes_gateway.upstreams import Upstream
 
 from .wire import RESPONSE_KEY, Request, encode_response, request_for
 
@@ -59,16 +60,9 @@ class Session:
         self.pending = None
 
     def _execute(self, request: Request) -> Reply:
-        path = request.target.partition("?")[0]  # never a body, nor query parameters
-        try:
-            reply = self.upstream.execute(
-                request.method, request.target, request.headers, request.body or None
-            )
-        except Exception as error:  # an upstream must not raise; if one does, keep serving
-            logger.exception("%s: %s %s failed", self.peer, request.method, path)
-            reply = error_reply(502, "gateway_upstream_exception", type(error).__name__)
-        logger.debug("%s: %s %s -> %s", self.peer, request.method, path, reply.status)
-        return reply
+        return self.upstream.execute(
+            request.method, request.target, request.headers, request.body or None
+        )
 
 
 def _encode(reply: Reply) -> bytes:

@@ -36,13 +36,14 @@ import socket
 import threading
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from djangoes_gateway.connections import REFUSED, REFUSING, ConnectionTable
 
 from .errors import EngineError
 from .http import Request, Response
@@ -401,142 +402,40 @@ class _DaemonThreadPool(Executor):
 # --- connections -------------------------------------------------------------------------------
 
 
-class _Connections:
-    """The open connections of one server, on its event loop: the cap, the timeouts, eviction.
-
-    Each connection is *reading* a request (since the request's first byte; since its opening,
-    for its first request), *idle* between requests (since its last response), *busy* (its
-    request arrived whole, the response is not written yet), or *refusing* (over the cap, to be
-    answered a 429). Reading and idle connections are kept oldest first: the head of each table
-    is what a timeout or an eviction closes first.
+class _Connections(ConnectionTable["_Protocol"]):
+    """The open connections of one server, on its event loop: the cap, the timeouts, eviction,
+    by the policy the gateways follow too (:class:`~djangoes_gateway.connections.ConnectionTable`),
+    swept by a timer the first connection starts. Over the cap while every connection runs a
+    request, up to :data:`MAX_REFUSING` newcomers are answered a 429; more are closed.
     """
 
     def __init__(
         self, max_connections: int, idle_timeout: float | None, read_timeout: float | None
     ) -> None:
-        self.max_connections = max_connections
-        self.idle_timeout = idle_timeout
-        self.read_timeout = read_timeout
-        self.idle: OrderedDict[_Protocol, float] = OrderedDict()
-        self.reading: OrderedDict[_Protocol, float] = OrderedDict()
-        self.busy: set[_Protocol] = set()
-        self.refusing: OrderedDict[_Protocol, float] = OrderedDict()
-        self.accepted = self.evicted = self.refused = 0
-        self.idle_timeouts = self.read_timeouts = self.peak = 0
-        timeouts = [t for t in (idle_timeout, read_timeout) if t is not None]
-        self.tick = min(1.0, max(0.05, min(timeouts, default=4.0) / 4))
+        super().__init__(
+            max_connections,
+            idle_timeout,
+            read_timeout,
+            _abort,
+            max_refusing=MAX_REFUSING,
+            name="djangoes-http",
+            log=logger,
+        )
         self._sweeping: asyncio.TimerHandle | None = None
-        self._warned = 0.0
-
-    @property
-    def open(self) -> int:
-        return len(self.idle) + len(self.reading) + len(self.busy)
-
-    def stats(self) -> dict[str, int]:
-        return {
-            "accepted": self.accepted,
-            "open": self.open,
-            "busy": len(self.busy),
-            "peak_connections": self.peak,
-            "evicted": self.evicted,
-            "idle_timeouts": self.idle_timeouts,
-            "read_timeouts": self.read_timeouts,
-            "refused": self.refused,
-        }
 
     def opened(self, protocol: _Protocol, now: float) -> str:
-        """Admit a new connection: ``"reading"`` (served), ``"refusing"`` or ``"closed"``."""
+        """Admit a new connection: ``READING`` (served), ``REFUSING`` or ``REFUSED``."""
         if self._sweeping is None:
             self._sweeping = asyncio.get_running_loop().call_later(self.tick, self._sweep)
-        if self.open >= self.max_connections:
-            victim = self._longest_waiting()
-            if victim is None:
-                self.refused += 1
-                self._warn_at_the_cap()
-                if len(self.refusing) >= MAX_REFUSING:
-                    return "closed"
-                self.refusing[protocol] = now
-                return "refusing"
-            self._cut(victim, "evicted")
-            self._warn_at_the_cap()
-        self.accepted += 1
-        self.reading[protocol] = now
-        self.peak = max(self.peak, self.open)
-        return "reading"
-
-    def move(self, protocol: _Protocol, state: str, since: float) -> None:
-        if protocol in self.refusing or not self._forget(protocol):
-            return
-        if state == "busy":
-            self.busy.add(protocol)
-        else:
-            (self.idle if state == "idle" else self.reading)[protocol] = since
-
-    def closed(self, protocol: _Protocol) -> None:
-        self._forget(protocol)
-        self.refusing.pop(protocol, None)
-
-    def cut_waiting(self) -> None:
-        """Close every connection not running a request (the server is stopping)."""
-        for protocol in [*self.idle, *self.reading, *self.refusing]:
-            self._cut(protocol, "stopping")
-
-    def _forget(self, protocol: _Protocol) -> bool:
-        """Take ``protocol`` out of its table; False if it was in none (closed already)."""
-        if self.idle.pop(protocol, None) is not None:
-            return True
-        if self.reading.pop(protocol, None) is not None:
-            return True
-        if protocol in self.busy:
-            self.busy.discard(protocol)
-            return True
-        return False
-
-    def _longest_waiting(self) -> _Protocol | None:
-        idle = next(iter(self.idle.items()), None)
-        reading = next(iter(self.reading.items()), None)
-        if idle is None or reading is None:
-            return (idle or reading or (None,))[0]
-        return idle[0] if idle[1] <= reading[1] else reading[0]
-
-    def _cut(self, protocol: _Protocol, reason: str) -> None:
-        self._forget(protocol)
-        self.refusing.pop(protocol, None)
-        if reason == "evicted":
-            self.evicted += 1
-        elif reason == "idle":
-            self.idle_timeouts += 1
-        elif reason == "read timeout":
-            self.read_timeouts += 1
-        protocol.transport.abort()  # its descriptor is freed now, unsent data or not
+        return self.admit(protocol, now)
 
     def _sweep(self) -> None:
-        now = time.monotonic()
-        for table, timeout, reason in (
-            (self.idle, self.idle_timeout, "idle"),
-            (self.reading, self.read_timeout, "read timeout"),
-            (self.refusing, self.read_timeout, "read timeout"),
-        ):
-            if timeout is None:
-                continue
-            while table:
-                protocol, since = next(iter(table.items()))
-                if now - since < timeout:
-                    break
-                self._cut(protocol, reason)
+        self.sweep(time.monotonic())
         self._sweeping = asyncio.get_running_loop().call_later(self.tick, self._sweep)
 
-    def _warn_at_the_cap(self) -> None:
-        now = time.monotonic()
-        if now - self._warned >= WARN_EVERY:
-            self._warned = now
-            logger.warning(
-                "at the cap of %d connections, shedding load: %d evicted (idle or incomplete "
-                "the longest), %d refused (all were running requests), so far",
-                self.max_connections,
-                self.evicted,
-                self.refused,
-            )
+
+def _abort(protocol: _Protocol, reason: str) -> None:
+    protocol.transport.abort()  # its descriptor is freed now, unsent data or not
 
 
 class _Protocol(HttpToolsProtocol):
@@ -551,9 +450,9 @@ class _Protocol(HttpToolsProtocol):
         self._reading = True  # a new connection owes its first request within read_timeout
         self._since = time.monotonic()
         admitted = self.table.opened(self, self._since)
-        if admitted == "refusing":
+        if admitted == REFUSING:
             self.app = _refuse(self.table.max_connections)
-        elif admitted == "closed":
+        elif admitted == REFUSED:
             transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -578,7 +477,7 @@ class _Protocol(HttpToolsProtocol):
     def shutdown(self) -> None:
         """Stopping: a connection still sending its request is closed, not waited for."""
         if self._reading:
-            self.table._cut(self, "stopping")
+            self.table.cut(self, "stopping")
         else:
             super().shutdown()
 
@@ -645,18 +544,14 @@ class ServerThread:
     ) -> None:
         if max_connections is None:
             max_connections = default_max_connections()
-        if max_connections < 1:
-            raise ValueError(f"max_connections must be at least 1, not {max_connections}")
-        for option, value in (("idle_timeout", idle_timeout), ("read_timeout", read_timeout)):
-            if value is not None and value <= 0:
-                raise ValueError(f"{option} must be positive (or None for none), not {value}")
+        # First: it refuses options out of range before a socket is bound.
+        self._connections = _Connections(max_connections, idle_timeout, read_timeout)
         self._socket = _listen(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         self.max_connections = max_connections
         self.graceful_shutdown_timeout = graceful_shutdown_timeout
         self._executor = _DaemonThreadPool(threads, "djangoes-http")
-        self._connections = _Connections(max_connections, idle_timeout, read_timeout)
         protocol = type("Protocol", (_Protocol,), {"table": self._connections})
         app = _App(handler, self._executor, max_content_length, compress_min_size)
         config = uvicorn.Config(

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from djangoes.gateway import HttpUpstream
 from djangoes_backends_memcached.node import BINARY, MemcachedNode, node_config
-from djangoes_backends_memcached.server import GatewayServer, start_in_thread
+from djangoes_backends_memcached.server import MemcachedGateway, start_in_thread
+from djangoes_gateway.upstreams import HttpUpstream
 
 from ..transports.conftest import engine_url
 
@@ -31,7 +31,7 @@ def upstream(engine_url: str) -> Iterator[HttpUpstream]:
 
 
 @pytest.fixture(scope="session")
-def gateway(upstream: HttpUpstream) -> Iterator[GatewayServer]:
+def gateway(upstream: HttpUpstream) -> Iterator[MemcachedGateway]:
     server = start_in_thread(upstream, max_value_size=MAX_VALUE_SIZE)
     yield server
     server.stop()
@@ -52,7 +52,7 @@ def protocol(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def es(gateway: GatewayServer, protocol: str) -> Iterator[Elasticsearch]:
+def es(gateway: MemcachedGateway, protocol: str) -> Iterator[Elasticsearch]:
     """A client through the gateway, in each protocol in turn."""
     client = memcached_client(gateway.port, binary=protocol == "binary")
     yield client

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from djangoes import ConnectionHandler
 from djangoes.backends.loading import load_backend
 from djangoes_backends_memcached import MemcachedNode, SimpleMemcachedBackend
-from djangoes_backends_memcached.server import GatewayServer
+from djangoes_backends_memcached.server import MemcachedGateway
 
 
 def connect(**server: Any) -> Any:
@@ -30,7 +30,7 @@ def test_the_engine_and_the_0_3_name_resolve_to_the_backend() -> None:
     assert isinstance(connection, SimpleMemcachedBackend)
 
 
-def test_params_reach_the_nodes(gateway: GatewayServer) -> None:
+def test_params_reach_the_nodes(gateway: MemcachedGateway) -> None:
     connection = connect(
         ENGINE="memcached",
         HOSTS=[f"127.0.0.1:{gateway.port}"],
@@ -78,7 +78,7 @@ def test_wrong_params_are_named(params: dict[str, Any], message: str) -> None:
         connect(ENGINE="memcached", HOSTS=["127.0.0.1:11311"], PARAMS=params)
 
 
-def test_asynchronous_connections_run_the_node_in_threads(gateway: GatewayServer) -> None:
+def test_asynchronous_connections_run_the_node_in_threads(gateway: MemcachedGateway) -> None:
     servers = {"default": {"ENGINE": "memcached", "HOSTS": [f"127.0.0.1:{gateway.port}"]}}
     handler = ConnectionHandler(servers=servers, indices={})
 

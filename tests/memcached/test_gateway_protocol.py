@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from djangoes_backends_memcached.server import GatewayServer
+from djangoes_backends_memcached.server import MemcachedGateway
 
 from .conftest import MAX_VALUE_SIZE, memcached_client
 
@@ -17,7 +17,7 @@ HEADER = struct.Struct(">BBHBBHIIQ")
 
 
 @pytest.fixture
-def raw(gateway: GatewayServer) -> Iterator[socket.socket]:
+def raw(gateway: MemcachedGateway) -> Iterator[socket.socket]:
     sock = socket.create_connection(("127.0.0.1", gateway.port), timeout=5)
     yield sock
     sock.close()
@@ -99,7 +99,7 @@ def test_a_get_answers_with_status_headers_and_body(raw: socket.socket) -> None:
 
 
 def test_a_write_answer_waits_on_its_own_connection_and_is_read_once(
-    gateway: GatewayServer, raw: socket.socket, index: str
+    gateway: MemcachedGateway, raw: socket.socket, index: str
 ) -> None:
     assert ask(raw, b"set /%s 256 0 0\r\n\r\n" % index.encode()) == b"STORED\r\n"  # PUT /index
     with socket.create_connection(("127.0.0.1", gateway.port), timeout=5) as other:
@@ -116,7 +116,7 @@ def test_a_write_answer_waits_on_its_own_connection_and_is_read_once(
 
 
 def test_a_refused_write_drops_the_waiting_answer(
-    gateway: GatewayServer, raw: socket.socket, index: str
+    gateway: MemcachedGateway, raw: socket.socket, index: str
 ) -> None:
     refused = {
         b"set /x 0 0\r\n": b"CLIENT_ERROR bad command line format\r\n",
@@ -226,7 +226,7 @@ def test_a_packet_that_is_no_request_closes_the_connection(raw: socket.socket) -
 # Whatever clients do, the gateway keeps serving
 
 
-def test_after_abuse_a_valid_request_succeeds(gateway: GatewayServer, protocol: str) -> None:
+def test_after_abuse_a_valid_request_succeeds(gateway: MemcachedGateway, protocol: str) -> None:
     port = gateway.port
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"\x00\xff garbage\r\nset /x 0 0 5\r\nab\r\n")  # junk, then a short value

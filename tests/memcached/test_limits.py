@@ -12,22 +12,22 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from djangoes.gateway import HttpUpstream
 from djangoes_backends_memcached.server import (
     TOO_MANY_CONNECTIONS,
-    GatewayServer,
+    MemcachedGateway,
     start_in_thread,
 )
+from djangoes_gateway.upstreams import HttpUpstream
 
 from ..shedding import HeldUpstream, received, wait_until
 from .conftest import memcached_client
 
 
 @pytest.fixture
-def make_gateway() -> Iterator[Callable[..., GatewayServer]]:
-    gateways: list[GatewayServer] = []
+def make_gateway() -> Iterator[Callable[..., MemcachedGateway]]:
+    gateways: list[MemcachedGateway] = []
 
-    def make(upstream: object, **options: object) -> GatewayServer:
+    def make(upstream: object, **options: object) -> MemcachedGateway:
         gateway = start_in_thread(upstream, **options)  # type: ignore[arg-type]
         gateways.append(gateway)
         return gateway
@@ -39,7 +39,7 @@ def make_gateway() -> Iterator[Callable[..., GatewayServer]]:
 
 @pytest.mark.parametrize("protocol", ["text", "binary"])
 def test_idle_connections_at_the_cap_make_room_for_an_active_client(
-    upstream: HttpUpstream, make_gateway: Callable[..., GatewayServer], protocol: str
+    upstream: HttpUpstream, make_gateway: Callable[..., MemcachedGateway], protocol: str
 ) -> None:
     gateway = make_gateway(upstream, max_connections=16)
     idle = [socket.create_connection(("127.0.0.1", gateway.port)) for _ in range(40)]
@@ -58,7 +58,7 @@ def test_idle_connections_at_the_cap_make_room_for_an_active_client(
 
 
 def test_a_value_trickled_in_is_cut_after_the_read_timeout(
-    held: HeldUpstream, make_gateway: Callable[..., GatewayServer]
+    held: HeldUpstream, make_gateway: Callable[..., MemcachedGateway]
 ) -> None:
     gateway = make_gateway(held, read_timeout=0.5)
     sock = socket.create_connection(("127.0.0.1", gateway.port), timeout=10)
@@ -78,7 +78,7 @@ def test_a_value_trickled_in_is_cut_after_the_read_timeout(
 
 
 def test_an_idle_connection_is_closed_after_the_idle_timeout(
-    upstream: HttpUpstream, make_gateway: Callable[..., GatewayServer]
+    upstream: HttpUpstream, make_gateway: Callable[..., MemcachedGateway]
 ) -> None:
     gateway = make_gateway(upstream, idle_timeout=0.3)
     sock = socket.create_connection(("127.0.0.1", gateway.port), timeout=10)
@@ -89,7 +89,7 @@ def test_an_idle_connection_is_closed_after_the_idle_timeout(
 
 
 def test_a_newcomer_finding_every_connection_busy_is_told_as_memcached_tells_it(
-    held: HeldUpstream, make_gateway: Callable[..., GatewayServer]
+    held: HeldUpstream, make_gateway: Callable[..., MemcachedGateway]
 ) -> None:
     gateway = make_gateway(held, max_connections=2, read_timeout=0.2, idle_timeout=0.2)
     busy = [socket.create_connection(("127.0.0.1", gateway.port), timeout=10) for _ in range(2)]

@@ -49,13 +49,13 @@ from thrift.protocol.TBinaryProtocol import TBinaryProtocol
 from thrift.transport.TTransport import TMemoryBuffer
 
 from djangoes import ConnectionHandler
-from djangoes.gateway import HttpUpstream
-from djangoes_backends_memcached.server import GatewayServer
+from djangoes_backends_memcached.server import MemcachedGateway
 from djangoes_backends_thrift.generated import Rest
 from djangoes_backends_thrift.generated.ttypes import Method, RestRequest
 from djangoes_backends_thrift.server import ThriftGateway
 from djangoes_engine.http import Response
 from djangoes_engine.server import ServerThread
+from djangoes_gateway.upstreams import HttpUpstream
 
 from .netfaults import Proxy, port_of
 
@@ -104,7 +104,7 @@ SERVER_SCRIPT = textwrap.dedent(
         server = start_in_thread(engine.handle, "127.0.0.1", 0, **options)
         close = engine.close
     else:
-        from djangoes.gateway import upstream
+        from djangoes_gateway.upstreams import upstream
         if kind == "thrift":
             from djangoes_backends_thrift.server import start_in_thread
         else:
@@ -448,7 +448,9 @@ def test_active_clients_are_served_through_idle_and_slowloris_connections(
 # --- the old lock-out, and the upstream pools --------------------------------------------------
 
 
-def start_server(kind: str, upstream: HttpUpstream) -> ServerThread | ThriftGateway | GatewayServer:
+def start_server(
+    kind: str, upstream: HttpUpstream
+) -> ServerThread | ThriftGateway | MemcachedGateway:
     if kind == "http":
         server = ServerThread(
             lambda request: Response(200, b'{"tagline": "ok"}'), max_connections=256

@@ -10,9 +10,9 @@ import pytest
 import trustme
 
 from djangoes import ConnectionHandler
-from djangoes.gateway import EmbeddedUpstream
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_backends_thrift.tls import server_context
+from djangoes_engine.upstream import EmbeddedUpstream
 
 from ..transports.conftest import engine_url
 

@@ -8,8 +8,8 @@ import elastic_transport
 import pytest
 from elasticsearch import ConnectionError
 
-from djangoes.gateway import EmbeddedUpstream
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
+from djangoes_engine.upstream import EmbeddedUpstream
 
 from .conftest import connect, free_port, url
 

@@ -13,9 +13,9 @@ import pytest
 import trustme
 from elastic_transport import ConnectionError as TransportConnectionError
 
-from djangoes.gateway import EmbeddedUpstream
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_backends_thrift.tls import server_context
+from djangoes_engine.upstream import EmbeddedUpstream
 
 from ..shedding import HeldUpstream, closed, wait_until
 from .conftest import connect, url

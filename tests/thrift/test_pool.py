@@ -6,8 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from djangoes.gateway import EmbeddedUpstream
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
+from djangoes_engine.upstream import EmbeddedUpstream
 
 from .conftest import connect, url
 

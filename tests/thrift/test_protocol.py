@@ -11,11 +11,12 @@ from thrift.protocol.TBinaryProtocol import TBinaryProtocol
 from thrift.transport.TSocket import TSocket
 from thrift.transport.TTransport import TBufferedTransport
 
-from djangoes.gateway import EmbeddedUpstream, Reply
 from djangoes_backends_thrift.generated import Rest
 from djangoes_backends_thrift.generated.ttypes import Method, RestRequest, Status
 from djangoes_backends_thrift.messages import http_request, query_parameters, rest_request
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
+from djangoes_engine.upstream import EmbeddedUpstream
+from djangoes_gateway.replies import Reply
 
 from .conftest import connect, url
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from elastic_transport import ConnectionTimeout
 
-from djangoes.gateway import Reply
 from djangoes_backends_thrift.server import start_in_thread
+from djangoes_gateway.replies import Reply
 
 from .conftest import connect, url
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from djangoes.gateway import upstream
-from djangoes_backends_memcached.server import GatewayServer, start_in_thread
+from djangoes_backends_memcached.server import MemcachedGateway, start_in_thread
+from djangoes_gateway.upstreams import upstream
 
-_gateways: dict[str, GatewayServer] = {}
+_gateways: dict[str, MemcachedGateway] = {}
 
 
-def _gateway(config: pytest.Config, spec: str) -> GatewayServer:
+def _gateway(config: pytest.Config, spec: str) -> MemcachedGateway:
     if spec not in _gateways:
         target = upstream(spec)
         server = _gateways[spec] = start_in_thread(target)
@@ -31,7 +31,7 @@ def _gateway(config: pytest.Config, spec: str) -> GatewayServer:
     return _gateways[spec]
 
 
-def _endpoint(server: GatewayServer) -> dict[str, Any]:
+def _endpoint(server: MemcachedGateway) -> dict[str, Any]:
     return {"ENGINE": "memcached", "HOSTS": [f"http://127.0.0.1:{server.port}"], "PARAMS": {}}
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from djangoes.gateway import EmbeddedUpstream, HttpUpstream, Upstream
 from djangoes_backends_thrift.server import start_in_thread
+from djangoes_engine.upstream import EmbeddedUpstream
+from djangoes_gateway.upstreams import HttpUpstream, Upstream
 
 
 def serve(upstream: Upstream) -> Iterator[dict[str, Any]]:

@@ -1,16 +1,14 @@
-"""The gateways' connection-serving base: a thread per connection, and load shed, not suffered.
+"""The gateways' server: a thread per connection, and load shed, not suffered.
 
 A thrift or memcached client keeps its connections open between requests, and blocking reads
 suit both protocol libraries, so each connection is served by a thread of its own. What stops
-such a server from falling over is here, written once for both gateways:
+such a server from falling over is here, for every gateway:
 
-* at most ``max_connections`` connections (threads, descriptors) are open at once;
-* a connection idle between requests is closed after ``idle_timeout``;
-* a request must arrive whole within ``read_timeout`` of its first byte (of the connection's
-  opening, for its first request), so a client that trickles bytes (slowloris) is cut;
-* at the cap, a new connection makes room by closing the connection that has been idle or
-  incomplete the longest: idle connections never lock active clients out. Only when every
-  connection is running a request is the newcomer refused;
+* at most ``max_connections`` connections (threads, descriptors) are open at once; at the cap
+  the one idle or incomplete the longest makes room (:mod:`.connections` has the policy, the
+  timeouts too);
+* a connection idle between requests is closed after ``idle_timeout``, one whose request has
+  not arrived whole ``read_timeout`` after its first byte (slowloris) too;
 * :meth:`ThreadedServer.stop` lets running requests finish for a bounded time, then returns,
   whether or not their threads have (they are daemon threads: a hung upstream call never
   holds up the process).
@@ -19,22 +17,26 @@ A subclass implements :meth:`ThreadedServer.serve_connection` and reports what e
 does through its :class:`Connection`: bytes arrived (:meth:`Connection.received`, done by its
 ``recv`` methods), a request running (:meth:`Connection.begin` / :meth:`Connection.end`), a
 reply sent (:meth:`Connection.replied`). A connection is only ever closed by the server while it
-is not running a request, so a request is never executed for a client that is gone.
-
-This module imports nothing of Django, nor of the rest of djangoes.
+is not running a request, so a request never runs for a client that is gone.
+:class:`GatewayServer` adds the upstream, and :class:`ConnectionUpstream` runs each request of a
+connection on it that way.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import logging
 import socket
 import threading
 import time
-from collections import OrderedDict
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
+
+from .connections import BUSY, IDLE, READING, ConnectionTable
+from .replies import Reply, error_reply, upstream_failed
+
+if TYPE_CHECKING:
+    from .upstreams import Upstream
 
 __all__ = [
     "IDLE_TIMEOUT",
@@ -42,12 +44,10 @@ __all__ = [
     "READ_TIMEOUT",
     "STOP_TIMEOUT",
     "Connection",
+    "ConnectionUpstream",
+    "GatewayServer",
     "ThreadedServer",
-    "add_arguments",
-    "server_options",
 ]
-
-logger = logging.getLogger("djangoes.serving")
 
 #: Connections (and threads) at most; as many upstream connections may be in use at once.
 MAX_CONNECTIONS = 256
@@ -60,10 +60,6 @@ READ_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 #: Pending connections the kernel queues before the accept loop takes them.
 BACKLOG = 1024
-#: A warning about shedding load is logged at most this often (with counts), not per connection.
-WARN_EVERY = 60.0
-
-_READING, _IDLE, _BUSY, _CLOSED = "reading", "idle", "busy", "closed"
 
 
 class Connection:
@@ -76,30 +72,28 @@ class Connection:
         #: Why the server closed the connection (``"evicted"``, ``"idle"``, ``"read timeout"``,
         #: ``"stopping"``), or None.
         self.cut: str | None = None
-        self.state = _READING  # a new connection owes its first request within read_timeout
-        self.since = time.monotonic()
 
     def __repr__(self) -> str:
-        return f"<Connection {self.peer} {self.state}>"
+        return f"<Connection {self.peer} {self.server.table.state(self) or 'closed'}>"
 
     def received(self) -> None:
         """Bytes arrived: if the connection was idle, a request has begun (its read deadline
         runs from now)."""
-        if self.state == _IDLE:
-            self.server._move(self, _READING)
+        if self.server.table.state(self) == IDLE:
+            self.server._move(self, READING)
 
     def begin(self) -> bool:
         """A request arrived whole and runs now: never cut while it does. False if the
         connection was cut already (the request must not run: its client is gone)."""
-        return self.server._move(self, _BUSY)
+        return self.server._move(self, BUSY)
 
     def end(self) -> None:
         """The request ran; its reply is being sent."""
-        self.server._move(self, _IDLE)
+        self.server._move(self, IDLE)
 
     def replied(self) -> None:
         """A reply was sent: the connection is idle until the next request begins."""
-        self.server._move(self, _IDLE)
+        self.server._move(self, IDLE)
         if self.server.stopping:
             self.server._cut(self, "stopping")
 
@@ -145,12 +139,14 @@ class ThreadedServer:
     """A TCP server on ``host:port``, each connection served by a daemon thread of its own.
 
     :meth:`listen` binds (``port=0`` picks a free port); :meth:`start` serves from a background
-    thread, :meth:`serve_forever` from this one; :meth:`stop` stops. ``idle_timeout`` or
-    ``read_timeout`` None never times out.
+    thread, :meth:`serve_forever` from the calling one; :meth:`stop` stops. ``max_connections``,
+    ``idle_timeout`` and ``read_timeout`` (None: never) are :class:`.ConnectionTable`'s.
     """
 
     #: Names the threads and the log messages.
     name = "server"
+    #: Where the server logs: a dropped connection at WARNING, the rest at DEBUG.
+    logger = logging.getLogger(__name__)
 
     def __init__(
         self,
@@ -162,33 +158,23 @@ class ThreadedServer:
         read_timeout: float | None = READ_TIMEOUT,
         backlog: int = BACKLOG,
     ) -> None:
-        if max_connections < 1:
-            raise ValueError(f"max_connections must be at least 1, not {max_connections}")
-        for option, value in (("idle_timeout", idle_timeout), ("read_timeout", read_timeout)):
-            if value is not None and value <= 0:
-                raise ValueError(f"{option} must be positive (or None for none), not {value}")
+        self.table: ConnectionTable[Connection] = ConnectionTable(
+            max_connections,
+            idle_timeout,
+            read_timeout,
+            self._shut,
+            name=self.name,
+            log=self.logger,
+        )
         self.address = (host, port)
-        self.max_connections = max_connections
-        self.idle_timeout = idle_timeout
-        self.read_timeout = read_timeout
         self.backlog = backlog
         self.socket: socket.socket | None = None
-        #: What happened to connections since the start (see :meth:`stats`).
-        self.accepted = self.evicted = self.refused = 0
-        self.idle_timeouts = self.read_timeouts = 0
-        self.peak_connections = self.peak_threads = 0
-        self._idle: OrderedDict[Connection, None] = OrderedDict()  # oldest first
-        self._reading: OrderedDict[Connection, None] = OrderedDict()
-        self._busy: set[Connection] = set()
+        self.peak_threads = 0
         self._live = 0  # connection threads still running
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._warned = 0.0
-        timeouts = [t for t in (idle_timeout, read_timeout) if t is not None]
-        #: How often timeouts are looked for: a fraction of the shortest, within [0.05, 1] s.
-        self.tick = min(1.0, max(0.05, min(timeouts, default=4.0) / 4))
 
     # --- what a subclass provides -------------------------------------------------------------
 
@@ -214,29 +200,27 @@ class ThreadedServer:
         return self.socket.getsockname()[1]
 
     @property
+    def max_connections(self) -> int:
+        return self.table.max_connections
+
+    @property
+    def accepted(self) -> int:
+        """How many connections were accepted since the start."""
+        return self.table.accepted
+
+    @property
     def connections(self) -> int:
         """How many connections are open now (those being closed excepted)."""
-        return len(self._idle) + len(self._reading) + len(self._busy)
+        return self.table.open
 
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
     def stats(self) -> dict[str, int]:
-        """Counts since the start: connections accepted, closed by the server (evicted at the
-        cap, idle, too slow to send a request) and refused; open now and at the peak."""
+        """:meth:`.ConnectionTable.stats`, and the most threads the process had at once."""
         with self._lock:
-            return {
-                "accepted": self.accepted,
-                "open": self.connections,
-                "busy": len(self._busy),
-                "peak_connections": self.peak_connections,
-                "peak_threads": self.peak_threads,
-                "evicted": self.evicted,
-                "idle_timeouts": self.idle_timeouts,
-                "read_timeouts": self.read_timeouts,
-                "refused": self.refused,
-            }
+            return {**self.table.stats(), "peak_threads": self.peak_threads}
 
     def summary(self) -> str:
         """:meth:`stats` as a line for the log."""
@@ -251,7 +235,7 @@ class ThreadedServer:
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
         self.socket = socket.create_server(address, family=family, backlog=self.backlog)
-        self.socket.settimeout(self.tick)  # the accept loop looks for timeouts this often
+        self.socket.settimeout(self.table.tick)  # the accept loop looks for timeouts this often
 
     def start(self) -> Self:
         """Serve from a background thread (listening first, if not yet); returns the server."""
@@ -270,8 +254,9 @@ class ThreadedServer:
         swept = time.monotonic()
         while not self._stopping.is_set():
             now = time.monotonic()
-            if now - swept >= self.tick:
-                self._sweep(now)
+            if now - swept >= self.table.tick:
+                with self._lock:
+                    self.table.sweep(now)
                 swept = now
             try:
                 sock, address = listener.accept()
@@ -280,7 +265,7 @@ class ThreadedServer:
             except OSError as error:
                 if self._stopping.is_set():
                     break
-                logger.warning("%s: accepting a connection failed: %s", self.name, error)
+                self.logger.warning("%s: accepting a connection failed: %s", self.name, error)
                 time.sleep(0.1)  # out of descriptors, say: do not spin
                 continue
             self._admit(sock, address)
@@ -295,16 +280,14 @@ class ThreadedServer:
             _shutdown(self.socket)  # wakes a blocked accept() on Linux
             self.socket.close()
         if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(max(0.0, min(self.tick + 1.0, deadline - time.monotonic())))
+            self._thread.join(max(0.0, min(self.table.tick + 1.0, deadline - time.monotonic())))
         with self._lock:
-            for connection in [*self._idle, *self._reading]:
-                self._cut(connection, "stopping")
+            self.table.cut_waiting("stopping")
             while self._live and (left := deadline - time.monotonic()) > 0:
                 self._changed.wait(left)
-            for connection in list(self._busy):
-                self._cut(connection, "stopping")
+            self.table.cut_all("stopping")
             if self._live:
-                logger.warning(
+                self.logger.warning(
                     "%s: stopped with %d request(s) still running after %gs",
                     self.name,
                     self._live,
@@ -315,26 +298,14 @@ class ThreadedServer:
 
     def _admit(self, sock: socket.socket, address: Any) -> None:
         peer = "{}:{}".format(*address[:2]) if isinstance(address, tuple) else str(address)
-        refused = False
+        connection = Connection(self, sock, peer)
         with self._lock:
-            if self._stopping.is_set():
-                refused = True
-            elif self.connections >= self.max_connections:
-                victim = self._longest_waiting()
-                if victim is None:
-                    self.refused += 1
-                    refused = True
-                else:
-                    self._cut(victim, "evicted")
-                self._warn_at_the_cap()
-            if not refused:
-                connection = Connection(self, sock, peer)
-                self._reading[connection] = None
-                self.accepted += 1
-                self._live += 1
-                self.peak_connections = max(self.peak_connections, self.connections)
-        if refused:
-            logger.debug("%s: refused %s: every connection is running a request", self.name, peer)
+            served = not self.stopping and self.table.admit(connection, time.monotonic()) == READING
+            self._live += served
+        if not served:
+            self.logger.debug(
+                "%s: refused %s: every connection is running a request", self.name, peer
+            )
             try:
                 self.refuse(sock)
             except OSError:
@@ -346,7 +317,7 @@ class ThreadedServer:
         try:
             thread.start()
         except RuntimeError as error:  # no more threads to be had
-            logger.warning("%s: cannot serve %s: %s", self.name, peer, error)
+            self.logger.warning("%s: cannot serve %s: %s", self.name, peer, error)
             self._closed(connection)
             sock.close()
             return
@@ -355,12 +326,18 @@ class ThreadedServer:
     def _serve(self, connection: Connection) -> None:
         peer = connection.peer
         try:
+            with contextlib.suppress(OSError):  # a request, a reply: no Nagle delay between
+                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.serve_connection(connection)
+        except ConnectionError as error:  # reset or cut: the client went, or was sent away
+            self.logger.debug("%s: %s: %s", self.name, peer, connection.cut or error)
         except Exception as error:
             if connection.cut is None:
-                logger.warning("%s: dropped the connection from %s: %r", self.name, peer, error)
+                self.logger.warning(
+                    "%s: dropped the connection from %s: %r", self.name, peer, error
+                )
             else:
-                logger.debug("%s: %s (%s): %r", self.name, peer, connection.cut, error)
+                self.logger.debug("%s: %s (%s): %r", self.name, peer, connection.cut, error)
         finally:
             self._closed(connection)
             with contextlib.suppress(OSError):
@@ -368,130 +345,86 @@ class ThreadedServer:
 
     def _closed(self, connection: Connection) -> None:
         with self._lock:
-            self._forget(connection)
-            connection.state = _CLOSED
+            self.table.closed(connection)
             self._live -= 1
             self._changed.notify_all()
-
-    def _forget(self, connection: Connection) -> None:
-        self._idle.pop(connection, None)
-        self._reading.pop(connection, None)
-        self._busy.discard(connection)
 
     def _move(self, connection: Connection, state: str) -> bool:
         """Put ``connection`` in ``state`` (since now); False if it was cut already."""
         with self._lock:
-            if connection.state == _CLOSED:
-                return False
-            self._forget(connection)
-            connection.state, connection.since = state, time.monotonic()
-            if state == _BUSY:
-                self._busy.add(connection)
-            elif state == _IDLE:
-                self._idle[connection] = None
-            else:
-                self._reading[connection] = None
-            return True
-
-    def _longest_waiting(self) -> Connection | None:
-        """The connection idle or incomplete the longest (what to evict), None if all are busy."""
-        idle = next(iter(self._idle), None)
-        reading = next(iter(self._reading), None)
-        if idle is None or reading is None:
-            return idle or reading
-        return idle if idle.since <= reading.since else reading
+            return self.table.move(connection, state, time.monotonic())
 
     def _cut(self, connection: Connection, reason: str) -> None:
-        """Close ``connection`` for ``reason`` (its thread wakes and ends); under the lock."""
-        if connection.state == _CLOSED:
-            return
-        self._forget(connection)
-        connection.state, connection.cut = _CLOSED, reason
-        if reason == "evicted":
-            self.evicted += 1
-        elif reason == "idle":
-            self.idle_timeouts += 1
-        elif reason == "read timeout":
-            self.read_timeouts += 1
-        logger.debug("%s: closed %s: %s", self.name, connection.peer, reason)
+        with self._lock:
+            self.table.cut(connection, reason)
+
+    def _shut(self, connection: Connection, reason: str) -> None:
+        """Close what the table cuts (its thread wakes and ends); under the lock."""
+        connection.cut = reason
+        self.logger.debug("%s: closed %s: %s", self.name, connection.peer, reason)
         _shutdown(connection.sock)
 
-    def _sweep(self, now: float) -> None:
-        """Cut the connections idle longer than ``idle_timeout`` or whose request has taken
-        longer than ``read_timeout`` to arrive (each table is in age order: only its expired
-        head is visited)."""
-        with self._lock:
-            for table, timeout, reason in (
-                (self._idle, self.idle_timeout, "idle"),
-                (self._reading, self.read_timeout, "read timeout"),
-            ):
-                if timeout is None:
-                    continue
-                while table:
-                    oldest = next(iter(table))
-                    if now - oldest.since < timeout:
-                        break
-                    self._cut(oldest, reason)
 
-    def _warn_at_the_cap(self) -> None:
-        """Say that load is shed: at most every :data:`WARN_EVERY` seconds, with the counts."""
-        now = time.monotonic()
-        if now - self._warned >= WARN_EVERY:
-            self._warned = now
-            logger.warning(
-                "%s: at the cap of %d connections, shedding load: %d evicted (idle or "
-                "incomplete the longest), %d refused (all were running requests), so far",
-                self.name,
-                self.max_connections,
-                self.evicted,
-                self.refused,
-            )
+class GatewayServer(ThreadedServer):
+    """A threaded server whose requests go to ``upstream``: a gateway's, whatever its protocol.
+
+    Each connection's requests go through :meth:`upstream_for` it; the upstream is the caller's
+    to close.
+    """
+
+    def __init__(
+        self, upstream: Upstream, host: str = "127.0.0.1", port: int = 0, **options: Any
+    ) -> None:
+        super().__init__(host, port, **options)
+        self.upstream = upstream
+
+    def __repr__(self) -> str:
+        where = f"{self.host}:{self.port}" if self.socket is not None else "not listening"
+        return f"<{type(self).__name__} {where}{self.describe()} -> {self.upstream!r}>"
+
+    def describe(self) -> str:
+        """What the server's repr tells besides its address and upstream (its options)."""
+        return ""
+
+    def upstream_for(self, connection: Connection) -> ConnectionUpstream:
+        return ConnectionUpstream(self.upstream, connection)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The command-line options of :class:`ThreadedServer`: the same on every gateway."""
-    group = parser.add_argument_group("connections")
-    group.add_argument(
-        "--max-connections",
-        type=int,
-        default=MAX_CONNECTIONS,
-        metavar="N",
-        help="connections served at once, a thread each; at the cap the one idle (or "
-        "sending its request) the longest is closed to make room, and a new connection is "
-        "refused only when all are running requests (default: %(default)s)",
-    )
-    group.add_argument(
-        "--idle-timeout",
-        type=float,
-        default=IDLE_TIMEOUT,
-        metavar="SECONDS",
-        help="close a connection idle this long between requests; 0: never (default: %(default)g)",
-    )
-    group.add_argument(
-        "--read-timeout",
-        type=float,
-        default=READ_TIMEOUT,
-        metavar="SECONDS",
-        help="close a connection whose request has not arrived whole this long after its "
-        "first byte (after the connection opened, for its first request), such as a client "
-        "that trickles bytes; 0: never (default: %(default)g)",
-    )
+class ConnectionUpstream:
+    """The gateway's upstream as one client connection uses it.
 
+    Each call marks the connection busy (never cut by the server while it runs); a connection
+    the server cut already gets an error instead of a call (its client is gone: the request must
+    not run). An upstream that raises has failed: the request is answered with
+    :func:`~.replies.upstream_failed`, and the server goes on. Each request is logged at DEBUG:
+    method, path, status, time; never bodies, query strings or headers.
+    """
 
-def server_options(arguments: argparse.Namespace) -> dict[str, Any]:
-    """:class:`ThreadedServer`'s keyword arguments from :func:`add_arguments`' options;
-    ``ValueError`` for values out of range."""
-    if arguments.max_connections < 1:
-        raise ValueError(f"--max-connections must be at least 1, not {arguments.max_connections}")
-    for option in ("idle_timeout", "read_timeout"):
-        if getattr(arguments, option) < 0:
-            flag = "--" + option.replace("_", "-")
-            raise ValueError(f"{flag} must be 0 (never) or more, not {getattr(arguments, option)}")
-    return {
-        "max_connections": arguments.max_connections,
-        "idle_timeout": arguments.idle_timeout or None,
-        "read_timeout": arguments.read_timeout or None,
-    }
+    def __init__(self, upstream: Upstream, connection: Connection) -> None:
+        self.upstream = upstream
+        self.connection = connection
+
+    def execute(
+        self, method: str, target: str, headers: dict[str, str] | None, body: bytes | None
+    ) -> Reply:
+        connection, log = self.connection, self.connection.server.logger
+        if not connection.begin():
+            return error_reply(503, "gateway_exception", "the connection was closed")
+        path = target.partition("?")[0]
+        start = time.monotonic()
+        try:
+            reply = self.upstream.execute(method, target, headers, body)
+        except Exception as error:
+            log.exception("%s: %s %s failed", connection.peer, method, path)
+            reply = upstream_failed(self.upstream, type(error).__name__)
+        finally:
+            connection.end()
+        elapsed = (time.monotonic() - start) * 1e3
+        log.debug("%s: %s %s -> %d (%.1f ms)", connection.peer, method, path, reply.status, elapsed)
+        return reply
+
+    def close(self) -> None:
+        """Nothing: the upstream is the gateway's, shared by every connection."""
 
 
 def _shutdown(sock: socket.socket) -> None:

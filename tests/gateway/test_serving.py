@@ -7,7 +7,6 @@ other line is echoed. Real sockets on 127.0.0.1 drive it.
 
 from __future__ import annotations
 
-import argparse
 import socket
 import threading
 import time
@@ -15,8 +14,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from djangoes.gateway import ConnectionUpstream, Reply
-from djangoes.serving import Connection, ThreadedServer, add_arguments, server_options
+from djangoes_gateway.replies import Reply
+from djangoes_gateway.serving import Connection, ConnectionUpstream, ThreadedServer
 
 from ..shedding import closed, wait_until
 
@@ -249,15 +248,3 @@ def test_options_out_of_range_are_refused() -> None:
         LineServer(max_connections=0)
     with pytest.raises(ValueError, match="read_timeout"):
         LineServer(read_timeout=0)
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    defaults = server_options(parser.parse_args([]))
-    assert defaults == {"max_connections": 256, "idle_timeout": 300.0, "read_timeout": 60.0}
-    options = server_options(
-        parser.parse_args(["--max-connections", "8", "--idle-timeout", "0", "--read-timeout", "5"])
-    )
-    assert options == {"max_connections": 8, "idle_timeout": None, "read_timeout": 5.0}
-    with pytest.raises(ValueError, match="--max-connections"):
-        server_options(parser.parse_args(["--max-connections", "0"]))
-    with pytest.raises(ValueError, match="--read-timeout"):
-        server_options(parser.parse_args(["--read-timeout", "-1"]))

@@ -1,0 +1,223 @@
+"""The command line of every gateway: the same options, announce line and exit codes.
+
+::
+
+    PROG [--listen HOST:PORT] [--upstream URL|NAME|NAME:ARGUMENT]
+         [--log-level DEBUG|INFO|WARNING|ERROR]
+         [--max-connections N] [--idle-timeout SECONDS] [--read-timeout SECONDS]
+         [the gateway's own options]
+
+Once listening, a gateway prints ``PROG listening on HOST:PORT`` on its standard output (the
+port the system chose, for port 0) and logs on its standard error. It serves until SIGTERM or
+SIGINT, then stops (running requests are given :data:`~.serving.STOP_TIMEOUT` to finish), logs
+what it served and exits with 0. It exits with 1 if it cannot listen, and with 2 for bad
+arguments or an upstream it cannot use, before listening.
+
+A gateway's command is a :class:`GatewayCommand` that names its server class and adds its own
+options, as a Django management command does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .serving import IDLE_TIMEOUT, MAX_CONNECTIONS, READ_TIMEOUT, GatewayServer
+from .upstreams import installed, upstream
+
+__all__ = [
+    "BAD_ARGUMENTS",
+    "CANNOT_LISTEN",
+    "STOPPED",
+    "GatewayCommand",
+    "at_least_one",
+    "listen_address",
+    "seconds",
+]
+
+#: Exit codes.
+STOPPED, CANNOT_LISTEN, BAD_ARGUMENTS = 0, 1, 2
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+def listen_address(value: str, default_port: int) -> tuple[str, int]:
+    """``--listen HOST:PORT`` (or ``PORT``, or ``HOST``) as a (host, port) pair.
+
+    The host defaults to 127.0.0.1: a gateway has no authentication of its own.
+    """
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        host, port = (value, "") if not value.isdigit() else ("", value)
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        number = int(port) if port else default_port
+    except ValueError:
+        raise ValueError(f"invalid port in --listen {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise ValueError(f"invalid port in --listen {value!r}")
+    return host, number
+
+
+def at_least_one(value: str) -> int:
+    """An argparse type: an integer, 1 or more."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def seconds(value: str) -> float | None:
+    """An argparse type: a timeout in seconds, 0 for none (None)."""
+    seconds = float(value)
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (never) or more, not {value}")
+    return seconds or None
+
+
+class GatewayCommand:
+    """A gateway's command line: its name, default port, server class and own options."""
+
+    #: The command's name, first on its messages and its announce line.
+    prog: str
+    #: What the command does, for ``--help``.
+    help: str
+    default_port: int
+    server_class: type[GatewayServer]
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add the gateway's own options."""
+
+    def server_options(self, arguments: argparse.Namespace) -> dict[str, Any]:
+        """The server class's keyword arguments from the gateway's own options; ``ValueError``
+        (or ``OSError``, a file that cannot be read) for values that cannot be served."""
+        return {}
+
+    def create_parser(self) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(prog=self.prog, description=self.help)
+        default_listen = f"127.0.0.1:{self.default_port}"
+        parser.add_argument(
+            "--listen",
+            default=default_listen,
+            metavar="HOST:PORT",
+            help=f"where to listen; port 0 picks a free one (default: {default_listen}; the "
+            "gateway has no authentication: think twice before leaving the loopback interface)",
+        )
+        others = ", ".join(f"'{name}', '{name}:ARGUMENT'" for name in installed())
+        parser.add_argument(
+            "--upstream",
+            default="http://127.0.0.1:9200",
+            metavar="URL|NAME[:ARGUMENT]",
+            help="where requests go: an Elasticsearch URL, or an upstream installed here "
+            f"({others or 'none is installed'}) (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--log-level",
+            default="INFO",
+            choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+            help="DEBUG logs each request: method, path, status, time; never bodies, query "
+            "strings or headers (default: %(default)s)",
+        )
+        connections = parser.add_argument_group("connections")
+        connections.add_argument(
+            "--max-connections",
+            type=at_least_one,
+            default=MAX_CONNECTIONS,
+            metavar="N",
+            help="connections served at once, a thread each; at the cap the one idle (or "
+            "sending its request) the longest is closed to make room, and a new connection is "
+            "refused only when all are running requests (default: %(default)s)",
+        )
+        connections.add_argument(
+            "--idle-timeout",
+            type=seconds,
+            default=IDLE_TIMEOUT,
+            metavar="SECONDS",
+            help="close a connection idle this long between requests; 0: never "
+            "(default: %(default)g)",
+        )
+        connections.add_argument(
+            "--read-timeout",
+            type=seconds,
+            default=READ_TIMEOUT,
+            metavar="SECONDS",
+            help="close a connection whose request has not arrived whole this long after its "
+            "first byte (after the connection opened, for its first request), such as a client "
+            "that trickles bytes; 0: never (default: %(default)g)",
+        )
+        self.add_arguments(parser)
+        return parser
+
+    def main(self, argv: Sequence[str] | None = None) -> int:
+        """Run the gateway until SIGTERM or SIGINT; the exit code."""
+        try:
+            arguments = self.create_parser().parse_args(argv)
+        except SystemExit as exit:  # --help (0), or argparse's own message on a bad option (2)
+            return exit.code if isinstance(exit.code, int) else BAD_ARGUMENTS
+        logging.basicConfig(level=arguments.log_level, format=LOG_FORMAT)
+        with _signals_caught() as stopping:
+            try:
+                host, port = listen_address(arguments.listen, self.default_port)
+                options = {
+                    "max_connections": arguments.max_connections,
+                    "idle_timeout": arguments.idle_timeout,
+                    "read_timeout": arguments.read_timeout,
+                    **self.server_options(arguments),
+                }
+            except (ValueError, OSError) as error:
+                return self.error(error)
+            try:
+                # As many upstream connections as requests may run at once: none opened to be
+                # dropped.
+                target = upstream(arguments.upstream, maxsize=arguments.max_connections)
+            except Exception as error:  # unknown, or unusable (a data directory in use...)
+                return self.error(error)
+            try:
+                return self.serve(self.server_class(target, host, port, **options), stopping)
+            finally:
+                target.close()
+
+    def serve(self, server: GatewayServer, stopping: threading.Event) -> int:
+        """Listen, announce, serve until ``stopping`` is set, stop."""
+        try:
+            server.listen()
+        except OSError as error:
+            host, port = server.address
+            print(f"{self.prog}: cannot listen on {host}:{port}: {error}", file=sys.stderr)
+            return CANNOT_LISTEN
+        server.start()
+        try:
+            host = f"[{server.host}]" if ":" in server.host else server.host
+            print(f"{self.prog} listening on {host}:{server.port}", flush=True)
+            server.logger.info("serving %r", server)
+            while not stopping.wait(0.5):
+                pass
+        finally:
+            server.stop()
+        server.logger.info("stopped: %s", server.summary())
+        return STOPPED
+
+    def error(self, error: object) -> int:
+        print(f"{self.prog}: error: {error}", file=sys.stderr)
+        return BAD_ARGUMENTS
+
+
+@contextmanager
+def _signals_caught() -> Iterator[threading.Event]:
+    """An event that SIGTERM or SIGINT sets, from the start: a signal sent while the gateway
+    opens its upstream, or as soon as it says it listens, is never lost."""
+    stopping = threading.Event()
+    previous = {
+        signum: signal.signal(signum, lambda *_: stopping.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        yield stopping
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
