@@ -23,6 +23,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "thirdparty_backend"
 OURS = {
     "djangoes",
     "djangoes-core",
+    "djangoes-gateway",
     "djangoes-backends-http",
     "djangoes-backends-requests",
     "djangoes-backends-embedded",
@@ -110,6 +111,7 @@ def test_every_distribution_builds(dist: Path) -> None:
     assert wheels == {
         "djangoes",
         "djangoes_core",
+        "djangoes_gateway",
         "djangoes_backends_http",
         "djangoes_backends_requests",
         "djangoes_backends_embedded",
@@ -118,7 +120,7 @@ def test_every_distribution_builds(dist: Path) -> None:
         "djangoes_backends_memcached",
         "djangoes_thirdparty_example",
     }
-    assert len(list(dist.glob("*.tar.gz"))) == 8
+    assert len(list(dist.glob("*.tar.gz"))) == 9
 
 
 @pytest.mark.parametrize(
@@ -146,13 +148,20 @@ def test_every_distribution_builds(dist: Path) -> None:
                 "djangoes-backends-http",
                 "djangoes-backends-embedded",
                 "djangoes-engine",
+                "djangoes-gateway",
             },
         ),
         (
             "djangoes[thrift]",
             "thrift",
             "SimpleThriftBackend",
-            {"djangoes", "djangoes-core", "djangoes-backends-http", "djangoes-backends-thrift"},
+            {
+                "djangoes",
+                "djangoes-core",
+                "djangoes-backends-http",
+                "djangoes-backends-thrift",
+                "djangoes-gateway",
+            },
         ),
         (
             "djangoes[memcached]",
@@ -163,6 +172,7 @@ def test_every_distribution_builds(dist: Path) -> None:
                 "djangoes-core",
                 "djangoes-backends-http",
                 "djangoes-backends-memcached",
+                "djangoes-gateway",
             },
         ),
         (
@@ -204,6 +214,31 @@ def test_a_0_3_name_whose_transport_is_missing_names_its_extra(plain: Path) -> N
     )
     assert result.returncode != 0
     assert 'pip install "djangoes[thrift]"' in result.stderr
+
+
+def test_the_gateway_toolkit_alone_needs_nothing_of_djangoes(dist: Path, tmp_path: Path) -> None:
+    """``pip install djangoes-gateway``: no other distribution of ours, no Django, and no
+    upstream but HTTP until one is installed (the engine registers ``embedded``)."""
+    python = install(dist, tmp_path / "venv", "djangoes-gateway")
+    code = (
+        "import json, importlib.util\n"
+        "from importlib.metadata import distributions\n"
+        "from djangoes_gateway.upstreams import upstream\n"
+        "try:\n"
+        "    upstream('embedded')\n"
+        "except ValueError as error:\n"
+        "    refused = str(error)\n"
+        "names = sorted({d.metadata['Name'].lower() for d in distributions()})\n"
+        "print(json.dumps([names, refused, importlib.util.find_spec('django') is None]))"
+    )
+    result = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    names, refused, no_django = json.loads(result.stdout)
+    assert set(names) & OURS == {"djangoes-gateway"}
+    assert "unknown upstream 'embedded'" in refused and "none is installed" in refused
+    assert no_django
 
 
 def test_the_engine_alone_needs_neither_django_nor_the_core(dist: Path, tmp_path: Path) -> None:

@@ -15,18 +15,15 @@ from typing import Any
 
 from djangoes_gateway.cli import GatewayCommand, at_least_one
 
-from .server import DEFAULT_PORT, MAX_VALUE_SIZE, MemcachedGateway
+from .server import MAX_VALUE_SIZE, MemcachedGateway
 
 __all__ = ["Command", "main"]
 
 
 class Command(GatewayCommand):
-    prog = "djangoes-memcached-gateway"
-    help = (
-        "Serve the memcached protocol (text and binary) and carry out each command as a "
-        "request to an Elasticsearch REST API, as djangoes' ENGINE 'memcached' expects."
-    )
-    default_port = DEFAULT_PORT
+    """Serve the memcached protocol (text and binary) and carry out each command as a request
+    to an Elasticsearch REST API, as djangoes' ENGINE 'memcached' expects."""
+
     server_class = MemcachedGateway
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

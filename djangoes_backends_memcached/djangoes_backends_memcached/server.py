@@ -37,7 +37,8 @@ class MemcachedGateway(GatewayServer):
     :class:`~djangoes_gateway.serving.ThreadedServer`'s.
     """
 
-    name = "memcached-gateway"
+    name = "djangoes-memcached-gateway"
+    default_port = DEFAULT_PORT
     logger = logger
 
     def __init__(

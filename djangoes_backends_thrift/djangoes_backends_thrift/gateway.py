@@ -15,19 +15,16 @@ from typing import Any
 
 from djangoes_gateway.cli import GatewayCommand
 
-from .server import DEFAULT_PORT, ThriftGateway
+from .server import ThriftGateway
 from .tls import server_context
 
 __all__ = ["Command", "main"]
 
 
 class Command(GatewayCommand):
-    prog = "djangoes-thrift-gateway"
-    help = (
-        "Serve Elasticsearch's REST API over Thrift (the Rest service of Elasticsearch's "
-        "former thrift plugin), executing each call against an upstream."
-    )
-    default_port = DEFAULT_PORT
+    """Serve Elasticsearch's REST API over Thrift (the Rest service of Elasticsearch's former
+    thrift plugin), executing each call against an upstream."""
+
     server_class = ThriftGateway
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

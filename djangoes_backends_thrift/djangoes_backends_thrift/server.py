@@ -53,7 +53,8 @@ class ThriftGateway(GatewayServer):
     :class:`~djangoes_gateway.serving.ThreadedServer`'s.
     """
 
-    name = "thrift-gateway"
+    name = "djangoes-thrift-gateway"
+    default_port = DEFAULT_PORT
     logger = logger
 
     def __init__(

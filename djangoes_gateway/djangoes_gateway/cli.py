@@ -14,12 +14,13 @@ what it served and exits with 0. It exits with 1 if it cannot listen, and with 2
 arguments or an upstream it cannot use, before listening.
 
 A gateway's command is a :class:`GatewayCommand` that names its server class and adds its own
-options, as a Django management command does.
+options, as a Django management command adds its arguments.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import signal
 import sys
@@ -81,14 +82,19 @@ def seconds(value: str) -> float | None:
 
 
 class GatewayCommand:
-    """A gateway's command line: its name, default port, server class and own options."""
+    """A gateway's command line. A subclass names the gateway's :attr:`server_class` (whose
+    ``name`` is the command's, and ``default_port`` the port it listens on unless told), says
+    what it does in its docstring (``--help`` shows it) and adds the gateway's own options."""
 
-    #: The command's name, first on its messages and its announce line.
-    prog: str
-    #: What the command does, for ``--help``.
-    help: str
-    default_port: int
     server_class: type[GatewayServer]
+
+    @property
+    def prog(self) -> str:
+        return self.server_class.name
+
+    @property
+    def default_port(self) -> int:
+        return self.server_class.default_port
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """Add the gateway's own options."""
@@ -99,7 +105,7 @@ class GatewayCommand:
         return {}
 
     def create_parser(self) -> argparse.ArgumentParser:
-        parser = argparse.ArgumentParser(prog=self.prog, description=self.help)
+        parser = argparse.ArgumentParser(prog=self.prog, description=inspect.getdoc(self))
         default_listen = f"127.0.0.1:{self.default_port}"
         parser.add_argument(
             "--listen",

@@ -369,8 +369,11 @@ class GatewayServer(ThreadedServer):
     """A threaded server whose requests go to ``upstream``: a gateway's, whatever its protocol.
 
     Each connection's requests go through :meth:`upstream_for` it; the upstream is the caller's
-    to close.
+    to close. A gateway's :attr:`name` is its command's too.
     """
+
+    #: Where the gateway listens unless told.
+    default_port: int
 
     def __init__(
         self, upstream: Upstream, host: str = "127.0.0.1", port: int = 0, **options: Any

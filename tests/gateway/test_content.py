@@ -14,11 +14,15 @@ from djangoes_gateway.replies import Reply
 DOCUMENT = b'{"title": "snow"}'
 
 
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)  # the same bytes in every process: test ids show them
+
+
 @pytest.mark.parametrize(
     ("coding", "body"),
     [
-        ("gzip", gzip.compress(DOCUMENT)),
-        ("x-gzip", gzip.compress(DOCUMENT[:5]) + gzip.compress(DOCUMENT[5:])),  # two members
+        ("gzip", gz(DOCUMENT)),
+        ("x-gzip", gz(DOCUMENT[:5]) + gz(DOCUMENT[5:])),  # two members
         ("deflate", zlib.compress(DOCUMENT)),
         ("identity", DOCUMENT),
         ("", DOCUMENT),
@@ -34,8 +38,8 @@ def test_a_request_body_is_inflated_and_its_coding_dropped(coding: str, body: by
     [
         ("br", b"...", 415, "unsupported Content-Encoding [br]"),
         ("gzip", b"not gzip at all", 400, "invalid gzip request body"),
-        ("gzip", gzip.compress(DOCUMENT)[:-12], 400, "truncated gzip request body"),
-        ("gzip", gzip.compress(b" " * 1001), 413, "larger than http.max_content_length [1000b]"),
+        ("gzip", gz(DOCUMENT)[:-12], 400, "truncated gzip request body"),
+        ("gzip", gz(b" " * 1001), 413, "larger than http.max_content_length [1000b]"),
     ],
 )
 def test_a_body_that_cannot_be_inflated_is_an_error_in_elasticsearch_s_shape(
