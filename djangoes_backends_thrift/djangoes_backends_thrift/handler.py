@@ -32,9 +32,9 @@ class RestHandler:
         try:
             method, target, headers, body = http_request(request)
             headers, body = decoded(headers, body)
-        except ContentError as error:
+        except ContentError as error:  # a body that does not decode
             reply = error.reply
-        except ValueError as error:
+        except ValueError as error:  # no method or uri
             reply = error_reply(400, "illegal_argument_exception", f"bad RestRequest: {error}")
         else:
             reply = self.upstream.execute(method, target, headers, body)

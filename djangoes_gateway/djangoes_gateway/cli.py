@@ -75,10 +75,10 @@ def at_least_one(value: str) -> int:
 
 def seconds(value: str) -> float | None:
     """An argparse type: a timeout in seconds, 0 for none (None)."""
-    seconds = float(value)
-    if seconds < 0:
+    number = float(value)
+    if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 (never) or more, not {value}")
-    return seconds or None
+    return number or None
 
 
 class GatewayCommand:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from djangoes_gateway.connections import IDLE
 from djangoes_gateway.replies import Reply
 from djangoes_gateway.serving import Connection, ConnectionUpstream, ThreadedServer
 
@@ -91,7 +92,10 @@ def test_at_the_cap_the_longest_idle_connection_makes_room(
     clients = []
     for n in range(3):
         client = Client(server)
-        assert client.ask(b"hi %d" % n) == b"ok hi %d\n" % n  # then idle, oldest first
+        assert client.ask(b"hi %d" % n) == b"ok hi %d\n" % n
+        # The reply is sent before the connection is marked idle: wait for it, or a thread
+        # slow to do so would make another connection the oldest idle one.
+        assert wait_until(lambda: server.table.state(server.served[-1]) == IDLE)
         clients.append(client)
     newcomer = Client(server)
     assert newcomer.ask(b"let me in") == b"ok let me in\n"
