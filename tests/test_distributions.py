@@ -98,12 +98,17 @@ def install(dist: Path, target: Path, requirement: str) -> Path:
     return python
 
 
-def probe(python: Path, engine: str) -> dict:
+def output(python: Path, code: str, *args: str) -> str:
+    """What ``code`` prints, run by ``python`` (a fresh environment's); it must succeed."""
     result = subprocess.run(
-        [str(python), "-c", PROBE, engine], capture_output=True, text=True, timeout=120, check=False
+        [str(python), "-c", code, *args], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return result.stdout
+
+
+def probe(python: Path, engine: str) -> dict:
+    return json.loads(output(python, PROBE, engine))
 
 
 def test_every_distribution_builds(dist: Path) -> None:
@@ -231,11 +236,7 @@ def test_the_gateway_toolkit_alone_needs_nothing_of_djangoes(dist: Path, tmp_pat
         "names = sorted({d.metadata['Name'].lower() for d in distributions()})\n"
         "print(json.dumps([names, refused, importlib.util.find_spec('django') is None]))"
     )
-    result = subprocess.run(
-        [str(python), "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    names, refused, no_django = json.loads(result.stdout)
+    names, refused, no_django = json.loads(output(python, code))
     assert set(names) & OURS == {"djangoes-gateway"}
     assert "unknown upstream 'embedded'" in refused and "none is installed" in refused
     assert no_django
@@ -250,11 +251,7 @@ def test_the_engine_alone_needs_neither_django_nor_the_core(dist: Path, tmp_path
         "print(engine.handle(djangoes_engine.Request.from_target('GET', '/', b'', {})).status, "
         "importlib.util.find_spec('django'), importlib.util.find_spec('djangoes'))"
     )
-    result = subprocess.run(
-        [str(python), "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["200", "None", "None"]
+    assert output(python, code).split() == ["200", "None", "None"]
     server = subprocess.Popen(
         [str(python.parent / "djangoes-embedded"), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
