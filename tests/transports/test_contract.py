@@ -1,18 +1,28 @@
 """The transport contract: what every transport does, each against the same engine.
 
-Whatever carries the request (urllib3, requests, thrift, memcached), a connection offers the
-same client API without ``index=``, the same responses, and the same exceptions.
+Whatever carries the request (urllib3, requests, thrift, memcached, nothing at all, a third
+party's transport), a connection offers the same client API without ``index=``, the same
+responses, and the same exceptions.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
-from elasticsearch import BadRequestError, ConflictError, NotFoundError, helpers
+from elasticsearch import (
+    BadRequestError,
+    ConflictError,
+    ConnectionError,
+    ConnectionTimeout,
+    NotFoundError,
+    helpers,
+)
 
 from djangoes.backends.elasticsearch import SingleIndexRequired
 
+from ..reliability.netfaults import BlackHole, refusing_port, with_port
 from .conftest import connect
 
 
@@ -209,3 +219,40 @@ def test_single_index_operations_refuse_several_indices(
     assert connection.count()["count"] == 1
     connection.client.indices.delete(index=prefix + "*")
     handler.close_all()
+
+
+def test_http_compress_changes_nothing_the_client_sees(
+    endpoint: dict[str, Any], prefix: str
+) -> None:
+    """Bodies travel gzipped where the transport carries a content coding, else as they are."""
+    params = {**endpoint.get("PARAMS", {}), "http_compress": True}
+    handler = connect(endpoint, PARAMS=params)
+    client = handler["default"].client
+    title = "compressible " * 2000
+    client.index(index=prefix + "gz", id="1", document={"title": title}, refresh=True)
+    assert client.get(index=prefix + "gz", id="1")["_source"]["title"] == title
+    hits = client.search(index=prefix + "gz", query={"match": {"title": "compressible"}})
+    assert hits["hits"]["total"]["value"] == 1
+    assert client.exists(index=prefix + "gz", id="1")
+    client.indices.delete(index=prefix + "gz")
+    handler.close_all()
+
+
+def test_a_server_out_of_reach_is_elastic_transports_error(endpoint: dict[str, Any]) -> None:
+    """Refused: ConnectionError at once. Accepted, never answered: ConnectionTimeout."""
+    if "HOSTS" not in endpoint:
+        pytest.skip("the engine is in this process: there is no server to miss")
+    host = endpoint["HOSTS"][0]
+    params = {**endpoint.get("PARAMS", {}), "max_retries": 0, "request_timeout": 0.3}
+    refused = connect(endpoint, HOSTS=[with_port(host, refusing_port())], PARAMS=params)
+    with pytest.raises(ConnectionError) as raised:
+        refused["default"].info()
+    assert not isinstance(raised.value, ConnectionTimeout)
+    refused.close_all()
+    with BlackHole() as hole:
+        silent = connect(endpoint, HOSTS=[with_port(host, hole.port)], PARAMS=params)
+        started = time.monotonic()
+        with pytest.raises(ConnectionTimeout):
+            silent["default"].info()
+        assert time.monotonic() - started < 0.3 + 1.0
+        silent.close_all()
