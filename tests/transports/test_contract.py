@@ -7,6 +7,8 @@ responses, and the same exceptions.
 
 from __future__ import annotations
 
+import gzip
+import json
 import time
 from typing import Any
 
@@ -23,7 +25,10 @@ from elasticsearch import (
 from djangoes.backends.elasticsearch import SingleIndexRequired
 
 from ..reliability.netfaults import BlackHole, refusing_port, with_port
-from .conftest import connect
+from .conftest import ENDPOINTS, connect
+
+#: The endpoints with a server to miss (the embedded engine is in this process).
+SERVED_ENDPOINTS = [name for name in ENDPOINTS if name != "embedded"]
 
 
 def test_info_and_ping(books: Any) -> None:
@@ -238,10 +243,9 @@ def test_http_compress_changes_nothing_the_client_sees(
     handler.close_all()
 
 
+@pytest.mark.parametrize("endpoint", SERVED_ENDPOINTS, indirect=True)
 def test_a_server_out_of_reach_is_elastic_transports_error(endpoint: dict[str, Any]) -> None:
     """Refused: ConnectionError at once. Accepted, never answered: ConnectionTimeout."""
-    if "HOSTS" not in endpoint:
-        pytest.skip("the engine is in this process: there is no server to miss")
     host = endpoint["HOSTS"][0]
     params = {**endpoint.get("PARAMS", {}), "max_retries": 0, "request_timeout": 0.3}
     refused = connect(endpoint, HOSTS=[with_port(host, refusing_port())], PARAMS=params)
@@ -256,3 +260,14 @@ def test_a_server_out_of_reach_is_elastic_transports_error(endpoint: dict[str, A
             silent["default"].info()
         assert time.monotonic() - started < 0.3 + 1.0
         silent.close_all()
+
+
+def test_a_body_the_caller_gzipped_is_read_as_over_http(books: Any) -> None:
+    """``content-encoding: gzip`` set by the caller: the server, or the node where nothing
+    after it would, undoes it."""
+    body = gzip.compress(json.dumps({"title": "zipped", "year": 7}).encode())
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    target = f"/{books.index_names[0]}/_doc/z?refresh=true"
+    created = books.client.perform_request("PUT", target, body=body, headers=headers)
+    assert created["result"] == "created"
+    assert books.get(id="z")["_source"] == {"title": "zipped", "year": 7}
