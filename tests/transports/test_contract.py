@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import time
 from typing import Any
 
@@ -271,3 +272,24 @@ def test_a_body_the_caller_gzipped_is_read_as_over_http(books: Any) -> None:
     created = books.client.perform_request("PUT", target, body=body, headers=headers)
     assert created["result"] == "created"
     assert books.get(id="z")["_source"] == {"title": "zipped", "year": 7}
+
+
+def test_each_request_is_in_elastic_transports_node_log(
+    books: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same lines as elastic-transport's HTTP nodes log: request line, headers, bodies."""
+    caplog.set_level(logging.DEBUG, logger="elastic_transport.node")
+    books.index(id="1", document={"title": "logged"})
+    books.exists(id="1")
+    messages = [r.getMessage() for r in caplog.records if r.name == "elastic_transport.node"]
+    put, head = (m for m in messages if "/_doc/1" in m.partition("\n")[0])
+    index = books.indices[0]
+    assert put.startswith(f"> PUT /{index}/_doc/1 HTTP/1.1\n")
+    assert "\n> Connection: keep-alive\n" in put  # the node's headers with the request's
+    assert "\n> User-Agent: elasticsearch-py/" in put
+    assert "\n> Content-Type: application/vnd.elasticsearch+json" in put
+    assert '\n> {"title":"logged"}\n' in put
+    assert "\n< HTTP/1.1 201 Created\n" in put
+    assert '"result":"created"' in put
+    assert head.startswith(f"> HEAD /{index}/_doc/1 HTTP/1.1\n")
+    assert "\n< HTTP/1.1 200 OK\n" in head
