@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import select
 import socket
 import ssl
 
@@ -11,6 +10,8 @@ from thrift.protocol.TProtocol import TProtocolException
 from thrift.Thrift import TApplicationException
 from thrift.transport.TSocket import TSocket
 from thrift.transport.TTransport import TTransportException
+
+from djangoes.backends.node import socket_reusable
 
 from .generated import Rest
 from .generated.ttypes import RestRequest, RestResponse
@@ -48,13 +49,7 @@ class Connection:
 
     def reusable(self) -> bool:
         """Whether an idle connection is still open: the peer has sent nothing, not even EOF."""
-        if self.socket.fileno() < 0:
-            return False
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(self.socket, select.POLLIN)
-            return not poller.poll(0)
-        return not select.select([self.socket], [], [], 0)[0]
+        return socket_reusable(self.socket)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

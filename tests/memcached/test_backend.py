@@ -45,7 +45,7 @@ def test_params_reach_the_nodes(gateway: MemcachedGateway) -> None:
     [node] = connection.client.transport.node_pool.all()
     assert isinstance(node, MemcachedNode)
     assert (node.binary, node.pool.size, node.pool.created) == (True, 3, 1)
-    with node.pool.client() as client:
+    with node.pool.connection() as client:
         assert client.binary
         assert client.behaviors["tcp_keepalive"]
         assert client.behaviors["tcp_nodelay"]

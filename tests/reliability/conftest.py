@@ -23,7 +23,7 @@ import pytest
 from djangoes import ConnectionHandler
 
 from ..embedded.servers import serve
-from ..transports.conftest import ENDPOINTS, http_endpoint, requests_endpoint
+from ..transports.conftest import NETWORK_ENDPOINTS, http_endpoint, requests_endpoint
 from ..transports.memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
 from ..transports.thrift_gateways import thrift_embedded_endpoint, thrift_http_endpoint
 from .netfaults import Proxy, port_of, with_port
@@ -37,8 +37,8 @@ __all__ = [
     "thrift_http_endpoint",
 ]
 
-#: Every transport djangoes ships, as ``tests/transports`` names them.
-TRANSPORTS = ENDPOINTS
+#: Every transport djangoes ships that has a server to fail, as ``tests/transports`` names them.
+TRANSPORTS = NETWORK_ENDPOINTS
 #: The transports whose server is plain HTTP (a test may put an HTTP proxy in front).
 HTTP_TRANSPORTS = ["http", "requests"]
 #: One way through each node class, for the heavier tests (the gateways' ``-embedded``

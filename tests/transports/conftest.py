@@ -2,20 +2,24 @@
 
 ``endpoint`` is parametrised over the transports; each value is the ``ES_SERVERS`` entry
 (``ENGINE``, ``HOSTS``, ``PARAMS``) that reaches the embedded engine through that transport:
-directly over HTTP, or through a gateway in front of the engine's HTTP server or of an engine
-inside the gateway's process.
+directly over HTTP, through a gateway in front of the engine's HTTP server or of an engine
+inside the gateway's process, in this process with no server (``embedded``), or through the
+third-party transport that ``docs/transports.md`` shows (``example``, from the fixture
+distribution in ``tests/fixtures/thirdparty_backend``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from djangoes import ConnectionHandler
 from djangoes_engine import Engine
+from djangoes_engine.engines import close_engine
 from djangoes_engine.server import start_in_thread
 
 from .memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
@@ -28,7 +32,8 @@ __all__ = [
     "thrift_http_endpoint",
 ]
 
-ENDPOINTS = [
+#: The transports djangoes ships that reach a server over the network.
+NETWORK_ENDPOINTS = [
     "http",
     "requests",
     "thrift-http",
@@ -36,6 +41,9 @@ ENDPOINTS = [
     "memcached-http",
     "memcached-embedded",
 ]
+ENDPOINTS = [*NETWORK_ENDPOINTS, "embedded", "example"]
+#: The third party's distribution of the docs' example (tests/test_distributions.py builds it).
+THIRD_PARTY = Path(__file__).resolve().parent.parent / "fixtures" / "thirdparty_backend"
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +64,22 @@ def http_endpoint(engine_url: str) -> dict[str, Any]:
 @pytest.fixture
 def requests_endpoint(engine_url: str) -> dict[str, Any]:
     return {"ENGINE": "requests", "HOSTS": [engine_url]}
+
+
+@pytest.fixture(scope="session")
+def embedded_endpoint() -> Iterator[dict[str, Any]]:
+    """The engine in this process (an in-memory engine of the contract's own)."""
+    name = f"contract-{uuid.uuid4().hex[:8]}"
+    yield {"ENGINE": "embedded", "PARAMS": {"name": name}}
+    close_engine(name=name)
+
+
+@pytest.fixture(scope="session")
+def example_endpoint(engine_url: str) -> Iterator[dict[str, Any]]:
+    """The docs' third-party transport, importable as if installed, by its dotted path."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(THIRD_PARTY))
+        yield {"ENGINE": "djangoes_thirdparty_example.ExampleBackend", "HOSTS": [engine_url]}
 
 
 @pytest.fixture(params=ENDPOINTS)

@@ -1,19 +1,35 @@
 """The transport contract: what every transport does, each against the same engine.
 
-Whatever carries the request (urllib3, requests, thrift, memcached), a connection offers the
-same client API without ``index=``, the same responses, and the same exceptions.
+Whatever carries the request (urllib3, requests, thrift, memcached, nothing at all, a third
+party's transport), a connection offers the same client API without ``index=``, the same
+responses, and the same exceptions.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import logging
+import time
 from typing import Any
 
 import pytest
-from elasticsearch import BadRequestError, ConflictError, NotFoundError, helpers
+from elasticsearch import (
+    BadRequestError,
+    ConflictError,
+    ConnectionError,
+    ConnectionTimeout,
+    NotFoundError,
+    helpers,
+)
 
 from djangoes.backends.elasticsearch import SingleIndexRequired
 
-from .conftest import connect
+from ..reliability.netfaults import BlackHole, refusing_port, with_port
+from .conftest import ENDPOINTS, connect
+
+#: The endpoints with a server to miss (the embedded engine is in this process).
+SERVED_ENDPOINTS = [name for name in ENDPOINTS if name != "embedded"]
 
 
 def test_info_and_ping(books: Any) -> None:
@@ -209,3 +225,71 @@ def test_single_index_operations_refuse_several_indices(
     assert connection.count()["count"] == 1
     connection.client.indices.delete(index=prefix + "*")
     handler.close_all()
+
+
+def test_http_compress_changes_nothing_the_client_sees(
+    endpoint: dict[str, Any], prefix: str
+) -> None:
+    """Bodies travel gzipped where the transport carries a content coding, else as they are."""
+    params = {**endpoint.get("PARAMS", {}), "http_compress": True}
+    handler = connect(endpoint, PARAMS=params)
+    client = handler["default"].client
+    title = "compressible " * 2000
+    client.index(index=prefix + "gz", id="1", document={"title": title}, refresh=True)
+    assert client.get(index=prefix + "gz", id="1")["_source"]["title"] == title
+    hits = client.search(index=prefix + "gz", query={"match": {"title": "compressible"}})
+    assert hits["hits"]["total"]["value"] == 1
+    assert client.exists(index=prefix + "gz", id="1")
+    client.indices.delete(index=prefix + "gz")
+    handler.close_all()
+
+
+@pytest.mark.parametrize("endpoint", SERVED_ENDPOINTS, indirect=True)
+def test_a_server_out_of_reach_is_elastic_transports_error(endpoint: dict[str, Any]) -> None:
+    """Refused: ConnectionError at once. Accepted, never answered: ConnectionTimeout."""
+    host = endpoint["HOSTS"][0]
+    params = {**endpoint.get("PARAMS", {}), "max_retries": 0, "request_timeout": 0.3}
+    refused = connect(endpoint, HOSTS=[with_port(host, refusing_port())], PARAMS=params)
+    with pytest.raises(ConnectionError) as raised:
+        refused["default"].info()
+    assert not isinstance(raised.value, ConnectionTimeout)
+    refused.close_all()
+    with BlackHole() as hole:
+        silent = connect(endpoint, HOSTS=[with_port(host, hole.port)], PARAMS=params)
+        started = time.monotonic()
+        with pytest.raises(ConnectionTimeout):
+            silent["default"].info()
+        assert time.monotonic() - started < 0.3 + 1.0
+        silent.close_all()
+
+
+def test_a_body_the_caller_gzipped_is_read_as_over_http(books: Any) -> None:
+    """``content-encoding: gzip`` set by the caller: the server, or the node where nothing
+    after it would, undoes it."""
+    body = gzip.compress(json.dumps({"title": "zipped", "year": 7}).encode())
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    target = f"/{books.index_names[0]}/_doc/z?refresh=true"
+    created = books.client.perform_request("PUT", target, body=body, headers=headers)
+    assert created["result"] == "created"
+    assert books.get(id="z")["_source"] == {"title": "zipped", "year": 7}
+
+
+def test_each_request_is_in_elastic_transports_node_log(
+    books: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same lines as elastic-transport's HTTP nodes log: request line, headers, bodies."""
+    caplog.set_level(logging.DEBUG, logger="elastic_transport.node")
+    books.index(id="1", document={"title": "logged"})
+    books.exists(id="1")
+    messages = [r.getMessage() for r in caplog.records if r.name == "elastic_transport.node"]
+    put, head = (m for m in messages if "/_doc/1" in m.partition("\n")[0])
+    index = books.indices[0]
+    assert put.startswith(f"> PUT /{index}/_doc/1 HTTP/1.1\n")
+    assert "\n> Connection: keep-alive\n" in put  # the node's headers with the request's
+    assert "\n> User-Agent: elasticsearch-py/" in put
+    assert "\n> Content-Type: application/vnd.elasticsearch+json" in put
+    assert '\n> {"title":"logged"}\n' in put
+    assert "\n< HTTP/1.1 201 Created\n" in put
+    assert '"result":"created"' in put
+    assert head.startswith(f"> HEAD /{index}/_doc/1 HTTP/1.1\n")
+    assert "\n< HTTP/1.1 200 OK\n" in head

@@ -14,8 +14,9 @@ import functools
 from typing import Any, ClassVar
 
 from elastic_transport import BaseAsyncNode, BaseNode, HttpHeaders, NodeConfig
-from elastic_transport._node import NodeApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType
+
+from .node import NodeApiResponse
 
 
 class ThreadedNode(BaseAsyncNode):
