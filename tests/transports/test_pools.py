@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from elastic_transport import ConnectionTimeout
 
-from djangoes.gateway import EmbeddedUpstream, Reply
 from djangoes_backends_memcached import server as memcached
 from djangoes_backends_thrift import server as thrift
+from djangoes_engine.upstream import EmbeddedUpstream
+from djangoes_gateway.replies import Reply
 
 from .conftest import connect
 
