@@ -12,6 +12,8 @@ import os
 import sys
 import threading
 
+from djangoes_gateway.cli import at_least_one, seconds
+
 from .errors import EngineError
 from .server import (
     FD_RESERVE,
@@ -23,22 +25,6 @@ from .server import (
     ServerThread,
     serve,
 )
-
-
-def _at_least_one(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
-
-
-def _seconds(value: str) -> float | None:
-    """A timeout in seconds; 0 for none."""
-    seconds = float(value)
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 (never) or more, not {value}")
-    return seconds or None
-
 
 #: Seconds the engine is given to close (commit what is not yet) once the server has stopped.
 CLOSE_TIMEOUT = 10.0
@@ -97,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument(
         "--max-connections",
-        type=_at_least_one,
+        type=at_least_one,
         metavar="N",
         help="connections open at once; at the cap the one idle (or sending its request) the "
         "longest is closed to make room, and a new one is refused (429) only when all are "
@@ -107,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=seconds,
         default=IDLE_TIMEOUT,
         metavar="SECONDS",
         help="close a keep-alive connection idle this long between requests; 0: never "
@@ -115,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument(
         "--read-timeout",
-        type=_seconds,
+        type=seconds,
         default=READ_TIMEOUT,
         metavar="SECONDS",
         help="close a connection whose request has not arrived whole this long after its "

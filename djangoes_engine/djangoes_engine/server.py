@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
 import json
 import logging
 import math
@@ -35,7 +34,6 @@ import signal
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any
@@ -44,6 +42,14 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from djangoes_gateway.connections import REFUSED, REFUSING, ConnectionTable
+from djangoes_gateway.content import (
+    COMPRESS_MIN_SIZE,
+    MAX_CONTENT_LENGTH,
+    ContentError,
+    decoded,
+    gzipped,
+    too_large,
+)
 
 from .errors import EngineError
 from .http import Request, Response
@@ -64,12 +70,6 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[Request], Response]
 
-#: Elasticsearch's default ``http.max_content_length``.
-MAX_CONTENT_LENGTH = 100 * 1024 * 1024
-#: Responses smaller than this are sent uncompressed: gzip would cost more than it saves.
-COMPRESS_MIN_SIZE = 1024
-#: Elasticsearch's default ``http.compression_level``.
-COMPRESS_LEVEL = 3
 #: Idle keep-alive connections are kept this long: clients pool them, Elasticsearch never
 #: times them out (``http.read_timeout`` is 0 by default), and a short timeout races with a
 #: client that reuses the connection. At the cap the longest idle is closed anyway, so this only
@@ -96,14 +96,6 @@ MAX_REFUSING = 16
 WARN_EVERY = 60.0
 
 
-class _RequestError(Exception):
-    """A request the handler never sees, answered with an error in Elasticsearch's shape."""
-
-    def __init__(self, status: int, type: str, reason: str) -> None:
-        super().__init__(reason)
-        self.response = error_response(status, type, reason)
-
-
 class _Disconnected(Exception):
     """The client went away before its request was read."""
 
@@ -112,59 +104,6 @@ def error_response(status: int, type: str, reason: str) -> Response:
     """A JSON error as Elasticsearch renders it: ``{"error": {...}, "status": N}``."""
     body = EngineError(reason, status=status, type=type).to_dict()
     return Response(status, json.dumps(body).encode())
-
-
-def _too_large(limit: int) -> _RequestError:
-    return _RequestError(
-        413,
-        "content_too_long_exception",
-        f"request body is larger than http.max_content_length [{limit}b]",
-    )
-
-
-def decode_body(body: bytes, encoding: str, limit: int = MAX_CONTENT_LENGTH) -> bytes:
-    """Undo a request's ``Content-Encoding``, refusing to inflate past ``limit`` bytes."""
-    encoding = encoding.strip().lower()
-    if encoding in ("", "identity"):
-        return body
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise _RequestError(
-            415, "illegal_argument_exception", f"unsupported Content-Encoding [{encoding}]"
-        )
-    out = bytearray()
-    data = body
-    while data:  # gzip allows several members back to back
-        inflater = zlib.decompressobj(47)  # 32 + 15: a gzip or zlib header, detected
-        try:
-            out += inflater.decompress(data, limit + 1 - len(out))
-        except zlib.error as exc:
-            raise _RequestError(
-                400, "illegal_argument_exception", f"invalid {encoding} request body: {exc}"
-            ) from None
-        if len(out) > limit:
-            raise _too_large(limit)
-        if not inflater.eof:
-            raise _RequestError(
-                400, "illegal_argument_exception", f"truncated {encoding} request body"
-            )
-        data = inflater.unused_data
-    return bytes(out)
-
-
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an ``Accept-Encoding`` header value allows a gzipped response."""
-    for item in accept_encoding.split(","):
-        coding, _, params = item.partition(";")
-        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
-            continue
-        quality = params.strip().lower()
-        if quality.startswith("q="):
-            try:
-                return float(quality[2:]) > 0
-            except ValueError:
-                return False
-        return True
-    return False
 
 
 class _App:
@@ -189,10 +128,10 @@ class _App:
         close = False
         try:
             body = await self._read_body(headers, receive)
-        except _RequestError as exc:
+        except ContentError as exc:
             # Unless the client is waiting for a 100 Continue, uvicorn reads and drops the rest
             # of the body after the response, so the client sees the 413 and keeps its connection.
-            response = exc.response
+            response = _error(exc)
             close = headers.get("expect", "").lower() == "100-continue"
         except _Disconnected:
             return
@@ -216,7 +155,7 @@ class _App:
         limit = self.max_content_length
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -226,7 +165,7 @@ class _App:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise _too_large(limit)
+                raise too_large(limit)
             chunks.append(chunk)
             if not message.get("more_body"):
                 return b"".join(chunks)
@@ -234,11 +173,10 @@ class _App:
     def _respond(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Response:
         """Decode, handle and encode one request: in a pool thread, off the event loop."""
         try:
-            if "content-encoding" in headers:
-                body = decode_body(body, headers.pop("content-encoding"), self.max_content_length)
-            response = self.handler(Request.from_target(method, target, body, headers))
-        except _RequestError as exc:
-            response = exc.response
+            headers, decoded_body = decoded(headers, body, self.max_content_length)
+            response = self.handler(Request.from_target(method, target, decoded_body, headers))
+        except ContentError as exc:
+            response = _error(exc)
         except Exception as exc:
             logger.exception("error handling %s %s", method, target)
             response = error_response(500, "exception", f"{type(exc).__name__}: {exc}")
@@ -246,16 +184,17 @@ class _App:
 
     def _encode(self, response: Response, accept_encoding: str) -> Response:
         """Gzip the body when the client accepts it and it is large enough to be worth it."""
-        if (
-            self.compress_min_size is None
-            or len(response.body) < self.compress_min_size
-            or not accepts_gzip(accept_encoding)
-            or any(k.lower() == "content-encoding" for k in response.headers)
-        ):
+        if self.compress_min_size is None:
             return response
-        body = gzip.compress(response.body, COMPRESS_LEVEL, mtime=0)
+        body = gzipped(response.body, response.headers, accept_encoding, self.compress_min_size)
+        if body is None:
+            return response
         headers = {**response.headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         return Response(response.status, body, response.content_type, headers)
+
+
+def _error(error: ContentError) -> Response:
+    return Response(error.reply.status, error.reply.body)
 
 
 def _headers(scope: dict) -> dict[str, str]:

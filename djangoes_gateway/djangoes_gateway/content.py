@@ -23,6 +23,8 @@ __all__ = [
     "accepts_gzip",
     "decoded",
     "encoded",
+    "gzipped",
+    "too_large",
 ]
 
 #: Elasticsearch's default ``http.max_content_length``.
@@ -40,6 +42,16 @@ class ContentError(ValueError):
     def __init__(self, status: int, type: str, reason: str) -> None:
         super().__init__(reason)
         self.reply = error_reply(status, type, reason)
+
+
+def too_large(limit: int) -> ContentError:
+    """The 413 of a request body larger than ``limit`` (Elasticsearch's
+    ``http.max_content_length``), read or inflated."""
+    return ContentError(
+        413,
+        "content_too_long_exception",
+        f"request body is larger than http.max_content_length [{limit}b]",
+    )
 
 
 def decoded(
@@ -73,11 +85,7 @@ def _inflate(data: bytes, coding: str, limit: int) -> bytes:
                 400, "illegal_argument_exception", f"invalid {coding} request body: {error}"
             ) from None
         if len(out) > limit:
-            raise ContentError(
-                413,
-                "content_too_long_exception",
-                f"request body is larger than http.max_content_length [{limit}b]",
-            )
+            raise too_large(limit)
         if not inflater.eof:
             raise ContentError(
                 400, "illegal_argument_exception", f"truncated {coding} request body"
@@ -100,13 +108,24 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
-def encoded(reply: Reply, accept_encoding: str, min_size: int = COMPRESS_MIN_SIZE) -> Reply:
-    """``reply`` gzipped if ``accept_encoding`` allows it and it is worth it."""
+def gzipped(
+    body: bytes, headers: dict[str, str], accept_encoding: str, min_size: int = COMPRESS_MIN_SIZE
+) -> bytes | None:
+    """``body`` gzipped if ``accept_encoding`` allows it, it is at least ``min_size`` bytes and
+    ``headers`` give it no coding yet; otherwise None."""
     if (
-        len(reply.body) < max(min_size, 1)
-        or "content-encoding" in reply.headers
+        len(body) < max(min_size, 1)
+        or any(name.lower() == "content-encoding" for name in headers)
         or not accepts_gzip(accept_encoding)
     ):
+        return None
+    return gzip.compress(body, COMPRESS_LEVEL, mtime=0)
+
+
+def encoded(reply: Reply, accept_encoding: str, min_size: int = COMPRESS_MIN_SIZE) -> Reply:
+    """``reply`` gzipped if ``accept_encoding`` allows it and it is worth it (:func:`gzipped`)."""
+    body = gzipped(reply.body, reply.headers, accept_encoding, min_size)
+    if body is None:
         return reply
-    body = gzip.compress(reply.body, COMPRESS_LEVEL, mtime=0)
-    return Reply(reply.status, {**reply.headers, "content-encoding": "gzip"}, body)
+    headers = {**reply.headers, "content-encoding": "gzip", "vary": "accept-encoding"}
+    return Reply(reply.status, headers, body)

@@ -72,7 +72,11 @@ def test_accept_encoding(accept_encoding: str, accepted: bool) -> None:
 def test_a_reply_is_gzipped_when_asked_and_worth_it() -> None:
     large = Reply(200, {"content-type": "application/json"}, b"[" + b"1," * 1000 + b"1]")
     compressed = encoded(large, "gzip")
-    assert compressed.headers == {"content-type": "application/json", "content-encoding": "gzip"}
+    assert compressed.headers == {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "vary": "accept-encoding",
+    }
     assert gzip.decompress(compressed.body) == large.body
     assert encoded(large, "identity") is large
     small = Reply(200, {}, DOCUMENT)
