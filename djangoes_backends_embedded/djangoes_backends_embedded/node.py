@@ -42,7 +42,7 @@ class EmbeddedNode(ExchangeNode):
     def exchange(
         self, method: str, target: str, headers: HttpHeaders, body: bytes, timeout: float | None
     ) -> Answer:
-        response = self.engine.handle(Request.from_target(method, target, body, headers))
+        response = self.engine.handle(Request.from_target(method, target, body, dict(headers)))
         return response.status, response.all_headers(), response.body
 
 

@@ -44,6 +44,7 @@ def serve(
             return
         words = line.split()
         name, args = (words[0], words[1:]) if words else (b"", [])
+        answer: bytes | None
         if name in (b"get", b"gets"):
             answer = _get(session, args, with_cas=name == b"gets")
         elif name in STORAGE:

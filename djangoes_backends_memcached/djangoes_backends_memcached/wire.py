@@ -75,7 +75,7 @@ def command_for(method: str, target: str, body: bytes | None, content_type: str 
     if method not in METHODS:
         raise WireError(f"the memcached transport cannot carry the method {method}")
     body = body or b""
-    key = target
+    key: str | None = target
     if method in ("GET", "HEAD") and body:
         key = _with_source(target, body, CONTENT_TYPES[content_type_code(content_type)])
     if key is not None and is_key(key):

@@ -48,7 +48,7 @@ def http_request(request: RestRequest | None) -> tuple[str, str, dict[str, str],
     """Method, target, headers and body of a ``RestRequest``; ValueError if it has none."""
     if request is None or request.uri is None:
         raise ValueError("a RestRequest needs a method and a uri")
-    method = Method._VALUES_TO_NAMES.get(request.method)  # type: ignore[arg-type]
+    method = Method._VALUES_TO_NAMES.get(request.method)
     if method is None:
         raise ValueError(f"unknown RestRequest method {request.method!r}")
     path, _, query = request.uri.partition("?")

@@ -77,7 +77,9 @@ class HttpUpstream:
                 retries=False,
                 redirect=False,
                 preload_content=True,
-                pool_timeout=self.timeout,
+                # urllib3 annotates pool_timeout as int but passes it to Queue.get(timeout=...),
+                # which takes seconds as a float (_get_conn's own parameter is float | None).
+                pool_timeout=self.timeout,  # type: ignore[arg-type]
             )
         except urllib3.exceptions.EmptyPoolError:
             return error_reply(
