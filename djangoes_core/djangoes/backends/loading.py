@@ -50,10 +50,11 @@ def missing(name: str, alias: str | None = None) -> SettingError:
     )
 
 
-def load_backend(engine: str, alias: str | None = None) -> type:
+def load_backend(engine: str, alias: str | None = None) -> type[Base]:
     """The backend class ``engine`` names; ImproperlyConfigured says what to do if none."""
     engine = LEGACY.get(engine, engine)
     where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
+    backend: object
     if "." not in engine:
         backend = _load_entry_point(engine, alias)
     else:
@@ -72,12 +73,13 @@ def load_backend(engine: str, alias: str | None = None) -> type:
     return backend
 
 
-def _load_entry_point(name: str, alias: str | None) -> type:
+def _load_entry_point(name: str, alias: str | None) -> object:
+    """What the entry point ``name`` names (``load_backend`` checks that it is a backend)."""
     from stevedore import driver
     from stevedore.exception import NoMatches
 
     try:
-        manager = driver.DriverManager(
+        manager: driver.DriverManager[object] = driver.DriverManager(
             NAMESPACE, name, invoke_on_load=False, on_load_failure_callback=_reraise
         )
     except NoMatches:
@@ -93,5 +95,5 @@ def _load_entry_point(name: str, alias: str | None) -> type:
     return manager.driver
 
 
-def _reraise(manager: object, entry_point: object, error: Exception) -> None:
+def _reraise(manager: object, entry_point: object, error: BaseException) -> None:
     raise SettingError("E010", f"djangoes backend {entry_point} failed to load: {error}") from error

@@ -34,7 +34,7 @@ from . import lease as leases
 from . import markers, names
 from .lease import LEASE_ID, Lease
 from .operations import GONE, held_error
-from .steps import Steps, run
+from .steps import Step, Steps, run
 
 logger = logging.getLogger("djangoes.rebuild")
 
@@ -143,12 +143,12 @@ def heal(journal: Journal, *, force: bool = False) -> Steps:
                 raise  # else moved by the swap, or removed by another process: NAME tells
     found = yield lambda client: _lenient(client).indices.get_alias(index=journal.name)
     live = from_aliases(journal.name, found.body)
-    if live.exists and live.index == journal.new:
+    if live.index is not None and live.index == journal.new:  # it exists, and is the new one
         outcome = "finished"
         if journal.old and journal.old != journal.name:  # else removed by the swap
             if journal.state.get("keep_old"):
                 yield from unblock(journal.old)
-                yield from keep(journal.old, journal.new)
+                yield from keep(journal.old, live.index)
             else:
                 yield lambda client: _lenient(client).indices.delete(index=journal.old)
     else:
@@ -200,9 +200,7 @@ def vet(connection: Any, running: dict[str, str], touched: Iterable[str]) -> Ste
         if journal is None or time.time() < known.expires.get(journal, -math.inf):
             continue
         try:
-            document = yield lambda client, journal=journal: _lenient(client).get(
-                index=journal, id=LEASE_ID
-            )
+            document = yield _lease_of(journal)
         except ApiError as error:
             if not held_error(error, GONE):
                 raise
@@ -261,6 +259,11 @@ def heal_expired(client: Any, name: str) -> list[tuple[Journal, str]]:
         if outcome is not None:
             healed.append((journal, outcome))
     return healed
+
+
+def _lease_of(journal: str) -> Step:
+    """The request that reads ``journal``'s lease document (404 answered, not raised)."""
+    return lambda client: _lenient(client).get(index=journal, id=LEASE_ID)
 
 
 def _lenient(client: Any) -> Any:

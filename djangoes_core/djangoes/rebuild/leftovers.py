@@ -57,6 +57,8 @@ class Server:
         return None
 
     def blocked(self, index: str | None) -> bool:
+        if index is None:
+            return False
         settings = (self.found.get(index) or {}).get("settings", {}).get("index", {})
         return str((settings.get("blocks") or {}).get("write", "false")).lower() == "true"
 
@@ -191,9 +193,10 @@ def clean_up(connection: Any, key: str) -> CleanUp:
         result.journals.append(journal.index)
         result.done.append(f"{outcome.capitalize()} the rebuild {journal.old} -> {journal.new}")
     state = server(client, name)
-    if state.blocked(state.live):
-        run(healing.unblock(state.live), client)
-        result.done.append(f"Lifted the write block on {state.live}")
+    live = state.live
+    if live is not None and state.blocked(live):
+        run(healing.unblock(live), client)
+        result.done.append(f"Lifted the write block on {live}")
     lenient = client.options(ignore_status=404)
     for index in state.orphans():
         lenient.indices.delete(index=index)

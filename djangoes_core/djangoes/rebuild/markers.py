@@ -35,7 +35,8 @@ class Markers:
     def forget(self, marker: str) -> None:
         """The rebuild behind ``marker`` has ended (its journal is gone, or going)."""
         journal = self.journals.pop(marker, None)
-        self.expires.pop(journal, None)
+        if journal is not None:
+            self.expires.pop(journal, None)
 
 
 _KNOWN: weakref.WeakKeyDictionary[Any, Markers] = weakref.WeakKeyDictionary()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -92,12 +92,13 @@ class Write:
 
     def markers(self) -> set[str]:
         """The markers of the configured indices this write touches."""
+        written: Sequence[str | None]
         if self.operation == "bulk":
             written = [self._index_of(item) for item in self.items]
         else:
             index = self.kwargs.get("index")
             written = index.split(",") if isinstance(index, str) else list(index or [])
-        return {self.targets[name] for name in written if name in self.targets}
+        return {self.targets[name] for name in written if name is not None and name in self.targets}
 
     def assign_ids(self) -> None:
         """Give each new document without an id one now (a create, as the server would)."""
@@ -115,7 +116,7 @@ class Write:
         the server chose are read from ``response``."""
         markers = set(markers)
         if self.operation != "bulk":
-            marker = self.targets.get(self.kwargs.get("index"))
+            marker = self._marker_of(self.kwargs.get("index"))
             doc_id = self.kwargs.get("id") or (response or {}).get("_id")
             if marker not in markers or doc_id is None:
                 return []
@@ -123,8 +124,9 @@ class Write:
         results = (response or {}).get("items") or [{}] * len(self.items)
         found = []
         for item, result in zip(self.items, results, strict=False):
-            marker = self.targets.get(self._index_of(item))
-            doc_id = item.meta.get("_id") or next(iter(result.values()), {}).get("_id")
+            marker = self._marker_of(self._index_of(item))
+            answer: dict[str, Any] = next(iter(result.values()), {})  # {"index": {"_id": ...}}
+            doc_id = item.meta.get("_id") or answer.get("_id")
             routing = item.meta.get("routing", item.meta.get("_routing"))
             if marker in markers and doc_id is not None:
                 found.append(Doc(marker, doc_id, routing))
@@ -156,6 +158,9 @@ class Write:
         errors = any("error" in next(iter(item.values())) for item in items)
         body = {**response.body, "items": items, "errors": errors}
         return ObjectApiResponse(body=body, meta=response.meta)
+
+    def _marker_of(self, index: str | None) -> str | None:
+        return None if index is None else self.targets.get(index)
 
     def _index_of(self, item: Item) -> str | None:
         return item.meta.get("_index", self.kwargs.get("index"))

@@ -77,6 +77,12 @@ def _ignore(*args: Any) -> None:
     pass
 
 
+def _old(live: LiveIndex) -> str:
+    """The index a rebuild replaces: ``Rebuild._check`` refuses to start without one."""
+    assert live.index is not None
+    return live.index
+
+
 class Rebuild:
     """Rebuild ``index`` (an ``ES_INDICES`` key) of ``connection``.
 
@@ -149,7 +155,7 @@ class Rebuild:
         self._finish(live)
         return Result(
             self.index,
-            live.index,
+            _old(live),
             self.new,
             copied,
             caught_up,
@@ -212,7 +218,7 @@ class Rebuild:
         self._create(live)
         time.sleep(markers.ttl() * WAIT_FACTOR)  # every connection now knows of the marker
         copied = self._copy(live, documents)
-        catch_up = CatchUp(self.client, self.journal, live.index, self.new, self.batch_size)
+        catch_up = CatchUp(self.client, self.journal, _old(live), self.new, self.batch_size)
         caught_up = 0
         for _ in range(MAX_PASSES):
             self._check_running()
@@ -263,12 +269,15 @@ class Rebuild:
                 started.append(True)
                 self._step("copying")
 
-        options = {"batch_size": self.batch_size, "progress": progress}
         if documents is None:
             self.notify(f"Copying the documents of {live.index!r}", 1)
-            return fill.reindex(self.client, live.index, self.new, **options)
+            return fill.reindex(
+                self.client, _old(live), self.new, batch_size=self.batch_size, progress=progress
+            )
         self.notify(f"Indexing the documents of {self.settings['SOURCE']!r}", 1)
-        return fill.from_source(self.client, self.new, documents, **options)
+        return fill.from_source(
+            self.client, self.new, documents, batch_size=self.batch_size, progress=progress
+        )
 
     def _meta(self, live: LiveIndex) -> dict[str, Any]:
         """What healing or ``--abort`` needs to clean up after an interrupted rebuild."""
@@ -352,7 +361,7 @@ class Rebuild:
         lenient = self.client.options(ignore_status=404)
         if self.keep_old:  # (refused on a first rebuild)
             self._unblock()
-            steps.run(healing.keep(live.index, self.new), self.client)
+            steps.run(healing.keep(_old(live), self.new), self.client)
             self.notify(f"Kept {live.index!r}", 1)
         elif not self._replaces_name(live):  # else removed by the swap
             lenient.indices.delete(index=live.index)

@@ -33,7 +33,10 @@ def run(steps: Steps, client: Any) -> Any:
             return step
         value, error = None, None
         try:
-            value = time.sleep(step.seconds) if isinstance(step, Sleep) else step(client)
+            if isinstance(step, Sleep):
+                time.sleep(step.seconds)
+            else:
+                value = step(client)
         except Exception as raised:
             error = raised
 
