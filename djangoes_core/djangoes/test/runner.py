@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import runner as django_runner
-from django.test.utils import iter_test_cases
+from django.test.utils import iter_test_cases  # type: ignore[attr-defined]  # not in django-stubs
 
 from .indices import TestIndices
 from .utils import setup_djangoes, teardown_djangoes
@@ -20,8 +20,9 @@ from .utils import setup_djangoes, teardown_djangoes
 
 def _init_worker(*args: Any, **kwargs: Any) -> None:
     """A parallel worker: Django's set-up, then this worker's own test indices."""
-    django_runner._init_worker(*args, **kwargs)
-    setup_djangoes(suffix=f"_{django_runner._worker_id}")
+    # Django's private worker set-up and id, which django-stubs does not declare.
+    django_runner._init_worker(*args, **kwargs)  # type: ignore[attr-defined]
+    setup_djangoes(suffix=f"_{django_runner._worker_id}")  # type: ignore[attr-defined]
 
 
 class ParallelTestSuite(django_runner.ParallelTestSuite):

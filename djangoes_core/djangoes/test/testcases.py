@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import inspect
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import test as django_test
 
-from .indices import TestIndices
+from .indices import Baseline, TestIndices
 from .utils import CaptureRequestsContext, setup_djangoes, worker_suffix
 
 #: Django 5.2 made ``_pre_setup`` a classmethod (it may run eagerly in ``setUpClass``).
@@ -26,12 +26,21 @@ _CLASS_PRE_SETUP = isinstance(
     inspect.getattr_static(django_test.SimpleTestCase, "_pre_setup"), classmethod
 )
 
+# The mixin is only ever combined with Django's test cases: the type checker sees it as one.
+if TYPE_CHECKING:
+    _TestCase = django_test.SimpleTestCase
+else:
+    _TestCase = object
 
-class DjangoesTestMixin:
+
+class DjangoesTestMixin(_TestCase):
     """What the three test cases add: test indices reset before each test, and assertions."""
 
     #: The connections this test case uses: a set of aliases, or ``"__all__"``.
     es_connections: ClassVar[set[str] | str] = {"default"}
+    _es_indices: ClassVar[list[TestIndices]]
+    #: None while ``setUpClass`` runs, then the state each test starts from.
+    _es_baselines: ClassVar[list[Baseline] | None]
 
     @classmethod
     def _es_aliases(cls) -> list[str]:
@@ -62,11 +71,12 @@ class DjangoesTestMixin:
         for indices, baseline in zip(cls._es_indices, cls._es_baselines, strict=True):
             indices.reset(baseline)
 
-    if _CLASS_PRE_SETUP:
+    # (Type-checked as Django 5.2's classmethod: TYPE_CHECKING skips the older variant.)
+    if TYPE_CHECKING or _CLASS_PRE_SETUP:
 
         @classmethod
         def _pre_setup(cls) -> None:
-            super()._pre_setup()
+            super()._pre_setup()  # type: ignore[misc]  # private in Django, not in django-stubs
             cls._es_reset()
 
     else:

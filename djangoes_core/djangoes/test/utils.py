@@ -46,7 +46,7 @@ def test_indices(using: Iterable[str] | None = None, handler: Any = None) -> lis
     return [found for found in (TestIndices(handler[a], handler) for a in aliases) if found]
 
 
-test_indices.__test__ = False  # a helper, not a test
+test_indices.__test__ = False  # type: ignore[attr-defined]  # pytest: a helper, not a test
 
 
 def refresh_test_indices(using: Iterable[str] | None = None, handler: Any = None) -> None:
