@@ -5,7 +5,9 @@
 asynchronous twins, one per event loop.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.core.signals import request_started
 from django.utils.connection import ConnectionProxy
@@ -13,10 +15,14 @@ from django.utils.connection import ConnectionProxy
 from .async_handler import AsyncConnectionHandler
 from .handler import DEFAULT_ALIAS, ConnectionDoesNotExist, ConnectionHandler
 
+if TYPE_CHECKING:
+    from .backends.abstracts import Base
+
 connections = ConnectionHandler()
 connection = ConnectionProxy(connections, DEFAULT_ALIAS)
 aconnections = AsyncConnectionHandler(connections)
-aconnection = ConnectionProxy(aconnections, DEFAULT_ALIAS)
+# ConnectionProxy only indexes what it is given; django-stubs asks for a BaseConnectionHandler.
+aconnection: ConnectionProxy[Base] = ConnectionProxy(aconnections, DEFAULT_ALIAS)  # type: ignore[arg-type]
 
 
 def reset_queries(**kwargs: Any) -> None:

@@ -13,17 +13,18 @@ import contextlib
 import os
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator, Callable, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .backends.abstracts import Base
     from .handler import ConnectionHandler
 
 #: Every handler, so that a forked child forgets their connections (their sockets are the
 #: parent's): weakly, as handlers made in tests come and go.
 _HANDLERS: weakref.WeakSet[AsyncConnectionHandler] = weakref.WeakSet()
 #: What a forked child inherited: kept, so that it never closes its parent's connections.
-_INHERITED: list[Any] = []
+_INHERITED: list[LoopConnections] = []
 
 
 class LoopConnections:
@@ -40,13 +41,13 @@ class LoopConnections:
         #: replaced (new settings, test mode), they are retired and new ones made.
         self.storage = storage
         self.on_shutdown = on_shutdown
-        self.connections: dict[str, Any] = {}
-        self.retired: list[Any] = []
+        self.connections: dict[str, Base] = {}
+        self.retired: list[Base] = []
         self._closer = self._close_at_shutdown()
         with contextlib.suppress(StopIteration):  # run to its ``yield``: the loop now knows it
             self._closer.asend(None).send(None)
 
-    async def _close_at_shutdown(self) -> AsyncIterator[None]:
+    async def _close_at_shutdown(self) -> AsyncGenerator[None, None]:
         try:
             yield
         finally:
@@ -79,7 +80,7 @@ class AsyncConnectionHandler:
         self._lock = threading.Lock()
         _HANDLERS.add(self)
 
-    def __getitem__(self, alias: str) -> Any:
+    def __getitem__(self, alias: str) -> Base:
         current = self._loop_connections()
         try:
             return current.connections[alias]
@@ -91,7 +92,7 @@ class AsyncConnectionHandler:
     def __iter__(self) -> Iterator[str]:
         return iter(self.handler)
 
-    def all(self, initialized_only: bool = False) -> list[Any]:
+    def all(self, initialized_only: bool = False) -> list[Base]:
         """The connections of the running loop (only those already made, if asked)."""
         if initialized_only:
             return list(self._loop_connections().connections.values())
@@ -101,11 +102,11 @@ class AsyncConnectionHandler:
         """Close the running loop's connections; the next use opens new ones."""
         await self._loop_connections().aclose()
 
-    def every_loop(self) -> list[Any]:
+    def every_loop(self) -> list[Base]:
         """The connections made in every loop: what ``reset_queries`` clears, from any thread."""
         with self._lock:
             loops = list(self._loops.values())
-        connections = []
+        connections: list[Base] = []
         for loop in loops:
             connections += list(loop.connections.values())  # one step: the loop may add some
         return connections

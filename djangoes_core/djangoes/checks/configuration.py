@@ -58,6 +58,7 @@ def finding_check(finding: Finding) -> checks.CheckMessage:
 def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
     from elasticsearch import Elasticsearch
 
+    from ..backends.elasticsearch import BaseElasticsearchBackend
     from ..backends.params import check_client_options
 
     for alias, server in servers.items():
@@ -67,7 +68,7 @@ def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
             yield error
             continue
         connection = backend(alias, server, {})
-        if getattr(connection, "client_options", None) is None:
+        if not isinstance(connection, BaseElasticsearchBackend):
             continue  # not a backend on elasticsearch-py: its PARAMS are its own
         try:
             connection.client_hosts()

@@ -37,7 +37,7 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
         servers = conf.servers_settings(getattr(settings, "ES_SERVERS", None), indices)
     except SettingError:
         return []  # check_settings reports it
-    warnings = []
+    warnings: list[checks.CheckMessage] = []
     for alias, server in servers.items():
         warnings += server_warnings(alias, server)
     return warnings
