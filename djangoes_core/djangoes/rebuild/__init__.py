@@ -8,14 +8,17 @@ is this, with a progress bar. See ``docs/commands.md`` for the protocol and its 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .journal import JournalError
 from .process import Rebuild, RebuildError, Result, abort
 
+if TYPE_CHECKING:
+    from ..backends.abstracts import Base
+
 __all__ = ["JournalError", "Rebuild", "RebuildError", "Result", "abort", "rebuild"]
 
 
-def rebuild(connection: Any, index: str, **options: Any) -> Result:
+def rebuild(connection: Base, index: str, **options: Any) -> Result:
     """Rebuild ``index`` (an ``ES_INDICES`` key) of ``connection``; see :class:`Rebuild`."""
     return Rebuild(connection, index, **options).run()

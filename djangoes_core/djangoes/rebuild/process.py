@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from elasticsearch import ApiError, TransportError
 
@@ -34,6 +34,9 @@ from . import fill, healing, markers, names, source, steps
 from . import lease as leases
 from .catchup import CatchUp
 from .leftovers import clean_up
+
+if TYPE_CHECKING:
+    from ..backends.abstracts import Base
 
 #: How much longer than ``ES_REBUILD_TTL`` the rebuild waits before copying.
 WAIT_FACTOR = 1.25
@@ -107,7 +110,7 @@ class Rebuild:
 
     def __init__(
         self,
-        connection: Any,
+        connection: Base,
         index: str,
         *,
         keep_old: bool = False,
@@ -407,7 +410,7 @@ _LOST = (
 )
 
 
-def abort(connection: Any, index: str) -> str | None:
+def abort(connection: Base, index: str) -> str | None:
     """Clean up after an interrupted rebuild of ``index``, whatever its lease: lift the write
     block on the live index, delete the half-built index and the journal (see
     :func:`.leftovers.clean_up`, which also deletes orphan versioned indices). The name of that

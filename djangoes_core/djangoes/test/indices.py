@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from ..backends.abstracts import Base
 
 #: The mappings and aliases of each test index right after this process (or the process it
 #: was forked from) created it: what "configured" means when a test case starts.
@@ -24,7 +27,7 @@ class TestIndices:
 
     __test__ = False  # not a test class, whatever pytest's collection thinks of the name
 
-    def __init__(self, connection: Any, handler: Any = None) -> None:
+    def __init__(self, connection: Base, handler: Any = None) -> None:
         if handler is None:
             from djangoes import connections as handler
         if not handler.testing:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.signals import request_started
 
 from djangoes import reset_queries
 
 from .indices import TestIndices
+
+if TYPE_CHECKING:
+    from ..backends.abstracts import Base
 
 
 def _handler(handler: Any = None) -> Any:
@@ -65,7 +68,7 @@ class CaptureRequestsContext:
     ``DEBUG``.
     """
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Base) -> None:
         self.connection = connection
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
