@@ -25,7 +25,7 @@ DEFAULT_ENGINE = "http"
 DEFAULT_PORT = {"http": 9200, "https": 443}
 SERVER_KEYS = ("HOSTS", "ENGINE", "INDICES", "PARAMS", "TEST")
 SERVER_TEST_KEYS = ("INDICES",)
-INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "TEST", "TESTS")
+INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "REBUILD", "TEST", "TESTS")
 INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
 SETTINGS_KEYS = ("settings", "mappings", "aliases")
 #: The properties of an alias in a create-index body, as Elasticsearch parses them
@@ -279,6 +279,8 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
     result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
     if result.get("SOURCE") is not None and not callable(result["SOURCE"]):
         check_type(result["SOURCE"], str, where("ES_INDICES", alias, "SOURCE"), "a dotted path")
+    result.setdefault("REBUILD", result.get("SOURCE") is not None)
+    check_type(result["REBUILD"], bool, where("ES_INDICES", alias, "REBUILD"), "True or False")
     test = result.get("TEST") or {}
     test_place = where("ES_INDICES", alias, "TEST")
     check_type(test, Mapping, test_place, "a dict")
@@ -475,6 +477,17 @@ def problems(servers: Any, indices: Any) -> list[SettingError]:
 
 
 # Rebuilds (see djangoes.rebuild)
+
+
+def rebuilds(index: Mapping[str, Any]) -> bool:
+    """Whether an ``ES_INDICES`` entry may be rebuilt: ``REBUILD``, which defaults to whether
+    it has a ``SOURCE`` (only rebuilds read one).
+
+    Only then do writes to the index go through the rebuild journal: a rebuild of an index
+    whose writers do not journal would lose the writes made during its copy.
+    """
+    return bool(index.get("REBUILD", index.get("SOURCE") is not None))
+
 
 #: Seconds: how long a connection trusts what it knows of running rebuilds; how long a write
 #: held by a rebuild's final pass waits before it fails; how long a rebuild that stops renewing

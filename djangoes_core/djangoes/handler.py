@@ -142,6 +142,7 @@ class ConnectionHandler(BaseConnectionHandler):
             "ALIASES": [name + suffix for name in test["ALIASES"]],
             "SETTINGS": test["SETTINGS"],
             "SOURCE": index.get("SOURCE"),
+            "REBUILD": index["REBUILD"],
             "TEST": test,
             "LIVE_NAME": index["NAME"],
         }

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
 
+from ..conf import rebuilds
 from .requests_log import RequestsLog
 
 
@@ -119,6 +120,19 @@ class Base:
                 body["aliases"] = aliases
             bodies[index["NAME"]] = body
         return bodies
+
+    @cached_property
+    def rebuilt_indices(self) -> dict[str, Mapping[str, Any]]:
+        """The indices a rebuild may swap under this connection (``REBUILD``, or a ``SOURCE``):
+        only writes to these go through the rebuild journal; with none, a write is one request.
+
+        Test indices are left out: they belong to one test run, which no rebuild runs under.
+        """
+        return {
+            key: index
+            for key, index in self.server_indices.items()
+            if rebuilds(index) and "LIVE_NAME" not in index
+        }
 
     @cached_property
     def indices(self) -> list[str]:

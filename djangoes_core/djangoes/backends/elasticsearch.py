@@ -12,12 +12,13 @@ from __future__ import annotations
 import copy
 import importlib.util
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import cached_property
 from elastic_transport import AiohttpHttpNode
 
-from ..rebuild.journal import journaled
 from .abstracts import Base
 from .async_node import threaded
 from .loading import LEGACY, load_backend
@@ -163,7 +164,17 @@ class BaseElasticsearchBackend(Base):
 
     def _write(self, operation: str, kwargs: dict[str, Any]) -> Any:
         """A write, recorded for a rebuild of its index if one is running (no lost update)."""
-        return journaled(self, operation, kwargs)
+        return self._writer(self, operation, kwargs)
+
+    @cached_property
+    def _writer(self) -> Callable[[Any, str, dict[str, Any]], Any]:
+        """The rebuild journal when an index of this connection may be rebuilt; otherwise the
+        write alone, so that a project without rebuilds never loads nor pays for them."""
+        if not self.rebuilt_indices:
+            return _send
+        from ..rebuild.journal import journaled  # only here: see the docstring
+
+        return journaled
 
     def _default_index(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """For bulk and mget, whose items may name their index: the one index, if only one."""
@@ -253,6 +264,11 @@ class BaseElasticsearchBackend(Base):
 
     def close_point_in_time(self, **kwargs: Any) -> Any:
         return self.client.close_point_in_time(**kwargs)
+
+
+def _send(connection: BaseElasticsearchBackend, operation: str, kwargs: dict[str, Any]) -> Any:
+    """``connection.client.<operation>(**kwargs)``: a write with no rebuild to tell."""
+    return getattr(connection.client, operation)(**kwargs)
 
 
 def _drop_doc_type(kwargs: dict[str, Any]) -> None:
