@@ -15,12 +15,20 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
 
 from ..conf import rebuilds
-from .requests_log import RequestsLog
+from .requests_log import RequestsLog, scrub
 
 
 def _unique(names: list[str]) -> list[str]:
     """Names in order of first appearance, without repeats."""
     return list(dict.fromkeys(names))
+
+
+def _url(host: Any) -> str:
+    """A ``HOSTS`` entry as a URL (entries are URLs, or dicts once completed)."""
+    if not isinstance(host, Mapping):
+        return str(host)
+    url = f"{host.get('scheme', 'http')}://{host['host']}:{host.get('port', 9200)}"
+    return url + (host.get("path_prefix") or "")
 
 
 class Base:
@@ -53,6 +61,13 @@ class Base:
             f"djangoes backend {type(self).__name__} of connection {self.alias!r} has no "
             "asynchronous client: aconnections needs a backend on elasticsearch-py's client"
         )
+
+    def location(self) -> str:
+        """Where the connection goes, without credentials: what commands and their errors
+        show after its alias (``https://es.example.com:443``). From ``HOSTS``; a backend whose
+        server has no host (one in this process) says where it is instead."""
+        hosts = self.server.get("HOSTS") or []
+        return ", ".join(sorted({scrub(_url(host)) for host in hosts})) or "no host"
 
     def close(self) -> None:
         """Release the client's connections (``close_all``, the end of a test run)."""

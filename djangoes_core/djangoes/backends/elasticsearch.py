@@ -23,6 +23,7 @@ from .abstracts import Base
 from .async_node import threaded
 from .loading import LEGACY, load_backend
 from .params import check_client_options, hide_secrets, translate
+from .requests_log import scrub
 from .transport import AsyncTransport, Transport
 
 
@@ -56,6 +57,12 @@ class BaseElasticsearchBackend(Base):
         place = f"ES_SERVERS[{self.alias!r}]['PARAMS']"
         params = self.server.get("PARAMS") or {}
         return translate({k: v for k, v in params.items() if k not in self.transport_params}, place)
+
+    def location(self) -> str:
+        """The nodes of the client's pool, without credentials (those the client really uses:
+        ``HOSTS`` as elastic-transport completed them)."""
+        nodes = self.client.transport.node_pool.all()
+        return ", ".join(sorted({scrub(node.base_url) for node in nodes}))
 
     def configure_client(self) -> None:
         from elasticsearch import Elasticsearch
