@@ -428,19 +428,30 @@ def live_names(indices: Mapping[str, dict[str, Any]]) -> dict[str, str]:
     return live
 
 
-def check_test_names(indices: Mapping[str, dict[str, Any]]) -> None:
-    """No test name or test alias may be a live name or alias: tests must never touch them."""
+def check_test_names(indices: Mapping[str, dict[str, Any]], suffix: str = "") -> None:
+    """No test name or test alias may be a live name or alias: tests must never touch them.
+
+    The one check of it: when the settings are read, and again when test mode starts with a
+    ``suffix`` (a parallel worker's), which test names and ``ALIASES`` then end with. Live
+    names include the aliases of ``SETTINGS``, which a test index's create body may also hold.
+    """
     live = live_names(indices)
     for alias, index in indices.items():
         test = index["TEST"]
-        test_aliases = [*test["ALIASES"], *((test.get("SETTINGS") or {}).get("aliases") or {})]
-        for key, names in (("NAME", [test["NAME"]]), ("ALIASES", test_aliases)):
+        test_aliases = [
+            *(name + suffix for name in test["ALIASES"]),
+            *((test.get("SETTINGS") or {}).get("aliases") or {}),
+        ]
+        for key, names in (("NAME", [test["NAME"] + suffix]), ("ALIASES", test_aliases)):
             for name in names:
                 if name in live:
+                    place = where("ES_INDICES", alias, "TEST", key)
+                    if suffix:
+                        place += f" with the test suffix {suffix!r}"
                     raise SettingError(
                         "E007",
-                        f"{where('ES_INDICES', alias, 'TEST', key)} uses {name!r}, which is "
-                        f"also a live name ({live[name]}): test indices must never be live ones",
+                        f"{place} uses {name!r}, which is also a live name ({live[name]}): "
+                        "test indices must never be live ones",
                     )
 
 

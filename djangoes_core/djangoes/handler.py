@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.local import Local
 from django.conf import settings as django_settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.connection import BaseConnectionHandler
@@ -24,6 +23,9 @@ from django.utils.functional import cached_property
 from . import conf
 from .backends.loading import load_backend
 from .signals import connection_created
+
+if TYPE_CHECKING:
+    from .test.mode import TestMode
 
 DEFAULT_ALIAS = conf.DEFAULT_ALIAS
 #: Every handler, so that a forked child drops their connections (their sockets are the
@@ -51,8 +53,8 @@ class ConnectionHandler(BaseConnectionHandler):
         #: Whether settings come from Django's (and so follow ``override_settings``).
         self.from_settings = servers is None and indices is None
         self._pid = os.getpid()
-        self.testing = False
-        self.test_suffix = ""
+        #: Set by the test tooling (``djangoes.test.mode``): the test indices' settings.
+        self.test_mode: TestMode | None = None
         _HANDLERS.add(self)
 
     # Settings
@@ -112,65 +114,23 @@ class ConnectionHandler(BaseConnectionHandler):
         """The ``ES_INDICES`` entries a server serves, by index alias, in its order."""
         return {alias: self.indices[alias] for alias in server.get("INDICES", [])}
 
-    # Test mode: connections use the test names
+    # Test mode (see djangoes.test.mode): connections built on the test indices
 
-    def enable_test_mode(self, suffix: str = "") -> None:
-        """Make every connection use test indices (their names + ``suffix``), in all threads.
+    @property
+    def testing(self) -> bool:
+        return self.test_mode is not None
 
-        The connections of every thread are dropped (a new thread-local storage), so the next
-        lookup anywhere builds a connection on the test names; a forked child inherits the mode.
-        """
-        self.check_test_names(suffix)
-        self.testing, self.test_suffix = True, suffix
-        self._renew()
+    @property
+    def test_suffix(self) -> str:
+        """The suffix of this process's test names (a parallel worker's), or ``""``."""
+        return self.test_mode.suffix if self.test_mode is not None else ""
 
-    def disable_test_mode(self) -> None:
-        self.testing, self.test_suffix = False, ""
-        self._renew()
-
-    def _renew(self) -> None:
+    def set_test_mode(self, mode: TestMode | None) -> None:
+        """Build every connection, in every thread, on ``mode``'s settings (None: the live
+        ones): the connections of every thread are dropped (a new thread-local storage)."""
         self.close_all()
+        self.test_mode = mode
         self._connections = Local(self.thread_critical)
-
-    def test_index(self, alias: str, suffix: str | None = None) -> dict[str, Any]:
-        """The settings of index ``alias`` as a test run sees them (``NAME`` is the test name)."""
-        suffix = self.test_suffix if suffix is None else suffix
-        index = self.indices[alias]
-        test = index["TEST"]
-        return {
-            "NAME": test["NAME"] + suffix,
-            "ALIASES": [name + suffix for name in test["ALIASES"]],
-            "SETTINGS": test["SETTINGS"],
-            "SOURCE": index.get("SOURCE"),
-            "REBUILD": index["REBUILD"],
-            "TEST": test,
-            "LIVE_NAME": index["NAME"],
-        }
-
-    def test_server(self, alias: str) -> dict[str, Any]:
-        """A server's settings during tests: ``TEST['INDICES']`` replaces ``INDICES``."""
-        server = self.settings[alias]
-        if server["TEST"].get("INDICES") is not None:
-            server = {**server, "INDICES": server["TEST"]["INDICES"]}
-        return server
-
-    def live_names(self) -> set[str]:
-        """Every live index name and alias: what test tooling must never touch."""
-        return {
-            name for index in self.indices.values() for name in (index["NAME"], *index["ALIASES"])
-        }
-
-    def check_test_names(self, suffix: str = "") -> None:
-        """Refuse a test name (with ``suffix``) that is a live one, before anything is done."""
-        live = self.live_names()
-        for alias in self.indices:
-            test = self.test_index(alias, suffix)
-            for name in (test["NAME"], *test["ALIASES"]):
-                if name in live:
-                    raise ImproperlyConfigured(
-                        f"ES_INDICES[{alias!r}]['TEST'] gives the test name {name!r}, which is "
-                        "also a live index name or alias: test indices must never be live ones"
-                    )
 
     # Connections
 
@@ -178,13 +138,15 @@ class ConnectionHandler(BaseConnectionHandler):
         """The backend of a connection, built from its settings (its client not yet)."""
         if alias not in self.settings:
             raise self.exception_class(f"The connection {alias!r} doesn't exist.")
-        server = self.test_server(alias) if self.testing else self.settings[alias]
-        backend = load_backend(server["ENGINE"], alias)
-        if self.testing:
-            indices = {a: self.test_index(a) for a in server.get("INDICES", [])}
-        else:
+        server = self.settings[alias]
+        if self.test_mode is None:
             indices = self.get_server_indices(server)
-        return backend(alias, server, indices)
+        else:
+            server = self.test_mode.server(self, alias)
+            indices = self.test_mode.server_indices(self, server)
+        connection = load_backend(server["ENGINE"], alias)(alias, server, indices)
+        connection.testing = self.test_mode is not None
+        return connection
 
     def create_connection(self, alias: str, asynchronous: bool = False) -> Any:
         """A new connection; ``asynchronous``: on ``AsyncElasticsearch``, for ``aconnections``."""

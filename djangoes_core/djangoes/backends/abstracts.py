@@ -34,6 +34,10 @@ def _url(host: Any) -> str:
 class Base:
     """Elasticsearch connection wrapper base."""
 
+    #: Whether the indices are test indices: set on the connections a handler builds in test
+    #: mode (see :mod:`djangoes.test.mode`).
+    testing: bool = False
+
     def __init__(
         self,
         alias: str,
@@ -146,7 +150,7 @@ class Base:
         return {
             key: index
             for key, index in self.server_indices.items()
-            if rebuilds(index) and "LIVE_NAME" not in index
+            if rebuilds(index) and not self.testing
         }
 
     @cached_property

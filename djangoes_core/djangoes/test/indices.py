@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .. import conf
+
 #: The mappings and aliases of each test index right after this process (or the process it
 #: was forked from) created it: what "configured" means when a test case starts.
 _FRESH: dict[str, Any] = {}
@@ -37,13 +39,13 @@ class TestIndices:
         self.client = connection.client
         self.lenient = self.client.options(ignore_status=404)
         self.bodies = connection.get_indices_with_settings()
-        live = handler.live_names()
+        live = conf.live_names(handler.indices)
         for name, body in self.bodies.items():
             for checked in (name, *(body.get("aliases") or {})):
                 if checked in live:
                     raise ImproperlyConfigured(
                         f"connection {connection.alias!r} would manage {checked!r} as a test "
-                        "index, but it is a live index name or alias"
+                        f"index, but it is a live index name or alias ({live[checked]})"
                     )
         self.names = list(self.bodies)
 
