@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 
 from . import conf
 from .backends.loading import load_backend
+from .compat import HandlerCompat
 from .signals import connection_created
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class ConnectionDoesNotExist(_DoesNotExist, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class ConnectionHandler(BaseConnectionHandler):
+class ConnectionHandler(HandlerCompat, BaseConnectionHandler):
     settings_name = "ES_SERVERS"
     exception_class = ConnectionDoesNotExist
     #: One connection per thread, as Django's database connections (asgiref's thread-critical
@@ -79,36 +80,6 @@ class ConnectionHandler(BaseConnectionHandler):
     @property
     def servers(self) -> dict[str, dict[str, Any]]:
         return self.settings
-
-    def ensure_server_defaults(self, alias: str) -> None:
-        """Fill the defaults of one ``ES_SERVERS`` entry (all are filled on first use)."""
-        try:
-            server = self.settings[alias]
-        except KeyError:
-            raise self.exception_class(f"The connection {alias!r} doesn't exist.") from None
-        self.settings[alias] = conf.server_settings(alias, server, self.indices)
-
-    def ensure_index_defaults(self, alias: str) -> None:
-        """Fill the defaults of one ``ES_INDICES`` entry (all are filled on first use)."""
-        try:
-            index = self.indices[alias]
-        except KeyError:
-            raise self.exception_class(f"The index {alias!r} doesn't exist.") from None
-        test = index["TEST"]
-        self.indices[alias] = conf.index_settings(alias, index)
-        self.indices[alias]["TEST"] = test
-
-    def prepare_server_test_settings(self, alias: str) -> None:
-        """Make sure ``TEST`` is there: ``TEST['INDICES']`` replaces ``INDICES`` during tests."""
-        self.ensure_server_defaults(alias)
-        self.settings[alias].setdefault("TEST", {})
-
-    def prepare_index_test_settings(self, alias: str) -> None:
-        """Make sure ``TEST`` holds the test ``NAME``, ``ALIASES`` and ``SETTINGS``."""
-        self.ensure_index_defaults(alias)
-        index = self.indices[alias]
-        index["TEST"] = conf.test_index_settings(alias, index)
-        conf.check_test_names(self.indices)
 
     def get_server_indices(self, server: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """The ``ES_INDICES`` entries a server serves, by index alias, in its order."""

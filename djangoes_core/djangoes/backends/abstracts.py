@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
 
+from ..compat import indices_by_name
 from ..conf import rebuilds
 from .requests_log import RequestsLog, scrub
 
@@ -46,9 +47,7 @@ class Base:
     ) -> None:
         self.alias = alias
         self.server = server
-        if not isinstance(indices, Mapping):  # 0.3 passed a list of index settings
-            indices = {index["NAME"]: index for index in indices}
-        self.server_indices = indices
+        self.server_indices = indices_by_name(indices)
         self.client: Any = None
         self.requests_log = RequestsLog(alias)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -19,9 +18,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
 from elastic_transport import AiohttpHttpNode
 
+from ..compat import LEGACY_BACKENDS, drop_doc_type
 from .abstracts import Base
 from .async_node import threaded
-from .loading import LEGACY, load_backend
+from .loading import load_backend
 from .params import check_client_options, hide_secrets, translate
 from .requests_log import scrub
 from .transport import AsyncTransport, Transport
@@ -152,12 +152,12 @@ class BaseElasticsearchBackend(Base):
     # Filling in the index
 
     def _indices(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        _drop_doc_type(kwargs)
+        drop_doc_type(kwargs)
         kwargs.setdefault("index", self.indices)
         return kwargs
 
     def _index(self, kwargs: dict[str, Any], operation: str) -> dict[str, Any]:
-        _drop_doc_type(kwargs)
+        drop_doc_type(kwargs)
         if "index" not in kwargs:
             indices = self.indices
             if len(indices) != 1:
@@ -185,7 +185,7 @@ class BaseElasticsearchBackend(Base):
 
     def _default_index(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """For bulk and mget, whose items may name their index: the one index, if only one."""
-        _drop_doc_type(kwargs)
+        drop_doc_type(kwargs)
         if "index" not in kwargs and len(self.indices) == 1:
             kwargs["index"] = self.indices[0]
         return kwargs
@@ -278,20 +278,9 @@ def _send(connection: BaseElasticsearchBackend, operation: str, kwargs: dict[str
     return getattr(connection.client, operation)(**kwargs)
 
 
-def _drop_doc_type(kwargs: dict[str, Any]) -> None:
-    """Mapping types are gone since Elasticsearch 7: 0.3's ``doc_type`` is dropped."""
-    if "doc_type" in kwargs:
-        kwargs.pop("doc_type")
-        warnings.warn(
-            "doc_type is ignored: Elasticsearch no longer has mapping types",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-
-
 def __getattr__(name: str) -> type:
     """``SimpleHttpBackend`` and the other 0.3 names, from their distributions."""
     path = f"{__name__}.{name}"
-    if path in LEGACY:
-        return load_backend(LEGACY[path])
+    if path in LEGACY_BACKENDS:
+        return load_backend(LEGACY_BACKENDS[path])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
