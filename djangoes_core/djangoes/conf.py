@@ -25,7 +25,7 @@ DEFAULT_ENGINE = "http"
 DEFAULT_PORT = {"http": 9200, "https": 443}
 SERVER_KEYS = ("HOSTS", "ENGINE", "INDICES", "PARAMS", "TEST")
 SERVER_TEST_KEYS = ("INDICES",)
-INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "TEST", "TESTS")
+INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "REBUILD", "TEST", "TESTS")
 INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
 SETTINGS_KEYS = ("settings", "mappings", "aliases")
 #: The properties of an alias in a create-index body, as Elasticsearch parses them
@@ -279,6 +279,8 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
     result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
     if result.get("SOURCE") is not None and not callable(result["SOURCE"]):
         check_type(result["SOURCE"], str, where("ES_INDICES", alias, "SOURCE"), "a dotted path")
+    result.setdefault("REBUILD", result.get("SOURCE") is not None)
+    check_type(result["REBUILD"], bool, where("ES_INDICES", alias, "REBUILD"), "True or False")
     test = result.get("TEST") or {}
     test_place = where("ES_INDICES", alias, "TEST")
     check_type(test, Mapping, test_place, "a dict")
@@ -426,19 +428,30 @@ def live_names(indices: Mapping[str, dict[str, Any]]) -> dict[str, str]:
     return live
 
 
-def check_test_names(indices: Mapping[str, dict[str, Any]]) -> None:
-    """No test name or test alias may be a live name or alias: tests must never touch them."""
+def check_test_names(indices: Mapping[str, dict[str, Any]], suffix: str = "") -> None:
+    """No test name or test alias may be a live name or alias: tests must never touch them.
+
+    The one check of it: when the settings are read, and again when test mode starts with a
+    ``suffix`` (a parallel worker's), which test names and ``ALIASES`` then end with. Live
+    names include the aliases of ``SETTINGS``, which a test index's create body may also hold.
+    """
     live = live_names(indices)
     for alias, index in indices.items():
         test = index["TEST"]
-        test_aliases = [*test["ALIASES"], *((test.get("SETTINGS") or {}).get("aliases") or {})]
-        for key, names in (("NAME", [test["NAME"]]), ("ALIASES", test_aliases)):
+        test_aliases = [
+            *(name + suffix for name in test["ALIASES"]),
+            *((test.get("SETTINGS") or {}).get("aliases") or {}),
+        ]
+        for key, names in (("NAME", [test["NAME"] + suffix]), ("ALIASES", test_aliases)):
             for name in names:
                 if name in live:
+                    place = where("ES_INDICES", alias, "TEST", key)
+                    if suffix:
+                        place += f" with the test suffix {suffix!r}"
                     raise SettingError(
                         "E007",
-                        f"{where('ES_INDICES', alias, 'TEST', key)} uses {name!r}, which is "
-                        f"also a live name ({live[name]}): test indices must never be live ones",
+                        f"{place} uses {name!r}, which is also a live name ({live[name]}): "
+                        "test indices must never be live ones",
                     )
 
 
@@ -475,6 +488,17 @@ def problems(servers: Any, indices: Any) -> list[SettingError]:
 
 
 # Rebuilds (see djangoes.rebuild)
+
+
+def rebuilds(index: Mapping[str, Any]) -> bool:
+    """Whether an ``ES_INDICES`` entry may be rebuilt: ``REBUILD``, which defaults to whether
+    it has a ``SOURCE`` (only rebuilds read one).
+
+    Only then do writes to the index go through the rebuild journal: a rebuild of an index
+    whose writers do not journal would lose the writes made during its copy.
+    """
+    return bool(index.get("REBUILD", index.get("SOURCE") is not None))
+
 
 #: Seconds: how long a connection trusts what it knows of running rebuilds; how long a write
 #: held by a rebuild's final pass waits before it fails; how long a rebuild that stops renewing

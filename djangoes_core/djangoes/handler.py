@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.local import Local
 from django.conf import settings as django_settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.connection import BaseConnectionHandler
@@ -22,8 +21,13 @@ from django.utils.connection import ConnectionDoesNotExist as _DoesNotExist
 from django.utils.functional import cached_property
 
 from . import conf
+from .backends.abstracts import Base
 from .backends.loading import load_backend
+from .compat import HandlerCompat
 from .signals import connection_created
+
+if TYPE_CHECKING:
+    from .test.mode import TestMode
 
 DEFAULT_ALIAS = conf.DEFAULT_ALIAS
 #: Every handler, so that a forked child drops their connections (their sockets are the
@@ -38,7 +42,13 @@ class ConnectionDoesNotExist(_DoesNotExist, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class ConnectionHandler(BaseConnectionHandler):
+if TYPE_CHECKING:  # generic in django-stubs only
+    _Handler = BaseConnectionHandler[Base]
+else:
+    _Handler = BaseConnectionHandler
+
+
+class ConnectionHandler(HandlerCompat, _Handler):
     settings_name = "ES_SERVERS"
     exception_class = ConnectionDoesNotExist
     #: One connection per thread, as Django's database connections (asgiref's thread-critical
@@ -51,8 +61,8 @@ class ConnectionHandler(BaseConnectionHandler):
         #: Whether settings come from Django's (and so follow ``override_settings``).
         self.from_settings = servers is None and indices is None
         self._pid = os.getpid()
-        self.testing = False
-        self.test_suffix = ""
+        #: Set by the test tooling (``djangoes.test.mode``): the test indices' settings.
+        self.test_mode: TestMode | None = None
         _HANDLERS.add(self)
 
     # Settings
@@ -78,114 +88,45 @@ class ConnectionHandler(BaseConnectionHandler):
     def servers(self) -> dict[str, dict[str, Any]]:
         return self.settings
 
-    def ensure_server_defaults(self, alias: str) -> None:
-        """Fill the defaults of one ``ES_SERVERS`` entry (all are filled on first use)."""
-        try:
-            server = self.settings[alias]
-        except KeyError:
-            raise self.exception_class(f"The connection {alias!r} doesn't exist.") from None
-        self.settings[alias] = conf.server_settings(alias, server, self.indices)
-
-    def ensure_index_defaults(self, alias: str) -> None:
-        """Fill the defaults of one ``ES_INDICES`` entry (all are filled on first use)."""
-        try:
-            index = self.indices[alias]
-        except KeyError:
-            raise self.exception_class(f"The index {alias!r} doesn't exist.") from None
-        test = index["TEST"]
-        self.indices[alias] = conf.index_settings(alias, index)
-        self.indices[alias]["TEST"] = test
-
-    def prepare_server_test_settings(self, alias: str) -> None:
-        """Make sure ``TEST`` is there: ``TEST['INDICES']`` replaces ``INDICES`` during tests."""
-        self.ensure_server_defaults(alias)
-        self.settings[alias].setdefault("TEST", {})
-
-    def prepare_index_test_settings(self, alias: str) -> None:
-        """Make sure ``TEST`` holds the test ``NAME``, ``ALIASES`` and ``SETTINGS``."""
-        self.ensure_index_defaults(alias)
-        index = self.indices[alias]
-        index["TEST"] = conf.test_index_settings(alias, index)
-        conf.check_test_names(self.indices)
-
     def get_server_indices(self, server: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """The ``ES_INDICES`` entries a server serves, by index alias, in its order."""
         return {alias: self.indices[alias] for alias in server.get("INDICES", [])}
 
-    # Test mode: connections use the test names
+    # Test mode (see djangoes.test.mode): connections built on the test indices
 
-    def enable_test_mode(self, suffix: str = "") -> None:
-        """Make every connection use test indices (their names + ``suffix``), in all threads.
+    @property
+    def testing(self) -> bool:
+        return self.test_mode is not None
 
-        The connections of every thread are dropped (a new thread-local storage), so the next
-        lookup anywhere builds a connection on the test names; a forked child inherits the mode.
-        """
-        self.check_test_names(suffix)
-        self.testing, self.test_suffix = True, suffix
-        self._renew()
+    @property
+    def test_suffix(self) -> str:
+        """The suffix of this process's test names (a parallel worker's), or ``""``."""
+        return self.test_mode.suffix if self.test_mode is not None else ""
 
-    def disable_test_mode(self) -> None:
-        self.testing, self.test_suffix = False, ""
-        self._renew()
-
-    def _renew(self) -> None:
+    def set_test_mode(self, mode: TestMode | None) -> None:
+        """Build every connection, in every thread, on ``mode``'s settings (None: the live
+        ones): the connections of every thread are dropped (a new thread-local storage)."""
         self.close_all()
+        self.test_mode = mode
         self._connections = Local(self.thread_critical)
-
-    def test_index(self, alias: str, suffix: str | None = None) -> dict[str, Any]:
-        """The settings of index ``alias`` as a test run sees them (``NAME`` is the test name)."""
-        suffix = self.test_suffix if suffix is None else suffix
-        index = self.indices[alias]
-        test = index["TEST"]
-        return {
-            "NAME": test["NAME"] + suffix,
-            "ALIASES": [name + suffix for name in test["ALIASES"]],
-            "SETTINGS": test["SETTINGS"],
-            "SOURCE": index.get("SOURCE"),
-            "TEST": test,
-            "LIVE_NAME": index["NAME"],
-        }
-
-    def test_server(self, alias: str) -> dict[str, Any]:
-        """A server's settings during tests: ``TEST['INDICES']`` replaces ``INDICES``."""
-        server = self.settings[alias]
-        if server["TEST"].get("INDICES") is not None:
-            server = {**server, "INDICES": server["TEST"]["INDICES"]}
-        return server
-
-    def live_names(self) -> set[str]:
-        """Every live index name and alias: what test tooling must never touch."""
-        return {
-            name for index in self.indices.values() for name in (index["NAME"], *index["ALIASES"])
-        }
-
-    def check_test_names(self, suffix: str = "") -> None:
-        """Refuse a test name (with ``suffix``) that is a live one, before anything is done."""
-        live = self.live_names()
-        for alias in self.indices:
-            test = self.test_index(alias, suffix)
-            for name in (test["NAME"], *test["ALIASES"]):
-                if name in live:
-                    raise ImproperlyConfigured(
-                        f"ES_INDICES[{alias!r}]['TEST'] gives the test name {name!r}, which is "
-                        "also a live index name or alias: test indices must never be live ones"
-                    )
 
     # Connections
 
-    def load_backend(self, alias: str) -> Any:
+    def load_backend(self, alias: str) -> Base:
         """The backend of a connection, built from its settings (its client not yet)."""
         if alias not in self.settings:
             raise self.exception_class(f"The connection {alias!r} doesn't exist.")
-        server = self.test_server(alias) if self.testing else self.settings[alias]
-        backend = load_backend(server["ENGINE"], alias)
-        if self.testing:
-            indices = {a: self.test_index(a) for a in server.get("INDICES", [])}
-        else:
+        server = self.settings[alias]
+        if self.test_mode is None:
             indices = self.get_server_indices(server)
-        return backend(alias, server, indices)
+        else:
+            server = self.test_mode.server(self, alias)
+            indices = self.test_mode.server_indices(self, server)
+        connection = load_backend(server["ENGINE"], alias)(alias, server, indices)
+        connection.testing = self.test_mode is not None
+        return connection
 
-    def create_connection(self, alias: str, asynchronous: bool = False) -> Any:
+    def create_connection(self, alias: str, asynchronous: bool = False) -> Base:
         """A new connection; ``asynchronous``: on ``AsyncElasticsearch``, for ``aconnections``."""
         connection = self.load_backend(alias)
         if asynchronous:

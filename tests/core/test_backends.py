@@ -141,3 +141,15 @@ def test_legacy_names_resolve_to_the_transports() -> None:
 
     assert elasticsearch.SimpleHttpBackend is SimpleHttpBackend
     assert elasticsearch.SimpleRequestsHttpBackend is SimpleRequestsHttpBackend
+
+
+def test_location_says_where_a_connection_goes_without_credentials(server_url: str) -> None:
+    from djangoes.backends.abstracts import Base
+    from djangoes.management.base import describe
+
+    hosts = ["https://elastic:secret@es.example.com:9243", {"host": "b", "port": 9200}]
+    assert Base("other", {"HOSTS": hosts}, {}).location() == (
+        "http://b:9200, https://es.example.com:9243"
+    )
+    handler = make_handler({"default": {"ENGINE": "http", "HOSTS": [server_url]}})
+    assert describe(handler["default"]) == f"'default' (http: {server_url})"

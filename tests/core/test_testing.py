@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 import threading
 import unittest
 import uuid
@@ -79,6 +80,43 @@ def test_a_test_name_that_is_live_is_refused_before_any_request() -> None:
     with pytest.raises(ImproperlyConfigured, match=r"'books_test_1', which is also a live"):
         setup_djangoes("_1", handler=handler)
     assert not handler.testing
+
+
+def test_a_test_name_that_is_a_live_alias_of_settings_is_refused() -> None:
+    # A live alias declared in SETTINGS['aliases'] counts as a live name, with the suffix too.
+    handler = handler_for(
+        "http://127.0.0.1:9",
+        indices={
+            "books": {"NAME": "books_v1", "ALIASES": ["books"]},
+            "archive": {"NAME": "archive", "SETTINGS": {"aliases": {"books_test_gw0": {}}}},
+        },
+    )
+    setup_djangoes(handler=handler)  # without a suffix, no clash
+    teardown_djangoes(handler=handler)
+    with pytest.raises(
+        ImproperlyConfigured,
+        match=re.escape(
+            "ES_INDICES['books']['TEST']['ALIASES'] with the test suffix '_gw0' uses "
+            "'books_test_gw0', which is also a live name (ES_INDICES['archive']['SETTINGS'])"
+        ),
+    ):
+        setup_djangoes("_gw0", handler=handler)
+    assert not handler.testing
+
+
+def test_test_mode_is_a_flag_of_the_connection(server_url: str) -> None:
+    rebuilt = {"books": {"NAME": "books_v1", "ALIASES": ["books"], "REBUILD": True}}
+    handler = handler_for(server_url, indices=rebuilt)
+    assert handler["default"].testing is False
+    assert list(handler["default"].rebuilt_indices) == ["books"]
+    setup_djangoes("_5", handler=handler)
+    try:
+        assert handler.test_suffix == "_5"
+        assert handler["default"].testing is True
+        assert handler["default"].rebuilt_indices == {}  # test indices are never journaled
+    finally:
+        teardown_djangoes(handler=handler)
+    assert handler["default"].testing is False
 
 
 def test_test_indices_are_only_managed_in_test_mode(server_url: str) -> None:

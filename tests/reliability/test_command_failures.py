@@ -119,7 +119,7 @@ def settings_for(servers: dict[str, str]) -> Callable[[str], override_settings]:
         return override_settings(
             INSTALLED_APPS=["djangoes"],
             ES_SERVERS={"default": server},
-            ES_INDICES={"books": {"NAME": "books", "ALIASES": ["library"]}},
+            ES_INDICES={"books": {"NAME": "books", "ALIASES": ["library"], "REBUILD": True}},
         )
 
     return make

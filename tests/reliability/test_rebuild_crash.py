@@ -208,7 +208,7 @@ def rebuilds(engine_url: str, prefix: str) -> Iterator[Any]:
 @pytest.fixture
 def writers(engine_url: str, prefix: str) -> Iterator[tuple[ConnectionHandler, list[Writer]]]:
     name = f"{prefix}books"
-    indices = {"books": {"NAME": name, "ALIASES": [f"{name}-library"]}}
+    indices = {"books": {"NAME": name, "ALIASES": [f"{name}-library"], "REBUILD": True}}
     servers = {"default": {"ENGINE": "http", "HOSTS": [engine_url], "INDICES": ["books"]}}
     handler = ConnectionHandler(servers=servers, indices=indices)
     handler["default"].client.indices.create(index=name, aliases={f"{name}-library": {}})

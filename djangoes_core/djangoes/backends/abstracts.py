@@ -14,7 +14,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
 
-from .requests_log import RequestsLog
+from ..compat import indices_by_name
+from ..conf import rebuilds
+from .requests_log import RequestsLog, scrub
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -22,8 +24,20 @@ def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _url(host: Any) -> str:
+    """A ``HOSTS`` entry as a URL (entries are URLs, or dicts once completed)."""
+    if not isinstance(host, Mapping):
+        return str(host)
+    url = f"{host.get('scheme', 'http')}://{host['host']}:{host.get('port', 9200)}"
+    return url + (host.get("path_prefix") or "")
+
+
 class Base:
     """Elasticsearch connection wrapper base."""
+
+    #: Whether the indices are test indices: set on the connections a handler builds in test
+    #: mode (see :mod:`djangoes.test.mode`).
+    testing: bool = False
 
     def __init__(
         self,
@@ -33,9 +47,7 @@ class Base:
     ) -> None:
         self.alias = alias
         self.server = server
-        if not isinstance(indices, Mapping):  # 0.3 passed a list of index settings
-            indices = {index["NAME"]: index for index in indices}
-        self.server_indices = indices
+        self.server_indices = indices_by_name(indices)
         self.client: Any = None
         self.requests_log = RequestsLog(alias)
 
@@ -52,6 +64,13 @@ class Base:
             f"djangoes backend {type(self).__name__} of connection {self.alias!r} has no "
             "asynchronous client: aconnections needs a backend on elasticsearch-py's client"
         )
+
+    def location(self) -> str:
+        """Where the connection goes, without credentials: what commands and their errors
+        show after its alias (``https://es.example.com:443``). From ``HOSTS``; a backend whose
+        server has no host (one in this process) says where it is instead."""
+        hosts = self.server.get("HOSTS") or []
+        return ", ".join(sorted({scrub(_url(host)) for host in hosts})) or "no host"
 
     def close(self) -> None:
         """Release the client's connections (``close_all``, the end of a test run)."""
@@ -119,6 +138,19 @@ class Base:
                 body["aliases"] = aliases
             bodies[index["NAME"]] = body
         return bodies
+
+    @cached_property
+    def rebuilt_indices(self) -> dict[str, Mapping[str, Any]]:
+        """The indices a rebuild may swap under this connection (``REBUILD``, or a ``SOURCE``):
+        only writes to these go through the rebuild journal; with none, a write is one request.
+
+        Test indices are left out: they belong to one test run, which no rebuild runs under.
+        """
+        return {
+            key: index
+            for key, index in self.server_indices.items()
+            if rebuilds(index) and not self.testing
+        }
 
     @cached_property
     def indices(self) -> list[str]:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import cached_property
 from elastic_transport import AiohttpHttpNode
 
-from ..rebuild.journal import journaled
+from ..compat import LEGACY_BACKENDS, drop_doc_type
 from .abstracts import Base
 from .async_node import threaded
-from .loading import LEGACY, load_backend
+from .loading import load_backend
 from .params import check_client_options, hide_secrets, translate
+from .requests_log import scrub
 from .transport import AsyncTransport, Transport
 
 
@@ -56,18 +58,26 @@ class BaseElasticsearchBackend(Base):
         params = self.server.get("PARAMS") or {}
         return translate({k: v for k, v in params.items() if k not in self.transport_params}, place)
 
+    def location(self) -> str:
+        """The nodes of the client's pool, without credentials (those the client really uses:
+        ``HOSTS`` as elastic-transport completed them)."""
+        nodes = self.client.transport.node_pool.all()
+        return ", ".join(sorted({scrub(node.base_url) for node in nodes}))
+
     def configure_client(self) -> None:
         from elasticsearch import Elasticsearch
 
-        self.check_configured("transport_class", "connection_class")
-        self.client = self.create_client(Elasticsearch, self.transport_class, self.connection_class)
+        self.client = self.create_client(
+            Elasticsearch, self.configured("transport_class"), self.configured("connection_class")
+        )
 
     def configure_async_client(self) -> None:
         from elasticsearch import AsyncElasticsearch
 
-        self.check_configured("async_transport_class")
         self.client = self.create_client(
-            AsyncElasticsearch, self.async_transport_class, self.get_async_connection_class()
+            AsyncElasticsearch,
+            self.configured("async_transport_class"),
+            self.get_async_connection_class(),
         )
 
     def get_async_connection_class(self) -> type:
@@ -81,6 +91,12 @@ class BaseElasticsearchBackend(Base):
                 f'aconnections[{self.alias!r}] needs aiohttp: pip install "djangoes[async]"'
             )
         return self.async_connection_class
+
+    def configured(self, attribute: str) -> type:
+        """The class ``attribute`` names; ImproperlyConfigured if the backend sets none."""
+        self.check_configured(attribute)
+        value: type = getattr(self, attribute)
+        return value
 
     def check_configured(self, *attributes: str) -> None:
         for attribute in attributes:
@@ -144,12 +160,12 @@ class BaseElasticsearchBackend(Base):
     # Filling in the index
 
     def _indices(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        _drop_doc_type(kwargs)
+        drop_doc_type(kwargs)
         kwargs.setdefault("index", self.indices)
         return kwargs
 
     def _index(self, kwargs: dict[str, Any], operation: str) -> dict[str, Any]:
-        _drop_doc_type(kwargs)
+        drop_doc_type(kwargs)
         if "index" not in kwargs:
             indices = self.indices
             if len(indices) != 1:
@@ -163,11 +179,21 @@ class BaseElasticsearchBackend(Base):
 
     def _write(self, operation: str, kwargs: dict[str, Any]) -> Any:
         """A write, recorded for a rebuild of its index if one is running (no lost update)."""
-        return journaled(self, operation, kwargs)
+        return self._writer(self, operation, kwargs)
+
+    @cached_property
+    def _writer(self) -> Callable[[Any, str, dict[str, Any]], Any]:
+        """The rebuild journal when an index of this connection may be rebuilt; otherwise the
+        write alone, so that a project without rebuilds never loads nor pays for them."""
+        if not self.rebuilt_indices:
+            return _send
+        from ..rebuild.journal import journaled  # only here: see the docstring
+
+        return journaled
 
     def _default_index(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """For bulk and mget, whose items may name their index: the one index, if only one."""
-        _drop_doc_type(kwargs)
+        drop_doc_type(kwargs)
         if "index" not in kwargs and len(self.indices) == 1:
             kwargs["index"] = self.indices[0]
         return kwargs
@@ -255,20 +281,14 @@ class BaseElasticsearchBackend(Base):
         return self.client.close_point_in_time(**kwargs)
 
 
-def _drop_doc_type(kwargs: dict[str, Any]) -> None:
-    """Mapping types are gone since Elasticsearch 7: 0.3's ``doc_type`` is dropped."""
-    if "doc_type" in kwargs:
-        kwargs.pop("doc_type")
-        warnings.warn(
-            "doc_type is ignored: Elasticsearch no longer has mapping types",
-            DeprecationWarning,
-            stacklevel=3,
-        )
+def _send(connection: BaseElasticsearchBackend, operation: str, kwargs: dict[str, Any]) -> Any:
+    """``connection.client.<operation>(**kwargs)``: a write with no rebuild to tell."""
+    return getattr(connection.client, operation)(**kwargs)
 
 
 def __getattr__(name: str) -> type:
     """``SimpleHttpBackend`` and the other 0.3 names, from their distributions."""
     path = f"{__name__}.{name}"
-    if path in LEGACY:
-        return load_backend(LEGACY[path])
+    if path in LEGACY_BACKENDS:
+        return load_backend(LEGACY_BACKENDS[path])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

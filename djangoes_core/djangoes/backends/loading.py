@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 
 from django.utils.module_loading import import_string
 
+from ..compat import LEGACY_BACKENDS
 from ..errors import SettingError
 from .abstracts import Base
 
@@ -23,15 +24,6 @@ KNOWN = {
     "thrift": "thrift",
     "memcached": "memcached",
     "embedded": "embedded",
-}
-#: djangoes 0.3's dotted names, kept working. (Its documentation also spelt the HTTP backend
-#: ``SimpleHttpClient``, a name the code never had: configurations copied from it work too.)
-LEGACY = {
-    "djangoes.backends.elasticsearch.SimpleHttpBackend": "http",
-    "djangoes.backends.elasticsearch.SimpleHttpClient": "http",
-    "djangoes.backends.elasticsearch.SimpleRequestsHttpBackend": "requests",
-    "djangoes.backends.elasticsearch.SimpleThriftBackend": "thrift",
-    "djangoes.backends.elasticsearch.SimpleMemcachedBackend": "memcached",
 }
 
 
@@ -52,7 +44,7 @@ def missing(name: str, alias: str | None = None) -> SettingError:
 
 def load_backend(engine: str, alias: str | None = None) -> type[Base]:
     """The backend class ``engine`` names; ImproperlyConfigured says what to do if none."""
-    engine = LEGACY.get(engine, engine)
+    engine = LEGACY_BACKENDS.get(engine, engine)  # 0.3's dotted names
     where = f"ES_SERVERS[{alias!r}]['ENGINE']" if alias else "ENGINE"
     backend: object
     if "." not in engine:

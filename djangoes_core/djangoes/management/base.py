@@ -108,13 +108,7 @@ def selection(handler: Any, options: dict[str, Any]) -> list[tuple[Any, list[str
 
 def describe(connection: Any) -> str:
     """``'default' (http: https://es.example.com:443)``: where it goes, without credentials."""
-    location = getattr(connection, "location", None)
-    if location is None:
-        nodes = connection.client.transport.node_pool.all()
-        where = ", ".join(sorted({scrub(node.base_url) for node in nodes}))
-    else:
-        where = location()
-    return f"{connection.alias!r} ({connection.server.get('ENGINE')}: {where})"
+    return f"{connection.alias!r} ({connection.server.get('ENGINE')}: {connection.location()})"
 
 
 @contextmanager

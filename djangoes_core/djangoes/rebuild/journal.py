@@ -60,7 +60,7 @@ def journaled(connection: Any, operation: str, kwargs: dict[str, Any]) -> Any:
 
 
 def _write(connection: Any, operation: str, kwargs: dict[str, Any]) -> Steps:
-    names = targets(connection.server_indices)
+    names = targets(connection.rebuilt_indices)
     write = _send(operation, kwargs)
     call = Write(operation, kwargs, names)
     if not names or (operation != "bulk" and not call.markers()):

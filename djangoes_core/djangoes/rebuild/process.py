@@ -123,6 +123,12 @@ class Rebuild:
                 f"connection {connection.alias!r} does not serve the index {index!r} "
                 f"(it serves: {', '.join(connection.server_indices) or 'none'})"
             )
+        if not conf.rebuilds(connection.server_indices[index]):
+            raise RebuildError(
+                f"ES_INDICES[{index!r}]['REBUILD'] is not True: writes to that index are not "
+                "journaled, so a rebuild would lose those made during its copy; set it (in the "
+                "settings of every process that writes to the index) to rebuild it"
+            )
         self.connection = connection
         self.client = connection.client
         self.index = index

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .. import conf
+
 if TYPE_CHECKING:
     from ..backends.abstracts import Base
 
@@ -40,13 +42,13 @@ class TestIndices:
         self.client = connection.client
         self.lenient = self.client.options(ignore_status=404)
         self.bodies = connection.get_indices_with_settings()
-        live = handler.live_names()
+        live = conf.live_names(handler.indices)
         for name, body in self.bodies.items():
             for checked in (name, *(body.get("aliases") or {})):
                 if checked in live:
                     raise ImproperlyConfigured(
                         f"connection {connection.alias!r} would manage {checked!r} as a test "
-                        "index, but it is a live index name or alias"
+                        f"index, but it is a live index name or alias ({live[checked]})"
                     )
         self.names = list(self.bodies)
 

@@ -10,6 +10,7 @@ from django.core.signals import request_started
 
 from djangoes import reset_queries
 
+from . import mode
 from .indices import TestIndices
 
 if TYPE_CHECKING:
@@ -34,12 +35,12 @@ def setup_djangoes(suffix: str = "", handler: Any = None) -> None:
     ``suffix`` is added to every test name and alias: a parallel worker's own indices.
     Refuses, before anything is done, a test name that is a live name.
     """
-    _handler(handler).enable_test_mode(suffix)
+    mode.enable(_handler(handler), suffix)
 
 
 def teardown_djangoes(handler: Any = None) -> None:
     """Switch every connection back to the live names."""
-    _handler(handler).disable_test_mode()
+    mode.disable(_handler(handler))
 
 
 def test_indices(using: Iterable[str] | None = None, handler: Any = None) -> list[TestIndices]:

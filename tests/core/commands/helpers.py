@@ -15,13 +15,22 @@ TTL = 0.05
 
 
 def blog_indices(prefix: str, **blog: Any) -> dict[str, dict[str, Any]]:
+    """'blog', which may be rebuilt (``REBUILD``), and 'books', which may not."""
     return {
-        "blog": {"NAME": f"{prefix}blog", "ALIASES": [f"{prefix}blog-read"], **blog},
+        "blog": {
+            "NAME": f"{prefix}blog",
+            "ALIASES": [f"{prefix}blog-read"],
+            "REBUILD": True,
+            **blog,
+        },
         "books": {"NAME": f"{prefix}books"},
     }
 
 
 def handler_of(server: dict[str, Any], indices: dict[str, Any]) -> ConnectionHandler:
+    """A handler of one 'default' connection serving ``indices``, each of which may be rebuilt
+    unless it says otherwise (these are the rebuild's tests)."""
+    indices = {key: {"REBUILD": True, **index} for key, index in indices.items()}
     return ConnectionHandler(
         servers={"default": {**server, "INDICES": list(indices)}}, indices=indices
     )

@@ -29,6 +29,7 @@ ES_INDICES = {
     "books": {
         "NAME": "books",
         "ALIASES": ["library"],
+        "REBUILD": True,  # es_indices rebuild books (the commands' and crash tests)
         "SETTINGS": {
             "mappings": {"properties": {"title": {"type": "text"}, "year": {"type": "integer"}}}
         },

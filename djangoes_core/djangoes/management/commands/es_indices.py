@@ -8,6 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
 
 from djangoes import connections
+from djangoes.conf import rebuilds
 from djangoes.live import AmbiguousIndex, LiveIndex, live_index
 from djangoes.rebuild import Rebuild, RebuildError, healing, leftovers
 from djangoes.rebuild.steps import run
@@ -226,10 +227,33 @@ class Command(ConnectionsCommand):
                 self.stdout.write("Clean-up cancelled.")
                 return None
             return self._abort(chosen)
+        chosen = self._rebuildable(chosen, named=bool(options.get("indices")))
         for connection, keys in chosen:
             for key in keys:
                 self._rebuild(connection, key, options)
         return None
+
+    def _rebuildable(
+        self, chosen: list[tuple[Any, list[str]]], named: bool
+    ) -> list[tuple[Any, list[str]]]:
+        """The indices to rebuild: those ``REBUILD`` allows (see ``conf.rebuilds``); an index
+        named on the command line that it does not allow is an error, before anything is done."""
+        refused = sorted(
+            {k for c, keys in chosen for k in keys if not rebuilds(c.server_indices[k])}
+        )
+        if named and refused:
+            raise CommandError(
+                f"{', '.join(f'ES_INDICES[{k!r}]' for k in refused)} cannot be rebuilt: "
+                "set 'REBUILD': True (or a 'SOURCE') in the settings of every process that "
+                "writes to it, so that its writes are journaled during a rebuild."
+            )
+        kept = [(c, [k for k in keys if rebuilds(c.server_indices[k])]) for c, keys in chosen]
+        if not any(keys for _, keys in kept):
+            raise CommandError(
+                "No index to rebuild: none of these connections' ES_INDICES has 'REBUILD': "
+                "True (or a 'SOURCE')."
+            )
+        return kept
 
     def _rebuild(self, connection: Any, key: str, options: dict[str, Any]) -> None:
         self.say(f"Rebuilding {key} on {describe(connection)}:", self.style.MIGRATE_HEADING)
