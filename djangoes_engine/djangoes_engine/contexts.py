@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import NotFound
+from .dates import parse_time_value
+from .errors import IllegalArgument, NotFound
 
 #: Elasticsearch's ``search.max_keep_alive``.
 MAX_KEEP_ALIVE = 24 * 3600.0
@@ -128,9 +129,6 @@ class Contexts:
 
 
 def keep_alive_seconds(value: Any, setting: str = "keep_alive") -> float:
-    from .dates import parse_time_value
-    from .errors import IllegalArgument
-
     seconds = parse_time_value(str(value), setting)
     if seconds > MAX_KEEP_ALIVE:
         raise IllegalArgument(

@@ -30,6 +30,7 @@ import tantivy
 
 from . import jsoncodec
 from .analysis import AnalysisRegistry
+from .dates import parse_time_value
 from .errors import (
     BadRequest,
     EngineError,
@@ -132,8 +133,6 @@ class Index:
 
     def read_settings(self) -> None:
         """Cache the settings the write and refresh paths read."""
-        from .dates import parse_time_value
-
         interval = str(self.settings.get("index.refresh_interval"))
         seconds = parse_time_value(interval, "index.refresh_interval")
         self.refresh_interval = None if seconds < 0 else seconds

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
     FieldType,
@@ -53,6 +54,7 @@ OBJECT_PARAMS = frozenset(
         "subobjects",
     }
 )
+
 #: Values a field takes when a mapping does not name them, for put_mapping conflict checks.
 PARAM_DEFAULTS = {
     "index": True,
@@ -505,13 +507,9 @@ class Mapping:
         return "string"
 
     def _date_format_for(self, text: str) -> str | None:
-        from .dates import DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
-
         return detect_date_format(text, self.date_formats or DEFAULT_DYNAMIC_DATE_FORMATS)
 
     def _date_definition(self, value: str) -> dict[str, Any]:
-        from .dates import DEFAULT_DATE_FORMAT
-
         spec = self._date_format_for(value)
         if spec in (None, DEFAULT_DATE_FORMAT):
             return {"type": "date"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import DateFormat
 from .errors import IllegalArgument, ParsingError, QueryShardError
 from .fields import BooleanField, DateField, FieldType, KeywordField, NumberField, TextField
 
@@ -179,8 +180,6 @@ def output(value: Any, sort: SortField, field: FieldType | None) -> Any:
     if isinstance(field, BooleanField):
         return 1 if value else 0
     if isinstance(field, DateField) and sort.format:
-        from .dates import DateFormat
-
         return DateFormat(sort.format).format(value)
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"

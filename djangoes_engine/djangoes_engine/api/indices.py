@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
+from ..analysis import AnalysisRegistry, analyze_api
 from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
 from ..http import Request
 from ..names import Options, split_expression
 from ..settings import Settings, normalize, validate
+from .documents import single_index
 from .params import boolean, object_body, split
 
 #: Deleting or closing by wildcard or ``_all`` needs this, as ``action.destructive_requires_name``
@@ -102,8 +105,6 @@ def get_field_mapping(engine: Any, request: Request, fields: str, index: str | N
 
 
 def get_settings(engine: Any, request: Request, index: str | None = None, name: str | None = None):
-    import fnmatch
-
     params = request.params
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
@@ -233,16 +234,12 @@ def close_index(engine: Any, request: Request, index: str):
 
 
 def analyze(engine: Any, request: Request, index: str | None = None):
-    from ..analysis import AnalysisRegistry, analyze_api
-
     body = object_body(request.body) or {}
     for key in ("analyzer", "tokenizer", "text", "field", "normalizer"):
         if key in request.params and key not in body:
             body[key] = request.params[key]
     registry = AnalysisRegistry(None)
     if index is not None:
-        from .documents import single_index
-
         target = single_index(engine, index)
         registry = target.registry
         if "field" in body:
@@ -291,7 +288,6 @@ def put_alias(engine: Any, request: Request, index: str, name: str):
 def delete_alias(engine: Any, request: Request, index: str, name: str):
     targets = _targets(engine, request, index, allow_no_indices=False)
     patterns = split(name)
-    import fnmatch
 
     removed = [
         (t.name, alias)
@@ -308,8 +304,6 @@ def delete_alias(engine: Any, request: Request, index: str, name: str):
 
 
 def get_alias(engine: Any, request: Request, index: str | None = None, name: str | None = None):
-    import fnmatch
-
     patterns = split(name)
     targets = _targets(engine, request, index)
     body: dict[str, Any] = {}

@@ -8,13 +8,12 @@ from typing import Any
 
 from .. import jsoncodec
 from ..errors import (
-    BadRequest,
     IllegalArgument,
     JsonParseError,
     ParsingError,
     XContentParseError,
 )
-from ..wording import suggest, token_name
+from ..wording import token_name
 
 
 def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool:
@@ -96,15 +95,3 @@ def object_body(body: bytes, *, required: bool = False) -> dict[str, Any]:
             f"Unknown key for a {token_name(parsed)} in [{parsed}].", type="parsing_exception"
         )
     return parsed
-
-
-def did_you_mean(name: str, candidates: list[str]) -> str:
-    """`` did you mean [x]?`` when a close candidate exists, as Elasticsearch's parsers say."""
-    return suggest(name, candidates)
-
-
-def unknown_field(parser: str, name: str, candidates: list[str]) -> BadRequest:
-    return BadRequest(
-        f"[{parser}] unknown field [{name}]{did_you_mean(name, candidates)}",
-        type="x_content_parse_exception",
-    )

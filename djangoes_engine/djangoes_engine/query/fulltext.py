@@ -15,6 +15,7 @@ from tantivy import Occur, Query
 
 from ..errors import EngineError, ParsingError, QueryShardError
 from ..fields import FieldType, TextField
+from ..wording import suggest
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
 from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
 from .params import boosted, minimum_should_match, single_field
@@ -51,12 +52,11 @@ def q_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def _check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> None:
-    from ..api.params import did_you_mean
 
     for key in options:
         if key not in allowed:
             raise ParsingError(
-                f"[{kind}] query does not support [{key}]{did_you_mean(key, sorted(allowed))}"
+                f"[{kind}] query does not support [{key}]{suggest(key, sorted(allowed))}"
             )
 
 

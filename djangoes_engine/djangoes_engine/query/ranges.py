@@ -8,6 +8,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from ..dates import DateFormat, DateParseError, parse_date_math
 from ..errors import BadRequest, ParsingError, QueryShardError
 from ..fields import DateField, NumberField
 from .context import MATCH_NONE, Context
@@ -217,8 +218,6 @@ def _date_range(
     upper: Any,
     include_upper: bool,
 ) -> tantivy.Query:
-    from ..dates import DateFormat, DateParseError, parse_date_math
-
     date_format = field_type.date_format
     if options.get("format"):
         date_format = DateFormat(options["format"])
