@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import fnmatch
 import os
 import threading
 import time
@@ -11,6 +12,7 @@ import uuid as uuidlib
 from collections.abc import Iterable
 from typing import Any
 
+from .contexts import Contexts
 from .errors import (
     AliasesNotFound,
     BadRequest,
@@ -20,7 +22,6 @@ from .errors import (
     InvalidIndexName,
     ResourceAlreadyExists,
 )
-from .http import Request, Response
 from .index import Index
 from .names import (
     Options,
@@ -29,6 +30,7 @@ from .names import (
     validate_index_name,
     validate_index_or_alias_name,
 )
+from .query import validate_filter
 from .settings import DEFAULTS, Settings, normalize, validate
 from .store import read_json, write_json_atomic
 
@@ -38,12 +40,13 @@ DEFAULT_OPTIONS = Options()
 ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
 
 
-class Engine:
-    """An Elasticsearch-compatible engine in this process.
+class Cluster:
+    """A one-node cluster in this process: its indices and aliases, its data directory, its
+    search contexts and tasks, and the thread that refreshes its indices.
 
-    ``path`` is a data directory that survives restarts (one process at a time), or None for an
-    engine that lives in memory. :meth:`handle` serves the REST API; the Python methods below
-    are what the API handlers call.
+    ``path`` is a data directory that survives restarts (one process at a time), or None for a
+    cluster that lives in memory. The methods below are what the API handlers call; the REST API
+    itself is :class:`~djangoes_engine.engine.Engine`'s.
     """
 
     def __init__(self, path: str | None = None, *, refresh_thread: bool = True) -> None:
@@ -57,8 +60,6 @@ class Engine:
         if self.path is not None:
             self._lock_directory()
             self._load()
-        from .contexts import Contexts
-
         self.contexts = Contexts()
         self._tasks: dict[str, dict[str, Any]] = {}
         self._stop = threading.Event()
@@ -70,14 +71,7 @@ class Engine:
             self._refresher.start()
 
     def __repr__(self) -> str:
-        return f"<Engine {self.path or 'in memory'}>"
-
-    # REST
-
-    def handle(self, request: Request) -> Response:
-        from .api import dispatch
-
-        return dispatch(self, request)
+        return f"<{type(self).__name__} {self.path or 'in memory'}>"
 
     # Data directory
 
@@ -295,8 +289,6 @@ class Engine:
             if key in properties:
                 properties[key] = str(properties[key])
         if properties.get("filter") is not None:
-            from .query import validate_filter
-
             validate_filter(properties["filter"])
         return properties
 
@@ -489,8 +481,6 @@ def _names(action: dict[str, Any], single: str, plural: str) -> list[str]:
 
 
 def _matches(pattern: str, name: str) -> bool:
-    import fnmatch
-
     return pattern in ("_all", "*") or fnmatch.fnmatchcase(name, pattern)
 
 

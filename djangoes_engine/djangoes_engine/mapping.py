@@ -734,3 +734,14 @@ def _prune(updates: dict, name: str) -> None:
     entry = updates.get(name)
     if entry is not None and entry == {"properties": {}}:
         del updates[name]
+
+
+def source_path(mapping: Mapping, field: FieldType) -> str:
+    """Where a field's values are in ``_source``: a multi-field (``a.raw``) reads its parent's."""
+    path = field.path
+    while True:
+        parent, _, name = path.rpartition(".")
+        parent_field = mapping.fields.get(parent) if parent else None
+        if parent_field is None or name not in parent_field.multi_fields:
+            return path
+        path = parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ..cluster import CLUSTER_NAME, VERSION
 from ..http import Request
 from ..names import Options
 
@@ -12,8 +13,6 @@ _BUILD_DATE = "2025-04-09T22:07:56.396Z"
 
 
 def info(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME, VERSION
-
     return 200, {
         "name": "embedded",
         "cluster_name": CLUSTER_NAME,
@@ -42,8 +41,6 @@ def _health_status(indices: list[Any]) -> str:
 
 
 def health(engine: Any, request: Request, index: str | None = None):
-    from ..cluster import CLUSTER_NAME
-
     targets = (
         engine.resolve_indices(index, Options(allow_no_indices=True))
         if index
@@ -93,8 +90,6 @@ def health(engine: Any, request: Request, index: str | None = None):
 
 
 def state(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME
-
     return 200, {
         "cluster_name": CLUSTER_NAME,
         "cluster_uuid": engine.cluster_uuid,
@@ -114,8 +109,6 @@ def state(engine: Any, request: Request):
 
 
 def nodes(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME, VERSION
-
     return 200, {
         "_nodes": {"total": 1, "successful": 1, "failed": 0},
         "cluster_name": CLUSTER_NAME,
@@ -159,8 +152,6 @@ def cat_indices(engine: Any, request: Request, index: str | None = None):
 
 
 def cat_health(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME
-
     now = int(time.time())
     status = _health_status(list(engine.indices.values()))
     rows = [[now, time.strftime("%H:%M:%S", time.gmtime(now)), CLUSTER_NAME, status, 1, 1]]

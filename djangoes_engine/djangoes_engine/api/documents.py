@@ -21,7 +21,7 @@ from ..fields import document_parsing_error
 from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc
 from ..update import update
-from .params import boolean, json_body, long, object_body, refresh
+from .arguments import boolean, json_body, long, object_body, refresh, source_filter
 
 WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
 
@@ -155,7 +155,7 @@ def render_doc(
     body["found"] = True
     stored_fields = params.get("stored_fields")
     if fetch is ...:
-        fetch = sources.from_params(params)
+        fetch = source_filter(params)
         if stored_fields is not None and "_source" not in params:
             fetch = False
     if fetch is not False and index.mapping.source_enabled:
@@ -229,7 +229,7 @@ def get_source(engine: Any, request: Request, index: str, id: str):
         raise NotFound(f"Document not found [{target.name}]/[{id}]")
     if not target.mapping.source_enabled:
         raise NotFound(f"source disabled: [{target.name}]/[{id}]")
-    fetch = sources.from_params(request.params)
+    fetch = source_filter(request.params)
     source = _stored_source(target, doc.source_dict())
     return 200, source if not fetch else fetch.apply(source)
 
@@ -256,7 +256,7 @@ def update_document(engine: Any, request: Request, index: str, id: str):
     params = request.params
     body = object_body(request.body, required=True)
     target = write_target(engine, index, params)
-    fetch = sources.from_params(params)
+    fetch = source_filter(params)
     if (
         "_source" not in params
         and "_source_includes" not in params
@@ -526,7 +526,7 @@ def _bulk_apply(
         elif "_source" in meta:
             fetch = sources.from_body(meta["_source"])
         elif "_source" in params or "_source_includes" in params:
-            fetch = sources.from_params(params)
+            fetch = source_filter(params)
         return update(index, doc_id, body, fetch=fetch, **options)
     document = document_body(source_line)
     op_type = "create" if action == "create" else meta.get("op_type", "index")

@@ -10,8 +10,8 @@ from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
 from ..http import Request
 from ..names import Options, split_expression
 from ..settings import Settings, normalize, validate
+from .arguments import boolean, index_options, object_body, split
 from .documents import single_index
-from .params import boolean, object_body, split
 
 #: Deleting or closing by wildcard or ``_all`` needs this, as ``action.destructive_requires_name``
 #: is true by default in Elasticsearch 8.
@@ -25,7 +25,7 @@ def create(engine: Any, request: Request, index: str):
 
 
 def delete(engine: Any, request: Request, index: str):
-    options = Options.from_params(
+    options = index_options(
         request.params, defaults=Options(ignore_unavailable=False, allow_no_indices=True)
     )
     parts = split_expression(index)
@@ -45,7 +45,7 @@ def delete(engine: Any, request: Request, index: str):
 
 
 def exists(engine: Any, request: Request, index: str):
-    options = Options.from_params(request.params, defaults=Options(allow_no_indices=False))
+    options = index_options(request.params, Options(allow_no_indices=False))
     try:
         found = engine.resolve(index, options)
     except IndexNotFound:
@@ -54,7 +54,7 @@ def exists(engine: Any, request: Request, index: str):
 
 
 def _targets(engine: Any, request: Request, index: str | None, **defaults: bool) -> list[Any]:
-    options = Options.from_params(request.params, defaults=Options(**defaults))
+    options = index_options(request.params, Options(**defaults))
     return engine.resolve_indices(index, options)
 
 

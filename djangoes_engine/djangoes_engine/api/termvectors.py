@@ -14,8 +14,8 @@ from typing import Any
 from ..fields import KeywordField, TextField
 from ..http import Request
 from ..source import extract
+from .arguments import boolean, object_body
 from .documents import _read, single_index
-from .params import boolean, object_body
 
 OPTIONS = (
     "fields",

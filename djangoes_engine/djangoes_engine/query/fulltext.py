@@ -16,9 +16,9 @@ from tantivy import Occur, Query
 from ..errors import EngineError, ParsingError, QueryShardError
 from ..fields import FieldType, TextField
 from ..wording import suggest
+from .body import boosted, minimum_should_match, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
 from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
-from .params import boosted, minimum_should_match, single_field
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .terms import meta_field, not_searchable, regex_escape, term_query
 

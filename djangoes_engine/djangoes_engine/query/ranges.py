@@ -11,8 +11,8 @@ from tantivy import Occur, Query
 from ..dates import DateFormat, DateParseError, parse_date_math
 from ..errors import BadRequest, ParsingError, QueryShardError
 from ..fields import DateField, NumberField
+from .body import boosted, single_field
 from .context import MATCH_NONE, Context
-from .params import boosted, single_field
 from .terms import not_searchable, query_value
 
 FieldTypeEnum = tantivy.FieldType

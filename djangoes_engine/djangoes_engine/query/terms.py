@@ -17,8 +17,8 @@ from ..dates import DateParseError, parse_date_math
 from ..errors import IllegalArgument, ParsingError, QueryShardError
 from ..fields import DateField, FieldType, NumberField
 from ..source import extract
+from .body import boosted, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context
-from .params import boosted, single_field
 
 
 def term_query(
