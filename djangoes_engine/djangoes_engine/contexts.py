@@ -114,7 +114,7 @@ class Contexts:
                 for key in [k for k, c in store.items() if c.expires < now]:
                     del store[key]
 
-    def forget_index(self, index: Any) -> None:
+    def forget_index(self, index: object) -> None:
         """Drop contexts that read a deleted index: their readers point at removed files."""
         with self._lock:
             for store in (self._scrolls, self._pits):

@@ -13,6 +13,7 @@ from typing import Any
 from .dates import DateFormat
 from .errors import IllegalArgument, ParsingError, QueryShardError
 from .fields import BooleanField, DateField, FieldType, KeywordField, NumberField, TextField
+from .mapping import Mapping
 
 LONG_MAX = 2**63 - 1
 LONG_MIN = -(2**63)
@@ -95,7 +96,7 @@ def _check_order(order: str) -> None:
         raise IllegalArgument(f"Unknown SortOrder [{order}]")
 
 
-def sortable_field(mapping: Any, sort: SortField, index_name: str = "") -> FieldType | None:
+def sortable_field(mapping: Mapping, sort: SortField, index_name: str = "") -> FieldType | None:
     """The field a sort reads; errors for unmapped or unsortable fields as Elasticsearch."""
     field = mapping.field(sort.name)
     if field is None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import jsoncodec
+from ..cluster import Cluster
 from ..errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
 from ..index import Index, stored_doc
 from ..scripting import run_update_script
@@ -109,7 +110,7 @@ class _Snapshot:
 
 
 def _snapshot(
-    engine: Any, index: str, body: dict[str, Any], params: dict[str, Any], max_docs: int | None
+    engine: Cluster, index: str, body: dict[str, Any], params: dict[str, Any], max_docs: int | None
 ) -> _Snapshot:
     """The documents the query matches now (see :class:`_Snapshot`)."""
 
@@ -141,12 +142,12 @@ def _conflict_failure(index: Index, doc_id: str, error: EngineError) -> dict[str
     return {"index": index.name, "id": doc_id, "cause": error.cause_dict(), "status": 409}
 
 
-def _finish(engine: Any, params: dict[str, Any], marks: dict[Index, int]) -> None:
+def _finish(engine: Cluster, params: dict[str, Any], marks: dict[Index, int]) -> None:
     for index, since in marks.items():
         after_write(index, params, None, since)
 
 
-def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
+def delete_by_query(engine: Cluster, index: str, body: dict[str, Any], params: dict[str, Any]):
     started = time.perf_counter()
     options = _options(body, params)
     if "query" not in body and "q" not in params:
@@ -178,7 +179,7 @@ def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     )
 
 
-def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
+def update_by_query(engine: Cluster, index: str, body: dict[str, Any], params: dict[str, Any]):
     started = time.perf_counter()
     options = _options(body, params)
     docs = _snapshot(engine, index, body, params, options["max_docs"])
@@ -241,7 +242,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     )
 
 
-def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
+def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
     """Copy documents from a source index (with a query) into a destination index."""
     started = time.perf_counter()
     source_spec = body.get("source") or {}

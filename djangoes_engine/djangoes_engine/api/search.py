@@ -9,6 +9,7 @@ from typing import Any
 from tantivy import Occur, Query
 
 from .. import jsoncodec
+from ..cluster import Cluster
 from ..contexts import PointInTime, keep_alive_seconds
 from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
 from ..http import Request
@@ -27,12 +28,12 @@ from .documents import single_index
 SEARCH_DEFAULTS = Options(ignore_unavailable=False, allow_no_indices=True)
 
 
-def _targets(engine: Any, index: str | None, params: dict[str, Any]) -> list[Any]:
+def _targets(engine: Cluster, index: str | None, params: dict[str, Any]) -> list[Any]:
     options = index_options(params, SEARCH_DEFAULTS)
     return make_targets(engine, engine.resolve(index, options))
 
 
-def search(engine: Any, request: Request, index: str | None = None):
+def search(engine: Cluster, request: Request, index: str | None = None):
     params = request.params
     body = object_body(request.body)
     query = uri_query(params)
@@ -56,7 +57,7 @@ def search(engine: Any, request: Request, index: str | None = None):
     return 200, run(engine, targets, parsed, scroll=keep_alive)
 
 
-def _search_pit(engine: Any, parsed: Any) -> dict[str, Any]:
+def _search_pit(engine: Cluster, parsed: Any) -> dict[str, Any]:
     pit_id = parsed.pit.get("id")
     if not pit_id:
         raise ParsingError("[pit] requires [id]")
@@ -68,7 +69,7 @@ def _search_pit(engine: Any, parsed: Any) -> dict[str, Any]:
     return run(engine, targets, parsed, pit_id=pit_id)
 
 
-def count(engine: Any, request: Request, index: str | None = None):
+def count(engine: Cluster, request: Request, index: str | None = None):
     params = request.params
     body = object_body(request.body)
     for key in body:
@@ -91,7 +92,7 @@ def count(engine: Any, request: Request, index: str | None = None):
     }
 
 
-def msearch(engine: Any, request: Request, index: str | None = None):
+def msearch(engine: Cluster, request: Request, index: str | None = None):
     lines = [line for line in request.body.split(b"\n") if line.strip()]
     if len(lines) % 2:
         raise IllegalArgument("msearch request must have pairs of header and body lines")
@@ -126,7 +127,7 @@ def msearch(engine: Any, request: Request, index: str | None = None):
     return 200, {"took": int((time.perf_counter() - started) * 1000), "responses": responses}
 
 
-def scroll(engine: Any, request: Request, scroll_id: str | None = None):
+def scroll(engine: Cluster, request: Request, scroll_id: str | None = None):
     body = object_body(request.body)
     scroll_id = scroll_id or body.get("scroll_id") or request.params.get("scroll_id")
     if not scroll_id:
@@ -138,7 +139,7 @@ def scroll(engine: Any, request: Request, scroll_id: str | None = None):
     return 200, next_scroll_page(engine, scroll_id, keep_alive)
 
 
-def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
+def clear_scroll(engine: Cluster, request: Request, scroll_id: str | None = None):
     body = object_body(request.body)
     ids = body.get("scroll_id", scroll_id)
     if isinstance(ids, str):
@@ -153,7 +154,7 @@ def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
     return status, {"succeeded": True, "num_freed": freed}
 
 
-def open_point_in_time(engine: Any, request: Request, index: str):
+def open_point_in_time(engine: Cluster, request: Request, index: str):
     params = request.params
     if "keep_alive" not in params:
         raise BadRequest(
@@ -171,7 +172,7 @@ def open_point_in_time(engine: Any, request: Request, index: str):
     }
 
 
-def close_point_in_time(engine: Any, request: Request):
+def close_point_in_time(engine: Cluster, request: Request):
     body = object_body(request.body, required=True)
     pit_id = body.get("id")
     if not pit_id:
@@ -186,15 +187,15 @@ def close_point_in_time(engine: Any, request: Request):
 # Writes by query
 
 
-def delete_by_query(engine: Any, request: Request, index: str):
+def delete_by_query(engine: Cluster, request: Request, index: str):
     return _by_query(engine, request, index, by_query.delete_by_query, require_body=False)
 
 
-def update_by_query(engine: Any, request: Request, index: str):
+def update_by_query(engine: Cluster, request: Request, index: str):
     return _by_query(engine, request, index, by_query.update_by_query, require_body=False)
 
 
-def _by_query(engine: Any, request: Request, index: str, run: Any, *, require_body: bool):
+def _by_query(engine: Cluster, request: Request, index: str, run: Any, *, require_body: bool):
     params = request.params
     body = object_body(request.body, required=require_body)
     result = run(engine, index, body, params)
@@ -203,7 +204,7 @@ def _by_query(engine: Any, request: Request, index: str, run: Any, *, require_bo
     return (409 if result["failures"] else 200), result
 
 
-def reindex(engine: Any, request: Request):
+def reindex(engine: Cluster, request: Request):
     params = request.params
     body = object_body(request.body, required=True)
     result = by_query.reindex(engine, body, params)
@@ -212,7 +213,7 @@ def reindex(engine: Any, request: Request):
     return 200, result
 
 
-def rethrottle(engine: Any, request: Request, task_id: str):
+def rethrottle(engine: Cluster, request: Request, task_id: str):
     node, _, number = task_id.partition(":")
     if node != "embedded" or not number.isdigit():
         return 200, {
@@ -233,7 +234,7 @@ def rethrottle(engine: Any, request: Request, task_id: str):
     return 200, {"nodes": {}}
 
 
-def get_task(engine: Any, request: Request, task_id: str):
+def get_task(engine: Cluster, request: Request, task_id: str):
     task = engine.tasks_get(task_id)
     if task is None:
         raise NotFound(
@@ -243,7 +244,7 @@ def get_task(engine: Any, request: Request, task_id: str):
     return 200, task
 
 
-def explain(engine: Any, request: Request, index: str, id: str):
+def explain(engine: Cluster, request: Request, index: str, id: str):
     body = object_body(request.body)
     target = single_index(engine, index)
     reader = target.reader

@@ -14,6 +14,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from .. import jsoncodec, sorting
+from ..cluster import Cluster
 from ..dates import DateFormat
 from ..errors import (
     EngineError,
@@ -24,6 +25,7 @@ from ..errors import (
 from ..fields import DateField, KeywordField, NumberField
 from ..index import Index, Reader
 from ..mapping import source_path
+from ..names import Resolved
 from ..query import Context, compile_query
 from ..source import extract
 from .request import SearchRequest
@@ -52,7 +54,7 @@ class Candidate:
     sort_values: list[Any] | None
 
 
-def make_targets(engine: Any, resolved: list[Any]) -> list[Target]:
+def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
     return [
         Target(engine.indices[r.name], engine.indices[r.name].reader, position, r.via_aliases)
         for position, r in enumerate(resolved)
@@ -60,7 +62,7 @@ def make_targets(engine: Any, resolved: list[Any]) -> list[Target]:
     ]
 
 
-def prepare(engine: Any, targets: list[Target], request: SearchRequest, now: int) -> None:
+def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now: int) -> None:
     """Compile the query for every target, with alias filters and ``post_filter``."""
     for target in targets:
         index = target.index
@@ -112,7 +114,7 @@ def _alias_filter(ctx: Context, target: Target) -> tantivy.Query | None:
     return Query.boost_query(Query.boolean_query([(Occur.Should, f) for f in filters]), 0.0)
 
 
-def _lookup(engine: Any, name: str, doc_id: str) -> dict[str, Any] | None:
+def _lookup(engine: Cluster, name: str, doc_id: str) -> dict[str, Any] | None:
     index = engine.indices.get(name)
     if index is None:
         return None
@@ -352,7 +354,7 @@ def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> 
 
 
 def count_hits(
-    engine: Any,
+    engine: Cluster,
     targets: list[Target],
     query: Any,
     *,

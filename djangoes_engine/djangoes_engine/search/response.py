@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from ..aggs import aggregate
+from ..cluster import Cluster
 from ..contexts import ScrollContext
 from ..errors import (
     IllegalArgument,
@@ -48,7 +49,7 @@ def check_window(targets: list[Target], request: SearchRequest) -> None:
 
 
 def run(
-    engine: Any,
+    engine: Cluster,
     targets: list[Target],
     request: SearchRequest,
     *,
@@ -97,7 +98,7 @@ def run(
     return body
 
 
-def next_scroll_page(engine: Any, scroll_id: str, keep_alive: float | None) -> dict[str, Any]:
+def next_scroll_page(engine: Cluster, scroll_id: str, keep_alive: float | None) -> dict[str, Any]:
     context = engine.contexts.scroll(scroll_id, keep_alive)
     request = context.request
     page = context.candidates[context.position : context.position + request.size]
