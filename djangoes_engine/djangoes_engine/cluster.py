@@ -10,7 +10,7 @@ import threading
 import time
 import uuid as uuidlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 from .contexts import Contexts
 from .errors import (
@@ -56,10 +56,10 @@ class Cluster:
         self.cluster_uuid = uuidlib.uuid4().hex[:22]
         self.started = time.time()
         self.closed = False
-        self._lock_file = None
+        self._lock_file: TextIO | None = None
         if self.path is not None:
-            self._lock_directory()
-            self._load()
+            self._lock_directory(self.path)
+            self._load(self.path)
         self.contexts = Contexts()
         self._tasks: dict[str, dict[str, Any]] = {}
         self._stop = threading.Event()
@@ -75,9 +75,9 @@ class Cluster:
 
     # Data directory
 
-    def _lock_directory(self) -> None:
-        os.makedirs(os.path.join(self.path, "indices"), exist_ok=True)
-        lock_path = os.path.join(self.path, "node.lock")
+    def _lock_directory(self, path: str) -> None:
+        os.makedirs(os.path.join(path, "indices"), exist_ok=True)
+        lock_path = os.path.join(path, "node.lock")
         handle = open(lock_path, "a+")  # noqa: SIM115 (held for the engine's life)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -86,7 +86,7 @@ class Cluster:
             holder = handle.read().strip() or "another process"
             handle.close()
             raise DataDirectoryLocked(
-                f"data directory [{self.path}] is in use by {holder}; one process at a time can "
+                f"data directory [{path}] is in use by {holder}; one process at a time can "
                 "open it (serve it with `djangoes-embedded serve --data` to share it)"
             ) from None
         handle.seek(0)
@@ -95,13 +95,14 @@ class Cluster:
         handle.flush()
         self._lock_file = handle
 
-    def _state_path(self) -> str:
-        return os.path.join(self.path, "state.json")
+    @staticmethod
+    def _state_path(path: str) -> str:
+        return os.path.join(path, "state.json")
 
-    def _load(self) -> None:
-        if not os.path.exists(self._state_path()):
+    def _load(self, path: str) -> None:
+        if not os.path.exists(self._state_path(path)):
             return
-        state = read_json(self._state_path())
+        state = read_json(self._state_path(path))
         self.cluster_uuid = state.get("cluster_uuid", self.cluster_uuid)
         for name, meta in state.get("indices", {}).items():
             self.indices[name] = self._open_index(name, meta)
@@ -130,7 +131,7 @@ class Cluster:
                 "cluster_uuid": self.cluster_uuid,
                 "indices": {name: index.metadata() for name, index in self.indices.items()},
             }
-            write_json_atomic(self._state_path(), state)
+            write_json_atomic(self._state_path(self.path), state)
 
     def _index_changed(self, index: Index) -> None:
         if self.indices.get(index.name) is index:
@@ -394,10 +395,7 @@ class Cluster:
             return
         if must_exist is True or len(missing) == len(alias_names):
             shown = ",".join(missing)
-            raise AliasesNotFound(
-                f"aliases [{shown}] missing",
-                **{"resource.type": "aliases", "resource.id": shown},
-            )
+            raise AliasesNotFound(shown)
 
     def _check_staged_write_indices(self, staged: dict[str, dict]) -> None:
         writers: dict[str, list[str]] = {}

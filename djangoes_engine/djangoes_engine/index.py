@@ -215,7 +215,7 @@ class Index:
         old.destroy()
 
     @staticmethod
-    def _document(store: Store, doc: StoredDoc, parsed: ParsedDocument) -> tantivy.Document:
+    def _document(store: Store, doc: StoredDoc, parsed: ParsedDocument) -> tantivy.Document | str:
         return store.document(doc.doc_id, doc.seq_no, doc.version, doc.source, doc.routing, parsed)
 
     def _store_directory(self, generation: int) -> str | None:
@@ -716,14 +716,15 @@ def lookup(reader: Reader, doc_id: str) -> StoredDoc | None:
 
 
 def stored_doc(document: tantivy.Document) -> StoredDoc:
+    # Every document a store writes has these (Store.document).
+    doc_id = document.get_first("_id")
+    source = document.get_first("_source")
+    seq_no = document.get_first("_seq_no")
+    version = document.get_first("_version")
+    assert doc_id is not None and source is not None
+    assert seq_no is not None and version is not None
     routing = document.get_first("_routing")
-    return StoredDoc(
-        document.get_first("_id"),
-        bytes(document.get_first("_source")),
-        document.get_first("_seq_no"),
-        document.get_first("_version"),
-        routing,
-    )
+    return StoredDoc(doc_id, bytes(source), seq_no, version, routing)
 
 
 def iterate_documents(searcher: tantivy.Searcher):

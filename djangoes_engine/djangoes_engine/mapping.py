@@ -17,7 +17,9 @@ from typing import Any
 from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
+    AliasField,
     FieldType,
+    GeoPointField,
     Unconvertible,
     build_field,
     document_parsing_error,
@@ -217,7 +219,7 @@ class Mapping:
         self.fields: dict[str, FieldType] = {}
         self.objects: dict[str, ObjectMapper] = {"": self.root}
         self._index(self.root)
-        self.aliases = {p: f for p, f in self.fields.items() if f.type_name == "alias"}
+        self.aliases = {p: f for p, f in self.fields.items() if isinstance(f, AliasField)}
         for path, alias in self.aliases.items():
             target = self.fields.get(alias.target)
             if target is None or target.type_name == "alias":
@@ -247,7 +249,7 @@ class Mapping:
     def field(self, path: str) -> FieldType | None:
         """The field at ``path``, following field aliases."""
         found = self.fields.get(path)
-        if found is not None and found.type_name == "alias":
+        if isinstance(found, AliasField):
             return self.fields.get(found.target)
         return found
 
@@ -257,9 +259,9 @@ class Mapping:
             found = self.field(pattern)
             return [found] if found is not None else []
         regex = re.compile(fnmatch.translate(pattern))
-        found = [self.field(p) for p in self.fields if regex.match(p)]
+        matches = [self.field(p) for p in self.fields if regex.match(p)]
         unique: dict[str, FieldType] = {}
-        for f in found:
+        for f in matches:
             if f is not None:
                 unique.setdefault(f.path, f)
         return list(unique.values())
@@ -368,7 +370,7 @@ class Mapping:
         self, mapper: FieldType, value: Any, doc: ParsedDocument, doc_id: str | None
     ) -> None:
         if isinstance(value, list) and not (
-            mapper.type_name == "geo_point" and mapper.is_point_array(value)
+            isinstance(mapper, GeoPointField) and mapper.is_point_array(value)
         ):
             for item in value:
                 self._parse_values(mapper, item, doc, doc_id)

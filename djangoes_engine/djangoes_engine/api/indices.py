@@ -299,9 +299,7 @@ def delete_alias(engine: Cluster, request: Request, index: str, name: str):
         if any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p) for p in patterns)
     ]
     if not removed:
-        raise AliasesNotFound(
-            f"aliases [{name}] missing", **{"resource.type": "aliases", "resource.id": name}
-        )
+        raise AliasesNotFound(name)
     engine.update_aliases([("remove", {"index": i, "alias": a}) for i, a in removed])
     return 200, {"acknowledged": True}
 
