@@ -12,7 +12,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .cluster import VERSION, Engine
+    from .cluster import VERSION
+    from .engine import Engine
     from .errors import EngineError
     from .http import Request, Response
 
@@ -20,7 +21,7 @@ __all__ = ["VERSION", "Engine", "EngineError", "Request", "Response"]
 
 _WHERE = {
     "VERSION": "cluster",
-    "Engine": "cluster",
+    "Engine": "engine",
     "EngineError": "errors",
     "Request": "http",
     "Response": "http",

@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .cluster import Engine  # imported here: loading the engine is costly, --help is not
+    from .engine import Engine  # imported here: loading the engine is costly, --help is not
 
     try:
         engine = Engine(path=args.data)

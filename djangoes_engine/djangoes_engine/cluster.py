@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import fnmatch
 import os
 import threading
 import time
 import uuid as uuidlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
+from .contexts import Contexts
 from .errors import (
     AliasesNotFound,
     BadRequest,
@@ -20,7 +22,6 @@ from .errors import (
     InvalidIndexName,
     ResourceAlreadyExists,
 )
-from .http import Request, Response
 from .index import Index
 from .names import (
     Options,
@@ -29,6 +30,7 @@ from .names import (
     validate_index_name,
     validate_index_or_alias_name,
 )
+from .query import validate_filter
 from .settings import DEFAULTS, Settings, normalize, validate
 from .store import read_json, write_json_atomic
 
@@ -38,12 +40,13 @@ DEFAULT_OPTIONS = Options()
 ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
 
 
-class Engine:
-    """An Elasticsearch-compatible engine in this process.
+class Cluster:
+    """A one-node cluster in this process: its indices and aliases, its data directory, its
+    search contexts and tasks, and the thread that refreshes its indices.
 
-    ``path`` is a data directory that survives restarts (one process at a time), or None for an
-    engine that lives in memory. :meth:`handle` serves the REST API; the Python methods below
-    are what the API handlers call.
+    ``path`` is a data directory that survives restarts (one process at a time), or None for a
+    cluster that lives in memory. The methods below are what the API handlers call; the REST API
+    itself is :class:`~djangoes_engine.engine.Engine`'s.
     """
 
     def __init__(self, path: str | None = None, *, refresh_thread: bool = True) -> None:
@@ -53,12 +56,10 @@ class Engine:
         self.cluster_uuid = uuidlib.uuid4().hex[:22]
         self.started = time.time()
         self.closed = False
-        self._lock_file = None
+        self._lock_file: TextIO | None = None
         if self.path is not None:
-            self._lock_directory()
-            self._load()
-        from .contexts import Contexts
-
+            self._lock_directory(self.path)
+            self._load(self.path)
         self.contexts = Contexts()
         self._tasks: dict[str, dict[str, Any]] = {}
         self._stop = threading.Event()
@@ -70,20 +71,13 @@ class Engine:
             self._refresher.start()
 
     def __repr__(self) -> str:
-        return f"<Engine {self.path or 'in memory'}>"
-
-    # REST
-
-    def handle(self, request: Request) -> Response:
-        from .api import dispatch
-
-        return dispatch(self, request)
+        return f"<{type(self).__name__} {self.path or 'in memory'}>"
 
     # Data directory
 
-    def _lock_directory(self) -> None:
-        os.makedirs(os.path.join(self.path, "indices"), exist_ok=True)
-        lock_path = os.path.join(self.path, "node.lock")
+    def _lock_directory(self, path: str) -> None:
+        os.makedirs(os.path.join(path, "indices"), exist_ok=True)
+        lock_path = os.path.join(path, "node.lock")
         handle = open(lock_path, "a+")  # noqa: SIM115 (held for the engine's life)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -92,7 +86,7 @@ class Engine:
             holder = handle.read().strip() or "another process"
             handle.close()
             raise DataDirectoryLocked(
-                f"data directory [{self.path}] is in use by {holder}; one process at a time can "
+                f"data directory [{path}] is in use by {holder}; one process at a time can "
                 "open it (serve it with `djangoes-embedded serve --data` to share it)"
             ) from None
         handle.seek(0)
@@ -101,13 +95,14 @@ class Engine:
         handle.flush()
         self._lock_file = handle
 
-    def _state_path(self) -> str:
-        return os.path.join(self.path, "state.json")
+    @staticmethod
+    def _state_path(path: str) -> str:
+        return os.path.join(path, "state.json")
 
-    def _load(self) -> None:
-        if not os.path.exists(self._state_path()):
+    def _load(self, path: str) -> None:
+        if not os.path.exists(self._state_path(path)):
             return
-        state = read_json(self._state_path())
+        state = read_json(self._state_path(path))
         self.cluster_uuid = state.get("cluster_uuid", self.cluster_uuid)
         for name, meta in state.get("indices", {}).items():
             self.indices[name] = self._open_index(name, meta)
@@ -136,7 +131,7 @@ class Engine:
                 "cluster_uuid": self.cluster_uuid,
                 "indices": {name: index.metadata() for name, index in self.indices.items()},
             }
-            write_json_atomic(self._state_path(), state)
+            write_json_atomic(self._state_path(self.path), state)
 
     def _index_changed(self, index: Index) -> None:
         if self.indices.get(index.name) is index:
@@ -295,8 +290,6 @@ class Engine:
             if key in properties:
                 properties[key] = str(properties[key])
         if properties.get("filter") is not None:
-            from .query import validate_filter
-
             validate_filter(properties["filter"])
         return properties
 
@@ -402,10 +395,7 @@ class Engine:
             return
         if must_exist is True or len(missing) == len(alias_names):
             shown = ",".join(missing)
-            raise AliasesNotFound(
-                f"aliases [{shown}] missing",
-                **{"resource.type": "aliases", "resource.id": shown},
-            )
+            raise AliasesNotFound(shown)
 
     def _check_staged_write_indices(self, staged: dict[str, dict]) -> None:
         writers: dict[str, list[str]] = {}
@@ -489,8 +479,6 @@ def _names(action: dict[str, Any], single: str, plural: str) -> list[str]:
 
 
 def _matches(pattern: str, name: str) -> bool:
-    import fnmatch
-
     return pattern in ("_all", "*") or fnmatch.fnmatchcase(name, pattern)
 
 

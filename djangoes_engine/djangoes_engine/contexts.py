@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import NotFound
+from .dates import parse_time_value
+from .errors import IllegalArgument, NotFound
 
 #: Elasticsearch's ``search.max_keep_alive``.
 MAX_KEEP_ALIVE = 24 * 3600.0
@@ -113,7 +114,7 @@ class Contexts:
                 for key in [k for k, c in store.items() if c.expires < now]:
                     del store[key]
 
-    def forget_index(self, index: Any) -> None:
+    def forget_index(self, index: object) -> None:
         """Drop contexts that read a deleted index: their readers point at removed files."""
         with self._lock:
             for store in (self._scrolls, self._pits):
@@ -128,9 +129,6 @@ class Contexts:
 
 
 def keep_alive_seconds(value: Any, setting: str = "keep_alive") -> float:
-    from .dates import parse_time_value
-    from .errors import IllegalArgument
-
     seconds = parse_time_value(str(value), setting)
     if seconds > MAX_KEEP_ALIVE:
         raise IllegalArgument(

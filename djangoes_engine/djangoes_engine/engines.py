@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 
-from .cluster import Engine
+from .engine import Engine
 
 MEMORY = ":memory:"
 

@@ -145,15 +145,13 @@ class IndexNotFound(NotFound):
     type = "index_not_found_exception"
 
     def __init__(self, name: str) -> None:
-        super().__init__(
-            f"no such index [{name}]",
-            **{
-                "resource.type": "index_or_alias",
-                "resource.id": name,
-                "index_uuid": "_na_",
-                "index": name,
-            },
-        )
+        extra: dict[str, Any] = {
+            "resource.type": "index_or_alias",
+            "resource.id": name,
+            "index_uuid": "_na_",
+            "index": name,
+        }
+        super().__init__(f"no such index [{name}]", **extra)
 
 
 class DocumentMissing(NotFound):
@@ -165,6 +163,11 @@ class DocumentMissing(NotFound):
 
 class AliasesNotFound(NotFound):
     type = "aliases_not_found_exception"
+
+    def __init__(self, names: str) -> None:
+        """``names``: the missing aliases, comma-separated, as the reason and ``resource.id``."""
+        extra: dict[str, Any] = {"resource.type": "aliases", "resource.id": names}
+        super().__init__(f"aliases [{names}] missing", **extra)
 
 
 class Conflict(EngineError):

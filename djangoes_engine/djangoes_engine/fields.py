@@ -14,7 +14,7 @@ import struct
 from typing import Any, ClassVar
 
 from .dates import DateFormat, DateParseError
-from .errors import IllegalArgument, MapperParsingError
+from .errors import EngineError, IllegalArgument, MapperParsingError
 
 #: Parameters every field type accepts.
 COMMON = frozenset({"type", "meta", "copy_to", "fields", "store", "boost", "similarity"})
@@ -110,7 +110,7 @@ class FieldType:
     def to_dict(self) -> dict[str, Any]:
         """The field as GET _mapping shows it: the parameters it was given, and its type."""
         skip = ("type", "fields")
-        body = {"type": self.type_name}
+        body: dict[str, Any] = {"type": self.type_name}
         body.update((k, v) for k, v in self.definition.items() if k not in skip)
         if self.multi_fields:
             body["fields"] = {name: sub.to_dict() for name, sub in self.multi_fields.items()}
@@ -137,7 +137,7 @@ def _preview(value: Any) -> str:
     return str(value)
 
 
-def document_parsing_error(reason: str, caused_by: Exception | None = None) -> MapperParsingError:
+def document_parsing_error(reason: str, caused_by: EngineError | None = None) -> MapperParsingError:
     """A document that does not fit its mapping: ``document_parsing_exception``.
 
     Elasticsearch 8.8+ reports documents so; ``mapper_parsing_exception`` remains the error of a

@@ -9,12 +9,16 @@ searched) are wrapped in ``pre_tags``/``post_tags``, and the text is cut into fr
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import jsoncodec
 from .errors import EngineError, IllegalArgument
 from .fields import TextField
+from .index import Index
 from .source import extract
+
+if TYPE_CHECKING:  # the query layer, above, imports this module's notes
+    from .query import Context
 
 DEFAULTS = {
     "pre_tags": ["<em>"],
@@ -35,7 +39,7 @@ PHRASE_NOTE = "\x00phrase:"
 
 
 def highlight(
-    ctx: Any, index: Any, source: dict[str, Any], spec: dict[str, Any]
+    ctx: Context | None, index: Index, source: dict[str, Any], spec: dict[str, Any]
 ) -> dict[str, list[str]]:
     if ctx is None or source is None:
         return {}

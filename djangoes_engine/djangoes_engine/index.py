@@ -30,6 +30,7 @@ import tantivy
 
 from . import jsoncodec
 from .analysis import AnalysisRegistry
+from .dates import parse_time_value
 from .errors import (
     BadRequest,
     EngineError,
@@ -132,8 +133,6 @@ class Index:
 
     def read_settings(self) -> None:
         """Cache the settings the write and refresh paths read."""
-        from .dates import parse_time_value
-
         interval = str(self.settings.get("index.refresh_interval"))
         seconds = parse_time_value(interval, "index.refresh_interval")
         self.refresh_interval = None if seconds < 0 else seconds
@@ -216,7 +215,7 @@ class Index:
         old.destroy()
 
     @staticmethod
-    def _document(store: Store, doc: StoredDoc, parsed: ParsedDocument) -> tantivy.Document:
+    def _document(store: Store, doc: StoredDoc, parsed: ParsedDocument) -> tantivy.Document | str:
         return store.document(doc.doc_id, doc.seq_no, doc.version, doc.source, doc.routing, parsed)
 
     def _store_directory(self, generation: int) -> str | None:
@@ -717,14 +716,15 @@ def lookup(reader: Reader, doc_id: str) -> StoredDoc | None:
 
 
 def stored_doc(document: tantivy.Document) -> StoredDoc:
+    # Every document a store writes has these (Store.document).
+    doc_id = document.get_first("_id")
+    source = document.get_first("_source")
+    seq_no = document.get_first("_seq_no")
+    version = document.get_first("_version")
+    assert doc_id is not None and source is not None
+    assert seq_no is not None and version is not None
     routing = document.get_first("_routing")
-    return StoredDoc(
-        document.get_first("_id"),
-        bytes(document.get_first("_source")),
-        document.get_first("_seq_no"),
-        document.get_first("_version"),
-        routing,
-    )
+    return StoredDoc(doc_id, bytes(source), seq_no, version, routing)
 
 
 def iterate_documents(searcher: tantivy.Searcher):

@@ -14,9 +14,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
+    AliasField,
     FieldType,
+    GeoPointField,
     Unconvertible,
     build_field,
     document_parsing_error,
@@ -53,6 +56,7 @@ OBJECT_PARAMS = frozenset(
         "subobjects",
     }
 )
+
 #: Values a field takes when a mapping does not name them, for put_mapping conflict checks.
 PARAM_DEFAULTS = {
     "index": True,
@@ -215,7 +219,7 @@ class Mapping:
         self.fields: dict[str, FieldType] = {}
         self.objects: dict[str, ObjectMapper] = {"": self.root}
         self._index(self.root)
-        self.aliases = {p: f for p, f in self.fields.items() if f.type_name == "alias"}
+        self.aliases = {p: f for p, f in self.fields.items() if isinstance(f, AliasField)}
         for path, alias in self.aliases.items():
             target = self.fields.get(alias.target)
             if target is None or target.type_name == "alias":
@@ -245,7 +249,7 @@ class Mapping:
     def field(self, path: str) -> FieldType | None:
         """The field at ``path``, following field aliases."""
         found = self.fields.get(path)
-        if found is not None and found.type_name == "alias":
+        if isinstance(found, AliasField):
             return self.fields.get(found.target)
         return found
 
@@ -255,9 +259,9 @@ class Mapping:
             found = self.field(pattern)
             return [found] if found is not None else []
         regex = re.compile(fnmatch.translate(pattern))
-        found = [self.field(p) for p in self.fields if regex.match(p)]
+        matches = [self.field(p) for p in self.fields if regex.match(p)]
         unique: dict[str, FieldType] = {}
-        for f in found:
+        for f in matches:
             if f is not None:
                 unique.setdefault(f.path, f)
         return list(unique.values())
@@ -366,7 +370,7 @@ class Mapping:
         self, mapper: FieldType, value: Any, doc: ParsedDocument, doc_id: str | None
     ) -> None:
         if isinstance(value, list) and not (
-            mapper.type_name == "geo_point" and mapper.is_point_array(value)
+            isinstance(mapper, GeoPointField) and mapper.is_point_array(value)
         ):
             for item in value:
                 self._parse_values(mapper, item, doc, doc_id)
@@ -505,13 +509,9 @@ class Mapping:
         return "string"
 
     def _date_format_for(self, text: str) -> str | None:
-        from .dates import DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
-
         return detect_date_format(text, self.date_formats or DEFAULT_DYNAMIC_DATE_FORMATS)
 
     def _date_definition(self, value: str) -> dict[str, Any]:
-        from .dates import DEFAULT_DATE_FORMAT
-
         spec = self._date_format_for(value)
         if spec in (None, DEFAULT_DATE_FORMAT):
             return {"type": "date"}
@@ -736,3 +736,14 @@ def _prune(updates: dict, name: str) -> None:
     entry = updates.get(name)
     if entry is not None and entry == {"properties": {}}:
         del updates[name]
+
+
+def source_path(mapping: Mapping, field: FieldType) -> str:
+    """Where a field's values are in ``_source``: a multi-field (``a.raw``) reads its parent's."""
+    path = field.path
+    while True:
+        parent, _, name = path.rpartition(".")
+        parent_field = mapping.fields.get(parent) if parent else None
+        if parent_field is None or name not in parent_field.multi_fields:
+            return path
+        path = parent

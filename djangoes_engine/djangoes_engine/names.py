@@ -66,20 +66,6 @@ class Options:
     expand_open: bool = True
     expand_hidden: bool = False
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any], *, defaults: Options | None = None) -> Options:
-        from .api.params import boolean
-
-        base = defaults or cls()
-        expand = params.get("expand_wildcards")
-        kinds = set(str(expand).split(",")) if expand is not None else None
-        return cls(
-            ignore_unavailable=boolean(params, "ignore_unavailable", base.ignore_unavailable),
-            allow_no_indices=boolean(params, "allow_no_indices", base.allow_no_indices),
-            expand_open=base.expand_open if kinds is None else bool(kinds & {"open", "all"}),
-            expand_hidden=base.expand_hidden if kinds is None else bool(kinds & {"hidden", "all"}),
-        )
-
 
 STRICT = Options(ignore_unavailable=False, allow_no_indices=False)
 

@@ -8,6 +8,7 @@ normalisation and the few typed values the engine reads.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -181,7 +182,10 @@ class Settings:
         section = {k[len(prefix) :]: v for k, v in self.flat.items() if k.startswith(prefix)}
         return unflatten(section)
 
-    def as_response(self, *, flat: bool, include_defaults: bool = False) -> dict[str, Any]:
+    # ``bool`` is the method above inside this class
+    def as_response(
+        self, *, flat: builtins.bool, include_defaults: builtins.bool = False
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"settings": self.flat if flat else unflatten(self.flat)}
         if include_defaults:
             defaults = {k: v for k, v in DEFAULTS.items() if k not in self.flat}

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import DateFormat
 from .errors import IllegalArgument, ParsingError, QueryShardError
 from .fields import BooleanField, DateField, FieldType, KeywordField, NumberField, TextField
+from .mapping import Mapping
 
 LONG_MAX = 2**63 - 1
 LONG_MIN = -(2**63)
@@ -94,7 +96,7 @@ def _check_order(order: str) -> None:
         raise IllegalArgument(f"Unknown SortOrder [{order}]")
 
 
-def sortable_field(mapping: Any, sort: SortField, index_name: str = "") -> FieldType | None:
+def sortable_field(mapping: Mapping, sort: SortField, index_name: str = "") -> FieldType | None:
     """The field a sort reads; errors for unmapped or unsortable fields as Elasticsearch."""
     field = mapping.field(sort.name)
     if field is None:
@@ -179,8 +181,6 @@ def output(value: Any, sort: SortField, field: FieldType | None) -> Any:
     if isinstance(field, BooleanField):
         return 1 if value else 0
     if isinstance(field, DateField) and sort.format:
-        from .dates import DateFormat
-
         return DateFormat(sort.format).format(value)
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"

@@ -101,24 +101,6 @@ def _prefixes(pattern: str) -> str:
     return "|".join(options)
 
 
-def from_params(params: Mapping[str, str]) -> SourceFilter | bool | None:
-    """The filter the ``_source``, ``_source_includes`` and ``_source_excludes`` params ask for.
-
-    Returns False for no source, None for the whole source, or a filter.
-    """
-    value = params.get("_source")
-    includes = _split(params.get("_source_includes") or params.get("_source_include"))
-    excludes = _split(params.get("_source_excludes") or params.get("_source_exclude"))
-    if value is not None:
-        if value == "false":
-            return False
-        if value not in ("true", ""):
-            includes = _split(value)
-    if not includes and not excludes:
-        return None
-    return SourceFilter(includes, excludes)
-
-
 def from_body(value: Any) -> SourceFilter | bool | None:
     """The filter a body's ``_source`` asks for (search, mget docs, bulk updates)."""
     if value is None or value is True:
@@ -137,10 +119,6 @@ def from_body(value: Any) -> SourceFilter | bool | None:
         f"Expected one of [TRUE, FALSE, VALUE_STRING, START_ARRAY, START_OBJECT] "
         f"but found [{type(value).__name__}]"
     )
-
-
-def _split(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
 
 
 def _as_list(value: Any) -> list[str]:

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import tantivy
 
+from .fields import TextField
 from .mapping import ParsedDocument
 
 #: Spare slots a new layout carries, per kind, before any field needs them.
@@ -194,7 +195,10 @@ class Store:
         self.index = tantivy.Index(self.schema, path=directory)
         registry.register(self.index, layout.analyzers())
         self.index.config_reader("manual")
-        self.writer = self.index.writer(heap_size=self.HEAP, num_threads=2)
+        #: None once the store is abandoned or closed (unusable then).
+        self.writer: tantivy.IndexWriter | None = self.index.writer(
+            heap_size=self.HEAP, num_threads=2
+        )
         #: field path -> (slot, pre-tokenised): a cache of the layout for the write path.
         self.targets: dict[str, tuple[str, bool]] = {}
         self.searcher = self.index.searcher()
@@ -228,6 +232,7 @@ class Store:
                     continue
             name, analysed_here = target
             if analysed_here:
+                assert isinstance(mapper, TextField)  # the one type whose slot is "text"
                 pretokenized.setdefault(name, (mapper.analyzer, []))[1].append(value)
                 continue
             existing = values.get(name)
@@ -265,6 +270,7 @@ class Store:
 
     def add(self, document: tantivy.Document | str) -> None:
         """Add a document built by :meth:`document` (a tantivy Document, or its JSON)."""
+        assert self.writer is not None, "the store is closed"
         try:
             if isinstance(document, str):
                 self.writer.add_json(document)
@@ -276,6 +282,7 @@ class Store:
             raise StoreFailed(f"indexing failed: {error}") from error
 
     def delete(self, doc_id: str) -> None:
+        assert self.writer is not None, "the store is closed"
         try:
             self.writer.delete_documents_by_term("_id", doc_id)
         except ValueError as error:
@@ -283,6 +290,7 @@ class Store:
 
     def commit(self) -> tantivy.Searcher:
         """Make every write so far durable (on disk) and searchable; return the new searcher."""
+        assert self.writer is not None, "the store is closed"
         try:
             self.writer.commit()
             self.index.reload()

@@ -8,7 +8,9 @@ from typing import Any
 from . import jsoncodec
 from .errors import BadRequest, DocumentMissing
 from .index import PRIMARY_TERM, Index, StoredDoc
+from .scripting import ScriptException, run_update_script, update_script_failure
 from .source import SourceFilter
+from .wording import unknown_field
 
 BODY_FIELDS = [
     "doc",
@@ -24,7 +26,6 @@ BODY_FIELDS = [
 
 
 def validate_body(body: dict[str, Any]) -> None:
-    from .api.params import unknown_field
 
     for key in body:
         if key not in BODY_FIELDS:
@@ -182,8 +183,6 @@ def _script_context(
 
 def _run(script: Any, ctx: dict[str, Any]) -> None:
     """Run an update script; its failures arrive as Elasticsearch's "failed to execute script"."""
-    from .scripting import ScriptException, run_update_script, update_script_failure
-
     try:
         run_update_script(script, ctx)
     except ScriptException as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from djangoes_gateway.replies import Reply, forwarded
 
-from .cluster import Engine
+from .engine import Engine
 from .http import Request
 
 __all__ = ["EmbeddedUpstream"]

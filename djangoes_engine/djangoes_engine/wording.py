@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .errors import BadRequest
+
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """`` did you mean [x]?`` as Elasticsearch words it (Lucene's Levenshtein similarity)."""
@@ -51,3 +53,11 @@ def token_name(value: Any) -> str:
     if isinstance(value, int | float):
         return "VALUE_NUMBER"
     return "VALUE_NULL"
+
+
+def unknown_field(parser: str, name: str, candidates: Iterable[str]) -> BadRequest:
+    """The error of a body key ``parser`` does not know, with a suggestion when one is close."""
+    return BadRequest(
+        f"[{parser}] unknown field [{name}]{suggest(name, candidates)}",
+        type="x_content_parse_exception",
+    )

@@ -13,6 +13,7 @@ from tantivy import Occur, Query
 
 from ..errors import IllegalArgument, ParsingError
 from ..query import QUERIES, compile_query
+from .body import Params
 from .core import (
     ANY,
     Agg,
@@ -25,7 +26,6 @@ from .core import (
     register,
     render_subs,
 )
-from .params import Params
 
 
 def check_query(spec: Any) -> dict[str, Any]:

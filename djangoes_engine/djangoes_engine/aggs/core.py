@@ -31,7 +31,7 @@ from ..fields import (
     NumberField,
     TextField,
 )
-from .params import Params
+from .body import Params
 
 #: Elasticsearch's ``search.max_buckets``.
 MAX_BUCKETS = 65536

@@ -26,6 +26,7 @@ from tantivy import Occur, Query
 from ..dates import DateFormat, DateParseError, Rounding, parse_date_math
 from ..errors import EngineError, IllegalArgument
 from ..fields import DateField
+from .body import Params, java_double, value_printer
 from .core import (
     DATE,
     MAX_BUCKETS,
@@ -47,7 +48,6 @@ from .core import (
     with_subs,
 )
 from .orders import OrderBy, parse_order, sort_buckets, validate_order
-from .params import Params, java_double, value_printer
 
 KEY_ASC = [OrderBy("_key", True)]
 _CALENDAR_MILLIS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 7 * 86_400_000}

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import IllegalArgument, Unsupported
+from .body import Params
 from .core import AggregationError, Source
-from .params import Params
 
 _MASK32 = 0xFFFFFFFF
 _MASK64 = 0xFFFFFFFFFFFFFFFF

@@ -17,6 +17,7 @@ import tantivy
 
 from ..errors import EngineError, IllegalArgument
 from ..fields import FieldType
+from .body import Params, value_printer
 from .core import (
     ALL_TERMS,
     ANY,
@@ -28,7 +29,6 @@ from .core import (
     TantivyLimit,
     register,
 )
-from .params import Params, value_printer
 
 
 class FieldMetric(Agg):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import IllegalArgument
+from .body import Params
 from .core import Agg, Bucket, InvalidPath
-from .params import Params
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 import tantivy
 
 from ..errors import IllegalArgument
+from .body import Params, java_double
 from .core import ALL_TERMS, TANTIVY_BUCKETS, Shard, TantivyLimit, register
 from .metrics import FieldMetric
-from .params import Params, java_double
 
 DEFAULT_PERCENTS = (1.0, 5.0, 25.0, 50.0, 75.0, 95.0, 99.0)
 

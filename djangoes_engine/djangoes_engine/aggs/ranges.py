@@ -18,8 +18,10 @@ import tantivy
 from tantivy import Occur, Query
 
 from ..dates import DateFormat, DateParseError, parse_date_math
+from ..decimals import decimal_format
 from ..errors import IllegalArgument
 from ..fields import DateField
+from .body import Params, java_double
 from .core import (
     DATE,
     NUMBERS,
@@ -37,7 +39,6 @@ from .core import (
     subs_on,
     with_subs,
 )
-from .params import Params, java_double
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,6 @@ class RangeAgg(Agg):
                 raise IllegalArgument(f'For input string: "{value}"') from None
 
         if self.format:
-            from ..search import decimal_format
-
             return number, lambda value: decimal_format(value, self.format)
         return number, java_double
 

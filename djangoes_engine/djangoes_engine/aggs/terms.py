@@ -24,7 +24,9 @@ import tantivy
 from tantivy import Occur, Query
 
 from ..dates import DEFAULT_DATE_FORMAT, DateFormat
+from ..decimals import decimal_format
 from ..errors import EngineError, IllegalArgument
+from .body import Params
 from .core import (
     ALL_TERMS,
     ANY,
@@ -45,7 +47,6 @@ from .core import (
 )
 from .keyfilter import KeyFilter
 from .orders import OrderBy, parse_order, sort_buckets, validate_order
-from .params import Params
 
 COUNT_DESC = [OrderBy("_count", False), OrderBy("_key", True)]
 #: Key kinds whose terms reduce together (Elasticsearch's StringTerms, LongTerms, DoubleTerms).
@@ -420,8 +421,6 @@ class Terms(Agg):
                 date_format = DateFormat(DEFAULT_DATE_FORMAT)
             return lambda key: date_format.format(int(key))
         if self.format and kind in ("long", "double", "ulong"):
-            from ..search import decimal_format
-
             return lambda key: decimal_format(key, self.format)
         return None
 

@@ -13,8 +13,11 @@ from typing import Any
 import tantivy
 
 from ..errors import IllegalArgument
+from ..search.collect import collect
+from ..search.hits import render_hits
+from ..search.request import SearchRequest
+from .body import Params
 from .core import Agg, Shard, register
-from .params import Params
 
 
 @dataclass
@@ -43,7 +46,6 @@ class TopHits(Agg):
     )
 
     def configure(self, params: Params) -> None:
-        from ..search import SearchRequest
 
         if params.get("script_fields") is not None:
             raise IllegalArgument(
@@ -51,11 +53,10 @@ class TopHits(Agg):
             )
         body = {key: params.get(key) for key in self.KEYS if params.get(key) is not None}
         body.setdefault("size", 3)
-        self.search = SearchRequest.parse(body, {})
+        self.search = SearchRequest.parse(body)
         self.search.track_total_hits = True
 
     def collect(self, shard: Shard, query: tantivy.Query) -> Hits:
-        from ..search import collect
 
         window = self.search.start + self.search.size
         limit = _inner_window(shard)
@@ -77,7 +78,6 @@ class TopHits(Agg):
         return Hits(candidates, sum(p.total for p in partials), max(scores) if scores else None)
 
     def render(self, partial: Hits) -> dict[str, Any]:
-        from ..search import render_hits
 
         start = self.search.start
         page = partial.candidates[start : start + self.search.size]

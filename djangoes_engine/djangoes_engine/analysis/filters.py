@@ -95,7 +95,7 @@ class _StopFilter(_Filter):
         remove_trailing: bool,
     ) -> None:
         super().__init__(name)
-        keys = tuple(("stopword", lang) for lang in languages)
+        keys: tuple[tuple, ...] = tuple(("stopword", lang) for lang in languages)
         if words:
             keys += (("custom_stopword", tuple(w.lower() if ignore_case else w for w in words)),)
         self.keys = keys
@@ -261,12 +261,12 @@ class _ShingleFilter(_Filter):
         # One slot per position, fillers in the gaps left by removed tokens.
         slots: list[_Tok | None] = []
         last = -1
-        for tok in toks:
-            if tok[1] == last:
+        for token in toks:
+            if token[1] == last:
                 continue
-            slots.extend([None] * (tok[1] - last - 1))
-            slots.append(tok)
-            last = tok[1]
+            slots.extend([None] * (token[1] - last - 1))
+            slots.append(token)
+            last = token[1]
         shingles: list[_Tok] = []
         unigrams: list[_Tok] = []
         for i, tok in enumerate(slots):

@@ -159,7 +159,7 @@ class _PathHierarchyTokenizer(_Tokenizer):
             if start is None:
                 return []
             ends = [c for c in cuts if c > start]
-            out = []
+            out: list[_Tok] = []
             for end in dict.fromkeys(ends):
                 term = text[start:end].replace(d, self.replacement)
                 out.append((term, 0, start, end, "word", False))

@@ -5,15 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ..cluster import CLUSTER_NAME, VERSION, Cluster
 from ..http import Request
 from ..names import Options
 
 _BUILD_DATE = "2025-04-09T22:07:56.396Z"
 
 
-def info(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME, VERSION
-
+def info(engine: Cluster, request: Request):
     return 200, {
         "name": "embedded",
         "cluster_name": CLUSTER_NAME,
@@ -33,7 +32,7 @@ def info(engine: Any, request: Request):
     }
 
 
-def ping(engine: Any, request: Request):
+def ping(engine: Cluster, request: Request):
     return 200, None
 
 
@@ -41,9 +40,7 @@ def _health_status(indices: list[Any]) -> str:
     return "yellow" if any(i.replicas > 0 for i in indices) else "green"
 
 
-def health(engine: Any, request: Request, index: str | None = None):
-    from ..cluster import CLUSTER_NAME
-
+def health(engine: Cluster, request: Request, index: str | None = None):
     targets = (
         engine.resolve_indices(index, Options(allow_no_indices=True))
         if index
@@ -92,9 +89,7 @@ def health(engine: Any, request: Request, index: str | None = None):
     return (408 if timed_out else 200), body
 
 
-def state(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME
-
+def state(engine: Cluster, request: Request):
     return 200, {
         "cluster_name": CLUSTER_NAME,
         "cluster_uuid": engine.cluster_uuid,
@@ -113,9 +108,7 @@ def state(engine: Any, request: Request):
     }
 
 
-def nodes(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME, VERSION
-
+def nodes(engine: Cluster, request: Request):
     return 200, {
         "_nodes": {"total": 1, "successful": 1, "failed": 0},
         "cluster_name": CLUSTER_NAME,
@@ -148,7 +141,7 @@ def _table(rows: list[list[Any]], headers: list[str], request: Request) -> Any:
     )
 
 
-def cat_indices(engine: Any, request: Request, index: str | None = None):
+def cat_indices(engine: Cluster, request: Request, index: str | None = None):
     targets = engine.resolve_indices(index) if index else list(engine.indices.values())
     rows = [
         [_health_status([i]), "open", i.name, i.uuid, 1, i.replicas, i.count(), 0]
@@ -158,9 +151,7 @@ def cat_indices(engine: Any, request: Request, index: str | None = None):
     return 200, _table(rows, headers, request)
 
 
-def cat_health(engine: Any, request: Request):
-    from ..cluster import CLUSTER_NAME
-
+def cat_health(engine: Cluster, request: Request):
     now = int(time.time())
     status = _health_status(list(engine.indices.values()))
     rows = [[now, time.strftime("%H:%M:%S", time.gmtime(now)), CLUSTER_NAME, status, 1, 1]]
@@ -169,7 +160,7 @@ def cat_health(engine: Any, request: Request):
     )
 
 
-def cat_count(engine: Any, request: Request, index: str | None = None):
+def cat_count(engine: Cluster, request: Request, index: str | None = None):
     targets = engine.resolve_indices(index) if index else list(engine.indices.values())
     now = int(time.time())
     total = sum(i.count() for i in targets)
@@ -180,7 +171,7 @@ def cat_count(engine: Any, request: Request, index: str | None = None):
     )
 
 
-def cat_aliases(engine: Any, request: Request, name: str | None = None):
+def cat_aliases(engine: Cluster, request: Request, name: str | None = None):
     rows = []
     for index in sorted(engine.indices.values(), key=lambda i: i.name):
         for alias, props in sorted(index.aliases.items()):

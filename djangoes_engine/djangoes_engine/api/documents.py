@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import jsoncodec
 from .. import source as sources
+from ..cluster import Cluster
 from ..errors import (
     BadRequest,
     EngineError,
@@ -21,7 +22,7 @@ from ..fields import document_parsing_error
 from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc
 from ..update import update
-from .params import boolean, json_body, long, object_body, refresh
+from .arguments import boolean, json_body, long, object_body, refresh, source_filter
 
 WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
 
@@ -29,7 +30,7 @@ WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_t
 # Targets
 
 
-def single_index(engine: Any, name: str) -> Index:
+def single_index(engine: Cluster, name: str) -> Index:
     """The one index a single-document read names: an index, or an alias of exactly one."""
     index = engine.indices.get(name)
     if index is not None:
@@ -45,7 +46,7 @@ def single_index(engine: Any, name: str) -> Index:
     return engine.indices[names[0]]
 
 
-def write_target(engine: Any, name: str, params: dict[str, Any]) -> Index:
+def write_target(engine: Cluster, name: str, params: dict[str, Any]) -> Index:
     _check_pipeline(params.get("pipeline"))
     return engine.write_index(name, require_alias=boolean(params, "require_alias"))
 
@@ -104,18 +105,18 @@ def document_body(body: bytes) -> Any:
     return document
 
 
-def index_document(engine: Any, request: Request, index: str, id: str | None = None):
+def index_document(engine: Cluster, request: Request, index: str, id: str | None = None):
     op_type = request.params.get("op_type", "index")
     if op_type not in ("index", "create"):
         raise IllegalArgument(f"opType must be 'create' or 'index', found: [{op_type}]")
     return _index(engine, request, index, id, op_type)
 
 
-def create_document(engine: Any, request: Request, index: str, id: str):
+def create_document(engine: Cluster, request: Request, index: str, id: str):
     return _index(engine, request, index, id, "create")
 
 
-def _index(engine: Any, request: Request, name: str, doc_id: str | None, op_type: str):
+def _index(engine: Cluster, request: Request, name: str, doc_id: str | None, op_type: str):
     params = request.params
     if not request.body:
         raise BadRequest("request body is required", type="parse_exception")
@@ -132,7 +133,7 @@ def _index(engine: Any, request: Request, name: str, doc_id: str | None, op_type
 # Reads
 
 
-def get_document(engine: Any, request: Request, index: str, id: str):
+def get_document(engine: Cluster, request: Request, index: str, id: str):
     params = request.params
     target, doc = _read(engine, params, index, id)
     if doc is None:
@@ -155,7 +156,7 @@ def render_doc(
     body["found"] = True
     stored_fields = params.get("stored_fields")
     if fetch is ...:
-        fetch = sources.from_params(params)
+        fetch = source_filter(params)
         if stored_fields is not None and "_source" not in params:
             fetch = False
     if fetch is not False and index.mapping.source_enabled:
@@ -192,7 +193,7 @@ def _stored_fields(index: Index, doc: StoredDoc, names: Any) -> dict[str, list[A
     return fields
 
 
-def _read(engine: Any, params: dict[str, Any], name: str, doc_id: str):
+def _read(engine: Cluster, params: dict[str, Any], name: str, doc_id: str):
     index = single_index(engine, name)
     # Reads need the routing a ``_routing.required`` index was written with, as writes do.
     index._check_routing(doc_id, params.get("routing"))
@@ -218,23 +219,23 @@ def _check_version(index: Index, doc: StoredDoc, params: dict[str, Any]) -> None
         )
 
 
-def document_exists(engine: Any, request: Request, index: str, id: str):
+def document_exists(engine: Cluster, request: Request, index: str, id: str):
     _, doc = _read(engine, request.params, index, id)
     return (200 if doc is not None else 404), None
 
 
-def get_source(engine: Any, request: Request, index: str, id: str):
+def get_source(engine: Cluster, request: Request, index: str, id: str):
     target, doc = _read(engine, request.params, index, id)
     if doc is None:
         raise NotFound(f"Document not found [{target.name}]/[{id}]")
     if not target.mapping.source_enabled:
         raise NotFound(f"source disabled: [{target.name}]/[{id}]")
-    fetch = sources.from_params(request.params)
+    fetch = source_filter(request.params)
     source = _stored_source(target, doc.source_dict())
     return 200, source if not fetch else fetch.apply(source)
 
 
-def source_exists(engine: Any, request: Request, index: str, id: str):
+def source_exists(engine: Cluster, request: Request, index: str, id: str):
     target, doc = _read(engine, request.params, index, id)
     found = doc is not None and target.mapping.source_enabled
     return (200 if found else 404), None
@@ -243,7 +244,7 @@ def source_exists(engine: Any, request: Request, index: str, id: str):
 # Delete and update
 
 
-def delete_document(engine: Any, request: Request, index: str, id: str):
+def delete_document(engine: Cluster, request: Request, index: str, id: str):
     params = request.params
     target = single_index(engine, index)
     since = target.mark()
@@ -252,11 +253,11 @@ def delete_document(engine: Any, request: Request, index: str, id: str):
     return status, result
 
 
-def update_document(engine: Any, request: Request, index: str, id: str):
+def update_document(engine: Cluster, request: Request, index: str, id: str):
     params = request.params
     body = object_body(request.body, required=True)
     target = write_target(engine, index, params)
-    fetch = sources.from_params(params)
+    fetch = source_filter(params)
     if (
         "_source" not in params
         and "_source_includes" not in params
@@ -275,7 +276,7 @@ def update_document(engine: Any, request: Request, index: str, id: str):
 # Multi get
 
 
-def mget(engine: Any, request: Request, index: str | None = None):
+def mget(engine: Cluster, request: Request, index: str | None = None):
     params = request.params
     body = object_body(request.body, required=True)
     docs = body.get("docs")
@@ -304,7 +305,7 @@ def mget(engine: Any, request: Request, index: str | None = None):
 
 
 def _mget_one(
-    engine: Any, params: dict[str, Any], default: str | None, entry: dict[str, Any]
+    engine: Cluster, params: dict[str, Any], default: str | None, entry: dict[str, Any]
 ) -> dict[str, Any]:
     name = entry.get("_index", default)
     doc_id = str(entry["_id"])
@@ -352,7 +353,7 @@ ACTION_FIELDS = {
 }
 
 
-def bulk(engine: Any, request: Request, index: str | None = None):
+def bulk(engine: Cluster, request: Request, index: str | None = None):
     started = time.perf_counter()
     params = request.params
     # The whole request is parsed before any item runs: a malformed line fails the request and
@@ -448,7 +449,7 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
 class _BulkContext:
     """What the items of one bulk request share: URL defaults and resolved target indices."""
 
-    def __init__(self, engine: Any, params: dict[str, Any], default_index: str | None) -> None:
+    def __init__(self, engine: Cluster, params: dict[str, Any], default_index: str | None) -> None:
         self.engine = engine
         self.params = params
         self.default_index = default_index
@@ -526,7 +527,7 @@ def _bulk_apply(
         elif "_source" in meta:
             fetch = sources.from_body(meta["_source"])
         elif "_source" in params or "_source_includes" in params:
-            fetch = sources.from_params(params)
+            fetch = source_filter(params)
         return update(index, doc_id, body, fetch=fetch, **options)
     document = document_body(source_line)
     op_type = "create" if action == "create" else meta.get("op_type", "index")

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
+from ..analysis import AnalysisRegistry, analyze_api
+from ..cluster import Cluster
 from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
 from ..http import Request
 from ..names import Options, split_expression
 from ..settings import Settings, normalize, validate
-from .params import boolean, object_body, split
+from .arguments import boolean, index_options, object_body, split
+from .documents import single_index
 
 #: Deleting or closing by wildcard or ``_all`` needs this, as ``action.destructive_requires_name``
 #: is true by default in Elasticsearch 8.
 DESTRUCTIVE_REQUIRES_NAME = False
 
 
-def create(engine: Any, request: Request, index: str):
+def create(engine: Cluster, request: Request, index: str):
     body = object_body(request.body)
     engine.create_index(index, body)
     return 200, {"acknowledged": True, "shards_acknowledged": True, "index": index}
 
 
-def delete(engine: Any, request: Request, index: str):
-    options = Options.from_params(
+def delete(engine: Cluster, request: Request, index: str):
+    options = index_options(
         request.params, defaults=Options(ignore_unavailable=False, allow_no_indices=True)
     )
     parts = split_expression(index)
@@ -41,8 +45,8 @@ def delete(engine: Any, request: Request, index: str):
     return 200, {"acknowledged": True}
 
 
-def exists(engine: Any, request: Request, index: str):
-    options = Options.from_params(request.params, defaults=Options(allow_no_indices=False))
+def exists(engine: Cluster, request: Request, index: str):
+    options = index_options(request.params, Options(allow_no_indices=False))
     try:
         found = engine.resolve(index, options)
     except IndexNotFound:
@@ -50,12 +54,12 @@ def exists(engine: Any, request: Request, index: str):
     return (200 if found else 404), None
 
 
-def _targets(engine: Any, request: Request, index: str | None, **defaults: bool) -> list[Any]:
-    options = Options.from_params(request.params, defaults=Options(**defaults))
+def _targets(engine: Cluster, request: Request, index: str | None, **defaults: bool) -> list[Any]:
+    options = index_options(request.params, Options(**defaults))
     return engine.resolve_indices(index, options)
 
 
-def get(engine: Any, request: Request, index: str):
+def get(engine: Cluster, request: Request, index: str):
     params = request.params
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
@@ -70,14 +74,14 @@ def get(engine: Any, request: Request, index: str):
     return 200, body
 
 
-def get_mapping(engine: Any, request: Request, index: str | None = None):
+def get_mapping(engine: Cluster, request: Request, index: str | None = None):
     body = {}
     for target in _targets(engine, request, index):
         body[target.name] = {"mappings": target.mapping.to_dict()}
     return 200, body
 
 
-def put_mapping(engine: Any, request: Request, index: str):
+def put_mapping(engine: Cluster, request: Request, index: str):
     body = object_body(request.body, required=True)
     targets = _targets(engine, request, index, allow_no_indices=False)
     for target in targets:
@@ -87,7 +91,7 @@ def put_mapping(engine: Any, request: Request, index: str):
     return 200, {"acknowledged": True}
 
 
-def get_field_mapping(engine: Any, request: Request, fields: str, index: str | None = None):
+def get_field_mapping(engine: Cluster, request: Request, fields: str, index: str | None = None):
     body = {}
     for target in _targets(engine, request, index):
         mappings = {}
@@ -101,9 +105,9 @@ def get_field_mapping(engine: Any, request: Request, fields: str, index: str | N
     return 200, body
 
 
-def get_settings(engine: Any, request: Request, index: str | None = None, name: str | None = None):
-    import fnmatch
-
+def get_settings(
+    engine: Cluster, request: Request, index: str | None = None, name: str | None = None
+):
     params = request.params
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
@@ -126,7 +130,7 @@ def get_settings(engine: Any, request: Request, index: str | None = None, name: 
     return 200, body
 
 
-def put_settings(engine: Any, request: Request, index: str | None = None):
+def put_settings(engine: Cluster, request: Request, index: str | None = None):
     body = object_body(request.body, required=True)
     updates = normalize(
         body.get("settings", body) if isinstance(body.get("settings"), dict) else body
@@ -136,7 +140,7 @@ def put_settings(engine: Any, request: Request, index: str | None = None):
     return 200, {"acknowledged": True}
 
 
-def _apply_settings(engine: Any, targets: list[Any], updates: dict[str, Any]) -> None:
+def _apply_settings(engine: Cluster, targets: list[Any], updates: dict[str, Any]) -> None:
     """Each index takes its new settings under its lock: no write is half-way through."""
     for target in targets:
         with target.lock:
@@ -155,7 +159,7 @@ def _apply_settings(engine: Any, targets: list[Any], updates: dict[str, Any]) ->
 BLOCKS = ("metadata", "read", "read_only", "write")
 
 
-def add_block(engine: Any, request: Request, index: str, block: str):
+def add_block(engine: Cluster, request: Request, index: str, block: str):
     """Add an index block. As in Elasticsearch, a write block is in force once this returns:
     writes take the index lock, so none is still in flight."""
     if block not in BLOCKS:
@@ -169,7 +173,7 @@ def add_block(engine: Any, request: Request, index: str, block: str):
     }
 
 
-def refresh(engine: Any, request: Request, index: str | None = None):
+def refresh(engine: Cluster, request: Request, index: str | None = None):
     targets = _targets(engine, request, index)
     for target in targets:
         target.refresh()
@@ -183,7 +187,7 @@ def refresh(engine: Any, request: Request, index: str | None = None):
     }
 
 
-def flush(engine: Any, request: Request, index: str | None = None):
+def flush(engine: Cluster, request: Request, index: str | None = None):
     targets = _targets(engine, request, index)
     for target in targets:
         target.flush()
@@ -191,7 +195,7 @@ def flush(engine: Any, request: Request, index: str | None = None):
     return 200, {"_shards": {"total": count, "successful": count, "failed": 0}}
 
 
-def forcemerge(engine: Any, request: Request, index: str | None = None):
+def forcemerge(engine: Cluster, request: Request, index: str | None = None):
     targets = _targets(engine, request, index)
     for target in targets:
         target.refresh()
@@ -199,7 +203,7 @@ def forcemerge(engine: Any, request: Request, index: str | None = None):
     return 200, {"_shards": {"total": count, "successful": count, "failed": 0}}
 
 
-def stats(engine: Any, request: Request, index: str | None = None, metric: str | None = None):
+def stats(engine: Cluster, request: Request, index: str | None = None, metric: str | None = None):
     targets = _targets(engine, request, index)
     indices = {}
     total_docs = 0
@@ -223,26 +227,22 @@ def stats(engine: Any, request: Request, index: str | None = None, metric: str |
     }
 
 
-def open_index(engine: Any, request: Request, index: str):
+def open_index(engine: Cluster, request: Request, index: str):
     _targets(engine, request, index, allow_no_indices=False)
     return 200, {"acknowledged": True, "shards_acknowledged": True}
 
 
-def close_index(engine: Any, request: Request, index: str):
+def close_index(engine: Cluster, request: Request, index: str):
     raise BadRequest("closing an index is not supported by the djangoes embedded engine")
 
 
-def analyze(engine: Any, request: Request, index: str | None = None):
-    from ..analysis import AnalysisRegistry, analyze_api
-
+def analyze(engine: Cluster, request: Request, index: str | None = None):
     body = object_body(request.body) or {}
     for key in ("analyzer", "tokenizer", "text", "field", "normalizer"):
         if key in request.params and key not in body:
             body[key] = request.params[key]
     registry = AnalysisRegistry(None)
     if index is not None:
-        from .documents import single_index
-
         target = single_index(engine, index)
         registry = target.registry
         if "field" in body:
@@ -263,7 +263,7 @@ def _aliases_body(aliases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {name: dict(props) for name, props in sorted(aliases.items())}
 
 
-def update_aliases(engine: Any, request: Request):
+def update_aliases(engine: Cluster, request: Request):
     body = object_body(request.body, required=True)
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions:
@@ -282,16 +282,15 @@ def update_aliases(engine: Any, request: Request):
     return 200, {"acknowledged": True, "errors": False}
 
 
-def put_alias(engine: Any, request: Request, index: str, name: str):
+def put_alias(engine: Cluster, request: Request, index: str, name: str):
     body = object_body(request.body)
     engine.update_aliases([("add", {"index": index, "alias": name, **body})])
     return 200, {"acknowledged": True}
 
 
-def delete_alias(engine: Any, request: Request, index: str, name: str):
+def delete_alias(engine: Cluster, request: Request, index: str, name: str):
     targets = _targets(engine, request, index, allow_no_indices=False)
     patterns = split(name)
-    import fnmatch
 
     removed = [
         (t.name, alias)
@@ -300,16 +299,12 @@ def delete_alias(engine: Any, request: Request, index: str, name: str):
         if any(p in ("_all", "*") or fnmatch.fnmatchcase(alias, p) for p in patterns)
     ]
     if not removed:
-        raise AliasesNotFound(
-            f"aliases [{name}] missing", **{"resource.type": "aliases", "resource.id": name}
-        )
+        raise AliasesNotFound(name)
     engine.update_aliases([("remove", {"index": i, "alias": a}) for i, a in removed])
     return 200, {"acknowledged": True}
 
 
-def get_alias(engine: Any, request: Request, index: str | None = None, name: str | None = None):
-    import fnmatch
-
+def get_alias(engine: Cluster, request: Request, index: str | None = None, name: str | None = None):
     patterns = split(name)
     targets = _targets(engine, request, index)
     body: dict[str, Any] = {}
@@ -334,6 +329,6 @@ def get_alias(engine: Any, request: Request, index: str | None = None, name: str
     return 200, body
 
 
-def alias_exists(engine: Any, request: Request, name: str, index: str | None = None):
+def alias_exists(engine: Cluster, request: Request, name: str, index: str | None = None):
     status, found = get_alias(engine, request, index, name)
     return (200 if status == 200 and found else 404), None

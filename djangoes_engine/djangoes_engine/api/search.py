@@ -6,43 +6,40 @@ import json
 import time
 from typing import Any
 
+from tantivy import Occur, Query
+
 from .. import jsoncodec
-from .. import search as engine_search
+from ..cluster import Cluster
 from ..contexts import PointInTime, keep_alive_seconds
 from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
 from ..http import Request
 from ..names import Options
+from ..query import Context, compile_query
+from ..search.collect import Target, count_hits, make_targets
+from ..search.hits import explanation as explained
+from ..search.request import SearchRequest
+from ..search.response import next_scroll_page, run
+from ..sorting import SortField
 from ..wording import token_name
-from .params import boolean, integer, object_body
+from . import by_query
+from .arguments import boolean, index_options, integer, object_body, search_params, uri_query
+from .documents import single_index
 
 SEARCH_DEFAULTS = Options(ignore_unavailable=False, allow_no_indices=True)
 
 
-def _targets(engine: Any, index: str | None, params: dict[str, Any]) -> list[Any]:
-    options = Options.from_params(params, defaults=SEARCH_DEFAULTS)
-    return engine_search.make_targets(engine, engine.resolve(index, options))
+def _targets(engine: Cluster, index: str | None, params: dict[str, Any]) -> list[Any]:
+    options = index_options(params, SEARCH_DEFAULTS)
+    return make_targets(engine, engine.resolve(index, options))
 
 
-def _uri_query(params: dict[str, Any]) -> dict[str, Any] | None:
-    """The query of a URI search (``?q=...``): a query_string query."""
-    if "q" not in params:
-        return None
-    body: dict[str, Any] = {"query": params["q"]}
-    if "df" in params:
-        body["default_field"] = params["df"]
-    for key in ("default_operator", "analyzer", "lenient", "analyze_wildcard"):
-        if key in params:
-            body[key] = params[key] if key != "lenient" else boolean(params, key)
-    return {"query_string": body}
-
-
-def search(engine: Any, request: Request, index: str | None = None):
+def search(engine: Cluster, request: Request, index: str | None = None):
     params = request.params
     body = object_body(request.body)
-    uri_query = _uri_query(params)
-    if uri_query is not None:
-        body["query"] = uri_query
-    parsed = engine_search.SearchRequest.parse(body, params)
+    query = uri_query(params)
+    if query is not None:
+        body["query"] = query
+    parsed = SearchRequest.parse(body, search_params(params))
     scroll = params.get("scroll")
     if parsed.pit is not None:
         if index is not None:
@@ -57,35 +54,31 @@ def search(engine: Any, request: Request, index: str | None = None):
         if parsed.search_after is not None:
             raise ParsingError("[search_after] cannot be used in a scroll context")
     targets = _targets(engine, index, params)
-    return 200, engine_search.search(engine, targets, parsed, scroll=keep_alive)
+    return 200, run(engine, targets, parsed, scroll=keep_alive)
 
 
-def _search_pit(engine: Any, parsed: Any) -> dict[str, Any]:
+def _search_pit(engine: Cluster, parsed: Any) -> dict[str, Any]:
     pit_id = parsed.pit.get("id")
     if not pit_id:
         raise ParsingError("[pit] requires [id]")
     keep_alive = parsed.pit.get("keep_alive")
     pit = engine.contexts.pit(pit_id, keep_alive_seconds(keep_alive) if keep_alive else None)
-    targets = [
-        engine_search.Target(t.index, t.reader, t.position, t.via_aliases) for t in pit.targets
-    ]
+    targets = [Target(t.index, t.reader, t.position, t.via_aliases) for t in pit.targets]
     if parsed.sort and not any(s.name == "_shard_doc" for s in parsed.sort):
-        from ..sorting import SortField
-
         parsed.sort.append(SortField("_shard_doc", "asc"))
-    return engine_search.search(engine, targets, parsed, pit_id=pit_id)
+    return run(engine, targets, parsed, pit_id=pit_id)
 
 
-def count(engine: Any, request: Request, index: str | None = None):
+def count(engine: Cluster, request: Request, index: str | None = None):
     params = request.params
     body = object_body(request.body)
     for key in body:
         if key not in ("query",):
             raise ParsingError(f"request does not support [{key}]")
-    query = _uri_query(params) or body.get("query")
+    query = uri_query(params) or body.get("query")
     targets = _targets(engine, index, params)
     min_score = params.get("min_score")
-    total = engine_search.count(
+    total = count_hits(
         engine,
         targets,
         query,
@@ -99,7 +92,7 @@ def count(engine: Any, request: Request, index: str | None = None):
     }
 
 
-def msearch(engine: Any, request: Request, index: str | None = None):
+def msearch(engine: Cluster, request: Request, index: str | None = None):
     lines = [line for line in request.body.split(b"\n") if line.strip()]
     if len(lines) % 2:
         raise IllegalArgument("msearch request must have pairs of header and body lines")
@@ -122,9 +115,9 @@ def msearch(engine: Any, request: Request, index: str | None = None):
                 target = ",".join(target)
             if header.get("search_type") not in (None, "query_then_fetch", "dfs_query_then_fetch"):
                 raise IllegalArgument(f"No search type for [{header['search_type']}]")
-            parsed = engine_search.SearchRequest.parse(body, params)
+            parsed = SearchRequest.parse(body, search_params(params))
             targets = _targets(engine, target, params)
-            result = engine_search.search(engine, targets, parsed)
+            result = run(engine, targets, parsed)
             result["status"] = 200
             responses.append(result)
         except EngineError as error:
@@ -134,7 +127,7 @@ def msearch(engine: Any, request: Request, index: str | None = None):
     return 200, {"took": int((time.perf_counter() - started) * 1000), "responses": responses}
 
 
-def scroll(engine: Any, request: Request, scroll_id: str | None = None):
+def scroll(engine: Cluster, request: Request, scroll_id: str | None = None):
     body = object_body(request.body)
     scroll_id = scroll_id or body.get("scroll_id") or request.params.get("scroll_id")
     if not scroll_id:
@@ -143,10 +136,10 @@ def scroll(engine: Any, request: Request, scroll_id: str | None = None):
         )
     keep = body.get("scroll", request.params.get("scroll"))
     keep_alive = keep_alive_seconds(keep, "scroll") if keep else None
-    return 200, engine_search.next_scroll_page(engine, scroll_id, keep_alive)
+    return 200, next_scroll_page(engine, scroll_id, keep_alive)
 
 
-def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
+def clear_scroll(engine: Cluster, request: Request, scroll_id: str | None = None):
     body = object_body(request.body)
     ids = body.get("scroll_id", scroll_id)
     if isinstance(ids, str):
@@ -161,7 +154,7 @@ def clear_scroll(engine: Any, request: Request, scroll_id: str | None = None):
     return status, {"succeeded": True, "num_freed": freed}
 
 
-def open_point_in_time(engine: Any, request: Request, index: str):
+def open_point_in_time(engine: Cluster, request: Request, index: str):
     params = request.params
     if "keep_alive" not in params:
         raise BadRequest(
@@ -179,7 +172,7 @@ def open_point_in_time(engine: Any, request: Request, index: str):
     }
 
 
-def close_point_in_time(engine: Any, request: Request):
+def close_point_in_time(engine: Cluster, request: Request):
     body = object_body(request.body, required=True)
     pit_id = body.get("id")
     if not pit_id:
@@ -194,19 +187,15 @@ def close_point_in_time(engine: Any, request: Request):
 # Writes by query
 
 
-def delete_by_query(engine: Any, request: Request, index: str):
-    from ..by_query import delete_by_query as run
-
-    return _by_query(engine, request, index, run, require_body=False)
+def delete_by_query(engine: Cluster, request: Request, index: str):
+    return _by_query(engine, request, index, by_query.delete_by_query, require_body=False)
 
 
-def update_by_query(engine: Any, request: Request, index: str):
-    from ..by_query import update_by_query as run
-
-    return _by_query(engine, request, index, run, require_body=False)
+def update_by_query(engine: Cluster, request: Request, index: str):
+    return _by_query(engine, request, index, by_query.update_by_query, require_body=False)
 
 
-def _by_query(engine: Any, request: Request, index: str, run: Any, *, require_body: bool):
+def _by_query(engine: Cluster, request: Request, index: str, run: Any, *, require_body: bool):
     params = request.params
     body = object_body(request.body, required=require_body)
     result = run(engine, index, body, params)
@@ -215,18 +204,16 @@ def _by_query(engine: Any, request: Request, index: str, run: Any, *, require_bo
     return (409 if result["failures"] else 200), result
 
 
-def reindex(engine: Any, request: Request):
-    from ..by_query import reindex as run
-
+def reindex(engine: Cluster, request: Request):
     params = request.params
     body = object_body(request.body, required=True)
-    result = run(engine, body, params)
+    result = by_query.reindex(engine, body, params)
     if not boolean(params, "wait_for_completion", True):
         return 200, {"task": engine.tasks_add(result)}
     return 200, result
 
 
-def rethrottle(engine: Any, request: Request, task_id: str):
+def rethrottle(engine: Cluster, request: Request, task_id: str):
     node, _, number = task_id.partition(":")
     if node != "embedded" or not number.isdigit():
         return 200, {
@@ -247,7 +234,7 @@ def rethrottle(engine: Any, request: Request, task_id: str):
     return 200, {"nodes": {}}
 
 
-def get_task(engine: Any, request: Request, task_id: str):
+def get_task(engine: Cluster, request: Request, task_id: str):
     task = engine.tasks_get(task_id)
     if task is None:
         raise NotFound(
@@ -257,17 +244,13 @@ def get_task(engine: Any, request: Request, task_id: str):
     return 200, task
 
 
-def explain(engine: Any, request: Request, index: str, id: str):
-    from ..query import Context, compile_query
-    from .documents import single_index
-
+def explain(engine: Cluster, request: Request, index: str, id: str):
     body = object_body(request.body)
     target = single_index(engine, index)
     reader = target.reader
     query = compile_query(
-        Context(reader, target.name), _uri_query(request.params) or body.get("query")
+        Context(reader, target.name), uri_query(request.params) or body.get("query")
     )
-    from tantivy import Occur, Query
 
     restricted = Query.boolean_query(
         [
@@ -279,5 +262,5 @@ def explain(engine: Any, request: Request, index: str, id: str):
     result: dict[str, Any] = {"_index": target.name, "_id": id, "matched": bool(hits)}
     if hits:
         explanation = jsoncodec.loads(query.explain(reader.searcher, hits[0][1]).to_json())
-        result["explanation"] = engine_search._explanation(explanation)
+        result["explanation"] = explained(explanation)
     return 200, result

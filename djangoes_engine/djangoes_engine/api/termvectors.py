@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ..cluster import Cluster
 from ..fields import KeywordField, TextField
 from ..http import Request
+from ..index import Index
 from ..source import extract
+from .arguments import boolean, object_body
 from .documents import _read, single_index
-from .params import boolean, object_body
 
 OPTIONS = (
     "fields",
@@ -33,7 +35,7 @@ OPTIONS = (
 )
 
 
-def termvectors(engine: Any, request: Request, index: str, id: str | None = None):
+def termvectors(engine: Cluster, request: Request, index: str, id: str | None = None):
     started = time.perf_counter()
     body = object_body(request.body)
     params = request.params
@@ -72,7 +74,7 @@ def _flag(value: Any, default: bool) -> bool:
     return boolean({"v": value}, "v", default)
 
 
-def _vectors(index: Any, source: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+def _vectors(index: Index, source: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     names = options["fields"]
     if isinstance(names, str):
         names = names.split(",")

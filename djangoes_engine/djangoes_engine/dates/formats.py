@@ -198,6 +198,8 @@ class DateFormat:
     __slots__ = ("_alternatives", "_first", "spec")
 
     spec: str
+    _alternatives: tuple[_Alternative, ...]
+    _first: _Alternative
 
     def __new__(cls, spec: str = DEFAULT_DATE_FORMAT) -> DateFormat:
         return _date_format(spec)

@@ -5,7 +5,7 @@ body and builds the tantivy query from the field's type and slot, analysing text
 search analyzer, so a query matches what the same value matched when it was indexed.
 
 The modules, by kind of query: :mod:`.context` (the compiling context and the dispatch),
-:mod:`.params` (reading a query's body), :mod:`.terms`, :mod:`.ranges` and :mod:`.multiterm`
+:mod:`.body` (reading a query's body), :mod:`.terms`, :mod:`.ranges` and :mod:`.multiterm`
 (term-level queries), :mod:`.fulltext`, :mod:`.compound`, and :mod:`.querystring` (the
 ``query_string`` and ``simple_query_string`` parsers). This module holds the table of query types,
 :data:`QUERIES`.
@@ -18,6 +18,7 @@ from typing import Any
 import tantivy
 
 from ..errors import BadRequest
+from .body import boosted, minimum_should_match, single_field
 from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
 from .context import (
     FIELD_QUERIES,
@@ -44,7 +45,6 @@ from .fulltext import (
     q_simple_query_string,
 )
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
-from .params import boosted, minimum_should_match, single_field
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex

@@ -14,8 +14,8 @@ from tantivy import Occur, Query
 
 from .. import jsoncodec
 from ..errors import ParsingError, QueryShardError
+from .body import boosted, minimum_should_match
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query
-from .params import boosted, minimum_should_match
 
 
 def q_bool(ctx: Context, body: dict[str, Any]) -> tantivy.Query:

@@ -19,6 +19,7 @@ from tantivy import Query
 from .. import jsoncodec
 from ..errors import BadRequest, EngineError, ParsingError
 from ..fields import FieldType
+from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
 
 MATCH_NONE = Query.empty_query
 
@@ -64,16 +65,12 @@ class Context:
 
     def note_regex(self, field_type: FieldType, pattern: str) -> None:
         """Terms matching a pattern (wildcard, regexp), for highlighting."""
-        from ..highlight import REGEX_NOTE
-
         self.note(field_type, REGEX_NOTE + pattern)
 
     def note_phrase(
         self, field_type: FieldType, words: list[tuple[int, str]], slop: int, prefix: bool
     ) -> None:
         """A phrase (terms at relative positions), highlighted only where it matches."""
-        from ..highlight import PHRASE_NOTE
-
         self.note(field_type, PHRASE_NOTE + jsoncodec.dumps([slop, prefix, words]).decode())
 
     def note_fuzzy(
@@ -85,8 +82,6 @@ class Context:
         prefix_length: int = 0,
     ) -> None:
         """Terms within an edit distance of a term (fuzzy queries), for highlighting."""
-        from ..highlight import FUZZY_NOTE
-
         self.note(
             field_type, f"{FUZZY_NOTE}{distance}:{int(transpositions)}:{prefix_length}:{term}"
         )

@@ -15,9 +15,10 @@ from tantivy import Occur, Query
 
 from ..errors import EngineError, ParsingError, QueryShardError
 from ..fields import FieldType, TextField
+from ..wording import suggest
+from .body import boosted, minimum_should_match, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
 from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
-from .params import boosted, minimum_should_match, single_field
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .terms import meta_field, not_searchable, regex_escape, term_query
 
@@ -51,12 +52,11 @@ def q_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def _check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> None:
-    from ..api.params import did_you_mean
 
     for key in options:
         if key not in allowed:
             raise ParsingError(
-                f"[{kind}] query does not support [{key}]{did_you_mean(key, sorted(allowed))}"
+                f"[{kind}] query does not support [{key}]{suggest(key, sorted(allowed))}"
             )
 
 

@@ -13,8 +13,8 @@ from tantivy import Occur, Query
 
 from ..errors import IllegalArgument, ParsingError, QueryShardError
 from ..fields import FieldType, KeywordField
+from .body import boosted, single_field
 from .context import MATCH_NONE, Context
-from .params import boosted, single_field
 from .terms import not_searchable, regex_escape, wildcard_regex
 
 

@@ -8,10 +8,11 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from ..dates import DateFormat, DateParseError, parse_date_math
 from ..errors import BadRequest, ParsingError, QueryShardError
 from ..fields import DateField, NumberField
+from .body import boosted, single_field
 from .context import MATCH_NONE, Context
-from .params import boosted, single_field
 from .terms import not_searchable, query_value
 
 FieldTypeEnum = tantivy.FieldType
@@ -217,8 +218,6 @@ def _date_range(
     upper: Any,
     include_upper: bool,
 ) -> tantivy.Query:
-    from ..dates import DateFormat, DateParseError, parse_date_math
-
     date_format = field_type.date_format
     if options.get("format"):
         date_format = DateFormat(options["format"])

@@ -7,15 +7,18 @@ on :func:`regex_escape` and :func:`wildcard_regex`.
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
 import tantivy
 from tantivy import Query
 
+from ..dates import DateParseError, parse_date_math
 from ..errors import IllegalArgument, ParsingError, QueryShardError
 from ..fields import DateField, FieldType, NumberField
+from ..source import extract
+from .body import boosted, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context
-from .params import boosted, single_field
 
 
 def term_query(
@@ -41,8 +44,6 @@ def term_query(
 
 def query_value(field_type: FieldType, value: Any, ctx: Context) -> Any:
     if isinstance(field_type, DateField):
-        from ..dates import DateParseError, parse_date_math
-
         try:
             return parse_date_math(value, field_type.date_format, now=ctx.now)
         except DateParseError as error:
@@ -81,8 +82,6 @@ def meta_field(ctx: Context, name: str, values: list[Any]) -> tantivy.Query | No
     if name == "_id":
         return Query.term_set_query(ctx.schema, "_id", [str(v) for v in values])
     if name == "_index":
-        import fnmatch
-
         hit = any(fnmatch.fnmatchcase(ctx.index_name, str(v)) for v in values)
         return MATCH_ALL() if hit else MATCH_NONE()
     if name == "_routing":
@@ -158,8 +157,6 @@ def q_terms(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def _terms_lookup(ctx: Context, spec: dict[str, Any]) -> list[Any]:
-    from ..source import extract
-
     for key in ("index", "id", "path"):
         if key not in spec:
             raise ParsingError(f"[terms] query lookup element requires specifying the [{key}]")
@@ -206,7 +203,6 @@ def _exists_names(ctx: Context, pattern: str) -> list[str]:
         if found is not None:
             return [found.path]
         return [pattern] if mapping.is_object(pattern) else []
-    import fnmatch
 
     names = [
         p

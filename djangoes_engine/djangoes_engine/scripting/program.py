@@ -64,8 +64,8 @@ class CompiledScript:
         except RecursionError:
             raise runtime_error(program, Fault("stack_overflow_error", None)) from None
         except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # a safety net
-            fault = Fault("illegal_argument_exception", f"{type(exc).__name__}: {exc}")
-            raise runtime_error(program, fault) from None
+            net = Fault("illegal_argument_exception", f"{type(exc).__name__}: {exc}")
+            raise runtime_error(program, net) from None
 
 
 def _copy_tree(value: Any) -> Any:

@@ -12,12 +12,16 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from . import jsoncodec
-from . import search as engine_search
-from .errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
-from .index import Index
-from .names import Options
-from .scripting import run_update_script
+from .. import jsoncodec
+from ..cluster import Cluster
+from ..errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
+from ..index import Index, stored_doc
+from ..scripting import run_update_script
+from ..search.collect import make_targets, matching_documents, prepare
+from ..search.request import SearchRequest
+from ..source import from_body
+from .arguments import index_options, integer, uri_query
+from .documents import after_write
 
 BODY_KEYS = {
     "query",
@@ -33,8 +37,6 @@ BODY_KEYS = {
 
 
 def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    from .api.params import integer
-
     for key in body:
         if key not in BODY_KEYS:
             raise BadRequest(
@@ -101,8 +103,6 @@ class _Snapshot:
         self.succeeded = 0
 
     def __iter__(self) -> Iterator[tuple[Index, Any]]:
-        from .index import stored_doc
-
         for target, address in self.found:
             if self.max_docs is not None and self.succeeded >= self.max_docs:
                 return
@@ -110,21 +110,16 @@ class _Snapshot:
 
 
 def _snapshot(
-    engine: Any, index: str, body: dict[str, Any], params: dict[str, Any], max_docs: int | None
+    engine: Cluster, index: str, body: dict[str, Any], params: dict[str, Any], max_docs: int | None
 ) -> _Snapshot:
     """The documents the query matches now (see :class:`_Snapshot`)."""
-    from .api.search import _uri_query
 
-    resolved = engine.resolve(index, Options.from_params(params))
-    targets = engine_search.make_targets(engine, resolved)
-    query = _uri_query(params) or body.get("query")
-    request = engine_search.SearchRequest(query=query)
-    engine_search.prepare(engine, targets, request, int(time.time() * 1000))
-    found = [
-        (target, address)
-        for target in targets
-        for address in engine_search.matching_documents(target)
-    ]
+    resolved = engine.resolve(index, index_options(params))
+    targets = make_targets(engine, resolved)
+    query = uri_query(params) or body.get("query")
+    request = SearchRequest(query=query)
+    prepare(engine, targets, request, int(time.time() * 1000))
+    found = [(target, address) for target in targets for address in matching_documents(target)]
     return _Snapshot(found, max_docs)
 
 
@@ -147,14 +142,12 @@ def _conflict_failure(index: Index, doc_id: str, error: EngineError) -> dict[str
     return {"index": index.name, "id": doc_id, "cause": error.cause_dict(), "status": 409}
 
 
-def _finish(engine: Any, params: dict[str, Any], marks: dict[Index, int]) -> None:
-    from .api.documents import after_write
-
+def _finish(engine: Cluster, params: dict[str, Any], marks: dict[Index, int]) -> None:
     for index, since in marks.items():
         after_write(index, params, None, since)
 
 
-def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
+def delete_by_query(engine: Cluster, index: str, body: dict[str, Any], params: dict[str, Any]):
     started = time.perf_counter()
     options = _options(body, params)
     if "query" not in body and "q" not in params:
@@ -186,7 +179,7 @@ def delete_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     )
 
 
-def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[str, Any]):
+def update_by_query(engine: Cluster, index: str, body: dict[str, Any], params: dict[str, Any]):
     started = time.perf_counter()
     options = _options(body, params)
     docs = _snapshot(engine, index, body, params, options["max_docs"])
@@ -249,7 +242,7 @@ def update_by_query(engine: Any, index: str, body: dict[str, Any], params: dict[
     )
 
 
-def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
+def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
     """Copy documents from a source index (with a query) into a destination index."""
     started = time.perf_counter()
     source_spec = body.get("source") or {}
@@ -278,8 +271,6 @@ def reindex(engine: Any, body: dict[str, Any], params: dict[str, Any]):
     script = body.get("script")
     filter_ = None
     if source_spec.get("_source") not in (None, True):
-        from .source import from_body
-
         filter_ = from_body(source_spec["_source"])
     created = updated = noops = conflicts = 0
     failures: list[dict[str, Any]] = []

@@ -8,13 +8,15 @@ from typing import Any
 
 from .. import jsoncodec
 from ..errors import (
-    BadRequest,
     IllegalArgument,
     JsonParseError,
     ParsingError,
     XContentParseError,
 )
-from ..wording import suggest, token_name
+from ..names import Options
+from ..search.request import SearchParams
+from ..source import SourceFilter
+from ..wording import token_name
 
 
 def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool:
@@ -98,13 +100,68 @@ def object_body(body: bytes, *, required: bool = False) -> dict[str, Any]:
     return parsed
 
 
-def did_you_mean(name: str, candidates: list[str]) -> str:
-    """`` did you mean [x]?`` when a close candidate exists, as Elasticsearch's parsers say."""
-    return suggest(name, candidates)
+def uri_query(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The query of a URI search (``?q=...``): a query_string query."""
+    if "q" not in params:
+        return None
+    body: dict[str, Any] = {"query": params["q"]}
+    if "df" in params:
+        body["default_field"] = params["df"]
+    for key in ("default_operator", "analyzer", "lenient", "analyze_wildcard"):
+        if key in params:
+            body[key] = params[key] if key != "lenient" else boolean(params, key)
+    return {"query_string": body}
 
 
-def unknown_field(parser: str, name: str, candidates: list[str]) -> BadRequest:
-    return BadRequest(
-        f"[{parser}] unknown field [{name}]{did_you_mean(name, candidates)}",
-        type="x_content_parse_exception",
+def index_options(params: Mapping[str, Any], defaults: Options | None = None) -> Options:
+    """``ignore_unavailable``, ``allow_no_indices`` and ``expand_wildcards``, over ``defaults``."""
+    base = defaults or Options()
+    expand = params.get("expand_wildcards")
+    kinds = set(str(expand).split(",")) if expand is not None else None
+    return Options(
+        ignore_unavailable=boolean(params, "ignore_unavailable", base.ignore_unavailable),
+        allow_no_indices=boolean(params, "allow_no_indices", base.allow_no_indices),
+        expand_open=base.expand_open if kinds is None else bool(kinds & {"open", "all"}),
+        expand_hidden=base.expand_hidden if kinds is None else bool(kinds & {"hidden", "all"}),
+    )
+
+
+def source_filter(params: Mapping[str, str]) -> SourceFilter | bool | None:
+    """The filter the ``_source``, ``_source_includes`` and ``_source_excludes`` params ask for.
+
+    Returns False for no source, None for the whole source, or a filter.
+    """
+    value = params.get("_source")
+    includes = _names(params.get("_source_includes") or params.get("_source_include"))
+    excludes = _names(params.get("_source_excludes") or params.get("_source_exclude"))
+    if value is not None:
+        if value == "false":
+            return False
+        if value not in ("true", ""):
+            includes = _names(value)
+    if not includes and not excludes:
+        return None
+    return SourceFilter(includes, excludes)
+
+
+def _names(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def search_params(params: Mapping[str, str]) -> SearchParams:
+    """What a search's URL says, for ``SearchRequest.parse``."""
+    return SearchParams(
+        start=integer(params, "from"),
+        size=integer(params, "size"),
+        sort=params.get("sort"),
+        source=source_filter(params),
+        track_total_hits=params.get("track_total_hits"),
+        total_as_int=boolean(params, "rest_total_hits_as_int"),
+        stored_fields=params.get("stored_fields"),
+        docvalue_fields=params.get("docvalue_fields"),
+        version=boolean(params, "version"),
+        seq_no_primary_term=boolean(params, "seq_no_primary_term"),
+        explain=boolean(params, "explain"),
+        track_scores=boolean(params, "track_scores"),
+        terminate_after=integer(params, "terminate_after"),
     )

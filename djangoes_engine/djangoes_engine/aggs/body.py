@@ -1,5 +1,5 @@
-"""Reading a request: parameter objects with Elasticsearch's parse errors, and the texts
-Elasticsearch shows (parser token names, "did you mean" suggestions, Java doubles).
+"""Reading an aggregation's body: parameter objects with Elasticsearch's parse errors, and the
+texts Elasticsearch shows (parser token names, "did you mean" suggestions, Java doubles).
 """
 
 from __future__ import annotations
@@ -9,7 +9,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from ..dates import DateFormat
+from ..decimals import decimal_format
 from ..errors import EngineError, IllegalArgument, XContentParseError
+from ..fields import DateField
 from ..wording import suggest
 
 # --------------------------------------------------------------------------------------------
@@ -129,10 +132,6 @@ def java_double(value: float) -> str:
 
 def value_printer(field_type: Any, fmt: str | None) -> Callable[[Any], str] | None:
     """How a value or key prints as ``*_as_string``: dates in their format, numbers in ``fmt``."""
-    from ..dates import DateFormat
-    from ..fields import DateField
-    from ..search import decimal_format
-
     if isinstance(field_type, DateField):
         date_format = DateFormat(fmt) if fmt else field_type.date_format
         return lambda value: date_format.format(math.floor(value))

@@ -1,0 +1,19 @@
+"""Java's DecimalFormat, for the number formats Elasticsearch takes (docvalue_fields, aggs)."""
+
+from __future__ import annotations
+
+
+def decimal_format(value: float, pattern: str) -> str:
+    """Java's DecimalFormat for the simple patterns docvalue_fields takes (``#.0``, ``0.00``)."""
+    _, _, decimals = pattern.partition(".")
+    minimum = decimals.count("0")
+    maximum = len(decimals)
+    text = f"{value:.{maximum}f}" if maximum else str(round(value))
+    if "." in text:
+        whole, fraction = text.split(".")
+        fraction = fraction.rstrip("0")
+        fraction = fraction + "0" * (minimum - len(fraction))
+        text = f"{whole}.{fraction}" if fraction else whole
+    if pattern.startswith("#") and text.startswith("0."):
+        text = text[1:]
+    return text

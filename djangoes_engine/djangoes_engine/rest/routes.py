@@ -1,0 +1,237 @@
+"""The REST API: routes from (method, path) to handlers, and error rendering.
+
+A handler takes the engine, the request and the path's named parts, and returns
+``(status, body)`` with a JSON-serialisable body (or a ready :class:`Response`). Every
+:class:`EngineError` becomes Elasticsearch's error JSON; anything else is a 500 whose reason
+names the request, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+from .. import jsoncodec
+from ..api import cluster, documents, indices, search, termvectors
+from ..cluster import Cluster
+from ..errors import BadRequest, EngineError
+from ..http import Request, Response
+from .filter_path import filter_path
+
+logger = logging.getLogger("djangoes.embedded")
+
+Handler = Callable[..., Any]
+ROUTES: list[tuple[str, str, Handler]] = [
+    # Cluster
+    ("GET", "/", cluster.info),
+    ("HEAD", "/", cluster.ping),
+    ("GET", "/_cluster/health", cluster.health),
+    ("GET", "/_cluster/health/{index}", cluster.health),
+    ("GET", "/_cluster/state", cluster.state),
+    ("GET", "/_nodes", cluster.nodes),
+    ("GET", "/_tasks/{task_id}", search.get_task),
+    ("GET,POST", "/_cat/indices", cluster.cat_indices),
+    ("GET,POST", "/_cat/indices/{index}", cluster.cat_indices),
+    ("GET,POST", "/_cat/health", cluster.cat_health),
+    ("GET,POST", "/_cat/count", cluster.cat_count),
+    ("GET,POST", "/_cat/count/{index}", cluster.cat_count),
+    ("GET,POST", "/_cat/aliases", cluster.cat_aliases),
+    ("GET,POST", "/_cat/aliases/{name}", cluster.cat_aliases),
+    # Documents
+    ("PUT,POST", "/{index}/_doc/{id}", documents.index_document),
+    ("POST", "/{index}/_doc", documents.index_document),
+    ("PUT,POST", "/{index}/_create/{id}", documents.create_document),
+    ("GET", "/{index}/_doc/{id}", documents.get_document),
+    ("HEAD", "/{index}/_doc/{id}", documents.document_exists),
+    ("GET", "/{index}/_source/{id}", documents.get_source),
+    ("HEAD", "/{index}/_source/{id}", documents.source_exists),
+    ("DELETE", "/{index}/_doc/{id}", documents.delete_document),
+    ("POST", "/{index}/_update/{id}", documents.update_document),
+    ("GET,POST", "/_mget", documents.mget),
+    ("GET,POST", "/{index}/_mget", documents.mget),
+    ("PUT,POST", "/_bulk", documents.bulk),
+    ("PUT,POST", "/{index}/_bulk", documents.bulk),
+    # Search
+    ("GET,POST", "/_search", search.search),
+    ("GET,POST", "/{index}/_search", search.search),
+    ("GET,POST", "/_count", search.count),
+    ("GET,POST", "/{index}/_count", search.count),
+    ("GET,POST", "/_msearch", search.msearch),
+    ("GET,POST", "/{index}/_msearch", search.msearch),
+    ("GET,POST", "/_search/scroll", search.scroll),
+    ("GET,POST", "/_search/scroll/{scroll_id}", search.scroll),
+    ("DELETE", "/_search/scroll", search.clear_scroll),
+    ("DELETE", "/_search/scroll/{scroll_id}", search.clear_scroll),
+    ("POST", "/{index}/_pit", search.open_point_in_time),
+    ("DELETE", "/_pit", search.close_point_in_time),
+    ("POST", "/{index}/_delete_by_query", search.delete_by_query),
+    ("POST", "/{index}/_update_by_query", search.update_by_query),
+    ("POST", "/_delete_by_query/{task_id}/_rethrottle", search.rethrottle),
+    ("POST", "/_update_by_query/{task_id}/_rethrottle", search.rethrottle),
+    ("POST", "/_reindex/{task_id}/_rethrottle", search.rethrottle),
+    ("POST", "/_reindex", search.reindex),
+    ("GET,POST", "/{index}/_explain/{id}", search.explain),
+    ("GET,POST", "/{index}/_termvectors/{id}", termvectors.termvectors),
+    ("GET,POST", "/{index}/_termvectors", termvectors.termvectors),
+    # Indices
+    ("PUT", "/{index}", indices.create),
+    ("DELETE", "/{index}", indices.delete),
+    ("HEAD", "/{index}", indices.exists),
+    ("GET", "/{index}", indices.get),
+    ("GET", "/_mapping", indices.get_mapping),
+    ("GET", "/{index}/_mapping", indices.get_mapping),
+    ("PUT,POST", "/{index}/_mapping", indices.put_mapping),
+    ("GET", "/_mapping/field/{fields}", indices.get_field_mapping),
+    ("GET", "/{index}/_mapping/field/{fields}", indices.get_field_mapping),
+    ("GET", "/_settings", indices.get_settings),
+    ("GET", "/_settings/{name}", indices.get_settings),
+    ("GET", "/{index}/_settings", indices.get_settings),
+    ("GET", "/{index}/_settings/{name}", indices.get_settings),
+    ("PUT", "/_settings", indices.put_settings),
+    ("PUT", "/{index}/_settings", indices.put_settings),
+    ("GET,POST", "/_refresh", indices.refresh),
+    ("GET,POST", "/{index}/_refresh", indices.refresh),
+    ("GET,POST", "/_flush", indices.flush),
+    ("GET,POST", "/{index}/_flush", indices.flush),
+    ("POST", "/_forcemerge", indices.forcemerge),
+    ("POST", "/{index}/_forcemerge", indices.forcemerge),
+    ("GET", "/_stats", indices.stats),
+    ("GET", "/_stats/{metric}", indices.stats),
+    ("GET", "/{index}/_stats", indices.stats),
+    ("GET", "/{index}/_stats/{metric}", indices.stats),
+    ("POST", "/{index}/_open", indices.open_index),
+    ("POST", "/{index}/_close", indices.close_index),
+    ("PUT", "/{index}/_block/{block}", indices.add_block),
+    ("GET,POST", "/_analyze", indices.analyze),
+    ("GET,POST", "/{index}/_analyze", indices.analyze),
+    ("POST", "/_aliases", indices.update_aliases),
+    ("GET", "/_alias", indices.get_alias),
+    ("GET", "/_aliases", indices.get_alias),
+    ("GET", "/_alias/{name}", indices.get_alias),
+    ("GET", "/{index}/_alias", indices.get_alias),
+    ("GET", "/{index}/_aliases", indices.get_alias),
+    ("GET", "/{index}/_alias/{name}", indices.get_alias),
+    ("HEAD", "/_alias/{name}", indices.alias_exists),
+    ("HEAD", "/{index}/_alias/{name}", indices.alias_exists),
+    ("PUT,POST", "/{index}/_alias/{name}", indices.put_alias),
+    ("PUT,POST", "/{index}/_aliases/{name}", indices.put_alias),
+    ("DELETE", "/{index}/_alias/{name}", indices.delete_alias),
+    ("DELETE", "/{index}/_aliases/{name}", indices.delete_alias),
+]
+
+
+class Router:
+    """Matches paths segment by segment; literal segments beat ``{placeholders}``."""
+
+    def __init__(self, routes: list[tuple[str, str, Handler]]) -> None:
+        self.routes = []
+        for methods, pattern, handler in routes:
+            segments = tuple(s for s in pattern.split("/") if s)
+            literals = sum(1 for s in segments if not s.startswith("{"))
+            self.routes.append((segments, set(methods.split(",")), handler, literals))
+        self.routes.sort(key=lambda route: (-route[3], len(route[0])))
+
+    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        """The handler of a request; the most literal matching paths decide, as in ES's trie.
+
+        ``DELETE /_search`` is therefore a 405, never a deletion of an index named _search.
+        """
+        parts = [unquote(s) for s in path.split("/") if s]
+        allowed: set[str] = set()
+        best = None
+        for segments, methods, handler, literals in self.routes:
+            if len(segments) != len(parts) or (best is not None and literals < best):
+                continue
+            names = _match(segments, parts)
+            if names is None:
+                continue
+            best = literals
+            if method in methods:
+                return handler, names
+            allowed |= methods
+        if allowed:
+            shown = ", ".join(sorted(allowed))
+            raise RouteError(
+                405,
+                {
+                    "error": f"Incorrect HTTP method for uri [{path}] and method [{method}], "
+                    f"allowed: [{shown}]",
+                    "status": 405,
+                },
+                {"Allow": ",".join(sorted(allowed))},
+            )
+        raise RouteError(400, {"error": f"no handler found for uri [{path}] and method [{method}]"})
+
+
+class RouteError(Exception):
+    """A request no route takes: Elasticsearch answers these with a plain ``error`` string."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        super().__init__(body["error"])
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def _match(segments: tuple[str, ...], parts: list[str]) -> dict[str, str] | None:
+    names = {}
+    for segment, part in zip(segments, parts, strict=True):
+        if segment.startswith("{"):
+            names[segment[1:-1]] = part
+        elif segment != part:
+            return None
+    return names
+
+
+ROUTER = Router(ROUTES)
+
+
+def dispatch(engine: Cluster, request: Request) -> Response:
+    try:
+        if "source" in request.params:
+            request = _source_as_body(request)
+        handler, names = ROUTER.match(request.method, request.path)
+        result = handler(engine, request, **names)
+    except EngineError as error:
+        result = error.status, error.to_dict()
+    except RouteError as error:
+        return Response(error.status, dumps(error.body), headers=error.headers)
+    except Exception as error:  # a bug: answer as Elasticsearch would, and keep serving
+        logger.exception("request %s %s failed", request.method, request.path)
+        failure = EngineError(f"{type(error).__name__}: {error}")
+        result = 500, failure.to_dict()
+    if isinstance(result, Response):
+        return result
+    status, body = result
+    if request.method == "HEAD":
+        return Response(status, b"")
+    if body is None:
+        return Response(status, b"", content_type="")
+    if isinstance(body, str):
+        return Response(status, body.encode(), content_type="text/plain; charset=UTF-8")
+    paths = request.params.get("filter_path")
+    if paths:
+        body = filter_path(body, paths)
+    return Response(status, dumps(body))
+
+
+def _source_as_body(request: Request) -> Request:
+    """The ``source`` parameter carries the body, as Elasticsearch allows (for clients that
+    cannot send a body with GET): ``source_content_type`` must say what it is."""
+    params = dict(request.params)
+    source = params.pop("source")
+    content_type = params.pop("source_content_type", None)
+    if not content_type:
+        raise EngineError(
+            "source and source_content_type parameters are required",
+            status=400,
+            type="illegal_state_exception",
+        )
+    if request.body:
+        raise BadRequest("request body and the source parameter cannot both be given")
+    headers = {**request.headers, "content-type": content_type}
+    return Request(request.method, request.path, params, source.encode(), headers)
+
+
+def dumps(body: Any) -> bytes:
+    return jsoncodec.dumps(body)

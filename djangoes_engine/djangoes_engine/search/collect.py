@@ -1,0 +1,384 @@
+"""Collecting a search's hits: the targets (one per index, with the reader captured at the start,
+the compiled query and the hit query, the query with ``post_filter``), their candidates merged
+across indices by sort key, the total, and ``search_after``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from .. import jsoncodec, sorting
+from ..cluster import Cluster
+from ..dates import DateFormat
+from ..errors import (
+    EngineError,
+    IllegalArgument,
+    QueryShardError,
+    SearchPhaseError,
+)
+from ..fields import DateField, KeywordField, NumberField
+from ..index import Index, Reader
+from ..mapping import source_path
+from ..names import Resolved
+from ..query import Context, compile_query
+from ..source import extract
+from .request import SearchRequest
+
+
+@dataclass
+class Target:
+    """One index of a search, with everything captured when the search started."""
+
+    index: Index
+    reader: Reader
+    position: int
+    via_aliases: tuple[str, ...] = ()
+    ctx: Context | None = None
+    query: tantivy.Query | None = None
+    hits_query: tantivy.Query | None = None
+    boost: float = 1.0
+
+
+@dataclass(slots=True)
+class Candidate:
+    key: tuple
+    target: Target
+    address: tantivy.DocAddress
+    score: float | None
+    sort_values: list[Any] | None
+
+
+def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
+    return [
+        Target(engine.indices[r.name], engine.indices[r.name].reader, position, r.via_aliases)
+        for position, r in enumerate(resolved)
+        if r.name in engine.indices
+    ]
+
+
+def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now: int) -> None:
+    """Compile the query for every target, with alias filters and ``post_filter``."""
+    for target in targets:
+        index = target.index
+        default = index.settings.get("index.query.default_field")
+        ctx = Context(
+            target.reader,
+            index.name,
+            default_fields=default if isinstance(default, list) else [default],
+            now=now,
+            lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
+        )
+        try:
+            query = compile_query(ctx, request.query)
+            alias_filter = _alias_filter(ctx, target)
+            if alias_filter is not None:
+                query = Query.boolean_query([(Occur.Must, query), (Occur.Must, alias_filter)])
+            hits_query = query
+            if request.post_filter is not None:
+                post = compile_query(ctx, request.post_filter)
+                hits_query = Query.boolean_query(
+                    [(Occur.Must, query), (Occur.Must, Query.boost_query(post, 0.0))]
+                )
+        except QueryShardError as error:
+            error.extra.setdefault("index", index.name)
+            error.extra.setdefault("index_uuid", index.uuid)
+            raise SearchPhaseError(error, index.name) from None
+        except IllegalArgument as error:
+            if type(error) is IllegalArgument:
+                raise SearchPhaseError(error, index.name) from None
+            raise
+        target.ctx, target.query, target.hits_query = ctx, query, hits_query
+        for pattern, boost in request.indices_boost.items():
+            if fnmatch.fnmatchcase(index.name, pattern) or pattern in target.via_aliases:
+                target.boost = float(boost)
+                break
+
+
+def _alias_filter(ctx: Context, target: Target) -> tantivy.Query | None:
+    if not target.via_aliases:
+        return None
+    filters = []
+    for alias in target.via_aliases:
+        spec = target.index.aliases.get(alias, {}).get("filter")
+        if spec is None:
+            return None
+        filters.append(compile_query(ctx, spec))
+    if len(filters) == 1:
+        return Query.boost_query(filters[0], 0.0)
+    return Query.boost_query(Query.boolean_query([(Occur.Should, f) for f in filters]), 0.0)
+
+
+def _lookup(engine: Cluster, name: str, doc_id: str) -> dict[str, Any] | None:
+    index = engine.indices.get(name)
+    if index is None:
+        return None
+    doc = index.get(doc_id)
+    return doc.source_dict() if doc is not None else None
+
+
+# Candidates
+
+
+def collect(
+    targets: list[Target], request: SearchRequest, *, everything: bool = False
+) -> tuple[list[Candidate], int]:
+    """The ordered candidates for the hits, and the total number of hits."""
+    if request.search_after is not None and request.sorts_by_score:
+        # Elasticsearch drops a lone ``_score`` (descending) sort: nothing to search after.
+        raise IllegalArgument("Sort must contain at least one field.")
+    wanted = request.start + request.size
+    candidates: list[Candidate] = []
+    total = 0
+    for target in targets:
+        found, count = _target_candidates(target, request, wanted, everything)
+        candidates.extend(found)
+        total += count
+    candidates.sort(key=lambda c: c.key)
+    if request.search_after is not None:
+        after = _after_key(request, targets)
+        candidates = [c for c in candidates if c.key[: len(after)] > after]
+    return candidates, total
+
+
+def _target_candidates(
+    target: Target, request: SearchRequest, wanted: int, everything: bool
+) -> tuple[list[Candidate], int]:
+    searcher = target.reader.searcher
+    query = target.hits_query
+    if target.boost != 1.0:
+        query = Query.boost_query(query, target.boost)
+    simple = (
+        request.sorts_by_score
+        and request.search_after is None
+        and request.min_score is None
+        and not everything
+    )
+    limit = max(wanted, 1) if simple else max(searcher.num_docs, 1)
+    result = _run(searcher, query, limit)
+    hits = result.hits
+    count = result.count
+    if request.terminate_after:
+        count = min(count, request.terminate_after)
+        hits = hits[: request.terminate_after]
+    if request.min_score is not None:
+        hits = [(s, a) for s, a in hits if s >= request.min_score]
+        count = len(hits)
+    if request.sorts_by_score:
+        return [_score_candidate(target, score, address) for score, address in hits], count
+    return _sorted_candidates(target, request, hits), count
+
+
+def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> Any:
+    try:
+        return searcher.search(query, limit, count=True)
+    except ValueError as error:
+        raise SearchPhaseError(QueryShardError(f"failed to create query: {error}")) from None
+
+
+def _score_candidate(target: Target, score: float, address: tantivy.DocAddress) -> Candidate:
+    key = (-score, target.position, address.segment_ord, address.doc)
+    return Candidate(key, target, address, score, None)
+
+
+class _Descending:
+    """Reverses the order of a string (or any value) inside a sort key."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Descending) -> bool:
+        return other.value < self.value
+
+    def __gt__(self, other: _Descending) -> bool:
+        return other.value > self.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+def key_part(value: Any, sort: sorting.SortField) -> tuple:
+    """One component of a sort key: missing values first or last, present ones in order."""
+    if value is None:
+        return (0 if sort.missing == "_first" else 2, 0)
+    if sort.reverse:
+        value = (
+            -value
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else (_Descending(value))
+        )
+    return (1, value)
+
+
+def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
+    addresses = [address for _, address in hits]
+    columns = []
+    for sort in request.sort:
+        if sort.name == "_score":
+            columns.append(([score for score, _ in hits], None))
+        elif sort.name in ("_doc", "_shard_doc"):
+            columns.append(([_doc_number(target, a) for a in addresses], None))
+        elif sort.name in ("_seq_no", "_version"):  # metadata fields with doc values
+            values = target.reader.searcher.fast_field_values(sort.name, addresses)
+            columns.append((values, None))
+        else:
+            try:
+                field = sorting.sortable_field(target.reader.mapping, sort, target.index.name)
+            except EngineError as error:
+                raise SearchPhaseError(error, target.index.name) from None
+            columns.append((_field_values(target, field, sort, addresses), field))
+    candidates = []
+    for row, (score, address) in enumerate(hits):
+        key: list[Any] = []
+        shown = []
+        for sort, (values, field) in zip(request.sort, columns, strict=True):
+            value = values[row]
+            if value is None and sort.missing not in ("_last", "_first"):
+                value = _convert_missing(sort.missing, field)
+            if value is None and _substitutes_missing(field):
+                # Elasticsearch sorts a missing number as the extreme value it shows
+                # (Long.MAX_VALUE, Infinity, ...): keyed so, search_after moves past it.
+                value = sorting.missing_value(sort, field)
+            key.append(key_part(value, sort))
+            if value is None and sort.name not in ("_score",):
+                value = sorting.missing_value(sort, field)
+            shown.append(sorting.output(value, sort, field))
+        key.append((target.position, address.segment_ord, address.doc))
+        tracked = (
+            score if request.track_scores or any(s.name == "_score" for s in request.sort) else None
+        )
+        candidates.append(Candidate(tuple(key), target, address, tracked, shown))
+    return candidates
+
+
+def _substitutes_missing(field: Any) -> bool:
+    return isinstance(field, NumberField | DateField)
+
+
+def _convert_missing(value: Any, field: Any) -> Any:
+    if field is None:
+        return value
+    try:
+        return field.to_query_value(value)
+    except EngineError:
+        raise IllegalArgument(
+            f"Failed to parse missing value [{value}] for sort on [{field.path}]"
+        ) from None
+
+
+def _doc_number(target: Target, address: tantivy.DocAddress) -> int:
+    return (target.position << 48) | (address.segment_ord << 32) | address.doc
+
+
+def _field_values(
+    target: Target, field: Any, sort: sorting.SortField, addresses: list[tantivy.DocAddress]
+) -> list[Any]:
+    if field is None or not addresses:
+        return [None] * len(addresses)
+    reader = target.reader
+    slot = reader.slot(field.path)
+    kind = reader.layout.slots.get(field.path, [None, [None]])[1][0]
+    multi = field.path in reader.layout.multi
+    if (
+        slot is not None
+        and not multi
+        and sort.mode is None
+        and kind in ("i64", "u64", "f64", "bool")
+    ):
+        return reader.searcher.fast_field_values(slot, addresses)
+    values = []
+    path = source_path(reader.mapping, field)
+    for address in addresses:
+        source = jsoncodec.loads(reader.searcher.doc(address).get_first("_source"))
+        raw = extract(source, path)
+        converted = []
+        for item in raw:
+            try:
+                converted.append(field.convert(item))
+            except EngineError:
+                continue
+        values.append(sorting.reduce(converted, sort, field))
+    return values
+
+
+def _after_key(request: SearchRequest, targets: list[Target]) -> tuple:
+    after = request.search_after or []
+    if len(after) != len(request.sort):
+        raise IllegalArgument(
+            f"search_after has {len(after)} value(s) but sort has {len(request.sort)}."
+        )
+    return tuple(
+        key_part(_after_value(v, s, targets), s) for v, s in zip(after, request.sort, strict=True)
+    )
+
+
+def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> Any:
+    """A ``search_after`` value in the form sort keys hold, as the sort field parses it.
+
+    Hits show some sort values as strings (``"Infinity"`` for a missing double, a date in the
+    sort's ``format``), and clients send them back as they got them.
+    """
+    if value is None or sort.name in sorting.SPECIAL:
+        return value
+    field = next(
+        (f for f in (t.reader.mapping.field(sort.name) for t in targets) if f is not None), None
+    )
+    try:
+        if isinstance(field, NumberField) and isinstance(value, str):
+            if value in ("Infinity", "-Infinity", "NaN"):
+                return float(value)
+            return field.to_query_value(value)
+        if isinstance(field, DateField) and isinstance(value, str):
+            date_format = DateFormat(sort.format) if sort.format else field.date_format
+            for extreme in (sorting.LONG_MAX, sorting.LONG_MIN):  # a missing date, formatted
+                if value == date_format.format(extreme):
+                    return extreme
+            return date_format.parse(value)
+    except EngineError:
+        raise IllegalArgument(
+            f"Failed to parse search_after value [{value}] for sort on [{sort.name}]"
+        ) from None
+    if isinstance(field, KeywordField) and not isinstance(value, str):
+        return str(value)
+    return value
+
+
+def count_hits(
+    engine: Cluster,
+    targets: list[Target],
+    query: Any,
+    *,
+    min_score: float | None = None,
+    terminate_after: int | None = None,
+) -> int:
+    request = SearchRequest(
+        query=query, size=0, min_score=min_score, terminate_after=terminate_after
+    )
+    prepare(engine, targets, request, int(time.time() * 1000))
+    total = 0
+    for target in targets:
+        searcher = target.reader.searcher
+        if min_score is None:
+            result = searcher.search(target.hits_query, 1, count=True)
+            total += min(result.count, terminate_after) if terminate_after else result.count
+        else:
+            hits = searcher.search(target.hits_query, max(searcher.num_docs, 1)).hits
+            total += sum(1 for score, _ in hits if score >= min_score)
+    return total
+
+
+def matching_documents(target: Target) -> list[tantivy.DocAddress]:
+    """Every document a prepared target's query matches, in index order."""
+    searcher = target.reader.searcher
+    hits = searcher.search(target.hits_query, max(searcher.num_docs, 1), count=False).hits
+    return sorted((a for _, a in hits), key=lambda a: (a.segment_ord, a.doc))

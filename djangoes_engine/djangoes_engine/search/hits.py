@@ -1,0 +1,181 @@
+"""Rendering hits: source filtering, stored, docvalue and fetched fields, highlights, explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import jsoncodec
+from ..dates import DateFormat
+from ..decimals import decimal_format
+from ..errors import (
+    EngineError,
+    IllegalArgument,
+    SearchPhaseError,
+)
+from ..fields import BooleanField, DateField, NumberField
+from ..highlight import highlight
+from ..index import PRIMARY_TERM, Index, stored_doc
+from ..mapping import source_path
+from ..source import SourceFilter, extract
+from .collect import Candidate
+from .request import SearchRequest
+
+
+def render_hits(candidates: list[Candidate], request: SearchRequest) -> list[dict[str, Any]]:
+    return [render_hit(c, request) for c in candidates]
+
+
+def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
+    target = candidate.target
+    index = target.index
+    document = target.reader.searcher.doc(candidate.address)
+    doc = stored_doc(document)
+    hit: dict[str, Any] = {"_index": index.name, "_id": doc.doc_id}
+    if request.version:
+        hit["_version"] = doc.version
+    if request.seq_no_primary_term:
+        hit["_seq_no"] = doc.seq_no
+        hit["_primary_term"] = PRIMARY_TERM
+    hit["_score"] = candidate.score
+    ignored = document.get_all("_ignored")
+    if ignored:
+        hit["_ignored"] = ignored
+    if doc.routing is not None:
+        hit["_routing"] = doc.routing
+    source_needed = (
+        request.source is not False
+        and index.mapping.source_enabled
+        and (
+            request.stored_fields is None
+            or request.source is not None
+            or "_source" in request.stored_fields
+        )
+    )
+    source = None
+    if (
+        source_needed
+        or request.fields
+        or request.highlight
+        or request.docvalue_fields
+        or (request.stored_fields)
+    ):
+        source = jsoncodec.loads(doc.source)
+        mapping = index.mapping
+        if mapping.source_includes or mapping.source_excludes:
+            source = SourceFilter(mapping.source_includes, mapping.source_excludes).apply(source)
+    if request.stored_fields == ["_none_"]:
+        return {"_index": index.name, "_id": doc.doc_id, "_score": candidate.score}
+    if source_needed:
+        hit["_source"] = source if request.source is None else request.source.apply(source)
+    fields = {}
+    if request.stored_fields:
+        fields.update(_stored_fields(index, source, request.stored_fields))
+    if request.docvalue_fields:
+        fields.update(_docvalue_fields(index, source, request.docvalue_fields))
+    if request.fields:
+        fields.update(_fetch_fields(index, source, request.fields))
+    if fields:
+        hit["fields"] = fields
+    if request.highlight:
+        found = highlight(target.ctx, index, source, request.highlight)
+        if found:
+            hit["highlight"] = found
+    if candidate.sort_values is not None:
+        hit["sort"] = candidate.sort_values
+    if request.explain:
+        explained = jsoncodec.loads(
+            target.hits_query.explain(target.reader.searcher, candidate.address).to_json()
+        )
+        hit["_shard"] = f"[{index.name}][0]"
+        hit["_node"] = "embedded"
+        hit["_explanation"] = explanation(explained)
+    return hit
+
+
+def explanation(node: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "value": node.get("value", 0.0),
+        "description": node.get("description", ""),
+        "details": [explanation(d) for d in node.get("details", []) or []],
+    }
+
+
+def _stored_fields(index: Index, source: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    fields = {}
+    for name in names:
+        if name in ("_source", "_none_", "*") and name != "*":
+            continue
+        for mapped in index.mapping.fields_matching(name):
+            if mapped.store:
+                values = extract(source, source_path(index.mapping, mapped))
+                if values:
+                    fields[mapped.path] = values
+    return fields
+
+
+def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dict[str, Any]:
+    fields = {}
+    for spec in specs:
+        if isinstance(spec, dict):
+            name, fmt = spec.get("field"), spec.get("format")
+        else:
+            name, fmt = str(spec), None
+        for mapped in index.mapping.fields_matching(name):
+            if not mapped.doc_values:
+                if "*" in name:
+                    continue
+                raise SearchPhaseError(
+                    IllegalArgument(
+                        f"Can't load fielddata on [{mapped.path}] because fielddata is unsupported "
+                        f"on fields of type [{mapped.type_name}]. Use doc values instead."
+                    )
+                )
+            values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
+            if values:
+                fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
+    return fields
+
+
+def _converted(field: Any, raw: list[Any]) -> list[Any]:
+    converted = []
+    for value in raw:
+        try:
+            converted.append(field.convert(value))
+        except EngineError:
+            continue
+    return converted
+
+
+def _format_docvalue(field: Any, value: Any, fmt: str | None) -> Any:
+    if isinstance(field, DateField):
+        if fmt:
+            return DateFormat(fmt).format(value)
+        return field.format(value)
+    if isinstance(field, NumberField) and fmt:
+        return decimal_format(value, fmt)
+    if isinstance(field, BooleanField):
+        return bool(value)
+    return value
+
+
+def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dict[str, Any]:
+    """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent."""
+    fields = {}
+    for spec in specs:
+        name = spec.get("field") if isinstance(spec, dict) else str(spec)
+        fmt = spec.get("format") if isinstance(spec, dict) else None
+        for mapped in index.mapping.fields_matching(name):
+            values = []
+            for value in extract(source, source_path(index.mapping, mapped)):
+                try:
+                    converted = mapped.convert(value)
+                except EngineError:
+                    continue
+                if mapped.type_name in ("date", "date_nanos"):
+                    converted = _format_docvalue(mapped, converted, fmt)
+                elif mapped.type_name == "text":
+                    converted = value
+                values.append(converted)
+            if values:
+                fields[mapped.path] = values
+    return fields

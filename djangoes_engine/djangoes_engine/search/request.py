@@ -1,0 +1,228 @@
+"""A search request: its body (and what its URL may say), parsed and validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import sorting
+from ..errors import (
+    BadRequest,
+    IllegalArgument,
+    ParsingError,
+    ValidationError,
+)
+from ..source import SourceFilter, from_body
+
+#: Search body keys this engine refuses with a clear error rather than ignores.
+UNSUPPORTED = (
+    "collapse",
+    "rescore",
+    "suggest",
+    "script_fields",
+    "runtime_mappings",
+    "knn",
+    "rank",
+    "retriever",
+    "slice",
+)
+BODY_KEYS = {
+    "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
+    "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
+    "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
+    "timeout", "pit", "indices_boost", "profile", "stats", "ext", *UNSUPPORTED,
+}  # fmt: skip
+DEFAULT_TRACK = 10000
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What a search's URL may say, read by the REST layer (``api.arguments.search_params``):
+    below it, nothing reads URL parameters."""
+
+    start: int | None = None
+    size: int | None = None
+    sort: str | None = None
+    source: SourceFilter | bool | None = None
+    track_total_hits: str | None = None
+    total_as_int: bool = False
+    stored_fields: str | None = None
+    docvalue_fields: str | None = None
+    version: bool = False
+    seq_no_primary_term: bool = False
+    explain: bool = False
+    track_scores: bool = False
+    terminate_after: int | None = None
+
+
+@dataclass
+class SearchRequest:
+    """A search body and URL parameters, parsed and validated once."""
+
+    query: Any = None
+    start: int = 0
+    size: int = 10
+    sort: list[sorting.SortField] = field(default_factory=list)
+    source: Any = None  # None: whole source; False: none; SourceFilter
+    track_total_hits: bool | int = DEFAULT_TRACK
+    total_as_int: bool = False
+    search_after: list[Any] | None = None
+    aggs: dict[str, Any] | None = None
+    post_filter: Any = None
+    highlight: dict[str, Any] | None = None
+    min_score: float | None = None
+    stored_fields: list[str] | None = None
+    docvalue_fields: list[Any] | None = None
+    fields: list[Any] | None = None
+    version: bool = False
+    seq_no_primary_term: bool = False
+    explain: bool = False
+    track_scores: bool = False
+    terminate_after: int | None = None
+    pit: dict[str, Any] | None = None
+    indices_boost: dict[str, float] = field(default_factory=dict)
+    profile: bool = False
+
+    @classmethod
+    def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
+        """The request a search ``body`` makes, with what its URL says (:class:`SearchParams`,
+        which the REST layer reads) taking precedence where Elasticsearch gives it."""
+        url = url or SearchParams()
+        body = dict(body or {})
+        for key in body:
+            if key not in BODY_KEYS:
+                raise ParsingError(f"Unknown key for a START_OBJECT in [{key}].")
+        for key in UNSUPPORTED:
+            if body.get(key) is not None:
+                raise BadRequest(
+                    f"[{key}] is not supported by the djangoes embedded engine",
+                    type="illegal_argument_exception",
+                )
+        request = cls()
+        request.query = body.get("query")
+        if "from" in body:
+            request.start = _int(body["from"], "from")
+            if request.start < 0:
+                raise IllegalArgument(
+                    f"[from] parameter cannot be negative, found [{request.start}]"
+                )
+        if "size" in body:
+            request.size = _int(body["size"], "size")
+            if request.size < 0:
+                raise IllegalArgument(
+                    f"[size] parameter cannot be negative, found [{request.size}]"
+                )
+        if url.start is not None:
+            request.start = url.start
+            if request.start < 0:
+                raise IllegalArgument("[from] parameter cannot be negative")
+        if url.size is not None:
+            request.size = url.size
+            if request.size < 0:
+                raise IllegalArgument("[size] parameter cannot be negative")
+        request.sort = sorting.parse_sort(url.sort if url.sort is not None else body.get("sort"))
+        request.source = from_body(body["_source"]) if "_source" in body else None
+        if url.source is not None:
+            request.source = url.source
+        url_track = DEFAULT_TRACK if url.track_total_hits is None else url.track_total_hits
+        request.track_total_hits = _track(body.get("track_total_hits", url_track))
+        request.total_as_int = url.total_as_int
+        if request.total_as_int and request.track_total_hits not in (True, False):
+            if "track_total_hits" in body or url.track_total_hits is not None:
+                raise IllegalArgument(
+                    "[rest_total_hits_as_int] cannot be used if the tracking of total hits is not "
+                    f"accurate, got {request.track_total_hits}"
+                )
+            request.track_total_hits = True
+        request.search_after = body.get("search_after")
+        if request.search_after is not None and not isinstance(request.search_after, list):
+            raise ParsingError("[search_after] must be an array")
+        if request.search_after is not None and request.start > 0:
+            raise ValidationError("[from] parameter must be set to 0 when [search_after] is used")
+        request.aggs = body.get("aggs", body.get("aggregations"))
+        if request.aggs is not None and not isinstance(request.aggs, dict):
+            raise ParsingError("Expected [START_OBJECT] under [aggs], but got a [VALUE_STRING]")
+        request.post_filter = body.get("post_filter")
+        request.highlight = body.get("highlight")
+        if request.highlight is not None and not isinstance(request.highlight, dict):
+            raise ParsingError("Expected [START_OBJECT] under [highlight], but got an array")
+        request.min_score = body.get("min_score")
+        request.stored_fields = _names(body.get("stored_fields", url.stored_fields))
+        request.docvalue_fields = _field_specs(
+            body.get("docvalue_fields", url.docvalue_fields), "docvalue_fields"
+        )
+        request.fields = _field_specs(body.get("fields"), "fields")
+        request.version = bool(body.get("version", url.version))
+        request.seq_no_primary_term = bool(body.get("seq_no_primary_term", url.seq_no_primary_term))
+        request.explain = bool(body.get("explain", url.explain))
+        request.track_scores = bool(body.get("track_scores", url.track_scores))
+        request.terminate_after = body.get("terminate_after", url.terminate_after)
+        request.pit = body.get("pit")
+        boosts = body.get("indices_boost") or []
+        for entry in boosts if isinstance(boosts, list) else [boosts]:
+            request.indices_boost.update(entry)
+        request.profile = bool(body.get("profile"))
+        if request.search_after is not None and request.scroll_like:
+            raise ParsingError("[search_after] cannot be used in a scroll context")
+        return request
+
+    scroll_like = False
+
+    @property
+    def sorts_by_score(self) -> bool:
+        return not self.sort or (
+            len(self.sort) == 1 and self.sort[0].name == "_score" and self.sort[0].order == "desc"
+        )
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ParsingError(f"[{name}] failed to parse field [{name}]")
+    try:
+        return int(value)
+    except ValueError:
+        raise ParsingError(f"[{name}] failed to parse field [{name}]") from None
+
+
+def _track(value: Any) -> bool | int:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in ("true", "false"):
+            return value == "true"
+        try:
+            value = int(value)
+        except ValueError:
+            raise IllegalArgument(f"Failed to parse track_total_hits [{value}]") from None
+    if isinstance(value, int):
+        if value < 0:
+            raise IllegalArgument(
+                f"[track_total_hits] parameter must be positive or equals to -1, got {value}"
+            )
+        return value
+    raise ParsingError("[track_total_hits] must be a boolean or an integer")
+
+
+def _names(value: Any) -> list[str] | None:
+    listed = _list(value)
+    return None if listed is None else [str(v) for v in listed]
+
+
+def _field_specs(value: Any, option: str) -> list[Any] | None:
+    """``fields`` and ``docvalue_fields``: names, or objects with a ``field`` name."""
+    specs = _list(value)
+    for spec in specs or []:
+        named = isinstance(spec, dict) and isinstance(spec.get("field"), str)
+        if not (isinstance(spec, str) or named):
+            raise ParsingError(f"[{option}] takes field names or objects with a [field]: [{spec}]")
+    return specs
+
+
+def _list(value: Any) -> list[Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [v for v in value.split(",") if v]
+    if not isinstance(value, list | tuple):  # a number, an object: not a list of fields
+        raise ParsingError(f"Expected an array of fields, but got [{value}]")
+    return list(value)
