@@ -21,6 +21,7 @@ from djangoes.test.utils import (
     refresh_test_indices,
     setup_djangoes,
     teardown_djangoes,
+    worker_suffix,
 )
 
 
@@ -191,9 +192,10 @@ def test_a_test_case_touches_only_the_connections_it_names(
     server_url: str, es_connections: set[str] | str
 ) -> None:
     mine, other = (f"{n}{uuid.uuid4().hex[:8]}" for n in "mo")
+    suffix = worker_suffix()  # the test case's names under pytest-xdist: books_test_gw0
     server = {"ENGINE": "http", "HOSTS": [server_url]}
     raw = Elasticsearch(server_url)
-    raw.index(index=f"{other}_test", id="left", document={"a": 1}, refresh=True)
+    raw.index(index=f"{other}_test{suffix}", id="left", document={"a": 1}, refresh=True)
 
     class Case(djangoes_test.SimpleTestCase):
         def test_write(self) -> None:
@@ -215,6 +217,8 @@ def test_a_test_case_touches_only_the_connections_it_names(
         finally:
             teardown_djangoes()
     assert result.wasSuccessful(), result.errors + result.failures
-    assert raw.indices.exists(index=f"{mine}_test")
-    assert raw.count(index=f"{other}_test")["count"] == (1 if es_connections != "__all__" else 0)
-    raw.indices.delete(index=[f"{mine}_test", f"{other}_test"])
+    assert raw.indices.exists(index=f"{mine}_test{suffix}")
+    assert raw.count(index=f"{other}_test{suffix}")["count"] == (
+        1 if es_connections != "__all__" else 0
+    )
+    raw.indices.delete(index=[f"{mine}_test{suffix}", f"{other}_test{suffix}"])
