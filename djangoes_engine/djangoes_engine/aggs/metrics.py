@@ -39,11 +39,12 @@ class FieldMetric(Agg):
     def configure(self, params: Params) -> None:
         if params.get("script") is not None:
             raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
-        self.field = params.string("field")
-        if self.field is None:
+        field = params.string("field")
+        if field is None:
             raise IllegalArgument(
                 "Required one of fields [field, script], but none were specified. "
             )
+        self.field = field
         self.missing = params.get("missing")
         self.format = params.string("format")
         params.get("value_type")
