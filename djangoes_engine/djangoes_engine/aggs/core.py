@@ -274,6 +274,12 @@ class Shard:
             return Query.term_query(self.reader.schema, source.column, bool(value))
         return self.range(source, value, value, upper_inclusive=True)
 
+    def range_refiner(
+        self, query: tantivy.Query, source: Source, low: Any, high: Any
+    ) -> Callable[[], tantivy.Query]:
+        """The query of a range bucket, made when a sub-aggregation asks for it."""
+        return lambda: self.refine(query, self.range(source, low, high))
+
     def range(
         self, source: Source, low: Any, high: Any, *, upper_inclusive: bool = False
     ) -> tantivy.Query:
