@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from djangoes_gateway.cli import at_least_one, seconds
 
@@ -25,6 +26,9 @@ from .server import (
     ServerThread,
     serve,
 )
+
+if TYPE_CHECKING:
+    from .cluster import Cluster  # imported when needed: loading the engine is costly
 
 #: Seconds the engine is given to close (commit what is not yet) once the server has stopped.
 CLOSE_TIMEOUT = 10.0
@@ -142,7 +146,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def close_in_time(engine: object, timeout: float) -> None:
+def close_in_time(engine: Cluster, timeout: float) -> None:
     """Close the engine, or give up after ``timeout`` seconds and end the process anyway.
 
     A request stuck in the engine (on a failing disk, say) must not keep the server from

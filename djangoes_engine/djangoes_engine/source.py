@@ -10,7 +10,7 @@ import fnmatch
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from .errors import IllegalArgument
 
@@ -101,7 +101,7 @@ def _prefixes(pattern: str) -> str:
     return "|".join(options)
 
 
-def from_body(value: Any) -> SourceFilter | bool | None:
+def from_body(value: Any) -> SourceFilter | Literal[False] | None:
     """The filter a body's ``_source`` asks for (search, mget docs, bulk updates)."""
     if value is None or value is True:
         return None

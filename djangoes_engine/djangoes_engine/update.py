@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Literal
 
 from . import jsoncodec
 from .errors import BadRequest, DocumentMissing
@@ -55,7 +55,7 @@ def update(
     routing: str | None = None,
     if_seq_no: int | None = None,
     if_primary_term: int | None = None,
-    fetch: SourceFilter | bool | None = False,
+    fetch: SourceFilter | Literal[False] | None = False,
 ) -> tuple[int, dict[str, Any]]:
     """Apply one update request; returns (status, response body)."""
     validate_body(body)
@@ -106,7 +106,7 @@ def _upsert(
     doc_id: str,
     body: dict[str, Any],
     routing: str | None,
-    fetch: SourceFilter | bool | None,
+    fetch: SourceFilter | Literal[False] | None,
 ) -> tuple[int, dict[str, Any]]:
     if body.get("doc_as_upsert"):
         document = body["doc"]
@@ -139,7 +139,9 @@ def _upsert(
     return 201, result
 
 
-def _noop(index: Index, current: StoredDoc, fetch: SourceFilter | bool | None) -> dict[str, Any]:
+def _noop(
+    index: Index, current: StoredDoc, fetch: SourceFilter | Literal[False] | None
+) -> dict[str, Any]:
     result = {
         "_index": index.name,
         "_id": current.doc_id,
@@ -154,7 +156,7 @@ def _noop(index: Index, current: StoredDoc, fetch: SourceFilter | bool | None) -
 
 
 def _attach_get(
-    result: dict[str, Any], source: dict[str, Any], fetch: SourceFilter | bool | None
+    result: dict[str, Any], source: dict[str, Any], fetch: SourceFilter | Literal[False] | None
 ) -> None:
     """The ``get`` section an update response has when ``_source`` is asked for."""
     if fetch is False:

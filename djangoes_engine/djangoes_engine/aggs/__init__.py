@@ -74,7 +74,10 @@ def parse_aggs(spec: Any) -> dict[str, Agg]:
 
 
 def _parse_one(name: str, body: dict[str, Any]) -> Agg:
-    kind = params = meta = subs = None
+    kind: str | None = None
+    params: dict[str, Any] = {}  # the body under ``kind``
+    meta: dict[str, Any] | None = None
+    subs: dict[str, Agg] | None = None
     for key, value in body.items():
         if not isinstance(value, dict):
             raise ParsingError(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from ..dates import DateFormat
 from ..decimals import decimal_format
@@ -50,9 +50,17 @@ class Params:
     def failed(self, key: str, cause: EngineError | None = None) -> EngineError:
         return XContentParseError(f"[{self.kind}] failed to parse field [{key}]", caused_by=cause)
 
+    @overload
+    def integer(self, key: str, default: int) -> int: ...
+    @overload
+    def integer(self, key: str, default: None) -> int | None: ...
     def integer(self, key: str, default: int | None) -> int | None:
         return self._numeric(key, default, int)
 
+    @overload
+    def number(self, key: str, default: float) -> float: ...
+    @overload
+    def number(self, key: str, default: None) -> float | None: ...
     def number(self, key: str, default: float | None) -> float | None:
         return self._numeric(key, default, float)
 
@@ -83,6 +91,10 @@ class Params:
             ),
         )
 
+    @overload
+    def string(self, key: str, default: str) -> str: ...
+    @overload
+    def string(self, key: str, default: None = None) -> str | None: ...
     def string(self, key: str, default: str | None = None) -> str | None:
         value = self.get(key)
         if value is None:

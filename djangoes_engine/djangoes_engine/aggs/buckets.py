@@ -97,11 +97,12 @@ class Missing(SingleBucket):
     kind = "missing"
 
     def configure(self, params: Params) -> None:
-        self.field = params.string("field")
-        if self.field is None:
+        field = params.string("field")
+        if field is None:
             raise IllegalArgument(
                 "Required one of fields [field, script], but none were specified. "
             )
+        self.field = field
         params.get("value_type")
 
     def bucket_query(self, shard: Shard, query: tantivy.Query) -> tantivy.Query:

@@ -114,6 +114,12 @@ class Source:
         return self.field is not None and self.slot is not None
 
     @property
+    def column(self) -> str:
+        """The tantivy slot of a mapped field."""
+        assert self.slot is not None, f"[{self.path}] has no tantivy slot"
+        return self.slot
+
+    @property
     def key_kind(self) -> str | None:
         """How bucket keys of this field are typed: string, ip, long, ulong, double, date, bool."""
         return key_kind_of(self.field)
@@ -251,7 +257,7 @@ class Shard:
         """Documents with a value for the field (its fast column has one)."""
         if not source.mapped:
             return Query.empty_query()
-        return Query.exists_query(source.slot)
+        return Query.exists_query(source.column)
 
     def without_value(self, query: tantivy.Query, source: Source) -> tantivy.Query:
         """The documents of ``query`` that have no value for the field."""
@@ -263,10 +269,16 @@ class Shard:
         """Documents whose field has ``value`` (an indexed value, as in bucket keys)."""
         kind = source.slot_kind
         if kind == "keyword":
-            return Query.term_query(self.reader.schema, source.slot, value)
+            return Query.term_query(self.reader.schema, source.column, value)
         if kind == "bool":
-            return Query.term_query(self.reader.schema, source.slot, bool(value))
+            return Query.term_query(self.reader.schema, source.column, bool(value))
         return self.range(source, value, value, upper_inclusive=True)
+
+    def range_refiner(
+        self, query: tantivy.Query, source: Source, low: Any, high: Any
+    ) -> Callable[[], tantivy.Query]:
+        """The query of a range bucket, made when a sub-aggregation asks for it."""
+        return lambda: self.refine(query, self.range(source, low, high))
 
     def range(
         self, source: Source, low: Any, high: Any, *, upper_inclusive: bool = False
@@ -286,12 +298,12 @@ class Shard:
                 return Query.empty_query()
             field_type = enum.Integer if kind == "i64" else enum.Unsigned
             return Query.range_query(
-                self.reader.schema, source.slot, field_type, low, high, True, True
+                self.reader.schema, source.column, field_type, low, high, True, True
             )
         low = None if low is None else float(low)
         high = None if high is None else float(high)
         return Query.range_query(
-            self.reader.schema, source.slot, enum.Float, low, high, True, upper_inclusive
+            self.reader.schema, source.column, enum.Float, low, high, True, upper_inclusive
         )
 
     # Plans

@@ -131,7 +131,7 @@ class HistogramBase(Agg):
                     shard,
                     self.subs,
                     entry,
-                    lambda low=low, high=high: shard.refine(query, shard.range(source, low, high)),
+                    shard.range_refiner(query, source, low, high),
                 ),
             )
         self.add_missing(shard, query, source, result)
@@ -271,12 +271,13 @@ class Histogram(HistogramBase):
     kind = "histogram"
 
     def configure_interval(self, params: Params) -> None:
-        self.interval = params.number("interval", None)
-        params.check(
-            "interval",
-            self.interval is not None and self.interval > 0,
-            f"[interval] must be >0 for histogram aggregation [{self.name}]",
-        )
+        interval = params.number("interval", None)
+        if interval is None or interval <= 0:
+            raise params.failed(
+                "interval",
+                IllegalArgument(f"[interval] must be >0 for histogram aggregation [{self.name}]"),
+            )
+        self.interval = interval
         self.offset = params.number("offset", 0.0)
         for name, spec in (("extended_bounds", self.extended), ("hard_bounds", self.hard_spec)):
             if spec is not None:

@@ -133,6 +133,7 @@ class KeyFilter:
             tests.append(lambda key: key not in unwanted)
         if self.partition is not None:
             partition, partitions = self.partition, self.partitions
+            assert partitions is not None  # parsed with partition (_partition)
             tests.append(lambda key: partition_of(key, kind, partitions) == partition)
         return lambda key: all(test(key) for test in tests)
 

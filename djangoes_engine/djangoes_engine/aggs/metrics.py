@@ -37,13 +37,7 @@ class FieldMetric(Agg):
     accepted = NUMBERS
 
     def configure(self, params: Params) -> None:
-        if params.get("script") is not None:
-            raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
-        self.field = params.string("field")
-        if self.field is None:
-            raise IllegalArgument(
-                "Required one of fields [field, script], but none were specified. "
-            )
+        self.field = params.source_field()
         self.missing = params.get("missing")
         self.format = params.string("format")
         params.get("value_type")
@@ -399,12 +393,12 @@ class Cardinality(FieldMetric):
         return found
 
     def reduce(self, partials: list[Distinct]) -> Distinct:
-        if all(p.values is not None for p in partials):
-            union: set[Any] = set()
-            for partial in partials:
-                union |= {_normal(v) for v in partial.values}
-            return Distinct(union)
-        return Distinct(None, sum(p.count for p in partials))
+        union: set[Any] = set()
+        for partial in partials:
+            if partial.values is None:
+                return Distinct(None, sum(p.count for p in partials))
+            union |= {_normal(v) for v in partial.values}
+        return Distinct(union)
 
     def render(self, partial: Distinct) -> dict[str, Any]:
         return {"value": partial.count}

@@ -28,7 +28,7 @@ class Distribution:
     """Value counts (exact), or tantivy's estimated percentiles where values were too many."""
 
     counts: Counter
-    estimates: dict[float, float] | None = None
+    estimates: dict[float, float | None] | None = None
     total: int = 0
     printer: Any = None
 
@@ -104,16 +104,16 @@ class Percentiles(FieldMetric):
 
     def reduce(self, partials: list[Distribution]) -> Distribution:
         printer = next((p.printer for p in partials if p.printer is not None), None)
-        estimated = [p for p in partials if p.estimates is not None]
+        estimated = [(p.estimates, p.total) for p in partials if p.estimates is not None]
         counts: Counter = Counter()
         for partial in partials:
             counts.update(partial.counts)
         total = sum(p.total for p in partials)
         if not estimated:
             return Distribution(counts, total=total, printer=printer)
-        weights = {}
+        weights: dict[float, float | None] = {}
         for percent in self.percents:
-            parts = [(p.estimates.get(percent), p.total) for p in estimated]
+            parts = [(estimates.get(percent), n) for estimates, n in estimated]
             parts += [
                 (_quantile(p.counts, percent), p.total)
                 for p in partials
@@ -173,4 +173,5 @@ def _quantile(counts: Counter, percent: float) -> float | None:
         if seen > high_index:
             high = value
             break
+    assert low is not None and high is not None  # the counts add up to total
     return low + weight * (high - low)

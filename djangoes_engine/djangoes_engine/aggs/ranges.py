@@ -197,9 +197,7 @@ class RangeAgg(Agg):
                         shard,
                         self.subs,
                         entry,
-                        lambda span=span: shard.refine(
-                            query, shard.range(source, span.low, span.high)
-                        ),
+                        shard.range_refiner(query, source, span.low, span.high),
                     ),
                 )
             )

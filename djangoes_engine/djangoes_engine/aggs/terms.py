@@ -87,7 +87,7 @@ class TermsResult:
     printer: Callable[[Any], str] | None = None
 
 
-def convert_key(kind: str, key: Any) -> Any:
+def convert_key(kind: str | None, key: Any) -> Any:
     """A tantivy bucket key as Elasticsearch shows it for the field's kind."""
     if kind in ("string", "ip"):
         return str(key)
@@ -247,6 +247,7 @@ class Terms(Agg):
         self, shard: Shard, query: tantivy.Query, source: Source, raw: dict[str, Any]
     ) -> TermsResult:
         kind = source.key_kind
+        assert kind is not None  # tantivy answered: the field is mapped
         keep = self.filter.predicate(source, kind) if self.filter.active else None
         raws: dict[Any, dict[str, Any] | None] = {}
         buckets = []
@@ -420,8 +421,9 @@ class Terms(Agg):
             else:
                 date_format = DateFormat(DEFAULT_DATE_FORMAT)
             return lambda key: date_format.format(int(key))
-        if self.format and kind in ("long", "double", "ulong"):
-            return lambda key: decimal_format(key, self.format)
+        pattern = self.format
+        if pattern and kind in ("long", "double", "ulong"):
+            return lambda key: decimal_format(key, pattern)
         return None
 
     # Reduce
@@ -461,7 +463,7 @@ class Terms(Agg):
 
     def _promote(self, leading: list[TermsResult]) -> bool:
         """Whether keys become doubles; Elasticsearch's error for incompatible field types."""
-        families = {FAMILIES[p.kind] for p in leading}
+        families = {FAMILIES[p.kind] for p in leading if p.kind is not None}  # all (reduce)
         if len(families) == 1:
             return False
         if families == {"L", "D"}:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from .. import jsoncodec
 from ..errors import (
@@ -126,7 +126,7 @@ def index_options(params: Mapping[str, Any], defaults: Options | None = None) ->
     )
 
 
-def source_filter(params: Mapping[str, str]) -> SourceFilter | bool | None:
+def source_filter(params: Mapping[str, str]) -> SourceFilter | Literal[False] | None:
     """The filter the ``_source``, ``_source_includes`` and ``_source_excludes`` params ask for.
 
     Returns False for no source, None for the whole source, or a filter.

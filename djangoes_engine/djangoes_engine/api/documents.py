@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Literal
 
 from .. import jsoncodec
 from .. import source as sources
@@ -309,6 +309,7 @@ def _mget_one(
 ) -> dict[str, Any]:
     name = entry.get("_index", default)
     doc_id = str(entry["_id"])
+    assert name is not None  # mget reports a doc without an index before reading any
     if "routing" in entry:
         params = {**params, "routing": entry["routing"]}
     try:
@@ -515,13 +516,14 @@ def _bulk_apply(
         return index.delete(
             doc_id, version=meta.get("version"), version_type=meta.get("version_type"), **options
         )
+    assert source_line is not None  # every action but delete has one (_parse_bulk)
     if action == "update":
         if doc_id is None:
             raise ValidationError("id is missing")
         body = json_body(source_line)
         if not isinstance(body, dict):
             raise BadRequest("failed to parse update request", type="parse_exception")
-        fetch: Any = False
+        fetch: sources.SourceFilter | Literal[False] | None = False
         if "_source" in body:
             fetch = sources.from_body(body["_source"])
         elif "_source" in meta:

@@ -66,7 +66,9 @@ def match_field(
     """A ``match`` on one field; text is analysed, other types match their converted value."""
     if field_type is None:
         if name.startswith("_") and name in ("_id", "_index", "_routing"):
-            return meta_field(ctx, name, [options["query"]])
+            meta = meta_field(ctx, name, [options["query"]])
+            assert meta is not None  # these three are metadata fields
+            return meta
         field_type = ctx.field(name)
         if field_type is None:
             return MATCH_NONE()
@@ -201,14 +203,14 @@ def phrase_field(
     if prefix:
         if len(words) == 1:
             return Query.regex_query(ctx.schema, slot, regex_escape(words[0][1]) + ".*")
-        return Query.phrase_prefix_query(ctx.schema, slot, words)
+        return Query.phrase_prefix_query(ctx.schema, slot, [*words])
     if len(words) == 1:
         return Query.term_query(ctx.schema, slot, words[0][1])
     if not field_type.positions:
         raise QueryShardError(
             f"field:[{field_type.path}] was indexed without position data; cannot run PhraseQuery"
         )
-    return Query.phrase_query(ctx.schema, slot, words, int(options.get("slop", 0)))
+    return Query.phrase_query(ctx.schema, slot, [*words], int(options.get("slop", 0)))
 
 
 def q_match_phrase_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
@@ -235,6 +237,8 @@ def bool_prefix_field(
     if not isinstance(field_type, TextField):
         return match_field(ctx, name, options, field_type)
     slot = ctx.slot(field_type)
+    if slot is None:
+        return not_searchable(field_type)
     analyzer = _search_analyzer(ctx, field_type, options.get("analyzer"))
     terms = [t.term for t in analyzer.analyze(_text(options["query"]))]
     if not terms:
@@ -295,7 +299,9 @@ def _cross_fields(
     ctx: Context, targets: list[tuple[FieldType, float]], options: dict[str, Any]
 ) -> tantivy.Query:
     """Term-centric matching: each term may match in any of the fields."""
-    text_fields = [(f, w) for f, w in targets if isinstance(f, TextField) and ctx.slot(f)]
+    text_fields = [
+        (f, slot, w) for f, w in targets if isinstance(f, TextField) and (slot := ctx.slot(f))
+    ]
     if not text_fields:
         return MATCH_NONE()
     analyzer = text_fields[0][0].search_analyzer
@@ -305,9 +311,9 @@ def _cross_fields(
     clauses = []
     for term in terms:
         per_field = []
-        for field_type, weight in text_fields:
+        for field_type, slot, weight in text_fields:
             ctx.note(field_type, term)
-            query = Query.term_query(ctx.schema, ctx.slot(field_type), term)
+            query = Query.term_query(ctx.schema, slot, term)
             per_field.append(Query.boost_query(query, weight) if weight != 1.0 else query)
         clauses.append(
             Query.disjunction_max_query(per_field, float(options.get("tie_breaker", 0.0)))

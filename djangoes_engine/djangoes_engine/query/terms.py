@@ -8,7 +8,7 @@ on :func:`regex_escape` and :func:`wildcard_regex`.
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
+from typing import Any, NoReturn
 
 import tantivy
 from tantivy import Query
@@ -68,7 +68,7 @@ def _decimal_on_integral(field_type: FieldType, value: Any) -> bool:
     return isinstance(value, float) and isinstance(field_type, NumberField) and field_type.integral
 
 
-def not_searchable(field_type: FieldType) -> tantivy.Query:
+def not_searchable(field_type: FieldType) -> NoReturn:
     if not field_type.searchable_type:
         raise QueryShardError(
             f"Field [{field_type.path}] of type [{field_type.type_name}] does not support "

@@ -22,7 +22,7 @@ from ..errors import (
     QueryShardError,
     SearchPhaseError,
 )
-from ..fields import DateField, KeywordField, NumberField
+from ..fields import DateField, FieldType, KeywordField, NumberField
 from ..index import Index, Reader
 from ..mapping import source_path
 from ..names import Resolved
@@ -43,6 +43,12 @@ class Target:
     query: tantivy.Query | None = None
     hits_query: tantivy.Query | None = None
     boost: float = 1.0
+
+    @property
+    def matching(self) -> tantivy.Query:
+        """The hits query, which :func:`prepare` sets."""
+        assert self.hits_query is not None, "the target is not prepared"
+        return self.hits_query
 
 
 @dataclass(slots=True)
@@ -150,7 +156,7 @@ def _target_candidates(
     target: Target, request: SearchRequest, wanted: int, everything: bool
 ) -> tuple[list[Candidate], int]:
     searcher = target.reader.searcher
-    query = target.hits_query
+    query = target.matching
     if target.boost != 1.0:
         query = Query.boost_query(query, target.boost)
     simple = (
@@ -222,7 +228,7 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
 
 def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
     addresses = [address for _, address in hits]
-    columns = []
+    columns: list[tuple[list[Any], FieldType | None]] = []
     for sort in request.sort:
         if sort.name == "_score":
             columns.append(([score for score, _ in hits], None))
@@ -299,7 +305,9 @@ def _field_values(
     values = []
     path = source_path(reader.mapping, field)
     for address in addresses:
-        source = jsoncodec.loads(reader.searcher.doc(address).get_first("_source"))
+        stored = reader.searcher.doc(address).get_first("_source")
+        assert stored is not None  # every document a store writes has one
+        source = jsoncodec.loads(stored)
         raw = extract(source, path)
         converted = []
         for item in raw:
@@ -369,10 +377,10 @@ def count_hits(
     for target in targets:
         searcher = target.reader.searcher
         if min_score is None:
-            result = searcher.search(target.hits_query, 1, count=True)
+            result: Any = searcher.search(target.matching, 1, count=True)  # tantivy's stub
             total += min(result.count, terminate_after) if terminate_after else result.count
         else:
-            hits = searcher.search(target.hits_query, max(searcher.num_docs, 1)).hits
+            hits = searcher.search(target.matching, max(searcher.num_docs, 1)).hits
             total += sum(1 for score, _ in hits if score >= min_score)
     return total
 
@@ -380,5 +388,5 @@ def count_hits(
 def matching_documents(target: Target) -> list[tantivy.DocAddress]:
     """Every document a prepared target's query matches, in index order."""
     searcher = target.reader.searcher
-    hits = searcher.search(target.hits_query, max(searcher.num_docs, 1), count=False).hits
+    hits = searcher.search(target.matching, max(searcher.num_docs, 1), count=False).hits
     return sorted((a for _, a in hits), key=lambda a: (a.segment_ord, a.doc))

@@ -51,7 +51,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
             or "_source" in request.stored_fields
         )
     )
-    source = None
+    source: dict[str, Any] = {}  # read below only when something uses it
     if (
         source_needed
         or request.fields
@@ -84,7 +84,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["sort"] = candidate.sort_values
     if request.explain:
         explained = jsoncodec.loads(
-            target.hits_query.explain(target.reader.searcher, candidate.address).to_json()
+            target.matching.explain(target.reader.searcher, candidate.address).to_json()
         )
         hit["_shard"] = f"[{index.name}][0]"
         hit["_node"] = "embedded"
@@ -117,7 +117,7 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
     fields = {}
     for spec in specs:
         if isinstance(spec, dict):
-            name, fmt = spec.get("field"), spec.get("format")
+            name, fmt = spec["field"], spec.get("format")  # a str (SearchRequest.parse)
         else:
             name, fmt = str(spec), None
         for mapped in index.mapping.fields_matching(name):
@@ -162,7 +162,7 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
     """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent."""
     fields = {}
     for spec in specs:
-        name = spec.get("field") if isinstance(spec, dict) else str(spec)
+        name = spec["field"] if isinstance(spec, dict) else str(spec)  # a str (SearchRequest)
         fmt = spec.get("format") if isinstance(spec, dict) else None
         for mapped in index.mapping.fields_matching(name):
             values = []

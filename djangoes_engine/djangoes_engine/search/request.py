@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .. import sorting
 from ..errors import (
@@ -43,7 +43,7 @@ class SearchParams:
     start: int | None = None
     size: int | None = None
     sort: str | None = None
-    source: SourceFilter | bool | None = None
+    source: SourceFilter | Literal[False] | None = None
     track_total_hits: str | None = None
     total_as_int: bool = False
     stored_fields: str | None = None

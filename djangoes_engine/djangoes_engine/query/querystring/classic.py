@@ -293,9 +293,11 @@ class QueryStringParser:
 
     def _with_boost(self, query: _Parsed, boost: float | None) -> _Parsed:
         """Lucene wraps even ``^1`` in a BoostQuery, which keeps it from minimum_should_match."""
-        resolved = self.resolve(query) if boost is not None else query
-        if boost is None or resolved is None:
-            return resolved
+        if boost is None:
+            return query
+        resolved = self.resolve(query)
+        if resolved is None:
+            return None
         return boosted(resolved, boost)
 
     def _range(self, field: str | None) -> _Parsed:
