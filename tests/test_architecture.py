@@ -2,10 +2,11 @@
 
 ``lint-imports`` checks the import contracts of ``[tool.importlinter]`` (the core knows no
 transport, no engine and no gateway toolkit; the transports do not import each other; the
-engine and the gateway toolkit do without Django and the core), and ``mypy`` type-checks what
-``[tool.mypy]`` lists; both are configured in the root ``pyproject.toml`` and run from the root,
-with this environment's executables, as a developer runs them (``uv run lint-imports``,
-``uv run mypy``).
+engine and the gateway toolkit do without Django and the core; the engine's layers point
+down), and ``mypy`` type-checks what ``[tool.mypy]`` lists (the core, the gateway toolkit, the
+transports and the engine); both are configured in the root ``pyproject.toml`` and run from
+the root, with this environment's executables, as a developer runs them (``uv run
+lint-imports``, ``uv run mypy``).
 """
 
 from __future__ import annotations
@@ -54,18 +55,14 @@ def test_import_contracts_are_kept() -> None:
     assert "0 broken" in result.stdout, output(result)
 
 
-def test_a_broken_import_contract_is_caught(tmp_path: Path) -> None:
-    """A copy of the core that imports the engine, analysed with the same contracts, fails."""
+def lint_a_copy(tmp_path: Path, package: Path, module: str, line: str) -> str:
+    """The output of ``lint-imports`` with the same contracts on a copy of ``package`` (first
+    on the path, the other packages being this environment's) whose ``module`` gets ``line``."""
     source = tmp_path / "src"
-    shutil.copytree(
-        ROOT / "djangoes_core" / "djangoes",
-        source / "djangoes",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    with open(source / "djangoes" / "conf.py", "a") as conf:
-        conf.write("\nimport djangoes_engine  # a deliberate violation\n")
+    shutil.copytree(package, source / package.name, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(source / package.name / module, "a") as code:
+        code.write(f"\n{line}  # a deliberate violation\n")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    # The copy comes first on the path: the other packages are this environment's.
     env = {**os.environ, "PYTHONPATH": str(source)}
     result = run(
         [executable("lint-imports"), "--config", str(tmp_path / "pyproject.toml"), "--no-cache"],
@@ -73,8 +70,27 @@ def test_a_broken_import_contract_is_caught(tmp_path: Path) -> None:
         env=env,
     )
     assert result.returncode != 0, output(result)
-    assert "djangoes is not allowed to import djangoes_engine" in result.stdout, output(result)
-    assert "djangoes.conf -> djangoes_engine" in result.stdout, output(result)
+    return result.stdout
+
+
+def test_a_core_importing_the_engine_is_caught(tmp_path: Path) -> None:
+    found = lint_a_copy(
+        tmp_path, ROOT / "djangoes_core" / "djangoes", "conf.py", "import djangoes_engine"
+    )
+    assert "djangoes is not allowed to import djangoes_engine" in found, found
+    assert "djangoes.conf -> djangoes_engine" in found, found
+
+
+def test_an_engine_layer_importing_one_above_is_caught(tmp_path: Path) -> None:
+    """An index that reaches for the REST layer breaks the engine's layers."""
+    found = lint_a_copy(
+        tmp_path,
+        ROOT / "djangoes_engine" / "djangoes_engine",
+        "index.py",
+        "from djangoes_engine.rest import routes",
+    )
+    assert "The engine's layers point down" in found and "BROKEN" in found, found
+    assert "djangoes_engine.index -> djangoes_engine.rest" in found, found
 
 
 @pytest.mark.slow

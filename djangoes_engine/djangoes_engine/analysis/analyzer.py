@@ -75,7 +75,7 @@ class Analyzer:
         typed = any(f.needs_types for f in filters)
         classify = _CLASSIFIERS.get(tokenizer.kind)
         if prefix:
-            analyzer = _text_analyzer(tokenizer.native, tuple(prefix))  # type: ignore[arg-type]
+            analyzer = _text_analyzer(tokenizer.native, tuple(prefix))
             kind = tokenizer._type()
 
             def tokenize(text: str) -> list[_Tok]:

@@ -52,7 +52,7 @@ def map_arg(value: Any) -> dict[Any, Any]:
 
 def num_arg(value: Any) -> int | float:
     if type(value) in NUMBERS:
-        return value  # type: ignore[no-any-return]
+        return value
     raise cast_fault(value, "double")
 
 
