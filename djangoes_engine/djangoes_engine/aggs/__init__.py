@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ..errors import BadRequest, EngineError, ParsingError, SearchPhaseError
+from ..search.collect import Target
 from ..wording import suggest, token_name
 from . import buckets, histograms, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
 from .core import REGISTRY, Agg, Shard, collect_level
@@ -35,7 +36,7 @@ KNOWN_TYPES = tuple(
 )
 
 
-def aggregate(targets: list[Any], spec: dict[str, Any]) -> dict[str, Any]:
+def aggregate(targets: list[Target], spec: dict[str, Any]) -> dict[str, Any]:
     """The ``aggregations`` section of a search response over prepared targets."""
     aggs = parse_aggs(spec)
     if not aggs:
@@ -44,7 +45,7 @@ def aggregate(targets: list[Any], spec: dict[str, Any]) -> dict[str, Any]:
     for target in targets:
         shard = Shard(target, single=len(targets) == 1)
         try:
-            partials.append(collect_level(aggs, shard, target.query)[1])
+            partials.append(collect_level(aggs, shard, target.compiled)[1])
         except SearchPhaseError:
             raise
         except EngineError as error:

@@ -89,7 +89,7 @@ class Filter(SingleBucket):
         self.filter = check_query(params.body)
 
     def condition(self, shard: Shard) -> tantivy.Query:
-        return compile_query(shard.target.ctx, self.filter)
+        return compile_query(shard.target.context, self.filter)
 
 
 @register
@@ -146,7 +146,7 @@ class Filters(Agg):
         self.keyed = params.boolean("keyed", self.named)
 
     def collect(self, shard: Shard, query: tantivy.Query) -> list[Bucket]:
-        ctx = shard.target.ctx
+        ctx = shard.target.context
         conditions = [compile_query(ctx, spec) for _, spec in self.filters]
         found = []
         for (name, _), condition in zip(self.filters, conditions, strict=True):

@@ -31,6 +31,7 @@ from ..fields import (
     NumberField,
     TextField,
 )
+from ..search.collect import Target
 from .body import Params
 
 #: Elasticsearch's ``search.max_buckets``.
@@ -179,7 +180,7 @@ def fielddata_error(path: str, index: str) -> IllegalArgument:
 class Shard:
     """One index of the search, as the aggregations of a request see it."""
 
-    def __init__(self, target: Any, single: bool) -> None:
+    def __init__(self, target: Target, single: bool) -> None:
         self.target = target
         self.reader = target.reader
         self.searcher: tantivy.Searcher = target.reader.searcher

@@ -507,7 +507,7 @@ class DateHistogram(HistogramBase):
             date_format = DateFormat()
         try:
             return parse_date_math(
-                str(value), date_format, now=shard.target.ctx.now, time_zone=self.time_zone
+                str(value), date_format, now=shard.target.context.now, time_zone=self.time_zone
             )
         except DateParseError as error:
             raise IllegalArgument(str(error)) from None

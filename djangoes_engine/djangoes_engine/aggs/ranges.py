@@ -121,7 +121,7 @@ class RangeAgg(Agg):
                         parse_date_math(
                             str(value),
                             date_format,
-                            now=shard.target.ctx.now,
+                            now=shard.target.context.now,
                             time_zone=self.time_zone,
                         )
                     )

@@ -45,6 +45,18 @@ class Target:
     boost: float = 1.0
 
     @property
+    def context(self) -> Context:
+        """The query context, which :func:`prepare` sets."""
+        assert self.ctx is not None, "the target is not prepared"
+        return self.ctx
+
+    @property
+    def compiled(self) -> tantivy.Query:
+        """The query (without ``post_filter``), which :func:`prepare` sets."""
+        assert self.query is not None, "the target is not prepared"
+        return self.query
+
+    @property
     def matching(self) -> tantivy.Query:
         """The hits query, which :func:`prepare` sets."""
         assert self.hits_query is not None, "the target is not prepared"
