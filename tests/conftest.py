@@ -15,7 +15,7 @@ if not settings.configured:
     django.setup()
 
 #: Fixtures that tests of several folders share.
-pytest_plugins = ["tests.shedding"]
+pytest_plugins = ["tests.support", "tests.endpoints", "tests.shedding"]
 
 #: The sample project's tests run in their own processes, with its settings (test_sample_project).
 collect_ignore = ["sample_project"]

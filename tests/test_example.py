@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from typing import Any
 import pytest
 
 from tests.embedded.servers import serve
+from tests.support import free_port
 
 EXAMPLE = Path(__file__).parent.parent / "example"
 COUNT = 300
@@ -192,12 +192,6 @@ def test_the_demo_on_a_cluster_by_url(demo: str, tmp_path: Path) -> None:
 
 
 # The page it serves
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from djangoes import ConnectionHandler
 from djangoes_engine import Engine
 from djangoes_engine.server import start_in_thread
 
@@ -26,13 +24,3 @@ def server_url() -> Iterator[str]:
 def engine_name(request: pytest.FixtureRequest) -> str:
     """Each HTTP transport in turn."""
     return request.param
-
-
-@pytest.fixture
-def prefix() -> str:
-    """A unique index-name prefix, so tests sharing a server never see each other's data."""
-    return f"t{uuid.uuid4().hex[:10]}-"
-
-
-def make_handler(servers: dict, indices: dict | None = None) -> ConnectionHandler:
-    return ConnectionHandler(servers=servers, indices=indices or {})

@@ -23,8 +23,7 @@ from djangoes.backends.abstracts import Base
 from djangoes.backends.async_node import ThreadedNode
 from djangoes.test.utils import setup_djangoes, teardown_djangoes
 from djangoes_backends_embedded import EmbeddedNode
-
-from .conftest import make_handler
+from tests.support import make_handler
 
 TITLES = ["Dune", "Dune Messiah", "Foundation", "Hyperion"]
 

@@ -17,8 +17,7 @@ from elasticsearch import ConnectionError as TransportConnectionError
 from djangoes.backends.elasticsearch import BaseElasticsearchBackend
 from djangoes_backends_http import SimpleHttpBackend
 from djangoes_backends_requests import SimpleRequestsHttpBackend
-
-from .conftest import make_handler
+from tests.support import make_handler
 
 NODES = {"http": Urllib3HttpNode, "requests": RequestsHttpNode}
 

@@ -11,8 +11,7 @@ from django.test import override_settings
 
 from djangoes import ConnectionDoesNotExist, ConnectionHandler, connection, connections
 from djangoes.backends.abstracts import Base
-
-from .conftest import make_handler
+from tests.support import make_handler
 
 
 def embedded(name: str | None = None, **extra: object) -> dict:

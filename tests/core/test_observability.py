@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import socket
 import threading
 import warnings
 from collections.abc import Iterator
@@ -19,8 +18,7 @@ from djangoes import AsyncConnectionHandler, ConnectionHandler, connections
 from djangoes.backends.requests_log import RequestsLog, scrub
 from djangoes.signals import connection_created
 from djangoes.test.utils import CaptureRequestsContext
-
-from .conftest import make_handler
+from tests.support import free_port, make_handler
 
 LOGGER = "djangoes.requests"
 
@@ -54,12 +52,6 @@ def records(
         for r in caplog.records
         if r.name == LOGGER and (level is None or r.levelno == level) and r.path.startswith(under)
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # The log

@@ -14,8 +14,7 @@ from djangoes.backends.loading import installed, load_backend
 from djangoes_backends_embedded import SimpleEmbeddedBackend
 from djangoes_backends_http import SimpleHttpBackend
 from djangoes_backends_requests import SimpleRequestsHttpBackend
-
-from .conftest import make_handler
+from tests.support import make_handler
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "thirdparty_backend"
 

@@ -1,7 +1,3 @@
 """Fixtures of the gateway toolkit's tests: the engine's HTTP server as "Elasticsearch"."""
 
 from __future__ import annotations
-
-from ..transports.conftest import engine_url
-
-__all__ = ["engine_url"]

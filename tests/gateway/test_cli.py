@@ -26,9 +26,8 @@ from djangoes_backends_memcached import gateway as memcached_gateway
 from djangoes_backends_thrift import gateway as thrift_gateway
 from djangoes_gateway.cli import GatewayCommand
 from djangoes_gateway.upstreams import HttpUpstream
-
-from ..memcached.conftest import memcached_client
-from ..thrift.conftest import connect
+from tests.endpoints import memcached_client
+from tests.endpoints import thrift_connection as connect
 
 pytestmark = pytest.mark.slow
 

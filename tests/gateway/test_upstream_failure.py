@@ -15,9 +15,9 @@ from djangoes_backends_thrift.server import start_in_thread as thrift_gateway
 from djangoes_gateway.replies import Reply
 from djangoes_gateway.serving import GatewayServer
 from djangoes_gateway.upstreams import HttpUpstream, Upstream
-
-from ..memcached.conftest import free_port, memcached_client
-from ..thrift.conftest import connect
+from tests.endpoints import memcached_client
+from tests.endpoints import thrift_connection as connect
+from tests.support import free_port
 
 #: Each gateway: how to start one, how to be its client.
 GATEWAYS: dict[str, tuple[Callable[[Upstream], GatewayServer], Callable[[int], Any]]] = {

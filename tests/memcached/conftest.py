@@ -3,21 +3,15 @@ clients through it (text and binary protocol), and a plain HTTP client of the sa
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 
-from djangoes_backends_memcached.node import BINARY, MemcachedNode, node_config
 from djangoes_backends_memcached.server import MemcachedGateway, start_in_thread
 from djangoes_gateway.upstreams import HttpUpstream
-
-from ..transports.conftest import engine_url
-
-__all__ = ["engine_url"]
+from tests.endpoints import memcached_client
 
 #: The test gateway's value limit: small, so that a 2 MB value is refused.
 MAX_VALUE_SIZE = 1024 * 1024
@@ -35,15 +29,6 @@ def gateway(upstream: HttpUpstream) -> Iterator[MemcachedGateway]:
     server = start_in_thread(upstream, max_value_size=MAX_VALUE_SIZE)
     yield server
     server.stop()
-
-
-def memcached_client(port: int, binary: bool = False, **options: Any) -> Elasticsearch:
-    """An elasticsearch-py client whose node speaks memcached to 127.0.0.1:``port``."""
-    return Elasticsearch(
-        [node_config(f"http://127.0.0.1:{port}", {BINARY: binary})],
-        node_class=MemcachedNode,
-        **options,
-    )
 
 
 @pytest.fixture(params=["text", "binary"])
@@ -73,10 +58,3 @@ def index(http: Elasticsearch) -> Iterator[str]:
     name = f"mc{uuid.uuid4().hex[:10]}"
     yield name
     http.indices.delete(index=name + "*", ignore_unavailable=True)
-
-
-def free_port() -> int:
-    """A port nothing listens on: connecting to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from djangoes_backends_memcached.server import MemcachedGateway
+from tests.endpoints import memcached_client
 
-from .conftest import MAX_VALUE_SIZE, memcached_client
+from .conftest import MAX_VALUE_SIZE
 
 TWO_MB = 2 * 1024 * 1024
 HEADER = struct.Struct(">BBHBBHIIQ")

@@ -18,9 +18,9 @@ from djangoes_backends_memcached.server import (
     start_in_thread,
 )
 from djangoes_gateway.upstreams import HttpUpstream
+from tests.endpoints import memcached_client
 
 from ..shedding import HeldUpstream, received, wait_until
-from .conftest import memcached_client
 
 
 @pytest.fixture

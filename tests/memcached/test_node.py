@@ -17,8 +17,8 @@ from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elastics
 
 from djangoes_backends_memcached.server import start_in_thread
 from djangoes_gateway.upstreams import HttpUpstream
-
-from .conftest import free_port, memcached_client
+from tests.endpoints import memcached_client
+from tests.support import free_port
 
 
 def outcomes(client: Elasticsearch, name: str) -> list[tuple[int, Any]]:

@@ -13,7 +13,6 @@ thrift or memcached gateway, here in front of an engine served from its own proc
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,18 +20,16 @@ from typing import Any
 import pytest
 
 from djangoes import ConnectionHandler
+from tests.endpoints import NETWORK_ENDPOINTS
 
 from ..embedded.servers import serve
-from ..transports.conftest import NETWORK_ENDPOINTS, http_endpoint, requests_endpoint
 from ..transports.memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
 from ..transports.thrift_gateways import thrift_embedded_endpoint, thrift_http_endpoint
 from .netfaults import Proxy, port_of, with_port
 
 __all__ = [
-    "http_endpoint",
     "memcached_embedded_endpoint",
     "memcached_http_endpoint",
-    "requests_endpoint",
     "thrift_embedded_endpoint",
     "thrift_http_endpoint",
 ]
@@ -114,12 +111,6 @@ def transport_endpoint(request: pytest.FixtureRequest) -> dict[str, Any]:
 def transport_name(request: pytest.FixtureRequest) -> str:
     """The name of the transport a test is parametrised with (``http``, ``thrift-http``...)."""
     return request.node.callspec.params["transport_endpoint"]
-
-
-@pytest.fixture
-def prefix() -> str:
-    """A unique index-name prefix, so tests sharing a server never see each other's data."""
-    return f"r{uuid.uuid4().hex[:10]}-"
 
 
 @contextmanager

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import trustme
 
-from djangoes import ConnectionHandler
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_backends_thrift.tls import server_context
 from djangoes_engine.upstream import EmbeddedUpstream
-
-from ..transports.conftest import engine_url
-
-__all__ = ["engine_url"]
 
 
 @pytest.fixture(scope="session")
@@ -58,29 +51,3 @@ def tls_gateway(
     server = start_in_thread(upstream, ssl_context=server_context(str(pem)))
     yield server
     server.stop()
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound, then released): connecting to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def refused_port() -> int:
-    return free_port()
-
-
-def url(gateway: ThriftGateway | int, scheme: str = "http") -> str:
-    port = gateway if isinstance(gateway, int) else gateway.port
-    return f"{scheme}://127.0.0.1:{port}"
-
-
-def connect(*hosts: str, **params: Any) -> Any:
-    """The ``default`` connection over ``ENGINE: 'thrift'`` to ``hosts``, with ``PARAMS``."""
-    handler = ConnectionHandler(
-        servers={"default": {"ENGINE": "thrift", "HOSTS": list(hosts), "PARAMS": params}},
-        indices={},
-    )
-    return handler["default"]

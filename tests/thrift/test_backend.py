@@ -8,8 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from djangoes.backends import elasticsearch
 from djangoes.backends.loading import load_backend
 from djangoes_backends_thrift import FramedThriftNode, SimpleThriftBackend, ThriftNode
-
-from .conftest import connect
+from tests.endpoints import thrift_connection as connect
 
 
 def test_the_short_name_and_the_0_3_name_load_the_backend() -> None:

@@ -10,8 +10,9 @@ from elasticsearch import ConnectionError
 
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_engine.upstream import EmbeddedUpstream
-
-from .conftest import connect, free_port, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
+from tests.support import free_port
 
 
 def test_requests_succeed_while_one_of_two_hosts_is_down(

@@ -9,8 +9,8 @@ from elasticsearch import ConnectionError
 
 from djangoes_backends_thrift import FramedThriftNode, ThriftNode
 from djangoes_backends_thrift.server import ThriftGateway
-
-from .conftest import connect, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 
 def node_class(connection: object) -> type:

@@ -16,9 +16,10 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_backends_thrift.tls import server_context
 from djangoes_engine.upstream import EmbeddedUpstream
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 from ..shedding import HeldUpstream, closed, wait_until
-from .conftest import connect, url
 from .test_robustness import call
 
 

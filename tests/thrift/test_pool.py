@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_engine.upstream import EmbeddedUpstream
-
-from .conftest import connect, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 
 def test_sequential_requests_reuse_one_connection(gateway: ThriftGateway) -> None:

@@ -17,8 +17,8 @@ from djangoes_backends_thrift.messages import http_request, query_parameters, re
 from djangoes_backends_thrift.server import ThriftGateway, start_in_thread
 from djangoes_engine.upstream import EmbeddedUpstream
 from djangoes_gateway.replies import Reply
-
-from .conftest import connect, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from thrift.transport.TTransport import TFramedTransport, TMemoryBuffer
 from djangoes_backends_thrift.generated import Rest
 from djangoes_backends_thrift.generated.ttypes import Method, RestRequest
 from djangoes_backends_thrift.server import ThriftGateway
-
-from .conftest import connect, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 
 def call(framed: bool) -> bytes:

@@ -12,8 +12,8 @@ from elastic_transport import ConnectionTimeout
 
 from djangoes_backends_thrift.server import start_in_thread
 from djangoes_gateway.replies import Reply
-
-from .conftest import connect, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 
 @pytest.fixture

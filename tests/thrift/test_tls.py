@@ -10,8 +10,8 @@ from elastic_transport import TlsError
 from elasticsearch import ConnectionError
 
 from djangoes_backends_thrift.server import ThriftGateway
-
-from .conftest import connect, url
+from tests.endpoints import gateway_url as url
+from tests.endpoints import thrift_connection as connect
 
 
 @pytest.fixture

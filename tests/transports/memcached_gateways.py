@@ -1,7 +1,7 @@
 """The memcached transport's endpoints: ``ENGINE: 'memcached'`` through a memcached gateway.
 
 One gateway in front of the engine's HTTP server and one with an engine in its own process,
-each started once per test session (the conftest imports only the endpoint fixtures, so the
+each started once per test session (tests/endpoints.py imports only the endpoint fixtures, so the
 gateways are kept here and stopped when pytest ends).
 """
 

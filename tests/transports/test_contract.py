@@ -24,9 +24,9 @@ from elasticsearch import (
 )
 
 from djangoes.backends.elasticsearch import SingleIndexRequired
+from tests.endpoints import ENDPOINTS, connect
 
 from ..reliability.netfaults import BlackHole, refusing_port, with_port
-from .conftest import ENDPOINTS, connect
 
 #: The endpoints with a server to miss (the embedded engine is in this process).
 SERVED_ENDPOINTS = [name for name in ENDPOINTS if name != "embedded"]

@@ -20,8 +20,7 @@ from djangoes_backends_memcached import server as memcached
 from djangoes_backends_thrift import server as thrift
 from djangoes_engine.upstream import EmbeddedUpstream
 from djangoes_gateway.replies import Reply
-
-from .conftest import connect
+from tests.endpoints import connect
 
 GATEWAYS = {"thrift": thrift.start_in_thread, "memcached": memcached.start_in_thread}
 TIMEOUT = 0.3

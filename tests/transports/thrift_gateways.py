@@ -2,7 +2,7 @@
 
 One gateway fronts the engine's HTTP server (``thrift-http``), another an engine in its own
 process (``thrift-embedded``). Each endpoint fixture owns its gateway for the session and
-yields the ``ES_SERVERS`` entry (the contract copies it before use): the conftest imports
+yields the ``ES_SERVERS`` entry (the contract copies it before use): tests/endpoints.py imports
 only these two names, so a separate gateway fixture would not be found.
 """
 

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import io
-import socket
 
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.test import override_settings
 
 from djangoes import connections
+from tests.support import free_port
 
 from .helpers import run
 
 pytestmark = pytest.mark.usefixtures("configured")
-
-
-def refused_port() -> int:
-    """A port nothing listens on: bound, then released."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_everything_in_place(prefix: str) -> None:
@@ -58,7 +51,7 @@ def test_verbosity_0_shows_problems_only(prefix: str) -> None:
 
 
 def test_an_unreachable_server_exits_non_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    port = refused_port()
+    port = free_port()
     servers = {
         "default": {
             "ENGINE": "http",

@@ -1,4 +1,6 @@
-"""Every transport against the same servers: the fixtures of the transport contract.
+"""Every transport against the same servers: the engine's HTTP server, the gateways in front of
+it, and ``endpoint``, the fixture the transport contract is parametrised with. A plugin
+(``pytest_plugins`` in ``tests/conftest.py``): its fixtures reach every folder.
 
 ``endpoint`` is parametrised over the transports; each value is the ``ES_SERVERS`` entry
 (``ENGINE``, ``HOSTS``, ``PARAMS``) that reaches the embedded engine through that transport:
@@ -16,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from elasticsearch import Elasticsearch
 
-from djangoes import ConnectionHandler
+from djangoes_backends_memcached.node import BINARY, MemcachedNode, node_config
 from djangoes_engine import Engine
 from djangoes_engine.engines import close_engine
 from djangoes_engine.server import start_in_thread
-
-from .memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
-from .thrift_gateways import thrift_embedded_endpoint, thrift_http_endpoint
+from tests.support import connection, make_handler
+from tests.transports.memcached_gateways import memcached_embedded_endpoint, memcached_http_endpoint
+from tests.transports.thrift_gateways import thrift_embedded_endpoint, thrift_http_endpoint
 
 __all__ = [
     "memcached_embedded_endpoint",
@@ -43,7 +46,7 @@ NETWORK_ENDPOINTS = [
 ]
 ENDPOINTS = [*NETWORK_ENDPOINTS, "embedded", "example"]
 #: The third party's distribution of the docs' example (tests/test_distributions.py builds it).
-THIRD_PARTY = Path(__file__).resolve().parent.parent / "fixtures" / "thirdparty_backend"
+THIRD_PARTY = Path(__file__).resolve().parent / "fixtures" / "thirdparty_backend"
 
 
 @pytest.fixture(scope="session")
@@ -88,15 +91,9 @@ def endpoint(request: pytest.FixtureRequest) -> dict[str, Any]:
     return request.getfixturevalue(request.param.replace("-", "_") + "_endpoint")
 
 
-@pytest.fixture
-def prefix() -> str:
-    """A unique index-name prefix, so tests sharing a server never see each other's data."""
-    return f"t{uuid.uuid4().hex[:10]}-"
-
-
 def connect(endpoint: dict[str, Any], indices: dict[str, Any] | None = None, **server: Any):
     """A handler whose ``default`` connection goes through ``endpoint``."""
-    return ConnectionHandler(servers={"default": {**endpoint, **server}}, indices=indices or {})
+    return make_handler({"default": {**endpoint, **server}}, indices)
 
 
 @pytest.fixture
@@ -123,3 +120,22 @@ def books(endpoint: dict[str, Any], prefix: str) -> Iterator[Any]:
     yield connection
     connection.client.indices.delete(index=prefix + "*")
     handler.close_all()
+
+
+def memcached_client(port: int, binary: bool = False, **options: Any) -> Elasticsearch:
+    """An elasticsearch-py client whose node speaks memcached to 127.0.0.1:``port``."""
+    return Elasticsearch(
+        [node_config(f"http://127.0.0.1:{port}", {BINARY: binary})],
+        node_class=MemcachedNode,
+        **options,
+    )
+
+
+def gateway_url(gateway: Any, scheme: str = "http") -> str:
+    port = gateway if isinstance(gateway, int) else gateway.port
+    return f"{scheme}://127.0.0.1:{port}"
+
+
+def thrift_connection(*hosts: str, **params: Any) -> Any:
+    """The ``default`` connection over ``ENGINE: 'thrift'`` to ``hosts``, with ``PARAMS``."""
+    return connection({"ENGINE": "thrift", "HOSTS": list(hosts), "PARAMS": params})
