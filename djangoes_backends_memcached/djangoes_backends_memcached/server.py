@@ -33,24 +33,16 @@ TOO_MANY_CONNECTIONS = b"ERROR Too many open connections\r\n"
 class MemcachedGateway(GatewayServer):
     """A memcached server whose commands are requests to ``upstream``, on ``host:port``.
 
-    ``max_value_size``: the largest value (request body) accepted. The other ``options`` are
-    :class:`~djangoes_gateway.serving.ThreadedServer`'s.
+    ``max_value_size``: the largest value (request body) accepted. The other arguments are
+    :class:`~djangoes_gateway.serving.GatewayServer`'s.
     """
 
     name = "djangoes-memcached-gateway"
     default_port = DEFAULT_PORT
     logger = logger
 
-    def __init__(
-        self,
-        upstream: Upstream,
-        host: str = "127.0.0.1",
-        port: int = DEFAULT_PORT,
-        *,
-        max_value_size: int = MAX_VALUE_SIZE,
-        **options: Any,
-    ) -> None:
-        super().__init__(upstream, host, port, **options)
+    def __init__(self, *args: Any, max_value_size: int = MAX_VALUE_SIZE, **options: Any) -> None:
+        super().__init__(*args, **options)
         self.max_value_size = max_value_size
 
     def serve_connection(self, connection: Connection) -> None:

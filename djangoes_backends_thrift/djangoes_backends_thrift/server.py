@@ -49,8 +49,8 @@ class ThriftGateway(GatewayServer):
     """A thrift ``Rest`` server in front of ``upstream``, on ``host:port``.
 
     ``framed``: Thrift's framed transport instead of the buffered one; ``ssl_context``: serve
-    TLS; ``max_message``: the largest call read. The other ``options`` are
-    :class:`~djangoes_gateway.serving.ThreadedServer`'s.
+    TLS; ``max_message``: the largest call read. The other arguments are
+    :class:`~djangoes_gateway.serving.GatewayServer`'s.
     """
 
     name = "djangoes-thrift-gateway"
@@ -59,16 +59,13 @@ class ThriftGateway(GatewayServer):
 
     def __init__(
         self,
-        upstream: Upstream,
-        host: str = "127.0.0.1",
-        port: int = DEFAULT_PORT,
-        *,
+        *args: Any,
         framed: bool = False,
         ssl_context: ssl.SSLContext | None = None,
         max_message: int = SERVER_MAX_MESSAGE,
         **options: Any,
     ) -> None:
-        super().__init__(upstream, host, port, **options)
+        super().__init__(*args, **options)
         self.framed = framed
         self.ssl_context = ssl_context
         self.transport_factory = transport_factory(framed, max_message)

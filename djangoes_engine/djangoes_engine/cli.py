@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from djangoes_gateway.cli import at_least_one, seconds
+from djangoes_gateway.cli import add_timeout_arguments, at_least_one
 
 from .errors import EngineError
 from .server import (
@@ -95,23 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"start, leaves once a quarter of it, at least {FD_RESERVE}, is kept for the indices' "
         f"files; at most {MAX_CONNECTIONS_CEILING})",
     )
-    server.add_argument(
-        "--idle-timeout",
-        type=seconds,
-        default=IDLE_TIMEOUT,
-        metavar="SECONDS",
-        help="close a keep-alive connection idle this long between requests; 0: never "
-        "(default: %(default)g)",
-    )
-    server.add_argument(
-        "--read-timeout",
-        type=seconds,
-        default=READ_TIMEOUT,
-        metavar="SECONDS",
-        help="close a connection whose request has not arrived whole this long after its "
-        "first byte (after the connection opened, for its first request), such as a client "
-        "that trickles bytes; 0: never (default: %(default)g)",
-    )
+    add_timeout_arguments(server, IDLE_TIMEOUT, READ_TIMEOUT)
     server.set_defaults(run=run_serve)
     return parser
 

@@ -37,6 +37,7 @@ __all__ = [
     "CANNOT_LISTEN",
     "STOPPED",
     "GatewayCommand",
+    "add_timeout_arguments",
     "at_least_one",
     "listen_address",
     "seconds",
@@ -79,6 +80,30 @@ def seconds(value: str) -> float | None:
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 (never) or more, not {value}")
     return number or None
+
+
+def add_timeout_arguments(
+    group: argparse._ActionsContainer, idle_timeout: float | None, read_timeout: float | None
+) -> None:
+    """``--idle-timeout`` and ``--read-timeout``, as every server here (the gateways, the
+    engine's) takes them, with these defaults."""
+    group.add_argument(
+        "--idle-timeout",
+        type=seconds,
+        default=idle_timeout,
+        metavar="SECONDS",
+        help="close a keep-alive connection idle this long between requests; 0: never "
+        "(default: %(default)g)",
+    )
+    group.add_argument(
+        "--read-timeout",
+        type=seconds,
+        default=read_timeout,
+        metavar="SECONDS",
+        help="close a connection whose request has not arrived whole this long after its "
+        "first byte (after the connection opened, for its first request), such as a client "
+        "that trickles bytes; 0: never (default: %(default)g)",
+    )
 
 
 class GatewayCommand:
@@ -139,23 +164,7 @@ class GatewayCommand:
             "sending its request) the longest is closed to make room, and a new connection is "
             "refused only when all are running requests (default: %(default)s)",
         )
-        connections.add_argument(
-            "--idle-timeout",
-            type=seconds,
-            default=IDLE_TIMEOUT,
-            metavar="SECONDS",
-            help="close a connection idle this long between requests; 0: never "
-            "(default: %(default)g)",
-        )
-        connections.add_argument(
-            "--read-timeout",
-            type=seconds,
-            default=READ_TIMEOUT,
-            metavar="SECONDS",
-            help="close a connection whose request has not arrived whole this long after its "
-            "first byte (after the connection opened, for its first request), such as a client "
-            "that trickles bytes; 0: never (default: %(default)g)",
-        )
+        add_timeout_arguments(connections, IDLE_TIMEOUT, READ_TIMEOUT)
         self.add_arguments(parser)
         return parser
 

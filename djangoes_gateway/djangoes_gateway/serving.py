@@ -375,10 +375,13 @@ class GatewayServer(ThreadedServer):
     #: Where the gateway listens unless told.
     default_port: int
 
+    #: The port a gateway listens on when none is given.
+    default_port = 0
+
     def __init__(
-        self, upstream: Upstream, host: str = "127.0.0.1", port: int = 0, **options: Any
+        self, upstream: Upstream, host: str = "127.0.0.1", port: int | None = None, **options: Any
     ) -> None:
-        super().__init__(host, port, **options)
+        super().__init__(host, self.default_port if port is None else port, **options)
         self.upstream = upstream
 
     def __repr__(self) -> str:
