@@ -14,7 +14,7 @@ import re
 from argparse import ArgumentParser
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import elastic_transport
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +23,9 @@ from elastic_transport import ApiError, TransportError
 
 from ..backends.params import hide_secrets
 from ..backends.requests_log import scrub
+
+if TYPE_CHECKING:
+    from ..backends.abstracts import Base
 
 #: Loggers whose records say again, one per request, what a command's error says once.
 REQUEST_LOGGERS = ("djangoes.requests", "elastic_transport")
@@ -106,7 +109,7 @@ def selection(handler: Any, options: dict[str, Any]) -> list[tuple[Any, list[str
     ]
 
 
-def describe(connection: Any) -> str:
+def describe(connection: Base) -> str:
     """``'default' (http: https://es.example.com:443)``: where it goes, without credentials."""
     return f"{connection.alias!r} ({connection.server.get('ENGINE')}: {connection.location()})"
 
@@ -127,7 +130,7 @@ def unprinted(names: tuple[str, ...]) -> Iterator[None]:
             logger.removeHandler(handler)
 
 
-def failure(error: Exception, connection: Any = None) -> str:
+def failure(error: Exception, connection: Base | None = None) -> str:
     """``'default' (http: http://es:9200): no answer in time: ...``: a server's failure in one
     line, naming the connection without its credentials."""
     connection = connection or _connection_of(error)
@@ -136,7 +139,7 @@ def failure(error: Exception, connection: Any = None) -> str:
     return f"{describe(connection)}: {reason(error, connection)}"
 
 
-def reason(error: Exception, connection: Any = None) -> str:
+def reason(error: Exception, connection: Base | None = None) -> str:
     """What failed: the server's answer, or why there was none, in one line, without secrets."""
     params = (getattr(connection, "server", None) or {}).get("PARAMS") or {}
     if isinstance(error, ApiError):
@@ -153,7 +156,7 @@ def reason(error: Exception, connection: Any = None) -> str:
     return shown(text, connection)
 
 
-def shown(text: str, connection: Any = None) -> str:
+def shown(text: str, connection: Base | None = None) -> str:
     """``text`` on one line, without credentials: no userinfo in URLs, no ``PARAMS`` secret."""
     params = (getattr(connection, "server", None) or {}).get("PARAMS") or {}
     return one_line(hide_secrets(scrub(text), params))

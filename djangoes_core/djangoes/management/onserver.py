@@ -53,7 +53,7 @@ def _whose(index: str, configured: Mapping[str, str]) -> str:
 
 
 def aliases(
-    client: Any, key: str, index: dict[str, Any], live: LiveIndex, configured: Mapping[str, str]
+    client: Any, key: str, index: Mapping[str, Any], live: LiveIndex, configured: Mapping[str, str]
 ) -> Iterator[Finding]:
     """The configured aliases of ``index`` as the server has them.
 
@@ -113,7 +113,7 @@ def _shared(
 
 
 def test_names(
-    client: Any, key: str, index: dict[str, Any], live_names: set[str]
+    client: Any, key: str, index: Mapping[str, Any], live_names: set[str]
 ) -> Iterator[Finding]:
     """Errors only: the test names of ``index`` that the server has as live ones (which a test
     run would empty, delete or write to) or as aliases (which it cannot create)."""

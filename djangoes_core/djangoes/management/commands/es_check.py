@@ -3,7 +3,7 @@ nothing left by a rebuild that died?"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
@@ -14,6 +14,9 @@ from djangoes.rebuild import leftovers
 
 from .. import onserver
 from ..base import ConnectionsCommand, add_selection, describe, reason, selection
+
+if TYPE_CHECKING:
+    from djangoes.backends.abstracts import Base
 
 
 class Command(ConnectionsCommand):
@@ -42,7 +45,7 @@ class Command(ConnectionsCommand):
         label = "WARNING" if warning else "OK" if ok else "ERROR"
         self.stdout.write(f"  {style(label)} {message}")
 
-    def check_connection(self, connection: Any, keys: list[str]) -> list[str]:
+    def check_connection(self, connection: Base, keys: list[str]) -> list[str]:
         if self.verbosity >= 1:
             self.stdout.write(describe(connection), self.style.MIGRATE_HEADING)
         client = connection.client.options(max_retries=0)
@@ -65,7 +68,7 @@ class Command(ConnectionsCommand):
             problems += self.check_index(connection, client, key)
         return problems
 
-    def check_index(self, connection: Any, client: Any, key: str) -> list[str]:
+    def check_index(self, connection: Base, client: Any, key: str) -> list[str]:
         index = connection.server_indices[key]
         where = f"on {connection.alias!r}"
         try:
@@ -84,7 +87,7 @@ class Command(ConnectionsCommand):
             problems += self.found(finding, where)
         return problems + self.check_rebuilds(connection, client, key)
 
-    def check_rebuilds(self, connection: Any, client: Any, key: str) -> list[str]:
+    def check_rebuilds(self, connection: Base, client: Any, key: str) -> list[str]:
         """What rebuilds left: a rebuild that died, an orphan journal or index, a write block."""
         try:
             found = leftovers.inspect(connection, key, client)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
 from elasticsearch import ApiError, TransportError
@@ -25,6 +25,9 @@ from ..base import (
     shown,
 )
 from ..progress import ProgressBar
+
+if TYPE_CHECKING:
+    from djangoes.backends.abstracts import Base
 
 ACTIONS = ("list", "create", "delete", "rebuild")
 #: The options of one action only.
@@ -100,7 +103,7 @@ class Command(ConnectionsCommand):
         if unreachable:
             raise CommandError(f"Could not reach {'; '.join(unreachable)}.")
 
-    def _show(self, connection: Any, key: str) -> None:
+    def _show(self, connection: Base, key: str) -> None:
         index = connection.server_indices[key]
         live = self._live(connection, index["NAME"])
         mark = self.style.SUCCESS("[X]") if live.exists else "[ ]"
@@ -123,7 +126,7 @@ class Command(ConnectionsCommand):
         self.stdout.write(f"     test       {test['NAME']}{test_aliases}")
         self._show_leftovers(connection, key)
 
-    def _show_leftovers(self, connection: Any, key: str) -> None:
+    def _show_leftovers(self, connection: Base, key: str) -> None:
         """What rebuilds left (see ``djangoes.rebuild.leftovers``); errors even at verbosity 0."""
         styles = {
             leftovers.OK: ("rebuild   ", self.style.SUCCESS),
@@ -135,7 +138,7 @@ class Command(ConnectionsCommand):
                 label, style = styles[finding.level]
                 self.stdout.write(f"     {style(label)} {finding}")
 
-    def _heal(self, connection: Any, key: str) -> None:
+    def _heal(self, connection: Base, key: str) -> None:
         """Undo the rebuilds of ``key`` that died (their lease expired), saying so."""
         name = connection.server_indices[key]["NAME"]
         for journal, outcome in healing.heal_expired(connection.client, name):
@@ -151,7 +154,7 @@ class Command(ConnectionsCommand):
             for alias in aliases
         )
 
-    def _live(self, connection: Any, name: str) -> LiveIndex:
+    def _live(self, connection: Base, name: str) -> LiveIndex:
         try:
             return live_index(connection.client, name)
         except AmbiguousIndex as error:
@@ -255,7 +258,7 @@ class Command(ConnectionsCommand):
             )
         return kept
 
-    def _rebuild(self, connection: Any, key: str, options: dict[str, Any]) -> None:
+    def _rebuild(self, connection: Base, key: str, options: dict[str, Any]) -> None:
         self.say(f"Rebuilding {key} on {describe(connection)}:", self.style.MIGRATE_HEADING)
         progress = ProgressBar(
             self.stdout, "  ", enabled=options["progress"] or self.stdout.isatty()
