@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import select
 import socket
 import threading
 import time
@@ -62,6 +63,10 @@ STOP_TIMEOUT = 30.0
 BACKLOG = 1024
 
 
+#: Replies to pipelined requests are held back until this many bytes wait, at most.
+REPLY_BATCH = 64 * 1024
+
+
 class Connection:
     """One client connection, as the server tracks it: its socket and what it is doing."""
 
@@ -72,6 +77,8 @@ class Connection:
         #: Why the server closed the connection (``"evicted"``, ``"idle"``, ``"read timeout"``,
         #: ``"stopping"``), or None.
         self.cut: str | None = None
+        #: Replies to pipelined requests not sent yet (:meth:`reply`).
+        self.unsent = bytearray()
 
     def __repr__(self) -> str:
         return f"<Connection {self.peer} {self.server.table.state(self) or 'closed'}>"
@@ -104,6 +111,7 @@ class Connection:
         return data
 
     def recv_into(self, buffer: Any) -> int:
+        self.flush()  # before waiting for more: the client may be waiting for its replies
         size = self.sock.recv_into(buffer)
         if size:
             self.received()
@@ -114,9 +122,24 @@ class Connection:
         return io.BufferedReader(_Reader(self), buffer_size)
 
     def reply(self, data: bytes) -> None:
-        """Send ``data`` whole, then mark the connection :meth:`replied`."""
-        self.sock.sendall(data)
-        self.replied()
+        """Send ``data`` whole and mark the connection :meth:`replied`; while the client's next
+        requests are already waiting (pipelined), replies are sent together, at most
+        :data:`REPLY_BATCH` bytes apart, or before the next read."""
+        self.unsent += data
+        if len(self.unsent) >= REPLY_BATCH or not self._input_waiting():
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the replies not sent yet."""
+        if self.unsent:
+            data, self.unsent = bytes(self.unsent), bytearray()
+            self.sock.sendall(data)
+            self.replied()
+
+    def _input_waiting(self) -> bool:
+        with contextlib.suppress(OSError, ValueError):
+            return bool(select.select([self.sock], [], [], 0)[0])
+        return False
 
     def use(self, sock: socket.socket) -> None:
         """Serve on ``sock`` from now on (a TLS socket wrapping the original)."""
@@ -329,6 +352,7 @@ class ThreadedServer:
             with contextlib.suppress(OSError):  # a request, a reply: no Nagle delay between
                 connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.serve_connection(connection)
+            connection.flush()
         except ConnectionError as error:  # reset or cut: the client went, or was sent away
             self.logger.debug("%s: %s: %s", self.name, peer, connection.cut or error)
         except Exception as error:
