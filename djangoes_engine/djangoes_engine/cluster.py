@@ -57,6 +57,9 @@ class Cluster:
         self.started = time.time()
         self.closed = False
         self._lock_file: TextIO | None = None
+        # Cluster-wide metadata by section (templates, pipelines, persistent settings), each a
+        # dict of name -> body, replaced whole on change (copy on write, as ``indices``).
+        self.metadata: dict[str, dict[str, Any]] = {}
         if self.path is not None:
             self._lock_directory(self.path)
             self._load(self.path)
@@ -104,6 +107,7 @@ class Cluster:
             return
         state = read_json(self._state_path(path))
         self.cluster_uuid = state.get("cluster_uuid", self.cluster_uuid)
+        self.metadata = state.get("metadata", {})
         for name, meta in state.get("indices", {}).items():
             self.indices[name] = self._open_index(name, meta)
 
@@ -130,6 +134,7 @@ class Cluster:
             state = {
                 "cluster_uuid": self.cluster_uuid,
                 "indices": {name: index.metadata() for name, index in self.indices.items()},
+                "metadata": self.metadata,
             }
             write_json_atomic(self._state_path(self.path), state)
 
@@ -411,6 +416,21 @@ class Cluster:
 
     def _concrete(self, names: list[str], options: Options) -> list[str]:
         return [r.name for r in self.resolve(names, options)]
+
+    # Cluster metadata
+
+    def stored(self, section: str) -> dict[str, Any]:
+        """The named entries of a metadata section (do not change the dict: replace it)."""
+        return self.metadata.get(section, {})
+
+    def store(self, section: str, name: str, value: Any) -> None:
+        """Set (or, with None, remove) one entry of a metadata section, durably."""
+        with self.lock:
+            entries = {**self.stored(section), name: value}
+            if value is None:
+                del entries[name]
+            self.metadata = {**self.metadata, section: entries}
+            self.persist()
 
     # Tasks
 
