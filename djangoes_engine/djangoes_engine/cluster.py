@@ -12,6 +12,7 @@ import uuid as uuidlib
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from . import templates
 from .contexts import Contexts
 from .errors import (
     AliasesNotFound,
@@ -60,6 +61,8 @@ class Cluster:
         # Cluster-wide metadata by section (templates, pipelines, persistent settings), each a
         # dict of name -> body, replaced whole on change (copy on write, as ``indices``).
         self.metadata: dict[str, dict[str, Any]] = {}
+        # Transient cluster settings: kept for the life of the process only, as in Elasticsearch.
+        self.transient_settings: dict[str, Any] = {}
         if self.path is not None:
             self._lock_directory(self.path)
             self._load(self.path)
@@ -124,6 +127,7 @@ class Cluster:
             directory=directory,
             creation_date=meta.get("creation_date"),
             on_change=self._index_changed,
+            state=meta.get("state", "open"),
         )
 
     def persist(self) -> None:
@@ -156,6 +160,17 @@ class Cluster:
         settings = normalize(body.get("settings"))
         validate(settings, creating=True)
         with self.lock:
+            hidden = name.startswith(".") or str(settings.get("index.hidden")).lower() == "true"
+            templated, _ = templates.for_index(name, self.metadata, hidden=hidden)
+            settings = {**templated["settings"], **settings}
+            mappings = templates.merge_mappings(templated["mappings"], body.get("mappings") or {})
+            requested_aliases = {
+                alias.replace("{index}", name): properties
+                for alias, properties in {
+                    **templated["aliases"],
+                    **(body.get("aliases") or {}),
+                }.items()
+            }
             if name in self.indices:
                 existing = self.indices[name]
                 raise ResourceAlreadyExists(
@@ -165,9 +180,7 @@ class Cluster:
                 )
             if name in self.alias_map():
                 raise InvalidIndexName(name, "already exists as alias")
-            aliases = {
-                a: self._alias_properties(a, p) for a, p in (body.get("aliases") or {}).items()
-            }
+            aliases = {a: self._alias_properties(a, p) for a, p in requested_aliases.items()}
             for alias in aliases:
                 self._check_alias_name(alias, name)
             uuid = uuidlib.uuid4().hex[:22]
@@ -186,7 +199,7 @@ class Cluster:
                 name=name,
                 uuid=uuid,
                 settings=Settings(flat),
-                mappings=body.get("mappings"),
+                mappings=mappings or None,
                 aliases=aliases,
                 directory=directory,
                 creation_date=now,
@@ -230,7 +243,14 @@ class Cluster:
     def resolve(
         self, expression: str | Iterable[str] | None, options: Options = DEFAULT_OPTIONS
     ) -> list[Resolved]:
-        return resolve(expression, self.indices, self.alias_map(), options, hidden=self.hidden())
+        return resolve(
+            expression,
+            self.indices,
+            self.alias_map(),
+            options,
+            hidden=self.hidden(),
+            closed={n for n, i in self.indices.items() if i.state == "close"},
+        )
 
     def resolve_indices(
         self, expression: str | Iterable[str] | None, options: Options = DEFAULT_OPTIONS
@@ -254,6 +274,13 @@ class Cluster:
             raise _require_alias(name)
         if not auto_create:
             raise IndexNotFound(name)
+        if not self.auto_create_allowed(name):
+            error = IndexNotFound(name)
+            value = self.setting("action.auto_create_index", "true")
+            error.reason = f"no such index [{name}] and [action.auto_create_index] " + (
+                "is [false]" if value.lower() == "false" else f"([{value}]) doesn't match"
+            )
+            raise error
         with self.lock:
             if name in self.indices:
                 return self.indices[name]
@@ -431,6 +458,28 @@ class Cluster:
                 del entries[name]
             self.metadata = {**self.metadata, section: entries}
             self.persist()
+
+    def store_all(self, section: str, entries: dict[str, Any]) -> None:
+        """Replace a whole metadata section, durably."""
+        with self.lock:
+            self.metadata = {**self.metadata, section: dict(entries)}
+            self.persist()
+
+    def setting(self, name: str, default: str) -> str:
+        """A cluster setting's value: transient, else persistent, else the default."""
+        persistent = self.stored("persistent_settings")
+        return str(self.transient_settings.get(name, persistent.get(name, default)))
+
+    def auto_create_allowed(self, name: str) -> bool:
+        """``action.auto_create_index``: true, false, or ``+pattern,-pattern`` (first match)."""
+        value = self.setting("action.auto_create_index", "true").strip()
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        for pattern in (p.strip() for p in value.split(",") if p.strip()):
+            allow = not pattern.startswith("-")
+            if fnmatch.fnmatchcase(name, pattern.lstrip("+-")):
+                return allow
+        return False
 
     # Tasks
 

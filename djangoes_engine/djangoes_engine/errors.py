@@ -182,6 +182,15 @@ class VersionConflict(Conflict):
         )
 
 
+class IndexClosed(BadRequest):
+    """A read or write of an index that is closed (``POST /{index}/_close``)."""
+
+    type = "index_closed_exception"
+
+    def __init__(self, name: str, uuid: str = "_na_") -> None:
+        super().__init__("closed", index_uuid=uuid, index=name)
+
+
 class Unsupported(BadRequest):
     """A valid Elasticsearch request that this engine does not implement."""
 

@@ -35,6 +35,7 @@ from .errors import (
     BadRequest,
     EngineError,
     IllegalArgument,
+    IndexClosed,
     ShardUnavailable,
     ValidationError,
     VersionConflict,
@@ -95,8 +96,11 @@ class Index:
         directory: str | None = None,
         creation_date: int | None = None,
         on_change: Callable[[Index], None] | None = None,
+        state: str = "open",
     ) -> None:
         self.name = name
+        #: "open", or "close" after ``POST /{index}/_close``: no reads or writes until opened.
+        self.state = state
         self.uuid = uuid
         self.settings = settings
         self.aliases: dict[str, dict[str, Any]] = dict(aliases or {})
@@ -156,12 +160,38 @@ class Index:
             "mappings": self.mapping.to_dict(),
             "aliases": self.aliases,
             "creation_date": self.creation_date,
+            "state": self.state,
         }
 
     def _publish(self, searcher: tantivy.Searcher) -> None:
         self.reader = Reader(
             searcher, self.mapping, self.store.layout, self.store.schema, self.registry
         )
+
+    def set_state(self, state: str) -> None:
+        """Close (committing what is pending) or open the index."""
+        with self.lock:
+            if state == "close" and self.dirty:
+                self.refresh()
+            self.state = state
+            self.on_change(self)
+
+    def reanalyze(self) -> None:
+        """Take new analysis settings (allowed while closed): every document is analysed anew."""
+        with self.lock:
+            previous = self.registry, self.mapping
+            self.registry = AnalysisRegistry(self.settings.analysis)
+            self.mapping = Mapping(self.mapping.to_dict(), self.registry)
+            # Slots name their analyzer: every field takes a fresh one in a fresh layout.
+            fresh = Layout.new(spare_kinds(self.registry.tantivy_name("standard")))
+            fresh.generation = self.store.layout.generation
+            fresh.multi = set(self.store.layout.multi)
+            needed = {p: f.slot_kind for p, f in self.mapping.fields.items() if f.slot_kind}
+            try:
+                self.rebuild(fresh.grown(needed), self.mapping)
+            except BaseException:
+                self.registry, self.mapping = previous
+                raise
 
     # Mapping and slots
 
@@ -365,6 +395,8 @@ class Index:
             raise self._fail(error) from None
 
     def _check_writable(self) -> None:
+        if self.state == "close":
+            raise IndexClosed(self.name, self.uuid)
         if self.failure is not None:
             self._heal()
         if self.closed:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import IndexNotFound, InvalidIndexName
+from .errors import IndexClosed, IndexNotFound, InvalidIndexName
 
 _FORBIDDEN = frozenset('\\/*?"<>| ,')
 _FORBIDDEN_SHOWN = '[ , ", *, \\, <, |, ,, >, /, ?]'
@@ -59,12 +59,15 @@ def is_all(parts: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class Options:
-    """``ignore_unavailable``, ``allow_no_indices`` and ``expand_wildcards``."""
+    """``ignore_unavailable``, ``allow_no_indices`` and ``expand_wildcards``, and whether a
+    closed index named outright is an error (reads and writes) or a target (metadata APIs)."""
 
     ignore_unavailable: bool = False
     allow_no_indices: bool = True
     expand_open: bool = True
     expand_hidden: bool = False
+    expand_closed: bool = False
+    forbid_closed: bool = True
 
 
 STRICT = Options(ignore_unavailable=False, allow_no_indices=False)
@@ -89,12 +92,25 @@ def resolve(
     options: Options = Options(),
     *,
     hidden: Iterable[str] = (),
+    closed: Iterable[str] = (),
 ) -> list[Resolved]:
-    """Resolve an expression over ``indices`` (name -> index) and ``aliases`` (alias -> names)."""
+    """Resolve an expression over ``indices`` (name -> index) and ``aliases`` (alias -> names).
+
+    Wildcards and ``_all`` leave out ``hidden`` and ``closed`` indices unless the options
+    expand them; a closed index named outright is an error if the options forbid closed ones.
+    """
     parts = split_expression(expression)
     hidden = set(hidden)
+    closed = set(closed)
     if is_all(parts):
-        names = [n for n in indices if options.expand_hidden or n not in hidden]
+        names = [
+            n
+            for n in indices
+            if (options.expand_hidden or n not in hidden)
+            and (
+                (n in closed and options.expand_closed) or (n not in closed and options.expand_open)
+            )
+        ]
         if not names and not options.allow_no_indices:
             raise IndexNotFound(parts[0] if parts else "_all")
         return [Resolved(n) for n in sorted(names)]
@@ -107,7 +123,15 @@ def resolve(
             continue
         if "*" in part or "?" in part:
             wildcard_seen = True
-            matched = _expand(part, indices, aliases, options, hidden, found, direct)
+            matched = _expand(
+                part,
+                indices,
+                aliases,
+                options,
+                hidden | _unexpanded(closed, indices, options),
+                found,
+                direct,
+            )
             if not matched and not options.allow_no_indices:
                 raise IndexNotFound(part)
             continue
@@ -119,12 +143,31 @@ def resolve(
                 found.setdefault(name, set()).add(part)
         elif not options.ignore_unavailable:
             raise IndexNotFound(part)
+    for name in [n for n in found if n in closed and (n in direct or found[n])]:
+        if options.forbid_closed and not _by_wildcard(name, parts):
+            if not options.ignore_unavailable:
+                raise IndexClosed(name, getattr(indices[name], "uuid", "_na_"))
+            del found[name]
     if not found and not options.allow_no_indices:
         raise IndexNotFound(",".join(parts))
     return [
         Resolved(name, () if name in direct else tuple(sorted(via)))
         for name, via in sorted(found.items())
     ]
+
+
+def _unexpanded(closed: set[str], indices: Mapping[str, Any], options: Options) -> set[str]:
+    """The indices a wildcard passes over: closed ones, unless expanded; open ones, likewise."""
+    if options.expand_closed and options.expand_open:
+        return set()
+    if options.expand_closed:
+        return set(indices) - closed
+    return closed
+
+
+def _by_wildcard(name: str, parts: list[str]) -> bool:
+    """Whether a name came only from wildcards (a closed one then was expanded on purpose)."""
+    return name not in parts and any("*" in p or "?" in p for p in parts)
 
 
 def _expand(
@@ -138,7 +181,7 @@ def _expand(
 ) -> bool:
     regex = re.compile(fnmatch.translate(pattern))
     matched = False
-    if options.expand_open:
+    if options.expand_open or options.expand_closed:
         for name in indices:
             if regex.match(name) and (options.expand_hidden or name not in hidden):
                 found.setdefault(name, set())

@@ -122,8 +122,14 @@ def normalize(settings: Mapping[str, Any] | None) -> dict[str, Any]:
     return normalized
 
 
-def validate(settings: Mapping[str, Any], *, creating: bool) -> None:
-    """Refuse unknown or private settings, and impossible values, as Elasticsearch does."""
+def validate(
+    settings: Mapping[str, Any], *, creating: bool, open_indices: list[str] | None = None
+) -> None:
+    """Refuse unknown or private settings, and impossible values, as Elasticsearch does.
+
+    When updating, ``open_indices`` are the open targets as ``name/uuid``: static settings can
+    change only when there are none (the indices are closed); None means any target may be open.
+    """
     for name, value in settings.items():
         if not KNOWN.match(name):
             raise IllegalArgument(
@@ -133,7 +139,15 @@ def validate(settings: Mapping[str, Any], *, creating: bool) -> None:
         if name in PRIVATE and not creating:
             raise IllegalArgument(f"final index setting [{name}], not updateable")
         if not creating and name.startswith(STATIC) and value is not None:
-            raise IllegalArgument(f"Can't update non dynamic settings [[{name}]] for open indices")
+            if open_indices is None:
+                raise IllegalArgument(
+                    f"Can't update non dynamic settings [[{name}]] for open indices"
+                )
+            if open_indices:
+                shown = ", ".join(f"[{n}]" for n in open_indices)
+                raise IllegalArgument(
+                    f"Can't update non dynamic settings [[{name}]] for open indices [{shown}]"
+                )
     for name in ("index.number_of_shards", "index.number_of_replicas"):
         if name in settings:
             number = parse_int(settings[name], name)

@@ -429,8 +429,10 @@ def test_static_and_unknown_settings_are_refused(any_es: Elasticsearch) -> None:
         any_es.indices.put_settings(index="books", settings={"number_of_shards": 2})
     error = error_of(exc)
     assert error["type"] == "illegal_argument_exception"
+    uuid = any_es.indices.get_settings(index="books")["books"]["settings"]["index"]["uuid"]
     assert error["reason"] == (
         "Can't update non dynamic settings [[index.number_of_shards]] for open indices"
+        f" [[books/{uuid}]]"
     )
     with pytest.raises(BadRequestError) as exc:
         any_es.indices.put_settings(index="books", settings={"no_such_setting": 1})

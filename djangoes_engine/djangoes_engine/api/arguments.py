@@ -123,6 +123,8 @@ def index_options(params: Mapping[str, Any], defaults: Options | None = None) ->
         allow_no_indices=boolean(params, "allow_no_indices", base.allow_no_indices),
         expand_open=base.expand_open if kinds is None else bool(kinds & {"open", "all"}),
         expand_hidden=base.expand_hidden if kinds is None else bool(kinds & {"hidden", "all"}),
+        expand_closed=base.expand_closed if kinds is None else bool(kinds & {"closed", "all"}),
+        forbid_closed=base.forbid_closed,
     )
 
 

@@ -6,8 +6,10 @@ import time
 from typing import Any
 
 from ..cluster import CLUSTER_NAME, VERSION, Cluster
+from ..errors import IllegalArgument
 from ..http import Request
 from ..names import Options
+from .arguments import index_options, split
 
 _BUILD_DATE = "2025-04-09T22:07:56.396Z"
 
@@ -89,22 +91,76 @@ def health(engine: Cluster, request: Request, index: str | None = None):
     return (408 if timed_out else 200), body
 
 
-def state(engine: Cluster, request: Request):
-    return 200, {
-        "cluster_name": CLUSTER_NAME,
-        "cluster_uuid": engine.cluster_uuid,
-        "master_node": "embedded",
-        "metadata": {
+STATE_METRICS = (
+    "version",
+    "master_node",
+    "blocks",
+    "nodes",
+    "metadata",
+    "routing_table",
+    "routing_nodes",
+)
+
+
+def state(engine: Cluster, request: Request, metric: str | None = None, index: str | None = None):
+    """``_cluster/state[/{metric}[/{index}]]``: the parts asked for, of the indices asked for."""
+    metrics = set(split(metric)) or {"_all"}
+    unknown = sorted(metrics - {*STATE_METRICS, "_all"})
+    if unknown:
+        raise IllegalArgument(
+            f"request [/_cluster/state/{metric}] contains unrecognized metric: [{unknown[0]}]"
+        )
+    if "_all" in metrics:
+        metrics = set(STATE_METRICS)
+    options = index_options(request.params, Options(allow_no_indices=True, expand_closed=True))
+    targets = engine.resolve_indices(index, options) if index else list(engine.indices.values())
+    body: dict[str, Any] = {"cluster_name": CLUSTER_NAME, "cluster_uuid": engine.cluster_uuid}
+    if "version" in metrics:
+        body["version"] = 1
+        body["state_uuid"] = engine.cluster_uuid
+    if "master_node" in metrics:
+        body["master_node"] = "embedded"
+    if "blocks" in metrics:
+        body["blocks"] = {}
+    if "nodes" in metrics:
+        body["nodes"] = {"embedded": {"name": "embedded", "transport_address": "127.0.0.1:9300"}}
+    if "metadata" in metrics:
+        body["metadata"] = {
+            "cluster_uuid": engine.cluster_uuid,
+            "cluster_uuid_committed": True,
+            "templates": engine.stored("templates"),
+            "indices": {i.name: _index_metadata(i) for i in targets},
+            "index_template": {"index_template": engine.stored("index_templates")},
+            "component_template": {"component_template": engine.stored("component_templates")},
+        }
+    if "routing_table" in metrics:
+        body["routing_table"] = {
             "indices": {
-                name: {
-                    "state": "open",
-                    "settings": index.settings.as_response(flat=False)["settings"],
-                    "mappings": {"_doc": index.mapping.to_dict()},
-                    "aliases": sorted(index.aliases),
-                }
-                for name, index in engine.indices.items()
+                i.name: {"shards": {"0": [_shard_routing(i)]}} for i in targets if i.state == "open"
             }
-        },
+        }
+    return 200, body
+
+
+def _index_metadata(index: Any) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "state": index.state,
+        "settings": index.settings.as_response(flat=False)["settings"],
+        "mappings": {"_doc": index.mapping.to_dict()},
+        "aliases": sorted(index.aliases),
+        "primary_terms": {"0": 1},
+        "in_sync_allocations": {"0": []},
+    }
+
+
+def _shard_routing(index: Any) -> dict[str, Any]:
+    return {
+        "state": "STARTED",
+        "primary": True,
+        "node": "embedded",
+        "shard": 0,
+        "index": index.name,
     }
 
 

@@ -13,6 +13,7 @@ from ..errors import (
     BadRequest,
     EngineError,
     IllegalArgument,
+    IndexClosed,
     IndexNotFound,
     NotFound,
     ValidationError,
@@ -34,6 +35,8 @@ def single_index(engine: Cluster, name: str) -> Index:
     """The one index a single-document read names: an index, or an alias of exactly one."""
     index = engine.indices.get(name)
     if index is not None:
+        if index.state == "close":
+            raise IndexClosed(index.name, index.uuid)
         return index
     names = engine.alias_map().get(name)
     if not names:
@@ -43,7 +46,7 @@ def single_index(engine: Cluster, name: str) -> Index:
             f"alias [{name}] has more than one index associated with it "
             f"[{', '.join(sorted(names))}], can't execute a single index op"
         )
-    return engine.indices[names[0]]
+    return single_index(engine, names[0])
 
 
 def write_target(engine: Cluster, name: str, params: dict[str, Any]) -> Index:

@@ -14,10 +14,6 @@ from ..settings import Settings, normalize, validate
 from .arguments import boolean, index_options, object_body, split
 from .documents import single_index
 
-#: Deleting or closing by wildcard or ``_all`` needs this, as ``action.destructive_requires_name``
-#: is true by default in Elasticsearch 8.
-DESTRUCTIVE_REQUIRES_NAME = False
-
 
 def create(engine: Cluster, request: Request, index: str):
     body = object_body(request.body)
@@ -30,7 +26,7 @@ def delete(engine: Cluster, request: Request, index: str):
         request.params, defaults=Options(ignore_unavailable=False, allow_no_indices=True)
     )
     parts = split_expression(index)
-    if DESTRUCTIVE_REQUIRES_NAME and any("*" in p or p == "_all" for p in parts):
+    if destructive_requires_name(engine) and any("*" in p or p == "_all" for p in parts):
         raise IllegalArgument("Wildcard expressions or all indices are not allowed")
     for part in parts:
         if part in engine.alias_map() and part not in engine.indices:
@@ -43,6 +39,15 @@ def delete(engine: Cluster, request: Request, index: str):
             continue
         engine.delete_index(resolved.name)
     return 200, {"acknowledged": True}
+
+
+def destructive_requires_name(engine: Cluster) -> bool:
+    """``action.destructive_requires_name``: refuse deleting by wildcard or ``_all``.
+
+    Elasticsearch 8 defaults it to true; the engine defaults to false, the setting of a test
+    cluster, and honours it when set.
+    """
+    return engine.setting("action.destructive_requires_name", "false").lower() == "true"
 
 
 def exists(engine: Cluster, request: Request, index: str):
@@ -65,7 +70,7 @@ def get(engine: Cluster, request: Request, index: str):
     defaults = boolean(params, "include_defaults")
     body = {}
     # As Elasticsearch's get index (strict_expand_open): a wildcard matching nothing gives {}.
-    for target in _targets(engine, request, index):
+    for target in _targets(engine, request, index, forbid_closed=False):
         body[target.name] = {
             "aliases": _aliases_body(target.aliases),
             "mappings": target.mapping.to_dict(),
@@ -76,14 +81,14 @@ def get(engine: Cluster, request: Request, index: str):
 
 def get_mapping(engine: Cluster, request: Request, index: str | None = None):
     body = {}
-    for target in _targets(engine, request, index):
+    for target in _targets(engine, request, index, forbid_closed=False):
         body[target.name] = {"mappings": target.mapping.to_dict()}
     return 200, body
 
 
 def put_mapping(engine: Cluster, request: Request, index: str):
     body = object_body(request.body, required=True)
-    targets = _targets(engine, request, index, allow_no_indices=False)
+    targets = _targets(engine, request, index, allow_no_indices=False, forbid_closed=False)
     for target in targets:
         target.mapping.merged(body)  # validate everywhere before changing anything
     for target in targets:
@@ -93,7 +98,7 @@ def put_mapping(engine: Cluster, request: Request, index: str):
 
 def get_field_mapping(engine: Cluster, request: Request, fields: str, index: str | None = None):
     body = {}
-    for target in _targets(engine, request, index):
+    for target in _targets(engine, request, index, forbid_closed=False):
         mappings = {}
         for pattern in split(fields):
             for field in target.mapping.fields_matching(pattern):
@@ -113,7 +118,7 @@ def get_settings(
     defaults = boolean(params, "include_defaults")
     patterns = split(name)
     body = {}
-    for target in _targets(engine, request, index):
+    for target in _targets(engine, request, index, forbid_closed=False):
         settings = target.settings
         if patterns:
             settings = Settings(
@@ -135,8 +140,11 @@ def put_settings(engine: Cluster, request: Request, index: str | None = None):
     updates = normalize(
         body.get("settings", body) if isinstance(body.get("settings"), dict) else body
     )
-    validate(updates, creating=False)
-    _apply_settings(engine, _targets(engine, request, index, allow_no_indices=False), updates)
+    targets = _targets(engine, request, index, allow_no_indices=False, forbid_closed=False)
+    # Static settings (analysis, ...) change only on closed indices, as in Elasticsearch.
+    opened = [f"{t.name}/{t.uuid}" for t in targets if t.state == "open"]
+    validate(updates, creating=False, open_indices=opened)
+    _apply_settings(engine, targets, updates)
     return 200, {"acknowledged": True}
 
 
@@ -150,8 +158,11 @@ def _apply_settings(engine: Cluster, targets: list[Any], updates: dict[str, Any]
                     flat.pop(key, None)
                 else:
                     flat[key] = value
+            analysis_before = target.settings.analysis
             target.settings = Settings(flat)
             target.read_settings()
+            if target.settings.analysis != analysis_before:
+                target.reanalyze()
     engine.persist()
 
 
@@ -164,7 +175,7 @@ def add_block(engine: Cluster, request: Request, index: str, block: str):
     writes take the index lock, so none is still in flight."""
     if block not in BLOCKS:
         raise IllegalArgument(f"unknown index block [{block}], expected one of {list(BLOCKS)}")
-    targets = _targets(engine, request, index, allow_no_indices=False)
+    targets = _targets(engine, request, index, allow_no_indices=False, forbid_closed=False)
     _apply_settings(engine, targets, {f"index.blocks.{block}": "true"})
     return 200, {
         "acknowledged": True,
@@ -228,12 +239,28 @@ def stats(engine: Cluster, request: Request, index: str | None = None, metric: s
 
 
 def open_index(engine: Cluster, request: Request, index: str):
-    _targets(engine, request, index, allow_no_indices=False)
+    """Open closed indices (wildcards expand to closed ones, as in Elasticsearch)."""
+    options = index_options(
+        request.params,
+        Options(allow_no_indices=False, expand_closed=True, forbid_closed=False),
+    )
+    for target in engine.resolve_indices(index, options):
+        target.set_state("open")
     return 200, {"acknowledged": True, "shards_acknowledged": True}
 
 
 def close_index(engine: Cluster, request: Request, index: str):
-    raise BadRequest("closing an index is not supported by the djangoes embedded engine")
+    """Close indices: what is pending is committed; reads and writes then fail until opened."""
+    parts = split_expression(index)
+    if destructive_requires_name(engine) and any("*" in p or p == "_all" for p in parts):
+        raise IllegalArgument("Wildcard expressions or all indices are not allowed")
+    options = index_options(request.params, Options(allow_no_indices=False, forbid_closed=False))
+    closed = {}
+    for target in engine.resolve_indices(parts, options):
+        target.set_state("close")
+        engine.contexts.forget_index(target)
+        closed[target.name] = {"closed": True}
+    return 200, {"acknowledged": True, "shards_acknowledged": True, "indices": closed}
 
 
 def analyze(engine: Cluster, request: Request, index: str | None = None):

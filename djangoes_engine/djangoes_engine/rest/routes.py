@@ -14,8 +14,18 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..api import cluster, documents, indices, search, termvectors
+from ..api import (
+    cluster,
+    cluster_settings,
+    documents,
+    indices,
+    search,
+    snapshots,
+    templates,
+    termvectors,
+)
 from ..cluster import Cluster
+from ..deprecation import collecting, warning_header
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
 from .filter_path import filter_path
@@ -30,6 +40,41 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_cluster/health", cluster.health),
     ("GET", "/_cluster/health/{index}", cluster.health),
     ("GET", "/_cluster/state", cluster.state),
+    ("GET", "/_cluster/state/{metric}", cluster.state),
+    ("GET", "/_cluster/state/{metric}/{index}", cluster.state),
+    ("GET", "/_cluster/settings", cluster_settings.get_settings),
+    ("PUT", "/_cluster/settings", cluster_settings.put_settings),
+    ("GET", "/_cluster/pending_tasks", cluster_settings.pending_tasks),
+    # Snapshots (no repositories)
+    ("GET", "/_snapshot", snapshots.get_repository),
+    ("GET", "/_snapshot/{name}", snapshots.get_repository),
+    ("PUT,POST", "/_snapshot/{name}", snapshots.put_repository),
+    ("DELETE", "/_snapshot/{name}", snapshots.missing_repository),
+    ("GET", "/_snapshot/_status", snapshots.status),
+    ("POST", "/_snapshot/{name}/_verify", snapshots.missing_repository),
+    ("POST", "/_snapshot/{name}/_cleanup", snapshots.missing_repository),
+    ("GET", "/_snapshot/{name}/_status", snapshots.missing_repository),
+    ("GET,PUT,POST,DELETE", "/_snapshot/{name}/{snapshot}", snapshots.missing_repository),
+    ("GET", "/_snapshot/{name}/{snapshot}/_status", snapshots.missing_repository),
+    ("POST", "/_snapshot/{name}/{snapshot}/_restore", snapshots.missing_repository),
+    ("PUT,POST", "/_snapshot/{name}/{snapshot}/_clone/{target}", snapshots.missing_repository),
+    # Templates
+    ("PUT,POST", "/_template/{name}", templates.put_legacy),
+    ("GET", "/_template", templates.get_legacy),
+    ("GET", "/_template/{name}", templates.get_legacy),
+    ("HEAD", "/_template/{name}", templates.legacy_exists),
+    ("DELETE", "/_template/{name}", templates.delete_legacy),
+    ("PUT,POST", "/_index_template/{name}", templates.put_composable),
+    ("GET", "/_index_template", templates.get_composable),
+    ("GET", "/_index_template/{name}", templates.get_composable),
+    ("HEAD", "/_index_template/{name}", templates.composable_exists),
+    ("DELETE", "/_index_template/{name}", templates.delete_composable),
+    ("POST", "/_index_template/_simulate_index/{name}", templates.simulate_index),
+    ("PUT,POST", "/_component_template/{name}", templates.put_component),
+    ("GET", "/_component_template", templates.get_component),
+    ("GET", "/_component_template/{name}", templates.get_component),
+    ("HEAD", "/_component_template/{name}", templates.component_exists),
+    ("DELETE", "/_component_template/{name}", templates.delete_component),
     ("GET", "/_nodes", cluster.nodes),
     ("GET", "/_tasks/{task_id}", search.get_task),
     ("GET,POST", "/_cat/indices", cluster.cat_indices),
@@ -187,6 +232,15 @@ ROUTER = Router(ROUTES)
 
 
 def dispatch(engine: Cluster, request: Request) -> Response:
+    """The response to one request, with the deprecation warnings it raised as headers."""
+    with collecting() as warnings:
+        response = _dispatch(engine, request)
+    if warnings:
+        response.headers = {**response.headers, "Warning": warning_header(warnings)}
+    return response
+
+
+def _dispatch(engine: Cluster, request: Request) -> Response:
     try:
         if "source" in request.params:
             request = _source_as_body(request)
