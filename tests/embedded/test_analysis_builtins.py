@@ -188,3 +188,204 @@ def test_snowball_filter_refusals(any_es, language, reason):
     snowball = {"type": "snowball", "language": language}
     assert reason in refusal(any_es, tokenizer="standard", filter=[snowball], text="x")
     assert reason in index_refusal(any_es, {"filter": {"f": snowball}})
+
+
+# -- stemmers and normalizers ----------------------------------------------------------------
+
+
+def test_keyword_repeat_documented_examples(any_es):
+    text = "fox running and jumping"
+    repeated = any_es.indices.analyze(tokenizer="whitespace", filter=["keyword_repeat"], text=text)
+    assert [(t["token"], t["position"]) for t in repeated["tokens"]] == [
+        ("fox", 0),
+        ("fox", 0),
+        ("running", 1),
+        ("running", 1),
+        ("and", 2),
+        ("and", 2),
+        ("jumping", 3),
+        ("jumping", 3),
+    ]
+    stemmed = ["keyword_repeat", "stemmer"]
+    assert terms(any_es, tokenizer="whitespace", filter=stemmed, text=text) == [
+        "fox",
+        "fox",
+        "running",
+        "run",
+        "and",
+        "and",
+        "jumping",
+        "jump",
+    ]
+    deduplicated = [*stemmed, "remove_duplicates"]
+    assert terms(any_es, tokenizer="whitespace", filter=deduplicated, text=text) == [
+        "fox",
+        "running",
+        "run",
+        "and",
+        "jumping",
+        "jump",
+    ]
+    unique = {"type": "unique", "only_on_same_position": True}
+    chain = ["lowercase", "keyword_repeat", "porter_stem", unique]
+    assert terms(any_es, tokenizer="standard", filter=chain, text="I like cats") == [
+        "i",
+        "like",
+        "cats",
+        "cat",
+    ]
+
+
+def test_keyword_repeat_indexes_stemmed_and_unstemmed_forms(any_es):
+    any_es.indices.create(
+        index="both",
+        settings={
+            "analysis": {
+                "analyzer": {
+                    "both": {
+                        "tokenizer": "standard",
+                        "filter": ["lowercase", "keyword_repeat", "stemmer", "remove_duplicates"],
+                    }
+                }
+            }
+        },
+        mappings={"properties": {"body": {"type": "text", "analyzer": "both"}}},
+    )
+    any_es.index(index="both", id="1", document={"body": "running"}, refresh=True)
+    query = {"match": {"body": {"query": "running", "analyzer": "keyword"}}}
+    assert ids(any_es, "both", query) == ["1"]
+    assert ids(any_es, "both", {"match": {"body": {"query": "run", "analyzer": "keyword"}}}) == [
+        "1"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "text", "expected"),
+    [
+        # Snowball stemmers under the names Elasticsearch gives them.
+        (["dutch_stem"], "fietsen aangenomen", ["fiets", "aangenom"]),
+        (["french_stem"], "chevaux", ["cheval"]),
+        (["russian_stem"], "книги", ["книг"]),
+        ([{"type": "french_stem", "stem_exclusion": ["chevaux"]}], "chevaux", ["chevaux"]),
+        ([{"type": "dutch_stem", "stem_exclusion": "fietsen"}], "fietsen", ["fietsen"]),
+        # `stemmer` languages that are Snowball algorithms tantivy does not have.
+        ([{"type": "stemmer", "language": "catalan"}], "gats", ["gat"]),
+        ([{"type": "stemmer", "language": "basque"}], "etxeak", ["etxe"]),
+        ([{"type": "stemmer", "language": "dutch"}], "aangenomen", ["aangenom"]),
+        # German normalization: umlauts, ß, and ae/oe/ue except ue after a vowel or q.
+        (
+            ["german_normalization"],
+            "schaltflächen schaltflaechen weißbier dauer quelle",
+            ["schaltflachen", "schaltflachen", "weissbier", "dauer", "quelle"],
+        ),
+        # Lucene's documented Scandinavian examples.
+        (
+            ["scandinavian_normalization"],
+            "blåbärsyltetöj blaabaersyltetöj räksmörgås raeksmoergaas raksmorgas",
+            ["blåbærsyltetøj", "blåbærsyltetøj", "ræksmørgås", "ræksmørgås", "raksmorgas"],
+        ),
+        (
+            ["scandinavian_folding"],
+            "blåbærsyltetøj blaabaarsyltetoej räksmörgås ræksmörgaos",
+            ["blabarsyltetoj", "blabarsyltetoj", "raksmorgas", "raksmorgas"],
+        ),
+    ],
+)
+def test_stemmer_and_normalization_filters(any_es, filters, text, expected):
+    assert terms(any_es, tokenizer="whitespace", filter=filters, text=text) == expected
+
+
+def test_normalization_filters_serve_keyword_normalizers(any_es):
+    any_es.indices.create(
+        index="names",
+        settings={
+            "analysis": {
+                "normalizer": {
+                    "nordic": {"filter": ["lowercase", "scandinavian_folding"]},
+                    "german": {"filter": ["lowercase", "german_normalization"]},
+                }
+            }
+        },
+        mappings={
+            "properties": {
+                "nordic": {"type": "keyword", "normalizer": "nordic"},
+                "german": {"type": "keyword", "normalizer": "german"},
+            }
+        },
+    )
+    any_es.index(index="names", id="1", document={"nordic": "Räksmörgås", "german": "Müller"})
+    any_es.indices.refresh(index="names")
+    assert ids(any_es, "names", {"term": {"nordic": "raksmorgas"}}) == ["1"]
+    assert ids(any_es, "names", {"term": {"german": "MUELLER"}}) == ["1"]
+
+
+# -- language analyzers with Snowball stemmers -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "text", "expected"),
+    [
+        # Catalan elides its articles first (whatever their case).
+        ({"type": "catalan", "stopwords": ["i", "els"]}, "L'home i els gats", ["hom", "gat"]),
+        # Irish: t-prothesis and n-eclipsis (nAthair is n-athair), the h/n/t hyphenations.
+        ({"type": "irish", "stopwords": ["an"]}, "nAthair an t-uisce", ["athair", "uisce"]),
+        ({"type": "lithuanian", "stopwords": "_none_"}, "namai namuose", ["nam", "nam"]),
+        ({"type": "basque", "stopwords": ["eta"]}, "etxeak eta", ["etxe"]),
+        ({"type": "armenian", "stopwords": "_none_"}, "Քաղաքներ", ["քաղ"]),
+        (
+            {"type": "armenian", "stopwords": "_none_", "stem_exclusion": ["քաղաքներ"]},
+            "Քաղաքներ տներում",
+            ["քաղաքներ", "տներ"],
+        ),
+    ],
+)
+def test_snowball_language_analyzers_with_explicit_stop_words(any_es, settings, text, expected):
+    any_es.indices.create(index="lang", settings={"analysis": {"analyzer": {"a": settings}}})
+    assert terms(any_es, index="lang", analyzer="a", text=text) == expected
+
+
+@pytest.mark.parametrize(
+    "language", ["armenian", "basque", "catalan", "estonian", "irish", "lithuanian"]
+)
+def test_language_analyzers_without_their_default_stop_words_are_refused(any_es, language):
+    reason = refusal(any_es, analyzer=language, text="x")
+    assert f"the default stop words of [{language}]" in reason
+    assert "not supported" in reason
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(
+            index="lang", mappings={"properties": {"body": {"type": "text", "analyzer": language}}}
+        )
+    assert f"the default stop words of [{language}]" in error_of(exc)["reason"]
+    # Nor through the named stop word list.
+    analysis = {"analyzer": {"a": {"type": language, "stopwords": f"_{language}_"}}}
+    assert f"the [_{language}_] stop word list is not supported" in index_refusal(any_es, analysis)
+
+
+# -- refusals by name ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "analyzer", ["bengali", "brazilian", "cjk", "czech", "indonesian", "persian", "thai"]
+)
+def test_other_language_analyzers_are_refused_by_name(any_es, analyzer):
+    reason = refusal(any_es, analyzer=analyzer, text="x")
+    assert reason == f"the [{analyzer}] analyzer is not supported by the djangoes embedded engine"
+    assert f"[{analyzer}] analyzer" in index_refusal(
+        any_es, {"analyzer": {"a": {"type": analyzer, "stopwords": "_none_"}}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("filters", "reason"),
+    [
+        (["german_stem"], "the [german_stem] token filter is not supported"),
+        (["brazilian_stem"], "the [brazilian_stem] token filter is not supported"),
+        (["arabic_stem"], "the [arabic_stem] token filter is not supported"),
+        ([{"type": "stemmer", "language": "indonesian"}], "stemmer language [indonesian]"),
+        ([{"type": "stemmer", "language": "lovins"}], "stemmer language [lovins]"),
+        ([{"type": "stemmer", "language": "dutch_kp"}], "stemmer language [dutch_kp]"),
+    ],
+)
+def test_stemmers_the_engine_lacks_are_refused_by_name(any_es, filters, reason):
+    found = refusal(any_es, tokenizer="standard", filter=filters, text="x")
+    assert reason in found and "not supported" in found
