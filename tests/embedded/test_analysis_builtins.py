@@ -278,6 +278,8 @@ def test_keyword_repeat_indexes_stemmed_and_unstemmed_forms(any_es):
             "schaltflächen schaltflaechen weißbier dauer quelle",
             ["schaltflachen", "schaltflachen", "weissbier", "dauer", "quelle"],
         ),
+        # Serbian: Cyrillic to Latin, then Latin without diacritics (đ is dj).
+        (["serbian_normalization"], "ђак чаша džak đak", ["djak", "casa", "dzak", "djak"]),
         # Lucene's documented Scandinavian examples.
         (
             ["scandinavian_normalization"],
@@ -332,6 +334,12 @@ def test_normalization_filters_serve_keyword_normalizers(any_es):
         ({"type": "lithuanian", "stopwords": "_none_"}, "namai namuose", ["nam", "nam"]),
         ({"type": "basque", "stopwords": ["eta"]}, "etxeak eta", ["etxe"]),
         ({"type": "armenian", "stopwords": "_none_"}, "Քաղաքներ", ["քաղ"]),
+        # Serbian stems, then writes "bald" Latin (Lucene's own examples).
+        (
+            {"type": "serbian", "stopwords": ["ili"]},
+            "abdiciraće decimalnim đubrište ili",
+            ["abdicirac", "decimaln", "djubrist"],
+        ),
         (
             {"type": "armenian", "stopwords": "_none_", "stem_exclusion": ["քաղաքներ"]},
             "Քաղաքներ տներում",
@@ -345,7 +353,7 @@ def test_snowball_language_analyzers_with_explicit_stop_words(any_es, settings, 
 
 
 @pytest.mark.parametrize(
-    "language", ["armenian", "basque", "catalan", "estonian", "irish", "lithuanian"]
+    "language", ["armenian", "basque", "catalan", "estonian", "irish", "lithuanian", "serbian"]
 )
 def test_language_analyzers_without_their_default_stop_words_are_refused(any_es, language):
     reason = refusal(any_es, analyzer=language, text="x")

@@ -28,13 +28,21 @@ from .languages import (
 )
 from .patterns import _letter_pattern, _whitespace_pattern
 from .snowball import _snowball_stemmer
-from .terms import _apostrophe, _elision, _possessive
+from .terms import _apostrophe, _elision, _possessive, _serbian_normalize
 from .tokenizers import _KeywordTokenizer, _RegexTokenizer, _tokenizer
 from .tokens import DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_POSITION_INCREMENT_GAP
 
 # Language analyzers whose stemmer is a Snowball one the engine runs but whose default stop
 # words (Lucene's lists) it does not ship: they work given `stopwords` (or "_none_").
-SNOWBALL_ONLY_LANGUAGES = ("armenian", "basque", "catalan", "estonian", "irish", "lithuanian")
+SNOWBALL_ONLY_LANGUAGES = (
+    "armenian",
+    "basque",
+    "catalan",
+    "estonian",
+    "irish",
+    "lithuanian",
+    "serbian",
+)
 # Elasticsearch's other built-in analyzers: their stemmers or tokenizers are Lucene's own.
 _UNSUPPORTED_ANALYZERS = frozenset(
     [
@@ -49,7 +57,6 @@ _UNSUPPORTED_ANALYZERS = frozenset(
         "indonesian",
         "latvian",
         "persian",
-        "serbian",
         "sorani",
         "thai",
     ]
@@ -93,6 +100,8 @@ def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
     if exclusions:
         filters.append(_KeywordMarker(f"{language}_keywords", set(exclusions), None, False))
     filters.append(_stemmer_filter(f"{language}_stemmer", language))
+    if language == "serbian":  # stems first, then writes in "bald" Latin
+        filters.append(_TermFilter("serbian_normalization", _serbian_normalize, normalizing=True))
     return filters
 
 

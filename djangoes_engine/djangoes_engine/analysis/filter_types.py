@@ -39,6 +39,7 @@ from .terms import (
     _german_normalize,
     _scandinavian_fold,
     _scandinavian_normalize,
+    _serbian_normalize,
 )
 from .tokenizers import _check_grams
 from .word_delimiter import _WordDelimiter
@@ -66,7 +67,6 @@ _KNOWN_UNSUPPORTED_FILTERS = frozenset(
         "persian_normalization",
         "persian_stem",
         "predicate_token_filter",
-        "serbian_normalization",
         "sorani_normalization",
         "type_as_payload",
         "delimited_term_freq",
@@ -252,6 +252,7 @@ _FILTERS: dict[str, Callable[[str, Mapping[str, Any], int, int], _Filter]] = {
         n, _scandinavian_normalize, normalizing=True
     ),
     "scandinavian_folding": lambda n, c, *_: _TermFilter(n, _scandinavian_fold, normalizing=True),
+    "serbian_normalization": lambda n, c, *_: _TermFilter(n, _serbian_normalize, normalizing=True),
     "length": _length_filter,
     "trim": lambda n, c, *_: _TermFilter(n, str.strip, normalizing=True),
     "truncate": _truncate_filter,

@@ -6,6 +6,10 @@ Elasticsearch 9 runs the Snowball stemmers Lucene 10 generates. tantivy stems na
 its algorithm is the same one; the others (and Dutch: tantivy's is the later Kraaij-Pohlmann
 based algorithm, Lucene 10's is the one Snowball now calls ``dutch_porter``) run in Python
 through the pure-Python ``snowballstemmer`` package, each word's stem cached.
+
+Both follow Snowball 3, which refined several algorithms (English, French, German, Italian,
+Lithuanian...) after the 2024 snapshot Lucene 10 generated its stemmers from: a few words stem
+differently from Elasticsearch's.
 """
 
 from __future__ import annotations

@@ -161,3 +161,29 @@ def _scandinavian_fold(term: str) -> str:
                 i += 1
         i += 1
     return "".join(out)
+
+
+# Serbian Cyrillic letters in Latin, then Latin letters without diacritics ("bald" Latin),
+# except đ, which is written dj (Lucene's documented SerbianNormalizationFilter; it expects
+# lowercased input).
+_SERBIAN_BALD = str.maketrans(
+    {
+        **dict(zip("абвгдежзијклмнопрстуфхц", "abvgdezzijklmnoprstufhc", strict=True)),
+        "ђ": "dj",
+        "љ": "lj",
+        "њ": "nj",
+        "ћ": "c",
+        "ч": "c",
+        "џ": "dz",
+        "ш": "s",
+        "č": "c",
+        "ć": "c",
+        "đ": "dj",
+        "š": "s",
+        "ž": "z",
+    }
+)
+
+
+def _serbian_normalize(term: str) -> str:
+    return term.translate(_SERBIAN_BALD)
