@@ -252,12 +252,22 @@ def test_lowercase_is_unicode_aware():
         n
         for n in BUILTIN_ANALYZERS
         if n
-        not in ("standard", "simple", "whitespace", "keyword", "stop", "pattern", "fingerprint")
+        not in (
+            "standard",
+            "simple",
+            "whitespace",
+            "keyword",
+            "stop",
+            "pattern",
+            "fingerprint",
+            "snowball",
+        )
     ],
 )
 def test_language_analyzers_build_and_stem(language):
     analyzer = AnalysisRegistry().analyzer(language)
-    assert analyzer.native is not None or language == "turkish"
+    # Turkish drops apostrophes in Python; Dutch stems with the snowballstemmer package.
+    assert analyzer.native is not None or language in ("turkish", "dutch")
     assert analyzer.terms("Testing") != []
 
 

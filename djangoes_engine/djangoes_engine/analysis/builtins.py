@@ -1,5 +1,5 @@
-"""Elasticsearch's built-in analyzers (standard, simple, the language analyzers...) and the
-names of the built-in tokenizers and char filters.
+"""Elasticsearch's built-in analyzers (standard, simple, snowball, the language analyzers...)
+and the names of the built-in tokenizers and char filters.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from ..errors import Unsupported
 from .analyzer import Analyzer
 from .conf import _bool, _int, _list
 from .filters import (
@@ -18,11 +19,59 @@ from .filters import (
     _LowercaseFilter,
     _TermFilter,
 )
-from .languages import _STOP_LANGUAGES, LANGUAGES, _stemmer_filter, _stop_filter
+from .languages import (
+    _STOP_LANGUAGES,
+    LANGUAGES,
+    _analyzer_stop_filter,
+    _stemmer_filter,
+    _stop_filter,
+)
 from .patterns import _letter_pattern, _whitespace_pattern
-from .terms import _apostrophe
+from .snowball import _snowball_stemmer
+from .terms import _apostrophe, _elision, _possessive, _serbian_normalize
 from .tokenizers import _KeywordTokenizer, _RegexTokenizer, _tokenizer
 from .tokens import DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_POSITION_INCREMENT_GAP
+
+# Language analyzers whose stemmer is a Snowball one the engine runs but whose default stop
+# words (Lucene's lists) it does not ship: they work given `stopwords` (or "_none_").
+SNOWBALL_ONLY_LANGUAGES = (
+    "armenian",
+    "basque",
+    "catalan",
+    "estonian",
+    "irish",
+    "lithuanian",
+    "serbian",
+)
+# Elasticsearch's other built-in analyzers: their stemmers or tokenizers are Lucene's own.
+_UNSUPPORTED_ANALYZERS = frozenset(
+    [
+        "bengali",
+        "brazilian",
+        "bulgarian",
+        "chinese",
+        "cjk",
+        "czech",
+        "galician",
+        "hindi",
+        "indonesian",
+        "latvian",
+        "persian",
+        "sorani",
+        "thai",
+    ]
+)
+# Elisions the Catalan and Irish analyzers strip, as their documented rebuilt analyzers list.
+_CATALAN_ARTICLES = frozenset({"d", "l", "m", "n", "s", "t"})
+_IRISH_ARTICLES = frozenset({"d", "m", "b"})
+# The snowball analyzer's default stop words by language (the others: none).
+_SNOWBALL_STOP = {
+    "English": "_english_",
+    "Dutch": "_dutch_",
+    "German": "_german_",
+    "German2": "_german_",
+    "French": "_french_",
+}
 
 
 def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
@@ -30,14 +79,43 @@ def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
     filters: list[_Filter] = [_LowercaseFilter("lowercase", None)]
     if language == "turkish":
         filters = [_TermFilter("apostrophe", _apostrophe), _LowercaseFilter("lowercase", "turkish")]
+    elif language == "catalan":
+        filters.insert(0, _TermFilter("catalan_elision", _elision(_CATALAN_ARTICLES, True)))
+    elif language == "irish":
+        filters = [
+            _stop_filter("irish_hyphenation", {"stopwords": ["h", "n", "t"], "ignore_case": True}),
+            _TermFilter("irish_elision", _elision(_IRISH_ARTICLES, True)),
+            _LowercaseFilter("irish_lowercase", "irish"),
+        ]
     if language in _STOP_LANGUAGES:
-        filters.append(_stop_filter(f"{language}_stop", conf, f"_{language}_"))
-    elif conf.get("stopwords") is not None:
-        filters.append(_stop_filter(f"{language}_stop", conf, "_none_"))
+        filters.append(_analyzer_stop_filter(f"{language}_stop", conf, f"_{language}_"))
+    elif conf.get("stopwords") is not None or conf.get("stopwords_path") is not None:
+        filters.append(_analyzer_stop_filter(f"{language}_stop", conf, "_none_"))
+    elif language in SNOWBALL_ONLY_LANGUAGES:
+        raise Unsupported(
+            f"the [{language}] analyzer without [stopwords] "
+            f"(the default stop words of [{language}])"
+        )
     exclusions = _list(conf, "stem_exclusion")
     if exclusions:
         filters.append(_KeywordMarker(f"{language}_keywords", set(exclusions), None, False))
     filters.append(_stemmer_filter(f"{language}_stemmer", language))
+    if language == "serbian":  # stems first, then writes in "bald" Latin
+        filters.append(_TermFilter("serbian_normalization", _serbian_normalize, normalizing=True))
+    return filters
+
+
+def _snowball_chain(conf: Mapping[str, Any]) -> list[_Filter]:
+    """Elasticsearch's SnowballAnalyzer after the standard tokenizer: the English stemmers
+    drop possessives first, Turkish lowercases the Turkish way; ``language`` names Lucene's
+    stemmer class as is (``English``, not ``english``)."""
+    language = str(conf.get("language", conf.get("name", "English")))
+    filters: list[_Filter] = []
+    if language in ("English", "Porter", "Lovins"):
+        filters.append(_TermFilter("possessive", _possessive))
+    filters.append(_LowercaseFilter("lowercase", "turkish" if language == "Turkish" else None))
+    filters.append(_analyzer_stop_filter("stop", conf, _SNOWBALL_STOP.get(language, "_none_")))
+    filters.append(_snowball_stemmer("snowball", language))
     return filters
 
 
@@ -45,11 +123,13 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
     """The built-in analyzer ``type_`` configured by ``conf`` (None if no such type)."""
     gap = _int(conf, "position_increment_gap", DEFAULT_POSITION_INCREMENT_GAP)
     max_len = _int(conf, "max_token_length", DEFAULT_MAX_TOKEN_LENGTH)
+    if type_ in _UNSUPPORTED_ANALYZERS:
+        raise Unsupported(f"the [{type_}] analyzer")
     if type_ == "standard":
         tokenizer = _tokenizer("standard", "standard", conf, 1)
         filters: list[_Filter] = [
             _LowercaseFilter("lowercase", None),
-            _stop_filter("stop", conf, "_none_"),
+            _analyzer_stop_filter("stop", conf, "_none_"),
         ]
     elif type_ == "simple":
         tokenizer, filters = (
@@ -62,22 +142,28 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
         tokenizer, filters = _KeywordTokenizer("keyword"), []
     elif type_ == "stop":
         tokenizer = _RegexTokenizer("lowercase", _letter_pattern(max_len))
-        filters = [_LowercaseFilter("lowercase", None), _stop_filter("stop", conf)]
+        filters = [
+            _LowercaseFilter("lowercase", None),
+            _analyzer_stop_filter("stop", conf, "_english_"),
+        ]
     elif type_ == "pattern":
         tokenizer = _tokenizer("pattern", "pattern", conf, 1)
         filters = [_LowercaseFilter("lowercase", None)] if _bool(conf, "lowercase", True) else []
-        filters.append(_stop_filter("stop", conf, "_none_"))
+        filters.append(_analyzer_stop_filter("stop", conf, "_none_"))
     elif type_ == "fingerprint":
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = [
             _LowercaseFilter("lowercase", None),
             _AsciiFoldingFilter("asciifolding", False),
-            _stop_filter("stop", conf, "_none_"),
+            _analyzer_stop_filter("stop", conf, "_none_"),
             _FingerprintFilter(
                 "fingerprint", str(conf.get("separator", " ")), _int(conf, "max_output_size", 255)
             ),
         ]
-    elif type_ in LANGUAGES:
+    elif type_ == "snowball":
+        tokenizer = _tokenizer("standard", "standard", {}, 1)
+        filters = _snowball_chain(conf)
+    elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES:
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _language_chain(type_, conf)
     else:
@@ -93,6 +179,7 @@ BUILTIN_ANALYZERS = (
     "stop",
     "pattern",
     "fingerprint",
+    "snowball",
     *LANGUAGES,
 )
 _BUILTIN_TOKENIZERS = (

@@ -15,25 +15,39 @@ from .filters import (
     _FingerprintFilter,
     _KeepIf,
     _KeywordMarker,
+    _KeywordRepeat,
     _LimitFilter,
     _LowercaseFilter,
     _NativeFilter,
     _NGramFilter,
+    _Sequence,
     _ShingleFilter,
     _StemmerOverride,
     _TermFilter,
     _UniqueFilter,
 )
 from .javaregex import _java_regex, _java_replacement
-from .languages import _SNOWBALL, _stemmer_filter, _stop_filter
+from .languages import _stemmer_filter, _stop_filter
+from .snowball import _snowball_stemmer
 from .synonyms import _SynonymFilter
-from .terms import _apostrophe, _cjk_width, _classic, _decimal_digit, _elision
+from .terms import (
+    _apostrophe,
+    _cjk_width,
+    _classic,
+    _decimal_digit,
+    _elision,
+    _german_normalize,
+    _scandinavian_fold,
+    _scandinavian_normalize,
+    _serbian_normalize,
+)
 from .tokenizers import _check_grams
 from .word_delimiter import _WordDelimiter
 
 _KNOWN_UNSUPPORTED_FILTERS = frozenset(
     {
         "arabic_normalization",
+        "arabic_stem",
         "bengali_normalization",
         "brazilian_stem",
         "cjk_bigram",
@@ -42,26 +56,19 @@ _KNOWN_UNSUPPORTED_FILTERS = frozenset(
         "czech_stem",
         "delimited_payload",
         "dictionary_decompounder",
-        "dutch_stem",
-        "french_stem",
-        "german_normalization",
         "german_stem",
         "hindi_normalization",
         "hunspell",
         "hyphenation_decompounder",
         "indic_normalization",
-        "keyword_repeat",
         "min_hash",
         "multiplexer",
         "pattern_capture",
         "persian_normalization",
         "persian_stem",
         "predicate_token_filter",
-        "russian_stem",
-        "scandinavian_folding",
-        "scandinavian_normalization",
-        "serbian_normalization",
         "sorani_normalization",
+        "type_as_payload",
         "delimited_term_freq",
     }
 )
@@ -207,10 +214,22 @@ def _stemmer_conf_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter
 
 
 def _snowball_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
-    language = str(conf.get("language", "English"))
-    if language not in _SNOWBALL:
-        raise Unsupported(f"snowball language [{language}]")
-    return _NativeFilter(name, (("stemmer", _SNOWBALL[language]),), stems=True)
+    # Elasticsearch capitalizes the first letter to name Lucene's stemmer class.
+    language = str(conf.get("language", conf.get("name", "English")))
+    return _snowball_stemmer(name, language[:1].upper() + language[1:])
+
+
+def _snowball_stem_filter(language: str) -> Callable[..., _Filter]:
+    """``dutch_stem``, ``french_stem``: a Snowball stemmer that skips its ``stem_exclusion``."""
+
+    def make(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
+        stemmer = _snowball_stemmer(name, language)
+        exclusions = _list(conf, "stem_exclusion")
+        if not exclusions:
+            return stemmer
+        return _Sequence(name, [_KeywordMarker(name, set(exclusions), None, False), stemmer])
+
+    return make
 
 
 _FILTERS: dict[str, Callable[[str, Mapping[str, Any], int, int], _Filter]] = {
@@ -224,6 +243,16 @@ _FILTERS: dict[str, Callable[[str, Mapping[str, Any], int, int], _Filter]] = {
     "porter_stem": lambda n, c, *_: _stemmer_filter(n, "porter"),
     "kstem": lambda n, c, *_: _stemmer_filter(n, "kstem"),
     "snowball": _snowball_filter,
+    "dutch_stem": _snowball_stem_filter("Dutch"),
+    "french_stem": _snowball_stem_filter("French"),
+    "russian_stem": lambda n, c, *_: _snowball_stemmer(n, "Russian"),
+    "keyword_repeat": lambda n, c, *_: _KeywordRepeat(n),
+    "german_normalization": lambda n, c, *_: _TermFilter(n, _german_normalize, normalizing=True),
+    "scandinavian_normalization": lambda n, c, *_: _TermFilter(
+        n, _scandinavian_normalize, normalizing=True
+    ),
+    "scandinavian_folding": lambda n, c, *_: _TermFilter(n, _scandinavian_fold, normalizing=True),
+    "serbian_normalization": lambda n, c, *_: _TermFilter(n, _serbian_normalize, normalizing=True),
     "length": _length_filter,
     "trim": lambda n, c, *_: _TermFilter(n, str.strip, normalizing=True),
     "truncate": _truncate_filter,

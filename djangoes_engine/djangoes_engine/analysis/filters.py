@@ -326,3 +326,36 @@ class _UniqueFilter(_Filter):
                 seen.add(key)
                 out.append(tok)
         return out
+
+
+class _KeywordRepeat(_Filter):
+    """Each token twice at its position: first a keyword copy (stemmers leave it alone), then
+    the token itself; ``remove_duplicates`` after a stemmer drops the pairs it did not stem."""
+
+    def apply(self, toks: list[_Tok]) -> list[_Tok]:
+        out: list[_Tok] = []
+        for tok in toks:
+            out.append((*tok[:5], True))
+            out.append(tok)
+        return out
+
+
+class _Sequence(_Filter):
+    """Several filters under one name: a stemmer behind the marker of its ``stem_exclusion``."""
+
+    def __init__(self, name: str, parts: list[_Filter]) -> None:
+        super().__init__(name)
+        self.parts = parts
+        self.stems = any(part.stems for part in parts)
+
+    def stage(self, rule_analyzer: Callable[[str], list[str]]) -> _Stage:
+        stages = [part.stage(rule_analyzer) for part in self.parts]
+
+        def run(toks: list[_Tok]) -> list[_Tok]:
+            for stage in stages:
+                if not toks:
+                    break
+                toks = stage(toks)
+            return toks
+
+        return run

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import IllegalArgument, Unsupported
 from .conf import _bool, _list
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
+from .snowball import _snowball_stemmer
 from .terms import _minimal_english, _possessive
 
 # Elasticsearch language names tantivy stems and knows stop words for.
@@ -72,11 +73,8 @@ _STEMMERS = {
     "porter2": "english",
     "light_english": "english",
     "kstem": "english",
-    "lovins": "english",
     "arabic": "arabic",
     "danish": "danish",
-    "dutch": "dutch",
-    "dutch_kp": "dutch",
     "finnish": "finnish",
     "light_finnish": "finnish",
     "french": "french",
@@ -109,55 +107,40 @@ _STEMMERS = {
     "light_swedish": "swedish",
     "turkish": "turkish",
 }
-# Elasticsearch stemmers tantivy has no algorithm for.
+# stemmer filter `language` values Elasticsearch runs as a Snowball stemmer tantivy lacks
+# (Dutch: tantivy's is a later algorithm) -> the Lucene stemmer class.
+_SNOWBALL_STEMMERS = {
+    "armenian": "Armenian",
+    "basque": "Basque",
+    "catalan": "Catalan",
+    "dutch": "Dutch",
+    "estonian": "Estonian",
+    "irish": "Irish",
+    "lithuanian": "Lithuanian",
+    "serbian": "Serbian",
+}
+# Elasticsearch stemmers of Lucene's own (not Snowball) that the engine has no algorithm for.
 _OTHER_STEMMERS = frozenset(
     [
-        "armenian",
-        "basque",
         "bengali",
         "brazilian",
         "bulgarian",
-        "catalan",
         "czech",
-        "estonian",
         "galician",
         "minimal_galician",
         "hindi",
         "indonesian",
-        "irish",
         "latvian",
-        "lithuanian",
         "persian",
         "sorani",
-        "serbian",
+        "spanish_plural",
     ]
 )
+# Stemmers Lucene 10 removed (deprecated by Elasticsearch 8.16).
+_REMOVED_STEMMERS = frozenset(["dutch_kp", "dutchKp", "kp", "lovins"])
 _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "minimal_english": _minimal_english,
     "possessive_english": _possessive,
-}
-_SNOWBALL = {
-    "English": "english",
-    "Porter": "english",
-    "Lovins": "english",
-    "Kp": "dutch",
-    "Danish": "danish",
-    "Dutch": "dutch",
-    "Finnish": "finnish",
-    "French": "french",
-    "German": "german",
-    "German2": "german",
-    "Hungarian": "hungarian",
-    "Italian": "italian",
-    "Norwegian": "norwegian",
-    "Portuguese": "portuguese",
-    "Romanian": "romanian",
-    "Russian": "russian",
-    "Spanish": "spanish",
-    "Swedish": "swedish",
-    "Turkish": "turkish",
-    "Arabic": "arabic",
-    "Greek": "greek",
 }
 
 
@@ -166,8 +149,12 @@ def _stemmer_filter(name: str, language: str) -> _Filter:
         return _PythonStemmer(name, _PYTHON_STEMMERS[language])
     if language in _STEMMERS:
         return _NativeFilter(name, (("stemmer", _STEMMERS[language]),), stems=True)
+    if language in _SNOWBALL_STEMMERS:
+        return _snowball_stemmer(name, _SNOWBALL_STEMMERS[language])
     if language in _OTHER_STEMMERS:
         raise Unsupported(f"stemmer language [{language}]")
+    if language in _REMOVED_STEMMERS:
+        raise Unsupported(f"stemmer language [{language}] (removed in Lucene 10)")
     raise IllegalArgument(f"Unknown stemmer language [{language}] for [{name}]")
 
 
@@ -201,3 +188,14 @@ def _stop_filter(name: str, conf: Mapping[str, Any], default: str = "_english_")
         ignore_case=_bool(conf, "ignore_case", False),
         remove_trailing=_bool(conf, "remove_trailing", True),
     )
+
+
+def _analyzer_stop_filter(name: str, conf: Mapping[str, Any], default: str) -> _Filter:
+    """An analyzer's stop filter: its ``stopwords`` (default ``default``), matched ignoring
+    case when ``stopwords_case`` is set (analyzers read no ``ignore_case``)."""
+    stop_conf = {
+        "stopwords": conf.get("stopwords"),
+        "stopwords_path": conf.get("stopwords_path"),
+        "ignore_case": conf.get("stopwords_case", False),
+    }
+    return _stop_filter(name, stop_conf, default)
