@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..api import cluster, documents, indices, search, termvectors
+from ..api import cat, cluster, documents, indices, search, termvectors
 from ..cluster import Cluster
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
@@ -32,13 +32,14 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_cluster/state", cluster.state),
     ("GET", "/_nodes", cluster.nodes),
     ("GET", "/_tasks/{task_id}", search.get_task),
-    ("GET,POST", "/_cat/indices", cluster.cat_indices),
-    ("GET,POST", "/_cat/indices/{index}", cluster.cat_indices),
-    ("GET,POST", "/_cat/health", cluster.cat_health),
-    ("GET,POST", "/_cat/count", cluster.cat_count),
-    ("GET,POST", "/_cat/count/{index}", cluster.cat_count),
-    ("GET,POST", "/_cat/aliases", cluster.cat_aliases),
-    ("GET,POST", "/_cat/aliases/{name}", cluster.cat_aliases),
+    # The _cat tables (GET in Elasticsearch; POST kept for clients that send a body)
+    ("GET,POST", "/_cat/indices", cat.cat_indices),
+    ("GET,POST", "/_cat/indices/{index}", cat.cat_indices),
+    ("GET,POST", "/_cat/health", cat.cat_health),
+    ("GET,POST", "/_cat/count", cat.cat_count),
+    ("GET,POST", "/_cat/count/{index}", cat.cat_count),
+    ("GET,POST", "/_cat/aliases", cat.cat_aliases),
+    ("GET,POST", "/_cat/aliases/{alias}", cat.cat_aliases),
     # Documents
     ("PUT,POST", "/{index}/_doc/{id}", documents.index_document),
     ("POST", "/{index}/_doc", documents.index_document),
