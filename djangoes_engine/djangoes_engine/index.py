@@ -150,7 +150,7 @@ class Index:
         existed = directory is not None and os.path.exists(os.path.join(directory, "layout.json"))
         layout = self._load_layout()
         self.store = Store(self._store_directory(layout.generation), layout, self.registry)
-        found = self.store.segment_infos() if existed else None
+        found = self.store.files() if existed else None
         self._publish(self.store.searcher)
         self._assign_slots(self.mapping)
         self.translog: Translog | None = None
@@ -163,7 +163,7 @@ class Index:
             started=started,
             stopped=int(time.time() * 1000),
             files=len(found or ()),
-            size=sum(segment.size for segment in found or ()),
+            size=sum(size for _, size in found or ()),
             operations=replayed,
         )
 

@@ -316,9 +316,12 @@ class Store:
     def size_in_bytes(self) -> int | None:
         """Bytes of the store's files on disk (its segments and tantivy's metadata); None for a
         store in memory, whose size tantivy does not tell."""
-        if self.directory is None:
-            return None
-        return sum(size for _, size in _files(self.directory))
+        files = self.files()
+        return None if files is None else sum(size for _, size in files)
+
+    def files(self) -> list[tuple[str, int]] | None:
+        """(name, bytes) of the store's files on disk; None for a store in memory."""
+        return None if self.directory is None else _files(self.directory)
 
     def segment_infos(self) -> list[SegmentInfo] | None:
         """The segments of the last commit on disk (a merge may have replaced those the current

@@ -405,3 +405,228 @@ def test_aliases_exactly(any_es: Elasticsearch) -> None:
     text = any_es.cat.aliases(name="al-*,-al-3", h="alias,index", s="alias,index").body
     assert text == "al-1 idx-a\nal-1 idx-b\nal-2 idx-a\n"
     assert any_es.cat.aliases(name="nope").body == ""
+
+
+# /_cat and the other tables
+
+
+def test_cat_lists_the_tables(any_es: Elasticsearch) -> None:
+    listing = any_es.cat.help().body
+    assert listing.startswith("=^.^=\n/_cat/allocation\n/_cat/shards\n/_cat/shards/{index}\n")
+    paths = listing.splitlines()[1:]
+    for table in ("indices", "count", "health", "aliases", "nodes", "master", "templates"):
+        assert f"/_cat/{table}" in paths
+    for table in ("plugins", "pending_tasks", "thread_pool", "segments", "recovery", "fielddata"):
+        assert f"/_cat/{table}" in paths
+    for path in paths:  # every table it lists answers
+        any_es.perform_request("GET", path.replace("/{index}", "").split("/{")[0])
+
+
+def test_shards(any_es: Elasticsearch) -> None:
+    books_and_films(any_es)
+    table = lines(any_es.cat.shards(v=True, s="index,prirep").body)
+    header = ["index", "shard", "prirep", "state", "docs", "store", "dataset", "ip", "node"]
+    assert table[0] == header
+    assert table[1][:5] == ["books", "0", "p", "STARTED", "12"]
+    assert table[1][7:] == ["127.0.0.1", "embedded"]
+    rows = any_es.cat.shards(index="films", s="prirep", format="json").body
+    assert [(row["prirep"], row["state"]) for row in rows] == [
+        ("p", "STARTED"),
+        ("r", "UNASSIGNED"),  # one node: the replica has nowhere to go
+    ]
+    assert rows[1]["docs"] is None and rows[1]["node"] is None
+    replica = any_es.cat.shards(index="films", h="prirep,ur,rs,uf", format="json").body[1]
+    assert (replica["ur"], replica["rs"]) == ("INDEX_CREATED", "peer")
+    assert re.fullmatch(r"\d+(\.\d)?(nanos|micros|ms|s|m|h|d)", replica["uf"])
+    assert any_es.cat.shards(index="books", h="seq_no.max", format="json").body == [
+        {"seq_no.max": "11"}
+    ]
+
+
+def test_shards_of_a_missing_index_is_a_404(any_es: Elasticsearch) -> None:
+    with pytest.raises(ApiError) as exc:
+        any_es.cat.shards(index="nope")
+    assert exc.value.status_code == 404
+
+
+def test_nodes(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    table = lines(any_es.cat.nodes(v=True).body)
+    assert table[0] == [
+        "ip",
+        "heap.percent",
+        "ram.percent",
+        "cpu",
+        "load_1m",
+        "load_5m",
+        "load_15m",
+        "node.role",
+        "master",
+        "name",
+    ]
+    row = any_es.cat.nodes(format="json").body[0]
+    assert (row["ip"], row["node.role"], row["master"], row["name"]) == (
+        "127.0.0.1",
+        "dim",
+        "*",
+        "embedded",
+    )
+    assert row["heap.percent"] is None  # no JVM
+    if os.path.exists("/proc/meminfo"):
+        assert 0 <= int(row["ram.percent"]) <= 100
+    ids = any_es.cat.nodes(h="id,pid,version,shards", full_id=True, format="json").body[0]
+    assert ids == {
+        "id": "embedded",
+        "pid": str(os.getpid()),  # the server of these tests runs in this process too
+        "version": any_es.info()["version"]["number"],
+        "shards": "1",
+    }
+    assert any_es.cat.nodes(h="id", format="json").body == [{"id": "embe"}]
+
+
+def test_time_parameter_sets_the_unit_of_durations(any_es: Elasticsearch) -> None:
+    plain = any_es.cat.nodes(h="uptime", format="json").body[0]["uptime"]
+    assert re.fullmatch(r"\d+(\.\d)?(nanos|micros|ms|s|m|h|d)", plain)
+    in_ms = any_es.cat.nodes(h="uptime", time="ms", format="json").body[0]["uptime"]
+    in_micros = any_es.cat.nodes(h="uptime", time="micros", format="json").body[0]["uptime"]
+    assert in_ms.isdigit() and in_micros.isdigit()
+    assert int(in_micros) >= int(in_ms) * 1000
+
+
+def test_master(any_es: Elasticsearch) -> None:
+    assert any_es.cat.master(v=True).body == (
+        "id       host      ip        node\nembedded 127.0.0.1 127.0.0.1 embedded\n"
+    )
+
+
+def test_allocation(any_es: Elasticsearch) -> None:
+    books_and_films(any_es)
+    rows = any_es.cat.allocation(format="json", bytes="b").body
+    node, unassigned = rows
+    assert (node["shards"], node["node"], node["node.role"]) == ("3", "embedded", "dim")
+    assert int(node["disk.indices"]) > 6000
+    assert node["disk.total"] is None  # an engine in memory has no disk
+    assert unassigned == {
+        **dict.fromkeys(node, None),
+        "shards": "1",
+        "node": "UNASSIGNED",
+    }
+    assert len(any_es.cat.allocation(node_id="nope", format="json").body) == 1
+    assert len(any_es.cat.allocation(node_id="embed*", format="json").body) == 2
+
+
+def test_allocation_of_an_engine_on_disk_shows_its_disk(tmp_path: Any) -> None:
+    engine = Engine(str(tmp_path), refresh_thread=False)
+    try:
+        engine.create_index("books", {"settings": {"number_of_replicas": 0}})
+        status, _, body = raw(engine, "/_cat/allocation?h=shards,dt,da,dp&bytes=b")
+        assert status == 200
+        shards, total, available, percent = body.split()
+        assert shards == "1"
+        assert 0 < int(available) <= int(total)
+        assert 0 <= int(percent) <= 100
+    finally:
+        engine.close()
+
+
+def test_templates_from_the_clusters_metadata(engine: Engine, es_http: Elasticsearch) -> None:
+    assert es_http.cat.templates(v=True).body == "name index_patterns order version composed_of\n"
+    engine.store(
+        "index_templates",
+        "logs",
+        {"index_patterns": ["logs-*", "app-*"], "priority": 5, "version": 3, "composed_of": ["a"]},
+    )
+    engine.store("index_templates", "plain", {"index_patterns": ["p-*"]})
+    engine.store("templates", "legacy", {"index_patterns": ["old-*"], "order": 2, "version": 1})
+    assert es_http.cat.templates(v=True).body == (
+        "name   index_patterns  order version composed_of\n"
+        "legacy [old-*]         2     1       \n"
+        "logs   [logs-*, app-*] 5     3       [a]\n"
+        "plain  [p-*]           0             []\n"
+    )
+    rows = es_http.cat.templates(name="l*", format="json", s="name:desc").body
+    assert [row["name"] for row in rows] == ["logs", "legacy"]
+    assert rows[1]["composed_of"] == ""
+
+
+def test_tables_the_engine_has_no_rows_for(any_es: Elasticsearch) -> None:
+    assert any_es.cat.plugins(v=True).body == "name component version\n"
+    assert any_es.cat.pending_tasks(v=True).body == "insertOrder timeInQueue priority source\n"
+    assert any_es.cat.thread_pool(v=True).body == "node_name name active queue rejected\n"
+    assert any_es.cat.thread_pool(thread_pool_patterns="search", format="json").body == []
+    assert any_es.cat.fielddata(v=True, fields="title").body == "id host ip node field size\n"
+    assert any_es.cat.plugins().body == ""
+
+
+def test_segments_in_memory(any_es: Elasticsearch) -> None:
+    books_and_films(any_es)
+    rows = any_es.cat.segments(index="books", format="json").body
+    assert rows
+    for row in rows:
+        assert (row["index"], row["shard"], row["prirep"]) == ("books", "0", "p")
+        assert (row["committed"], row["searchable"], row["compound"]) == ("false", "true", "false")
+        assert row["segment"] is None  # tantivy does not name segments held in memory
+
+
+def test_segments_on_disk(tmp_path: Any) -> None:
+    engine = Engine(str(tmp_path), refresh_thread=False)
+    try:
+        index = engine.create_index("books")
+        for n in range(3):
+            index.index(str(n), b'{"a": 1}', {"a": 1})
+        index.refresh()
+        status, _, body = raw(engine, "/_cat/segments?format=json&h=seg,dc,dd,size,ic&bytes=b")
+        rows = json.loads(body)
+        assert status == 200
+        assert sum(int(row["dc"]) for row in rows) == 3
+        store = index.store.directory
+        assert store is not None
+        for row in rows:
+            assert row["ic"] == "true"
+            files = [e for e in os.scandir(store) if e.name.startswith(row["seg"])]
+            assert files and int(row["size"]) == sum(e.stat().st_size for e in files)
+    finally:
+        engine.close()
+
+
+def test_recovery(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    row = any_es.cat.recovery(format="json").body[0]
+    assert (row["index"], row["shard"], row["type"], row["stage"]) == (
+        "books",
+        "0",
+        "empty_store",
+        "done",
+    )
+    assert (row["source_node"], row["target_node"], row["repository"]) == ("n/a", "embedded", "n/a")
+    assert any_es.cat.recovery(active_only=True).body == ""
+    millis = any_es.cat.recovery(h="time", time="ms", format="json").body[0]["time"]
+    assert millis.isdigit()
+
+
+def test_recovery_of_an_index_reopened_from_disk(tmp_path: Any) -> None:
+    engine = Engine(str(tmp_path), refresh_thread=False)
+    index = engine.create_index("books")
+    index.index("1", b'{"a": 1}', {"a": 1})
+    index.refresh()
+    engine.close()
+    engine = Engine(str(tmp_path), refresh_thread=False)
+    try:
+        status, _, body = raw(engine, "/_cat/recovery?format=json&h=type,files_total,tb,fp")
+        assert status == 200
+        row = json.loads(body)[0]
+        assert row["type"] == "existing_store"
+        assert int(row["files_total"]) > 0
+        assert row["tb"].endswith("b")
+        assert row["fp"] == "100.0%"
+        status, _, body = raw(engine, "/_cat/indices?h=dc")
+        assert body == "1\n"
+    finally:
+        engine.close()
+
+
+def test_cat_tables_are_read_with_get(any_es: Elasticsearch) -> None:
+    with pytest.raises(ApiError) as exc:
+        any_es.perform_request("POST", "/_cat/indices")
+    assert exc.value.status_code == 405
+    assert any_es.perform_request("POST", "/_cat/count", params={"h": "count"}).body == "0\n"

@@ -1,6 +1,8 @@
 """The ``_cat`` APIs: the cluster as tables people read in a terminal (or scripts parse).
 
-Each handler gives the rows of its table; :mod:`.table` renders them as Elasticsearch does, and
+This module has the list of tables and those of indices and shards (indices, count, aliases,
+shards, segments, recovery); :mod:`.cat_cluster` those of the cluster and its node. Each handler
+gives the rows of its table; :mod:`.table` renders them as Elasticsearch does, and
 :mod:`.cat_columns` names the columns. The engine is one node holding one shard per index (its
 replicas, if an index asks for some, have nowhere to go and stay unassigned, which is what
 cluster health reports too), so the shards, segments and recovery tables have a row per index.
@@ -17,17 +19,18 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..cluster import CLUSTER_NAME, Cluster
+from ..cluster import Cluster
 from ..errors import IllegalArgument, ParsingError
 from ..http import Request
 from ..index import Index
 from ..names import Options
 from ..search.collect import count_hits, make_targets
 from . import cat_columns as columns
-from .arguments import index_options, object_body, split, uri_query
+from .arguments import boolean, index_options, object_body, split, uri_query
 from .cluster import health_status
+from .node import NODE_HOST, NODE_ID, NODE_NAME
 from .search import SEARCH_DEFAULTS
-from .table import Bytes, Lazy, serve
+from .table import Bytes, Duration, Lazy, refuse_unknown, serve
 
 #: The parameters that choose indices (IndicesOptions.fromRequest).
 INDICES_OPTIONS = ("expand_wildcards", "ignore_unavailable", "allow_no_indices", "ignore_throttled")
@@ -43,7 +46,7 @@ def _once(function: Callable[[], Any]) -> Lazy:
     return Lazy(functools.cache(function))
 
 
-def _timestamp() -> dict[str, Any]:
+def timestamp() -> dict[str, Any]:
     """The ``epoch`` and ``timestamp`` cells of the tables that have them."""
     now = time.time()
     return {"epoch": int(now), "timestamp": time.strftime("%H:%M:%S", time.gmtime(now))}
@@ -149,43 +152,10 @@ def cat_count(engine: Cluster, request: Request, index: str | None = None) -> An
                 raise ParsingError(f"request does not support [{key}]")
         query = uri_query(request.params) or body.get("query")
         targets = make_targets(engine, engine.resolve(index, SEARCH_DEFAULTS))
-        return [{**_timestamp(), "count": count_hits(engine, targets, query)}]
+        return [{**timestamp(), "count": count_hits(engine, targets, query)}]
 
     accepts = ("q", "df", "analyzer", "analyze_wildcard", "default_operator", "lenient")
     return serve(request, columns.COUNT, rows, accepts=accepts, path={"index": index})
-
-
-# /_cat/health
-
-
-def cat_health(engine: Cluster, request: Request) -> Any:
-    """The cluster's health in one line, as ``GET _cluster/health`` has it."""
-
-    def rows() -> list[dict[str, Any]]:
-        indices = list(engine.indices.values())
-        shards = len(indices)
-        unassigned = sum(i.replicas for i in indices)
-        percent = 100.0 * shards / (shards + unassigned) if shards + unassigned else 100.0
-        return [
-            {
-                **_timestamp(),
-                "cluster": CLUSTER_NAME,
-                "status": health_status(indices),
-                "node.total": 1,
-                "node.data": 1,
-                "shards": shards,
-                "pri": shards,
-                "relo": 0,
-                "init": 0,
-                "unassign": unassigned,
-                "unassign.pri": 0,
-                "pending_tasks": 0,
-                "max_task_wait_time": "-",
-                "active_shards_percent": f"{percent:.1f}%",
-            }
-        ]
-
-    return serve(request, columns.HEALTH, rows)
 
 
 # /_cat/aliases
@@ -233,3 +203,184 @@ def _alias_wanted(alias: str, patterns: list[str]) -> bool:
         if pattern == "_all" or fnmatchcase(alias, pattern):
             wanted = include
     return wanted
+
+
+# /_cat: the list
+
+
+#: The tables, in Elasticsearch's order, each with the paths its ``/_cat`` listing shows.
+_LISTING = (
+    "/_cat/allocation",
+    "/_cat/shards",
+    "/_cat/shards/{index}",
+    "/_cat/master",
+    "/_cat/nodes",
+    "/_cat/indices",
+    "/_cat/indices/{index}",
+    "/_cat/segments",
+    "/_cat/segments/{index}",
+    "/_cat/count",
+    "/_cat/count/{index}",
+    "/_cat/recovery",
+    "/_cat/recovery/{index}",
+    "/_cat/health",
+    "/_cat/pending_tasks",
+    "/_cat/aliases",
+    "/_cat/aliases/{alias}",
+    "/_cat/thread_pool",
+    "/_cat/thread_pool/{thread_pools}",
+    "/_cat/plugins",
+    "/_cat/fielddata",
+    "/_cat/fielddata/{fields}",
+    "/_cat/templates",
+)
+
+
+def cat(engine: Cluster, request: Request) -> Any:
+    """``GET /_cat``: the cat, and the tables there are."""
+    refuse_unknown(request)
+    return 200, "=^.^=\n" + "".join(f"{path}\n" for path in _LISTING)
+
+
+# /_cat/shards
+
+
+def cat_shards(engine: Cluster, request: Request, index: str | None = None) -> Any:
+    """Each index's shard, started on this node, and its replicas, unassigned (there is no
+    other node to put them on), as ``_cat/indices`` and cluster health count them."""
+
+    def rows() -> list[dict[str, Any]]:
+        targets = engine.resolve_indices(index, Options(expand_hidden=True))
+        table = []
+        now = time.time() * 1000
+        for target in sorted(targets, key=lambda i: i.name):
+            size = _once(functools.partial(_store_size, target))
+            table.append(
+                {
+                    "index": target.name,
+                    "shard": 0,
+                    "prirep": "p",
+                    "state": "STARTED",
+                    "docs": target.count(),
+                    "store": size,
+                    "dataset": size,
+                    "ip": NODE_HOST,
+                    "id": NODE_ID,
+                    "node": NODE_NAME,
+                    "path.data": target.directory,
+                    "path.state": target.directory,
+                    **index_stats(engine, target),
+                }
+            )
+            recovered = target.recovery.kind == "existing_store"
+            since = target.recovery.started if recovered else target.creation_date
+            for _ in range(target.replicas):
+                table.append(
+                    {
+                        "index": target.name,
+                        "shard": 0,
+                        "prirep": "r",
+                        "state": "UNASSIGNED",
+                        "unassigned.reason": "CLUSTER_RECOVERED" if recovered else "INDEX_CREATED",
+                        "unassigned.at": _date_time(since),
+                        "unassigned.for": Duration.of_millis(max(0.0, now - since)),
+                        "recoverysource.type": "peer",
+                    }
+                )
+        return table
+
+    return serve(request, columns.SHARDS, rows, accepts=("master_timeout",), path={"index": index})
+
+
+# /_cat/segments
+
+
+def cat_segments(engine: Cluster, request: Request, index: str | None = None) -> Any:
+    """The segments of each index. On disk, those of its last commit (tantivy's ``meta.json``),
+    with their documents and files; in memory, one row per segment the searcher reads, whose
+    name and size tantivy does not tell."""
+    params = request.params
+
+    def rows() -> list[dict[str, Any]]:
+        table = []
+        for target in sorted(
+            engine.resolve_indices(index, index_options(params)), key=lambda i: i.name
+        ):
+            where = {"index": target.name, "shard": 0, "prirep": "p", "ip": NODE_HOST}
+            where |= {"id": NODE_ID, "compound": False}
+            infos = target.segment_infos()
+            if infos is None:
+                table += [
+                    {**where, "committed": False, "searchable": True}
+                    for _ in range(target.segment_count())
+                ]
+                continue
+            for info in infos:
+                table.append(
+                    {
+                        **where,
+                        "segment": info.name,
+                        "docs.count": info.max_doc - info.deleted,
+                        "docs.deleted": info.deleted,
+                        "size": Bytes(info.size),
+                        "committed": True,
+                    }
+                )
+        return table
+
+    accepts = (*INDICES_OPTIONS, *MASTER, "allow_closed")
+    return serve(request, columns.SEGMENTS, rows, accepts=accepts, path={"index": index})
+
+
+# /_cat/recovery
+
+
+def cat_recovery(engine: Cluster, request: Request, index: str | None = None) -> Any:
+    """How each index came to be open: a new empty store, or the store on disk with the
+    translog replayed over it (:class:`~djangoes_engine.index.Recovery`). Every recovery is
+    done: ``active_only`` shows none."""
+    params = request.params
+
+    def rows() -> list[dict[str, Any]]:
+        if boolean(params, "active_only"):
+            return []
+        table = []
+        for target in sorted(
+            engine.resolve_indices(index, index_options(params)), key=lambda i: i.name
+        ):
+            recovery = target.recovery
+            done = "100.0%" if recovery.files else "0.0%"
+            table.append(
+                {
+                    "index": target.name,
+                    "shard": 0,
+                    "start_time": _date_time(recovery.started),
+                    "start_time_millis": recovery.started,
+                    "stop_time": _date_time(recovery.stopped),
+                    "stop_time_millis": recovery.stopped,
+                    "time": Duration.of_millis(recovery.stopped - recovery.started),
+                    "type": recovery.kind,
+                    "stage": "done",
+                    "source_host": "n/a",
+                    "source_node": "n/a",
+                    "target_host": NODE_HOST,
+                    "target_node": NODE_NAME,
+                    "repository": "n/a",
+                    "snapshot": "n/a",
+                    "files": 0,
+                    "files_recovered": 0,
+                    "files_percent": done,
+                    "files_total": recovery.files,
+                    "bytes": Bytes(0),
+                    "bytes_recovered": Bytes(0),
+                    "bytes_percent": done,
+                    "bytes_total": Bytes(recovery.size),
+                    "translog_ops": recovery.operations,
+                    "translog_ops_recovered": recovery.operations,
+                    "translog_ops_percent": "100.0%",
+                }
+            )
+        return table
+
+    accepts = (*INDICES_OPTIONS, "active_only", "detailed")
+    return serve(request, columns.RECOVERY, rows, accepts=accepts, path={"index": index})

@@ -176,6 +176,14 @@ def check_params(request: Request, accepts: Iterable[str], path: Mapping[str, st
     return helping
 
 
+def refuse_unknown(request: Request, accepts: Iterable[str] = ()) -> None:
+    """Refuse a parameter an API that is no ``_cat`` table (``GET /_cat``) does not read."""
+    allowed = GLOBAL_PARAMS | set(accepts)
+    unknown = sorted(set(request.params) - allowed)
+    if unknown:
+        raise IllegalArgument(_unrecognized(request, unknown, set(allowed)))
+
+
 def _unrecognized(request: Request, unknown: list[str], candidates: set[str]) -> str:
     """Elasticsearch's message, with its "did you mean" (Lucene's Levenshtein above 0.5)."""
     plural = "s" if len(unknown) > 1 else ""

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..api import cat, cluster, documents, indices, search, termvectors
+from ..api import cat, cat_cluster, cluster, documents, indices, search, termvectors
 from ..cluster import Cluster
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
@@ -32,14 +32,33 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_cluster/state", cluster.state),
     ("GET", "/_nodes", cluster.nodes),
     ("GET", "/_tasks/{task_id}", search.get_task),
-    # The _cat tables (GET in Elasticsearch; POST kept for clients that send a body)
-    ("GET,POST", "/_cat/indices", cat.cat_indices),
-    ("GET,POST", "/_cat/indices/{index}", cat.cat_indices),
-    ("GET,POST", "/_cat/health", cat.cat_health),
+    # The _cat tables (GET, as in Elasticsearch; count also takes its query in a POST body)
+    ("GET", "/_cat", cat.cat),
+    ("GET", "/_cat/indices", cat.cat_indices),
+    ("GET", "/_cat/indices/{index}", cat.cat_indices),
+    ("GET", "/_cat/health", cat_cluster.cat_health),
     ("GET,POST", "/_cat/count", cat.cat_count),
     ("GET,POST", "/_cat/count/{index}", cat.cat_count),
-    ("GET,POST", "/_cat/aliases", cat.cat_aliases),
-    ("GET,POST", "/_cat/aliases/{alias}", cat.cat_aliases),
+    ("GET", "/_cat/aliases", cat.cat_aliases),
+    ("GET", "/_cat/aliases/{alias}", cat.cat_aliases),
+    ("GET", "/_cat/shards", cat.cat_shards),
+    ("GET", "/_cat/shards/{index}", cat.cat_shards),
+    ("GET", "/_cat/nodes", cat_cluster.cat_nodes),
+    ("GET", "/_cat/master", cat_cluster.cat_master),
+    ("GET", "/_cat/allocation", cat_cluster.cat_allocation),
+    ("GET", "/_cat/allocation/{node_id}", cat_cluster.cat_allocation),
+    ("GET", "/_cat/templates", cat_cluster.cat_templates),
+    ("GET", "/_cat/templates/{name}", cat_cluster.cat_templates),
+    ("GET", "/_cat/plugins", cat_cluster.cat_plugins),
+    ("GET", "/_cat/pending_tasks", cat_cluster.cat_pending_tasks),
+    ("GET", "/_cat/thread_pool", cat_cluster.cat_thread_pool),
+    ("GET", "/_cat/thread_pool/{thread_pool_patterns}", cat_cluster.cat_thread_pool),
+    ("GET", "/_cat/segments", cat.cat_segments),
+    ("GET", "/_cat/segments/{index}", cat.cat_segments),
+    ("GET", "/_cat/recovery", cat.cat_recovery),
+    ("GET", "/_cat/recovery/{index}", cat.cat_recovery),
+    ("GET", "/_cat/fielddata", cat_cluster.cat_fielddata),
+    ("GET", "/_cat/fielddata/{fields}", cat_cluster.cat_fielddata),
     # Documents
     ("PUT,POST", "/{index}/_doc/{id}", documents.index_document),
     ("POST", "/{index}/_doc", documents.index_document),
