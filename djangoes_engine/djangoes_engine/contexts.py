@@ -123,6 +123,13 @@ class Contexts:
                 ]:
                     del store[key]
 
+    def open_on(self, index: object) -> tuple[int, int]:
+        """(scrolls, points in time) that read ``index``."""
+        with self._lock:
+            scrolls = sum(1 for c in self._scrolls.values() if _reads(c.targets, index))
+            pits = sum(1 for c in self._pits.values() if _reads(c.targets, index))
+        return scrolls, pits
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             return {"scroll": len(self._scrolls), "pit": len(self._pits)}
@@ -136,3 +143,7 @@ def keep_alive_seconds(value: Any, setting: str = "keep_alive") -> float:
             "limit can be set by changing the [search.max_keep_alive] cluster level setting."
         )
     return seconds
+
+
+def _reads(targets: list[Any], index: object) -> bool:
+    return any(t.index is index for t in targets)

@@ -42,7 +42,15 @@ from .errors import (
 )
 from .mapping import Mapping, ParsedDocument
 from .settings import Settings
-from .store import Layout, Store, StoreFailed, read_json, spare_kinds, write_json_atomic
+from .store import (
+    Layout,
+    SegmentInfo,
+    Store,
+    StoreFailed,
+    read_json,
+    spare_kinds,
+    write_json_atomic,
+)
 from .translog import Translog
 
 logger = logging.getLogger("djangoes.embedded")
@@ -84,6 +92,22 @@ class Reader:
         return self.layout.slot(path)
 
 
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """How an index came to be open (``_cat/recovery``): a new, empty store, or the store found
+    on disk with the translog's operations replayed over it."""
+
+    #: ``empty_store`` or ``existing_store``, as Elasticsearch names the two.
+    kind: str
+    started: int  # epoch milliseconds
+    stopped: int
+    #: Files and bytes of the store found on disk (0 for a new one).
+    files: int
+    size: int
+    #: Translog operations replayed.
+    operations: int
+
+
 class Index:
     def __init__(
         self,
@@ -123,15 +147,29 @@ class Index:
         #: The highest sequence number of a write lost with a translog that could not be written.
         self.lost_seq_no = -1
         self._saved_multi = 0
+        #: (the reader it was computed on, bytes of its sources): see :meth:`store_size`.
+        self._source_bytes: tuple[Reader, int] | None = None
+        started = int(time.time() * 1000)
         self.read_settings()
+        existed = directory is not None and os.path.exists(os.path.join(directory, "layout.json"))
         layout = self._load_layout()
         self.store = Store(self._store_directory(layout.generation), layout, self.registry)
+        found = self.store.files() if existed else None
         self._publish(self.store.searcher)
         self._assign_slots(self.mapping)
         self.translog: Translog | None = None
+        replayed = 0
         if directory is not None:
             self.translog = self._open_translog()
-            self._recover()
+            replayed = self._recover()
+        self.recovery = Recovery(
+            kind="existing_store" if existed else "empty_store",
+            started=started,
+            stopped=int(time.time() * 1000),
+            files=len(found or ()),
+            size=sum(size for _, size in found or ()),
+            operations=replayed,
+        )
 
     # Settings and metadata
 
@@ -503,6 +541,36 @@ class Index:
     def count(self) -> int:
         return self.reader.searcher.num_docs
 
+    # Statistics (the _cat APIs)
+
+    def store_size(self) -> int:
+        """Bytes the index takes. On disk: the files of its tantivy store (the translog
+        aside, as Elasticsearch counts its store). In memory, where tantivy does not say what its
+        segments take: the bytes of the ``_source`` of the documents as of the last refresh,
+        computed once per refresh."""
+        size = self.store.size_in_bytes()
+        if size is not None:
+            return size
+        reader = self.reader
+        cached = self._source_bytes
+        if cached is None or cached[0] is not reader:
+            total = sum(len(doc.source) for doc in iterate_documents(reader.searcher))
+            cached = self._source_bytes = (reader, total)
+        return cached[1]
+
+    def deleted_docs(self) -> int | None:
+        """Deleted documents tantivy still keeps (until a merge drops them), as of the last
+        commit on disk; None in memory, where tantivy does not tell."""
+        segments = self.store.segment_infos()
+        return None if segments is None else sum(s.deleted for s in segments)
+
+    def segment_infos(self) -> list[SegmentInfo] | None:
+        return self.store.segment_infos()
+
+    def segment_count(self) -> int:
+        """Segments the current searcher reads."""
+        return self.reader.searcher.num_segments
+
     # Refresh, flush, durability
 
     def refresh(self) -> bool:
@@ -650,8 +718,9 @@ class Index:
         fsync = self.settings.get("index.translog.durability") != "async"
         return Translog(os.path.join(self.directory, "translog"), fsync=fsync)
 
-    def _recover(self) -> None:
-        """Rebuild ``versions`` from the last commit and replay the translog over it."""
+    def _recover(self) -> int:
+        """Rebuild ``versions`` from the last commit and replay the translog over it; the number
+        of operations replayed."""
         assert self.directory is not None and self.translog is not None
         for doc_id, seq_no, version in iterate_versions(self.store.searcher):
             self.versions[doc_id] = (seq_no, version)
@@ -659,9 +728,9 @@ class Index:
         checkpoint = os.path.join(self.directory, "checkpoint.json")
         if os.path.exists(checkpoint):
             self.max_seq_no = max(self.max_seq_no, read_json(checkpoint)["max_seq_no"])
-        replayed = False
+        replayed = 0
         for record in Translog.replay(self.translog.path):
-            replayed = True
+            replayed += 1
             self.max_seq_no = max(self.max_seq_no, record["s"])
             doc_id = record["id"]
             if record["op"] == "delete":
@@ -679,6 +748,7 @@ class Index:
             self._checkpoint()
         else:
             self._publish(self.store.searcher)
+        return replayed
 
     def _write_recovered(self, doc: StoredDoc, parsed: ParsedDocument) -> None:
         """Apply a replayed operation; ``pending`` keeps it should a rebuild happen meanwhile."""

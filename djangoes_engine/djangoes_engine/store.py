@@ -12,6 +12,7 @@ small, as it is when its mapping is still growing.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -167,6 +168,19 @@ def spare_kinds(standard_tokenizer: str) -> dict[tuple, int]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SegmentInfo:
+    """One segment of a store on disk, as its last commit (tantivy's ``meta.json``) lists it."""
+
+    #: tantivy's segment id (its files are named after it).
+    name: str
+    #: Documents the segment was written with, deleted ones included.
+    max_doc: int
+    deleted: int
+    #: Bytes of the segment's files.
+    size: int
+
+
 class StoreFailed(Exception):
     """tantivy's writer or directory failed (an I/O error, a dead indexing thread).
 
@@ -299,6 +313,39 @@ class Store:
             raise StoreFailed(f"commit failed: {error}") from error
         return self.searcher
 
+    def size_in_bytes(self) -> int | None:
+        """Bytes of the store's files on disk (its segments and tantivy's metadata); None for a
+        store in memory, whose size tantivy does not tell."""
+        files = self.files()
+        return None if files is None else sum(size for _, size in files)
+
+    def files(self) -> list[tuple[str, int]] | None:
+        """(name, bytes) of the store's files on disk; None for a store in memory."""
+        return None if self.directory is None else _files(self.directory)
+
+    def segment_infos(self) -> list[SegmentInfo] | None:
+        """The segments of the last commit on disk (a merge may have replaced those the current
+        searcher reads); None for a store in memory."""
+        if self.directory is None:
+            return None
+        try:
+            meta = read_json(os.path.join(self.directory, "meta.json"))
+        except (OSError, ValueError):
+            return []
+        sizes: dict[str, int] = {}
+        for name, size in _files(self.directory):
+            stem = name.split(".", 1)[0]
+            sizes[stem] = sizes.get(stem, 0) + size
+        return [
+            SegmentInfo(
+                name=segment["segment_id"].replace("-", ""),
+                max_doc=segment["max_doc"],
+                deleted=(segment.get("deletes") or {}).get("num_deleted_docs", 0),
+                size=sizes.get(segment["segment_id"].replace("-", ""), 0),
+            )
+            for segment in meta.get("segments", [])
+        ]
+
     def abandon(self) -> None:
         """Drop a failed writer without asking anything more of it, releasing its lock."""
         self.writer = None
@@ -317,6 +364,17 @@ class Store:
         self.close()
         if self.directory is not None:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _files(directory: str) -> list[tuple[str, int]]:
+    """(name, size) of the files in a directory; one removed meanwhile (a merge) is left out."""
+    files = []
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.is_file():
+                    files.append((entry.name, entry.stat().st_size))
+    return files
 
 
 def read_json(path: str) -> Any:

@@ -1,8 +1,7 @@
-"""Cluster-level APIs: info, health, and the ``_cat`` views people read in a terminal."""
+"""Cluster-level APIs: info, health, state and nodes (the ``_cat`` tables are in :mod:`.cat`)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ..cluster import CLUSTER_NAME, VERSION, Cluster
@@ -10,20 +9,21 @@ from ..errors import IllegalArgument
 from ..http import Request
 from ..names import Options
 from .arguments import index_options, split
+from .node import BUILD_HASH, BUILD_TYPE, NODE_HOST, NODE_ID, NODE_NAME, ROLES
 
 _BUILD_DATE = "2025-04-09T22:07:56.396Z"
 
 
 def info(engine: Cluster, request: Request):
     return 200, {
-        "name": "embedded",
+        "name": NODE_NAME,
         "cluster_name": CLUSTER_NAME,
         "cluster_uuid": engine.cluster_uuid,
         "version": {
             "number": VERSION,
             "build_flavor": "default",
-            "build_type": "djangoes-embedded",
-            "build_hash": "djangoes",
+            "build_type": BUILD_TYPE,
+            "build_hash": BUILD_HASH,
             "build_date": _BUILD_DATE,
             "build_snapshot": False,
             "lucene_version": "10.1.0",
@@ -38,7 +38,8 @@ def ping(engine: Cluster, request: Request):
     return 200, None
 
 
-def _health_status(indices: list[Any]) -> str:
+def health_status(indices: list[Any]) -> str:
+    """Green, or yellow when some index wants replicas: this one node cannot hold them."""
     return "yellow" if any(i.replicas > 0 for i in indices) else "green"
 
 
@@ -48,7 +49,7 @@ def health(engine: Cluster, request: Request, index: str | None = None):
         if index
         else list(engine.indices.values())
     )
-    status = _health_status(targets)
+    status = health_status(targets)
     wanted = request.params.get("wait_for_status")
     timed_out = wanted == "green" and status != "green"
     shards = len(targets)
@@ -76,7 +77,7 @@ def health(engine: Cluster, request: Request, index: str | None = None):
     if request.params.get("level") in ("indices", "shards"):
         body["indices"] = {
             i.name: {
-                "status": _health_status([i]),
+                "status": health_status([i]),
                 "number_of_shards": 1,
                 "number_of_replicas": i.replicas,
                 "active_primary_shards": 1,
@@ -119,11 +120,11 @@ def state(engine: Cluster, request: Request, metric: str | None = None, index: s
         body["version"] = 1
         body["state_uuid"] = engine.cluster_uuid
     if "master_node" in metrics:
-        body["master_node"] = "embedded"
+        body["master_node"] = NODE_ID
     if "blocks" in metrics:
         body["blocks"] = {}
     if "nodes" in metrics:
-        body["nodes"] = {"embedded": {"name": "embedded", "transport_address": "127.0.0.1:9300"}}
+        body["nodes"] = {NODE_ID: {"name": NODE_NAME, "transport_address": f"{NODE_HOST}:9300"}}
     if "metadata" in metrics:
         body["metadata"] = {
             "cluster_uuid": engine.cluster_uuid,
@@ -158,7 +159,7 @@ def _shard_routing(index: Any) -> dict[str, Any]:
     return {
         "state": "STARTED",
         "primary": True,
-        "node": "embedded",
+        "node": NODE_ID,
         "shard": 0,
         "index": index.name,
     }
@@ -169,79 +170,11 @@ def nodes(engine: Cluster, request: Request):
         "_nodes": {"total": 1, "successful": 1, "failed": 0},
         "cluster_name": CLUSTER_NAME,
         "nodes": {
-            "embedded": {
-                "name": "embedded",
+            NODE_ID: {
+                "name": NODE_NAME,
                 "version": VERSION,
-                "roles": ["data", "ingest", "master"],
-                "http": {"publish_address": "127.0.0.1:9200"},
+                "roles": list(ROLES),
+                "http": {"publish_address": f"{NODE_HOST}:9200"},
             }
         },
     }
-
-
-def _table(rows: list[list[Any]], headers: list[str], request: Request) -> Any:
-    """``_cat`` output: JSON when ``format=json``, else aligned text (``v`` adds headers)."""
-    if request.params.get("format") == "json":
-        return [dict(zip(headers, map(str, row), strict=True)) for row in rows]
-    table = (
-        [headers] + [[str(c) for c in row] for row in rows]
-        if "v" in request.params
-        else [[str(c) for c in row] for row in rows]
-    )
-    if not table:
-        return ""
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    return "".join(
-        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
-        for row in table
-    )
-
-
-def cat_indices(engine: Cluster, request: Request, index: str | None = None):
-    targets = engine.resolve_indices(index) if index else list(engine.indices.values())
-    rows = [
-        [_health_status([i]), "open", i.name, i.uuid, 1, i.replicas, i.count(), 0]
-        for i in sorted(targets, key=lambda i: i.name)
-    ]
-    headers = ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted"]
-    return 200, _table(rows, headers, request)
-
-
-def cat_health(engine: Cluster, request: Request):
-    now = int(time.time())
-    status = _health_status(list(engine.indices.values()))
-    rows = [[now, time.strftime("%H:%M:%S", time.gmtime(now)), CLUSTER_NAME, status, 1, 1]]
-    return 200, _table(
-        rows, ["epoch", "timestamp", "cluster", "status", "node.total", "node.data"], request
-    )
-
-
-def cat_count(engine: Cluster, request: Request, index: str | None = None):
-    targets = engine.resolve_indices(index) if index else list(engine.indices.values())
-    now = int(time.time())
-    total = sum(i.count() for i in targets)
-    return 200, _table(
-        [[now, time.strftime("%H:%M:%S", time.gmtime(now)), total]],
-        ["epoch", "timestamp", "count"],
-        request,
-    )
-
-
-def cat_aliases(engine: Cluster, request: Request, name: str | None = None):
-    rows = []
-    for index in sorted(engine.indices.values(), key=lambda i: i.name):
-        for alias, props in sorted(index.aliases.items()):
-            if name and alias != name:
-                continue
-            rows.append(
-                [
-                    alias,
-                    index.name,
-                    "*" if props.get("filter") else "-",
-                    props.get("index_routing", "-"),
-                    props.get("search_routing", "-"),
-                    str(props.get("is_write_index", "-")).lower(),
-                ]
-            )
-    headers = ["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"]
-    return 200, _table(rows, headers, request)
