@@ -1,0 +1,239 @@
+"""Index settings through the stock elasticsearch-py 9 client: each one Elasticsearch honours is
+applied, has no effect on one node with one shard (accepted and returned), or is refused by
+name; unknown ones and bad values get Elasticsearch's errors. docs/embedded.md, "Index
+settings", lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from elasticsearch import ApiError, BadRequestError, Elasticsearch
+
+
+def error_of(exc: pytest.ExceptionInfo[ApiError]) -> dict[str, Any]:
+    return exc.value.body["error"]
+
+
+def flat_settings(es: Elasticsearch, index: str) -> dict[str, Any]:
+    return es.indices.get_settings(index=index, flat_settings=True)[index]["settings"]
+
+
+# Refused by name
+
+
+REFUSED = [
+    ("index.sort.field", {"index.sort.field": "date", "index.sort.order": "desc"}),
+    ("index.similarity.", {"index.similarity.mine.type": "BM25"}),
+    ("index.mode", {"index.mode": "time_series"}),
+    ("index.mode", {"index.mode": "logsdb"}),
+    ("index.routing_partition_size", {"number_of_shards": 4, "routing_partition_size": 2}),
+    ("index.routing_path", {"index.routing_path": ["host"]}),
+    ("index.time_series.start_time", {"index.time_series.start_time": "2024-01-01T00:00:00Z"}),
+    ("index.look_ahead_time", {"index.look_ahead_time": "2h"}),
+    ("index.logsdb.route_on_sort_fields", {"index.logsdb.route_on_sort_fields": True}),
+    ("index.mapping.source.mode", {"index.mapping.source.mode": "synthetic"}),
+    (
+        "index.mapping.total_fields.ignore_dynamic_beyond_limit",
+        {"index.mapping.total_fields.ignore_dynamic_beyond_limit": True},
+    ),
+    ("index.query.parse.allow_unmapped_fields", {"index.query.parse.allow_unmapped_fields": False}),
+    ("index.mapping.exclude_source_vectors", {"index.mapping.exclude_source_vectors": True}),
+]
+
+
+@pytest.mark.parametrize(("name", "settings"), REFUSED, ids=[name for name, _ in REFUSED])
+def test_a_setting_the_engine_does_not_implement_is_refused_by_name(
+    any_es: Elasticsearch, name: str, settings: dict[str, Any]
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings=settings)
+    assert exc.value.status_code == 400
+    reason = error_of(exc)["reason"]
+    assert f"index setting [{name}" in reason
+    assert "not supported by the djangoes embedded engine" in reason
+    assert not any_es.indices.exists(index="books")
+
+
+def test_a_dynamic_refused_setting_is_refused_on_update_too(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    name = "index.mapping.total_fields.ignore_dynamic_beyond_limit"
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.put_settings(index="books", settings={name: True})
+    assert f"index setting [{name}] with value [true] is not supported" in error_of(exc)["reason"]
+    assert name not in flat_settings(any_es, "books")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"index.mode": "standard"},
+        {"index.routing_partition_size": 1},
+        {"index.mapping.source.mode": "stored"},
+        {"index.mapping.total_fields.ignore_dynamic_beyond_limit": False},
+        {"index.query.parse.allow_unmapped_fields": True},
+    ],
+    ids=lambda settings: next(iter(settings)),
+)
+def test_a_refused_setting_at_its_default_is_accepted(
+    any_es: Elasticsearch, settings: dict[str, Any]
+) -> None:
+    any_es.indices.create(index="books", settings=settings)
+    ((name, value),) = settings.items()
+    expected = str(value).lower() if isinstance(value, bool) else str(value)
+    assert flat_settings(any_es, "books")[name] == expected
+
+
+# No effect on one node with one shard: accepted, stored, returned
+
+
+NO_EFFECT = {
+    "index.number_of_routing_shards": "2",
+    "index.codec": "best_compression",
+    "index.priority": "10",
+    "index.write.wait_for_active_shards": "1",
+    "index.shard.check_on_startup": "checksum",
+    "index.load_fixed_bitset_filters_eagerly": "false",
+    "index.queries.cache.enabled": "false",
+    "index.requests.cache.enable": "false",
+    "index.search.idle.after": "10s",
+    "index.max_refresh_listeners": "10",
+    "index.gc_deletes": "30s",
+    "index.max_script_fields": "5",
+    "index.max_rescore_window": "50",
+    "index.max_slices_per_scroll": "4",
+    "index.store.type": "fs",
+    "index.store.preload": ["nvd", "dvd"],
+    "index.merge.scheduler.max_thread_count": "1",
+    "index.merge.policy.segments_per_tier": "5",
+    "index.translog.sync_interval": "10s",
+    "index.translog.flush_threshold_size": "1gb",
+    "index.soft_deletes.retention_lease.period": "1h",
+    "index.unassigned.node_left.delayed_timeout": "5m",
+    "index.routing.allocation.include._tier_preference": "data_hot",
+    "index.routing.allocation.total_shards_per_node": "2",
+    "index.search.slowlog.threshold.query.warn": "10s",
+    "index.indexing.slowlog.threshold.index.info": "5s",
+    "index.lifecycle.name": "logs",
+    "index.lifecycle.rollover_alias": "logs",
+}
+
+
+def test_settings_without_effect_are_accepted_and_returned(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings=NO_EFFECT)
+    stored = flat_settings(any_es, "books")
+    assert {name: stored.get(name) for name in NO_EFFECT} == NO_EFFECT
+    nested = any_es.indices.get_settings(index="books")["books"]["settings"]["index"]
+    assert nested["merge"]["scheduler"]["max_thread_count"] == "1"
+
+
+def test_dynamic_settings_without_effect_can_change(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    any_es.indices.put_settings(
+        index="books",
+        settings={"index.search.slowlog.threshold.fetch.debug": "1s", "index.priority": 5},
+    )
+    stored = flat_settings(any_es, "books")
+    assert stored["index.search.slowlog.threshold.fetch.debug"] == "1s"
+    assert stored["index.priority"] == "5"
+
+
+# Elasticsearch's errors
+
+
+def test_an_unknown_setting_is_named_with_a_suggestion(any_es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings={"index.numer_of_replicas": 0})
+    assert error_of(exc)["reason"] == (
+        "unknown setting [index.numer_of_replicas] did you mean [index.number_of_replicas]?"
+    )
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings={"index.frobnicate": 1})
+    assert error_of(exc)["reason"] == (
+        "unknown setting [index.frobnicate] please check that any required plugins are "
+        "installed, or check the breaking changes documentation for removed settings"
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [
+        (
+            {"index.max_result_window": 0},
+            "Failed to parse value [0] for setting [index.max_result_window] must be >= 1",
+        ),
+        (
+            {"index.number_of_shards": 2000},
+            "Failed to parse value [2000] for setting [index.number_of_shards] must be <= 1024",
+        ),
+        (
+            {"index.max_terms_count": "many"},
+            "Failed to parse value [many] for setting [index.max_terms_count]",
+        ),
+        (
+            {"index.hidden": "yes"},
+            "Failed to parse value [yes] as only [true] or [false] are allowed.",
+        ),
+        (
+            {"index.refresh_interval": "soon"},
+            "failed to parse setting [index.refresh_interval] with value [soon] as a time "
+            "value: unit is missing or unrecognized",
+        ),
+        (
+            {"index.translog.durability": "sometimes"},
+            "No enum constant org.elasticsearch.index.translog.Translog.Durability.SOMETIMES",
+        ),
+        (
+            {"index.shard.check_on_startup": "maybe"},
+            "unknown value for [index.shard.check_on_startup] must be one of [true, false, "
+            "checksum] but was: maybe",
+        ),
+        (
+            {"index.number_of_shards": 2, "index.number_of_routing_shards": 1},
+            "index.number_of_routing_shards [1] must be >= index.number_of_shards [2]",
+        ),
+        (
+            {"index.soft_deletes.enabled": False},
+            "Creating indices with soft-deletes disabled is no longer supported. Please do not "
+            "specify a value for setting [index.soft_deletes.enabled].",
+        ),
+    ],
+    ids=lambda value: next(iter(value)) if isinstance(value, dict) else "",
+)
+def test_a_bad_value_gets_elasticsearchs_error(
+    any_es: Elasticsearch, settings: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings=settings)
+    assert error_of(exc)["type"] == "illegal_argument_exception"
+    assert error_of(exc)["reason"] == reason
+
+
+def test_a_bad_value_on_update_leaves_the_settings_as_they_were(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings={"refresh_interval": "5s"})
+    with pytest.raises(BadRequestError):
+        any_es.indices.put_settings(index="books", settings={"refresh_interval": "soon"})
+    assert flat_settings(any_es, "books")["index.refresh_interval"] == "5s"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"index.query_string.lenient": True},
+        {"index.codec": "best_compression"},
+        {"index.mapping.ignore_malformed": True},
+        {"index.analysis.analyzer.a.type": "simple"},
+    ],
+    ids=lambda settings: next(iter(settings)),
+)
+def test_a_static_setting_cannot_change_on_an_open_index(
+    any_es: Elasticsearch, settings: dict[str, Any]
+) -> None:
+    any_es.indices.create(index="books")
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.put_settings(index="books", settings=settings)
+    (name,) = settings
+    assert error_of(exc)["reason"] == (
+        f"Can't update non dynamic settings [[{name}]] for open indices"
+    )
