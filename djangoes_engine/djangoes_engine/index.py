@@ -104,7 +104,12 @@ class Index:
         self.creation_date = creation_date or int(time.time() * 1000)
         self.on_change = on_change or (lambda index: None)
         self.lock = threading.RLock()
-        self.registry = AnalysisRegistry(settings.analysis)
+        self.registry = AnalysisRegistry(
+            settings.analysis,
+            max_ngram_diff=settings.int("index.max_ngram_diff"),
+            max_shingle_diff=settings.int("index.max_shingle_diff"),
+            max_token_count=settings.int("index.analyze.max_token_count"),
+        )
         self.mapping = Mapping(mappings, self.registry)
         self.versions: dict[str, tuple[int, int]] = {}
         self.pending: dict[str, StoredDoc] = {}
@@ -141,6 +146,10 @@ class Index:
         self.blocks_write = self.settings.bool("index.blocks.write") or self.settings.bool(
             "index.blocks.read_only"
         )
+        # the analyzers were built (and checked) at creation; ``_analyze`` reads these now
+        self.registry.max_ngram_diff = self.settings.int("index.max_ngram_diff")
+        self.registry.max_shingle_diff = self.settings.int("index.max_shingle_diff")
+        self.registry.max_token_count = self.settings.int("index.analyze.max_token_count")
 
     def shards(self, successful: int = 1) -> dict[str, int]:
         """The ``_shards`` of a write response (one shared dict: responses never change it)."""

@@ -29,6 +29,7 @@ DEFAULTS = {
     "index.max_result_window": "10000",
     "index.max_ngram_diff": "1",
     "index.max_shingle_diff": "3",
+    "index.analyze.max_token_count": "10000",
     "index.max_terms_count": "65536",
     "index.max_regex_length": "1000",
     "index.query.default_field": "*",

@@ -237,3 +237,51 @@ def test_a_static_setting_cannot_change_on_an_open_index(
     assert error_of(exc)["reason"] == (
         f"Can't update non dynamic settings [[{name}]] for open indices"
     )
+
+
+# Applied: analysis limits
+
+
+NGRAM = {
+    "analysis": {
+        "tokenizer": {"grams": {"type": "ngram", "min_gram": 1, "max_gram": 3}},
+        "analyzer": {"grams": {"tokenizer": "grams"}},
+    }
+}
+
+
+def test_max_ngram_diff_bounds_ngram_tokenizers(any_es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings=NGRAM)
+    assert "[index.max_ngram_diff] index level setting" in error_of(exc)["reason"]
+    any_es.indices.create(index="books", settings={**NGRAM, "max_ngram_diff": 2})
+    tokens = any_es.indices.analyze(index="books", analyzer="grams", text="ab")["tokens"]
+    assert [t["token"] for t in tokens] == ["a", "ab", "b"]
+
+
+def test_max_shingle_diff_bounds_shingle_filters(any_es: Elasticsearch) -> None:
+    shingles = {
+        "analysis": {
+            "filter": {"wide": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 6}},
+            "analyzer": {"wide": {"tokenizer": "whitespace", "filter": ["wide"]}},
+        }
+    }
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings=shingles)
+    assert "[index.max_shingle_diff] index level setting" in error_of(exc)["reason"]
+    any_es.indices.create(index="books", settings={**shingles, "max_shingle_diff": 5})
+    tokens = any_es.indices.analyze(index="books", analyzer="wide", text="a b")["tokens"]
+    assert [t["token"] for t in tokens] == ["a", "a b", "b"]
+
+
+def test_analyze_max_token_count_bounds_the_analyze_api(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings={"analyze.max_token_count": 2})
+    with pytest.raises(ApiError) as exc:
+        any_es.indices.analyze(index="books", text="one two three")
+    assert error_of(exc)["reason"] == (
+        "The number of tokens produced by calling _analyze has exceeded the allowed maximum of "
+        "[2]. This limit can be set by changing the [index.analyze.max_token_count] index level "
+        "setting."
+    )
+    any_es.indices.put_settings(index="books", settings={"analyze.max_token_count": 3})
+    assert len(any_es.indices.analyze(index="books", text="one two three")["tokens"]) == 3
