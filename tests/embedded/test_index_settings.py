@@ -285,3 +285,52 @@ def test_analyze_max_token_count_bounds_the_analyze_api(any_es: Elasticsearch) -
     )
     any_es.indices.put_settings(index="books", settings={"analyze.max_token_count": 3})
     assert len(any_es.indices.analyze(index="books", text="one two three")["tokens"]) == 3
+
+
+# Applied: query limits
+
+
+def search_error(es: Elasticsearch, index: str, query: dict[str, Any]) -> dict[str, Any]:
+    with pytest.raises(BadRequestError) as exc:
+        es.search(index=index, query=query)
+    error = error_of(exc)
+    assert error["type"] == "search_phase_execution_exception"
+    return error["root_cause"][0]
+
+
+def test_max_terms_count_bounds_terms_queries(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"max_terms_count": 2},
+        mappings={"properties": {"tag": {"type": "keyword"}}},
+    )
+    any_es.index(index="books", id="1", document={"tag": "a"}, refresh=True)
+    cause = search_error(any_es, "books", {"terms": {"tag": ["a", "b", "c"]}})
+    assert cause == {
+        "type": "illegal_argument_exception",
+        "reason": "The number of terms [3] used in the Terms Query request has exceeded the "
+        "allowed maximum of [2]. This maximum can be set by changing the "
+        "[index.max_terms_count] index level setting.",
+    }
+    assert (
+        any_es.search(index="books", query={"terms": {"tag": ["a", "b"]}})["hits"]["total"]["value"]
+        == 1
+    )
+    any_es.indices.put_settings(index="books", settings={"max_terms_count": 3})
+    assert any_es.count(index="books", query={"terms": {"tag": ["a", "b", "c"]}})["count"] == 1
+
+
+def test_max_regex_length_bounds_regexp_queries(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"max_regex_length": 5},
+        mappings={"properties": {"tag": {"type": "keyword"}}},
+    )
+    any_es.index(index="books", id="1", document={"tag": "abcdef"}, refresh=True)
+    cause = search_error(any_es, "books", {"regexp": {"tag": "abcde.*"}})
+    assert cause["reason"] == (
+        "The length of regex [7] used in the Regexp Query request has exceeded the allowed "
+        "maximum of [5]. This maximum can be set by changing the [index.max_regex_length] index "
+        "level setting."
+    )
+    assert any_es.count(index="books", query={"regexp": {"tag": "ab.*"}})["count"] == 1

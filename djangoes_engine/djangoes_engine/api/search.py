@@ -249,7 +249,8 @@ def explain(engine: Cluster, request: Request, index: str, id: str):
     target = single_index(engine, index)
     reader = target.reader
     query = compile_query(
-        Context(reader, target.name), uri_query(request.params) or body.get("query")
+        Context(reader, target.name, settings=target.settings),
+        uri_query(request.params) or body.get("query"),
     )
 
     restricted = Query.boolean_query(

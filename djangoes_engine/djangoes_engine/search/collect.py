@@ -89,6 +89,7 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             target.reader,
             index.name,
             default_fields=default if isinstance(default, list) else [default],
+            settings=index.settings,
             now=now,
             lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
         )
