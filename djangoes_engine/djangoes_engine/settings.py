@@ -31,6 +31,7 @@ DEFAULTS = {
     "index.max_shingle_diff": "3",
     "index.analyze.max_token_count": "10000",
     "index.max_terms_count": "65536",
+    "index.max_docvalue_fields_search": "100",
     "index.max_regex_length": "1000",
     "index.query.default_field": "*",
     "index.mapping.total_fields.limit": "1000",

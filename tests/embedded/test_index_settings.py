@@ -334,3 +334,21 @@ def test_max_regex_length_bounds_regexp_queries(any_es: Elasticsearch) -> None:
         "level setting."
     )
     assert any_es.count(index="books", query={"regexp": {"tag": "ab.*"}})["count"] == 1
+
+
+def test_max_docvalue_fields_search_bounds_docvalue_fields(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"max_docvalue_fields_search": 2},
+        mappings={"properties": {f"n{i}": {"type": "long"} for i in range(3)}},
+    )
+    any_es.index(index="books", id="1", document={"n0": 0, "n1": 1, "n2": 2}, refresh=True)
+    with pytest.raises(BadRequestError) as exc:
+        any_es.search(index="books", docvalue_fields=["n*"])
+    assert error_of(exc)["root_cause"][0]["reason"] == (
+        "Trying to retrieve too many docvalue_fields. Must be less than or equal to: [2] but was "
+        "[3]. This limit can be set by changing the [index.max_docvalue_fields_search] index "
+        "level setting."
+    )
+    hit = any_es.search(index="books", docvalue_fields=["n0", "n1", "n0"])["hits"]["hits"][0]
+    assert hit["fields"] == {"n0": [0], "n1": [1]}

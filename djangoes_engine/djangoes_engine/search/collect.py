@@ -94,6 +94,8 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
         )
         try:
+            if request.docvalue_fields:
+                _check_docvalue_fields(index, request.docvalue_fields)
             query = compile_query(ctx, request.query)
             alias_filter = _alias_filter(ctx, target)
             if alias_filter is not None:
@@ -117,6 +119,22 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             if fnmatch.fnmatchcase(index.name, pattern) or pattern in target.via_aliases:
                 target.boost = float(boost)
                 break
+
+
+def _check_docvalue_fields(index: Index, specs: list[Any]) -> None:
+    """``index.max_docvalue_fields_search``: the distinct mapped fields ``docvalue_fields``
+    names (patterns expanded), as Elasticsearch counts them."""
+    names = set()
+    for spec in specs:
+        pattern = spec["field"] if isinstance(spec, dict) else str(spec)
+        names.update(field.path for field in index.mapping.fields_matching(pattern))
+    limit = index.settings.int("index.max_docvalue_fields_search")
+    if len(names) > limit:
+        raise IllegalArgument(
+            "Trying to retrieve too many docvalue_fields. Must be less than or equal to: "
+            f"[{limit}] but was [{len(names)}]. This limit can be set by changing the "
+            "[index.max_docvalue_fields_search] index level setting."
+        )
 
 
 def _alias_filter(ctx: Context, target: Target) -> tantivy.Query | None:
