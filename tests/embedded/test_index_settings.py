@@ -352,3 +352,26 @@ def test_max_docvalue_fields_search_bounds_docvalue_fields(any_es: Elasticsearch
     )
     hit = any_es.search(index="books", docvalue_fields=["n0", "n1", "n0"])["hits"]["hits"][0]
     assert hit["fields"] == {"n0": [0], "n1": [1]}
+
+
+def test_highlight_max_analyzed_offset_bounds_highlighted_text(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"highlight.max_analyzed_offset": 10},
+        mappings={"properties": {"title": {"type": "text"}}},
+    )
+    any_es.index(index="books", id="1", document={"title": "long tale of a fox"}, refresh=True)
+    query = {"match": {"title": "long fox"}}
+    with pytest.raises(BadRequestError) as exc:
+        any_es.search(index="books", query=query, highlight={"fields": {"title": {}}})
+    reason = error_of(exc)["root_cause"][0]["reason"]
+    assert reason.startswith("The length [18] of field [title] in doc[0]/index[books] exceeds the")
+    assert "[index.highlight.max_analyzed_offset] limit [10]" in reason
+    # the request's max_analyzed_offset, within the index's, analyses only that much
+    hit = any_es.search(
+        index="books", query=query, highlight={"fields": {"title": {}}, "max_analyzed_offset": 10}
+    )["hits"]["hits"][0]
+    assert hit["highlight"] == {"title": ["<em>long</em> tale of a fox"]}
+    any_es.indices.put_settings(index="books", settings={"highlight.max_analyzed_offset": 100})
+    hits = any_es.search(index="books", query=query, highlight={"fields": {"title": {}}})["hits"]
+    assert hits["hits"][0]["highlight"] == {"title": ["<em>long</em> tale of a <em>fox</em>"]}
