@@ -34,6 +34,7 @@ DEFAULTS = {
     "index.max_docvalue_fields_search": "100",
     "index.max_regex_length": "1000",
     "index.query.default_field": "*",
+    "index.query_string.lenient": "false",
     "index.mapping.total_fields.limit": "1000",
     "index.mapping.depth.limit": "20",
     "index.mapping.nested_fields.limit": "50",

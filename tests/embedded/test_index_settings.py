@@ -375,3 +375,25 @@ def test_highlight_max_analyzed_offset_bounds_highlighted_text(any_es: Elasticse
     any_es.indices.put_settings(index="books", settings={"highlight.max_analyzed_offset": 100})
     hits = any_es.search(index="books", query=query, highlight={"fields": {"title": {}}})["hits"]
     assert hits["hits"][0]["highlight"] == {"title": ["<em>long</em> tale of a <em>fox</em>"]}
+
+
+@pytest.mark.parametrize("kind", ["query_string", "simple_query_string"])
+def test_query_string_lenient_is_the_default_of_query_string_queries(
+    any_es: Elasticsearch, kind: str
+) -> None:
+    mappings = {"properties": {"year": {"type": "long"}, "title": {"type": "text"}}}
+    any_es.indices.create(index="strict", mappings=mappings)
+    any_es.indices.create(
+        index="lenient", settings={"query_string.lenient": True}, mappings=mappings
+    )
+    for index in ("strict", "lenient"):
+        any_es.index(index=index, id="1", document={"year": 2001, "title": "old"}, refresh=True)
+    query = {kind: {"query": "old", "fields": ["year", "title"]}}
+    assert any_es.count(index="lenient", query=query)["count"] == 1
+    with pytest.raises(BadRequestError) as exc:
+        any_es.count(index="strict", query=query)
+    assert 'For input string: "old"' in str(error_of(exc)["root_cause"][0]["reason"])
+    # the query's own lenient wins over the index's
+    query[kind]["lenient"] = False
+    with pytest.raises(BadRequestError):
+        any_es.count(index="lenient", query=query)
