@@ -31,7 +31,7 @@ from .names import (
     validate_index_or_alias_name,
 )
 from .query import validate_filter
-from .settings import DEFAULTS, Settings, normalize, validate
+from .settings import DEFAULTS, Settings, expand_replicas, normalize, validate
 from .store import read_json, write_json_atomic
 
 VERSION = "9.0.0"
@@ -181,6 +181,7 @@ class Cluster:
             }
             for key in ("index.number_of_shards", "index.number_of_replicas"):
                 flat.setdefault(key, DEFAULTS[key])
+            expand_replicas(flat)
             directory = os.path.join(self.path, "indices", uuid) if self.path else None
             index = Index(
                 name=name,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Status = Literal["applied", "no_effect", "refused"]
-Kind = Literal["int", "bool", "time", "enum", "string", "list", "any"]
+Kind = Literal["int", "bool", "time", "enum", "string", "list", "auto_expand", "any"]
 
 APPLIED: Status = "applied"
 NO_EFFECT: Status = "no_effect"
@@ -87,8 +87,8 @@ SETTINGS: dict[str, Spec] = {
     # ingest pipelines (a write runs them: the ingest module)
     "index.default_pipeline": Spec(APPLIED, "string"),
     "index.final_pipeline": Spec(APPLIED, "string"),
+    "index.auto_expand_replicas": Spec(APPLIED, "auto_expand"),
     # -- accepted as before, being wired (see docs/embedded.md) --------------------------------
-    "index.auto_expand_replicas": _any(APPLIED),
     "index.max_docvalue_fields_search": _int(APPLIED, 0),
     "index.max_terms_count": _int(APPLIED, 1),
     "index.max_regex_length": _int(APPLIED, 1),

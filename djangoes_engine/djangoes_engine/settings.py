@@ -166,9 +166,45 @@ def check_value(name: str, value: Any, found: Spec) -> None:
         parse_bool(value, name)
     elif found.kind == "time":
         parse_time_value(str(value), name)
+    elif found.kind == "auto_expand":
+        auto_expand_range(value)
     elif found.kind == "enum" and str(value).lower() not in found.choices:
         template = _ENUM_ERRORS.get(name, "Failed to parse value [{value}] for setting [{name}]")
         raise IllegalArgument(template.format(value=value, upper=str(value).upper(), name=name))
+
+
+def auto_expand_range(value: Any) -> tuple[int, int | None] | None:
+    """``index.auto_expand_replicas`` as (min, max) replicas (max None: ``all``), or None when
+    ``false``; Elasticsearch's errors for anything else."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if text == "false":
+        return None
+    dash = text.find("-")
+    where = f"failed to parse [index.auto_expand_replicas] from value: [{text}] at index {dash}"
+    if dash == -1:
+        raise IllegalArgument(where)
+    low, high = text[:dash], text[dash + 1 :]
+    try:
+        minimum = int(low)
+        maximum = None if high == "all" else int(high)
+    except ValueError:
+        raise IllegalArgument(where) from None
+    if maximum is not None and minimum > maximum:
+        raise IllegalArgument(
+            "[index.auto_expand_replicas] minReplicas must be =< maxReplicas but wasn't "
+            f"{minimum} > {maximum}"
+        )
+    return minimum, maximum
+
+
+def expand_replicas(flat: dict[str, Any]) -> None:
+    """Apply ``index.auto_expand_replicas`` to ``index.number_of_replicas`` as Elasticsearch's
+    allocation does on a cluster of one data node: a range from 0 means no replica; a range
+    from more than 0 cannot be met, and leaves the number as it is."""
+    expand = flat.get("index.auto_expand_replicas")
+    found = auto_expand_range(expand) if expand is not None else None
+    if found is not None and found[0] == 0:
+        flat["index.number_of_replicas"] = "0"
 
 
 def parse_int(value: Any, name: str) -> int:

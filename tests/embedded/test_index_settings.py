@@ -397,3 +397,36 @@ def test_query_string_lenient_is_the_default_of_query_string_queries(
     query[kind]["lenient"] = False
     with pytest.raises(BadRequestError):
         any_es.count(index="lenient", query=query)
+
+
+# Applied: replicas
+
+
+def test_auto_expand_replicas_expands_to_the_one_node(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings={"auto_expand_replicas": "0-all"})
+    assert flat_settings(any_es, "books")["index.number_of_replicas"] == "0"
+    assert any_es.cluster.health(index="books")["status"] == "green"
+    # a replica asked for while the range starts at 0 is taken back, as the allocator does
+    any_es.indices.put_settings(index="books", settings={"number_of_replicas": 1})
+    assert flat_settings(any_es, "books")["index.number_of_replicas"] == "0"
+    any_es.indices.put_settings(
+        index="books", settings={"auto_expand_replicas": False, "number_of_replicas": 1}
+    )
+    assert any_es.cluster.health(index="books")["status"] == "yellow"
+    # a range from 1 cannot be met on one node: the number stays as it is
+    any_es.indices.create(index="more", settings={"auto_expand_replicas": "1-all"})
+    assert flat_settings(any_es, "more")["index.number_of_replicas"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1-boom", "failed to parse [index.auto_expand_replicas] from value: [1-boom] at index 1"),
+        ("boom", "failed to parse [index.auto_expand_replicas] from value: [boom] at index -1"),
+        ("2-1", "[index.auto_expand_replicas] minReplicas must be =< maxReplicas but wasn't 2 > 1"),
+    ],
+)
+def test_auto_expand_replicas_errors(any_es: Elasticsearch, value: str, reason: str) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings={"auto_expand_replicas": value})
+    assert error_of(exc)["reason"] == reason

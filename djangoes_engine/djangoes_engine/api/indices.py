@@ -10,7 +10,7 @@ from ..cluster import Cluster
 from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
 from ..http import Request
 from ..names import Options, split_expression
-from ..settings import Settings, normalize, validate
+from ..settings import Settings, expand_replicas, normalize, validate
 from .arguments import boolean, index_options, object_body, split
 from .documents import single_index
 
@@ -150,6 +150,7 @@ def _apply_settings(engine: Cluster, targets: list[Any], updates: dict[str, Any]
                     flat.pop(key, None)
                 else:
                     flat[key] = value
+            expand_replicas(flat)
             target.settings = Settings(flat)
             target.read_settings()
     engine.persist()
