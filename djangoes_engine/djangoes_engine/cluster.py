@@ -197,6 +197,7 @@ class Cluster:
             # that another thread changes fails.
             before, self.indices = self.indices, {**self.indices, name: index}
             try:
+                index.mapping.check_limits(index.limits)
                 self._check_write_aliases(aliases)
                 self.persist()
             except BaseException:  # not created after all, not even on disk

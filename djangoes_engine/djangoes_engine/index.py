@@ -39,7 +39,8 @@ from .errors import (
     ValidationError,
     VersionConflict,
 )
-from .mapping import Mapping, ParsedDocument
+from .fields import document_parsing_error
+from .mapping import FieldDefaults, Mapping, MappingLimits, ParsedDocument
 from .settings import Settings
 from .store import Layout, Store, StoreFailed, read_json, spare_kinds, write_json_atomic
 from .translog import Translog
@@ -110,7 +111,19 @@ class Index:
             max_shingle_diff=settings.int("index.max_shingle_diff"),
             max_token_count=settings.int("index.analyze.max_token_count"),
         )
-        self.mapping = Mapping(mappings, self.registry)
+        self.mapping = Mapping(
+            mappings,
+            self.registry,
+            FieldDefaults(
+                ignore_malformed=settings.bool("index.mapping.ignore_malformed"),
+                coerce=settings.bool("index.mapping.coerce"),
+                ignore_above=(
+                    settings.int("index.mapping.ignore_above")
+                    if settings.get("index.mapping.ignore_above") is not None
+                    else None
+                ),
+            ),
+        )
         self.versions: dict[str, tuple[int, int]] = {}
         self.pending: dict[str, StoredDoc] = {}
         self.max_seq_no = -1
@@ -146,6 +159,13 @@ class Index:
         self.blocks_write = self.settings.bool("index.blocks.write") or self.settings.bool(
             "index.blocks.read_only"
         )
+        self.limits = MappingLimits(
+            total_fields=self.settings.int("index.mapping.total_fields.limit"),
+            depth=self.settings.int("index.mapping.depth.limit"),
+            nested_fields=self.settings.int("index.mapping.nested_fields.limit"),
+            nested_objects=self.settings.int("index.mapping.nested_objects.limit"),
+            field_name_length=self.settings.int("index.mapping.field_name_length.limit"),
+        )
         # the analyzers were built (and checked) at creation; ``_analyze`` reads these now
         self.registry.max_ngram_diff = self.settings.int("index.max_ngram_diff")
         self.registry.max_shingle_diff = self.settings.int("index.max_shingle_diff")
@@ -176,7 +196,9 @@ class Index:
 
     def put_mapping(self, body: dict[str, Any]) -> None:
         with self.lock:
-            self._set_mapping(self.mapping.merged(body))
+            mapping = self.mapping.merged(body)
+            mapping.check_limits(self.limits)
+            self._set_mapping(mapping)
 
     def _set_mapping(self, mapping: Mapping) -> None:
         self._assign_slots(mapping)
@@ -330,9 +352,23 @@ class Index:
 
     def _parse(self, document: dict[str, Any], doc_id: str) -> ParsedDocument:
         parsed = self.mapping.parse(document, doc_id)
+        mapping = None
         if parsed.update is not None:
             mapping = self.mapping.merged(parsed.update)
+            try:
+                mapping.check_limits(self.limits, added=mapping.size - self.mapping.size)
+            except IllegalArgument as error:
+                raise document_parsing_error(
+                    f"failed to parse: {error.reason}", caused_by=error
+                ) from None
             parsed = mapping.parse(document, doc_id)
+        if parsed.nested_objects > self.limits.nested_objects:
+            raise document_parsing_error(
+                "The number of nested documents has exceeded the allowed limit of "
+                f"[{self.limits.nested_objects}]. This limit can be set by changing the "
+                "[index.mapping.nested_objects.limit] index level setting."
+            )
+        if mapping is not None:
             self._set_mapping(mapping)
         return parsed
 

@@ -430,3 +430,134 @@ def test_auto_expand_replicas_errors(any_es: Elasticsearch, value: str, reason: 
     with pytest.raises(BadRequestError) as exc:
         any_es.indices.create(index="books", settings={"auto_expand_replicas": value})
     assert error_of(exc)["reason"] == reason
+
+
+# Applied: mapping limits and defaults
+
+
+def longs(*names: str) -> dict[str, Any]:
+    return {"properties": {name: {"type": "long"} for name in names}}
+
+
+def test_total_fields_limit_bounds_mappings(any_es: Elasticsearch) -> None:
+    limit = {"mapping.total_fields.limit": 3}
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings=limit, mappings=longs("a", "b", "c", "d"))
+    assert error_of(exc)["reason"] == "Limit of total fields [3] has been exceeded"
+    assert not any_es.indices.exists(index="books")
+
+    any_es.indices.create(index="books", settings=limit, mappings=longs("a", "b"))
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.put_mapping(index="books", properties=longs("c", "d")["properties"])
+    assert error_of(exc)["reason"] == "Limit of total fields [3] has been exceeded"
+    with pytest.raises(BadRequestError) as exc:
+        any_es.index(index="books", id="1", document={"a": 1, "c": 2, "d": 3})
+    error = error_of(exc)
+    assert error["type"] == "document_parsing_exception"
+    assert error["reason"] == (
+        "failed to parse: Limit of total fields [3] has been exceeded while adding new fields [2]"
+    )
+    assert set(any_es.indices.get_mapping(index="books")["books"]["mappings"]["properties"]) == {
+        "a",
+        "b",
+    }
+    any_es.indices.put_settings(index="books", settings={"mapping.total_fields.limit": 4})
+    document = {"a": 1, "c": 2, "d": 3}
+    assert any_es.index(index="books", id="1", document=document)["result"] == "created"
+
+
+@pytest.mark.parametrize(
+    ("settings", "mappings", "reason"),
+    [
+        (
+            {"mapping.depth.limit": 2},
+            {"properties": {"a": {"properties": {"b": {"properties": {"c": {"type": "long"}}}}}}},
+            "Limit of mapping depth [2] has been exceeded due to object field [a.b]",
+        ),
+        (
+            {"mapping.nested_fields.limit": 1},
+            {"properties": {"a": {"type": "nested"}, "b": {"type": "nested"}}},
+            "Limit of nested fields [1] has been exceeded",
+        ),
+        (
+            {"mapping.field_name_length.limit": 5},
+            longs("short", "longer"),
+            "Field name [longer] is longer than the limit of [5] characters",
+        ),
+    ],
+    ids=["depth", "nested_fields", "field_name_length"],
+)
+def test_mapping_limits_bound_mappings(
+    any_es: Elasticsearch, settings: dict[str, Any], mappings: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="books", settings=settings, mappings=mappings)
+    assert error_of(exc)["reason"] == reason
+    # raised, the limit lets the same mapping in
+    any_es.indices.create(index="books", mappings=mappings)
+
+
+def test_nested_objects_limit_bounds_documents(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"mapping.nested_objects.limit": 2},
+        mappings={"properties": {"items": {"type": "nested"}}},
+    )
+    with pytest.raises(BadRequestError) as exc:
+        any_es.index(index="books", id="1", document={"items": [{"n": 1}, {"n": 2}, {"n": 3}]})
+    assert error_of(exc)["type"] == "document_parsing_exception"
+    assert error_of(exc)["reason"] == (
+        "The number of nested documents has exceeded the allowed limit of [2]. This limit can "
+        "be set by changing the [index.mapping.nested_objects.limit] index level setting."
+    )
+    document = {"items": [{"n": 1}, {"n": 2}]}
+    assert any_es.index(index="books", id="1", document=document)["result"] == "created"
+
+
+def test_mapping_ignore_malformed_is_the_default_of_fields(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"mapping.ignore_malformed": True},
+        mappings={
+            "properties": {
+                "year": {"type": "long"},
+                "strict": {"type": "long", "ignore_malformed": False},
+            }
+        },
+    )
+    any_es.index(index="books", id="1", document={"year": "unknown"}, refresh=True)
+    assert any_es.search(index="books")["hits"]["hits"][0]["_ignored"] == ["year"]
+    with pytest.raises(BadRequestError) as exc:
+        any_es.index(index="books", id="2", document={"strict": "unknown"})
+    assert error_of(exc)["type"] == "document_parsing_exception"
+
+
+def test_mapping_coerce_is_the_default_of_fields(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"mapping.coerce": False},
+        mappings={
+            "properties": {"year": {"type": "long"}, "loose": {"type": "long", "coerce": True}}
+        },
+    )
+    with pytest.raises(BadRequestError) as exc:
+        any_es.index(index="books", id="1", document={"year": "2001"})
+    assert error_of(exc)["type"] == "document_parsing_exception"
+    assert any_es.index(index="books", id="2", document={"loose": "2001"})["result"] == "created"
+
+
+def test_mapping_ignore_above_is_the_default_of_keyword_fields(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="books",
+        settings={"mapping.ignore_above": 3},
+        mappings={
+            "properties": {
+                "tag": {"type": "keyword"},
+                "code": {"type": "keyword", "ignore_above": 10},
+            }
+        },
+    )
+    any_es.index(index="books", id="1", document={"tag": "long", "code": "long"}, refresh=True)
+    assert any_es.count(index="books", query={"term": {"tag": "long"}})["count"] == 0
+    assert any_es.count(index="books", query={"term": {"code": "long"}})["count"] == 1
+    assert any_es.search(index="books")["hits"]["hits"][0]["_ignored"] == ["tag"]
