@@ -22,7 +22,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -156,8 +156,8 @@ class Index:
         self.refresh_interval = None if seconds < 0 else seconds
         self.replicas = self.settings.int("index.number_of_replicas")
         self._shards = {"total": 1 + self.replicas, "successful": 1, "failed": 0}
-        self.blocks_write = self.settings.bool("index.blocks.write") or self.settings.bool(
-            "index.blocks.read_only"
+        self.blocks = frozenset(
+            name for name in BLOCKS if self.settings.bool(f"index.blocks.{name}")
         )
         self.limits = MappingLimits(
             total_fields=self.settings.int("index.mapping.total_fields.limit"),
@@ -419,12 +419,7 @@ class Index:
                 type="index_closed_exception",
                 index=self.name,
             )
-        if self.blocks_write:
-            raise EngineError(
-                f"index [{self.name}] blocked by: [FORBIDDEN/8/index write (api)];",
-                status=403,
-                type="cluster_block_exception",
-            )
+        check_blocks([self], "write")
 
     def _check_routing(self, doc_id: str, routing: str | None) -> None:
         if routing is None and self.mapping.routing_required:
@@ -734,6 +729,52 @@ class Index:
             self.store.destroy()
             if self.directory is not None:
                 shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Block(NamedTuple):
+    """One of Elasticsearch's index blocks (``IndexMetadata.APIBlock``)."""
+
+    id: int
+    description: str
+    status: str
+    levels: frozenset[str]
+
+
+_FLOOD_STAGE = (
+    "disk usage exceeded flood-stage watermark, index has read-only-allow-delete block; for "
+    "more information, see https://www.elastic.co/docs/troubleshoot/elasticsearch/"
+    "fix-watermark-errors"
+)
+
+#: The blocks by the name of their ``index.blocks.*`` setting, and what they block: ``read``
+#: (searches, gets), ``write`` (documents), ``metadata_read`` (settings, mappings) and
+#: ``metadata_write`` (their changes, deleting the index).
+BLOCKS = {
+    "read_only": Block(
+        5, "index read-only (api)", "FORBIDDEN", frozenset({"write", "metadata_write"})
+    ),
+    "read": Block(7, "index read (api)", "FORBIDDEN", frozenset({"read"})),
+    "write": Block(8, "index write (api)", "FORBIDDEN", frozenset({"write"})),
+    "metadata": Block(
+        9, "index metadata (api)", "FORBIDDEN", frozenset({"metadata_read", "metadata_write"})
+    ),
+    "read_only_allow_delete": Block(12, _FLOOD_STAGE, "TOO_MANY_REQUESTS", frozenset({"write"})),
+}
+_STATUS = {"FORBIDDEN": 403, "TOO_MANY_REQUESTS": 429}
+
+
+def check_blocks(indices: Iterable[Index], level: str) -> None:
+    """Raise Elasticsearch's ``cluster_block_exception`` if a block of these indices stops an
+    operation of ``level``: every blocked index named, with the highest of the statuses."""
+    reasons, status = [], 0
+    for index in indices:
+        found = sorted(BLOCKS[name] for name in index.blocks if level in BLOCKS[name].levels)
+        if found:
+            shown = ", ".join(f"{b.status}/{b.id}/{b.description}" for b in found)
+            reasons.append(f"index [{index.name}] blocked by: [{shown}];")
+            status = max(status, *(_STATUS[b.status] for b in found))
+    if reasons:
+        raise EngineError("".join(reasons), status=status, type="cluster_block_exception")
 
 
 def new_id() -> str:

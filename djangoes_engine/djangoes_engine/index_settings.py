@@ -88,7 +88,6 @@ SETTINGS: dict[str, Spec] = {
     "index.default_pipeline": Spec(APPLIED, "string"),
     "index.final_pipeline": Spec(APPLIED, "string"),
     "index.auto_expand_replicas": Spec(APPLIED, "auto_expand"),
-    # -- accepted as before, being wired (see docs/embedded.md) --------------------------------
     "index.max_docvalue_fields_search": _int(APPLIED, 0),
     "index.max_terms_count": _int(APPLIED, 1),
     "index.max_regex_length": _int(APPLIED, 1),

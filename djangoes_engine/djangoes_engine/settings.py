@@ -49,6 +49,7 @@ DEFAULTS = {
     "index.blocks.write": "false",
     "index.blocks.read": "false",
     "index.blocks.read_only_allow_delete": "false",
+    "index.blocks.metadata": "false",
 }
 
 

@@ -561,3 +561,63 @@ def test_mapping_ignore_above_is_the_default_of_keyword_fields(any_es: Elasticse
     assert any_es.count(index="books", query={"term": {"tag": "long"}})["count"] == 0
     assert any_es.count(index="books", query={"term": {"code": "long"}})["count"] == 1
     assert any_es.search(index="books")["hits"]["hits"][0]["_ignored"] == ["tag"]
+
+
+# Applied: blocks
+
+
+def blocked(call: Any, status: int = 403) -> str:
+    """The reason of a ``cluster_block_exception`` a call answers with ``status``."""
+    with pytest.raises(ApiError) as exc:
+        call()
+    assert exc.value.status_code == status
+    assert error_of(exc)["type"] == "cluster_block_exception"
+    return str(error_of(exc)["reason"])
+
+
+def test_blocks_read_stops_searches_and_gets(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings={"blocks.read": True})
+    any_es.index(index="books", id="1", document={"a": 1}, refresh=True)
+    reason = "index [books] blocked by: [FORBIDDEN/7/index read (api)];"
+    assert blocked(lambda: any_es.search(index="books")) == reason
+    assert blocked(lambda: any_es.count(index="books")) == reason
+    assert blocked(lambda: any_es.get(index="books", id="1")) == reason
+    any_es.indices.put_settings(index="books", settings={"blocks.read": False})
+    assert any_es.get(index="books", id="1")["found"]
+
+
+def test_blocks_metadata_stops_reading_and_changing_the_index(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings={"blocks.metadata": True})
+    reason = "index [books] blocked by: [FORBIDDEN/9/index metadata (api)];"
+    assert blocked(lambda: any_es.indices.get_settings(index="books")) == reason
+    assert blocked(lambda: any_es.indices.get_mapping(index="books")) == reason
+    properties = {"a": {"type": "long"}}
+    assert blocked(lambda: any_es.indices.put_mapping(index="books", properties=properties))
+    assert blocked(lambda: any_es.indices.delete(index="books")) == reason
+    # a request changing only blocks may lift them
+    any_es.indices.put_settings(index="books", settings={"blocks.metadata": False})
+    assert any_es.indices.get_mapping(index="books")["books"]["mappings"] == {}
+
+
+def test_blocks_read_only_stops_writes_and_changes(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    any_es.index(index="books", id="1", document={"a": 1}, refresh=True)
+    any_es.indices.put_settings(index="books", settings={"blocks.read_only": True})
+    reason = "index [books] blocked by: [FORBIDDEN/5/index read-only (api)];"
+    assert blocked(lambda: any_es.index(index="books", id="2", document={"a": 2})) == reason
+    replicas = {"number_of_replicas": 0}
+    assert blocked(lambda: any_es.indices.put_settings(index="books", settings=replicas))
+    assert blocked(lambda: any_es.indices.delete(index="books")) == reason
+    assert any_es.count(index="books")["count"] == 1
+
+
+def test_blocks_read_only_allow_delete_stops_writes_only(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books", settings={"blocks.read_only_allow_delete": True})
+    reason = blocked(lambda: any_es.index(index="books", document={"a": 1}), status=429)
+    assert reason.startswith(
+        "index [books] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage "
+        "watermark, index has read-only-allow-delete block; for more information, see "
+    )
+    any_es.indices.put_settings(index="books", settings={"number_of_replicas": 0})
+    any_es.indices.delete(index="books")
+    assert not any_es.indices.exists(index="books")

@@ -9,6 +9,7 @@ from ..analysis import AnalysisRegistry, analyze_api
 from ..cluster import Cluster
 from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
 from ..http import Request
+from ..index import Index, check_blocks
 from ..names import Options, split_expression
 from ..settings import Settings, expand_replicas, normalize, validate
 from .arguments import boolean, index_options, object_body, split
@@ -38,10 +39,12 @@ def delete(engine: Cluster, request: Request, index: str):
                 f"The provided expression [{part}] matches an alias, specify the corresponding "
                 "concrete indices instead."
             )
-    for resolved in engine.resolve(parts, options):
-        if resolved.via_aliases:
-            continue
-        engine.delete_index(resolved.name)
+    names = [r.name for r in engine.resolve(parts, options) if not r.via_aliases]
+    check_blocks(
+        [engine.indices[name] for name in names if name in engine.indices], "metadata_write"
+    )
+    for name in names:
+        engine.delete_index(name)
     return 200, {"acknowledged": True}
 
 
@@ -59,13 +62,19 @@ def _targets(engine: Cluster, request: Request, index: str | None, **defaults: b
     return engine.resolve_indices(index, options)
 
 
+def _blocked(targets: list[Index], level: str) -> list[Index]:
+    """``targets``, unless one has a block that stops an operation of ``level``."""
+    check_blocks(targets, level)
+    return targets
+
+
 def get(engine: Cluster, request: Request, index: str):
     params = request.params
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     body = {}
     # As Elasticsearch's get index (strict_expand_open): a wildcard matching nothing gives {}.
-    for target in _targets(engine, request, index):
+    for target in _blocked(_targets(engine, request, index), "metadata_read"):
         body[target.name] = {
             "aliases": _aliases_body(target.aliases),
             "mappings": target.mapping.to_dict(),
@@ -76,14 +85,14 @@ def get(engine: Cluster, request: Request, index: str):
 
 def get_mapping(engine: Cluster, request: Request, index: str | None = None):
     body = {}
-    for target in _targets(engine, request, index):
+    for target in _blocked(_targets(engine, request, index), "metadata_read"):
         body[target.name] = {"mappings": target.mapping.to_dict()}
     return 200, body
 
 
 def put_mapping(engine: Cluster, request: Request, index: str):
     body = object_body(request.body, required=True)
-    targets = _targets(engine, request, index, allow_no_indices=False)
+    targets = _blocked(_targets(engine, request, index, allow_no_indices=False), "metadata_write")
     for target in targets:
         target.mapping.merged(body)  # validate everywhere before changing anything
     for target in targets:
@@ -93,7 +102,7 @@ def put_mapping(engine: Cluster, request: Request, index: str):
 
 def get_field_mapping(engine: Cluster, request: Request, fields: str, index: str | None = None):
     body = {}
-    for target in _targets(engine, request, index):
+    for target in _blocked(_targets(engine, request, index), "metadata_read"):
         mappings = {}
         for pattern in split(fields):
             for field in target.mapping.fields_matching(pattern):
@@ -113,7 +122,7 @@ def get_settings(
     defaults = boolean(params, "include_defaults")
     patterns = split(name)
     body = {}
-    for target in _targets(engine, request, index):
+    for target in _blocked(_targets(engine, request, index), "metadata_read"):
         settings = target.settings
         if patterns:
             settings = Settings(
@@ -136,7 +145,11 @@ def put_settings(engine: Cluster, request: Request, index: str | None = None):
         body.get("settings", body) if isinstance(body.get("settings"), dict) else body
     )
     validate(updates, creating=False)
-    _apply_settings(engine, _targets(engine, request, index, allow_no_indices=False), updates)
+    targets = _targets(engine, request, index, allow_no_indices=False)
+    if any(not name.startswith("index.blocks.") for name in updates):
+        # as Elasticsearch: a request changing only blocks may lift them
+        check_blocks(targets, "metadata_write")
+    _apply_settings(engine, targets, updates)
     return 200, {"acknowledged": True}
 
 

@@ -23,7 +23,7 @@ from ..errors import (
     SearchPhaseError,
 )
 from ..fields import DateField, FieldType, KeywordField, NumberField
-from ..index import Index, Reader
+from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
@@ -73,6 +73,8 @@ class Candidate:
 
 
 def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
+    """The indices a search reads, refused as a whole if one has a read block."""
+    check_blocks([engine.indices[r.name] for r in resolved if r.name in engine.indices], "read")
     return [
         Target(engine.indices[r.name], engine.indices[r.name].reader, position, r.via_aliases)
         for position, r in enumerate(resolved)
