@@ -74,31 +74,34 @@ _SLOWLOG_LEVELS = ("warn", "info", "debug", "trace")
 #: Settings by exact flat name.
 SETTINGS: dict[str, Spec] = {
     # -- applied ------------------------------------------------------------------------------
+    # shards and replicas
     "index.number_of_shards": _int(APPLIED, 1, maximum=1024, dynamic=False),
     "index.number_of_replicas": _int(APPLIED, 0),
+    "index.auto_expand_replicas": Spec(APPLIED, "auto_expand"),
+    # refresh, durability, visibility
     "index.refresh_interval": _time(APPLIED),
+    "index.translog.durability": Spec(APPLIED, "enum", choices=("request", "async")),
+    "index.hidden": _bool(APPLIED),
+    # blocks
+    "index.blocks.read_only": _bool(APPLIED),
+    "index.blocks.read": _bool(APPLIED),
+    "index.blocks.write": _bool(APPLIED),
+    "index.blocks.metadata": _bool(APPLIED),
+    "index.blocks.read_only_allow_delete": _bool(APPLIED),
+    # search
     "index.max_result_window": _int(APPLIED, 1),
     "index.max_inner_result_window": _int(APPLIED, 1),
-    "index.query.default_field": Spec(APPLIED, "list"),
-    "index.hidden": _bool(APPLIED),
-    "index.blocks.write": _bool(APPLIED),
-    "index.blocks.read_only": _bool(APPLIED),
-    "index.translog.durability": Spec(APPLIED, "enum", choices=("request", "async")),
-    # ingest pipelines (a write runs them: the ingest module)
-    "index.default_pipeline": Spec(APPLIED, "string"),
-    "index.final_pipeline": Spec(APPLIED, "string"),
-    "index.auto_expand_replicas": Spec(APPLIED, "auto_expand"),
     "index.max_docvalue_fields_search": _int(APPLIED, 0),
     "index.max_terms_count": _int(APPLIED, 1),
     "index.max_regex_length": _int(APPLIED, 1),
+    "index.query.default_field": Spec(APPLIED, "list"),
+    "index.query_string.lenient": _bool(APPLIED, dynamic=False),
+    "index.highlight.max_analyzed_offset": _int(APPLIED, 1),
+    # analysis
     "index.max_ngram_diff": _int(APPLIED, 0),
     "index.max_shingle_diff": _int(APPLIED, 0),
     "index.analyze.max_token_count": _int(APPLIED, 1),
-    "index.highlight.max_analyzed_offset": _int(APPLIED, 1),
-    "index.query_string.lenient": _bool(APPLIED, dynamic=False),
-    "index.blocks.read": _bool(APPLIED),
-    "index.blocks.metadata": _bool(APPLIED),
-    "index.blocks.read_only_allow_delete": _bool(APPLIED),
+    # mappings
     "index.mapping.total_fields.limit": _int(APPLIED, 0),
     "index.mapping.depth.limit": _int(APPLIED, 1),
     "index.mapping.nested_fields.limit": _int(APPLIED, 0),
@@ -107,6 +110,9 @@ SETTINGS: dict[str, Spec] = {
     "index.mapping.ignore_malformed": _bool(APPLIED, dynamic=False),
     "index.mapping.coerce": _bool(APPLIED, dynamic=False),
     "index.mapping.ignore_above": _int(APPLIED, 0, dynamic=False),
+    # ingest pipelines (a write runs them: the ingest module)
+    "index.default_pipeline": Spec(APPLIED, "string"),
+    "index.final_pipeline": Spec(APPLIED, "string"),
     # -- no observable effect on one node with one shard ---------------------------------------
     "index.number_of_routing_shards": _int(NO_EFFECT, 1, dynamic=False),
     "index.codec": _any(NO_EFFECT, dynamic=False),

@@ -307,9 +307,10 @@ class Mapping:
                     f"Limit of mapping depth [{limits.depth}] has been exceeded due to object "
                     f"field [{path}]"
                 )
-        for mapper in [*self.objects.values(), *self.fields.values()]:
-            name = mapper.path.rpartition(".")[2]
-            if mapper.path and len(name) > limits.field_name_length:
+        paths = [*self.objects, *self.fields]
+        for path in paths:
+            name = path.rpartition(".")[2]
+            if path and len(name) > limits.field_name_length:
                 raise IllegalArgument(
                     f"Field name [{name}] is longer than the limit of "
                     f"[{limits.field_name_length}] characters"

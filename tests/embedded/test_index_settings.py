@@ -6,10 +6,13 @@ settings", lists them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
+
+from djangoes_engine.index_settings import APPLIED, SETTINGS
 
 
 def error_of(exc: pytest.ExceptionInfo[ApiError]) -> dict[str, Any]:
@@ -621,3 +624,19 @@ def test_blocks_read_only_allow_delete_stops_writes_only(any_es: Elasticsearch) 
     any_es.indices.put_settings(index="books", settings={"number_of_replicas": 0})
     any_es.indices.delete(index="books")
     assert not any_es.indices.exists(index="books")
+
+
+# The documentation
+
+
+def test_the_docs_name_every_applied_setting() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "embedded.md"
+    text = docs.read_text().split("## Index settings", 1)[1].split("\n## ", 1)[0]
+    missing = [
+        name
+        for name, spec in SETTINGS.items()
+        if spec.status == APPLIED
+        and f"`{name.removeprefix('index.')}`" not in text
+        and not name.startswith("index.blocks.")
+    ]
+    assert missing == []

@@ -126,7 +126,7 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
 def _check_docvalue_fields(index: Index, specs: list[Any]) -> None:
     """``index.max_docvalue_fields_search``: the distinct mapped fields ``docvalue_fields``
     names (patterns expanded), as Elasticsearch counts them."""
-    names = set()
+    names: set[str] = set()
     for spec in specs:
         pattern = spec["field"] if isinstance(spec, dict) else str(spec)
         names.update(field.path for field in index.mapping.fields_matching(pattern))
