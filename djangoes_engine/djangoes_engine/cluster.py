@@ -32,7 +32,7 @@ from .names import (
     validate_index_or_alias_name,
 )
 from .query import validate_filter
-from .settings import DEFAULTS, Settings, normalize, validate
+from .settings import DEFAULTS, Settings, expand_replicas, normalize, validate
 from .store import read_json, write_json_atomic
 
 VERSION = "9.0.0"
@@ -194,6 +194,7 @@ class Cluster:
             }
             for key in ("index.number_of_shards", "index.number_of_replicas"):
                 flat.setdefault(key, DEFAULTS[key])
+            expand_replicas(flat)
             directory = os.path.join(self.path, "indices", uuid) if self.path else None
             index = Index(
                 name=name,
@@ -209,6 +210,7 @@ class Cluster:
             # that another thread changes fails.
             before, self.indices = self.indices, {**self.indices, name: index}
             try:
+                index.mapping.check_limits(index.limits)
                 self._check_write_aliases(aliases)
                 self.persist()
             except BaseException:  # not created after all, not even on disk

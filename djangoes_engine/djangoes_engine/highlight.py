@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import jsoncodec
-from .errors import EngineError, IllegalArgument
+from .errors import EngineError, IllegalArgument, SearchPhaseError
 from .fields import TextField
 from .index import Index
 from .source import extract
@@ -39,8 +39,9 @@ PHRASE_NOTE = "\x00phrase:"
 
 
 def highlight(
-    ctx: Context | None, index: Index, source: dict[str, Any], spec: dict[str, Any]
+    ctx: Context | None, index: Index, source: dict[str, Any], spec: dict[str, Any], doc: int = 0
 ) -> dict[str, list[str]]:
+    """The ``highlight`` of one hit (``doc``: its document number, which errors name)."""
     if ctx is None or source is None:
         return {}
     fields = spec.get("fields")
@@ -61,7 +62,7 @@ def highlight(
             if not field.is_text_like:
                 continue
             terms = _terms(ctx, field, settings["require_field_match"])
-            fragments = _field_fragments(field, source, terms, settings)
+            fragments = _field_fragments(field, source, terms, settings, (index, doc))
             if fragments:
                 result[field.path] = fragments
     return result
@@ -81,17 +82,28 @@ def _values(field: Any, source: dict[str, Any]) -> list[str]:
 
 
 def _field_fragments(
-    field: Any, source: dict[str, Any], terms: set[str], settings: dict[str, Any]
+    field: Any,
+    source: dict[str, Any],
+    terms: set[str],
+    settings: dict[str, Any],
+    hit: tuple[Index, int],
 ) -> list[str]:
     values = _values(field, source)
     fragments: list[tuple[int, int, str]] = []
     matcher = _Matcher(terms)
+    plain = settings.get("type") == "plain"
+    limit = _analyzed_limit(field, values, settings, plain, hit)
+    base = 0  # where a value starts in the text analysed (values joined, but for plain)
     for order, value in enumerate(values):
         spans = _matches(field, value, matcher)
+        if limit is not None:
+            spans = [span for span in spans if base + span[1] <= limit]
         if spans:
             fragments.extend(
                 (order, score, text) for score, text in _fragments(value, spans, settings)
             )
+        if not plain:
+            base += _utf16_length(value) + 1
     if not fragments:
         size = int(settings.get("no_match_size") or 0)
         if size and values:
@@ -102,6 +114,41 @@ def _field_fragments(
     count = int(settings["number_of_fragments"])
     texts = [text for _, _, text in fragments]
     return texts if count == 0 else texts[:count]
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _analyzed_limit(
+    field: Any, values: list[str], settings: dict[str, Any], plain: bool, hit: tuple[Index, int]
+) -> int | None:
+    """Where analysis stops: the request's ``max_analyzed_offset`` when it is within the index's
+    ``index.highlight.max_analyzed_offset``; a longer text than the index allows is an error,
+    as in Elasticsearch, unless the field indexes offsets (the unified highlighter's way)."""
+    index, doc = hit
+    limit = index.settings.int("index.highlight.max_analyzed_offset")
+    asked = settings.get("max_analyzed_offset")
+    asked = None if asked is None or int(asked) == -1 else int(asked)
+    if asked is not None and asked <= limit:
+        return asked
+    lengths = [_utf16_length(value) for value in values] or [0]
+    length = max(lengths) if plain else sum(lengths) + len(lengths) - 1
+    definition = getattr(field, "definition", {})
+    offsets = definition.get("index_options") == "offsets" or "offsets" in str(
+        definition.get("term_vector", "")
+    )
+    if length > limit and (plain or not offsets):
+        raise SearchPhaseError(
+            IllegalArgument(
+                f"The length [{length}] of field [{field.path}] in doc[{doc}]/index[{index.name}] "
+                f"exceeds the [index.highlight.max_analyzed_offset] limit [{limit}]. To avoid this "
+                "error, set the query parameter [max_analyzed_offset] to a value less than index "
+                f"setting [{limit}] and this will tolerate long field values by truncating them."
+            ),
+            index.name,
+        )
+    return None
 
 
 class _Matcher:

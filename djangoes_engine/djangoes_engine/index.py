@@ -22,7 +22,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -40,7 +40,8 @@ from .errors import (
     ValidationError,
     VersionConflict,
 )
-from .mapping import Mapping, ParsedDocument
+from .fields import document_parsing_error
+from .mapping import FieldDefaults, Mapping, MappingLimits, ParsedDocument
 from .settings import Settings
 from .store import (
     Layout,
@@ -132,8 +133,25 @@ class Index:
         self.creation_date = creation_date or int(time.time() * 1000)
         self.on_change = on_change or (lambda index: None)
         self.lock = threading.RLock()
-        self.registry = AnalysisRegistry(settings.analysis)
-        self.mapping = Mapping(mappings, self.registry)
+        self.registry = AnalysisRegistry(
+            settings.analysis,
+            max_ngram_diff=settings.int("index.max_ngram_diff"),
+            max_shingle_diff=settings.int("index.max_shingle_diff"),
+            max_token_count=settings.int("index.analyze.max_token_count"),
+        )
+        self.mapping = Mapping(
+            mappings,
+            self.registry,
+            FieldDefaults(
+                ignore_malformed=settings.bool("index.mapping.ignore_malformed"),
+                coerce=settings.bool("index.mapping.coerce"),
+                ignore_above=(
+                    settings.int("index.mapping.ignore_above")
+                    if settings.get("index.mapping.ignore_above") is not None
+                    else None
+                ),
+            ),
+        )
         self.versions: dict[str, tuple[int, int]] = {}
         self.pending: dict[str, StoredDoc] = {}
         self.max_seq_no = -1
@@ -180,9 +198,20 @@ class Index:
         self.refresh_interval = None if seconds < 0 else seconds
         self.replicas = self.settings.int("index.number_of_replicas")
         self._shards = {"total": 1 + self.replicas, "successful": 1, "failed": 0}
-        self.blocks_write = self.settings.bool("index.blocks.write") or self.settings.bool(
-            "index.blocks.read_only"
+        self.blocks = frozenset(
+            name for name in BLOCKS if self.settings.bool(f"index.blocks.{name}")
         )
+        self.limits = MappingLimits(
+            total_fields=self.settings.int("index.mapping.total_fields.limit"),
+            depth=self.settings.int("index.mapping.depth.limit"),
+            nested_fields=self.settings.int("index.mapping.nested_fields.limit"),
+            nested_objects=self.settings.int("index.mapping.nested_objects.limit"),
+            field_name_length=self.settings.int("index.mapping.field_name_length.limit"),
+        )
+        # the analyzers were built (and checked) at creation; ``_analyze`` reads these now
+        self.registry.max_ngram_diff = self.settings.int("index.max_ngram_diff")
+        self.registry.max_shingle_diff = self.settings.int("index.max_shingle_diff")
+        self.registry.max_token_count = self.settings.int("index.analyze.max_token_count")
 
     def shards(self, successful: int = 1) -> dict[str, int]:
         """The ``_shards`` of a write response (one shared dict: responses never change it)."""
@@ -235,7 +264,9 @@ class Index:
 
     def put_mapping(self, body: dict[str, Any]) -> None:
         with self.lock:
-            self._set_mapping(self.mapping.merged(body))
+            mapping = self.mapping.merged(body)
+            mapping.check_limits(self.limits)
+            self._set_mapping(mapping)
 
     def _set_mapping(self, mapping: Mapping) -> None:
         self._assign_slots(mapping)
@@ -389,9 +420,23 @@ class Index:
 
     def _parse(self, document: dict[str, Any], doc_id: str) -> ParsedDocument:
         parsed = self.mapping.parse(document, doc_id)
+        mapping = None
         if parsed.update is not None:
             mapping = self.mapping.merged(parsed.update)
+            try:
+                mapping.check_limits(self.limits, added=mapping.size - self.mapping.size)
+            except IllegalArgument as error:
+                raise document_parsing_error(
+                    f"failed to parse: {error.reason}", caused_by=error
+                ) from None
             parsed = mapping.parse(document, doc_id)
+        if parsed.nested_objects > self.limits.nested_objects:
+            raise document_parsing_error(
+                "The number of nested documents has exceeded the allowed limit of "
+                f"[{self.limits.nested_objects}]. This limit can be set by changing the "
+                "[index.mapping.nested_objects.limit] index level setting."
+            )
+        if mapping is not None:
             self._set_mapping(mapping)
         return parsed
 
@@ -444,12 +489,7 @@ class Index:
                 type="index_closed_exception",
                 index=self.name,
             )
-        if self.blocks_write:
-            raise EngineError(
-                f"index [{self.name}] blocked by: [FORBIDDEN/8/index write (api)];",
-                status=403,
-                type="cluster_block_exception",
-            )
+        check_blocks([self], "write")
 
     def _check_routing(self, doc_id: str, routing: str | None) -> None:
         if routing is None and self.mapping.routing_required:
@@ -791,6 +831,52 @@ class Index:
             self.store.destroy()
             if self.directory is not None:
                 shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Block(NamedTuple):
+    """One of Elasticsearch's index blocks (``IndexMetadata.APIBlock``)."""
+
+    id: int
+    description: str
+    status: str
+    levels: frozenset[str]
+
+
+_FLOOD_STAGE = (
+    "disk usage exceeded flood-stage watermark, index has read-only-allow-delete block; for "
+    "more information, see https://www.elastic.co/docs/troubleshoot/elasticsearch/"
+    "fix-watermark-errors"
+)
+
+#: The blocks by the name of their ``index.blocks.*`` setting, and what they block: ``read``
+#: (searches, gets), ``write`` (documents), ``metadata_read`` (settings, mappings) and
+#: ``metadata_write`` (their changes, deleting the index).
+BLOCKS = {
+    "read_only": Block(
+        5, "index read-only (api)", "FORBIDDEN", frozenset({"write", "metadata_write"})
+    ),
+    "read": Block(7, "index read (api)", "FORBIDDEN", frozenset({"read"})),
+    "write": Block(8, "index write (api)", "FORBIDDEN", frozenset({"write"})),
+    "metadata": Block(
+        9, "index metadata (api)", "FORBIDDEN", frozenset({"metadata_read", "metadata_write"})
+    ),
+    "read_only_allow_delete": Block(12, _FLOOD_STAGE, "TOO_MANY_REQUESTS", frozenset({"write"})),
+}
+_STATUS = {"FORBIDDEN": 403, "TOO_MANY_REQUESTS": 429}
+
+
+def check_blocks(indices: Iterable[Index], level: str) -> None:
+    """Raise Elasticsearch's ``cluster_block_exception`` if a block of these indices stops an
+    operation of ``level``: every blocked index named, with the highest of the statuses."""
+    reasons, status = [], 0
+    for index in indices:
+        found = sorted(BLOCKS[name] for name in index.blocks if level in BLOCKS[name].levels)
+        if found:
+            shown = ", ".join(f"{b.status}/{b.id}/{b.description}" for b in found)
+            reasons.append(f"index [{index.name}] blocked by: [{shown}];")
+            status = max(status, *(_STATUS[b.status] for b in found))
+    if reasons:
+        raise EngineError("".join(reasons), status=status, type="cluster_block_exception")
 
 
 def new_id() -> str:

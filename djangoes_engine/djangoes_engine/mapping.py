@@ -12,6 +12,7 @@ import copy
 import fnmatch
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
@@ -68,6 +69,32 @@ PARAM_DEFAULTS = {
     "ignore_malformed": False,
     "eager_global_ordinals": False,
 }
+
+
+@dataclass(frozen=True)
+class FieldDefaults:
+    """Index-level defaults of field parameters (``index.mapping.ignore_malformed``,
+    ``index.mapping.coerce``, ``index.mapping.ignore_above``): what a field that does not set
+    the parameter takes. Static settings: fixed when the index is created."""
+
+    ignore_malformed: bool = False
+    coerce: bool = True
+    ignore_above: int | None = None
+
+
+NO_DEFAULTS = FieldDefaults()
+
+
+@dataclass(frozen=True)
+class MappingLimits:
+    """``index.mapping.*.limit``: checked when a mapping changes (creation, put_mapping, a
+    dynamic update), never when an index is opened, as in Elasticsearch."""
+
+    total_fields: int = 1000
+    depth: int = 20
+    nested_fields: int = 50
+    nested_objects: int = 10000
+    field_name_length: int = 2**63 - 1
 
 
 def is_object_definition(definition: dict[str, Any]) -> bool:
@@ -181,12 +208,14 @@ def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | Objec
 class ParsedDocument:
     """What indexing needs from a document: converted values per field, and field names."""
 
-    __slots__ = ("field_names", "ignored", "update", "values")
+    __slots__ = ("field_names", "ignored", "nested_objects", "update", "values")
 
     def __init__(self) -> None:
         self.values: list[tuple[FieldType, Any]] = []
         self.field_names: set[str] = set()
         self.ignored: set[str] = set()
+        #: Objects under ``nested`` fields (``index.mapping.nested_objects.limit`` bounds them).
+        self.nested_objects = 0
         #: A mapping update (``{"properties": ...}``) when the document introduced fields.
         self.update: dict[str, Any] | None = None
 
@@ -194,7 +223,12 @@ class ParsedDocument:
 class Mapping:
     """The mapping of one index (immutable; see module docstring)."""
 
-    def __init__(self, body: dict[str, Any] | None, registry: Any) -> None:
+    def __init__(
+        self,
+        body: dict[str, Any] | None,
+        registry: Any,
+        defaults: FieldDefaults = NO_DEFAULTS,
+    ) -> None:
         body = body or {}
         if not isinstance(body, dict):
             raise MapperParsingError("Failed to parse mapping: mapping must be an object")
@@ -204,6 +238,7 @@ class Mapping:
                 "include_type_name is set to true."
             )
         self.registry = registry
+        self.defaults = defaults
         self.body = copy.deepcopy(body)
         self.root = ObjectMapper("", body, registry, root=True)
         self.dynamic = self.root.dynamic if self.root.dynamic is not None else True
@@ -227,7 +262,6 @@ class Mapping:
                     f"Invalid [path] value [{alias.target}] for field alias [{path}]: an alias "
                     "must refer to an existing field in the mappings."
                 )
-        self._check_limits()
 
     def _index(self, obj: ObjectMapper) -> None:
         for mapper in obj.properties.values():
@@ -238,11 +272,54 @@ class Mapping:
                 for leaf in _with_multi_fields(mapper):
                     self.fields[leaf.path] = leaf
                     leaf.exists_names = _parents(leaf.path)
+                    self._default(leaf)
 
-    def _check_limits(self) -> None:
-        limit = 1000
-        if len(self.fields) + len(self.objects) - 1 > limit:
-            raise IllegalArgument(f"Limit of total fields [{limit}] has been exceeded")
+    def _default(self, leaf: FieldType) -> None:
+        """Give a field the index's defaults of the parameters it does not set."""
+        given, params = leaf.definition, leaf.params
+        if "ignore_malformed" in params and "ignore_malformed" not in given:
+            leaf.ignore_malformed = self.defaults.ignore_malformed
+        if "coerce" in params and "coerce" not in given:
+            leaf.coerce = self.defaults.coerce  # type: ignore[attr-defined]
+        if (
+            self.defaults.ignore_above is not None
+            and "ignore_above" in params
+            and "ignore_above" not in given
+        ):
+            leaf.ignore_above = self.defaults.ignore_above
+
+    @property
+    def size(self) -> int:
+        """Fields (multi-fields and aliases included) and objects, as the total limit counts."""
+        return len(self.fields) + len(self.objects) - 1
+
+    def check_limits(self, limits: MappingLimits, added: int = 0) -> None:
+        """Elasticsearch's mapping limits, in its order; ``added``: the fields a dynamic update
+        adds, which its error names."""
+        if self.size > limits.total_fields:
+            adding = f" while adding new fields [{added}]" if added > 0 else ""
+            raise IllegalArgument(
+                f"Limit of total fields [{limits.total_fields}] has been exceeded{adding}"
+            )
+        for path in self.objects:
+            if path and path.count(".") + 2 > limits.depth:
+                raise IllegalArgument(
+                    f"Limit of mapping depth [{limits.depth}] has been exceeded due to object "
+                    f"field [{path}]"
+                )
+        paths = [*self.objects, *self.fields]
+        for path in paths:
+            name = path.rpartition(".")[2]
+            if path and len(name) > limits.field_name_length:
+                raise IllegalArgument(
+                    f"Field name [{name}] is longer than the limit of "
+                    f"[{limits.field_name_length}] characters"
+                )
+        nested = sum(1 for obj in self.objects.values() if obj.type_name == "nested")
+        if nested > limits.nested_fields:
+            raise IllegalArgument(
+                f"Limit of nested fields [{limits.nested_fields}] has been exceeded"
+            )
 
     # Lookups
 
@@ -282,7 +359,7 @@ class Mapping:
             root = merge_root(self.to_dict(), update)
         except (AttributeError, TypeError) as error:  # a part of the body of the wrong shape
             raise MapperParsingError(f"Failed to parse mapping: {error}") from None
-        return Mapping(root, self.registry)
+        return Mapping(root, self.registry, self.defaults)
 
     # Documents
 
@@ -350,7 +427,7 @@ class Mapping:
         if not mapper.enabled:
             doc.field_names.update(_parents(mapper.path))
             return
-        child_updates = _child_updates(updates, mapper.path.rpartition(".")[2])
+        child_updates = _child_updates(updates, mapper.path.rpartition(".")[2], mapper.type_name)
         for item in value if isinstance(value, list) else [value]:
             if item is None:
                 continue
@@ -362,6 +439,8 @@ class Mapping:
                     f"object mapping for [{mapper.path}] tried to parse field "
                     f"[{mapper.path.rpartition('.')[2]}] as object, but found a concrete value"
                 )
+            if mapper.type_name == "nested":
+                doc.nested_objects += 1
             doc.field_names.update(_parents(mapper.path))
             self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
         _prune(updates, mapper.path.rpartition(".")[2])
@@ -726,15 +805,17 @@ def _flatten(values: list) -> Iterator[Any]:
             yield value
 
 
-def _child_updates(updates: dict, name: str) -> dict:
-    """The dynamic-update dict for the properties of child object ``name``."""
-    return updates.setdefault(name, {"properties": {}})["properties"]
+def _child_updates(updates: dict, name: str, type_name: str = "object") -> dict:
+    """The dynamic-update dict for the properties of child object ``name`` (a ``nested`` one
+    says so: an update without the type would be an object, which cannot merge into it)."""
+    entry = {"properties": {}} if type_name == "object" else {"type": type_name, "properties": {}}
+    return updates.setdefault(name, entry)["properties"]
 
 
 def _prune(updates: dict, name: str) -> None:
     """Drop the placeholder :func:`_child_updates` made if the child had no new fields."""
     entry = updates.get(name)
-    if entry is not None and entry == {"properties": {}}:
+    if entry is not None and entry.get("properties") == {} and set(entry) <= {"type", "properties"}:
         del updates[name]
 
 

@@ -3,48 +3,21 @@
 Elasticsearch accepts settings nested (``{"index": {"number_of_shards": 1}}``), flat
 (``{"index.number_of_shards": 1}``) or without the ``index.`` prefix, stores every value as a
 string, and answers in nested form unless ``flat_settings`` is asked for. This module holds that
-normalisation and the few typed values the engine reads.
+normalisation, the validation of a request's settings against :mod:`.index_settings` (which
+says what Elasticsearch accepts and what the engine does with each), and typed access to the
+values the engine reads.
 """
 
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import IllegalArgument
-
-#: Settings this engine understands or accepts, as (prefix) patterns of their flat names.
-KNOWN = re.compile(
-    r"index\.("
-    r"number_of_shards|number_of_replicas|number_of_routing_shards|auto_expand_replicas"
-    r"|refresh_interval|max_result_window|max_inner_result_window|max_rescore_window"
-    r"|max_docvalue_fields_search|max_script_fields|max_ngram_diff|max_shingle_diff"
-    r"|max_refresh_listeners|max_terms_count|max_regex_length|max_slices_per_scroll"
-    r"|analyze\.max_token_count|highlight\.max_analyzed_offset|query\.default_field"
-    r"|query_string\.lenient|default_pipeline|final_pipeline|hidden|codec|priority"
-    r"|search\.idle\.after|gc_deletes|shard\.check_on_startup|load_fixed_bitset_filters_eagerly"
-    r"|mapping\..+|analysis\..+|similarity\..+|blocks\..+|translog\..+|routing\..+"
-    r"|routing_partition_size|soft_deletes\..+|sort\..+|store\..+|merge\..+|lifecycle\..+"
-    r"|unassigned\..+|write\.wait_for_active_shards|queries\..+|requests\..+|indexing\..+"
-    r"|search\.slowlog\..+|indexing\.slowlog\..+|fielddata\..+|version\.created"
-    r"|creation_date|uuid|provided_name|frozen|verified_before_close|format|default_pipeline"
-    r"|mode|time_series\..+|look_ahead_time|recovery\..+|allocation\..+|history\..+"
-    r"|shard_limit\..+|number_of_shards_per_node|data_path|compound_format"
-    r")\Z"
-)
-
-#: Settings that only take effect at creation and may not change afterwards.
-STATIC = (
-    "index.number_of_shards",
-    "index.analysis.",
-    "index.sort.",
-    "index.codec",
-    "index.number_of_routing_shards",
-    "index.soft_deletes.",
-    "index.mapping.source.mode",
-)
+from .dates import parse_time_value
+from .errors import IllegalArgument, Unsupported
+from .index_settings import REFUSED, SETTINGS, Spec, spec
+from .wording import suggest
 
 #: Settings the engine writes itself and a request may not set.
 PRIVATE = ("index.uuid", "index.version.created", "index.creation_date", "index.provided_name")
@@ -56,12 +29,19 @@ DEFAULTS = {
     "index.max_result_window": "10000",
     "index.max_ngram_diff": "1",
     "index.max_shingle_diff": "3",
+    "index.analyze.max_token_count": "10000",
     "index.max_terms_count": "65536",
+    "index.max_docvalue_fields_search": "100",
     "index.max_regex_length": "1000",
     "index.query.default_field": "*",
+    "index.query_string.lenient": "false",
     "index.mapping.total_fields.limit": "1000",
     "index.mapping.depth.limit": "20",
     "index.mapping.nested_fields.limit": "50",
+    "index.mapping.nested_objects.limit": "10000",
+    "index.mapping.field_name_length.limit": "9223372036854775807",
+    "index.mapping.ignore_malformed": "false",
+    "index.mapping.coerce": "true",
     "index.translog.durability": "request",
     "index.highlight.max_analyzed_offset": "1000000",
     "index.hidden": "false",
@@ -69,6 +49,7 @@ DEFAULTS = {
     "index.blocks.write": "false",
     "index.blocks.read": "false",
     "index.blocks.read_only_allow_delete": "false",
+    "index.blocks.metadata": "false",
 }
 
 
@@ -125,20 +106,21 @@ def normalize(settings: Mapping[str, Any] | None) -> dict[str, Any]:
 def validate(
     settings: Mapping[str, Any], *, creating: bool, open_indices: list[str] | None = None
 ) -> None:
-    """Refuse unknown or private settings, and impossible values, as Elasticsearch does.
+    """Refuse what Elasticsearch refuses (unknown or private settings, static ones on an open
+    index, values it cannot parse) and what this engine does not implement (by name).
 
     When updating, ``open_indices`` are the open targets as ``name/uuid``: static settings can
     change only when there are none (the indices are closed); None means any target may be open.
     """
     for name, value in settings.items():
-        if not KNOWN.match(name):
-            raise IllegalArgument(
-                f"unknown setting [{name}] please check that any required plugins are installed, "
-                "or check the breaking changes documentation for removed settings"
-            )
-        if name in PRIVATE and not creating:
-            raise IllegalArgument(f"final index setting [{name}], not updateable")
-        if not creating and name.startswith(STATIC) and value is not None:
+        if name in PRIVATE:
+            if not creating:
+                raise IllegalArgument(f"final index setting [{name}], not updateable")
+            continue
+        found = spec(name)
+        if found is None:
+            raise IllegalArgument(f"unknown setting [{name}]{_suggestion(name)}")
+        if not creating and not found.dynamic and value is not None:
             if open_indices is None:
                 raise IllegalArgument(
                     f"Can't update non dynamic settings [[{name}]] for open indices"
@@ -148,16 +130,100 @@ def validate(
                 raise IllegalArgument(
                     f"Can't update non dynamic settings [[{name}]] for open indices [{shown}]"
                 )
-    for name in ("index.number_of_shards", "index.number_of_replicas"):
-        if name in settings:
-            number = parse_int(settings[name], name)
-            low = 1 if name.endswith("shards") else 0
-            if number < low:
-                raise IllegalArgument(
-                    f"Failed to parse value [{number}] for setting [{name}] must be >= {low}"
-                )
-    if "index.max_result_window" in settings:
-        parse_int(settings["index.max_result_window"], "index.max_result_window")
+        if value is None:
+            continue  # back to the default
+        check_value(name, value, found)
+        if found.status == REFUSED and as_string(value) not in found.accepted:
+            shown = f" with value [{as_string(value)}]" if found.accepted else ""
+            raise Unsupported(f"index setting [{name}]{shown}")
+    if creating and str(settings.get("index.soft_deletes.enabled", "true")).lower() == "false":
+        raise IllegalArgument(
+            "Creating indices with soft-deletes disabled is no longer supported. "
+            "Please do not specify a value for setting [index.soft_deletes.enabled]."
+        )
+    routing_shards = settings.get("index.number_of_routing_shards")
+    if routing_shards is not None:
+        shards = int(str(settings.get("index.number_of_shards", "1")))
+        if int(str(routing_shards)) < shards:
+            raise IllegalArgument(
+                f"index.number_of_routing_shards [{routing_shards}] must be >= "
+                f"index.number_of_shards [{shards}]"
+            )
+
+
+def _suggestion(name: str) -> str:
+    """Elasticsearch's `` did you mean [x]?`` for an unknown setting, or its plugins hint."""
+    found = suggest(name, SETTINGS, threshold=0.7)
+    return found or (
+        " please check that any required plugins are installed, or check the breaking "
+        "changes documentation for removed settings"
+    )
+
+
+#: Elasticsearch's words for an enum value it does not know, where they are its own.
+_ENUM_ERRORS = {
+    "index.translog.durability": "No enum constant "
+    "org.elasticsearch.index.translog.Translog.Durability.{upper}",
+    "index.shard.check_on_startup": "unknown value for [index.shard.check_on_startup] must be one "
+    "of [true, false, checksum] but was: {value}",
+}
+
+
+def check_value(name: str, value: Any, found: Spec) -> None:
+    """Parse ``value`` as Elasticsearch parses the setting, raising its error if it cannot."""
+    if found.kind == "int":
+        number = parse_int(value, name)
+        if found.minimum is not None and number < found.minimum:
+            raise IllegalArgument(
+                f"Failed to parse value [{value}] for setting [{name}] must be >= {found.minimum}"
+            )
+        if found.maximum is not None and number > found.maximum:
+            raise IllegalArgument(
+                f"Failed to parse value [{value}] for setting [{name}] must be <= {found.maximum}"
+            )
+    elif found.kind == "bool":
+        parse_bool(value, name)
+    elif found.kind == "time":
+        parse_time_value(str(value), name)
+    elif found.kind == "auto_expand":
+        auto_expand_range(value)
+    elif found.kind == "enum" and str(value).lower() not in found.choices:
+        template = _ENUM_ERRORS.get(name, "Failed to parse value [{value}] for setting [{name}]")
+        raise IllegalArgument(template.format(value=value, upper=str(value).upper(), name=name))
+
+
+def auto_expand_range(value: Any) -> tuple[int, int | None] | None:
+    """``index.auto_expand_replicas`` as (min, max) replicas (max None: ``all``), or None when
+    ``false``; Elasticsearch's errors for anything else."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if text == "false":
+        return None
+    dash = text.find("-")
+    where = f"failed to parse [index.auto_expand_replicas] from value: [{text}] at index {dash}"
+    if dash == -1:
+        raise IllegalArgument(where)
+    low, high = text[:dash], text[dash + 1 :]
+    try:
+        minimum = int(low)
+        maximum = None if high == "all" else int(high)
+    except ValueError:
+        raise IllegalArgument(where) from None
+    if maximum is not None and minimum > maximum:
+        raise IllegalArgument(
+            "[index.auto_expand_replicas] minReplicas must be =< maxReplicas but wasn't "
+            f"{minimum} > {maximum}"
+        )
+    return minimum, maximum
+
+
+def expand_replicas(flat: dict[str, Any]) -> None:
+    """Apply ``index.auto_expand_replicas`` to ``index.number_of_replicas`` as Elasticsearch's
+    allocation does on a cluster of one data node: a range from 0 means no replica; a range
+    from more than 0 cannot be met, and leaves the number as it is."""
+    expand = flat.get("index.auto_expand_replicas")
+    found = auto_expand_range(expand) if expand is not None else None
+    if found is not None and found[0] == 0:
+        flat["index.number_of_replicas"] = "0"
 
 
 def parse_int(value: Any, name: str) -> int:

@@ -12,12 +12,13 @@ from typing import Any
 from .errors import BadRequest
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` did you mean [x]?`` as Elasticsearch words it (Lucene's Levenshtein similarity)."""
+def suggest(name: str, candidates: Iterable[str], threshold: float = 0.5) -> str:
+    """`` did you mean [x]?`` as Elasticsearch words it (Lucene's Levenshtein similarity, above
+    ``threshold``: 0.5 for request keys, 0.7 for settings)."""
     scored = []
     for candidate in candidates:
         similarity = _similarity(name, candidate)
-        if similarity > 0.5:
+        if similarity > threshold:
             scored.append((-similarity, candidate))
     if not scored:
         return ""

@@ -21,7 +21,7 @@ from ..errors import (
 )
 from ..fields import document_parsing_error
 from ..http import Request
-from ..index import PRIMARY_TERM, Index, StoredDoc
+from ..index import PRIMARY_TERM, Index, StoredDoc, check_blocks
 from ..update import update
 from .arguments import boolean, json_body, long, object_body, refresh, source_filter
 
@@ -198,6 +198,7 @@ def _stored_fields(index: Index, doc: StoredDoc, names: Any) -> dict[str, list[A
 
 def _read(engine: Cluster, params: dict[str, Any], name: str, doc_id: str):
     index = single_index(engine, name)
+    check_blocks([index], "read")
     # Reads need the routing a ``_routing.required`` index was written with, as writes do.
     index._check_routing(doc_id, params.get("routing"))
     if boolean(params, "refresh"):

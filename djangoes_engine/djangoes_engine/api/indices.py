@@ -9,8 +9,9 @@ from ..analysis import AnalysisRegistry, analyze_api
 from ..cluster import Cluster
 from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
 from ..http import Request
+from ..index import Index, check_blocks
 from ..names import Options, split_expression
-from ..settings import Settings, normalize, validate
+from ..settings import Settings, expand_replicas, normalize, validate
 from .arguments import boolean, index_options, object_body, split
 from .documents import single_index
 
@@ -34,10 +35,12 @@ def delete(engine: Cluster, request: Request, index: str):
                 f"The provided expression [{part}] matches an alias, specify the corresponding "
                 "concrete indices instead."
             )
-    for resolved in engine.resolve(parts, options):
-        if resolved.via_aliases:
-            continue
-        engine.delete_index(resolved.name)
+    names = [r.name for r in engine.resolve(parts, options) if not r.via_aliases]
+    check_blocks(
+        [engine.indices[name] for name in names if name in engine.indices], "metadata_write"
+    )
+    for name in names:
+        engine.delete_index(name)
     return 200, {"acknowledged": True}
 
 
@@ -64,13 +67,19 @@ def _targets(engine: Cluster, request: Request, index: str | None, **defaults: b
     return engine.resolve_indices(index, options)
 
 
+def _blocked(targets: list[Index], level: str) -> list[Index]:
+    """``targets``, unless one has a block that stops an operation of ``level``."""
+    check_blocks(targets, level)
+    return targets
+
+
 def get(engine: Cluster, request: Request, index: str):
     params = request.params
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     body = {}
     # As Elasticsearch's get index (strict_expand_open): a wildcard matching nothing gives {}.
-    for target in _targets(engine, request, index, forbid_closed=False):
+    for target in _blocked(_targets(engine, request, index, forbid_closed=False), "metadata_read"):
         body[target.name] = {
             "aliases": _aliases_body(target.aliases),
             "mappings": target.mapping.to_dict(),
@@ -81,14 +90,17 @@ def get(engine: Cluster, request: Request, index: str):
 
 def get_mapping(engine: Cluster, request: Request, index: str | None = None):
     body = {}
-    for target in _targets(engine, request, index, forbid_closed=False):
+    for target in _blocked(_targets(engine, request, index, forbid_closed=False), "metadata_read"):
         body[target.name] = {"mappings": target.mapping.to_dict()}
     return 200, body
 
 
 def put_mapping(engine: Cluster, request: Request, index: str):
     body = object_body(request.body, required=True)
-    targets = _targets(engine, request, index, allow_no_indices=False, forbid_closed=False)
+    targets = _blocked(
+        _targets(engine, request, index, allow_no_indices=False, forbid_closed=False),
+        "metadata_write",
+    )
     for target in targets:
         target.mapping.merged(body)  # validate everywhere before changing anything
     for target in targets:
@@ -98,7 +110,7 @@ def put_mapping(engine: Cluster, request: Request, index: str):
 
 def get_field_mapping(engine: Cluster, request: Request, fields: str, index: str | None = None):
     body = {}
-    for target in _targets(engine, request, index, forbid_closed=False):
+    for target in _blocked(_targets(engine, request, index, forbid_closed=False), "metadata_read"):
         mappings = {}
         for pattern in split(fields):
             for field in target.mapping.fields_matching(pattern):
@@ -118,7 +130,7 @@ def get_settings(
     defaults = boolean(params, "include_defaults")
     patterns = split(name)
     body = {}
-    for target in _targets(engine, request, index, forbid_closed=False):
+    for target in _blocked(_targets(engine, request, index, forbid_closed=False), "metadata_read"):
         settings = target.settings
         if patterns:
             settings = Settings(
@@ -144,6 +156,9 @@ def put_settings(engine: Cluster, request: Request, index: str | None = None):
     # Static settings (analysis, ...) change only on closed indices, as in Elasticsearch.
     opened = [f"{t.name}/{t.uuid}" for t in targets if t.state == "open"]
     validate(updates, creating=False, open_indices=opened)
+    if any(not name.startswith("index.blocks.") for name in updates):
+        # as Elasticsearch: a request changing only blocks may lift them
+        check_blocks(targets, "metadata_write")
     _apply_settings(engine, targets, updates)
     return 200, {"acknowledged": True}
 
@@ -158,6 +173,7 @@ def _apply_settings(engine: Cluster, targets: list[Any], updates: dict[str, Any]
                     flat.pop(key, None)
                 else:
                     flat[key] = value
+            expand_replicas(flat)
             analysis_before = target.settings.analysis
             target.settings = Settings(flat)
             target.read_settings()

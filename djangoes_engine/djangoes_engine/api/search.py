@@ -13,6 +13,7 @@ from ..cluster import Cluster
 from ..contexts import PointInTime, keep_alive_seconds
 from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
 from ..http import Request
+from ..index import check_blocks
 from ..names import Options
 from ..query import Context, compile_query
 from ..search.collect import Target, count_hits, make_targets
@@ -247,9 +248,11 @@ def get_task(engine: Cluster, request: Request, task_id: str):
 def explain(engine: Cluster, request: Request, index: str, id: str):
     body = object_body(request.body)
     target = single_index(engine, index)
+    check_blocks([target], "read")
     reader = target.reader
     query = compile_query(
-        Context(reader, target.name), uri_query(request.params) or body.get("query")
+        Context(reader, target.name, settings=target.settings),
+        uri_query(request.params) or body.get("query"),
     )
 
     restricted = Query.boolean_query(

@@ -20,6 +20,7 @@ from .. import jsoncodec
 from ..errors import BadRequest, EngineError, ParsingError
 from ..fields import FieldType
 from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
+from ..settings import Settings
 
 MATCH_NONE = Query.empty_query
 
@@ -36,15 +37,21 @@ def MATCH_ALL() -> tantivy.Query:
 
 @dataclass
 class Context:
-    """What compiling a query needs: the index's reader, and the request's clock."""
+    """What compiling a query needs: the index's reader and settings, and the request's clock."""
 
     reader: Any  # index.Reader
     index_name: str = ""
     default_fields: list[str] = field(default_factory=lambda: ["*"])
+    #: The index's settings: the limits queries check (``index.max_terms_count``...).
+    settings: Settings = field(default_factory=lambda: Settings({}))
     now: int = field(default_factory=lambda: int(time.time() * 1000))
     #: Terms and phrases per field, gathered for highlighting.
     highlight: dict[str, set[str]] = field(default_factory=dict)
     lookup: Callable[[str, str], Any] | None = None
+
+    def limit(self, name: str) -> int:
+        """An integer index setting such as ``index.max_terms_count``."""
+        return self.settings.int(name)
 
     @property
     def mapping(self) -> Any:

@@ -330,8 +330,10 @@ def q_combined_fields(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def q_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
-    return compile_query(ctx, query_string_to_dsl(body, ctx.default_fields))
+    lenient = ctx.settings.bool("index.query_string.lenient")
+    return compile_query(ctx, query_string_to_dsl(body, ctx.default_fields, lenient))
 
 
 def q_simple_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
-    return compile_query(ctx, simple_query_string_to_dsl(body, ctx.default_fields))
+    lenient = ctx.settings.bool("index.query_string.lenient")
+    return compile_query(ctx, simple_query_string_to_dsl(body, ctx.default_fields, lenient))

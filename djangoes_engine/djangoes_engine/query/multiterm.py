@@ -75,6 +75,8 @@ def q_wildcard(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 def q_regexp(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("regexp", body, scalars=("value",))
+    if ctx.field(name) is not None:
+        _check_regex_length(ctx, str(options.get("value", "")))
     found = _text_like(ctx, "regexp", name)
     if found is None:
         return MATCH_NONE()
@@ -83,6 +85,18 @@ def q_regexp(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     query = _regex(ctx, slot, flags + str(options.get("value", "")))
     ctx.note_regex(field_type, flags + str(options.get("value", "")))
     return boosted(Query.const_score_query(query, 1.0), options)
+
+
+def _check_regex_length(ctx: Context, pattern: str) -> None:
+    """``index.max_regex_length``, counted in UTF-16 units as Java's ``String.length()``."""
+    length = len(pattern) + sum(1 for char in pattern if ord(char) > 0xFFFF)
+    limit = ctx.limit("index.max_regex_length")
+    if length > limit:
+        raise IllegalArgument(
+            f"The length of regex [{length}] used in the Regexp Query request has exceeded the "
+            f"allowed maximum of [{limit}]. This maximum can be set by changing the "
+            "[index.max_regex_length] index level setting."
+        )
 
 
 def _regex(ctx: Context, slot: str, pattern: str) -> tantivy.Query:

@@ -112,6 +112,17 @@ def q_term(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     return boosted(query, options)
 
 
+def _check_terms_count(ctx: Context, values: list[Any]) -> None:
+    """``index.max_terms_count``, checked as Elasticsearch does once the field is mapped."""
+    limit = ctx.limit("index.max_terms_count")
+    if len(values) > limit:
+        raise IllegalArgument(
+            f"The number of terms [{len(values)}] used in the Terms Query request has exceeded "
+            f"the allowed maximum of [{limit}]. This maximum can be set by changing the "
+            "[index.max_terms_count] index level setting."
+        )
+
+
 def q_terms(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     options = {k: v for k, v in body.items() if k in ("boost", "_name")}
     names = [k for k in body if k not in options]
@@ -129,10 +140,12 @@ def q_terms(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         raise ParsingError(f"[terms] query does not support [{name}]")
     meta = meta_field(ctx, name, values)
     if meta is not None:
+        _check_terms_count(ctx, values)
         return boosted(Query.const_score_query(meta, 1.0), options)
     field_type = ctx.field(name)
     if field_type is None or not values:
         return MATCH_NONE()
+    _check_terms_count(ctx, values)
     slot = ctx.slot(field_type)
     if slot is None:
         return not_searchable(field_type)

@@ -23,7 +23,7 @@ from ..errors import (
     SearchPhaseError,
 )
 from ..fields import DateField, FieldType, KeywordField, NumberField
-from ..index import Index, Reader
+from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
@@ -73,6 +73,8 @@ class Candidate:
 
 
 def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
+    """The indices a search reads, refused as a whole if one has a read block."""
+    check_blocks([engine.indices[r.name] for r in resolved if r.name in engine.indices], "read")
     return [
         Target(engine.indices[r.name], engine.indices[r.name].reader, position, r.via_aliases)
         for position, r in enumerate(resolved)
@@ -89,10 +91,13 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             target.reader,
             index.name,
             default_fields=default if isinstance(default, list) else [default],
+            settings=index.settings,
             now=now,
             lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
         )
         try:
+            if request.docvalue_fields:
+                _check_docvalue_fields(index, request.docvalue_fields)
             query = compile_query(ctx, request.query)
             alias_filter = _alias_filter(ctx, target)
             if alias_filter is not None:
@@ -116,6 +121,22 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             if fnmatch.fnmatchcase(index.name, pattern) or pattern in target.via_aliases:
                 target.boost = float(boost)
                 break
+
+
+def _check_docvalue_fields(index: Index, specs: list[Any]) -> None:
+    """``index.max_docvalue_fields_search``: the distinct mapped fields ``docvalue_fields``
+    names (patterns expanded), as Elasticsearch counts them."""
+    names: set[str] = set()
+    for spec in specs:
+        pattern = spec["field"] if isinstance(spec, dict) else str(spec)
+        names.update(field.path for field in index.mapping.fields_matching(pattern))
+    limit = index.settings.int("index.max_docvalue_fields_search")
+    if len(names) > limit:
+        raise IllegalArgument(
+            "Trying to retrieve too many docvalue_fields. Must be less than or equal to: "
+            f"[{limit}] but was [{len(names)}]. This limit can be set by changing the "
+            "[index.max_docvalue_fields_search] index level setting."
+        )
 
 
 def _alias_filter(ctx: Context, target: Target) -> tantivy.Query | None:

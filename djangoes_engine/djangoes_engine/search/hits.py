@@ -77,7 +77,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     if fields:
         hit["fields"] = fields
     if request.highlight:
-        found = highlight(target.ctx, index, source, request.highlight)
+        found = highlight(target.ctx, index, source, request.highlight, candidate.address.doc)
         if found:
             hit["highlight"] = found
     if candidate.sort_values is not None:

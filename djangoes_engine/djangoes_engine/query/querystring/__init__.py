@@ -83,17 +83,20 @@ _QUERY_STRING_KEYS = words(
 )
 
 
-def query_string_to_dsl(body: dict[str, Any], default_fields: list[str]) -> dict[str, Any]:
+def query_string_to_dsl(
+    body: dict[str, Any], default_fields: list[str], lenient: bool = False
+) -> dict[str, Any]:
     """The DSL a ``query_string`` query (the object inside ``{"query_string": ...}``) means.
 
     ``default_fields`` is searched when the request names neither ``fields`` nor
-    ``default_field``: the index setting ``index.query.default_field``, normally ``["*"]``.
+    ``default_field``: the index setting ``index.query.default_field``, normally ``["*"]``;
+    ``lenient`` is the index's ``index.query_string.lenient``, for a query that does not say.
     Raises :class:`QueryShardError` for a syntax error, as Elasticsearch answers it.
     """
     what = "query_string"
     check_keys(body, _QUERY_STRING_KEYS, what, "[query_string] query does not support [{}]")
     query = read_query_text(body, what, "[query_string] must be provided with a [query]")
-    options = _query_string_options(body, default_fields)
+    options = _query_string_options(body, default_fields, lenient)
     text = lucene_escape(query) if read_bool(body, "escape", what) else query
     if not text.strip(JAVA_BLANK):
         return finish({"match_none": {}}, body, what)
@@ -110,7 +113,9 @@ def query_string_to_dsl(body: dict[str, Any], default_fields: list[str]) -> dict
     return finish(result, body, what)
 
 
-def _query_string_options(body: dict[str, Any], default_fields: list[str]) -> Options:
+def _query_string_options(
+    body: dict[str, Any], default_fields: list[str], lenient: bool
+) -> Options:
     what = "query_string"
     fields = body.get("fields")
     if isinstance(fields, str):
@@ -138,7 +143,7 @@ def _query_string_options(body: dict[str, Any], default_fields: list[str]) -> Op
     allow_leading = read_bool(body, "allow_leading_wildcard", what)
     return Options(
         targets=targets,
-        lenient=read_lenient(body, targets, what),
+        lenient=read_lenient(body, targets, what, lenient),
         default_and=read_default_and(body),
         type=kind,
         analyzer=body.get("analyzer"),
@@ -171,10 +176,13 @@ _SIMPLE_KEYS = words(
 )
 
 
-def simple_query_string_to_dsl(body: dict[str, Any], default_fields: list[str]) -> dict[str, Any]:
+def simple_query_string_to_dsl(
+    body: dict[str, Any], default_fields: list[str], lenient: bool = False
+) -> dict[str, Any]:
     """The DSL a ``simple_query_string`` query means; it never fails on the query's syntax.
 
-    ``default_fields`` is searched when the request names no ``fields``.
+    ``default_fields`` is searched when the request names no ``fields``; ``lenient`` is the
+    index's ``index.query_string.lenient``.
     """
     what = "simple_query_string"
     check_keys(body, _SIMPLE_KEYS, what, "[simple_query_string] unsupported field [{}]")
@@ -186,7 +194,7 @@ def simple_query_string_to_dsl(body: dict[str, Any], default_fields: list[str]) 
     default_and = read_default_and(body)
     options = Options(
         targets=targets,
-        lenient=read_lenient(body, targets, what),
+        lenient=read_lenient(body, targets, what, lenient),
         default_and=default_and,
         type="most_fields",
         analyzer=body.get("analyzer"),

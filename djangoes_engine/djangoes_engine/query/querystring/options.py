@@ -141,9 +141,12 @@ def read_default_and(body: dict[str, Any]) -> bool:
     return name == "AND"
 
 
-def read_lenient(body: dict[str, Any], targets: list[Target], what: str) -> bool | None:
-    """``lenient`` as given; when absent, true if the default fields include ``*``, as in ES."""
+def read_lenient(
+    body: dict[str, Any], targets: list[Target], what: str, index_default: bool = False
+) -> bool | None:
+    """``lenient`` as given; when absent, true if the default fields include ``*``, as in ES,
+    else the index's ``index.query_string.lenient`` (``index_default``)."""
     given = read_bool(body, "lenient", what)
     if given is not None:
         return given
-    return True if any(target.name == "*" for target in targets) else None
+    return True if index_default or any(target.name == "*" for target in targets) else None
