@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..api import cluster, documents, indices, search, termvectors
+from ..api import cluster, documents, indices, ingest, search, termvectors
 from ..cluster import Cluster
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
@@ -119,6 +119,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("PUT,POST", "/{index}/_aliases/{name}", indices.put_alias),
     ("DELETE", "/{index}/_alias/{name}", indices.delete_alias),
     ("DELETE", "/{index}/_aliases/{name}", indices.delete_alias),
+    # Ingest
+    ("PUT", "/_ingest/pipeline/{id}", ingest.put_pipeline),
+    ("GET", "/_ingest/pipeline", ingest.get_pipeline),
+    ("GET", "/_ingest/pipeline/{id}", ingest.get_pipeline),
+    ("DELETE", "/_ingest/pipeline/{id}", ingest.delete_pipeline),
+    ("GET,POST", "/_ingest/pipeline/_simulate", ingest.simulate_pipeline),
+    ("GET,POST", "/_ingest/pipeline/{id}/_simulate", ingest.simulate_pipeline),
 ]
 
 

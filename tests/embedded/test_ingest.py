@@ -1,0 +1,600 @@
+"""Ingest pipelines in the embedded engine, through the stock client.
+
+Expected answers come from Elasticsearch's own ingest REST tests (``ingest-common``'s
+``20_crud``, ``50_on_failure``, ``90_simulate``, ``200_default_pipeline``,
+``210_pipeline_processor``, ``220_drop_processor``, ``240_required_pipeline``...) and from its
+sources (``ConfigurationUtils``, ``IngestDocument``, ``IngestService``, the processors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+
+SET_FIELD2 = {"set": {"field": "field2", "value": "_value"}}
+
+
+def put(es: Elasticsearch, pipeline_id: str, *processors: dict[str, Any], **body: Any) -> None:
+    assert es.ingest.put_pipeline(id=pipeline_id, processors=list(processors), **body)[
+        "acknowledged"
+    ]
+
+
+def simulated(es: Elasticsearch, *processors: dict[str, Any], **source: Any) -> dict[str, Any]:
+    """The one simulated document's answer (``doc``, ``error``, or None if dropped)."""
+    result = es.ingest.simulate(
+        pipeline={"processors": list(processors)}, docs=[{"_source": source}]
+    )
+    doc: dict[str, Any] = result["docs"][0]
+    return doc
+
+
+def source_after(es: Elasticsearch, *processors: dict[str, Any], **source: Any) -> dict[str, Any]:
+    result = simulated(es, *processors, **source)
+    assert "doc" in result, result
+    body: dict[str, Any] = result["doc"]["_source"]
+    return body
+
+
+def error_of(es: Elasticsearch, *processors: dict[str, Any], **source: Any) -> dict[str, Any]:
+    result = simulated(es, *processors, **source)
+    assert "error" in result, result
+    error: dict[str, Any] = result["error"]
+    return error
+
+
+# Put, get, delete
+
+
+def test_put_get_delete_a_pipeline(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "my_pipeline", SET_FIELD2, description="_description")
+    got = es.ingest.get_pipeline(id="my_pipeline")
+    assert got.body == {"my_pipeline": {"description": "_description", "processors": [SET_FIELD2]}}
+    assert es.ingest.get_pipeline()["my_pipeline"]["description"] == "_description"
+    assert es.ingest.delete_pipeline(id="my_pipeline")["acknowledged"] is True
+    with pytest.raises(NotFoundError) as caught:
+        es.ingest.get_pipeline(id="my_pipeline")
+    assert caught.value.body == {}
+
+
+def test_get_several_by_list_and_wildcard(any_es: Elasticsearch) -> None:
+    es = any_es
+    for name in ("first_pipeline", "second_pipeline", "other"):
+        put(es, name, SET_FIELD2, description=name)
+    assert set(es.ingest.get_pipeline(id="first_pipeline,other").body) == {
+        "first_pipeline",
+        "other",
+    }
+    assert set(es.ingest.get_pipeline(id="*_pipeline").body) == {
+        "first_pipeline",
+        "second_pipeline",
+    }
+    assert es.ingest.get_pipeline(id="other", summary=True).body == {"other": {}}
+    assert set(es.ingest.get_pipeline().body) == {"first_pipeline", "second_pipeline", "other"}
+
+
+def test_no_pipeline_at_all_is_a_404(any_es: Elasticsearch) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        any_es.ingest.get_pipeline()
+    assert caught.value.body == {}
+
+
+def test_delete_by_wildcard_then_a_missing_one(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "my_pipeline", SET_FIELD2)
+    put(es, "kept", SET_FIELD2)
+    assert es.ingest.delete_pipeline(id="my_*")["acknowledged"] is True
+    assert set(es.ingest.get_pipeline().body) == {"kept"}
+    with pytest.raises(NotFoundError) as caught:
+        es.ingest.delete_pipeline(id="my_*")
+    error = caught.value.body["error"]
+    assert error["type"] == "resource_not_found_exception"
+    assert error["reason"] == "pipeline [my_*] is missing"
+
+
+def test_a_pipeline_in_use_as_an_index_default_cannot_be_deleted(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "used", SET_FIELD2)
+    es.indices.create(index="logs", settings={"index.default_pipeline": "used"})
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.delete_pipeline(id="used")
+    assert caught.value.body["error"]["reason"] == (
+        "pipeline [used] cannot be deleted because it is the default pipeline for 1 index(es) "
+        "including [logs]"
+    )
+    assert "used" in es.ingest.get_pipeline(id="used").body
+
+
+def test_a_processor_without_its_required_option_is_refused(any_es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        any_es.ingest.put_pipeline(id="my_pipeline", processors=[{"set": {"tag": "fritag"}}])
+    cause = caught.value.body["error"]["root_cause"][0]
+    assert cause == {
+        "type": "parse_exception",
+        "reason": "[field] required property is missing",
+        "processor_type": "set",
+        "processor_tag": "fritag",
+        "property_name": "field",
+    }
+    with pytest.raises(NotFoundError):
+        any_es.ingest.get_pipeline(id="my_pipeline")
+
+
+def test_an_unknown_processor_type_is_refused(any_es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        any_es.ingest.put_pipeline(id="p", processors=[{"frobnicate": {"field": "x"}}])
+    error = caught.value.body["error"]
+    assert error["type"] == "parse_exception"
+    assert error["reason"] == "No processor type exists with name [frobnicate]"
+    assert error["processor_type"] == "frobnicate"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"description": "no processors"}, "[processors] required property is missing"),
+        (
+            {"processors": [SET_FIELD2], "on_failure": []},
+            "pipeline [p] cannot have an empty on_failure option defined",
+        ),
+        (
+            {"processors": [{"fail": {"message": "m", "tag": "emptyfail", "on_failure": []}}]},
+            "[on_failure] processors list cannot be empty",
+        ),
+        (
+            {"processors": [{"set": {"field": "a", "value": 1, "colour": "red"}}]},
+            "processor [set] doesn't support one or more provided configuration parameters "
+            "[colour]",
+        ),
+        (
+            {"processors": [SET_FIELD2], "owner": "me"},
+            "pipeline [p] doesn't support one or more provided configuration parameters [owner]",
+        ),
+        (
+            {"processors": [{"convert": {"field": "a", "type": "complex"}}]},
+            "[type] type [complex] not supported, cannot convert field.",
+        ),
+    ],
+)
+def test_invalid_definitions(es: Elasticsearch, body: dict[str, Any], reason: str) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.put_pipeline(id="p", body=body)
+    assert caught.value.body["error"]["type"] == "parse_exception"
+    assert caught.value.body["error"]["reason"] == reason
+
+
+def test_a_condition_that_does_not_compile_is_refused(es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.put_pipeline(id="p", processors=[{"drop": {"if": "ctx.foo ==="}}])
+    assert caught.value.body["error"]["type"] == "script_exception"
+
+
+def test_an_unsupported_template_is_refused(es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.put_pipeline(
+            id="p", processors=[{"set": {"field": "x", "value": "{{#tags}}{{.}}{{/tags}}"}}]
+        )
+    reason = caught.value.body["error"]["reason"]
+    assert "not supported" in reason and "{{#tags}}" in reason
+
+
+def test_if_version_guards_an_update(es: Elasticsearch) -> None:
+    put(es, "p", SET_FIELD2, version=1)
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.put_pipeline(id="p", processors=[SET_FIELD2], if_version=2)
+    assert caught.value.body["error"]["reason"] == (
+        "version conflict, required version [2] for pipeline [p] but current version is [1]"
+    )
+    es.ingest.put_pipeline(id="p", processors=[SET_FIELD2], if_version=1)
+    assert es.ingest.get_pipeline(id="p")["p"]["version"] == 2
+
+
+# Simulate
+
+
+def test_simulate_a_stored_pipeline(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "my_pipeline", SET_FIELD2)
+    result = es.ingest.simulate(
+        id="my_pipeline", docs=[{"_index": "index", "_id": "id", "_source": {"foo": "bar"}}]
+    )
+    (doc,) = result["docs"]
+    assert doc["doc"]["_source"] == {"foo": "bar", "field2": "_value"}
+    assert doc["doc"]["_index"] == "index" and doc["doc"]["_id"] == "id"
+    assert doc["doc"]["_version"] == "-3"
+    assert list(doc["doc"]["_ingest"]) == ["timestamp"]
+
+
+def test_simulate_a_missing_stored_pipeline(any_es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        any_es.ingest.simulate(id="nope", docs=[{"_source": {}}])
+    assert caught.value.body["error"]["reason"] == "pipeline [nope] does not exist"
+
+
+def test_simulate_without_a_pipeline_or_docs(any_es: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        any_es.ingest.simulate(docs=[{"_source": {"foo": "bar"}}])
+    error = caught.value.body["error"]
+    assert error["reason"] == "[pipeline] required property is missing"
+    assert error["root_cause"][0]["property_name"] == "pipeline"
+    assert "processor_type" not in error["root_cause"][0]
+    with pytest.raises(BadRequestError) as caught:
+        any_es.ingest.simulate(pipeline={"processors": []}, docs=[])
+    assert caught.value.body["error"]["reason"] == "must specify at least one document in [docs]"
+
+
+def test_simulate_reports_each_document_alone(any_es: Elasticsearch) -> None:
+    result = any_es.ingest.simulate(
+        pipeline={"processors": [{"uppercase": {"field": "foo"}}]},
+        docs=[{"_source": {"not_foo": "bar"}}, {"_id": "id2", "_source": {"foo": "bar"}}],
+    )
+    failed, passed = result["docs"]
+    assert failed["error"]["type"] == "illegal_argument_exception"
+    assert failed["error"]["reason"] == "field [foo] not present as part of path [foo]"
+    assert passed["doc"]["_source"] == {"foo": "BAR"}
+    assert passed["doc"]["_id"] == "id2"
+
+
+def test_verbose_simulate_lists_every_processor(any_es: Elasticsearch) -> None:
+    result = any_es.ingest.simulate(
+        verbose=True,
+        pipeline={
+            "processors": [
+                {"set": {"tag": "processor[set]-0", "field": "field2.value", "value": "_value"}},
+                {"uppercase": {"field": "field2.value", "description": "shout"}},
+                {"drop": {"if": "ctx.field2.value == 'nope'"}},
+                {
+                    "rename": {
+                        "tag": "rename-1",
+                        "field": "foofield",
+                        "target_field": "field1",
+                        "ignore_failure": True,
+                    }
+                },
+            ]
+        },
+        docs=[{"_index": "index", "_id": "id", "_source": {"foo": "bar"}}],
+    )
+    first, second, third, fourth = result["docs"][0]["processor_results"]
+    assert first["processor_type"] == "set" and first["status"] == "success"
+    assert first["tag"] == "processor[set]-0"
+    assert first["doc"]["_source"] == {"foo": "bar", "field2": {"value": "_value"}}
+    assert first["doc"]["_ingest"]["pipeline"] == "_simulate_pipeline"
+    assert second["description"] == "shout"
+    assert second["doc"]["_source"]["field2"] == {"value": "_VALUE"}
+    assert third == {
+        "processor_type": "drop",
+        "status": "skipped",
+        "if": {"condition": "ctx.field2.value == 'nope'", "result": False},
+    }
+    assert fourth["status"] == "error_ignored"
+    assert fourth["ignored_error"]["error"]["reason"] == "field [foofield] doesn't exist"
+    assert fourth["doc"]["_source"]["field2"] == {"value": "_VALUE"}
+
+
+def test_verbose_simulate_with_on_failure(any_es: Elasticsearch) -> None:
+    result = any_es.ingest.simulate(
+        verbose=True,
+        pipeline={
+            "processors": [
+                {
+                    "rename": {
+                        "tag": "gunna_fail",
+                        "if": "true",
+                        "field": "foo1",
+                        "target_field": "fieldA",
+                        "on_failure": [
+                            {"set": {"field": "failed1", "value": "failed1", "tag": "failed1"}}
+                        ],
+                    }
+                }
+            ]
+        },
+        docs=[{"_index": "index", "_id": "id", "_source": {"foo": "bar"}}],
+    )
+    failed, handler = result["docs"][0]["processor_results"]
+    assert failed["tag"] == "gunna_fail" and failed["status"] == "error"
+    assert failed["if"] == {"condition": "true", "result": True}
+    assert failed["error"]["reason"] == "field [foo1] doesn't exist"
+    assert handler["tag"] == "failed1"
+    assert handler["doc"]["_source"]["failed1"] == "failed1"
+    ingest = handler["doc"]["_ingest"]
+    assert ingest["on_failure_processor_tag"] == "gunna_fail"
+    assert ingest["on_failure_processor_type"] == "rename"
+    assert ingest["on_failure_message"] == "field [foo1] doesn't exist"
+
+
+def test_verbose_simulate_through_nested_pipelines(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(
+        es,
+        "pipeline1",
+        {"set": {"field": "pipeline1", "value": True}},
+        {"pipeline": {"name": "pipeline2"}},
+    )
+    put(es, "pipeline2", {"set": {"field": "pipeline2", "value": True}})
+    result = es.ingest.simulate(
+        verbose=True,
+        pipeline={"processors": [{"pipeline": {"name": "pipeline1"}}]},
+        docs=[{"_source": {}}],
+    )
+    types = [(r["processor_type"], r["status"]) for r in result["docs"][0]["processor_results"]]
+    assert types == [
+        ("pipeline", "success"),
+        ("set", "success"),
+        ("pipeline", "success"),
+        ("set", "success"),
+    ]
+    last = result["docs"][0]["processor_results"][-1]["doc"]
+    assert last["_source"] == {"pipeline1": True, "pipeline2": True}
+    assert last["_ingest"]["pipeline"] == "pipeline2"
+
+
+def test_pipeline_cycles_are_detected(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "outer", {"pipeline": {"name": "inner"}})
+    put(es, "inner", {"pipeline": {"name": "outer"}})
+    verbose = es.ingest.simulate(
+        verbose=True,
+        pipeline={"processors": [{"pipeline": {"name": "outer"}}]},
+        docs=[{"_source": {}}],
+    )
+    (only,) = verbose["docs"][0]["processor_results"]
+    assert only["error"]["reason"] == "Cycle detected for pipeline: outer"
+    plain = es.ingest.simulate(id="outer", docs=[{"_source": {}}])
+    assert plain["docs"][0]["error"]["type"] == "illegal_state_exception"
+    assert plain["docs"][0]["error"]["reason"] == "Cycle detected for pipeline: outer"
+
+
+def test_a_dropped_document_simulates_as_null(any_es: Elasticsearch) -> None:
+    result = any_es.ingest.simulate(
+        pipeline={"processors": [{"drop": {"if": "ctx.level == 'debug'"}}]},
+        docs=[{"_source": {"level": "debug"}}, {"_source": {"level": "error"}}],
+    )
+    assert result["docs"][0] is None
+    assert result["docs"][1]["doc"]["_source"] == {"level": "error"}
+
+
+def test_simulate_over_http_with_get(es_http: Elasticsearch) -> None:
+    response = es_http.perform_request(
+        "GET",
+        "/_ingest/pipeline/_simulate",
+        headers={"content-type": "application/json", "accept": "application/json"},
+        body={"pipeline": {"processors": [SET_FIELD2]}, "docs": [{"_source": {}}]},
+    )
+    assert response.body["docs"][0]["doc"]["_source"] == {"field2": "_value"}
+
+
+# Processors
+
+
+def test_set_with_templates_override_and_copy_from(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"set": {"field": "{{kind}}_name", "value": "{{first}} {{{last}}}"}},
+        {"set": {"field": "first", "value": "ignored", "override": False}},
+        {"set": {"field": "copy", "copy_from": "first"}},
+        {"set": {"field": "nothing", "value": "{{missing}}", "ignore_empty_value": True}},
+        {"set": {"field": "meta", "value": {"id": "{{_id}}", "when": "{{_index}}"}}},
+        kind="user",
+        first="Ann",
+        last='O"Neil',
+    ) == {
+        "kind": "user",
+        "first": "Ann",
+        "last": 'O"Neil',
+        "user_name": 'Ann O"Neil',
+        "copy": "Ann",
+        "meta": {"id": "_id", "when": "_index"},
+    }
+
+
+def test_double_mustache_escapes_as_in_a_json_string(es: Elasticsearch) -> None:
+    assert source_after(es, {"set": {"field": "x", "value": "{{q}}"}}, q='say "hi"')["x"] == (
+        'say \\"hi\\"'
+    )
+
+
+def test_remove_rename_append(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"remove": {"field": ["a", "b.c"]}},
+        {"remove": {"field": "missing", "ignore_missing": True}},
+        {"rename": {"field": "old", "target_field": "new"}},
+        {"append": {"field": "tags", "value": ["x", "{{new}}"]}},
+        {"append": {"field": "tags", "value": "x", "allow_duplicates": False}},
+        {"append": {"field": "one", "value": 2}},
+        a=1,
+        b={"c": 2, "d": 3},
+        old="moved",
+        tags="first",
+        one=1,
+    ) == {"b": {"d": 3}, "new": "moved", "tags": ["first", "x", "moved"], "one": [1, 2]}
+
+
+def test_remove_keep(es: Elasticsearch) -> None:
+    assert source_after(es, {"remove": {"keep": ["a", "b.c"]}}, a=1, b={"c": 2, "d": 3}, z=0) == {
+        "a": 1,
+        "b": {"c": 2},
+    }
+
+
+def test_field_errors_carry_elasticsearch_messages(es: Elasticsearch) -> None:
+    assert error_of(es, {"rename": {"field": "a", "target_field": "b"}}, a=1, b=2)["reason"] == (
+        "field [b] already exists"
+    )
+    assert error_of(es, {"remove": {"field": "x.y"}}, x={})["reason"] == (
+        "field [y] not present as part of path [x.y]"
+    )
+    assert error_of(es, {"set": {"field": "x.y", "value": 1}}, x="text")["reason"] == (
+        "cannot set [y] with parent object of type [java.lang.String] as part of path [x.y]"
+    )
+    assert error_of(es, {"lowercase": {"field": "n"}}, n=5)["reason"] == (
+        "field [n] of type [java.lang.Integer] cannot be cast to [java.lang.String]"
+    )
+
+
+def test_string_processors(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"lowercase": {"field": "a"}},
+        {"uppercase": {"field": "list"}},
+        {"trim": {"field": "t", "target_field": "trimmed"}},
+        {"split": {"field": "csv", "separator": "\\s*,\\s*"}},
+        {"join": {"field": "parts", "separator": "-"}},
+        {"gsub": {"field": "path", "pattern": "/(\\w+)", "replacement": ".$1"}},
+        {"uppercase": {"field": "missing", "ignore_missing": True}},
+        a="MiXeD",
+        list=["x", "y"],
+        t="  padded \n",
+        csv="a , b,c,,",
+        parts=["a", 1, True],
+        path="/usr/local",
+    ) == {
+        "a": "mixed",
+        "list": ["X", "Y"],
+        "t": "  padded \n",
+        "trimmed": "padded",
+        "csv": ["a", "b", "c"],
+        "parts": "a-1-true",
+        "path": ".usr.local",
+    }
+
+
+def test_convert(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"convert": {"field": "i", "type": "integer"}},
+        {"convert": {"field": "hex", "type": "long"}},
+        {"convert": {"field": "f", "type": "float"}},
+        {"convert": {"field": "b", "type": "boolean"}},
+        {"convert": {"field": "n", "type": "string", "target_field": "s"}},
+        {"convert": {"field": "many", "type": "auto"}},
+        i="42",
+        hex="0x1F",
+        f="0.1234567891",
+        b="TRUE",
+        n=1.0,
+        many=["true", "7", "2.5", "text"],
+    ) == {
+        "i": 42,
+        "hex": 31,
+        "f": 0.12345679,
+        "b": True,
+        "n": 1.0,
+        "s": "1.0",
+        "many": [True, 7, 2.5, "text"],
+    }
+    assert error_of(es, {"convert": {"field": "i", "type": "integer"}}, i="4.5")["reason"] == (
+        "unable to convert [4.5] to integer"
+    )
+
+
+def test_date(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"date": {"field": "iso", "formats": ["ISO8601"]}},
+        {
+            "date": {
+                "field": "unix",
+                "target_field": "from_unix",
+                "formats": ["UNIX"],
+                "timezone": "Europe/Amsterdam",
+            }
+        },
+        {
+            "date": {
+                "field": "custom",
+                "target_field": "from_custom",
+                "formats": ["UNIX_MS", "dd/MM/yyyy"],
+                "output_format": "yyyy-MM-dd",
+            }
+        },
+        iso="2016-06-12T00:00:00.123+02:00",
+        unix="1465689600",
+        custom="12/06/2016",
+    ) == {
+        "iso": "2016-06-12T00:00:00.123+02:00",
+        "@timestamp": "2016-06-11T22:00:00.123Z",
+        "unix": "1465689600",
+        "from_unix": "2016-06-12T02:00:00.000+02:00",
+        "custom": "12/06/2016",
+        "from_custom": "2016-06-12",
+    }
+    assert error_of(es, {"date": {"field": "d", "formats": ["yyyy"]}}, d="soon")["reason"] == (
+        "unable to parse date [soon]"
+    )
+
+
+def test_json_and_dot_expander(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"json": {"field": "raw", "target_field": "parsed"}},
+        {"json": {"field": "root", "add_to_root": True}},
+        {"dot_expander": {"field": "a.b"}},
+        {"dot_expander": {"field": "*", "path": "nested"}},
+        raw='{"x": [1, 2]}',
+        root='{"top": 1}',
+        nested={"c.d": 1},
+        **{"a.b": "v"},
+    ) == {
+        "raw": '{"x": [1, 2]}',
+        "parsed": {"x": [1, 2]},
+        "root": '{"top": 1}',
+        "top": 1,
+        "nested": {"c": {"d": 1}},
+        "a": {"b": "v"},
+    }
+    error = error_of(es, {"json": {"field": "raw"}}, raw="{not json")
+    assert error["type"] == "illegal_argument_exception"
+
+
+def test_foreach(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"foreach": {"field": "names", "processor": {"uppercase": {"field": "_ingest._value"}}}},
+        {
+            "foreach": {
+                "field": "items",
+                "processor": {"remove": {"field": "_ingest._value.secret"}},
+            }
+        },
+        {"foreach": {"field": "none", "ignore_missing": True, "processor": {"drop": {}}}},
+        names=["a", "b"],
+        items=[{"secret": 1, "keep": 1}, {"secret": 2}],
+    ) == {"names": ["A", "B"], "items": [{"keep": 1}, {}]}
+
+
+def test_script_processor_and_conditions(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"script": {"source": "ctx.total = ctx.a + params.b", "params": {"b": 2}}},
+        {"set": {"if": "ctx.total > 2", "field": "big", "value": True}},
+        {"set": {"if": "ctx.total > 100", "field": "huge", "value": True}},
+        {"script": "ctx.remove('a')"},
+        a=1,
+    ) == {"total": 3, "big": True}
+
+
+def test_fail_and_on_failure_metadata(es: Elasticsearch) -> None:
+    error = error_of(es, {"fail": {"message": "bad {{level}}"}}, level="debug")
+    assert error == {
+        "root_cause": [{"type": "fail_processor_exception", "reason": "bad debug"}],
+        "type": "fail_processor_exception",
+        "reason": "bad debug",
+    }
+    result = es.ingest.simulate(
+        pipeline={
+            "processors": [{"fail": {"tag": "t", "message": "boom"}}],
+            "on_failure": [
+                {"set": {"field": "why", "value": "{{_ingest.on_failure_message}}"}},
+                {"set": {"field": "who", "value": "{{_ingest.on_failure_processor_type}}"}},
+            ],
+        },
+        docs=[{"_source": {}}],
+    )
+    assert result["docs"][0]["doc"]["_source"] == {"why": "boom", "who": "fail"}
+    assert "on_failure_message" not in result["docs"][0]["doc"]["_ingest"]
