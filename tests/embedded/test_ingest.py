@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
 
 SET_FIELD2 = {"set": {"field": "field2", "value": "_value"}}
 
@@ -598,3 +598,284 @@ def test_fail_and_on_failure_metadata(es: Elasticsearch) -> None:
     )
     assert result["docs"][0]["doc"]["_source"] == {"why": "boom", "who": "fail"}
     assert "on_failure_message" not in result["docs"][0]["doc"]["_ingest"]
+
+
+# Writes through pipelines
+
+
+def test_index_and_create_with_a_pipeline(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "tag", {"set": {"field": "tagged", "value": "{{_index}}/{{_id}}"}})
+    assert es.index(index="docs", id="1", document={"a": 1}, pipeline="tag")["result"] == "created"
+    es.create(index="docs", id="2", document={"a": 2}, pipeline="tag")
+    assert es.get(index="docs", id="1")["_source"] == {"a": 1, "tagged": "docs/1"}
+    assert es.get(index="docs", id="2")["_source"] == {"a": 2, "tagged": "docs/2"}
+
+
+def test_a_missing_pipeline_fails_the_write(any_es: Elasticsearch) -> None:
+    es = any_es
+    with pytest.raises(BadRequestError) as caught:
+        es.index(index="docs", id="1", document={"a": 1}, pipeline="nope")
+    assert caught.value.body["error"]["type"] == "illegal_argument_exception"
+    assert caught.value.body["error"]["reason"] == "pipeline with id [nope] does not exist"
+    assert not es.exists(index="docs", id="1")
+
+
+def test_a_failing_processor_fails_the_write_with_its_error(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "upper", {"uppercase": {"field": "name"}})
+    with pytest.raises(BadRequestError) as caught:
+        es.index(index="docs", id="1", document={"other": 1}, pipeline="upper")
+    assert caught.value.body["error"]["root_cause"][0] == {
+        "type": "illegal_argument_exception",
+        "reason": "field [name] not present as part of path [name]",
+    }
+    put(es, "fails", {"fail": {"message": "error_message"}})
+    with pytest.raises(ApiError) as failed:
+        es.index(index="docs", id="1", document={}, pipeline="fails")
+    assert failed.value.meta.status == 500
+    assert failed.value.body["error"]["type"] == "fail_processor_exception"
+    assert not es.exists(index="docs", id="1")
+
+
+def test_on_failure_lets_the_write_through(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(
+        es,
+        "my_pipeline",
+        {"set": {"field": "_executed", "value": True}},
+        {"date": {"field": "date", "target_field": "date", "formats": ["yyyy"]}},
+        {"uppercase": {"field": "field1"}},
+        on_failure=[{"set": {"field": "_failed", "value": True}}],
+    )
+    es.index(index="test", id="1", pipeline="my_pipeline", document={"field1": "value1"})
+    assert es.get(index="test", id="1")["_source"] == {
+        "field1": "value1",
+        "_executed": True,
+        "_failed": True,
+    }
+
+
+def test_drop_answers_noop_and_writes_nothing(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "my_pipeline", {"drop": {"if": "ctx.foo == 'bar'"}})
+    dropped = es.index(index="test", id="1", pipeline="my_pipeline", document={"foo": "bar"})
+    assert dropped.meta.status == 200
+    assert dropped.body == {
+        "_index": "test",
+        "_id": "1",
+        "_version": -3,
+        "result": "noop",
+        "_shards": {"total": 0, "successful": 0, "failed": 0},
+    }
+    es.index(index="test", id="2", pipeline="my_pipeline", document={"foo": "blub"})
+    assert not es.exists(index="test", id="1")
+    assert es.get(index="test", id="2")["_source"] == {"foo": "blub"}
+
+
+def test_bulk_with_pipelines_and_a_failing_neighbour(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "url", {"set": {"field": "via", "value": "url"}})
+    put(es, "line", {"set": {"field": "via", "value": "line"}})
+    put(es, "dropper", {"drop": {}})
+    result = es.bulk(
+        pipeline="url",
+        refresh=True,
+        operations=[
+            {"index": {"_index": "docs", "_id": "1"}},
+            {"n": 1},
+            {"index": {"_index": "docs", "_id": "2", "pipeline": "missing"}},
+            {"n": 2},
+            {"create": {"_index": "docs", "_id": "3", "pipeline": "line"}},
+            {"n": 3},
+            {"index": {"_index": "docs", "pipeline": "missing"}},
+            {"n": 4},
+            {"index": {"_index": "docs", "_id": "5", "pipeline": "dropper"}},
+            {"n": 5},
+            {"index": {"_index": "docs", "_id": "6", "pipeline": "_none"}},
+            {"n": 6},
+        ],
+    )
+    assert result["errors"] is True
+    first, second, third, fourth, fifth, sixth = (next(iter(i.values())) for i in result["items"])
+    assert first["status"] == 201 and third["status"] == 201 and sixth["status"] == 201
+    assert second["status"] == 400
+    assert second["error"]["reason"] == "pipeline with id [missing] does not exist"
+    assert second["_id"] == "2"
+    assert fourth["_id"] == "auto-generated" and fourth["status"] == 400
+    assert fifth == {
+        "_index": "docs",
+        "_id": "5",
+        "_version": -3,
+        "result": "noop",
+        "_shards": {"total": 0, "successful": 0, "failed": 0},
+        "status": 200,
+    }
+    assert es.get(index="docs", id="1")["_source"] == {"n": 1, "via": "url"}
+    assert es.get(index="docs", id="3")["_source"] == {"n": 3, "via": "line"}
+    assert es.get(index="docs", id="6")["_source"] == {"n": 6}
+    assert es.count(index="docs")["count"] == 3
+
+
+def test_a_bulk_update_naming_a_pipeline_is_refused(es: Elasticsearch) -> None:
+    es.index(index="docs", id="1", document={"n": 1})
+    put(es, "p", SET_FIELD2)
+    result = es.bulk(
+        operations=[{"update": {"_index": "docs", "_id": "1", "pipeline": "p"}}, {"doc": {"n": 2}}]
+    )
+    item = result["items"][0]["update"]
+    assert item["status"] == 400 and "pipeline" in item["error"]["reason"]
+
+
+def test_default_and_final_pipelines(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "default", {"set": {"field": "default", "value": True}})
+    put(es, "final", {"set": {"field": "final", "value": True}})
+    put(es, "request", {"set": {"field": "request", "value": True}})
+    es.indices.create(
+        index="logs",
+        settings={"index.default_pipeline": "default", "index.final_pipeline": "final"},
+    )
+    es.index(index="logs", id="1", document={})
+    es.index(index="logs", id="2", document={}, pipeline="request")
+    es.index(index="logs", id="3", document={}, pipeline="_none")
+    es.bulk(operations=[{"index": {"_index": "logs", "_id": "4"}}, {}])
+    assert es.get(index="logs", id="1")["_source"] == {"default": True, "final": True}
+    assert es.get(index="logs", id="2")["_source"] == {"request": True, "final": True}
+    assert es.get(index="logs", id="3")["_source"] == {"final": True}
+    assert es.get(index="logs", id="4")["_source"] == {"default": True, "final": True}
+
+
+def test_default_pipeline_through_an_alias_and_a_settings_update(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "default", {"set": {"field": "default", "value": True}})
+    es.indices.create(index="logs-1", aliases={"logs": {"is_write_index": True}})
+    es.index(index="logs", id="1", document={})
+    es.indices.put_settings(index="logs-1", settings={"index.default_pipeline": "default"})
+    es.index(index="logs", id="2", document={})
+    assert es.get(index="logs-1", id="1")["_source"] == {}
+    assert es.get(index="logs-1", id="2")["_source"] == {"default": True}
+
+
+def test_a_default_pipeline_that_does_not_exist(any_es: Elasticsearch) -> None:
+    es = any_es
+    es.indices.create(index="logs", settings={"index.default_pipeline": "ghost"})
+    with pytest.raises(BadRequestError) as caught:
+        es.index(index="logs", id="1", document={})
+    assert caught.value.body["error"]["reason"] == "pipeline with id [ghost] does not exist"
+    es.index(index="logs", id="1", document={}, pipeline="_none")
+    assert es.exists(index="logs", id="1")
+
+
+def test_processors_set_the_metadata(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(
+        es,
+        "route",
+        {"set": {"field": "_index", "value": "{{kind}}-events"}},
+        {"set": {"field": "_id", "value": "{{code}}"}},
+        {"set": {"field": "_routing", "value": "r1"}},
+    )
+    response = es.index(
+        index="incoming", id="x", document={"kind": "audit", "code": "A7"}, pipeline="route"
+    )
+    assert response["_index"] == "audit-events" and response["_id"] == "A7"
+    got = es.get(index="audit-events", id="A7", routing="r1")
+    assert got["_routing"] == "r1" and got["_source"] == {"kind": "audit", "code": "A7"}
+    assert not es.indices.exists(index="incoming")
+    put(es, "bad_id", {"set": {"field": "_id", "value": 5}})
+    with pytest.raises(BadRequestError) as caught:
+        es.index(index="incoming", document={}, pipeline="bad_id")
+    assert caught.value.body["error"]["reason"] == (
+        "_id [5] is wrong type, expected assignable to [java.lang.String], not [java.lang.Integer]"
+    )
+
+
+def test_a_moved_document_runs_the_new_index_final_pipeline_only(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "move", {"set": {"field": "_index", "value": "target"}})
+    put(es, "target_default", {"set": {"field": "target_default", "value": True}})
+    put(es, "target_final", {"set": {"field": "target_final", "value": True}})
+    es.indices.create(index="source", settings={"index.default_pipeline": "move"})
+    es.indices.create(
+        index="target",
+        settings={
+            "index.default_pipeline": "target_default",
+            "index.final_pipeline": "target_final",
+        },
+    )
+    es.index(index="source", id="1", document={})
+    assert es.get(index="target", id="1")["_source"] == {"target_final": True}
+
+
+def test_a_final_pipeline_cannot_move_a_document(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "move", {"set": {"field": "_index", "value": "elsewhere"}})
+    es.indices.create(index="index", settings={"index.final_pipeline": "move"})
+    with pytest.raises(ApiError) as caught:
+        es.index(index="index", id="1", document={"field": "value"})
+    assert caught.value.meta.status == 500
+    assert caught.value.body["error"]["type"] == "illegal_state_exception"
+    assert caught.value.body["error"]["reason"] == (
+        "final pipeline [move] can't change the target index (from [index] to [elsewhere]) for "
+        "document [1]"
+    )
+
+
+def test_nested_pipelines_on_a_write(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "engineering-department", {"set": {"field": "manager", "value": "john"}})
+    put(es, "outer", {"pipeline": {"name": "{{org}}-department"}})
+    es.index(index="test", id="1", pipeline="outer", document={"org": "engineering"})
+    assert es.get(index="test", id="1")["_source"]["manager"] == "john"
+    with pytest.raises(ApiError) as caught:
+        es.index(index="test", id="3", pipeline="outer", document={"org": "legal"})
+    assert caught.value.body["error"]["root_cause"][0] == {
+        "type": "illegal_state_exception",
+        "reason": "Pipeline processor configured for non-existent pipeline [legal-department]",
+    }
+
+
+def test_update_by_query_with_a_pipeline(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "stamp", {"set": {"field": "stamped", "value": True}})
+    for n in range(3):
+        es.index(index="docs", id=str(n), document={"n": n}, refresh=n == 2)
+    result = es.update_by_query(index="docs", pipeline="stamp", refresh=True)
+    assert result["updated"] == 3 and result["failures"] == []
+    assert all(h["_source"]["stamped"] for h in es.search(index="docs")["hits"]["hits"])
+    with pytest.raises(BadRequestError) as caught:
+        es.update_by_query(index="docs", pipeline="missing")
+    (failure,) = caught.value.body["failures"]
+    assert failure["cause"]["reason"] == "pipeline with id [missing] does not exist"
+
+
+def test_reindex_with_a_destination_pipeline(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "shout", {"uppercase": {"field": "name"}}, {"drop": {"if": "ctx.name == 'SKIP'"}})
+    es.index(index="src", id="1", document={"name": "ann"})
+    es.index(index="src", id="2", document={"name": "skip"}, refresh=True)
+    result = es.reindex(
+        source={"index": "src"}, dest={"index": "dst", "pipeline": "shout"}, refresh=True
+    )
+    assert result["created"] == 1 and result["updated"] == 1  # a drop counts as updated
+    assert es.get(index="dst", id="1")["_source"] == {"name": "ANN"}
+    assert not es.exists(index="dst", id="2")
+
+
+def test_pipelines_survive_a_restart(tmp_path: Any) -> None:
+    from djangoes_engine import Engine, Request
+
+    engine = Engine(str(tmp_path))
+    body = b'{"processors": [{"set": {"field": "kept", "value": true}}]}'
+    assert engine.handle(Request.from_target("PUT", "/_ingest/pipeline/p", body, {})).status == 200
+    engine.close()
+    reopened = Engine(str(tmp_path))
+    try:
+        response = reopened.handle(
+            Request.from_target("PUT", "/docs/_doc/1?pipeline=p&refresh=true", b"{}", {})
+        )
+        assert response.status == 201
+        assert reopened.indices["docs"].get("1").source_dict() == {"kept": True}
+    finally:
+        reopened.close()

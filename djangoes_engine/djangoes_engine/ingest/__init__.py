@@ -21,9 +21,10 @@ from .errors import ConfigError
 from .pipeline import Pipeline
 from .registry import Pipelines, compile_pipeline
 from .simulate import SIMULATED_PIPELINE_ID, parse_documents, simulate
-from .writes import Ingested, dropped_response, ingest
+from .writes import AUTO_GENERATED, Ingested, dropped_response, ingest
 
 __all__ = [
+    "AUTO_GENERATED",
     "SIMULATED_PIPELINE_ID",
     "ConfigError",
     "Ingested",

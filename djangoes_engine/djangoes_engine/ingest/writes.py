@@ -21,6 +21,8 @@ from .execution import Run
 from .registry import Pipelines
 
 NONE = "_none"
+#: The ``_id`` Elasticsearch reports for a dropped document that had none.
+AUTO_GENERATED = "auto-generated"
 
 #: The ``index.default_pipeline`` and ``index.final_pipeline`` of the index a name writes to.
 IndexPipelines = Callable[[str], tuple[str | None, str | None]]
@@ -129,7 +131,7 @@ def dropped_response(index: str, doc_id: str | None, version: int | None) -> dic
     """What a write answers when a pipeline dropped its document (a noop, 200)."""
     return {
         "_index": index,
-        "_id": doc_id if doc_id is not None else "auto-generated",
+        "_id": doc_id if doc_id is not None else AUTO_GENERATED,
         "_version": MATCH_ANY if version is None else version,
         "result": "noop",
         "_shards": {"total": 0, "successful": 0, "failed": 0},
