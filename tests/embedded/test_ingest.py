@@ -879,3 +879,81 @@ def test_pipelines_survive_a_restart(tmp_path: Any) -> None:
         assert reopened.indices["docs"].get("1").source_dict() == {"kept": True}
     finally:
         reopened.close()
+
+
+def test_a_script_that_makes_the_document_hold_itself(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "loop", {"script": {"ignore_failure": True, "source": "ctx.foo = ctx"}})
+    with pytest.raises(BadRequestError) as caught:
+        es.index(index="test", id="1", pipeline="loop", document={"foo": "bar"})
+    assert caught.value.body["error"]["root_cause"][0]["reason"] == (
+        "Failed to generate the source document for ingest pipeline [loop] for document [test/1]"
+    )
+    simulated = es.ingest.simulate(id="loop", docs=[{"_source": {}}])
+    assert simulated["docs"][0]["error"]["type"] == "illegal_argument_exception"
+
+
+def test_sort(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {"sort": {"field": "words"}},
+        {"sort": {"field": "numbers", "order": "desc", "target_field": "ranked"}},
+        words=["pear", "apple", "fig"],
+        numbers=[3, 10.5, 1],
+    ) == {"words": ["apple", "fig", "pear"], "numbers": [3, 10.5, 1], "ranked": [10.5, 3, 1]}
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.put_pipeline(id="p", processors=[{"sort": {"field": "x", "order": "up"}}])
+    assert caught.value.body["error"]["reason"] == (
+        "[order] Sort direction [up] not recognized. Valid values are: [asc, desc]"
+    )
+
+
+def test_elasticsearch_processors_not_implemented_here_are_refused_as_such(
+    es: Elasticsearch,
+) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        es.ingest.put_pipeline(id="p", processors=[{"grok": {"field": "m", "patterns": ["x"]}}])
+    error = caught.value.body["error"]
+    assert error["reason"] == (
+        "the [grok] ingest processor is not supported by the djangoes embedded engine"
+    )
+    assert error["processor_type"] == "grok"
+
+
+def test_foreach_over_a_map_and_ignore_missing_options(es: Elasticsearch) -> None:
+    assert source_after(
+        es,
+        {
+            "foreach": {
+                "field": "prices",
+                "processor": {"convert": {"field": "_ingest._value", "type": "double"}},
+            }
+        },
+        {"rename": {"field": "gone", "target_field": "x", "ignore_missing": True}},
+        {"convert": {"field": "gone", "type": "integer", "ignore_missing": True}},
+        prices={"apple": "1.5", "pear": "2"},
+    ) == {"prices": {"apple": 1.5, "pear": 2.0}}
+
+
+def test_a_failure_in_a_nested_pipeline_names_its_pipeline(es: Elasticsearch) -> None:
+    put(es, "inner", {"fail": {"tag": "boom", "message": "inner failed"}})
+    result = es.ingest.simulate(
+        pipeline={
+            "processors": [{"pipeline": {"name": "inner"}}],
+            "on_failure": [
+                {"set": {"field": "where", "value": "{{_ingest.on_failure_pipeline}}"}},
+                {"set": {"field": "tag", "value": "{{_ingest.on_failure_processor_tag}}"}},
+            ],
+        },
+        docs=[{"_source": {}}],
+    )
+    assert result["docs"][0]["doc"]["_source"] == {"where": "inner", "tag": "boom"}
+
+
+def test_strict_json_parsing(es: Elasticsearch) -> None:
+    processor = {"json": {"field": "raw", "target_field": "parsed"}}
+    assert error_of(es, processor, raw='123 "foo"')["reason"] == (
+        'The input 123 "foo" is not valid JSON and the strict_json_parsing parameter is true'
+    )
+    lenient = {"json": {"field": "raw", "target_field": "parsed", "strict_json_parsing": False}}
+    assert source_after(es, lenient, raw='123 "foo"')["parsed"] == 123

@@ -47,6 +47,17 @@ def now_timestamp() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def self_referencing(value: Any, ancestors: tuple[int, ...] = ()) -> bool:
+    """Whether a map or list holds itself (a script can write ``ctx.foo = ctx``)."""
+    if not isinstance(value, (dict, list)):
+        return False
+    if id(value) in ancestors:
+        return True
+    inner = (*ancestors, id(value))
+    items = value.values() if isinstance(value, dict) else value
+    return any(self_referencing(item, inner) for item in items)
+
+
 def copy_tree(value: Any) -> Any:
     """A deep copy of a JSON tree (maps and lists), cheaper than ``copy.deepcopy``."""
     kind = type(value)
@@ -60,7 +71,7 @@ def copy_tree(value: Any) -> Any:
 class IngestDocument:
     """One document in a pipeline: ``ctx`` (source and metadata) and ``ingest`` (``_ingest``)."""
 
-    __slots__ = ("ctx", "ingest", "pipelines")
+    __slots__ = ("ctx", "ingest", "pipelines", "scripted")
 
     def __init__(
         self,
@@ -94,13 +105,21 @@ class IngestDocument:
         self.ingest: dict[str, Any] = {"timestamp": timestamp or now_timestamp()}
         #: The pipelines running on this document, outermost first (cycle detection).
         self.pipelines: list[str] = []
+        #: Whether a script changed the document, which may then hold itself.
+        self.scripted = False
 
     def copy(self) -> IngestDocument:
+        self.check_no_self_references()
         twin = object.__new__(IngestDocument)
         twin.ctx = copy_tree(self.ctx)
         twin.ingest = copy_tree(self.ingest)
         twin.pipelines = list(self.pipelines)
+        twin.scripted = self.scripted
         return twin
+
+    def check_no_self_references(self) -> None:
+        if self.scripted and self_referencing(self.ctx):
+            raise IllegalArgument("Iterable object is self-referencing itself")
 
     # Metadata
 
@@ -141,6 +160,7 @@ class IngestDocument:
 
     def to_dict(self) -> dict[str, Any]:
         """The document as the simulate API shows it: metadata as strings, source, ``_ingest``."""
+        self.check_no_self_references()
         body: dict[str, Any] = {}
         for key in METADATA:
             value = self.ctx.get(key)

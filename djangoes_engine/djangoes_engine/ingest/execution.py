@@ -107,14 +107,12 @@ class Run:
             )
         else:
             if kept:
-                self._record(step, "success", condition, doc=document.to_dict())
+                self._record(step, "success", condition, doc=document)
             else:
                 self._record(step, "dropped", condition)
             return kept
         if step.ignore_failure:
-            self._record(
-                step, "error_ignored", condition, error=failure.cause, doc=document.to_dict()
-            )
+            self._record(step, "error_ignored", condition, error=failure.cause, doc=document)
             return True
         self._record(step, "error", condition, error=failure.cause)
         if not step.on_failure:
@@ -165,7 +163,7 @@ class Run:
         condition: dict[str, Any] | None,
         *,
         error: EngineError | None = None,
-        doc: dict[str, Any] | None = None,
+        doc: IngestDocument | None = None,
     ) -> None:
         if self.trace is None:
             return
@@ -184,7 +182,7 @@ class Run:
             else:
                 record["error"] = rendered
         if doc is not None:
-            record["doc"] = doc
+            record["doc"] = doc.to_dict()
         self.trace.append(record)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import EngineError, Unsupported
 from ..scripting import compile_condition
 from ..scripting.values import jclass
 from .config import Options
 from .errors import config_error, with_metadata
 from .processor import Condition, Factory, Step
+from .processors import NOT_IMPLEMENTED
 
 
 class Parser:
@@ -60,6 +61,10 @@ class Parser:
         description = reader.optional_string("description")
         condition = self._condition(reader.config.pop("if", None), tag)
         factory = self.registry.get(processor_type)
+        if factory is None and processor_type in NOT_IMPLEMENTED:
+            raise with_metadata(
+                Unsupported(f"the [{processor_type}] ingest processor"), processor_type, tag, None
+            )
         if factory is None:
             raise config_error(
                 processor_type, tag, None, f"No processor type exists with name [{processor_type}]"

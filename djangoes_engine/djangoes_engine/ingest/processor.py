@@ -51,6 +51,7 @@ class Condition:
 
     def test(self, document: IngestDocument) -> bool:
         # A copy: a condition sees the document but cannot change it.
+        document.check_no_self_references()
         return self.script.test(copy_tree(document.ctx))
 
 

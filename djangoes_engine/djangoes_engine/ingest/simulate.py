@@ -87,7 +87,8 @@ def _one(
             Run(lookup, trace).execute(pipeline, document)
         return {"processor_results": trace}
     try:
-        kept = Run(lookup).execute(pipeline, document)
+        if not Run(lookup).execute(pipeline, document):
+            return None
+        return {"doc": document.to_dict()}
     except EngineError as error:
         return {"error": error.to_dict()["error"]}
-    return {"doc": document.to_dict()} if kept else None

@@ -88,6 +88,15 @@ def ingest(
         before = document.meta("_index")
         if not run.execute(pipeline, document):
             return Ingested(index, doc_id, routing, source, version, dropped=True)
+        try:
+            document.check_no_self_references()
+        except IllegalArgument as error:
+            raise IllegalArgument(
+                f"Failed to generate the source document for ingest pipeline [{name}] for "
+                f"document [{jstr(before)}/{jstr(document.meta('_id'))}]",
+                caused_by=error,
+            ) from None
+        document.scripted = False
         after = document.meta("_index")
         if after == before:
             continue

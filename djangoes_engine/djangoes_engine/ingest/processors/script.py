@@ -28,6 +28,7 @@ class ScriptProcessor(Processor):
 
     def execute(self, document: IngestDocument, run: Run) -> bool:
         self.script.execute(document.ctx)
+        document.scripted = True
         return True
 
 
