@@ -957,3 +957,17 @@ def test_strict_json_parsing(es: Elasticsearch) -> None:
     )
     lenient = {"json": {"field": "raw", "target_field": "parsed", "strict_json_parsing": False}}
     assert source_after(es, lenient, raw='123 "foo"')["parsed"] == 123
+
+
+def test_verbose_simulate_with_an_error_in_a_called_pipeline(any_es: Elasticsearch) -> None:
+    es = any_es
+    put(es, "my_pipeline", {"rename": {"field": "does_not_exist", "target_field": "_value"}})
+    result = es.ingest.simulate(
+        verbose=True,
+        pipeline={"processors": [{"pipeline": {"name": "my_pipeline"}}]},
+        docs=[{"_index": "index", "_id": "id", "_source": {"foo": "bar"}}],
+    )
+    called, failed = result["docs"][0]["processor_results"]
+    assert (called["processor_type"], called["status"]) == ("pipeline", "success")
+    assert (failed["processor_type"], failed["status"]) == ("rename", "error")
+    assert failed["error"]["reason"] == "field [does_not_exist] doesn't exist"

@@ -93,9 +93,16 @@ class Run:
             if not passed:
                 self._record(step, "skipped", condition)
                 return True
+        listed = False  # whether the failure is listed already, by the processor that failed
         try:
             if self.trace is not None and isinstance(processor, PipelineProcessor):
-                return self._traced_pipeline(step, processor, condition, document)
+                target = processor.target(document, self)
+                if target is None:
+                    return True
+                self._check_cycle(target, document)
+                self._record(step, "success", condition)
+                listed = True  # the called pipeline's processors list their own outcomes
+                return self.pipeline(target, document)
             kept = processor.execute(document, self)
             if kept:
                 document.check_metadata()
@@ -112,9 +119,11 @@ class Run:
                 self._record(step, "dropped", condition)
             return kept
         if step.ignore_failure:
-            self._record(step, "error_ignored", condition, error=failure.cause, doc=document)
+            if not listed:
+                self._record(step, "error_ignored", condition, error=failure.cause, doc=document)
             return True
-        self._record(step, "error", condition, error=failure.cause)
+        if not listed:
+            self._record(step, "error", condition, error=failure.cause)
         if not step.on_failure:
             raise failure
         return self.on_failure(step.on_failure, failure, document)
@@ -134,18 +143,10 @@ class Run:
             for key in ON_FAILURE_KEYS:
                 metadata.pop(key, None)
 
-    def _traced_pipeline(
-        self,
-        step: Step,
-        processor: PipelineProcessor,
-        condition: dict[str, Any] | None,
-        document: IngestDocument,
-    ) -> bool:
-        """A ``pipeline`` processor in verbose mode: listed once, then the called processors."""
-        target = processor.target(document, self)
-        if target is None:
-            return True
-        try:  # a cycle is reported on the processor that would enter it, before anything runs
+    def _check_cycle(self, target: Pipeline, document: IngestDocument) -> None:
+        """In verbose mode, a cycle is reported on the ``pipeline`` processor that would enter
+        it, before anything runs: a dry run on a copy finds it."""
+        try:
             Run(self.lookup).pipeline(target, document.copy())
         except ProcessorFailed as failed:
             if _is_graph_error(failed.cause):
@@ -153,8 +154,6 @@ class Run:
         except EngineError as error:
             if _is_graph_error(error):
                 raise
-        self._record(step, "success", condition)
-        return self.pipeline(target, document)
 
     def _record(
         self,
