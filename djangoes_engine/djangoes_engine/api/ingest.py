@@ -8,7 +8,7 @@ stored definitions and the target index's ``default_pipeline`` and ``final_pipel
 
 from __future__ import annotations
 
-import fnmatch
+import re
 import weakref
 from typing import Any
 
@@ -88,7 +88,7 @@ def get_pipeline(engine: Cluster, request: Request, id: str | None = None):
         found = {}
         for name in split(id):
             if "*" in name:
-                found.update({k: v for k, v in stored.items() if fnmatch.fnmatchcase(k, name)})
+                found.update({k: v for k, v in stored.items() if _simple_match(name, k)})
             elif name in stored:
                 found[name] = stored[name]
     body = {name: ({} if summary else definition) for name, definition in found.items()}
@@ -99,7 +99,7 @@ def get_pipeline(engine: Cluster, request: Request, id: str | None = None):
 def delete_pipeline(engine: Cluster, request: Request, id: str):
     with engine.lock:
         stored = engine.stored(SECTION)
-        matched = [name for name in stored if fnmatch.fnmatchcase(name, id)]
+        matched = [name for name in stored if _simple_match(id, name)]
         if not matched:
             if id == "*":
                 return 200, {"acknowledged": True}
@@ -206,6 +206,14 @@ def ingest_write(
         if_seq_no=if_seq_no,
         if_primary_term=if_primary_term,
     )
+
+
+def _simple_match(pattern: str, name: str) -> bool:
+    """Elasticsearch's ``Regex.simpleMatch``: ``*`` matches any characters, nothing else is
+    special."""
+    if "*" not in pattern:
+        return pattern == name
+    return re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), name, re.S) is not None
 
 
 def _text(value: Any) -> str:
