@@ -169,6 +169,11 @@ def index_pipelines(engine: Cluster, name: str) -> tuple[str | None, str | None]
     return settings.get("index.default_pipeline"), settings.get("index.final_pipeline")
 
 
+def _has_pipelines(index: Index) -> bool:
+    flat = index.settings.flat
+    return "index.default_pipeline" in flat or "index.final_pipeline" in flat
+
+
 def _existing_write_index(engine: Cluster, name: str) -> Index | None:
     index = engine.indices.get(name)
     if index is not None:
@@ -193,6 +198,10 @@ def ingest_write(
     if_primary_term: int | None = None,
 ) -> Ingested | None:
     """Run the pipelines a write goes through (see :func:`..ingest.ingest`); None if none."""
+    if requested is None:  # the common case, kept cheap: an index without pipelines
+        target = engine.indices.get(index)
+        if target is not None and not _has_pipelines(target):
+            return None
     return ingest(
         pipelines_of(engine),
         lambda name: index_pipelines(engine, name),
