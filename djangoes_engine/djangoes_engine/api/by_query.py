@@ -10,18 +10,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .. import jsoncodec
 from ..cluster import Cluster
 from ..errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
-from ..index import Index, stored_doc
+from ..index import PRIMARY_TERM, Index, stored_doc
 from ..scripting import run_update_script
 from ..search.collect import make_targets, matching_documents, prepare
 from ..search.request import SearchRequest
 from ..source import from_body
 from .arguments import index_options, integer, uri_query
 from .documents import after_write
+from .ingest import ingest_write
 
 BODY_KEYS = {
     "query",
@@ -142,6 +144,55 @@ def _conflict_failure(index: Index, doc_id: str, error: EngineError) -> dict[str
     return {"index": index.name, "id": doc_id, "cause": error.cause_dict(), "status": 409}
 
 
+def _failure(index: str, doc_id: str | None, error: EngineError) -> dict[str, Any]:
+    return {"index": index, "id": doc_id, "cause": error.cause_dict(), "status": error.status}
+
+
+@dataclass(slots=True)
+class _Write:
+    """One document a by-query request writes, before its pipelines."""
+
+    index: str
+    doc_id: str | None
+    source: dict[str, Any]
+    routing: str | None
+    if_seq_no: int | None = None
+    op_type: str = "index"
+    version: int | None = None
+    version_type: str | None = None
+
+
+def _write(
+    engine: Cluster, write: _Write, pipeline: str | None, marks: dict[Index, int]
+) -> dict[str, Any] | None:
+    """Index a document through its pipelines (the request's, its index's): the index response,
+    or None if a pipeline dropped it."""
+    options: dict[str, Any] = {
+        "routing": write.routing,
+        "if_seq_no": write.if_seq_no,
+        "if_primary_term": None if write.if_seq_no is None else PRIMARY_TERM,
+        "version": write.version,
+        "version_type": write.version_type,
+    }
+    name, doc_id, source = write.index, write.doc_id, write.source
+    ingested = ingest_write(engine, name, doc_id, source, requested=pipeline, **options)
+    if ingested is not None:
+        if ingested.dropped:
+            return None
+        name, doc_id, source = ingested.index, ingested.doc_id, ingested.source
+        options = {
+            "routing": ingested.routing,
+            "if_seq_no": ingested.if_seq_no,
+            "if_primary_term": ingested.if_primary_term,
+            "version": ingested.version,
+            "version_type": ingested.version_type,
+        }
+    target = engine.write_index(name)
+    marks.setdefault(target, target.mark())
+    encoded = jsoncodec.dumps(source)
+    return target.index(doc_id, encoded, source, op_type=write.op_type, **options)
+
+
 def _finish(engine: Cluster, params: dict[str, Any], marks: dict[Index, int]) -> None:
     for index, since in marks.items():
         after_write(index, params, None, since)
@@ -213,22 +264,18 @@ def update_by_query(engine: Cluster, index: str, body: dict[str, Any], params: d
                 target.delete(doc.doc_id, if_seq_no=doc.seq_no, if_primary_term=1)
                 deleted += 1
             else:
-                encoded = jsoncodec.dumps(source)
-                target.index(
-                    doc.doc_id,
-                    encoded,
-                    source,
-                    routing=doc.routing,
-                    if_seq_no=doc.seq_no,
-                    if_primary_term=1,
-                )
-                updated += 1
+                write = _Write(target.name, doc.doc_id, source, doc.routing, if_seq_no=doc.seq_no)
+                _write(engine, write, params.get("pipeline"), marks)
+                updated += 1  # a document a pipeline dropped counts too, as in Elasticsearch
             docs.succeeded += 1
         except Conflict as error:
             conflicts += 1
             if options["conflicts"] == "abort":
                 failures.append(_conflict_failure(target, doc.doc_id, error))
                 break
+        except EngineError as error:  # a pipeline failed: the request stops there
+            failures.append(_failure(target.name, doc.doc_id, error))
+            break
     _finish(engine, params, marks)
     return _response(
         started,
@@ -264,8 +311,9 @@ def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
     options = _options({k: v for k, v in body.items() if k in ("conflicts", "max_docs")}, params)
     query_body = {"query": source_spec.get("query")} if source_spec.get("query") else {}
     docs = _snapshot(engine, source_index, query_body, {}, options["max_docs"])
-    dest = engine.write_index(dest_spec["index"])
-    since = dest.mark()
+    dest_name = dest_spec["index"]
+    dest = engine.write_index(dest_name)
+    marks = {dest: dest.mark()}
     op_type = dest_spec.get("op_type", "index")
     version_type = dest_spec.get("version_type")
     script = body.get("script")
@@ -294,29 +342,33 @@ def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
                 noops += 1
                 continue
             source, doc_id = ctx["_source"], ctx["_id"]
-        encoded = jsoncodec.dumps(source)
+        write = _Write(
+            dest_name,
+            doc_id,
+            source,
+            doc.routing,
+            op_type=op_type,
+            version=doc.version if version_type in ("external", "external_gte") else None,
+            version_type=version_type,
+        )
         try:
-            result = dest.index(
-                doc_id,
-                encoded,
-                source,
-                op_type=op_type,
-                routing=doc.routing,
-                version=doc.version if version_type in ("external", "external_gte") else None,
-                version_type=version_type,
-            )
+            result = _write(engine, write, dest_spec.get("pipeline"), marks)
         except Conflict as error:
             conflicts += 1
             if options["conflicts"] == "abort":
                 failures.append(_conflict_failure(dest, doc_id, error))
                 break
             continue
-        if result["result"] == "created":
+        except EngineError as error:  # a pipeline failed: the request stops there
+            failures.append(_failure(dest_name, doc_id, error))
+            break
+        # A document a pipeline dropped counts as updated, as in Elasticsearch.
+        if result is not None and result["result"] == "created":
             created += 1
         else:
             updated += 1
         docs.succeeded += 1
-    _finish(engine, params, {dest: since})
+    _finish(engine, params, marks)
     return _response(
         started,
         options,

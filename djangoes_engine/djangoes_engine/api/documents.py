@@ -16,14 +16,17 @@ from ..errors import (
     IndexClosed,
     IndexNotFound,
     NotFound,
+    Unsupported,
     ValidationError,
     VersionConflict,
 )
 from ..fields import document_parsing_error
 from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc, check_blocks
+from ..ingest import AUTO_GENERATED, Ingested, dropped_response
 from ..update import update
 from .arguments import boolean, json_body, long, object_body, refresh, source_filter
+from .ingest import ingest_write
 
 WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
 
@@ -50,13 +53,7 @@ def single_index(engine: Cluster, name: str) -> Index:
 
 
 def write_target(engine: Cluster, name: str, params: dict[str, Any]) -> Index:
-    _check_pipeline(params.get("pipeline"))
     return engine.write_index(name, require_alias=boolean(params, "require_alias"))
-
-
-def _check_pipeline(pipeline: str | None) -> None:
-    if pipeline not in (None, "_none"):
-        raise IllegalArgument(f"pipeline with id [{pipeline}] does not exist")
 
 
 def after_write(
@@ -124,13 +121,33 @@ def _index(engine: Cluster, request: Request, name: str, doc_id: str | None, op_
     if not request.body:
         raise BadRequest("request body is required", type="parse_exception")
     document = document_body(request.body)
+    options = write_options(params)
+    source = bytes(request.body)
+    ingested = ingest_write(
+        engine, name, doc_id, document, requested=params.get("pipeline"), **options
+    )
+    if ingested is not None:
+        if ingested.dropped:
+            return 200, dropped_response(name, doc_id, options["version"])
+        name, doc_id, document = ingested.index, ingested.doc_id, ingested.source
+        options = _ingested_options(ingested)
+        source = jsoncodec.dumps(document)
     index = write_target(engine, name, params)
     since = index.mark()
-    result = index.index(
-        doc_id, bytes(request.body), document, op_type=op_type, **write_options(params)
-    )
+    result = index.index(doc_id, source, document, op_type=op_type, **options)
     after_write(index, params, result, since)
     return (201 if result["result"] == "created" else 200), result
+
+
+def _ingested_options(ingested: Ingested) -> dict[str, Any]:
+    """The write options of a document as its pipelines left it (``_routing``, ``_version``...)."""
+    return {
+        "routing": ingested.routing,
+        "if_seq_no": ingested.if_seq_no,
+        "if_primary_term": ingested.if_primary_term,
+        "version": ingested.version,
+        "version_type": ingested.version_type,
+    }
 
 
 # Reads
@@ -259,6 +276,10 @@ def delete_document(engine: Cluster, request: Request, index: str, id: str):
 
 def update_document(engine: Cluster, request: Request, index: str, id: str):
     params = request.params
+    if "pipeline" in params:  # the update API runs no pipeline, and Elasticsearch's has no such
+        raise IllegalArgument(
+            f"request [{request.path}] contains unrecognized parameter: [pipeline]"
+        )
     body = object_body(request.body, required=True)
     target = write_target(engine, index, params)
     fetch = source_filter(params)
@@ -383,7 +404,7 @@ def bulk(engine: Cluster, request: Request, index: str | None = None):
         # Every item that was written reports the refresh it forced, as Elasticsearch's do.
         for item in items:
             result = next(iter(item.values()))
-            if "error" not in result:
+            if "error" not in result and id(result) not in context.dropped:
                 result["forced_refresh"] = True
     took = int((time.perf_counter() - started) * 1000)
     return 200, {"errors": context.errors, "took": took, "items": items}
@@ -465,13 +486,13 @@ class _BulkContext:
         #: Each index written to, with its mark before the first write (see ``Index.sync``).
         self.marks: dict[Index, int] = {}
         self.errors = False
+        #: The items a pipeline dropped (by identity): never written, so never refreshed.
+        self.dropped: set[int] = set()
 
-    def target(self, name: str, action: str, meta: dict[str, Any]) -> Index:
+    def target(self, name: str, meta: dict[str, Any]) -> Index:
         require_alias = meta.get("require_alias", self.require_alias)
         index = self.targets.get(name)
         if index is None or require_alias:
-            if action in ("index", "create"):
-                _check_pipeline(meta.get("pipeline", self.pipeline))
             index = self.engine.write_index(name, require_alias=bool(require_alias))
             self.targets[name] = index
         if index not in self.marks:
@@ -487,18 +508,56 @@ class _BulkContext:
         try:
             if name is None:
                 raise ValidationError("index is missing")
-            index = self.target(name, action, meta)
+            document = None
+            if action in ("index", "create"):
+                assert line is not None  # index and create have a source line (_parse_bulk)
+                document = document_body(line)
+                try:
+                    ingested = self.ingest(name, doc_id, document, meta)
+                except EngineError as error:  # this item fails; its neighbours are written
+                    self.errors = True
+                    return _bulk_failure(name, AUTO_GENERATED if doc_id is None else doc_id, error)
+                if ingested is not None and ingested.dropped:
+                    dropped = {**dropped_response(name, doc_id, meta.get("version")), "status": 200}
+                    self.dropped.add(id(dropped))
+                    return dropped
+                if ingested is not None:
+                    name, doc_id, document = ingested.index, ingested.doc_id, ingested.source
+                    meta = {**meta, **_ingested_options(ingested)}
+                    line = jsoncodec.dumps(document)
+            elif action == "update" and "pipeline" in meta:
+                raise Unsupported("a [pipeline] on a bulk [update] action")
+            index = self.target(name, meta)
             options = {
                 "routing": meta.get("routing", self.routing),
                 "if_seq_no": meta.get("if_seq_no"),
                 "if_primary_term": meta.get("if_primary_term"),
             }
-            status, result = _bulk_apply(index, action, doc_id, meta, line, options, self.params)
+            status, result = _bulk_apply(
+                index, action, doc_id, meta, line, options, self.params, document
+            )
         except EngineError as error:
             self.errors = True
             return _bulk_failure(name, doc_id, error)
         result["status"] = status
         return result
+
+    def ingest(
+        self, name: str, doc_id: str | None, document: Any, meta: dict[str, Any]
+    ) -> Ingested | None:
+        """The item's document through its pipelines (the line's, the URL's, the index's)."""
+        return ingest_write(
+            self.engine,
+            name,
+            doc_id,
+            document,
+            requested=meta.get("pipeline", self.pipeline),
+            routing=meta.get("routing", self.routing),
+            version=meta.get("version"),
+            version_type=meta.get("version_type"),
+            if_seq_no=meta.get("if_seq_no"),
+            if_primary_term=meta.get("if_primary_term"),
+        )
 
 
 def _bulk_failure(index: str | None, doc_id: str | None, error: EngineError) -> dict[str, Any]:
@@ -513,6 +572,7 @@ def _bulk_apply(
     source_line: bytes | None,
     options: dict[str, Any],
     params: dict[str, Any],
+    document: Any = None,
 ) -> tuple[int, dict[str, Any]]:
     if action == "delete":
         if doc_id is None:
@@ -535,7 +595,8 @@ def _bulk_apply(
         elif "_source" in params or "_source_includes" in params:
             fetch = source_filter(params)
         return update(index, doc_id, body, fetch=fetch, **options)
-    document = document_body(source_line)
+    if document is None:
+        document = document_body(source_line)
     op_type = "create" if action == "create" else meta.get("op_type", "index")
     if doc_id == "":
         raise IllegalArgument("if _id is specified it must not be empty")

@@ -202,7 +202,7 @@ def _by_query(engine: Cluster, request: Request, index: str, run: Any, *, requir
     result = run(engine, index, body, params)
     if not boolean(params, "wait_for_completion", True):
         return 200, {"task": engine.tasks_add(result)}
-    return (409 if result["failures"] else 200), result
+    return _status(result), result
 
 
 def reindex(engine: Cluster, request: Request):
@@ -211,7 +211,12 @@ def reindex(engine: Cluster, request: Request):
     result = by_query.reindex(engine, body, params)
     if not boolean(params, "wait_for_completion", True):
         return 200, {"task": engine.tasks_add(result)}
-    return 200, result
+    return _status(result), result
+
+
+def _status(result: dict[str, Any]) -> int:
+    """A by-query response's status: its failures' highest, as Elasticsearch's."""
+    return max([200, *(failure["status"] for failure in result["failures"])])
 
 
 def rethrottle(engine: Cluster, request: Request, task_id: str):

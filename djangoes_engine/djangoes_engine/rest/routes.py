@@ -21,6 +21,7 @@ from ..api import (
     cluster_settings,
     documents,
     indices,
+    ingest,
     search,
     snapshots,
     templates,
@@ -186,6 +187,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("PUT,POST", "/{index}/_aliases/{name}", indices.put_alias),
     ("DELETE", "/{index}/_alias/{name}", indices.delete_alias),
     ("DELETE", "/{index}/_aliases/{name}", indices.delete_alias),
+    # Ingest
+    ("PUT", "/_ingest/pipeline/{id}", ingest.put_pipeline),
+    ("GET", "/_ingest/pipeline", ingest.get_pipeline),
+    ("GET", "/_ingest/pipeline/{id}", ingest.get_pipeline),
+    ("DELETE", "/_ingest/pipeline/{id}", ingest.delete_pipeline),
+    ("GET,POST", "/_ingest/pipeline/_simulate", ingest.simulate_pipeline),
+    ("GET,POST", "/_ingest/pipeline/{id}/_simulate", ingest.simulate_pipeline),
 ]
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from .errors import LANG, ScriptException, update_script_failure
 from .frame import LOOP_MESSAGE, MAX_LOOP_COUNTER
-from .program import CompiledScript, compile_script, run_update_script
+from .program import CompiledScript, compile_condition, compile_script, run_update_script
 
 __all__ = [
     "LANG",
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_LOOP_COUNTER",
     "CompiledScript",
     "ScriptException",
+    "compile_condition",
     "compile_script",
     "run_update_script",
     "update_script_failure",

@@ -105,14 +105,20 @@ def _loop_cost(body: Any) -> int:
 class Compiler:
     """Resolves names to frame slots, makes Painless's compile-time checks, builds closures."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, returns: bool = False) -> None:
         self.starts: set[int] = set()
         self.slots = 3
         self.loops = 0
+        #: The frame slot a value-returning script (an ingest condition) leaves its value in.
+        self.result: int | None = self.new_slot() if returns else None
+        self._last: Any = None
 
     def program(self, statements: list[Any]) -> Fn:
         root = _Scope(None)
         root.names = {"ctx": (CTX, "Map"), "params": (PARAMS, "Map")}
+        if self.result is not None and statements and isinstance(statements[-1], ExprStmt):
+            # A script that returns a value returns its last expression, as Painless does.
+            self._last = statements[-1]
         return self.block(statements, _Scope(root))
 
     def new_slot(self) -> int:
@@ -152,6 +158,8 @@ class Compiler:
         return self.block(node.stmts, _Scope(scope))
 
     def s_ExprStmt(self, node: ExprStmt, scope: _Scope) -> Fn:
+        if node is self._last and self.result is not None:
+            return self._store_result(self.expr(node.expr, scope), self.result)
         if not isinstance(node.expr, (Assign, Step, Call, StaticCall, New)):
             raise CompileProblem("Not a statement.", node.pos)
         expression = self.expr(node.expr, scope)
@@ -290,10 +298,20 @@ class Compiler:
 
         return run
 
+    @staticmethod
+    def _store_result(value: Fn, slot: int) -> Fn:
+        def run(frame: list[Any]) -> int:
+            frame[slot] = value(frame)
+            return RETURN
+
+        return run
+
     def s_Return(self, node: Return, scope: _Scope) -> Fn:
         if node.value is None:
             return lambda frame: RETURN
         value = self.expr(node.value, scope)
+        if self.result is not None:
+            return self._store_result(value, self.result)
 
         def run(frame: list[Any]) -> int:
             value(frame)

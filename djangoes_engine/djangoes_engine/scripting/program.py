@@ -15,6 +15,7 @@ from .compiler import Compiler
 from .errors import LANG, CompileProblem, Fault, compile_error, runtime_error
 from .frame import MAX_LOOP_COUNTER, Fn
 from .parser import Parser
+from .values import jclass
 
 
 @dataclass(slots=True, frozen=True)
@@ -23,20 +24,21 @@ class Program:
     run: Fn
     locals: tuple[None, ...]  # the initial values of the frame's local variable slots
     starts: list[int]  # where each statement begins, for runtime ``script_stack``
+    result: int | None = None  # the frame slot of the returned value, if the script returns one
 
 
 @lru_cache(maxsize=512)
-def _compile_source(source: str) -> Program:
+def _compile_source(source: str, returns: bool = False) -> Program:
     try:
         statements = Parser(source).program()
-        compiler = Compiler()
+        compiler = Compiler(returns=returns)
         run = compiler.program(statements)
     except CompileProblem as problem:
         raise compile_error(source, problem.message, problem.offset) from None
     except RecursionError:
         raise compile_error(source, "the script is nested too deeply", 0) from None
     blanks = (None,) * (compiler.slots - 3)
-    return Program(source, run, blanks, sorted(compiler.starts))
+    return Program(source, run, blanks, sorted(compiler.starts), compiler.result)
 
 
 class CompiledScript:
@@ -54,6 +56,29 @@ class CompiledScript:
 
     def execute(self, ctx: dict[str, Any]) -> None:
         """Run the script; it edits ``ctx`` (``_source``, ``op``...) in place."""
+        self._run(ctx)
+
+    def evaluate(self, ctx: dict[str, Any]) -> Any:
+        """Run a script compiled to return a value (:func:`compile_condition`): its value."""
+        program = self._program
+        frame = self._run(ctx)
+        return None if program.result is None else frame[program.result]
+
+    def test(self, ctx: dict[str, Any]) -> bool:
+        """Run a condition: its boolean value, or Painless's cast failure for any other."""
+        value = self.evaluate(ctx)
+        if type(value) is not bool:
+            fault = Fault(
+                "class_cast_exception",
+                f"Cannot cast {jclass(value)} to java.lang.Boolean"
+                if value is not None
+                else "Cannot cast null to a primitive type [boolean]",
+                0,
+            )
+            raise runtime_error(self._program, fault)
+        return value
+
+    def _run(self, ctx: dict[str, Any]) -> list[Any]:
         program = self._program
         params = _copy_tree(self.params) if self.params else self.params
         frame = [MAX_LOOP_COUNTER, ctx, params, *program.locals]
@@ -66,6 +91,7 @@ class CompiledScript:
         except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # a safety net
             net = Fault("illegal_argument_exception", f"{type(exc).__name__}: {exc}")
             raise runtime_error(program, net) from None
+        return frame
 
 
 def _copy_tree(value: Any) -> Any:
@@ -114,6 +140,13 @@ def compile_script(script: dict[str, Any] | str) -> CompiledScript:
     """
     source, params = _read_script(script)
     return CompiledScript(_compile_source(source), params)
+
+
+def compile_condition(script: dict[str, Any] | str) -> CompiledScript:
+    """Compile a script whose value is its result: ``return x;`` or its last expression, as an
+    ingest processor's ``if`` (``ctx.level == 'error'``)."""
+    source, params = _read_script(script)
+    return CompiledScript(_compile_source(source, True), params)
 
 
 def run_update_script(script: dict[str, Any] | str, ctx: dict[str, Any]) -> None:
