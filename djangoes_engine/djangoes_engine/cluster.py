@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import fnmatch
+import itertools
 import os
 import threading
 import time
@@ -12,16 +13,19 @@ import uuid as uuidlib
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from . import templates
+from . import datastreams, templates
 from .contexts import Contexts
 from .errors import (
     AliasesNotFound,
     BadRequest,
     DataDirectoryLocked,
+    EngineError,
     IllegalArgument,
     IndexNotFound,
     InvalidIndexName,
+    NotFound,
     ResourceAlreadyExists,
+    Unsupported,
 )
 from .index import Index
 from .names import (
@@ -68,6 +72,7 @@ class Cluster:
             self._load(self.path)
         self.contexts = Contexts()
         self._tasks: dict[str, dict[str, Any]] = {}
+        self._task_ids = itertools.count(1)
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
         if refresh_thread:
@@ -148,7 +153,11 @@ class Cluster:
 
     # Indices
 
-    def create_index(self, name: str, body: dict[str, Any] | None = None) -> Index:
+    def create_index(
+        self, name: str, body: dict[str, Any] | None = None, *, data_stream: str | None = None
+    ) -> Index:
+        """Create an index, shaped by the templates that match its name; a data stream's backing
+        index (``data_stream`` given) takes the data stream's template instead, hidden."""
         body = body or {}
         if not isinstance(body, dict):
             raise BadRequest("request body is required", type="parse_exception")
@@ -160,8 +169,10 @@ class Cluster:
         settings = normalize(body.get("settings"))
         validate(settings, creating=True)
         with self.lock:
+            if data_stream is not None:
+                settings = {**settings, **normalize({"index.hidden": True})}
             hidden = name.startswith(".") or str(settings.get("index.hidden")).lower() == "true"
-            templated, _ = templates.for_index(name, self.metadata, hidden=hidden)
+            templated, stream_template = self._templated(name, hidden, data_stream)
             settings = {**templated["settings"], **settings}
             mappings = templates.merge_mappings(templated["mappings"], body.get("mappings") or {})
             requested_aliases = {
@@ -180,6 +191,14 @@ class Cluster:
                 )
             if name in self.alias_map():
                 raise InvalidIndexName(name, "already exists as alias")
+            if stream_template is not None:
+                raise IllegalArgument(
+                    f"cannot create index with name [{name}], because it matches with template "
+                    f"[{stream_template}] that creates data streams only, use create data stream "
+                    "api instead"
+                )
+            if name in self.data_streams():
+                raise _duplicates(f"data stream [{name}] conflicts with index")
             aliases = {a: self._alias_properties(a, p) for a, p in requested_aliases.items()}
             for alias in aliases:
                 self._check_alias_name(alias, name)
@@ -219,14 +238,50 @@ class Cluster:
                 raise
             return index
 
+    def _templated(
+        self, name: str, hidden: bool, data_stream: str | None
+    ) -> tuple[dict[str, Any], str | None]:
+        """What the templates give a new index, and the name of the composable template that
+        matched it if that one creates data streams only (a plain index may not take it)."""
+        if data_stream is not None:
+            _, template = datastreams.template_for(data_stream, self.metadata)
+            part = templates.resolve_composable(
+                template, self.metadata.get(templates.COMPONENT, {})
+            )
+            part["mappings"] = datastreams.backing_mappings(part["mappings"])
+            return part, None
+        part, _ = templates.for_index(name, self.metadata, hidden=hidden)
+        chosen = templates.composable_for(
+            name, self.metadata.get(templates.COMPOSABLE, {}), hidden=hidden
+        )
+        if chosen is not None and chosen[1].get("data_stream") is not None:
+            return part, chosen[0]
+        return part, None
+
     def delete_index(self, name: str) -> None:
+        """Delete an index; a backing index of a data stream leaves it (never its write index:
+        :meth:`check_deletable` says so first)."""
         with self.lock:
             indices = dict(self.indices)
             index = indices.pop(name)
             self.indices = indices  # copy on write, as in create_index
+            parent = self.data_stream_of(name)
+            if parent is not None:
+                stream = self.data_streams()[parent]
+                self._store_stream(parent, datastreams.without(stream, name), persist=False)
             self.persist()
         index.destroy()
         self.contexts.forget_index(index)
+
+    def check_deletable(self, names: Iterable[str]) -> None:
+        """Elasticsearch's refusal to delete the write index of a data stream."""
+        for name in names:
+            parent = self.data_stream_of(name)
+            if parent is not None and datastreams.write_index(self.data_streams()[parent]) == name:
+                raise IllegalArgument(
+                    f"index [{name}] is the write index for data stream [{parent}] and cannot be "
+                    "deleted"
+                )
 
     def index(self, name: str) -> Index:
         """The index with exactly this name."""
@@ -252,6 +307,8 @@ class Cluster:
             options,
             hidden=self.hidden(),
             closed={n for n, i in self.indices.items() if i.state == "close"},
+            streams={n: s["indices"] for n, s in self.data_streams().items()},
+            hidden_streams={n for n, s in self.data_streams().items() if s.get("hidden")},
         )
 
     def resolve_indices(
@@ -261,16 +318,52 @@ class Cluster:
         return [indices[r.name] for r in self.resolve(expression, options) if r.name in indices]
 
     def write_index(
-        self, name: str, *, require_alias: bool = False, auto_create: bool = True
+        self,
+        name: str,
+        *,
+        require_alias: bool = False,
+        auto_create: bool = True,
+        op_type: str = "index",
+        cas: bool = False,
+        routing: str | None = None,
+        require_data_stream: bool = False,
     ) -> Index:
-        """The index a write to ``name`` goes to: the index, an alias's write index, or new."""
+        """The index a write to ``name`` goes to: the index, an alias's write index, a data
+        stream's write index, or new (a data stream, if a data stream template matches).
+
+        ``op_type`` is the write's (``index``, ``create``, ``update`` or ``delete``) and ``cas``
+        whether it names ``if_seq_no``/``if_primary_term``: data streams take only creates,
+        and their backing indices only what is not an append, as in Elasticsearch.
+        """
         index = self.indices.get(name)
         if index is not None:
             if require_alias:
                 raise _require_alias(name)
+            if require_data_stream:
+                raise _not_a_data_stream(name)
+            parent = self.data_stream_of(name)
+            if parent is not None:
+                _check_backing_write(parent, op_type, cas)
             return index
+        stream = self.data_streams().get(name)
+        if stream is not None:
+            if require_alias:
+                raise _require_alias(name)
+            if op_type != "create":
+                raise IllegalArgument(
+                    "only write ops with an op_type of create are allowed in data streams"
+                )
+            if routing is not None and not stream.get("allow_custom_routing"):
+                raise IllegalArgument(
+                    f"index request targeting data stream [{name}] specifies a custom routing "
+                    "but the [allow_custom_routing] setting was not enabled in the data stream's "
+                    "template."
+                )
+            return self.indices[datastreams.write_index(stream)]
         holders = [i for i in self.indices.values() if name in i.aliases]
         if holders:
+            if require_data_stream:
+                raise _not_a_data_stream(name)
             return self._alias_write_index(name, holders)
         if require_alias:
             raise _require_alias(name)
@@ -284,9 +377,28 @@ class Cluster:
             )
             raise error
         with self.lock:
-            if name in self.indices:
-                return self.indices[name]
-            return self.create_index(name)
+            if name not in self.indices and name not in self.data_streams():
+                found = datastreams.matching_template(name, self.metadata)
+                if found is not None and found[1].get("data_stream") is not None:
+                    self.create_data_stream(name)
+                elif require_data_stream:
+                    error = IndexNotFound(name)
+                    error.reason = (
+                        f"no such index [{name}] and the index creation request requires a data "
+                        "stream, but no matching index template with data stream template was "
+                        "found for it"
+                    )
+                    raise error
+                else:
+                    return self.create_index(name)
+        return self.write_index(
+            name,
+            op_type=op_type,
+            cas=cas,
+            routing=routing,
+            require_data_stream=require_data_stream,
+            auto_create=False,
+        )
 
     def _alias_write_index(self, alias: str, holders: list[Index]) -> Index:
         flagged = [i for i in holders if i.aliases[alias].get("is_write_index") is True]
@@ -376,11 +488,17 @@ class Cluster:
         self, kind: str, action: dict[str, Any], staged: dict[str, dict], removed_indices: list[str]
     ) -> None:
         index_names = _names(action, "index", "indices")
+        if any(name in self.data_streams() for name in index_names):
+            raise Unsupported("aliases on data streams")
         if kind == "remove_index":
-            for name in self._concrete(
-                index_names, Options(ignore_unavailable=False, allow_no_indices=False)
-            ):
-                removed_indices.append(name)
+            names = self._concrete(
+                index_names,
+                Options(
+                    ignore_unavailable=False, allow_no_indices=False, include_data_streams=False
+                ),
+            )
+            self.check_deletable(names)
+            removed_indices.extend(names)
             return
         alias_names = _names(action, "alias", "aliases")
         if "aliases" in action and not alias_names:
@@ -395,7 +513,9 @@ class Cluster:
                 "Validation Failed: 1: One of [alias] or [aliases] is required;",
                 type="action_request_validation_exception",
             )
-        targets = self._concrete(index_names, Options(allow_no_indices=False))
+        targets = self._concrete(
+            index_names, Options(allow_no_indices=False, include_data_streams=False)
+        )
         if kind == "add":
             properties = {
                 k: v
@@ -446,6 +566,80 @@ class Cluster:
     def _concrete(self, names: list[str], options: Options) -> list[str]:
         return [r.name for r in self.resolve(names, options)]
 
+    # Data streams
+
+    def data_streams(self) -> dict[str, dict[str, Any]]:
+        """The data streams by name (do not change the dict: see :meth:`_store_stream`)."""
+        return self.stored(datastreams.SECTION)
+
+    def data_stream_of(self, index: str) -> str | None:
+        """The data stream an index backs, if any."""
+        for name, stream in self.data_streams().items():
+            if index in stream["indices"]:
+                return name
+        return None
+
+    def _store_stream(
+        self, name: str, stream: dict[str, Any] | None, *, persist: bool = True
+    ) -> None:
+        entries = {**self.data_streams(), name: stream}
+        if stream is None:
+            del entries[name]
+        self.metadata = {**self.metadata, datastreams.SECTION: entries}
+        if persist:
+            self.persist()
+
+    def create_data_stream(self, name: str) -> dict[str, Any]:
+        """Create a data stream and its first backing index, as Elasticsearch's
+        MetadataCreateDataStreamService does (its checks in its order)."""
+        with self.lock:
+            if name in self.data_streams():
+                raise ResourceAlreadyExists(f"data_stream [{name}] already exists")
+            datastreams.validate_name(name)
+            _, template = datastreams.template_for(name, self.metadata)
+            part = templates.resolve_composable(
+                template, self.metadata.get(templates.COMPONENT, {})
+            )
+            if part["aliases"]:
+                raise Unsupported("aliases in the index template of a data stream")
+            if name in self.indices:
+                raise _duplicates(f"data stream [{name}] conflicts with index")
+            holders = self.alias_map().get(name)
+            if holders:
+                index = self.indices[holders[0]]
+                raise _duplicates(
+                    f"{name} (alias of [{index.name}/{index.uuid}]) conflicts with data stream"
+                )
+            backing = datastreams.backing_index_name(name, 1)
+            if backing in self.indices:
+                raise _backing_exists(backing, self.indices[backing].uuid)
+            self.create_index(backing, data_stream=name)
+            stream = datastreams.new(name, template, backing)
+            self._store_stream(name, stream)
+            return stream
+
+    def delete_data_stream(self, name: str) -> None:
+        """Remove a data stream and delete its backing indices."""
+        with self.lock:
+            stream = self.data_streams()[name]
+            self._store_stream(name, None, persist=False)
+            for index in stream["indices"]:
+                if index in self.indices:
+                    self.delete_index(index)
+            self.persist()
+
+    def roll_over_data_stream(self, name: str, *, dry_run: bool = False) -> tuple[str, str]:
+        """``(old write index, new write index)``; the new one is created unless ``dry_run``."""
+        with self.lock:
+            stream = self.data_streams()[name]
+            taken = {*self.indices, *self.alias_map(), *self.data_streams()}
+            new_index, generation = datastreams.next_generation(stream, taken)
+            old_index = datastreams.write_index(stream)
+            if not dry_run:
+                self.create_index(new_index, data_stream=name)
+                self._store_stream(name, datastreams.rolled_over(stream, new_index, generation))
+            return old_index, new_index
+
     # Cluster metadata
 
     def stored(self, section: str) -> dict[str, Any]:
@@ -485,15 +679,21 @@ class Cluster:
 
     # Tasks
 
+    def next_task_id(self) -> int:
+        """A task number, unique in this node's life (requests listed as tasks take one)."""
+        with self.lock:
+            return next(self._task_ids)
+
     def tasks_add(self, response: dict[str, Any]) -> str:
         """Record a finished background request (``wait_for_completion=false``)."""
         with self.lock:
-            task_id = f"embedded:{len(self._tasks) + 1}"
+            number = self.next_task_id()
+            task_id = f"embedded:{number}"
             self._tasks[task_id] = {
                 "completed": True,
                 "task": {
                     "node": "embedded",
-                    "id": len(self._tasks) + 1,
+                    "id": number,
                     "type": "transport",
                     "action": "indices:data/write/by_query",
                     "status": {},
@@ -559,4 +759,52 @@ def _require_alias(name: str) -> IndexNotFound:
         f"no such index [{name}] and [require_alias] request flag is [true] and [{name}] is not "
         "an alias"
     )
+    return error
+
+
+def _not_a_data_stream(name: str) -> NotFound:
+    return NotFound(
+        f"[require_data_stream] request flag is [true] and [{name}] is not a data stream"
+    )
+
+
+def _check_backing_write(stream: str, op_type: str, cas: bool) -> None:
+    """Elasticsearch's refusal of appends that name a backing index instead of its stream."""
+    if op_type == "create":
+        raise IllegalArgument(
+            "index request with op_type=create targeting backing indices is disallowed, target "
+            f"corresponding data stream [{stream}] instead"
+        )
+    if op_type == "index" and not cas:
+        raise IllegalArgument(
+            "index request with op_type=index and no if_primary_term and if_seq_no set targeting "
+            f"backing indices is disallowed, target corresponding data stream [{stream}] instead"
+        )
+
+
+def _duplicates(what: str) -> EngineError:
+    """Elasticsearch's check that index, alias and data stream names differ (a 500: its
+    metadata refuses to be built)."""
+    return EngineError(
+        "index, alias, and data stream names need to be unique, but the following duplicates "
+        f"were found [{what}]",
+        status=500,
+        type="illegal_state_exception",
+    )
+
+
+def _index_exists(name: str, uuid: str) -> ResourceAlreadyExists:
+    return ResourceAlreadyExists(
+        f"index [{name}/{uuid}] already exists", index=name, index_uuid=uuid
+    )
+
+
+def _backing_exists(name: str, uuid: str) -> EngineError:
+    error = EngineError(
+        f"data stream could not be created because backing index [{name}] already exists",
+        status=400,
+        type="status_exception",
+        caused_by=_index_exists(name, uuid),
+    )
+    error.cause_is_root = True
     return error

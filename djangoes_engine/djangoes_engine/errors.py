@@ -15,6 +15,10 @@ class EngineError(Exception):
 
     status: int = 500
     type: str = "exception"
+    #: Whether the root cause is the error this one wraps, as Elasticsearch reports an error
+    #: caused by another of its own (its ``guessRootCauses``); the engine's errors mostly wrap
+    #: Java's, whose wrapper is the root cause.
+    cause_is_root: bool = False
 
     def __init__(
         self,
@@ -42,7 +46,7 @@ class EngineError(Exception):
         return body
 
     def root_causes(self) -> list[dict[str, Any]]:
-        if self.caused_by is not None and self.type in _WRAPPERS:
+        if self.caused_by is not None and (self.cause_is_root or self.type in _WRAPPERS):
             return self.caused_by.root_causes()
         body = {"type": self.type, "reason": self.reason, **self.extra}
         return [body]

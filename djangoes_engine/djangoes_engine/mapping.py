@@ -220,6 +220,16 @@ class ParsedDocument:
         self.update: dict[str, Any] | None = None
 
 
+def _check_timestamp(doc: ParsedDocument) -> None:
+    """Elasticsearch's DataStreamTimestampFieldMapper: one ``@timestamp`` value per document."""
+    values = sum(1 for field, _ in doc.values if field.path == "@timestamp")
+    if values == 1:
+        return
+    why = "is missing" if values == 0 else "encountered multiple values"
+    cause = IllegalArgument(f"data stream timestamp field [@timestamp] {why}")
+    raise document_parsing_error(f"failed to parse: {cause.reason}", caused_by=cause)
+
+
 class Mapping:
     """The mapping of one index (immutable; see module docstring)."""
 
@@ -247,6 +257,10 @@ class Mapping:
         self.source_includes = list(source.get("includes", []))
         self.source_excludes = list(source.get("excludes", []))
         self.routing_required = bool((body.get("_routing") or {}).get("required", False))
+        #: A data stream's backing index: every document has exactly one ``@timestamp``.
+        self.timestamp_required = (body.get("_data_stream_timestamp") or {}).get(
+            "enabled", False
+        ) in (True, "true")
         self.date_detection = body.get("date_detection", True) not in (False, "false")
         self.numeric_detection = body.get("numeric_detection", False) in (True, "true")
         self.date_formats = body.get("dynamic_date_formats")
@@ -372,6 +386,8 @@ class Mapping:
         self._parse_object(self.root, source, doc, doc_id, updates, self.dynamic)
         if updates:
             doc.update = {"properties": updates}
+        elif self.timestamp_required:
+            _check_timestamp(doc)
         return doc
 
     def _parse_object(

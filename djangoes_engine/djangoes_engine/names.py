@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +68,9 @@ class Options:
     expand_hidden: bool = False
     expand_closed: bool = False
     forbid_closed: bool = True
+    #: Whether a data stream stands for its backing indices; APIs that take no data streams
+    #: (deleting an index, alias actions) answer a data stream named outright as a missing index.
+    include_data_streams: bool = True
 
 
 STRICT = Options(ignore_unavailable=False, allow_no_indices=False)
@@ -93,20 +96,33 @@ def resolve(
     *,
     hidden: Iterable[str] = (),
     closed: Iterable[str] = (),
+    streams: Mapping[str, Sequence[str]] | None = None,
+    hidden_streams: Iterable[str] = (),
 ) -> list[Resolved]:
     """Resolve an expression over ``indices`` (name -> index) and ``aliases`` (alias -> names).
 
     Wildcards and ``_all`` leave out ``hidden`` and ``closed`` indices unless the options
     expand them; a closed index named outright is an error if the options forbid closed ones.
+    ``streams`` (data stream -> its backing indices, which are hidden) stand for their backing
+    indices when named, or when a wildcard matches them and they are visible.
     """
     parts = split_expression(expression)
     hidden = set(hidden)
     closed = set(closed)
+    all_streams = streams or {}
+    streams = all_streams if options.include_data_streams else {}
+    hidden_streams = set(hidden_streams)
     if is_all(parts):
+        shown = {
+            index
+            for name, backing in streams.items()
+            if options.expand_hidden or name not in hidden_streams
+            for index in backing
+        }
         names = [
             n
             for n in indices
-            if (options.expand_hidden or n not in hidden)
+            if (options.expand_hidden or n not in hidden or n in shown)
             and (
                 (n in closed and options.expand_closed) or (n not in closed and options.expand_open)
             )
@@ -123,15 +139,14 @@ def resolve(
             continue
         if "*" in part or "?" in part:
             wildcard_seen = True
-            matched = _expand(
-                part,
-                indices,
-                aliases,
-                options,
-                hidden | _unexpanded(closed, indices, options),
-                found,
-                direct,
-            )
+            unexpanded = _unexpanded(closed, indices, options)
+            matched = _expand(part, indices, aliases, options, hidden | unexpanded, found, direct)
+            for name in _matching_streams(part, streams, options, hidden_streams):
+                for index in streams[name]:
+                    if index not in unexpanded:
+                        found.setdefault(index, set())
+                        direct.add(index)
+                matched = True
             if not matched and not options.allow_no_indices:
                 raise IndexNotFound(part)
             continue
@@ -141,7 +156,13 @@ def resolve(
         elif part in aliases:
             for name in aliases[part]:
                 found.setdefault(name, set()).add(part)
+        elif part in streams:
+            for name in streams[part]:
+                direct.add(name)
+                found.setdefault(name, set())
         elif not options.ignore_unavailable:
+            if part in all_streams:
+                raise excluded_data_stream(part)
             raise IndexNotFound(part)
     for name in [n for n in found if n in closed and (n in direct or found[n])]:
         if options.forbid_closed and not _by_wildcard(name, parts):
@@ -154,6 +175,35 @@ def resolve(
         Resolved(name, () if name in direct else tuple(sorted(via)))
         for name, via in sorted(found.items())
     ]
+
+
+def excluded_data_stream(name: str) -> IndexNotFound:
+    """A data stream named where an API takes none: a missing index, as Elasticsearch says it
+    (with the ``excluded_ds`` mark it gives callers)."""
+    error = IndexNotFound(name)
+    error.extra["excluded_ds"] = "true"
+    return error
+
+
+def _matching_streams(
+    pattern: str, streams: Mapping[str, Any], options: Options, hidden: set[str]
+) -> list[str]:
+    """The data streams a wildcard matches: visible ones, hidden ones if expanded (or if both
+    the pattern and the name start with a dot)."""
+    if not streams or not (options.expand_open or options.expand_closed):
+        return []
+    regex = re.compile(fnmatch.translate(pattern))
+    return [
+        name
+        for name in streams
+        if regex.match(name)
+        and (options.expand_hidden or name not in hidden or _implicitly_visible(pattern, name))
+    ]
+
+
+def _implicitly_visible(pattern: str, name: str) -> bool:
+    """Elasticsearch's ``isVisibleDueToImplicitHidden``: a dot pattern shows hidden dot names."""
+    return name.startswith(".") and pattern.startswith(".")
 
 
 def _unexpanded(closed: set[str], indices: Mapping[str, Any], options: Options) -> set[str]:
@@ -183,7 +233,9 @@ def _expand(
     matched = False
     if options.expand_open or options.expand_closed:
         for name in indices:
-            if regex.match(name) and (options.expand_hidden or name not in hidden):
+            if regex.match(name) and (
+                options.expand_hidden or name not in hidden or _implicitly_visible(pattern, name)
+            ):
                 found.setdefault(name, set())
                 direct.add(name)
                 matched = True

@@ -29,6 +29,7 @@ from .arguments import boolean, json_body, long, object_body, refresh, source_fi
 from .ingest import ingest_write
 
 WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
+DATA_STREAM_CREATE_ONLY = "only write ops with an op_type of create are allowed in data streams"
 
 
 # Targets
@@ -52,8 +53,23 @@ def single_index(engine: Cluster, name: str) -> Index:
     return single_index(engine, names[0])
 
 
-def write_target(engine: Cluster, name: str, params: dict[str, Any]) -> Index:
-    return engine.write_index(name, require_alias=boolean(params, "require_alias"))
+def write_target(
+    engine: Cluster,
+    name: str,
+    params: dict[str, Any],
+    op_type: str,
+    options: dict[str, Any] | None = None,
+) -> Index:
+    """The index a single-document write goes to, with the checks its op type calls for."""
+    options = options or {}
+    return engine.write_index(
+        name,
+        require_alias=boolean(params, "require_alias"),
+        require_data_stream=boolean(params, "require_data_stream"),
+        op_type=op_type,
+        cas=options.get("if_seq_no") is not None or options.get("if_primary_term") is not None,
+        routing=options.get("routing"),
+    )
 
 
 def after_write(
@@ -106,7 +122,9 @@ def document_body(body: bytes) -> Any:
 
 
 def index_document(engine: Cluster, request: Request, index: str, id: str | None = None):
-    op_type = request.params.get("op_type", "index")
+    # A document without an id is created unless the request says otherwise, as Elasticsearch
+    # does (data streams take it so).
+    op_type = request.params.get("op_type", "create" if id is None else "index")
     if op_type not in ("index", "create"):
         raise IllegalArgument(f"opType must be 'create' or 'index', found: [{op_type}]")
     return _index(engine, request, index, id, op_type)
@@ -132,7 +150,7 @@ def _index(engine: Cluster, request: Request, name: str, doc_id: str | None, op_
         name, doc_id, document = ingested.index, ingested.doc_id, ingested.source
         options = _ingested_options(ingested)
         source = jsoncodec.dumps(document)
-    index = write_target(engine, name, params)
+    index = write_target(engine, name, params, op_type, options)
     since = index.mark()
     result = index.index(doc_id, source, document, op_type=op_type, **options)
     after_write(index, params, result, since)
@@ -267,6 +285,8 @@ def source_exists(engine: Cluster, request: Request, index: str, id: str):
 
 def delete_document(engine: Cluster, request: Request, index: str, id: str):
     params = request.params
+    if index in engine.data_streams():
+        raise IllegalArgument(DATA_STREAM_CREATE_ONLY)
     target = single_index(engine, index)
     since = target.mark()
     status, result = target.delete(id, **write_options(params))
@@ -281,7 +301,7 @@ def update_document(engine: Cluster, request: Request, index: str, id: str):
             f"request [{request.path}] contains unrecognized parameter: [pipeline]"
         )
     body = object_body(request.body, required=True)
-    target = write_target(engine, index, params)
+    target = write_target(engine, index, params, "update")
     fetch = source_filter(params)
     if (
         "_source" not in params
@@ -480,21 +500,42 @@ class _BulkContext:
         self.params = params
         self.default_index = default_index
         self.require_alias = boolean(params, "require_alias")
+        self.require_data_stream = boolean(params, "require_data_stream")
         self.routing = params.get("routing")
         self.pipeline = params.get("pipeline")
-        self.targets: dict[str, Index] = {}
+        self.targets: dict[tuple[Any, ...], Index] = {}
         #: Each index written to, with its mark before the first write (see ``Index.sync``).
         self.marks: dict[Index, int] = {}
         self.errors = False
         #: The items a pipeline dropped (by identity): never written, so never refreshed.
         self.dropped: set[int] = set()
 
-    def target(self, name: str, meta: dict[str, Any]) -> Index:
-        require_alias = meta.get("require_alias", self.require_alias)
-        index = self.targets.get(name)
-        if index is None or require_alias:
-            index = self.engine.write_index(name, require_alias=bool(require_alias))
-            self.targets[name] = index
+    def target(self, name: str, action: str, meta: dict[str, Any]) -> Index:
+        """The index an item writes to; the same name with the same checks resolves once."""
+        op_type = "create" if action == "create" else meta.get("op_type", action)
+        routing = meta.get("routing", self.routing)
+        key = (
+            name,
+            op_type,
+            meta.get("if_seq_no") is not None or meta.get("if_primary_term") is not None,
+            routing is not None,
+            bool(meta.get("require_alias", self.require_alias)),
+            bool(meta.get("require_data_stream", self.require_data_stream)),
+        )
+        index = self.targets.get(key)
+        if index is None or key[4]:
+            index = self.engine.write_index(
+                name,
+                require_alias=key[4],
+                require_data_stream=key[5],
+                op_type=op_type,
+                cas=key[2],
+                routing=routing,
+                # as in Elasticsearch, a delete creates no index (unless versioned externally)
+                auto_create=action != "delete"
+                or meta.get("version_type") in ("external", "external_gte"),
+            )
+            self.targets[key] = index
         if index not in self.marks:
             self.marks[index] = index.mark()
         return index
@@ -527,7 +568,7 @@ class _BulkContext:
                     line = jsoncodec.dumps(document)
             elif action == "update" and "pipeline" in meta:
                 raise Unsupported("a [pipeline] on a bulk [update] action")
-            index = self.target(name, meta)
+            index = self.target(name, action, meta)
             options = {
                 "routing": meta.get("routing", self.routing),
                 "if_seq_no": meta.get("if_seq_no"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from typing import Any
 
@@ -24,8 +25,11 @@ def create(engine: Cluster, request: Request, index: str):
 
 def delete(engine: Cluster, request: Request, index: str):
     options = index_options(
-        request.params, defaults=Options(ignore_unavailable=False, allow_no_indices=True)
+        request.params,
+        defaults=Options(ignore_unavailable=False, allow_no_indices=True),
     )
+    # Deleting an index takes no data stream (DELETE /_data_stream/{name} deletes one).
+    options = dataclasses.replace(options, include_data_streams=False)
     parts = split_expression(index)
     if destructive_requires_name(engine) and any("*" in p or p == "_all" for p in parts):
         raise IllegalArgument("Wildcard expressions or all indices are not allowed")
@@ -39,6 +43,7 @@ def delete(engine: Cluster, request: Request, index: str):
     check_blocks(
         [engine.indices[name] for name in names if name in engine.indices], "metadata_write"
     )
+    engine.check_deletable(names)
     for name in names:
         engine.delete_index(name)
     return 200, {"acknowledged": True}
@@ -85,6 +90,9 @@ def get(engine: Cluster, request: Request, index: str):
             "mappings": target.mapping.to_dict(),
             **target.settings.as_response(flat=flat, include_defaults=defaults),
         }
+        stream = engine.data_stream_of(target.name)
+        if stream is not None:
+            body[target.name]["data_stream"] = stream
     return 200, body
 
 

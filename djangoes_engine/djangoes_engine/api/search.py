@@ -11,7 +11,7 @@ from tantivy import Occur, Query
 from .. import jsoncodec
 from ..cluster import Cluster
 from ..contexts import PointInTime, keep_alive_seconds
-from ..errors import BadRequest, EngineError, IllegalArgument, NotFound, ParsingError
+from ..errors import BadRequest, EngineError, IllegalArgument, ParsingError
 from ..http import Request
 from ..index import check_blocks
 from ..names import Options
@@ -238,16 +238,6 @@ def rethrottle(engine: Cluster, request: Request, task_id: str):
             ],
         }
     return 200, {"nodes": {}}
-
-
-def get_task(engine: Cluster, request: Request, task_id: str):
-    task = engine.tasks_get(task_id)
-    if task is None:
-        raise NotFound(
-            f"task [{task_id}] isn't running and hasn't stored its results",
-            type="resource_not_found_exception",
-        )
-    return 200, task
 
 
 def explain(engine: Cluster, request: Request, index: str, id: str):

@@ -37,7 +37,7 @@ from .formats import (
     looks_like_date,
 )
 from .rounding import Rounding
-from .timevalues import parse_time_value, time_value_millis
+from .timevalues import parse_time_value, time_value_millis, time_value_nanos
 from .zones import TimeZone
 
 __all__ = [
@@ -54,4 +54,5 @@ __all__ = [
     "parse_date_math",
     "parse_time_value",
     "time_value_millis",
+    "time_value_nanos",
 ]

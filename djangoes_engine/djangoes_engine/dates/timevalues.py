@@ -72,6 +72,13 @@ def parse_time_value(value: str | int, setting: str = "") -> float:
     return -1.0 if nanos is None else nanos / 1e9
 
 
+def time_value_nanos(value: str | int, setting: str = "") -> int:
+    """Nanoseconds of a time value (``-1`` is -1), for those who render it back as
+    Elasticsearch's ``TimeValue.toString`` does."""
+    nanos = _time_value_nanos(value, setting)
+    return -1 if nanos is None else nanos
+
+
 def time_value_millis(value: str | int, setting: str = "") -> int:
     """Milliseconds of a time value, truncated as TimeValue.millis() (``-1`` is -1)."""
     nanos = _time_value_nanos(value, setting)
