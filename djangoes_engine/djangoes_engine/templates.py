@@ -203,17 +203,25 @@ def _matches(patterns: list[str], name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
+def composable_candidates(
+    name: str, templates: Mapping[str, Any], *, hidden: bool = False
+) -> list[str]:
+    """The composable templates whose patterns match a name (a template whose patterns include
+    a bare ``*`` skips hidden indices, as in Elasticsearch)."""
+    return [
+        n
+        for n, t in templates.items()
+        if _matches(t["index_patterns"], name) and not (hidden and "*" in t["index_patterns"])
+    ]
+
+
 def composable_for(
     name: str, templates: Mapping[str, Any], *, hidden: bool = False
 ) -> tuple[str, dict[str, Any]] | None:
-    """The composable template a new index of this name takes, if any (highest priority).
-
-    As in Elasticsearch, a template whose patterns include a bare ``*`` skips hidden indices.
-    """
+    """The composable template a new index of this name takes, if any (highest priority)."""
     matching = [
-        (t.get("priority", 0), n, t)
-        for n, t in templates.items()
-        if _matches(t["index_patterns"], name) and not (hidden and "*" in t["index_patterns"])
+        (templates[n].get("priority", 0), n, templates[n])
+        for n in composable_candidates(name, templates, hidden=hidden)
     ]
     if not matching:
         return None

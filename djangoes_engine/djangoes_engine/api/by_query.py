@@ -187,7 +187,12 @@ def _write(
             "version": ingested.version,
             "version_type": ingested.version_type,
         }
-    target = engine.write_index(name)
+    target = engine.write_index(
+        name,
+        op_type=write.op_type,
+        cas=options["if_seq_no"] is not None,
+        routing=options["routing"],
+    )
     marks.setdefault(target, target.mark())
     encoded = jsoncodec.dumps(source)
     return target.index(doc_id, encoded, source, op_type=write.op_type, **options)
@@ -312,9 +317,10 @@ def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
     query_body = {"query": source_spec.get("query")} if source_spec.get("query") else {}
     docs = _snapshot(engine, source_index, query_body, {}, options["max_docs"])
     dest_name = dest_spec["index"]
-    dest = engine.write_index(dest_name)
-    marks = {dest: dest.mark()}
     op_type = dest_spec.get("op_type", "index")
+    # a data stream takes only creates: Elasticsearch's reindex into one asks for op_type create
+    dest = engine.write_index(dest_name, op_type=op_type)
+    marks = {dest: dest.mark()}
     version_type = dest_spec.get("version_type")
     script = body.get("script")
     filter_ = None

@@ -152,9 +152,34 @@ def composable_exists(engine: Cluster, request: Request, name: str):
 
 def delete_composable(engine: Cluster, request: Request, name: str):
     with engine.lock:
-        for each in _selected(name, engine.stored(templates.COMPOSABLE), templates.TemplateMissing):
+        existing = engine.stored(templates.COMPOSABLE)
+        chosen = _selected(name, existing, templates.TemplateMissing)
+        in_use = _data_streams_using(engine, chosen)
+        if in_use:
+            raise IllegalArgument(
+                f"unable to remove composable templates [{', '.join(sorted(set(chosen)))}] as "
+                f"they are in use by a data streams [{', '.join(in_use)}]"
+            )
+        for each in chosen:
             engine.store(templates.COMPOSABLE, each, None)
     return 200, {"acknowledged": True}
+
+
+def _data_streams_using(engine: Cluster, removed: list[str]) -> list[str]:
+    """The data streams that only the removed templates match: they would have none left."""
+    existing = engine.stored(templates.COMPOSABLE)
+    patterns = [p for n in removed if n in existing for p in existing[n]["index_patterns"]]
+    return sorted(
+        stream
+        for stream, body in engine.data_streams().items()
+        if any(fnmatch.fnmatchcase(stream, p) for p in patterns)
+        and all(
+            candidate in removed
+            for candidate in templates.composable_candidates(
+                stream, existing, hidden=bool(body.get("hidden"))
+            )
+        )
+    )
 
 
 def simulate_index(engine: Cluster, request: Request, name: str):
