@@ -273,11 +273,15 @@ class Cluster:
         index.destroy()
         self.contexts.forget_index(index)
 
+    def is_write_index_of_data_stream(self, name: str) -> bool:
+        parent = self.data_stream_of(name)
+        return parent is not None and datastreams.write_index(self.data_streams()[parent]) == name
+
     def check_deletable(self, names: Iterable[str]) -> None:
         """Elasticsearch's refusal to delete the write index of a data stream."""
         for name in names:
-            parent = self.data_stream_of(name)
-            if parent is not None and datastreams.write_index(self.data_streams()[parent]) == name:
+            if self.is_write_index_of_data_stream(name):
+                parent = self.data_stream_of(name)
                 raise IllegalArgument(
                     f"index [{name}] is the write index for data stream [{parent}] and cannot be "
                     "deleted"

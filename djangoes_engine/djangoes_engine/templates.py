@@ -165,6 +165,16 @@ def composable_template(
         stream = body["data_stream"]
         if not isinstance(stream, Mapping):
             raise XContentParseError("[index_template] failed to parse field [data_stream]")
+        unknown = sorted(set(stream) - {"hidden", "allow_custom_routing", "failure_store"})
+        if unknown:
+            raise XContentParseError(
+                "[index_template] failed to parse field [data_stream]",
+                caused_by=XContentParseError(
+                    f"[data_stream_template] unknown field [{unknown[0]}]"
+                ),
+            )
+        if stream.get("failure_store") is True:
+            raise Unsupported("a data stream failure store")
         stored["data_stream"] = {
             "hidden": bool(stream.get("hidden", False)),
             "allow_custom_routing": bool(stream.get("allow_custom_routing", False)),

@@ -149,6 +149,15 @@ def test_a_template_can_map_the_timestamp_as_date_nanos_but_not_as_a_keyword(
 def test_create_errors(any_es: Elasticsearch) -> None:
     es = any_es
     with pytest.raises(BadRequestError) as exc:
+        es.indices.put_index_template(name="t", index_patterns=["t-*"], data_stream={"x": 1})
+    assert error_of(exc)["reason"] == "[index_template] failed to parse field [data_stream]"
+    assert error_of(exc)["caused_by"]["reason"] == "[data_stream_template] unknown field [x]"
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.put_index_template(
+            name="t", index_patterns=["t-*"], data_stream={"failure_store": True}
+        )
+    assert "failure store is not supported" in error_of(exc)["reason"]
+    with pytest.raises(BadRequestError) as exc:
         es.indices.create_data_stream(name="logs-app")
     assert error_of(exc)["type"] == "illegal_argument_exception"
     assert error_of(exc)["reason"] == "no matching index template found for data stream [logs-app]"
@@ -456,6 +465,12 @@ def test_reads_by_the_data_stream_name(any_es: Elasticsearch) -> None:
     es.create(index="secret-1", id="s", document=doc("secret"))
     assert es.indices.refresh(index="logs-app")["_shards"]["successful"] == 1
     es.indices.refresh(index="secret-1")
+    # Documents are read by id from the backing index, not the data stream.
+    with pytest.raises(NotFoundError) as exc:
+        es.get(index="logs-app", id="1")
+    assert error_of(exc)["type"] == "index_not_found_exception"
+    assert error_of(exc)["excluded_ds"] == "true"
+    assert es.get(index=write_index(es, "logs-app"), id="1")["found"] is True
     assert es.count(index="logs-app")["count"] == 3
     hits = es.search(index="logs-app", query={"match": {"message": "line"}})["hits"]
     assert hits["total"]["value"] == 3
@@ -521,6 +536,12 @@ def test_deleting_backing_indices(any_es: Elasticsearch) -> None:
     with pytest.raises(BadRequestError):
         es.indices.delete(index=".ds-logs-app-*", expand_wildcards="all")
     assert es.indices.exists(index=first, expand_wildcards="all")
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.close(index="logs-app")
+    assert error_of(exc)["reason"] == (
+        f"cannot close the following data stream write indices [{second}]"
+    )
+    assert es.indices.close(index=first)["indices"] == {first: {"closed": True}}
     es.indices.delete(index=first)
     info = stream_info(es, "logs-app")
     assert info["generation"] == 3

@@ -24,6 +24,7 @@ from ..fields import document_parsing_error
 from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc, check_blocks
 from ..ingest import AUTO_GENERATED, Ingested, dropped_response
+from ..names import excluded_data_stream
 from ..update import update
 from .arguments import boolean, json_body, long, object_body, refresh, source_filter
 from .ingest import ingest_write
@@ -44,6 +45,8 @@ def single_index(engine: Cluster, name: str) -> Index:
         return index
     names = engine.alias_map().get(name)
     if not names:
+        if name in engine.data_streams():  # single-document reads take no data stream
+            raise excluded_data_stream(name)
         raise IndexNotFound(name)
     if len(names) > 1:
         raise IllegalArgument(

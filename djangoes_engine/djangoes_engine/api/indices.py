@@ -24,9 +24,12 @@ def create(engine: Cluster, request: Request, index: str):
 
 
 def delete(engine: Cluster, request: Request, index: str):
+    # As Elasticsearch's DeleteIndexRequest: open and closed indices, by name or wildcard.
     options = index_options(
         request.params,
-        defaults=Options(ignore_unavailable=False, allow_no_indices=True),
+        defaults=Options(
+            ignore_unavailable=False, allow_no_indices=True, expand_closed=True, forbid_closed=False
+        ),
     )
     # Deleting an index takes no data stream (DELETE /_data_stream/{name} deletes one).
     options = dataclasses.replace(options, include_data_streams=False)
@@ -279,8 +282,14 @@ def close_index(engine: Cluster, request: Request, index: str):
     if destructive_requires_name(engine) and any("*" in p or p == "_all" for p in parts):
         raise IllegalArgument("Wildcard expressions or all indices are not allowed")
     options = index_options(request.params, Options(allow_no_indices=False, forbid_closed=False))
+    targets = engine.resolve_indices(parts, options)
+    writers = [t.name for t in targets if engine.is_write_index_of_data_stream(t.name)]
+    if writers:
+        raise IllegalArgument(
+            f"cannot close the following data stream write indices [{','.join(writers)}]"
+        )
     closed = {}
-    for target in engine.resolve_indices(parts, options):
+    for target in targets:
         target.set_state("close")
         engine.contexts.forget_index(target)
         closed[target.name] = {"closed": True}
