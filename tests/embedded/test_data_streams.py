@@ -514,8 +514,11 @@ def test_data_stream_stats(any_es: Elasticsearch) -> None:
     assert entries["logs-app"]["backing_indices"] == 1
     assert entries["logs-empty"]["maximum_timestamp"] == 0
     assert stats["total_store_size_bytes"] == sum(e["store_size_bytes"] for e in entries.values())
-    one = es.indices.data_streams_stats(name="logs-app")
+    one = es.indices.data_streams_stats(name="logs-app", human=True)
     assert [e["data_stream"] for e in one["data_streams"]] == ["logs-app"]
+    assert one["data_streams"][0]["store_size"].endswith("b")
+    verbose = es.indices.get_data_stream(name="logs-app", verbose=True)["data_streams"][0]
+    assert verbose["maximum_timestamp"] == 1714608000123
 
 
 # Backing indices

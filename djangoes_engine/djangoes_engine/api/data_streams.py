@@ -37,7 +37,7 @@ def get(engine: Cluster, request: Request, name: str | None = None):
 
 def delete(engine: Cluster, request: Request, name: str):
     """Delete data streams; wildcards matching none are fine, a missing name is not."""
-    refuse_unknown(request, ("expand_wildcards", "master_timeout", "timeout"))
+    refuse_unknown(request, ("expand_wildcards", "master_timeout"))
     with engine.lock:
         for each in _selected(engine, request, name):
             engine.delete_data_stream(each)
