@@ -381,6 +381,22 @@ def test_writes_create_the_data_stream_a_template_asks_for(any_es: Elasticsearch
     ]
 
 
+def test_the_templates_default_pipeline_runs_on_writes_to_the_data_stream(
+    any_es: Elasticsearch,
+) -> None:
+    es = any_es
+    es.ingest.put_pipeline(id="tag", processors=[{"set": {"field": "tagged", "value": True}}])
+    es.indices.put_index_template(
+        name="piped",
+        index_patterns=["piped-*"],
+        data_stream={},
+        template={"settings": {"index.default_pipeline": "tag"}},
+    )
+    es.indices.create_data_stream(name="piped-1")
+    created = es.index(index="piped-1", document=doc(), refresh=True)
+    assert es.get(index=created["_index"], id=created["_id"])["_source"]["tagged"] is True
+
+
 def test_require_data_stream(any_es: Elasticsearch) -> None:
     es = any_es
     logs_template(es)

@@ -179,7 +179,8 @@ def _existing_write_index(engine: Cluster, name: str) -> Index | None:
     if index is not None:
         return index
     try:
-        return engine.write_index(name, auto_create=False)
+        # a data stream's pipelines are its write index's (only creates reach it)
+        return engine.write_index(name, auto_create=False, op_type="create")
     except EngineError:
         return None
 
