@@ -36,6 +36,8 @@ from .settings import DEFAULTS, Settings, expand_replicas, normalize, validate
 from .store import read_json, write_json_atomic
 
 VERSION = "9.0.0"
+#: Aliases and deletions reach closed indices too (Elasticsearch's expand open and closed).
+_CLOSED = {"expand_closed": True, "forbid_closed": False}
 CLUSTER_NAME = "djangoes-embedded"
 DEFAULT_OPTIONS = Options()
 ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
@@ -378,7 +380,7 @@ class Cluster:
         index_names = _names(action, "index", "indices")
         if kind == "remove_index":
             for name in self._concrete(
-                index_names, Options(ignore_unavailable=False, allow_no_indices=False)
+                index_names, Options(ignore_unavailable=False, allow_no_indices=False, **_CLOSED)
             ):
                 removed_indices.append(name)
             return
@@ -395,7 +397,7 @@ class Cluster:
                 "Validation Failed: 1: One of [alias] or [aliases] is required;",
                 type="action_request_validation_exception",
             )
-        targets = self._concrete(index_names, Options(allow_no_indices=False))
+        targets = self._concrete(index_names, Options(allow_no_indices=False, **_CLOSED))
         if kind == "add":
             properties = {
                 k: v

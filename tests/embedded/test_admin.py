@@ -167,6 +167,17 @@ def test_analysis_changes_on_a_closed_index_apply_when_opened(any_es: Elasticsea
     assert any_es.count(index="books", query={"term": {"t": "Running"}})["count"] == 1
 
 
+def test_aliases_and_deletes_reach_a_closed_index(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    any_es.indices.create(index="films")
+    any_es.indices.close(index="books")
+    any_es.indices.put_alias(index="books", name="library")
+    assert any_es.indices.get_alias(name="library") == {"books": {"aliases": {"library": {}}}}
+    any_es.indices.delete_alias(index="books", name="library")
+    any_es.indices.delete(index="books,films")
+    assert any_es.indices.get(index="*", expand_wildcards="all") == {}
+
+
 def test_closing_a_missing_index_is_404(any_es: Elasticsearch) -> None:
     with pytest.raises(NotFoundError) as exc:
         any_es.indices.close(index="nothing")

@@ -24,7 +24,10 @@ def create(engine: Cluster, request: Request, index: str):
 
 def delete(engine: Cluster, request: Request, index: str):
     options = index_options(
-        request.params, defaults=Options(ignore_unavailable=False, allow_no_indices=True)
+        request.params,
+        defaults=Options(
+            ignore_unavailable=False, allow_no_indices=True, expand_closed=True, forbid_closed=False
+        ),
     )
     parts = split_expression(index)
     if destructive_requires_name(engine) and any("*" in p or p == "_all" for p in parts):
@@ -332,7 +335,9 @@ def put_alias(engine: Cluster, request: Request, index: str, name: str):
 
 
 def delete_alias(engine: Cluster, request: Request, index: str, name: str):
-    targets = _targets(engine, request, index, allow_no_indices=False)
+    targets = _targets(
+        engine, request, index, allow_no_indices=False, expand_closed=True, forbid_closed=False
+    )
     patterns = split(name)
 
     removed = [
@@ -349,7 +354,7 @@ def delete_alias(engine: Cluster, request: Request, index: str, name: str):
 
 def get_alias(engine: Cluster, request: Request, index: str | None = None, name: str | None = None):
     patterns = split(name)
-    targets = _targets(engine, request, index)
+    targets = _targets(engine, request, index, expand_closed=True, forbid_closed=False)
     body: dict[str, Any] = {}
     found: set[str] = set()
     for target in targets:
