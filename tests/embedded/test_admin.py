@@ -145,6 +145,7 @@ def test_a_closed_index_refuses_reads_and_writes_until_opened(any_es: Elasticsea
     # Wildcards skip a closed index; metadata APIs still see it.
     assert any_es.search(index="*")["hits"]["total"]["value"] == 0
     assert "books" in any_es.indices.get_mapping(index="books")
+    assert any_es.indices.exists(index="books")
     state = any_es.cluster.state(metric="metadata")["metadata"]["indices"]["books"]["state"]
     assert state == "close"
     row = any_es.cat.indices(index="books", format="json")[0]

@@ -57,7 +57,7 @@ def destructive_requires_name(engine: Cluster) -> bool:
 
 
 def exists(engine: Cluster, request: Request, index: str):
-    options = index_options(request.params, Options(allow_no_indices=False))
+    options = index_options(request.params, Options(allow_no_indices=False, forbid_closed=False))
     try:
         found = engine.resolve(index, options)
     except IndexNotFound:
@@ -324,7 +324,9 @@ def update_aliases(engine: Cluster, request: Request):
             )
         ((kind, action),) = entry.items()
         parsed.append((kind, action or {}))
-    engine.update_aliases(parsed)
+    results = engine.update_aliases(parsed)
+    if any("error" in r for r in results):
+        return 200, {"acknowledged": True, "errors": True, "action_results": results}
     return 200, {"acknowledged": True, "errors": False}
 
 
