@@ -146,8 +146,8 @@ def test_a_closed_index_refuses_reads_and_writes_until_opened(any_es: Elasticsea
     assert any_es.search(index="*")["hits"]["total"]["value"] == 0
     assert "books" in any_es.indices.get_mapping(index="books")
     assert any_es.indices.exists(index="books")
-    state = any_es.cluster.state(metric="metadata")["metadata"]["indices"]["books"]["state"]
-    assert state == "close"
+    state = any_es.cluster.state(metric="metadata", index="books")["metadata"]["indices"]
+    assert state["books"]["state"] == "close"
     row = any_es.cat.indices(index="books", format="json")[0]
     assert (row["status"], row["docs.count"]) == ("close", None)
     any_es.indices.open(index="books")
