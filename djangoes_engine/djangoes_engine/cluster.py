@@ -40,9 +40,26 @@ from .settings import DEFAULTS, Settings, expand_replicas, normalize, validate
 from .store import read_json, write_json_atomic
 
 VERSION = "9.0.0"
+#: Aliases and deletions reach closed indices too (Elasticsearch's expand open and closed).
+_CLOSED = {"expand_closed": True, "forbid_closed": False}
 CLUSTER_NAME = "djangoes-embedded"
 DEFAULT_OPTIONS = Options()
 ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
+
+
+def _alias_result(
+    kind: str, action: dict[str, Any], indices: list[str], count: int
+) -> dict[str, Any]:
+    """One action's entry in ``action_results``: a remove that removed nothing is a 404."""
+    aliases = _names(action, "alias", "aliases")
+    result: dict[str, Any] = {
+        "action": {"type": kind, "indices": indices, "aliases": aliases},
+        "status": 200,
+    }
+    if kind == "remove" and count == 0:
+        error = AliasesNotFound(",".join(aliases))
+        result.update(status=error.status, error=error.cause_dict())
+    return result
 
 
 class Cluster:
@@ -470,15 +487,31 @@ class Cluster:
                     f"alias [{alias}] has more than one write index [{','.join(sorted(writers))}]"
                 )
 
-    def update_aliases(self, actions: list[tuple[str, dict[str, Any]]]) -> None:
-        """Apply alias actions atomically: all of them, or none if one fails."""
+    def update_aliases(self, actions: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+        """Apply alias actions atomically: all of them, or none if one fails.
+
+        Returns each action's result as Elasticsearch reports it: a ``remove`` that removed
+        nothing is an error of its own (the others still apply); when no action did anything,
+        the whole request fails with ``aliases_not_found_exception``.
+        """
         with self.lock:
             staged = {name: dict(index.aliases) for name, index in self.indices.items()}
             removed_indices: list[str] = []
+            results: list[dict[str, Any]] = []
+            done = 0
             # Indices are removed first, as Elasticsearch does, so that an alias may take the
             # name of an index removed in the same request (turning an index into an alias).
             for kind, action in sorted(actions, key=lambda item: item[0] != "remove_index"):
-                self._stage(kind, action, staged, removed_indices)
+                indices, count = self._stage(kind, action, staged, removed_indices)
+                # must_exist false: removing nothing is fine (OpenSearch's rule; Elasticsearch
+                # treats it as the default).
+                silent = kind == "remove" and action.get("must_exist") is False
+                done += count or silent
+                results.append(_alias_result(kind, action, indices, count or silent))
+            if not done:
+                raise AliasesNotFound(
+                    ",".join(a for _, action in actions for a in _names(action, "alias", "aliases"))
+                )
             self._check_staged_write_indices(staged)
             for name, aliases in staged.items():
                 if name in self.indices:
@@ -487,10 +520,12 @@ class Cluster:
                 if name in self.indices:
                     self.delete_index(name)
             self.persist()
+            return results
 
     def _stage(
         self, kind: str, action: dict[str, Any], staged: dict[str, dict], removed_indices: list[str]
-    ) -> None:
+    ) -> tuple[list[str], int]:
+        """Stage one action: the concrete indices it named, and how many changes it made."""
         index_names = _names(action, "index", "indices")
         if any(name in self.data_streams() for name in index_names):
             raise Unsupported("aliases on data streams")
@@ -498,12 +533,15 @@ class Cluster:
             names = self._concrete(
                 index_names,
                 Options(
-                    ignore_unavailable=False, allow_no_indices=False, include_data_streams=False
+                    ignore_unavailable=False,
+                    allow_no_indices=False,
+                    include_data_streams=False,
+                    **_CLOSED,
                 ),
             )
             self.check_deletable(names)
             removed_indices.extend(names)
-            return
+            return names, len(names)
         alias_names = _names(action, "alias", "aliases")
         if "aliases" in action and not alias_names:
             raise BadRequest("[aliases] can't be empty", type="x_content_parse_exception")
@@ -518,7 +556,7 @@ class Cluster:
                 type="action_request_validation_exception",
             )
         targets = self._concrete(
-            index_names, Options(allow_no_indices=False, include_data_streams=False)
+            index_names, Options(allow_no_indices=False, include_data_streams=False, **_CLOSED)
         )
         if kind == "add":
             properties = {
@@ -531,29 +569,26 @@ class Cluster:
                 for alias in alias_names:
                     self._check_alias_name(alias, name, removed_indices)
                     staged[name][alias] = properties
-        elif kind == "remove":
-            self._stage_remove(alias_names, targets, action.get("must_exist"), staged)
-        else:
-            raise BadRequest(f"[aliases] unknown field [{kind}]", type="x_content_parse_exception")
+            return targets, len(targets) * len(alias_names)
+        if kind == "remove":
+            return targets, self._stage_remove(
+                alias_names, targets, action.get("must_exist"), staged
+            )
+        raise BadRequest(f"[aliases] unknown field [{kind}]", type="x_content_parse_exception")
 
     def _stage_remove(
         self, alias_names: list[str], targets: list[str], must_exist: Any, staged: dict[str, dict]
-    ) -> None:
-        """Remove aliases; missing ones fail if ``must_exist``, or if none existed by default."""
-        missing = []
-        for pattern in alias_names:
-            matched = False
-            for name in targets:
-                for alias in [a for a in staged[name] if _matches(pattern, a)]:
-                    del staged[name][alias]
-                    matched = True
-            if not matched:
-                missing.append(pattern)
-        if must_exist is False or not missing:
-            return
-        if must_exist is True or len(missing) == len(alias_names):
-            shown = ",".join(missing)
-            raise AliasesNotFound(shown)
+    ) -> int:
+        """Remove the aliases matching ``alias_names``; with ``must_exist``, each must match."""
+        removed = 0
+        for name in targets:
+            matching = [a for a in staged[name] if any(_matches(p, a) for p in alias_names)]
+            if not matching and must_exist is True:
+                raise AliasesNotFound(",".join(alias_names))
+            for alias in matching:
+                del staged[name][alias]
+            removed += len(matching)
+        return removed
 
     def _check_staged_write_indices(self, staged: dict[str, dict]) -> None:
         writers: dict[str, list[str]] = {}

@@ -12,17 +12,19 @@ from typing import Any
 from .errors import BadRequest
 
 
+def similar(name: str, candidates: Iterable[str], threshold: float = 0.5) -> list[str]:
+    """The candidates close to ``name`` (Lucene's Levenshtein similarity above ``threshold``),
+    closest first, as Elasticsearch lists them in its "did you mean"."""
+    scored = [(-_similarity(name, c), c) for c in candidates]
+    return [c for score, c in sorted(scored) if -score > threshold]
+
+
 def suggest(name: str, candidates: Iterable[str], threshold: float = 0.5) -> str:
-    """`` did you mean [x]?`` as Elasticsearch words it (Lucene's Levenshtein similarity, above
-    ``threshold``: 0.5 for request keys, 0.7 for settings)."""
-    scored = []
-    for candidate in candidates:
-        similarity = _similarity(name, candidate)
-        if similarity > threshold:
-            scored.append((-similarity, candidate))
-    if not scored:
+    """`` did you mean [x]?`` as Elasticsearch words it (0.5 for request keys, 0.7 for
+    settings)."""
+    names = similar(name, candidates, threshold)
+    if not names:
         return ""
-    names = [candidate for _, candidate in sorted(scored)]
     if len(names) == 1:
         return f" did you mean [{names[0]}]?"
     return f" did you mean any of [{', '.join(names)}]?"

@@ -145,8 +145,9 @@ def test_a_closed_index_refuses_reads_and_writes_until_opened(any_es: Elasticsea
     # Wildcards skip a closed index; metadata APIs still see it.
     assert any_es.search(index="*")["hits"]["total"]["value"] == 0
     assert "books" in any_es.indices.get_mapping(index="books")
-    state = any_es.cluster.state(metric="metadata")["metadata"]["indices"]["books"]["state"]
-    assert state == "close"
+    assert any_es.indices.exists(index="books")
+    state = any_es.cluster.state(metric="metadata", index="books")["metadata"]["indices"]
+    assert state["books"]["state"] == "close"
     row = any_es.cat.indices(index="books", format="json")[0]
     assert (row["status"], row["docs.count"]) == ("close", None)
     any_es.indices.open(index="books")
@@ -165,6 +166,17 @@ def test_analysis_changes_on_a_closed_index_apply_when_opened(any_es: Elasticsea
     # The document is analysed anew: one keyword token, no longer the word "running".
     assert any_es.count(index="books", query={"match": {"t": "running"}})["count"] == 0
     assert any_es.count(index="books", query={"term": {"t": "Running"}})["count"] == 1
+
+
+def test_aliases_and_deletes_reach_a_closed_index(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="books")
+    any_es.indices.create(index="films")
+    any_es.indices.close(index="books")
+    any_es.indices.put_alias(index="books", name="library")
+    assert any_es.indices.get_alias(name="library") == {"books": {"aliases": {"library": {}}}}
+    any_es.indices.delete_alias(index="books", name="library")
+    any_es.indices.delete(index="books,films")
+    assert any_es.indices.get(index="*", expand_wildcards="all") == {}
 
 
 def test_closing_a_missing_index_is_404(any_es: Elasticsearch) -> None:

@@ -510,10 +510,44 @@ def test_update_aliases_swaps_atomically(any_es: Elasticsearch) -> None:
     assert any_es.indices.get_alias(name="current").body == {"v2": {"aliases": {"current": {}}}}
 
 
+def test_a_remove_that_removes_nothing_is_reported_and_the_rest_applies(
+    any_es: Elasticsearch,
+) -> None:
+    any_es.indices.create(index="blog-1")
+    any_es.indices.create(index="blog-2")
+    response = any_es.indices.update_aliases(
+        actions=[
+            {"remove": {"index": "blog-*", "alias": "blog"}},
+            {"add": {"index": "blog-2", "alias": "blog"}},
+        ]
+    )
+    assert response["errors"] is True
+    removal, addition = response["action_results"]
+    assert removal["action"] == {
+        "type": "remove",
+        "indices": ["blog-1", "blog-2"],
+        "aliases": ["blog"],
+    }
+    assert (removal["status"], removal["error"]["type"]) == (404, "aliases_not_found_exception")
+    assert addition == {
+        "action": {"type": "add", "indices": ["blog-2"], "aliases": ["blog"]},
+        "status": 200,
+    }
+    assert any_es.indices.get_alias(name="blog") == {"blog-2": {"aliases": {"blog": {}}}}
+    # When no action does anything, the request fails as a whole.
+    with pytest.raises(NotFoundError) as exc:
+        any_es.indices.update_aliases(actions=[{"remove": {"index": "blog-1", "alias": "nope"}}])
+    assert error_of(exc)["reason"] == "aliases [nope] missing"
+
+
 @pytest.mark.parametrize(
     ("failing", "status", "error_type"),
     [
-        ({"remove": {"index": "v1", "alias": "no-such-alias"}}, 404, "aliases_not_found_exception"),
+        (
+            {"remove": {"index": "v1", "alias": "no-such-alias", "must_exist": True}},
+            404,
+            "aliases_not_found_exception",
+        ),
         ({"add": {"index": "no-such-index", "alias": "other"}}, 404, "index_not_found_exception"),
         ({"add": {"index": "v1", "alias": "v2"}}, 400, "invalid_alias_name_exception"),
     ],

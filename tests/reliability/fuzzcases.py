@@ -150,18 +150,26 @@ BODY_PATHS = [
     ("PUT", "/fz-{i}/_mapping"), ("POST", "/_analyze"), ("POST", "/fz-{i}/_explain/{d}"),
     ("POST", "/_search/scroll"), ("POST", "/fz-{i}/_termvectors/{d}"), ("GET", "/fz-{i}/_search"),
     ("POST", "/_mget"), ("POST", "/fz-{i}/_mget"), ("POST", "/fz-{i}/_validate/query"),
+    ("PUT", "/_index_template/fz-{i}"), ("PUT", "/_component_template/fz-{i}"),
+    ("PUT", "/_template/fz-{i}"), ("POST", "/_index_template/_simulate_index/fz-{i}"),
+    ("PUT", "/_cluster/settings"), ("PUT", "/_ingest/pipeline/fz-{i}"),
+    ("POST", "/_ingest/pipeline/_simulate"), ("POST", "/_ingest/pipeline/fz-{i}/_simulate"),
 ]  # fmt: skip
 NDJSON_PATHS = ["/_bulk", "/fz-{i}/_bulk", "/_msearch", "/fz-{i}/_msearch"]
 PLAIN_PATHS = [
     "/", "/fz-{i}", "/fz-{i}/_doc/{d}", "/_cat/indices", "/_cluster/health", "/fz-{i}/_refresh",
     "/_nodes", "/fz-{i}/_mapping", "/fz-{i}/_stats", "/_cat/count/fz-{i}", "/fz-{i}/_source/{d}",
     "/_search", "/fz-{i}/_search", "/_count", "/_tasks", "/_cat/health", "/_cluster/state",
+    "/_cluster/state/metadata/fz-{i}", "/_cluster/settings", "/_cluster/pending_tasks",
+    "/_snapshot", "/_snapshot/fz-{i}", "/_template", "/_index_template", "/_component_template",
+    "/_ingest/pipeline", "/_cat/shards", "/_cat/nodes", "/_cat/templates", "/_cat/segments",
 ]  # fmt: skip
 PARAMS = [
     "size=-1", "from=abc", "refresh=maybe", "timeout=zz", "pretty", "filter_path=..",
     "q=(((", "sort=:::", "version=abc", "if_seq_no=-5", "routing=", "scroll=1y", "size=1e9",
     "_source_includes=%00", "op_type=merge", "format=yaml", "human=2", "wait_for_active_shards=x",
     "q=title:\\", "%zz=1", "a=%", "==", "&&&", "track_total_hits=-7", "search_type=nope",
+    "h=nope,*", "s=docs.count:sideways", "bytes=zb", "v=maybe", "flat_settings=x", "order=x",
 ]  # fmt: skip
 
 

@@ -113,7 +113,9 @@ def state(engine: Cluster, request: Request, metric: str | None = None, index: s
         )
     if "_all" in metrics:
         metrics = set(STATE_METRICS)
-    options = index_options(request.params, Options(allow_no_indices=True, expand_closed=True))
+    options = index_options(
+        request.params, Options(allow_no_indices=True, expand_closed=True, forbid_closed=False)
+    )
     targets = engine.resolve_indices(index, options) if index else list(engine.indices.values())
     body: dict[str, Any] = {"cluster_name": CLUSTER_NAME, "cluster_uuid": engine.cluster_uuid}
     if "version" in metrics:

@@ -62,7 +62,7 @@ def destructive_requires_name(engine: Cluster) -> bool:
 
 
 def exists(engine: Cluster, request: Request, index: str):
-    options = index_options(request.params, Options(allow_no_indices=False))
+    options = index_options(request.params, Options(allow_no_indices=False, forbid_closed=False))
     try:
         found = engine.resolve(index, options)
     except IndexNotFound:
@@ -338,7 +338,9 @@ def update_aliases(engine: Cluster, request: Request):
             )
         ((kind, action),) = entry.items()
         parsed.append((kind, action or {}))
-    engine.update_aliases(parsed)
+    results = engine.update_aliases(parsed)
+    if any("error" in r for r in results):
+        return 200, {"acknowledged": True, "errors": True, "action_results": results}
     return 200, {"acknowledged": True, "errors": False}
 
 
@@ -349,7 +351,9 @@ def put_alias(engine: Cluster, request: Request, index: str, name: str):
 
 
 def delete_alias(engine: Cluster, request: Request, index: str, name: str):
-    targets = _targets(engine, request, index, allow_no_indices=False)
+    targets = _targets(
+        engine, request, index, allow_no_indices=False, expand_closed=True, forbid_closed=False
+    )
     patterns = split(name)
 
     removed = [
@@ -366,7 +370,7 @@ def delete_alias(engine: Cluster, request: Request, index: str, name: str):
 
 def get_alias(engine: Cluster, request: Request, index: str | None = None, name: str | None = None):
     patterns = split(name)
-    targets = _targets(engine, request, index)
+    targets = _targets(engine, request, index, expand_closed=True, forbid_closed=False)
     body: dict[str, Any] = {}
     found: set[str] = set()
     for target in targets:

@@ -32,6 +32,7 @@ from urllib.parse import unquote
 from .. import jsoncodec
 from ..errors import EngineError, IllegalArgument, Unsupported
 from ..http import Request, Response
+from ..wording import similar
 from .arguments import boolean, split
 
 #: Parameters every ``_cat`` API reads (AbstractCatAction's response parameters, and help).
@@ -189,8 +190,7 @@ def _unrecognized(request: Request, unknown: list[str], candidates: set[str]) ->
     plural = "s" if len(unknown) > 1 else ""
     parts = []
     for name in unknown:
-        scored = [(_similarity(name, c), c) for c in candidates]
-        close = [c for score, c in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0.5]
+        close = similar(name, candidates)
         part = f"[{name}]"
         if len(close) == 1:
             part += f" -> did you mean [{close[0]}]?"
@@ -200,20 +200,6 @@ def _unrecognized(request: Request, unknown: list[str], candidates: set[str]) ->
     return f"request [{unquote(request.path)}] contains unrecognized parameter{plural}: " + (
         ", ".join(parts)
     )
-
-
-def _similarity(target: str, other: str) -> float:
-    """Lucene's ``LevenshteinDistance.getDistance``: 1 - edits / the longer length."""
-    if not target or not other:
-        return 1.0 if target == other else 0.0
-    previous = list(range(len(target) + 1))
-    for j, char in enumerate(other, 1):
-        current = [j] + [0] * len(target)
-        for i, mine in enumerate(target, 1):
-            cost = 0 if mine == char else 1
-            current[i] = min(current[i - 1] + 1, previous[i] + 1, previous[i - 1] + cost)
-        previous = current
-    return 1.0 - previous[-1] / max(len(target), len(other))
 
 
 # Rendering

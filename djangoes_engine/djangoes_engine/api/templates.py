@@ -49,6 +49,15 @@ def _found(names: str | None, existing: Mapping[str, Any]) -> list[str]:
     )
 
 
+def _found_or_missing(names: str | None, existing: Mapping[str, Any], what: str) -> list[str]:
+    """What a GET of composable or component templates names; names without a wildcard that
+    match nothing are Elasticsearch's 404."""
+    found = _found(names, existing)
+    if names and not found and not any("*" in p for p in split(names)):
+        raise NotFound(f"{what} matching [{names}] not found")
+    return found
+
+
 def _check_create(engine: Cluster, request: Request, section: str, name: str, what: str) -> None:
     if boolean(request.params, "create") and name in engine.stored(section):
         raise IllegalArgument(f"{what} [{name}] already exists")
@@ -132,9 +141,7 @@ def put_composable(engine: Cluster, request: Request, name: str):
 
 def get_composable(engine: Cluster, request: Request, name: str | None = None):
     existing = engine.stored(templates.COMPOSABLE)
-    found = _found(name, existing)
-    if name and not found and not any("*" in p for p in split(name)):
-        raise NotFound(f"index template matching [{name}] not found")
+    found = _found_or_missing(name, existing, "index template")
     return 200, {
         "index_templates": [
             {"name": n, "index_template": _composable_response(existing[n])} for n in found
@@ -218,9 +225,7 @@ def put_component(engine: Cluster, request: Request, name: str):
 
 def get_component(engine: Cluster, request: Request, name: str | None = None):
     existing = engine.stored(templates.COMPONENT)
-    found = _found(name, existing)
-    if name and not found and not any("*" in p for p in split(name)):
-        raise NotFound(f"component template matching [{name}] not found")
+    found = _found_or_missing(name, existing, "component template")
     return 200, {
         "component_templates": [
             {

@@ -192,22 +192,7 @@ class IngestDocument:
     def _walk(self, path: str, context: Any, parts: list[str]) -> Any:
         """Resolve all of ``parts`` from ``context``: the value, or IllegalArgument."""
         for part in parts:
-            if context is None:
-                raise IllegalArgument(f"cannot resolve [{part}] from null as part of path [{path}]")
-            if isinstance(context, dict):
-                if part not in context:
-                    raise IllegalArgument(f"field [{part}] not present as part of path [{path}]")
-                context = context[part]
-            elif isinstance(context, list):
-                index = _list_index(path, part)
-                if not 0 <= index < len(context):
-                    raise IllegalArgument(_out_of_bounds(path, index, len(context)))
-                context = context[index]
-            else:
-                raise IllegalArgument(
-                    f"cannot resolve [{part}] from object of type [{jclass(context)}] as part of "
-                    f"path [{path}]"
-                )
+            context = _step(path, context, part, create=False)
         return context
 
     def get(self, path: str, *, ignore_missing: bool = False) -> Any:
@@ -270,22 +255,7 @@ class IngestDocument:
     def _put(self, path: str, value: Any, *, append: bool, allow_duplicates: bool) -> None:
         context, parts = self._start(path)
         for part in parts[:-1]:
-            if context is None:
-                raise IllegalArgument(f"cannot resolve [{part}] from null as part of path [{path}]")
-            if isinstance(context, dict):
-                if part not in context:
-                    context[part] = {}
-                context = context[part]
-            elif isinstance(context, list):
-                index = _list_index(path, part)
-                if not 0 <= index < len(context):
-                    raise IllegalArgument(_out_of_bounds(path, index, len(context)))
-                context = context[index]
-            else:
-                raise IllegalArgument(
-                    f"cannot resolve [{part}] from object of type [{jclass(context)}] as part of "
-                    f"path [{path}]"
-                )
+            context = _step(path, context, part, create=True)
         leaf = parts[-1]
         if context is None:
             raise IllegalArgument(f"cannot set [{leaf}] with null parent as part of path [{path}]")
@@ -381,3 +351,24 @@ def _wrong_type(key: str, value: Any, expected: str) -> str:
 
 def _java_text(value: Any) -> str:
     return jstr(value)
+
+
+def _step(path: str, context: Any, part: str, *, create: bool) -> Any:
+    """One step of ``path`` down from ``context``: into a map (making a missing one when
+    ``create``) or a list, with Elasticsearch's errors for anything else."""
+    if context is None:
+        raise IllegalArgument(f"cannot resolve [{part}] from null as part of path [{path}]")
+    if isinstance(context, dict):
+        if part not in context:
+            if not create:
+                raise IllegalArgument(f"field [{part}] not present as part of path [{path}]")
+            context[part] = {}
+        return context[part]
+    if isinstance(context, list):
+        index = _list_index(path, part)
+        if not 0 <= index < len(context):
+            raise IllegalArgument(_out_of_bounds(path, index, len(context)))
+        return context[index]
+    raise IllegalArgument(
+        f"cannot resolve [{part}] from object of type [{jclass(context)}] as part of path [{path}]"
+    )
