@@ -447,8 +447,8 @@ class Mapping:
         for item in value if isinstance(value, list) else [value]:
             if item is None:
                 continue
-            if isinstance(item, list):
-                self._parse_child_object(mapper, item, doc, doc_id, child_updates, dynamic)
+            if isinstance(item, list):  # an array of arrays is one flat array of objects
+                self._parse_child_object(mapper, item, doc, doc_id, updates, dynamic)
                 continue
             if not isinstance(item, dict):
                 raise document_parsing_error(

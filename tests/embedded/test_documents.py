@@ -783,3 +783,15 @@ def test_a_lone_surrogate_is_refused_clearly(es: Elasticsearch) -> None:
     assert "[t]" in error.value.body["error"]["reason"]
     es.index(index="text", id="2", document={"t": "good"}, refresh=True)
     assert es.count(index="text")["count"] == 1
+
+
+def test_arrays_of_arrays_of_objects_are_one_flat_array(any_es: Elasticsearch) -> None:
+    """Elasticsearch flattens nested arrays: the objects inside map under the object's own
+    path, whatever the depth of the arrays and whether the field was seen before."""
+    any_es.indices.create(index="t", mappings={"properties": {"o": {"type": "object"}}})
+    any_es.index(index="t", id="1", document={"o": [{"o": 1}, [{"o": 2}]]})
+    any_es.index(index="t", id="2", document={"o": [[{"p": "x"}]]}, refresh=True)
+    properties = any_es.indices.get_mapping(index="t")["t"]["mappings"]["properties"]
+    assert set(properties["o"]["properties"]) == {"o", "p"}
+    assert any_es.count(index="t", query={"term": {"o.o": 2}})["count"] == 1
+    assert any_es.count(index="t", query={"term": {"o.p": "x"}})["count"] == 1

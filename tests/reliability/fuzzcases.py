@@ -154,6 +154,7 @@ BODY_PATHS = [
     ("PUT", "/_template/fz-{i}"), ("POST", "/_index_template/_simulate_index/fz-{i}"),
     ("PUT", "/_cluster/settings"), ("PUT", "/_ingest/pipeline/fz-{i}"),
     ("POST", "/_ingest/pipeline/_simulate"), ("POST", "/_ingest/pipeline/fz-{i}/_simulate"),
+    ("PUT", "/_data_stream/fz-{i}"), ("POST", "/fz-{i}/_doc?op_type=create"),
 ]  # fmt: skip
 NDJSON_PATHS = ["/_bulk", "/fz-{i}/_bulk", "/_msearch", "/fz-{i}/_msearch"]
 PLAIN_PATHS = [
@@ -163,6 +164,7 @@ PLAIN_PATHS = [
     "/_cluster/state/metadata/fz-{i}", "/_cluster/settings", "/_cluster/pending_tasks",
     "/_snapshot", "/_snapshot/fz-{i}", "/_template", "/_index_template", "/_component_template",
     "/_ingest/pipeline", "/_cat/shards", "/_cat/nodes", "/_cat/templates", "/_cat/segments",
+    "/_data_stream", "/_data_stream/fz-{i}", "/_data_stream/_stats",
 ]  # fmt: skip
 PARAMS = [
     "size=-1", "from=abc", "refresh=maybe", "timeout=zz", "pretty", "filter_path=..",
