@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 INDEX = "items"
 
@@ -232,6 +232,18 @@ def test_delete_by_query(any_items: Elasticsearch) -> None:
     assert es.count(index=INDEX)["count"] == len(DOCS) - 10
     left = es.search(index=INDEX, size=100, sort=["n"])["hits"]["hits"]
     assert [h["_source"]["n"] for h in left] == list(range(10, len(DOCS)))
+
+
+def test_slices_auto_run_as_one_and_more_are_refused(any_items: Elasticsearch) -> None:
+    """One shard per index: ``auto`` is one slice, as Elasticsearch would choose; more slices
+    would have to be reported one by one, so they are refused rather than ignored."""
+    es = any_items
+    result = es.update_by_query(index=INDEX, slices="auto", refresh=True)
+    assert result["updated"] == len(DOCS) and "slices" not in result
+    with pytest.raises(BadRequestError) as exc:
+        es.delete_by_query(index=INDEX, query={"match_all": {}}, slices=2)
+    assert "[slices] greater than 1" in exc.value.body["error"]["reason"]
+    assert es.count(index=INDEX)["count"] == len(DOCS)
 
 
 def test_delete_by_query_with_q_and_max_docs(items: Elasticsearch) -> None:

@@ -15,7 +15,14 @@ from typing import Any
 
 from .. import jsoncodec
 from ..cluster import Cluster
-from ..errors import BadRequest, Conflict, EngineError, IllegalArgument, ValidationError
+from ..errors import (
+    BadRequest,
+    Conflict,
+    EngineError,
+    IllegalArgument,
+    Unsupported,
+    ValidationError,
+)
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..scripting import run_update_script
 from ..search.collect import make_targets, matching_documents, prepare
@@ -67,6 +74,8 @@ def _options(body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
             raise IllegalArgument('[slices] must be a positive integer or the string "auto"')
         if max_docs is not None and int(max_docs) < int(slices):
             raise ValidationError("[max_docs] should be >= [slices]")
+        if int(slices) > 1:  # the response would have to report each slice
+            raise Unsupported("[slices] greater than 1 (one shard per index: use auto or 1)")
     scroll_size = integer(params, "scroll_size", 1000)
     if scroll_size is not None and scroll_size <= 0:
         raise ValidationError(f"scroll_size must be greater than 0 but was [{scroll_size}]")
