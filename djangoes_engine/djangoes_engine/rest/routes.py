@@ -35,6 +35,7 @@ from ..deprecation import collecting, warning_header
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
 from .filter_path import filter_path
+from .unsupported import refusals
 
 logger = logging.getLogger("djangoes.embedded")
 
@@ -272,7 +273,7 @@ def _match(segments: tuple[str, ...], parts: list[str]) -> dict[str, str] | None
     return names
 
 
-ROUTER = Router(ROUTES)
+ROUTER = Router(ROUTES + refusals(ROUTES))  # Elasticsearch's other endpoints: refused by name
 
 
 def dispatch(engine: Cluster, request: Request) -> Response:
