@@ -35,7 +35,7 @@ TARGET = (
 
 #: Path prefixes left out of the table: data streams, rollover and tasks belong to the data
 #: streams work, which answers (or will answer) them itself.
-OWNED_ELSEWHERE = ("/_data_stream", "/{alias}/_rollover", "/_tasks")
+OWNED_ELSEWHERE: tuple[str, ...] = ()
 
 Endpoints = dict[str, dict[str, set[str]]]  # API name -> path -> methods
 

@@ -28,8 +28,6 @@ REFUSED = re.compile(
 )
 NO_HANDLER = "no handler found for uri"
 
-#: Endpoints another branch answers (data streams, rollover, tasks): they may still be missing.
-OWNED_ELSEWHERE = ("/_data_stream", "/_tasks", "_rollover")
 
 #: The client's names for APIs the specification names otherwise (same routes).
 SPEC_NAMES = {
@@ -159,17 +157,13 @@ def sort(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
     return kinds
 
 
-def owned_elsewhere(result: Outcome) -> bool:
-    return any(part in result.message for part in OWNED_ELSEWHERE)
-
-
 @pytest.mark.filterwarnings("ignore::elasticsearch.exceptions.GeneralAvailabilityWarning")
 def test_every_client_api_is_served_or_refused_by_name(es: Elasticsearch) -> None:
     apis = list(client_apis(es))
     assert len(apis) > 550  # the whole client, namespaces included
     kinds = sort([outcome(api) for api in apis])
     assert kinds["5xx"] == []
-    assert [r for r in kinds["no handler"] + kinds["405"] if not owned_elsewhere(r)] == []
+    assert kinds["no handler"] + kinds["405"] == []
     for result in kinds["refused"]:
         named = REFUSED.match(result.message)
         assert named is not None
