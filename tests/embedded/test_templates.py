@@ -158,3 +158,23 @@ def test_templates_with_invalid_mappings_are_refused(any_es: Elasticsearch) -> N
         )
     assert "nonsense" in error_of(exc)["reason"]
     assert not any_es.indices.exists_index_template(name="bad")
+
+
+def test_the_write_that_creates_an_index_runs_its_templates_pipelines(
+    any_es: Elasticsearch,
+) -> None:
+    any_es.ingest.put_pipeline(id="tag", processors=[{"set": {"field": "tagged", "value": True}}])
+    any_es.indices.put_index_template(
+        name="logs", index_patterns=["logs-*"], template={"settings": {"default_pipeline": "tag"}}
+    )
+    any_es.indices.put_index_template(
+        name="events",
+        index_patterns=["events-*"],
+        data_stream={},
+        template={"settings": {"final_pipeline": "tag"}},
+    )
+    any_es.index(index="logs-1", id="1", document={"a": 1})
+    assert any_es.get(index="logs-1", id="1")["_source"] == {"a": 1, "tagged": True}
+    any_es.index(index="events-1", document={"@timestamp": "2024-01-01"}, refresh=True)
+    (hit,) = any_es.search(index="events-1")["hits"]["hits"]
+    assert hit["_source"] == {"@timestamp": "2024-01-01", "tagged": True}

@@ -12,6 +12,7 @@ import re
 import weakref
 from typing import Any
 
+from .. import templates
 from ..cluster import Cluster
 from ..errors import EngineError, IllegalArgument, NotFound
 from ..http import Request
@@ -160,13 +161,14 @@ def simulate_pipeline(engine: Cluster, request: Request, id: str | None = None):
 
 
 def index_pipelines(engine: Cluster, name: str) -> tuple[str | None, str | None]:
-    """The default and final pipelines of the index a write to ``name`` goes to (none for an
-    index that does not exist yet)."""
+    """The default and final pipelines of the index a write to ``name`` goes to; for one the
+    write will create, those its templates give it, as Elasticsearch resolves them."""
     index = _existing_write_index(engine, name)
     if index is None:
-        return None, None
-    settings = index.settings
-    return settings.get("index.default_pipeline"), settings.get("index.final_pipeline")
+        part, _ = templates.for_index(name, engine.metadata, hidden=name.startswith("."))
+        settings = part["settings"]
+        return settings.get("index.default_pipeline"), settings.get("index.final_pipeline")
+    return index.settings.get("index.default_pipeline"), index.settings.get("index.final_pipeline")
 
 
 def _has_pipelines(index: Index) -> bool:
