@@ -360,6 +360,17 @@ class Mapping:
     def is_object(self, path: str) -> bool:
         return path in self.objects
 
+    def join_subfield(self, path: str) -> str | None:
+        """The join field whose hidden parent-id field ``path`` (``my_join#question``) is, if
+        it is one: Elasticsearch maps those fields, this engine does not."""
+        head, hash_, _ = path.partition("#")
+        found = self.fields.get(head) if hash_ else None
+        return head if found is not None and found.type_name == "join" else None
+
+    def is_nested(self, path: str) -> bool:
+        found = self.objects.get(path)
+        return found is not None and found.type_name == "nested"
+
     # Rendering and merging
 
     def to_dict(self) -> dict[str, Any]:

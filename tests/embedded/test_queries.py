@@ -984,21 +984,12 @@ def test_boosting_demotes_negative_matches(books: Elasticsearch) -> None:
     assert list(demoted) == ["4", "6"]
 
 
-def test_nested_query_on_an_object_field(books: Elasticsearch) -> None:
-    query = {
-        "nested": {
-            "path": "author",
-            "query": {
-                "bool": {
-                    "must": [
-                        {"match": {"author.name": "brown"}},
-                        {"term": {"author.country": "us"}},
-                    ]
-                }
-            },
-        }
-    }
-    assert ids(books, query) == ["7"]
+def test_nested_query_on_an_object_field_is_refused(books: Elasticsearch) -> None:
+    """As in Elasticsearch 9: the path must be mapped ``nested`` (see test_strictness)."""
+    query = {"nested": {"path": "author", "query": {"match": {"author.name": "brown"}}}}
+    assert "[nested] failed to find nested object under path [author]" in reasons(
+        bad_request(books, query)
+    )
     error = bad_request(books, {"nested": {"path": "nope", "query": {"match_all": {}}}})
     assert "nope" in reasons(error)
     query = {"nested": {"path": "nope", "query": {"match_all": {}}, "ignore_unmapped": True}}

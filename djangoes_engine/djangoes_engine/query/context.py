@@ -17,7 +17,7 @@ import tantivy
 from tantivy import Query
 
 from .. import jsoncodec
-from ..errors import BadRequest, EngineError, ParsingError
+from ..errors import BadRequest, EngineError, ParsingError, Unsupported
 from ..fields import FieldType
 from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
 from ..settings import Settings
@@ -62,7 +62,10 @@ class Context:
         return self.reader.schema
 
     def field(self, name: str) -> FieldType | None:
-        return self.reader.mapping.field(name)
+        found = self.reader.mapping.field(name)
+        if found is None and self.reader.mapping.join_subfield(name):
+            raise Unsupported(f"searching the parent-id field [{name}] of a [join] field")
+        return found
 
     def slot(self, field_type: FieldType) -> str | None:
         return self.reader.layout.slot(field_type.path)

@@ -1,0 +1,127 @@
+"""Refusals where the engine would otherwise answer a 200 that differs from Elasticsearch's:
+what it cannot serve is a 400 naming it, and what Elasticsearch refuses, it refuses too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from elasticsearch import ApiError, BadRequestError, Elasticsearch
+
+UNSUPPORTED = "is not supported by the djangoes embedded engine"
+
+
+def reason_of(exc: pytest.ExceptionInfo[ApiError]) -> str:
+    return str(exc.value.body["error"]["root_cause"][0]["reason"])
+
+
+@pytest.fixture
+def nested(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(
+        index="t",
+        mappings={"properties": {"o": {"type": "object"}, "n": {"type": "nested"}}},
+    )
+    any_es.index(index="t", id="1", document={"o": {"a": 1}, "n": [{"a": 1}]}, refresh=True)
+    return any_es
+
+
+def test_a_nested_query_needs_a_nested_path(nested: Elasticsearch) -> None:
+    """Elasticsearch 9 looks the path up among nested fields only: an object path is missing."""
+    found = nested.search(index="t", query={"nested": {"path": "n", "query": {"term": {"n.a": 1}}}})
+    assert found["hits"]["total"]["value"] == 1
+    for path in ("o", "nowhere"):
+        with pytest.raises(BadRequestError) as exc:
+            nested.search(index="t", query={"nested": {"path": path, "query": {"match_all": {}}}})
+        cause = exc.value.body["error"]["root_cause"][0]
+        assert cause["type"] == "query_shard_exception"
+        assert cause["reason"] == (
+            f"failed to create query: [nested] failed to find nested object under path [{path}]"
+        )
+        query = {"nested": {"path": path, "query": {"match_all": {}}, "ignore_unmapped": True}}
+        assert nested.search(index="t", query=query)["hits"]["total"]["value"] == 0
+
+
+def test_inner_hits_are_refused_not_dropped(nested: Elasticsearch) -> None:
+    query = {"nested": {"path": "n", "query": {"match_all": {}}, "inner_hits": {}}}
+    with pytest.raises(BadRequestError) as exc:
+        nested.search(index="t", query=query)
+    assert reason_of(exc) == f"[inner_hits] {UNSUPPORTED}"
+
+
+@pytest.fixture
+def joined(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(
+        index="qa", mappings={"properties": {"rel": {"type": "join", "relations": {"q": "a"}}}}
+    )
+    any_es.index(index="qa", id="1", document={"rel": "q"})
+    any_es.index(index="qa", id="2", routing="1", document={"rel": {"name": "a", "parent": "1"}})
+    any_es.indices.refresh(index="qa")
+    return any_es
+
+
+@pytest.mark.parametrize(
+    ("field", "reason"),
+    [
+        ("rel", "aggregating a [join] field"),
+        ("rel#q", "aggregating the parent-id field [rel#q] of a [join] field"),
+    ],
+)
+def test_terms_on_a_join_field_is_refused_not_empty(
+    joined: Elasticsearch, field: str, reason: str
+) -> None:
+    """Elasticsearch gives buckets here (relation names, parent ids); never answer none."""
+    with pytest.raises(BadRequestError) as exc:
+        joined.search(index="qa", size=0, aggs={"x": {"terms": {"field": field}}})
+    assert reason_of(exc) == f"{reason} {UNSUPPORTED}"
+
+
+def test_a_query_on_a_join_parent_id_field_is_refused_not_empty(joined: Elasticsearch) -> None:
+    query: dict[str, Any] = {"term": {"rel#q": "1"}}
+    with pytest.raises(BadRequestError) as exc:
+        joined.search(index="qa", query=query)
+    assert reason_of(exc) == (
+        f"searching the parent-id field [rel#q] of a [join] field {UNSUPPORTED}"
+    )
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"bool": {"must": [{"term": {"n.a": 1}}, {"term": {"n.b": 2}}]}},
+        {"bool": {"filter": [{"term": {"n.a": 1}}], "must": {"term": {"n.b": 2}}}},
+        {"bool": {"must_not": {"term": {"n.a": 1}}}},
+        {
+            "bool": {
+                "should": [{"term": {"n.a": 1}}, {"term": {"n.b": 2}}],
+                "minimum_should_match": 2,
+            }
+        },
+        {"match": {"n.c": {"query": "x y", "operator": "and"}}},
+        {"constant_score": {"filter": {"bool": {"must_not": {"exists": {"field": "n.a"}}}}}},
+    ],
+)
+def test_nested_conditions_that_must_hold_together_are_refused(
+    nested: Elasticsearch, inner: dict[str, Any]
+) -> None:
+    """Nested objects are indexed flat: a conjunction or a negation could be met by different
+    objects, where Elasticsearch asks one object for all of it."""
+    with pytest.raises(BadRequestError) as exc:
+        nested.search(index="t", query={"nested": {"path": "n", "query": inner}})
+    assert "a [nested] query whose conditions must hold together" in reason_of(exc)
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"term": {"n.a": 1}},
+        {"bool": {"should": [{"term": {"n.a": 1}}, {"term": {"n.a": 5}}]}},
+        {"bool": {"filter": {"range": {"n.a": {"gte": 1}}}, "should": {"term": {"n.a": 2}}}},
+        {"dis_max": {"queries": [{"term": {"n.a": 1}}, {"exists": {"field": "n.b"}}]}},
+        {"constant_score": {"filter": {"term": {"n.a": 1}}}},
+    ],
+)
+def test_nested_conditions_one_object_can_answer_are_served(
+    nested: Elasticsearch, inner: dict[str, Any]
+) -> None:
+    found = nested.search(index="t", query={"nested": {"path": "n", "query": inner}})
+    assert [hit["_id"] for hit in found["hits"]["hits"]] == ["1"]
