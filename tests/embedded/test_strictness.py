@@ -125,3 +125,109 @@ def test_nested_conditions_one_object_can_answer_are_served(
 ) -> None:
     found = nested.search(index="t", query={"nested": {"path": "n", "query": inner}})
     assert [hit["_id"] for hit in found["hits"]["hits"]] == ["1"]
+
+
+#: A body of each query the engine serves, with an unknown key where Elasticsearch reads its
+#: options, and Elasticsearch's answer to it.
+UNKNOWN_KEY = {
+    "match_all": ({"foo": 1}, "[match_all] query does not support [foo]"),
+    "match_none": ({"foo": 1}, "[match_none] query does not support [foo]"),
+    "term": ({"k": {"value": "a", "foo": 1}}, "[term] query does not support [foo]"),
+    "terms": ({"k": ["a"], "foo": {}}, "[terms] query does not support"),
+    "ids": ({"values": ["1"], "foo": 1}, "[ids] unknown field [foo]"),
+    "exists": ({"field": "k", "foo": 1}, "[exists] query does not support [foo]"),
+    "range": ({"n": {"gte": 1, "foo": 1}}, "[range] query does not support [foo]"),
+    "prefix": ({"k": {"value": "a", "foo": 1}}, "[prefix] query does not support [foo]"),
+    "wildcard": ({"k": {"value": "a*", "foo": 1}}, "[wildcard] query does not support [foo]"),
+    "regexp": ({"k": {"value": "a", "foo": 1}}, "[regexp] query does not support [foo]"),
+    "fuzzy": ({"k": {"value": "a", "foo": 1}}, "[fuzzy] query does not support [foo]"),
+    "match": ({"t": {"query": "x", "foo": 1}}, "[match] query does not support [foo]"),
+    "match_phrase": ({"t": {"query": "x", "foo": 1}}, "[match_phrase] query does not support"),
+    "match_phrase_prefix": (
+        {"t": {"query": "x", "foo": 1}},
+        "[match_phrase_prefix] query does not support [foo]",
+    ),
+    "match_bool_prefix": (
+        {"t": {"query": "x", "foo": 1}},
+        "[match_bool_prefix] query does not support [foo]",
+    ),
+    "multi_match": ({"query": "x", "fields": ["t"], "foo": 1}, "[multi_match] query does not"),
+    "combined_fields": ({"query": "x", "fields": ["t"], "foo": 1}, "[combined_fields] unknown"),
+    "query_string": ({"query": "x", "foo": 1}, "[query_string] query does not support [foo]"),
+    "simple_query_string": ({"query": "x", "foo": 1}, "[simple_query_string] unsupported field"),
+    "bool": ({"foo": 1}, "[bool] query does not support [foo]"),
+    "constant_score": (
+        {"filter": {"match_all": {}}, "foo": 1},
+        "[constant_score] query does not support [foo]",
+    ),
+    "dis_max": ({"queries": [{"match_all": {}}], "foo": 1}, "[dis_max] query does not support"),
+    "boosting": (
+        {
+            "positive": {"match_all": {}},
+            "negative": {"match_all": {}},
+            "negative_boost": 0.5,
+            "x": 1,
+        },
+        "[boosting] query does not support [x]",
+    ),
+    "nested": ({"path": "o", "query": {"match_all": {}}, "foo": 1}, "[nested] query does not"),
+    "wrapper": ({"query": "e30=", "foo": 1}, "query malformed, empty clause found"),
+}
+
+
+@pytest.fixture
+def fields(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(
+        index="f",
+        mappings={
+            "properties": {
+                "k": {"type": "keyword"},
+                "n": {"type": "long"},
+                "t": {"type": "text"},
+                "o": {"type": "nested"},
+            }
+        },
+    )
+    any_es.index(index="f", id="1", document={"k": "a", "n": 1, "t": "x y"}, refresh=True)
+    return any_es
+
+
+def test_every_served_query_is_in_the_table() -> None:
+    from djangoes_engine.query.context import QUERIES
+
+    served = set()
+    for kind, build in QUERIES.items():
+        if build.__qualname__.startswith("q_unsupported"):
+            continue
+        served.add(kind)
+    assert served == set(UNKNOWN_KEY)
+
+
+@pytest.mark.parametrize("kind", sorted(UNKNOWN_KEY))
+def test_an_unknown_key_of_a_query_is_refused(fields: Elasticsearch, kind: str) -> None:
+    body, reason = UNKNOWN_KEY[kind]
+    with pytest.raises(BadRequestError) as exc:
+        fields.search(index="f", query={kind: body})
+    assert reason_of(exc).startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        (
+            {"match_bool_prefix": {"t": {"query": "x", "fuzziness": 1}}},
+            "[fuzziness] in a [match_bool_prefix] query",
+        ),
+        ({"regexp": {"k": {"value": "a", "flags": "NONE"}}}, "[flags] other than ALL"),
+        (
+            {"nested": {"path": "o", "query": {"match_all": {}}, "score_mode": "max"}},
+            "[score_mode] other than avg in a [nested] query",
+        ),
+    ],
+)
+def test_options_the_engine_does_not_apply_are_refused(
+    fields: Elasticsearch, query: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        fields.search(index="f", query=query)
+    assert reason_of(exc).startswith(reason) and UNSUPPORTED in reason_of(exc)

@@ -18,7 +18,7 @@ from typing import Any
 import tantivy
 
 from ..errors import BadRequest
-from .body import boosted, minimum_should_match, single_field
+from .body import boosted, check_options, minimum_should_match, single_field
 from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
 from .context import (
     FIELD_QUERIES,
@@ -75,10 +75,12 @@ __all__ = [
 
 
 def q_match_all(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    check_options("match_all", body, {"boost", "_name"})
     return boosted(MATCH_ALL(), body)
 
 
 def q_match_none(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    check_options("match_none", body, {"boost", "_name"})
     return MATCH_NONE()
 
 

@@ -8,6 +8,7 @@ import tantivy
 from tantivy import Query
 
 from ..errors import IllegalArgument, ParsingError
+from ..wording import suggest
 
 
 def boosted(query: tantivy.Query, body: dict[str, Any]) -> tantivy.Query:
@@ -73,3 +74,12 @@ def minimum_should_match(spec: Any, optional: int) -> int:
     except ValueError:
         raise IllegalArgument(f"Invalid minimum_should_match: [{spec}]") from None
     return max(0, min(optional, result))
+
+
+def check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> None:
+    """Elasticsearch's ``[kind] query does not support [key]`` for a key it does not know."""
+    for key in options:
+        if key not in allowed:
+            raise ParsingError(
+                f"[{kind}] query does not support [{key}]{suggest(key, sorted(allowed))}"
+            )

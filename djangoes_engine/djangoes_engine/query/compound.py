@@ -14,7 +14,7 @@ from tantivy import Occur, Query
 
 from .. import jsoncodec
 from ..errors import EngineError, ParsingError, QueryShardError, Unsupported
-from .body import boosted, minimum_should_match
+from .body import boosted, check_options, minimum_should_match
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query
 
 
@@ -70,6 +70,7 @@ def _clauses(ctx: Context, value: Any) -> list[tantivy.Query]:
 
 
 def q_constant_score(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    check_options("constant_score", body, {"filter", "boost", "_name"})
     if "filter" not in body:
         raise ParsingError("[constant_score] requires a 'filter' element")
     inner = compile_query(ctx, body["filter"])
@@ -77,6 +78,7 @@ def q_constant_score(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def q_dis_max(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    check_options("dis_max", body, {"queries", "tie_breaker", "boost", "_name"})
     queries = body.get("queries")
     if not isinstance(queries, list) or not queries:
         raise ParsingError("[dis_max] requires 'queries' field with at least one clause")
@@ -85,6 +87,7 @@ def q_dis_max(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def q_boosting(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    check_options("boosting", body, {"positive", "negative", "negative_boost", "boost", "_name"})
     for key in ("positive", "negative", "negative_boost"):
         if key not in body:
             raise ParsingError(f"[boosting] query requires '{key}' query to be set'")
@@ -111,9 +114,15 @@ def q_boosting(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     )
 
 
+NESTED_OPTIONS = {"path", "query", "score_mode", "ignore_unmapped", "inner_hits", "boost", "_name"}
+
+
 def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     if "path" not in body or "query" not in body:
         raise ParsingError("[nested] requires 'path' and 'query' field")
+    check_options("nested", body, NESTED_OPTIONS)
+    if str(body.get("score_mode", "avg")) != "avg":  # the objects are flat: one score
+        raise Unsupported("[score_mode] other than avg in a [nested] query")
     if "inner_hits" in body:  # the hits would come back without them
         raise Unsupported("[inner_hits]")
     if not ctx.mapping.is_nested(body["path"]):

@@ -13,10 +13,9 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from ..errors import EngineError, ParsingError, QueryShardError
+from ..errors import EngineError, ParsingError, QueryShardError, Unsupported, XContentParseError
 from ..fields import FieldType, TextField
-from ..wording import suggest
-from .body import boosted, minimum_should_match, single_field
+from .body import boosted, check_options, minimum_should_match, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
 from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
@@ -44,20 +43,11 @@ MATCH_OPTIONS = {
 
 def q_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match", body)
-    _check_options("match", options, MATCH_OPTIONS)
+    check_options("match", options, MATCH_OPTIONS)
     if "query" not in options:
         raise ParsingError("[match] requires query value")
     query = match_field(ctx, name, options)
     return boosted(query, options)
-
-
-def _check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> None:
-
-    for key in options:
-        if key not in allowed:
-            raise ParsingError(
-                f"[{kind}] query does not support [{key}]{suggest(key, sorted(allowed))}"
-            )
 
 
 def match_field(
@@ -156,7 +146,7 @@ def _search_analyzer(
 
 def q_match_phrase(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match_phrase", body)
-    _check_options(
+    check_options(
         "match_phrase", options, {"query", "slop", "analyzer", "boost", "_name", "zero_terms_query"}
     )
     return boosted(phrase_field(ctx, name, options), options)
@@ -215,7 +205,7 @@ def phrase_field(
 
 def q_match_phrase_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match_phrase_prefix", body)
-    _check_options(
+    check_options(
         "match_phrase_prefix",
         options,
         {"query", "slop", "analyzer", "boost", "_name", "max_expansions", "zero_terms_query"},
@@ -223,8 +213,17 @@ def q_match_phrase_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     return boosted(phrase_field(ctx, name, options, prefix=True), options)
 
 
+MATCH_BOOL_PREFIX_OPTIONS = {
+    "query", "analyzer", "operator", "minimum_should_match", "boost", "_name",
+    "fuzziness", "prefix_length", "max_expansions", "fuzzy_transpositions", "fuzzy_rewrite",
+}  # fmt: skip
+
+
 def q_match_bool_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("match_bool_prefix", body)
+    check_options("match_bool_prefix", options, MATCH_BOOL_PREFIX_OPTIONS)
+    if "fuzziness" in options:
+        raise Unsupported("[fuzziness] in a [match_bool_prefix] query")
     return boosted(bool_prefix_field(ctx, name, options), options)
 
 
@@ -257,7 +256,7 @@ def bool_prefix_field(
 
 
 def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
-    _check_options("multi_match", body, MATCH_OPTIONS | {"fields", "type", "tie_breaker"})
+    check_options("multi_match", body, MATCH_OPTIONS | {"fields", "type", "tie_breaker"})
     if "query" not in body:
         raise ParsingError("No text specified for multi_match query")
     fields = body.get("fields")
@@ -324,7 +323,16 @@ def _cross_fields(
     return Query.boolean_query([(Occur.Should, q) for q in clauses], minimum or None)
 
 
+COMBINED_FIELDS_OPTIONS = {
+    "query", "fields", "operator", "minimum_should_match", "zero_terms_query",
+    "auto_generate_synonyms_phrase_query", "boost", "_name",
+}  # fmt: skip
+
+
 def q_combined_fields(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    for key in body:
+        if key not in COMBINED_FIELDS_OPTIONS:
+            raise XContentParseError(f"[combined_fields] unknown field [{key}]")
     targets = resolve_fields(ctx, body.get("fields"))
     return boosted(_cross_fields(ctx, targets, body), body)
 

@@ -11,9 +11,9 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from ..errors import IllegalArgument, ParsingError, QueryShardError
+from ..errors import IllegalArgument, ParsingError, QueryShardError, Unsupported
 from ..fields import FieldType, KeywordField
-from .body import boosted, single_field
+from .body import boosted, check_options, single_field
 from .context import MATCH_NONE, Context
 from .terms import not_searchable, regex_escape, wildcard_regex
 
@@ -33,8 +33,20 @@ def _text_like(ctx: Context, kind: str, name: str) -> tuple[FieldType, str] | No
     return field_type, slot
 
 
+#: ``boost`` and ``_name``, which every query takes.
+NAMED = ("boost", "_name")
+REGEXP_OPTIONS = {
+    "value", "flags", "flags_value", "max_determinized_states", "rewrite", "case_insensitive",
+    *NAMED,
+}  # fmt: skip
+FUZZY_OPTIONS = {
+    "value", "fuzziness", "prefix_length", "max_expansions", "transpositions", "rewrite", *NAMED,
+}  # fmt: skip
+
+
 def q_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("prefix", body, scalars=("value",))
+    check_options("prefix", options, {"value", "rewrite", "case_insensitive", *NAMED})
     if name == "_id":
         return boosted(
             Query.regex_query(ctx.schema, "_id", regex_escape(str(options["value"])) + ".*"),
@@ -55,6 +67,7 @@ def q_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 def q_wildcard(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("wildcard", body, scalars=("value",))
+    check_options("wildcard", options, {"value", "wildcard", "rewrite", "case_insensitive", *NAMED})
     pattern = options.get("value", options.get("wildcard"))
     if pattern is None:
         raise ParsingError("[wildcard] query malformed, no value specified")
@@ -75,6 +88,9 @@ def q_wildcard(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 def q_regexp(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("regexp", body, scalars=("value",))
+    check_options("regexp", options, REGEXP_OPTIONS)
+    if str(options.get("flags", "ALL")).upper() != "ALL" or "flags_value" in options:
+        raise Unsupported("[flags] other than ALL in a [regexp] query")
     if ctx.field(name) is not None:
         _check_regex_length(ctx, str(options.get("value", "")))
     found = _text_like(ctx, "regexp", name)
@@ -110,6 +126,7 @@ def _regex(ctx: Context, slot: str, pattern: str) -> tantivy.Query:
 
 def q_fuzzy(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     name, options = single_field("fuzzy", body, scalars=("value",))
+    check_options("fuzzy", options, FUZZY_OPTIONS)
     found = _text_like(ctx, "fuzzy", name)
     if found is None:
         return MATCH_NONE()

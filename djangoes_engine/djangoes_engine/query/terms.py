@@ -14,10 +14,10 @@ import tantivy
 from tantivy import Query
 
 from ..dates import DateParseError, parse_date_math
-from ..errors import IllegalArgument, ParsingError, QueryShardError
+from ..errors import IllegalArgument, ParsingError, QueryShardError, XContentParseError
 from ..fields import DateField, FieldType, NumberField
 from ..source import extract
-from .body import boosted, single_field
+from .body import boosted, check_options, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context
 
 
@@ -99,6 +99,7 @@ def q_term(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             if "query" in options
             else "No value specified for term query"
         )
+    check_options("term", options, {"value", "case_insensitive", "boost", "_name"})
     value = options["value"]
     if value is None:
         raise IllegalArgument("value cannot be null")
@@ -182,6 +183,9 @@ def _terms_lookup(ctx: Context, spec: dict[str, Any]) -> list[Any]:
 
 
 def q_ids(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    for key in body:
+        if key not in ("values", "boost", "_name"):
+            raise XContentParseError(f"[ids] unknown field [{key}]")
     values = body.get("values")
     if not isinstance(values, list):
         raise ParsingError("[ids] query malformed, no values specified")
@@ -192,6 +196,7 @@ def q_ids(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 
 def q_exists(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    check_options("exists", body, {"field", "boost", "_name"})
     name = body.get("field")
     if not isinstance(name, str):
         raise ParsingError("[exists] must be provided with a [field]")
