@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import jsoncodec
-from .errors import EngineError, IllegalArgument, SearchPhaseError
+from .errors import EngineError, IllegalArgument, SearchPhaseError, Unsupported, XContentParseError
 from .fields import TextField
 from .index import Index
 from .source import extract
@@ -44,11 +44,7 @@ def highlight(
     """The ``highlight`` of one hit (``doc``: its document number, which errors name)."""
     if ctx is None or source is None:
         return {}
-    fields = spec.get("fields")
-    if isinstance(fields, list):
-        fields = {name: opts for entry in fields for name, opts in entry.items()}
-    if not isinstance(fields, dict):
-        raise IllegalArgument("[highlight] requires [fields]")
+    fields = validate(spec)
     result = {}
     for pattern, options in fields.items():
         settings = {
@@ -66,6 +62,40 @@ def highlight(
             if fragments:
                 result[field.path] = fragments
     return result
+
+
+#: What Elasticsearch's HighlightBuilder reads, for the whole request and for one field.
+_COMMON = {
+    "pre_tags", "post_tags", "fragment_size", "number_of_fragments", "type", "boundary_scanner",
+    "boundary_chars", "boundary_max_scan", "boundary_scanner_locale", "encoder", "fragmenter",
+    "no_match_size", "force_source", "phrase_limit", "require_field_match", "highlight_query",
+    "order", "options", "max_analyzed_offset",
+}  # fmt: skip
+_TOP = _COMMON | {"fields", "tags_schema"}
+_FIELD = _COMMON | {"matched_fields", "fragment_offset"}
+#: Options that change what is highlighted, which this highlighter does not apply.
+_NOT_APPLIED = ("highlight_query", "matched_fields", "options")
+
+
+def validate(spec: dict[str, Any]) -> dict[str, Any]:
+    """A request's ``highlight``, checked: its fields by name, or Elasticsearch's error for a
+    key it does not know, or a 400 for an option this highlighter does not apply."""
+    fields = spec.get("fields")
+    if isinstance(fields, list):
+        fields = {name: opts for entry in fields for name, opts in entry.items()}
+    if not isinstance(fields, dict):
+        raise IllegalArgument("[highlight] requires [fields]")
+    parts = [("highlight", spec, _TOP)]
+    parts += [("highlight_field", opts, _FIELD) for opts in fields.values() if opts]
+    for where, part, known in parts:
+        for key in part:
+            if key not in known:
+                raise XContentParseError(f"[{where}] unknown field [{key}]")
+            if key in _NOT_APPLIED:
+                raise Unsupported(f"[{key}] in a highlight")
+        if str(part.get("encoder", "default")) != "default":
+            raise Unsupported("a highlight [encoder] other than default")
+    return fields
 
 
 def _terms(ctx: Any, field: Any, require_field_match: bool) -> set[str]:

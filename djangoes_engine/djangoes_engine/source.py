@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Literal
 
-from .errors import IllegalArgument
+from .deprecation import deprecated
+from .errors import IllegalArgument, ParsingError
+from .wording import token_name
 
 
 class SourceFilter:
@@ -112,6 +114,11 @@ def from_body(value: Any) -> SourceFilter | Literal[False] | None:
     if isinstance(value, list):
         return SourceFilter([str(v) for v in value])
     if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key not in ("includes", "include", "excludes", "exclude"):
+                raise ParsingError(f"Unknown key for a {token_name(item)} in [{key}].")
+            if key in ("include", "exclude"):
+                deprecated(f"Deprecated field [{key}] used, expected [{key}s] instead")
         includes = value.get("includes", value.get("include", []))
         excludes = value.get("excludes", value.get("exclude", []))
         return SourceFilter(_as_list(includes), _as_list(excludes))

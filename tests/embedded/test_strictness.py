@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elasticsearch import ApiError, BadRequestError, Elasticsearch
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, ElasticsearchWarning
 
 UNSUPPORTED = "is not supported by the djangoes embedded engine"
 
@@ -231,3 +231,34 @@ def test_options_the_engine_does_not_apply_are_refused(
     with pytest.raises(BadRequestError) as exc:
         fields.search(index="f", query=query)
     assert reason_of(exc).startswith(reason) and UNSUPPORTED in reason_of(exc)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"highlight": {"fields": {"k": {}}, "foo": 1}}, "[highlight] unknown field [foo]"),
+        ({"highlight": {"fields": {"k": {"foo": 1}}}}, "[highlight_field] unknown field [foo]"),
+        (
+            {"highlight": {"fields": {"k": {}}, "highlight_query": {"match_all": {}}}},
+            f"[highlight_query] in a highlight {UNSUPPORTED}",
+        ),
+        (
+            {"highlight": {"fields": {"k": {}}, "encoder": "html"}},
+            f"a highlight [encoder] other than default {UNSUPPORTED}",
+        ),
+        ({"_source": {"includes": ["k"], "foo": 1}}, "Unknown key for a VALUE_NUMBER in [foo]."),
+    ],
+)
+def test_unknown_or_unapplied_search_options_are_refused_even_without_hits(
+    any_es: Elasticsearch, body: dict[str, Any], reason: str
+) -> None:
+    any_es.indices.create(index="empty")
+    with pytest.raises(BadRequestError) as exc:
+        any_es.search(index="empty", body=body)
+    assert reason_of(exc) == reason
+
+
+def test_source_include_is_a_deprecated_spelling_of_includes(fields: Elasticsearch) -> None:
+    with pytest.warns(ElasticsearchWarning, match=r"Deprecated field \[include\] used"):
+        found = fields.search(index="f", source={"include": ["k"]})
+    assert found["hits"]["hits"][0]["_source"] == {"k": "a"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .. import sorting
+from .. import highlight, sorting
 from ..errors import (
     BadRequest,
     IllegalArgument,
@@ -146,6 +146,8 @@ class SearchRequest:
         request.highlight = body.get("highlight")
         if request.highlight is not None and not isinstance(request.highlight, dict):
             raise ParsingError("Expected [START_OBJECT] under [highlight], but got an array")
+        if request.highlight is not None:
+            highlight.validate(request.highlight)
         request.min_score = body.get("min_score")
         request.stored_fields = _names(body.get("stored_fields", url.stored_fields))
         request.docvalue_fields = _field_specs(
