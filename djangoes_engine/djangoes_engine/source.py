@@ -20,11 +20,30 @@ from .wording import token_name
 class SourceFilter:
     """Keeps what ``includes`` name (everything if empty), minus what ``excludes`` name."""
 
-    __slots__ = ("excludes", "includes")
+    __slots__ = ("exclude_vectors", "excludes", "includes")
 
-    def __init__(self, includes: list[str] | None = None, excludes: list[str] | None = None):
+    def __init__(
+        self,
+        includes: list[str] | None = None,
+        excludes: list[str] | None = None,
+        *,
+        exclude_vectors: bool = False,
+    ):
         self.includes = _compile(tuple(includes or ()))
         self.excludes = _compile(tuple(excludes or ()))
+        #: Leave the index's vector fields out (Elasticsearch 9.1's ``exclude_vectors``).
+        self.exclude_vectors = exclude_vectors
+
+    def without(self, paths: list[str]) -> SourceFilter:
+        """This filter, excluding ``paths`` too."""
+        combined = SourceFilter()
+        combined.includes = self.includes
+        extra = _compile(tuple(paths))
+        if self.excludes is None or extra is None:
+            combined.excludes = self.excludes or extra
+        else:
+            combined.excludes = re.compile(f"(?:{self.excludes.pattern})|(?:{extra.pattern})")
+        return combined
 
     @property
     def is_noop(self) -> bool:
@@ -115,13 +134,16 @@ def from_body(value: Any) -> SourceFilter | Literal[False] | None:
         return SourceFilter([str(v) for v in value])
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if key not in ("includes", "include", "excludes", "exclude"):
+            if key not in ("includes", "include", "excludes", "exclude", "exclude_vectors"):
                 raise ParsingError(f"Unknown key for a {token_name(item)} in [{key}].")
             if key in ("include", "exclude"):
                 deprecated(f"Deprecated field [{key}] used, expected [{key}s] instead")
         includes = value.get("includes", value.get("include", []))
         excludes = value.get("excludes", value.get("exclude", []))
-        return SourceFilter(_as_list(includes), _as_list(excludes))
+        vectors = value.get("exclude_vectors", False)
+        if not isinstance(vectors, bool):
+            raise ParsingError(f"Unknown key for a {token_name(vectors)} in [exclude_vectors].")
+        return SourceFilter(_as_list(includes), _as_list(excludes), exclude_vectors=vectors)
     raise IllegalArgument(
         f"Expected one of [TRUE, FALSE, VALUE_STRING, START_ARRAY, START_OBJECT] "
         f"but found [{type(value).__name__}]"

@@ -262,3 +262,25 @@ def test_source_include_is_a_deprecated_spelling_of_includes(fields: Elasticsear
     with pytest.warns(ElasticsearchWarning, match=r"Deprecated field \[include\] used"):
         found = fields.search(index="f", source={"include": ["k"]})
     assert found["hits"]["hits"][0]["_source"] == {"k": "a"}
+
+
+def test_source_exclude_vectors_leaves_the_vector_fields_out(any_es: Elasticsearch) -> None:
+    """Elasticsearch 9.1's ``_source.exclude_vectors``, which elasticsearch.dsl 9 sends."""
+    any_es.indices.create(
+        index="v",
+        mappings={
+            "properties": {
+                "v": {"type": "dense_vector", "dims": 2},
+                "o": {"properties": {"w": {"type": "dense_vector", "dims": 2}}},
+            }
+        },
+    )
+    any_es.index(index="v", id="1", document={"v": [1, 2], "o": {"w": [3, 4], "k": "a"}, "t": "x"})
+    any_es.indices.refresh(index="v")
+
+    def source(spec: dict[str, Any]) -> dict[str, Any]:
+        return dict(any_es.search(index="v", source=spec)["hits"]["hits"][0]["_source"])
+
+    assert source({"exclude_vectors": True}) == {"o": {"k": "a"}, "t": "x"}
+    assert source({"exclude_vectors": True, "excludes": ["t"]}) == {"o": {"k": "a"}}
+    assert source({"exclude_vectors": False})["v"] == [1, 2]

@@ -66,7 +66,9 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     if request.stored_fields == ["_none_"]:
         return {"_index": index.name, "_id": doc.doc_id, "_score": candidate.score}
     if source_needed:
-        hit["_source"] = source if request.source is None else request.source.apply(source)
+        hit["_source"] = (
+            source if request.source is None else _filtered(request.source, index, source)
+        )
     fields = {}
     if request.stored_fields:
         fields.update(_stored_fields(index, source, request.stored_fields))
@@ -179,3 +181,15 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
             if values:
                 fields[mapped.path] = values
     return fields
+
+
+#: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.
+VECTOR_TYPES = ("dense_vector", "sparse_vector", "rank_vectors")
+
+
+def _filtered(source_filter: SourceFilter, index: Index, source: dict[str, Any]) -> dict[str, Any]:
+    if source_filter.exclude_vectors:
+        vectors = [p for p, f in index.mapping.fields.items() if f.type_name in VECTOR_TYPES]
+        if vectors:
+            return source_filter.without(vectors).apply(source)
+    return source_filter.apply(source)
