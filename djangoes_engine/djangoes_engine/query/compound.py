@@ -13,6 +13,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from .. import jsoncodec
+from ..deprecation import deprecated
 from ..errors import EngineError, ParsingError, QueryShardError, Unsupported
 from .body import boosted, check_options, minimum_should_match
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query
@@ -24,6 +25,7 @@ def q_bool(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         "should",
         "filter",
         "must_not",
+        "mustNot",
         "minimum_should_match",
         "boost",
         "_name",
@@ -37,6 +39,10 @@ def q_bool(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     filters = _clauses(ctx, body.get("filter"))
     should = _clauses(ctx, body.get("should"))
     must_not = _clauses(ctx, body.get("must_not"))
+    if "mustNot" in body:
+        # Elasticsearch still parses the old camel-case spelling (wagtail's backends send it).
+        deprecated("Deprecated field [mustNot] used, expected [must_not] instead")
+        must_not += _clauses(ctx, body["mustNot"])
     clauses += [(Occur.Must, q) for q in must]
     clauses += [(Occur.Must, Query.boost_query(q, 0.0)) for q in filters]
     clauses += [(Occur.MustNot, q) for q in must_not]
@@ -170,6 +176,7 @@ def _one_object_at_a_time(query: Any) -> bool:
         return True
     if kind == "bool":
         clauses = {k: _as_list(body.get(k)) for k in ("must", "filter", "should", "must_not")}
+        clauses["must_not"] += _as_list(body.get("mustNot"))  # the deprecated spelling
         if clauses["must_not"] or len(clauses["must"]) + len(clauses["filter"]) > 1:
             return False
         if not (clauses["must"] or clauses["filter"]) and str(

@@ -1,0 +1,54 @@
+"""What other Django libraries' Elasticsearch backends send, as Elasticsearch answers it.
+
+Each test stands for a gap that running such a library's own integration suite against the
+engine found (wagtail's Elasticsearch 8 backend, ...): the request is the one the library sends,
+the answer the one Elasticsearch gives.
+"""
+
+from __future__ import annotations
+
+import pytest
+from elasticsearch import BadRequestError, Elasticsearch, ElasticsearchWarning
+
+
+@pytest.fixture
+def books(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(index="books", mappings={"properties": {"title": {"type": "keyword"}}})
+    for n, title in enumerate(["Dune", "Emma", "Ulysses"]):
+        any_es.index(index="books", id=str(n), document={"title": title})
+    any_es.indices.refresh(index="books")
+    return any_es
+
+
+def _titles(found: dict) -> list[str]:
+    return sorted(hit["_source"]["title"] for hit in found["hits"]["hits"])
+
+
+def test_bool_takes_the_deprecated_mustnot_spelling(books: Elasticsearch) -> None:
+    """Wagtail's backends negate with ``{"bool": {"mustNot": ...}}``: Elasticsearch's bool
+    parser still reads it as ``must_not``, with a deprecation warning."""
+    with pytest.warns(ElasticsearchWarning, match=r"Deprecated field \[mustNot\] used"):
+        found = books.search(
+            index="books", query={"bool": {"mustNot": {"term": {"title": "Emma"}}}}
+        )
+    assert _titles(found) == ["Dune", "Ulysses"]
+    with pytest.warns(ElasticsearchWarning):
+        both = books.search(
+            index="books",
+            query={
+                "bool": {
+                    "must_not": [{"term": {"title": "Dune"}}],
+                    "mustNot": [{"term": {"title": "Emma"}}],
+                }
+            },
+        )
+    assert _titles(both) == ["Ulysses"]
+
+
+def test_mustnot_inside_a_nested_query_is_refused_as_must_not_is(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="n", mappings={"properties": {"tags": {"type": "nested", "properties": {}}}}
+    )
+    query = {"nested": {"path": "tags", "query": {"bool": {"mustNot": {"term": {"tags.t": "x"}}}}}}
+    with pytest.raises(BadRequestError, match="must hold together"):
+        any_es.search(index="n", query=query)
