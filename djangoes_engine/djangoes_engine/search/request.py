@@ -13,12 +13,13 @@ from ..errors import (
     ValidationError,
 )
 from ..source import SourceFilter, from_body
+from .suggest import TermSuggestion
+from .suggest import parse as parse_suggest
 
 #: Search body keys this engine refuses with a clear error rather than ignores.
 UNSUPPORTED = (
     "collapse",
     "rescore",
-    "suggest",
     "script_fields",
     "runtime_mappings",
     "knn",
@@ -30,7 +31,7 @@ BODY_KEYS = {
     "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
     "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
     "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
-    "timeout", "pit", "indices_boost", "profile", "stats", "ext", *UNSUPPORTED,
+    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", *UNSUPPORTED,
 }  # fmt: skip
 DEFAULT_TRACK = 10000
 
@@ -82,6 +83,7 @@ class SearchRequest:
     pit: dict[str, Any] | None = None
     indices_boost: dict[str, float] = field(default_factory=dict)
     profile: bool = False
+    suggest: list[TermSuggestion] = field(default_factory=list)
 
     @classmethod
     def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
@@ -122,6 +124,10 @@ class SearchRequest:
                 raise IllegalArgument("[size] parameter cannot be negative")
         request.sort = sorting.parse_sort(url.sort if url.sort is not None else body.get("sort"))
         request.source = from_body(body["_source"]) if "_source" in body else None
+        if body.get("_source") is True:
+            # Asked for explicitly, the source comes back even beside stored_fields (Elasticsearch
+            # leaves it out only when stored_fields are asked for and _source is not).
+            request.source = SourceFilter()
         if url.source is not None:
             request.source = url.source
         url_track = DEFAULT_TRACK if url.track_total_hits is None else url.track_total_hits
@@ -164,6 +170,8 @@ class SearchRequest:
         for entry in boosts if isinstance(boosts, list) else [boosts]:
             request.indices_boost.update(entry)
         request.profile = bool(body.get("profile"))
+        if body.get("suggest") is not None:
+            request.suggest = parse_suggest(body["suggest"])
         if request.search_after is not None and request.scroll_like:
             raise ParsingError("[search_after] cannot be used in a scroll context")
         return request

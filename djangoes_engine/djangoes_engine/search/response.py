@@ -17,6 +17,7 @@ from ..errors import (
 from .collect import Target, collect, prepare
 from .hits import render_hits
 from .request import SearchRequest
+from .suggest import suggest
 
 
 def total_hits(request: SearchRequest, count: int) -> Any:
@@ -92,6 +93,8 @@ def run(
         body["terminated_early"] = total >= request.terminate_after
     if request.aggs:
         body["aggregations"] = aggregate(targets, request.aggs)
+    if request.suggest:
+        body["suggest"] = suggest([t.reader for t in targets], request.suggest)
     if request.profile:
         body["profile"] = {"shards": []}
     body["took"] = int((time.perf_counter() - started) * 1000)
