@@ -52,3 +52,23 @@ def test_mustnot_inside_a_nested_query_is_refused_as_must_not_is(any_es: Elastic
     query = {"nested": {"path": "tags", "query": {"bool": {"mustNot": {"term": {"tags.t": "x"}}}}}}
     with pytest.raises(BadRequestError, match="must hold together"):
         any_es.search(index="n", query=query)
+
+
+def test_an_explicit_source_comes_back_beside_stored_fields(any_es: Elasticsearch) -> None:
+    """django-haystack asks for ``stored_fields`` in the body and ``_source=true`` in the URL,
+    and reads ``_source``: Elasticsearch leaves the source out for stored_fields only when
+    _source was not asked for."""
+    any_es.index(index="h", id="1", document={"a": 1}, refresh=True)
+    headers = {"content-type": "application/json", "accept": "application/json"}
+
+    def hit(params: dict, body: dict) -> dict:
+        found = any_es.perform_request(
+            "POST", "/h/_search", params=params, headers=headers, body=body
+        )
+        return found.body["hits"]["hits"][0]
+
+    assert hit({"_source": "true"}, {"stored_fields": "a b"})["_source"] == {"a": 1}
+    assert hit({}, {"stored_fields": ["a"], "_source": True})["_source"] == {"a": 1}
+    assert "_source" not in hit({}, {"stored_fields": ["a"]})
+    assert "_source" not in hit({"_source": "false"}, {"stored_fields": ["a"]})
+    assert "_source" not in hit({"_source": "false"}, {})

@@ -150,13 +150,22 @@ def _names(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
+def _search_source(params: Mapping[str, str]) -> SourceFilter | Literal[False] | None:
+    """A search's ``_source`` params; ``_source=true`` asks for the whole source explicitly,
+    which brings it back beside stored_fields too."""
+    found = source_filter(params)
+    if found is None and params.get("_source") == "true":
+        return SourceFilter()
+    return found
+
+
 def search_params(params: Mapping[str, str]) -> SearchParams:
     """What a search's URL says, for ``SearchRequest.parse``."""
     return SearchParams(
         start=integer(params, "from"),
         size=integer(params, "size"),
         sort=params.get("sort"),
-        source=source_filter(params),
+        source=_search_source(params),
         track_total_hits=params.get("track_total_hits"),
         total_as_int=boolean(params, "rest_total_hits_as_int"),
         stored_fields=params.get("stored_fields"),
