@@ -453,11 +453,20 @@ def test_reindex_and_update_by_query(any_es: Elasticsearch) -> None:
     assert copied["created"] == 1 and copied["failures"] == []
     hits = es.search(index="logs-new")["hits"]["hits"]
     assert backing("logs-new", 1).fullmatch(hits[0]["_index"])
+    es.index(index="old-logs", id="2", document=doc("older"), refresh=True)
+    # Without op_type create each bulk item of the batch fails, as in Elasticsearch: the
+    # reindex reports them (its status theirs) and writes nothing.
     with pytest.raises(BadRequestError) as exc:
         es.reindex(source={"index": "old-logs"}, dest={"index": "logs-new"})
-    assert error_of(exc)["reason"] == (
+    refused = exc.value.body
+    assert refused["total"] == 2 and refused["created"] == 0
+    assert sorted(f["id"] for f in refused["failures"]) == ["1", "2"]
+    assert {f["status"] for f in refused["failures"]} == {400}
+    assert refused["failures"][0]["cause"]["reason"] == (
         "only write ops with an op_type of create are allowed in data streams"
     )
+    assert es.count(index="logs-new")["count"] == 1
+    es.delete(index="old-logs", id="2", refresh=True)
     # By-query writes go to the backing indices, which take them.
     updated = es.update_by_query(
         index="logs-new", script={"source": "ctx._source.message = 'changed'"}, refresh=True

@@ -327,8 +327,11 @@ def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
     docs = _snapshot(engine, source_index, query_body, {}, options["max_docs"])
     dest_name = dest_spec["index"]
     op_type = dest_spec.get("op_type", "index")
-    # a data stream takes only creates: Elasticsearch's reindex into one asks for op_type create
-    dest = engine.write_index(dest_name, op_type=op_type)
+    try:
+        # e.g. a data stream, which takes only op_type create
+        dest = engine.write_index(dest_name, op_type=op_type)
+    except EngineError as error:
+        return _refused_batch(started, options, docs, dest_name, error)
     marks = {dest: dest.mark()}
     version_type = dest_spec.get("version_type")
     script = body.get("script")
@@ -395,3 +398,14 @@ def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
         noops=noops,
         failures=failures,
     )
+
+
+def _refused_batch(
+    started: float, options: dict[str, Any], docs: _Snapshot, dest: str, error: EngineError
+) -> dict[str, Any]:
+    """A reindex whose destination refuses every write: Elasticsearch's bulk fails each item of
+    the first batch with that error, and the reindex stops there (nothing is written)."""
+    first = [doc for _, doc in docs][: options["scroll_size"]]
+    failures = [_failure(dest, doc.doc_id, error) for doc in first]
+    counts = {"created": 0, "updated": 0, "deleted": 0, "version_conflicts": 0, "noops": 0}
+    return _response(started, options, docs.total, **counts, failures=failures)
