@@ -22,6 +22,13 @@ class Request:
     params: dict[str, str]
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    #: The query string as sent (without ``?``): errors quote the URI whole, as Elasticsearch's.
+    query: str = ""
+
+    @property
+    def uri(self) -> str:
+        """The request target as sent: the path and its query string."""
+        return f"{self.path}?{self.query}" if self.query else self.path
 
     @classmethod
     def from_target(
@@ -36,6 +43,7 @@ class Request:
             params=params,
             body=body or b"",
             headers={k.lower(): v for k, v in (headers or {}).items()},
+            query=query,
         )
 
 

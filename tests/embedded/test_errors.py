@@ -516,6 +516,17 @@ def test_unknown_endpoint(books: Elasticsearch) -> None:
     with pytest.raises(BadRequestError) as exc:
         books.perform_request("GET", "/books/_doc/1/_extra", headers=JSON)
     assert "no handler found for uri [/books/_doc/1/_extra]" in error_message(exc.value.body)
+    # The URI is quoted whole, query string included, as Elasticsearch's RestController does.
+    with pytest.raises(BadRequestError) as exc:
+        books.perform_request("GET", "/books/_nope", params={"pretty": "true"}, headers=JSON)
+    assert error_message(exc.value.body) == (
+        "no handler found for uri [/books/_nope?pretty=true] and method [GET]"
+    )
+    with pytest.raises(ApiError) as exc:
+        books.perform_request("DELETE", "/books/_search", params={"q": "x"}, headers=JSON)
+    assert error_message(exc.value.body).startswith(
+        "Incorrect HTTP method for uri [/books/_search?q=x] and method [DELETE]"
+    )
     still_serving(books)
 
 

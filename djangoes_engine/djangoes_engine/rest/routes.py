@@ -223,11 +223,13 @@ class Router:
             self.routes.append((segments, set(methods.split(",")), handler, literals))
         self.routes.sort(key=lambda route: (-route[3], len(route[0])))
 
-    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+    def match(self, method: str, path: str, uri: str = "") -> tuple[Handler, dict[str, str]]:
         """The handler of a request; the most literal matching paths decide, as in ES's trie.
 
         ``DELETE /_search`` is therefore a 405, never a deletion of an index named _search.
+        The errors quote ``uri``, the path with its query string (default: the path).
         """
+        uri = uri or path
         parts = [unquote(s) for s in path.split("/") if s]
         allowed: set[str] = set()
         best = None
@@ -246,13 +248,13 @@ class Router:
             raise RouteError(
                 405,
                 {
-                    "error": f"Incorrect HTTP method for uri [{path}] and method [{method}], "
+                    "error": f"Incorrect HTTP method for uri [{uri}] and method [{method}], "
                     f"allowed: [{shown}]",
                     "status": 405,
                 },
                 {"Allow": ",".join(sorted(allowed))},
             )
-        raise RouteError(400, {"error": f"no handler found for uri [{path}] and method [{method}]"})
+        raise RouteError(400, {"error": f"no handler found for uri [{uri}] and method [{method}]"})
 
 
 class RouteError(Exception):
@@ -289,7 +291,7 @@ def _dispatch(engine: Cluster, request: Request) -> Response:
     try:
         if "source" in request.params:
             request = _source_as_body(request)
-        handler, names = ROUTER.match(request.method, request.path)
+        handler, names = ROUTER.match(request.method, request.path, request.uri)
         result = handler(engine, request, **names)
     except EngineError as error:
         result = error.status, error.to_dict()
