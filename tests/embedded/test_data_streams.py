@@ -881,3 +881,27 @@ def test_unknown_tasks(any_es: Elasticsearch) -> None:
     task = es.delete_by_query(index="docs", query={"match_all": {}}, wait_for_completion=False)
     fetched = es.tasks.get(task_id=task["task"])
     assert fetched["completed"] is True and fetched["response"]["deleted"] == 1
+
+
+def test_cluster_state_metadata_shows_the_data_streams(any_es: Elasticsearch) -> None:
+    es = any_es
+    logs_template(es)
+    es.indices.create_data_stream(name="logs-a")
+    es.indices.create_data_stream(name="logs-b")
+    es.indices.create(index="plain")
+    streams = es.cluster.state(metric="metadata")["metadata"]["data_stream"]
+    assert streams["data_stream_aliases"] == {}
+    a = streams["data_stream"]["logs-a"]
+    assert a["timestamp_field"] == {"name": "@timestamp"} and a["generation"] == 1
+    (first,) = a["indices"]
+    assert first["index_name"] == write_index(es, "logs-a")
+    assert (
+        first["index_uuid"]
+        == es.indices.get(index="logs-a")[first["index_name"]]["settings"]["index"]["uuid"]
+    )
+    assert (a["hidden"], a["system"], a["allow_custom_routing"]) == (False, False, False)
+    # An index filter keeps the data streams one of whose backing indices it shows.
+    only_a = es.cluster.state(metric="metadata", index="logs-a")["metadata"]["data_stream"]
+    assert list(only_a["data_stream"]) == ["logs-a"]
+    plain = es.cluster.state(metric="metadata", index="plain")["metadata"]["data_stream"]
+    assert plain["data_stream"] == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import datastreams
 from ..cluster import CLUSTER_NAME, VERSION, Cluster
 from ..errors import IllegalArgument
 from ..http import Request
@@ -135,6 +136,10 @@ def state(engine: Cluster, request: Request, metric: str | None = None, index: s
             "indices": {i.name: _index_metadata(i) for i in targets},
             "index_template": {"index_template": engine.stored("index_templates")},
             "component_template": {"component_template": engine.stored("component_templates")},
+            "data_stream": {
+                "data_stream": _data_streams_metadata(engine, {i.name for i in targets}),
+                "data_stream_aliases": {},
+            },
         }
     if "routing_table" in metrics:
         body["routing_table"] = {
@@ -143,6 +148,36 @@ def state(engine: Cluster, request: Request, metric: str | None = None, index: s
             }
         }
     return 200, body
+
+
+def _data_streams_metadata(engine: Cluster, shown: set[str]) -> dict[str, Any]:
+    """The data streams of the shown indices, as the metadata serializes them
+    (DataStream.toXContent): an index filter keeps those one of whose backing indices it shows."""
+    found: dict[str, Any] = {}
+    for name, stream in sorted(engine.data_streams().items()):
+        if not shown.intersection(stream["indices"]):
+            continue
+        body: dict[str, Any] = {
+            "name": name,
+            "timestamp_field": {"name": datastreams.TIMESTAMP_FIELD},
+            "indices": [
+                {"index_name": i, "index_uuid": engine.indices[i].uuid}
+                for i in stream["indices"]
+                if i in engine.indices
+            ],
+            "generation": stream["generation"],
+        }
+        if stream.get("_meta") is not None:
+            body["_meta"] = stream["_meta"]
+        body.update(
+            hidden=bool(stream.get("hidden")),
+            replicated=False,
+            system=False,
+            allow_custom_routing=bool(stream.get("allow_custom_routing")),
+            rollover_on_write=False,
+        )
+        found[name] = body
+    return found
 
 
 def _index_metadata(index: Any) -> dict[str, Any]:
