@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import BadRequest, EngineError, ParsingError, SearchPhaseError
+from ..errors import EngineError, ParsingError, SearchPhaseError, Unsupported
 from ..search.collect import Target
 from ..wording import suggest, token_name
 from . import buckets, histograms, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
@@ -102,10 +102,7 @@ def _parse_one(name: str, body: dict[str, Any]) -> Agg:
     cls = REGISTRY.get(kind)
     if cls is None:
         if kind in KNOWN_TYPES:
-            raise BadRequest(
-                f"the [{kind}] aggregation is not supported by the djangoes embedded engine",
-                type="illegal_argument_exception",
-            )
+            raise Unsupported(f"the [{kind}] aggregation")
         raise ParsingError(f"Unknown aggregation type [{kind}]{suggest(kind, KNOWN_TYPES)}")
     return cls(name, params, meta, subs or {})
 

@@ -11,7 +11,7 @@ from typing import Any, overload
 
 from ..dates import DateFormat
 from ..decimals import decimal_format
-from ..errors import EngineError, IllegalArgument, XContentParseError
+from ..errors import EngineError, IllegalArgument, Unsupported, XContentParseError
 from ..fields import DateField
 from ..wording import suggest
 
@@ -39,7 +39,7 @@ class Params:
     def source_field(self) -> str:
         """The ``field`` a values-source aggregation reads (scripts are not supported)."""
         if self.get("script") is not None:
-            raise IllegalArgument("[script] is not supported by the djangoes embedded engine")
+            raise Unsupported("[script]")
         field = self.string("field")
         if field is None:
             raise IllegalArgument(

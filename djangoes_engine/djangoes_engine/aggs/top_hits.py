@@ -12,7 +12,7 @@ from typing import Any
 
 import tantivy
 
-from ..errors import IllegalArgument
+from ..errors import IllegalArgument, Unsupported
 from ..search.collect import collect
 from ..search.hits import render_hits
 from ..search.request import SearchRequest
@@ -48,9 +48,7 @@ class TopHits(Agg):
     def configure(self, params: Params) -> None:
 
         if params.get("script_fields") is not None:
-            raise IllegalArgument(
-                "[script_fields] is not supported by the djangoes embedded engine"
-            )
+            raise Unsupported("[script_fields]")
         body = {key: params.get(key) for key in self.KEYS if params.get(key) is not None}
         body.setdefault("size", 3)
         self.search = SearchRequest.parse(body)

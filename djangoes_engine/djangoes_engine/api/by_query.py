@@ -318,7 +318,7 @@ def reindex(engine: Cluster, body: dict[str, Any], params: dict[str, Any]):
             *([] if dest_spec.get("index") else ["index must be specified"]),
         )
     if "remote" in source_spec:
-        raise BadRequest("[remote] reindex is not supported by the djangoes embedded engine")
+        raise Unsupported("[remote] reindex")
     source_index = source_spec["index"]
     if isinstance(source_index, list):
         source_index = ",".join(source_index)

@@ -11,12 +11,12 @@ from tantivy import Occur, Query
 from .. import jsoncodec
 from ..cluster import Cluster
 from ..contexts import PointInTime, keep_alive_seconds
-from ..errors import BadRequest, EngineError, IllegalArgument, ParsingError
+from ..errors import BadRequest, EngineError, IllegalArgument, ParsingError, Unsupported
 from ..http import Request
 from ..index import check_blocks
 from ..names import Options
 from ..query import Context, compile_query
-from ..search.collect import Target, count_hits, make_targets
+from ..search.collect import Target, count_hits, make_targets, prepare
 from ..search.hits import explanation as explained
 from ..search.request import SearchRequest
 from ..search.response import next_scroll_page, run
@@ -91,6 +91,42 @@ def count(engine: Cluster, request: Request, index: str | None = None):
         "count": total,
         "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0},
     }
+
+
+def validate_query(engine: Cluster, request: Request, index: str | None = None):
+    """Whether a query is valid on the indices, as Elasticsearch answers it: a query it
+    cannot read or build is ``valid: false`` with status 200. ``explain`` and ``rewrite`` show
+    Lucene's query and are refused; so is a query the engine does not support (it may well be
+    valid on Elasticsearch)."""
+    params = request.params
+    for name in ("explain", "rewrite"):
+        if boolean(params, name, False):
+            raise Unsupported(f"[{name}] of the validate query API")
+    targets = _targets(engine, index, params)
+    shards = {"total": len(targets), "successful": len(targets), "failed": 0}
+    # A body wins over ``q``, as in Elasticsearch.
+    from_body = bool(request.body.strip()) or "q" not in params
+    try:
+        body = object_body(request.body)
+        for key in body:
+            if key != "query":
+                raise ParsingError(f"request does not support [{key}]")
+        query = body.get("query") if from_body else uri_query(params)
+        prepare(engine, targets, SearchRequest(query=query, size=0), int(time.time() * 1000))
+    except Unsupported:
+        raise
+    except EngineError as error:
+        if error.status != 400:
+            raise
+        # Elasticsearch reads the body before it reaches the shards: a body it cannot parse
+        # gets no shard header. ``q`` is parsed on the shards.
+        if error.type in _PARSE_ERRORS and from_body:
+            return 200, {"valid": False}
+        return 200, {"_shards": shards, "valid": False}
+    return 200, {"_shards": shards, "valid": True}
+
+
+_PARSE_ERRORS = frozenset({"parsing_exception", "x_content_parse_exception"})
 
 
 def msearch(engine: Cluster, request: Request, index: str | None = None):

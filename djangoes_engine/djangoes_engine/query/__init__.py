@@ -17,7 +17,7 @@ from typing import Any
 
 import tantivy
 
-from ..errors import BadRequest
+from ..errors import Unsupported
 from .body import boosted, check_options, minimum_should_match, single_field
 from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
 from .context import (
@@ -86,10 +86,7 @@ def q_match_none(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
 
 def q_unsupported(kind: str) -> Builder:
     def build(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
-        raise BadRequest(
-            f"query [{kind}] is not supported by the djangoes embedded engine",
-            type="illegal_argument_exception",
-        )
+        raise Unsupported(f"query [{kind}]")
 
     return build
 

@@ -139,6 +139,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET,POST", "/{index}/_search", search.search),
     ("GET,POST", "/_count", search.count),
     ("GET,POST", "/{index}/_count", search.count),
+    ("GET,POST", "/_validate/query", search.validate_query),
+    ("GET,POST", "/{index}/_validate/query", search.validate_query),
     ("GET,POST", "/_msearch", search.msearch),
     ("GET,POST", "/{index}/_msearch", search.msearch),
     ("GET,POST", "/_search/scroll", search.scroll),

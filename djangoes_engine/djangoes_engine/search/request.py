@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from .. import highlight, sorting
 from ..errors import (
-    BadRequest,
     IllegalArgument,
     ParsingError,
+    Unsupported,
     ValidationError,
 )
 from ..source import SourceFilter, from_body
@@ -96,10 +96,7 @@ class SearchRequest:
                 raise ParsingError(f"Unknown key for a START_OBJECT in [{key}].")
         for key in UNSUPPORTED:
             if body.get(key) is not None:
-                raise BadRequest(
-                    f"[{key}] is not supported by the djangoes embedded engine",
-                    type="illegal_argument_exception",
-                )
+                raise Unsupported(f"[{key}]")
         request = cls()
         request.query = body.get("query")
         if "from" in body:
