@@ -373,7 +373,7 @@ def test_language_analyzers_without_their_default_stop_words_are_refused(any_es,
 
 
 @pytest.mark.parametrize(
-    "analyzer", ["bengali", "brazilian", "cjk", "czech", "indonesian", "persian", "thai"]
+    "analyzer", ["bengali", "brazilian", "czech", "indonesian", "persian", "thai"]
 )
 def test_other_language_analyzers_are_refused_by_name(any_es, analyzer):
     reason = refusal(any_es, analyzer=analyzer, text="x")

@@ -28,7 +28,8 @@ from .languages import (
 )
 from .patterns import _letter_pattern, _whitespace_pattern
 from .snowball import _snowball_stemmer
-from .terms import _apostrophe, _elision, _possessive, _serbian_normalize
+from .structural import _CJKBigram
+from .terms import _apostrophe, _cjk_width, _elision, _possessive, _serbian_normalize
 from .tokenizers import _KeywordTokenizer, _RegexTokenizer, _tokenizer
 from .tokens import DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_POSITION_INCREMENT_GAP
 
@@ -50,7 +51,6 @@ _UNSUPPORTED_ANALYZERS = frozenset(
         "brazilian",
         "bulgarian",
         "chinese",
-        "cjk",
         "czech",
         "galician",
         "hindi",
@@ -163,6 +163,14 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
     elif type_ == "snowball":
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _snowball_chain(conf)
+    elif type_ == "cjk":  # Lucene's CJKAnalyzer, as Elasticsearch's docs rebuild it
+        tokenizer = _tokenizer("standard", "standard", {}, 1)
+        filters = [
+            _TermFilter("cjk_width", _cjk_width, normalizing=True),
+            _LowercaseFilter("lowercase", None),
+            _CJKBigram("cjk_bigram", {}),
+            _analyzer_stop_filter("cjk_stop", conf, "_cjk_"),
+        ]
     elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES:
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _language_chain(type_, conf)
@@ -180,6 +188,7 @@ BUILTIN_ANALYZERS = (
     "pattern",
     "fingerprint",
     "snowball",
+    "cjk",
     *LANGUAGES,
 )
 _BUILTIN_TOKENIZERS = (

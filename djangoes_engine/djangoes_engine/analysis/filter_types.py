@@ -29,6 +29,7 @@ from .filters import (
 from .javaregex import _java_regex, _java_replacement
 from .languages import _stemmer_filter, _stop_filter
 from .snowball import _snowball_stemmer
+from .structural import STRUCTURAL_FILTERS
 from .synonyms import _SynonymFilter
 from .terms import (
     _apostrophe,
@@ -50,25 +51,16 @@ _KNOWN_UNSUPPORTED_FILTERS = frozenset(
         "arabic_stem",
         "bengali_normalization",
         "brazilian_stem",
-        "cjk_bigram",
-        "common_grams",
         "condition",
         "czech_stem",
-        "delimited_payload",
-        "dictionary_decompounder",
         "german_stem",
         "hindi_normalization",
-        "hunspell",
-        "hyphenation_decompounder",
         "indic_normalization",
         "min_hash",
-        "multiplexer",
-        "pattern_capture",
         "persian_normalization",
         "persian_stem",
         "predicate_token_filter",
         "sorani_normalization",
-        "type_as_payload",
         "delimited_term_freq",
     }
 )
@@ -282,3 +274,5 @@ _FILTERS: dict[str, Callable[[str, Mapping[str, Any], int, int], _Filter]] = {
     "stemmer_override": _stemmer_override_filter,
     "flatten_graph": lambda n, c, *_: _NativeFilter(n, ()),
 }
+for _type, _make in STRUCTURAL_FILTERS.items():
+    _FILTERS[_type] = lambda n, c, *_, make=_make: make(n, c)

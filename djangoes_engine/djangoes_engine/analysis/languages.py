@@ -49,7 +49,6 @@ _OTHER_STOP_LISTS = frozenset(
         "brazilian",
         "bulgarian",
         "catalan",
-        "cjk",
         "czech",
         "estonian",
         "galician",
@@ -64,6 +63,13 @@ _OTHER_STOP_LISTS = frozenset(
         "thai",
     ]
 )
+
+# Lucene's CJKAnalyzer stop words, as Elasticsearch's docs list them for the cjk analyzer.
+_CJK_STOP = [
+    "a", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
+    "not", "of", "on", "or", "s", "such", "t", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with", "www",
+]  # fmt: skip
 
 # stemmer filter `language` values -> tantivy stemmer (light/minimal variants approximated
 # by the Snowball stemmer of the language) or a Python stemmer.
@@ -170,6 +176,9 @@ def _stop_words(value: list[str] | None, default: str) -> tuple[list[str], list[
             language = item[1:-1]
             if language in _STOP_LANGUAGES:
                 languages.append(language)
+                continue
+            if language == "cjk":
+                words.extend(_CJK_STOP)
                 continue
             if language in _OTHER_STOP_LISTS:
                 raise Unsupported(f"the [{item}] stop word list")

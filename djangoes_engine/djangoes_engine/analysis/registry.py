@@ -23,6 +23,7 @@ from .conf import _int, _java_map, _list
 from .filter_types import _FILTERS, _KNOWN_UNSUPPORTED_FILTERS, _filter
 from .filters import _Filter, _LowercaseFilter
 from .native import _text_analyzer
+from .structural import _Multiplexer
 from .tokenizers import _KNOWN_UNSUPPORTED_TOKENIZERS, _LowercasingTokenizer, _Tokenizer, _tokenizer
 from .tokens import DEFAULT_POSITION_INCREMENT_GAP
 
@@ -89,6 +90,8 @@ class AnalysisRegistry:
             n: self._define("tokenizer", n, c) for n, c in self._tokenizer_defs.items()
         }
         self.filters = {n: self._define("filter", n, c) for n, c in self._filter_defs.items()}
+        for defined in self.filters.values():
+            self._refer(defined)
         self.analyzers: dict[str, Analyzer] = {}
         for name, conf in _section(analysis, "analyzer").items():
             self.analyzers[name] = self._custom_analyzer(name, conf)
@@ -125,6 +128,12 @@ class AnalysisRegistry:
         if component == "filter":
             return _filter(type_, name, conf, self.max_ngram_diff, self.max_shingle_diff)
         return _char_filter(type_, name, conf)
+
+    def _refer(self, component: Any) -> Any:
+        """A filter naming other filters (the multiplexer) gets them, once all are built."""
+        if isinstance(component, _Multiplexer):
+            component.resolve(lambda name: self._named("filter", name))
+        return component
 
     def _named(self, component: str, name: str) -> Any:
         """A component by name: the index's own first, then the built-in of that name."""
@@ -265,7 +274,7 @@ class AnalysisRegistry:
                 raise IllegalArgument(
                     f"Missing [type] setting for anonymous {component}: {_java_map(spec)}"
                 )
-            return self._build(component, str(type_), f"__anonymous__{type_}", spec)
+            return self._refer(self._build(component, str(type_), f"__anonymous__{type_}", spec))
         found = self._named(component, str(spec))
         if found is None:
             scope = "global " if global_scope else ""

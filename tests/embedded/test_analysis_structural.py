@@ -1,0 +1,216 @@
+"""Token filters that reshape the stream (cjk_bigram, common_grams, pattern_capture,
+dictionary_decompounder, multiplexer, the payload filters) and the cjk analyzer, through the
+client. Expectations are the examples of Elasticsearch's reference pages for each filter
+(docs/reference/text-analysis/analysis-*-tokenfilter.md), unless a comment says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from elasticsearch import BadRequestError, Elasticsearch
+
+
+def tokens(es: Elasticsearch, **body: Any) -> list[tuple[str, int, str]]:
+    found = es.indices.analyze(**body)["tokens"]
+    return [(t["token"], t["position"], t["type"]) for t in found]
+
+
+def terms(es: Elasticsearch, **body: Any) -> list[str]:
+    return [t[0] for t in tokens(es, **body)]
+
+
+def ids(es: Elasticsearch, index: str, query: dict[str, Any]) -> list[str]:
+    return sorted(h["_id"] for h in es.search(index=index, query=query)["hits"]["hits"])
+
+
+def test_cjk_bigram(any_es: Elasticsearch) -> None:
+    found = terms(
+        any_es, tokenizer="standard", filter=["cjk_bigram"], text="東京都は、日本の首都であり"
+    )
+    assert found == ["東京", "京都", "都は", "日本", "本の", "の首", "首都", "都で", "であ", "あり"]
+    # With unigrams each character too, each bigram at its first character's position; a
+    # lone character is a unigram; katakana and hangul words split into bigrams; Latin passes.
+    with_unigrams = tokens(
+        any_es,
+        tokenizer="standard",
+        filter=[{"type": "cjk_bigram", "output_unigrams": True}],
+        text="東京 x 日",
+    )
+    assert with_unigrams == [
+        ("東", 0, "<SINGLE>"),
+        ("東京", 0, "<DOUBLE>"),
+        ("京", 1, "<SINGLE>"),
+        ("x", 2, "<ALPHANUM>"),
+        ("日", 3, "<SINGLE>"),
+    ]
+    assert terms(any_es, tokenizer="standard", filter=["cjk_bigram"], text="カタカナ 한국어") == [
+        "カタ", "タカ", "カナ", "한국", "국어"
+    ]  # fmt: skip
+    ignored = {"type": "cjk_bigram", "ignored_scripts": ["hangul", "katakana"]}
+    assert terms(any_es, tokenizer="standard", filter=[ignored], text="カタカナ 한국어 東京") == [
+        "カタカナ", "한국어", "東京"
+    ]  # fmt: skip
+
+
+def test_the_cjk_analyzer_bigrams_folds_width_and_drops_its_stop_words(
+    any_es: Elasticsearch,
+) -> None:
+    wide = "\uff21\uff22\uff23"  # ABC in full width
+    assert terms(any_es, analyzer="cjk", text=f"東京都 The {wide} www") == ["東京", "京都", "abc"]
+    any_es.indices.create(
+        index="cjk", mappings={"properties": {"t": {"type": "text", "analyzer": "cjk"}}}
+    )
+    any_es.index(index="cjk", id="1", document={"t": "東京都の首都"}, refresh=True)
+    any_es.index(index="cjk", id="2", document={"t": "京都"}, refresh=True)
+    assert ids(any_es, "cjk", {"match_phrase": {"t": "東京"}}) == ["1"]
+    assert ids(any_es, "cjk", {"match": {"t": "京都"}}) == ["1", "2"]
+    # Its stop words are Lucene's CJKAnalyzer set, _cjk_ in a stop filter.
+    assert terms(
+        any_es,
+        tokenizer="whitespace",
+        filter=[{"type": "stop", "stopwords": "_cjk_"}],
+        text="s the www x",
+    ) == ["x"]
+
+
+def test_common_grams(any_es: Elasticsearch) -> None:
+    grams = {"type": "common_grams", "common_words": ["is", "the"], "ignore_case": True}
+    assert tokens(
+        any_es, tokenizer="whitespace", filter=[grams], text="the quick fox is brown"
+    ) == [
+        ("the", 0, "word"),
+        ("the_quick", 0, "gram"),
+        ("quick", 1, "word"),
+        ("fox", 2, "word"),
+        ("fox_is", 2, "gram"),
+        ("is", 3, "word"),
+        ("is_brown", 3, "gram"),
+        ("brown", 4, "word"),
+    ]
+    query = {**grams, "query_mode": True}
+    assert tokens(
+        any_es, tokenizer="whitespace", filter=[query], text="The quick fox is brown"
+    ) == [
+        ("The_quick", 0, "gram"),
+        ("quick", 1, "word"),
+        ("fox_is", 2, "gram"),
+        ("is_brown", 3, "gram"),
+    ]
+    with pytest.raises(BadRequestError, match="common_words"):
+        any_es.indices.analyze(tokenizer="whitespace", filter=[{"type": "common_grams"}], text="x")
+
+
+def test_pattern_capture(any_es: Elasticsearch) -> None:
+    code = {
+        "type": "pattern_capture",
+        "preserve_original": True,
+        "patterns": ["(\\p{Ll}+|\\p{Lu}\\p{Ll}+|\\p{Lu}+)", "(\\d+)"],
+    }
+    found = tokens(any_es, tokenizer="whitespace", filter=[code], text="StringEscapeUtils abc123")
+    assert found == [
+        ("StringEscapeUtils", 0, "word"),
+        ("String", 0, "word"),
+        ("Escape", 0, "word"),
+        ("Utils", 0, "word"),
+        ("abc123", 1, "word"),
+        ("abc", 1, "word"),
+        ("123", 1, "word"),
+    ]
+    # Without the original, a token nothing is captured of is kept (Lucene's filter does).
+    email = {"type": "pattern_capture", "preserve_original": False, "patterns": ["([^@]+)@"]}
+    assert terms(any_es, tokenizer="whitespace", filter=[email], text="john@example.com plain") == [
+        "john", "plain"
+    ]  # fmt: skip
+
+
+def test_dictionary_decompounder(any_es: Elasticsearch) -> None:
+    words = {"type": "dictionary_decompounder", "word_list": ["Donau", "dampf", "meer", "schiff"]}
+    assert tokens(any_es, tokenizer="standard", filter=[words], text="Donaudampfschiff") == [
+        ("Donaudampfschiff", 0, "<ALPHANUM>"),
+        ("Donau", 0, "<ALPHANUM>"),
+        ("dampf", 0, "<ALPHANUM>"),
+        ("schiff", 0, "<ALPHANUM>"),
+    ]
+    longest = {"type": "dictionary_decompounder", "word_list": ["schiff", "schiffahrt"],
+               "only_longest_match": True}  # fmt: skip
+    assert terms(any_es, tokenizer="standard", filter=[longest], text="Dampfschiffahrt") == [
+        "Dampfschiffahrt", "schiffahrt"
+    ]  # fmt: skip
+    # A word shorter than min_word_size is left whole.
+    assert terms(any_es, tokenizer="standard", filter=[words], text="Meer") == ["Meer"]
+
+
+def test_multiplexer(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="multiplexer_example",
+        settings={
+            "analysis": {
+                "analyzer": {
+                    "my_analyzer": {"tokenizer": "standard", "filter": ["my_multiplexer"]}
+                },
+                "filter": {
+                    "my_multiplexer": {
+                        "type": "multiplexer",
+                        "filters": ["lowercase", "lowercase, porter_stem"],
+                    }
+                },
+            }
+        },
+        mappings={"properties": {"t": {"type": "text", "analyzer": "my_analyzer"}}},
+    )
+    found = tokens(any_es, index="multiplexer_example", analyzer="my_analyzer", text="Going HOME")
+    assert found == [
+        ("Going", 0, "<ALPHANUM>"),
+        ("going", 0, "<ALPHANUM>"),
+        ("go", 0, "<ALPHANUM>"),
+        ("HOME", 1, "<ALPHANUM>"),
+        ("home", 1, "<ALPHANUM>"),
+    ]
+    any_es.index(index="multiplexer_example", id="1", document={"t": "Going HOME"}, refresh=True)
+    assert ids(any_es, "multiplexer_example", {"term": {"t": "go"}}) == ["1"]
+    with pytest.raises(BadRequestError, match=r"Cannot find token filter \[nope\]"):
+        any_es.indices.create(
+            index="bad",
+            settings={"analysis": {"filter": {"m": {"type": "multiplexer", "filters": ["nope"]}}}},
+        )
+
+
+def test_payload_filters_keep_the_terms(any_es: Elasticsearch) -> None:
+    assert terms(
+        any_es, tokenizer="whitespace", filter=["delimited_payload"], text="the|0.5 quick|2.0 fox"
+    ) == ["the", "quick", "fox"]
+    plus = {"type": "delimited_payload", "delimiter": "+", "encoding": "int"}
+    assert terms(any_es, tokenizer="whitespace", filter=[plus], text="a+1 b") == ["a", "b"]
+    assert terms(any_es, tokenizer="whitespace", filter=["type_as_payload"], text="a b") == [
+        "a",
+        "b",
+    ]
+    with pytest.raises(BadRequestError, match="delimiter must be a one char value"):
+        any_es.indices.analyze(
+            tokenizer="whitespace",
+            filter=[{"type": "delimited_payload", "delimiter": "||"}],
+            text="x",
+        )
+
+
+def test_what_needs_files_the_engine_has_not_is_refused_by_name(any_es: Elasticsearch) -> None:
+    def create(filter_: dict[str, Any]) -> str:
+        with pytest.raises(BadRequestError) as exc:
+            any_es.indices.create(index="f", settings={"analysis": {"filter": {"f": filter_}}})
+        return str(exc.value.body["error"]["reason"])
+
+    assert "failed to load hunspell dictionary for locale: en_US" in create(
+        {"type": "hunspell", "locale": "en_US"}
+    )
+    assert create({"type": "hunspell"}) == (
+        "missing [locale | language | lang] configuration for hunspell token filter"
+    )
+    assert create({"type": "hyphenation_decompounder"}) == (
+        "hyphenation_patterns_path is a required setting."
+    )
+    assert "hyphenation pattern files" in create(
+        {"type": "hyphenation_decompounder", "hyphenation_patterns_path": "analysis/hyph.xml"}
+    )
+    assert "not supported" in create({"type": "condition", "filter": ["lowercase"]})
