@@ -261,6 +261,7 @@ def test_lowercase_is_unicode_aware():
             "pattern",
             "fingerprint",
             "snowball",
+            "chinese",
             "cjk",
         )
     ],

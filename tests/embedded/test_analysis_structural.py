@@ -214,3 +214,10 @@ def test_what_needs_files_the_engine_has_not_is_refused_by_name(any_es: Elastics
         {"type": "hyphenation_decompounder", "hyphenation_patterns_path": "analysis/hyph.xml"}
     )
     assert "not supported" in create({"type": "condition", "filter": ["lowercase"]})
+
+
+def test_the_chinese_analyzer_is_elasticsearchs_standard_with_english_stop_words(
+    any_es: Elasticsearch,
+) -> None:
+    # ChineseAnalyzerProvider ("only for old indexes"): StandardAnalyzer(ENGLISH_STOP_WORDS_SET).
+    assert terms(any_es, analyzer="chinese", text="The Quick 東京") == ["quick", "東", "京"]

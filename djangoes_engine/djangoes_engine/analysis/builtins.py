@@ -50,7 +50,6 @@ _UNSUPPORTED_ANALYZERS = frozenset(
         "bengali",
         "brazilian",
         "bulgarian",
-        "chinese",
         "czech",
         "galician",
         "hindi",
@@ -163,6 +162,12 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
     elif type_ == "snowball":
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _snowball_chain(conf)
+    elif type_ == "chinese":  # kept for old indices: a standard analyzer with English stop words
+        tokenizer = _tokenizer("standard", "standard", {}, 1)
+        filters = [
+            _LowercaseFilter("lowercase", None),
+            _stop_filter("stop", {"stopwords": "_english_"}),
+        ]
     elif type_ == "cjk":  # Lucene's CJKAnalyzer, as Elasticsearch's docs rebuild it
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = [
@@ -188,6 +193,7 @@ BUILTIN_ANALYZERS = (
     "pattern",
     "fingerprint",
     "snowball",
+    "chinese",
     "cjk",
     *LANGUAGES,
 )
