@@ -10,6 +10,8 @@ from typing import Any
 
 from ..errors import Unsupported
 from .analyzer import Analyzer
+from .arabic_script import arabic_normalize, persian_normalize, sorani_normalize
+from .char_filters import _MappingCharFilter
 from .conf import _bool, _int, _list
 from .filters import (
     _AsciiFoldingFilter,
@@ -29,7 +31,14 @@ from .languages import (
 from .patterns import _letter_pattern, _whitespace_pattern
 from .snowball import _snowball_stemmer
 from .structural import _CJKBigram
-from .terms import _apostrophe, _cjk_width, _elision, _possessive, _serbian_normalize
+from .terms import (
+    _apostrophe,
+    _cjk_width,
+    _decimal_digit,
+    _elision,
+    _possessive,
+    _serbian_normalize,
+)
 from .tokenizers import _KeywordTokenizer, _RegexTokenizer, _tokenizer
 from .tokens import DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_POSITION_INCREMENT_GAP
 
@@ -55,8 +64,6 @@ _UNSUPPORTED_ANALYZERS = frozenset(
         "hindi",
         "indonesian",
         "latvian",
-        "persian",
-        "sorani",
         "thai",
     ]
 )
@@ -86,22 +93,56 @@ def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
             _TermFilter("irish_elision", _elision(_IRISH_ARTICLES, True)),
             _LowercaseFilter("irish_lowercase", "irish"),
         ]
+    filters.append(_language_stop(language, conf))
+    filters.extend(_stemming(language, conf))
+    if language == "serbian":  # stems first, then writes in "bald" Latin
+        filters.append(_TermFilter("serbian_normalization", _serbian_normalize, normalizing=True))
+    return filters
+
+
+def _language_stop(language: str, conf: Mapping[str, Any]) -> _Filter:
+    """The analyzer's stop filter: its ``stopwords``, or the language's default list where
+    tantivy ships it; Lucene's other lists are not shipped, and without them the analyzer
+    would keep words Elasticsearch drops, so it is refused."""
     if language in _STOP_LANGUAGES:
-        filters.append(_analyzer_stop_filter(f"{language}_stop", conf, f"_{language}_"))
-    elif conf.get("stopwords") is not None or conf.get("stopwords_path") is not None:
-        filters.append(_analyzer_stop_filter(f"{language}_stop", conf, "_none_"))
-    elif language in SNOWBALL_ONLY_LANGUAGES:
-        raise Unsupported(
-            f"the [{language}] analyzer without [stopwords] "
-            f"(the default stop words of [{language}])"
-        )
+        return _analyzer_stop_filter(f"{language}_stop", conf, f"_{language}_")
+    if conf.get("stopwords") is not None or conf.get("stopwords_path") is not None:
+        return _analyzer_stop_filter(f"{language}_stop", conf, "_none_")
+    raise Unsupported(
+        f"the [{language}] analyzer without [stopwords] (the default stop words of [{language}])"
+    )
+
+
+def _stemming(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
+    """The ``stem_exclusion`` marker (if any) and the language's stemmer."""
+    filters: list[_Filter] = []
     exclusions = _list(conf, "stem_exclusion")
     if exclusions:
         filters.append(_KeywordMarker(f"{language}_keywords", set(exclusions), None, False))
     filters.append(_stemmer_filter(f"{language}_stemmer", language))
-    if language == "serbian":  # stems first, then writes in "bald" Latin
-        filters.append(_TermFilter("serbian_normalization", _serbian_normalize, normalizing=True))
     return filters
+
+
+def _arabic_script_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
+    """Lucene's ArabicAnalyzer, PersianAnalyzer and SoraniAnalyzer after the standard
+    tokenizer: normalization, digits, stop words, then the light stemmer."""
+    lower = _LowercaseFilter("lowercase", None)
+    digits = _TermFilter("decimal_digit", _decimal_digit, normalizing=True)
+    arabic = _TermFilter("arabic_normalization", arabic_normalize, normalizing=True)
+    stop = _language_stop(language, conf)
+    if language == "arabic":
+        filters = [lower, digits, stop, arabic]
+    elif language == "persian":
+        persian = _TermFilter("persian_normalization", persian_normalize, normalizing=True)
+        filters = [lower, digits, arabic, persian, stop]
+    else:
+        sorani = _TermFilter("sorani_normalization", sorani_normalize, normalizing=True)
+        filters = [sorani, lower, digits, stop]
+    return filters + _stemming(language, conf)
+
+
+# Persian text joins words with zero-width non-joiners: PersianCharFilter makes them spaces.
+_PERSIAN_CHAR_FILTER = _MappingCharFilter("persian_char_filter", ["\\u200C=>\\u0020"])
 
 
 def _snowball_chain(conf: Mapping[str, Any]) -> list[_Filter]:
@@ -176,6 +217,13 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
             _CJKBigram("cjk_bigram", {}),
             _analyzer_stop_filter("cjk_stop", conf, "_cjk_"),
         ]
+    elif type_ in ("arabic", "persian", "sorani"):
+        tokenizer = _tokenizer("standard", "standard", {}, 1)
+        filters = _arabic_script_chain(type_, conf)
+        if type_ == "persian":
+            return Analyzer(
+                name, tokenizer, [_PERSIAN_CHAR_FILTER], filters, position_increment_gap=gap
+            )
     elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES:
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _language_chain(type_, conf)
@@ -195,7 +243,8 @@ BUILTIN_ANALYZERS = (
     "snowball",
     "chinese",
     "cjk",
-    *LANGUAGES,
+    # the language analyzers that need no `stopwords` (the others are refused without)
+    *(language for language in LANGUAGES if language in _STOP_LANGUAGES),
 )
 _BUILTIN_TOKENIZERS = (
     "standard",

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import IllegalArgument, Unsupported
+from .arabic_script import arabic_normalize, persian_normalize, sorani_normalize
 from .conf import _bool, _int, _list
 from .filters import (
     _AsciiFoldingFilter,
@@ -26,6 +27,7 @@ from .filters import (
     _TermFilter,
     _UniqueFilter,
 )
+from .hindi import hindi_normalize
 from .javaregex import _java_regex, _java_replacement
 from .languages import _stemmer_filter, _stop_filter
 from .snowball import _snowball_stemmer
@@ -47,20 +49,14 @@ from .word_delimiter import _WordDelimiter
 
 _KNOWN_UNSUPPORTED_FILTERS = frozenset(
     {
-        "arabic_normalization",
-        "arabic_stem",
         "bengali_normalization",
         "brazilian_stem",
         "condition",
         "czech_stem",
         "german_stem",
-        "hindi_normalization",
         "indic_normalization",
         "min_hash",
-        "persian_normalization",
-        "persian_stem",
         "predicate_token_filter",
-        "sorani_normalization",
         "delimited_term_freq",
     }
 )
@@ -274,5 +270,17 @@ _FILTERS: dict[str, Callable[[str, Mapping[str, Any], int, int], _Filter]] = {
     "stemmer_override": _stemmer_override_filter,
     "flatten_graph": lambda n, c, *_: _NativeFilter(n, ()),
 }
+_FILTERS.update(
+    {
+        "arabic_normalization": lambda n, c, *_: _TermFilter(n, arabic_normalize, normalizing=True),
+        "persian_normalization": lambda n, c, *_: _TermFilter(
+            n, persian_normalize, normalizing=True
+        ),
+        "sorani_normalization": lambda n, c, *_: _TermFilter(n, sorani_normalize, normalizing=True),
+        "hindi_normalization": lambda n, c, *_: _TermFilter(n, hindi_normalize, normalizing=True),
+        "arabic_stem": lambda n, c, *_: _stemmer_filter(n, "arabic"),
+        "persian_stem": lambda n, c, *_: _stemmer_filter(n, "persian"),
+    }
+)
 for _type, _make in STRUCTURAL_FILTERS.items():
     _FILTERS[_type] = lambda n, c, *_, make=_make: make(n, c)

@@ -8,8 +8,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import IllegalArgument, Unsupported
+from .arabic_script import arabic_stem, persian_stem, sorani_stem
 from .conf import _bool, _list
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
+from .hindi import hindi_stem
 from .snowball import _snowball_stemmer
 from .terms import _minimal_english, _possessive
 
@@ -52,14 +54,11 @@ _OTHER_STOP_LISTS = frozenset(
         "czech",
         "estonian",
         "galician",
-        "hindi",
         "indonesian",
         "irish",
         "latvian",
         "lithuanian",
-        "persian",
         "serbian",
-        "sorani",
         "thai",
     ]
 )
@@ -79,7 +78,6 @@ _STEMMERS = {
     "porter2": "english",
     "light_english": "english",
     "kstem": "english",
-    "arabic": "arabic",
     "danish": "danish",
     "finnish": "finnish",
     "light_finnish": "finnish",
@@ -147,6 +145,10 @@ _REMOVED_STEMMERS = frozenset(["dutch_kp", "dutchKp", "kp", "lovins"])
 _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "minimal_english": _minimal_english,
     "possessive_english": _possessive,
+    "arabic": arabic_stem,
+    "hindi": hindi_stem,
+    "persian": persian_stem,
+    "sorani": sorani_stem,
 }
 
 
