@@ -53,17 +53,16 @@ SNOWBALL_ONLY_LANGUAGES = (
     "lithuanian",
     "serbian",
 )
+# Language analyzers on a light stemmer of Lucene's own, whose default stop words (Lucene's
+# lists) the engine does not ship either: they too work given `stopwords`.
+LUCENE_STEMMED = ("bulgarian", "czech", "indonesian", "latvian")
 # Elasticsearch's other built-in analyzers: their stemmers or tokenizers are Lucene's own.
 _UNSUPPORTED_ANALYZERS = frozenset(
     [
         "bengali",
         "brazilian",
-        "bulgarian",
-        "czech",
         "galician",
         "hindi",
-        "indonesian",
-        "latvian",
         "thai",
     ]
 )
@@ -224,7 +223,7 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
             return Analyzer(
                 name, tokenizer, [_PERSIAN_CHAR_FILTER], filters, position_increment_gap=gap
             )
-    elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES:
+    elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES or type_ in LUCENE_STEMMED:
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _language_chain(type_, conf)
     else:

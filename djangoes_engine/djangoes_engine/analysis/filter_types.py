@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import IllegalArgument, Unsupported
 from .arabic_script import arabic_normalize, persian_normalize, sorani_normalize
 from .conf import _bool, _int, _list
+from .european_stemmers import german_stem
 from .filters import (
     _AsciiFoldingFilter,
     _Filter,
@@ -21,6 +22,7 @@ from .filters import (
     _LowercaseFilter,
     _NativeFilter,
     _NGramFilter,
+    _PythonStemmer,
     _Sequence,
     _ShingleFilter,
     _StemmerOverride,
@@ -52,8 +54,6 @@ _KNOWN_UNSUPPORTED_FILTERS = frozenset(
         "bengali_normalization",
         "brazilian_stem",
         "condition",
-        "czech_stem",
-        "german_stem",
         "indic_normalization",
         "min_hash",
         "predicate_token_filter",
@@ -280,6 +280,8 @@ _FILTERS.update(
         "hindi_normalization": lambda n, c, *_: _TermFilter(n, hindi_normalize, normalizing=True),
         "arabic_stem": lambda n, c, *_: _stemmer_filter(n, "arabic"),
         "persian_stem": lambda n, c, *_: _stemmer_filter(n, "persian"),
+        "czech_stem": lambda n, c, *_: _stemmer_filter(n, "czech"),
+        "german_stem": lambda n, c, *_: _PythonStemmer(n, german_stem),
     }
 )
 for _type, _make in STRUCTURAL_FILTERS.items():

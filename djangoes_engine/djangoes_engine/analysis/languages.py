@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import IllegalArgument, Unsupported
 from .arabic_script import arabic_stem, persian_stem, sorani_stem
 from .conf import _bool, _list
+from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latvian_stem
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
 from .hindi import hindi_stem
 from .snowball import _snowball_stemmer
@@ -128,13 +129,9 @@ _OTHER_STEMMERS = frozenset(
     [
         "bengali",
         "brazilian",
-        "bulgarian",
-        "czech",
         "galician",
         "minimal_galician",
         "hindi",
-        "indonesian",
-        "latvian",
         "persian",
         "sorani",
         "spanish_plural",
@@ -149,6 +146,10 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "hindi": hindi_stem,
     "persian": persian_stem,
     "sorani": sorani_stem,
+    "bulgarian": bulgarian_stem,
+    "czech": czech_stem,
+    "indonesian": indonesian_stem,
+    "latvian": latvian_stem,
 }
 
 
