@@ -1004,7 +1004,7 @@ def test_nested_query_on_an_object_field_is_refused(books: Elasticsearch) -> Non
     [
         {"function_score": {"query": {"match_all": {}}, "functions": []}},
         {"script_score": {"query": {"match_all": {}}, "script": {"source": "1"}}},
-        {"more_like_this": {"fields": ["title"], "like": "brown"}},
+        {"geo_distance": {"distance": "1km", "loc": {"lat": 0, "lon": 0}}},
         {"span_term": {"title": "brown"}},
     ],
 )

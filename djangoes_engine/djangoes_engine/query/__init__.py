@@ -44,6 +44,7 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
@@ -118,13 +119,13 @@ QUERIES.update(
         "boosting": q_boosting,
         "nested": q_nested,
         "wrapper": q_wrapper,
+        "more_like_this": q_more_like_this,
     }
 )
 for _kind in (
     "function_score",
     "script",
     "script_score",
-    "more_like_this",
     "geo_distance",
     "geo_bounding_box",
     "geo_shape",
