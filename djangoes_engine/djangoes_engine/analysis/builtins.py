@@ -36,6 +36,7 @@ from .terms import (
     _cjk_width,
     _decimal_digit,
     _elision,
+    _german_normalize,
     _possessive,
     _serbian_normalize,
 )
@@ -66,9 +67,25 @@ _UNSUPPORTED_ANALYZERS = frozenset(
         "thai",
     ]
 )
-# Elisions the Catalan and Irish analyzers strip, as their documented rebuilt analyzers list.
+# Elisions the language analyzers strip, as their documented rebuilt analyzers list them.
 _CATALAN_ARTICLES = frozenset({"d", "l", "m", "n", "s", "t"})
 _IRISH_ARTICLES = frozenset({"d", "m", "b"})
+_FRENCH_ARTICLES = frozenset(
+    {"l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"}
+)
+_ITALIAN_ARTICLES = frozenset(
+    {"c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl",
+     "degl", "negl", "sugl", "un", "m", "t", "s", "v", "d"}
+)  # fmt: skip
+# The stemmer a language analyzer runs, where it is not the language's own Snowball stemmer.
+_ANALYZER_STEMMERS = {
+    "english": "english",  # Porter's
+    "french": "light_french",
+    "german": "light_german",
+    "italian": "light_italian",
+    "spanish": "light_spanish",
+    "portuguese": "light_portuguese",
+}
 # The snowball analyzer's default stop words by language (the others: none).
 _SNOWBALL_STOP = {
     "English": "_english_",
@@ -86,6 +103,12 @@ def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
         filters = [_TermFilter("apostrophe", _apostrophe), _LowercaseFilter("lowercase", "turkish")]
     elif language == "catalan":
         filters.insert(0, _TermFilter("catalan_elision", _elision(_CATALAN_ARTICLES, True)))
+    elif language == "french":
+        filters.insert(0, _TermFilter("french_elision", _elision(_FRENCH_ARTICLES, True)))
+    elif language == "italian":
+        filters.insert(0, _TermFilter("italian_elision", _elision(_ITALIAN_ARTICLES, True)))
+    elif language == "english":
+        filters.insert(0, _TermFilter("english_possessive_stemmer", _possessive))
     elif language == "irish":
         filters = [
             _stop_filter("irish_hyphenation", {"stopwords": ["h", "n", "t"], "ignore_case": True}),
@@ -113,12 +136,16 @@ def _language_stop(language: str, conf: Mapping[str, Any]) -> _Filter:
 
 
 def _stemming(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
-    """The ``stem_exclusion`` marker (if any) and the language's stemmer."""
+    """The ``stem_exclusion`` marker (if any) and the language's stemmer (German normalizes
+    its umlauts and ß in between)."""
     filters: list[_Filter] = []
     exclusions = _list(conf, "stem_exclusion")
     if exclusions:
         filters.append(_KeywordMarker(f"{language}_keywords", set(exclusions), None, False))
-    filters.append(_stemmer_filter(f"{language}_stemmer", language))
+    if language == "german":
+        filters.append(_TermFilter("german_normalization", _german_normalize, normalizing=True))
+    stemmer = _ANALYZER_STEMMERS.get(language, language)
+    filters.append(_stemmer_filter(f"{language}_stemmer", stemmer))
     return filters
 
 

@@ -13,6 +13,13 @@ from .conf import _bool, _list
 from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latvian_stem
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
 from .hindi import hindi_stem
+from .light_stemmers import (
+    french_light_stem,
+    german_light_stem,
+    italian_light_stem,
+    porter_stem,
+    spanish_light_stem,
+)
 from .snowball import _snowball_stemmer
 from .terms import _minimal_english, _possessive
 
@@ -74,8 +81,6 @@ _CJK_STOP = [
 # stemmer filter `language` values -> tantivy stemmer (light/minimal variants approximated
 # by the Snowball stemmer of the language) or a Python stemmer.
 _STEMMERS = {
-    "english": "english",
-    "porter": "english",
     "porter2": "english",
     "light_english": "english",
     "kstem": "english",
@@ -83,17 +88,14 @@ _STEMMERS = {
     "finnish": "finnish",
     "light_finnish": "finnish",
     "french": "french",
-    "light_french": "french",
     "minimal_french": "french",
     "german": "german",
     "german2": "german",
-    "light_german": "german",
     "minimal_german": "german",
     "greek": "greek",
     "hungarian": "hungarian",
     "light_hungarian": "hungarian",
     "italian": "italian",
-    "light_italian": "italian",
     "norwegian": "norwegian",
     "light_norwegian": "norwegian",
     "minimal_norwegian": "norwegian",
@@ -107,7 +109,6 @@ _STEMMERS = {
     "russian": "russian",
     "light_russian": "russian",
     "spanish": "spanish",
-    "light_spanish": "spanish",
     "swedish": "swedish",
     "light_swedish": "swedish",
     "turkish": "turkish",
@@ -150,6 +151,12 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "czech": czech_stem,
     "indonesian": indonesian_stem,
     "latvian": latvian_stem,
+    "english": porter_stem,
+    "porter": porter_stem,
+    "light_french": french_light_stem,
+    "light_german": german_light_stem,
+    "light_italian": italian_light_stem,
+    "light_spanish": spanish_light_stem,
 }
 
 

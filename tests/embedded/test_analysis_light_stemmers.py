@@ -1,0 +1,85 @@
+"""Porter's stemmer (the ``english``/``porter`` stemmer languages, ``porter_stem`` and the english
+analyzer) and Savoy's light stemmers (``light_french``, ``light_german``, ``light_spanish``,
+``light_italian`` and the analyzers of those languages), through the client.
+
+Porter's expectations are from his published sample vocabulary (voc.txt/output.txt), with the
+reference implementation's -logi rule; the light stemmers' follow the rules of Savoy's papers as
+Lucene's FrenchLightStemmer, GermanLightStemmer, SpanishLightStemmer and ItalianLightStemmer
+implement them, chosen where Snowball's stemmers (which the engine ran before) answer otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch
+
+
+def terms(es: Elasticsearch, text: str, *filters: Any, **body: Any) -> list[str]:
+    if filters:
+        body = {"tokenizer": "standard", "filter": ["lowercase", *filters], **body}
+    return [t["token"] for t in es.indices.analyze(text=text, **body)["tokens"]]
+
+
+PORTER = {
+    "caresses": "caress", "ponies": "poni", "agreed": "agre", "plastered": "plaster",
+    "motoring": "motor", "conflated": "conflat", "sized": "size", "hopping": "hop",
+    "falling": "fall", "filing": "file", "happy": "happi", "relational": "relat",
+    "conditional": "condit", "digitizer": "digit", "vietnamization": "vietnam",
+    "callousness": "callous", "sensibiliti": "sensibl", "electrical": "electr",
+    "gyroscopic": "gyroscop", "adjustment": "adjust", "bowdlerize": "bowdler",
+    "generously": "gener", "archaeology": "archaeolog", "is": "is",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("stemmer", ["porter_stem", {"type": "stemmer", "language": "english"}])
+def test_porter(any_es: Elasticsearch, stemmer: Any) -> None:
+    assert terms(any_es, " ".join(PORTER), stemmer) == list(PORTER.values())
+
+
+def test_porter2_is_snowball_english(any_es: Elasticsearch) -> None:
+    porter2 = {"type": "stemmer", "language": "porter2"}
+    assert terms(any_es, "generously archaeology", porter2) == ["generous", "archaeolog"]
+
+
+def test_light_stemmers(any_es: Elasticsearch) -> None:
+    def light(language: str, text: str) -> list[str]:
+        return terms(any_es, text, {"type": "stemmer", "language": f"light_{language}"})
+
+    assert light("french", "chevaux hiboux généralement chanteuse nationalisation") == [
+        "cheval", "hibou", "general", "chant", "national"
+    ]  # fmt: skip
+    assert light("german", "häuser kinder tischen schnellsten") == [
+        "haus", "kind", "tisch", "schnell"
+    ]  # fmt: skip
+    assert light("spanish", "canciones chicas luces meses casa") == [
+        "cancion", "chic", "luz", "mes", "casa"
+    ]  # fmt: skip
+    assert light("italian", "ragazzi amiche gatti propria") == ["ragazz", "amic", "gatti", "propr"]
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "text", "expected"),
+    [
+        # possessive, lowercase, stop words, Porter
+        ("english", "John's dogs were generously fed", ["john", "dog", "were", "gener", "fed"]),
+        # elision, lowercase, stop words, light_french
+        ("french", "L'avion des chevaux, généralement", ["avion", "cheval", "general"]),
+        # elision (dell'), lowercase, stop words, light_italian
+        ("italian", "Dell'arte dei ragazzi", ["arte", "ragazz"]),
+        # lowercase, stop words, german_normalization, light_german
+        ("german", "Die Häuser der Straße", ["haus", "strass"]),
+        ("spanish", "Las canciones de las chicas", ["cancion", "chic"]),
+    ],
+)
+def test_language_analyzers_use_elasticsearchs_stemmers(
+    any_es: Elasticsearch, analyzer: str, text: str, expected: list[str]
+) -> None:
+    assert terms(any_es, text, analyzer=analyzer) == expected
+    any_es.indices.create(
+        index="docs", mappings={"properties": {"t": {"type": "text", "analyzer": analyzer}}}
+    )
+    any_es.index(index="docs", id="1", document={"t": text}, refresh=True)
+    found = any_es.search(index="docs", query={"match": {"t": expected[-1]}})["hits"]["hits"]
+    assert [hit["_id"] for hit in found] == ["1"]
