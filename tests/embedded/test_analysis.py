@@ -281,7 +281,7 @@ def test_language_analyzers_build_and_stem(language):
     analyzer = AnalysisRegistry().analyzer(language)
     # Turkish drops apostrophes in Python; Dutch stems with the snowballstemmer package; the
     # others stem with Porter's or Savoy's light stemmers, in Python.
-    python = ("turkish", "dutch", "english", "french", "german", "italian", "spanish")
+    python = ("turkish", "dutch", "english", "french", "german", "italian", "spanish", "portuguese")
     assert analyzer.native is not None or language in python
     assert analyzer.terms("Testing") != []
 

@@ -57,6 +57,24 @@ def test_light_stemmers(any_es: Elasticsearch) -> None:
         "cancion", "chic", "luz", "mes", "casa"
     ]  # fmt: skip
     assert light("italian", "ragazzi amiche gatti propria") == ["ragazz", "amic", "gatti", "propr"]
+    assert light("portuguese", "meninas canções animais papéis felizmente bonitinha leões") == [
+        "menin", "canca", "animal", "papel", "feliz", "bonitinh", "leao"
+    ]  # fmt: skip
+    assert light("russian", "книгами столы длинный") == ["книг", "стол", "длин"]
+    assert light("swedish", "flickorna husen bilar kattens") == ["flick", "hus", "bil", "katt"]
+
+
+def test_minimal_stemmers(any_es: Elasticsearch) -> None:
+    def minimal(language: str, text: str) -> list[str]:
+        return terms(any_es, text, {"type": "stemmer", "language": f"minimal_{language}"})
+
+    assert minimal("french", "chevaux chanter chantés aimer") == [
+        "cheval",
+        "chant",
+        "chant",
+        "aimer",
+    ]
+    assert minimal("german", "häuser kindern frauen tische") == ["haus", "kinder", "frau", "tisch"]
 
 
 @pytest.mark.parametrize(
@@ -71,6 +89,7 @@ def test_light_stemmers(any_es: Elasticsearch) -> None:
         # lowercase, stop words, german_normalization, light_german
         ("german", "Die Häuser der Straße", ["haus", "strass"]),
         ("spanish", "Las canciones de las chicas", ["cancion", "chic"]),
+        ("portuguese", "As meninas e os animais", ["menin", "animal"]),
     ],
 )
 def test_language_analyzers_use_elasticsearchs_stemmers(

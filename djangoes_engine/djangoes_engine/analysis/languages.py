@@ -13,12 +13,17 @@ from .conf import _bool, _list
 from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latvian_stem
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
 from .hindi import hindi_stem
-from .light_stemmers import (
+from .porter import porter_stem
+from .savoy import (
     french_light_stem,
+    french_minimal_stem,
     german_light_stem,
+    german_minimal_stem,
     italian_light_stem,
-    porter_stem,
+    portuguese_light_stem,
+    russian_light_stem,
     spanish_light_stem,
+    swedish_light_stem,
 )
 from .snowball import _snowball_stemmer
 from .terms import _minimal_english, _possessive
@@ -88,10 +93,8 @@ _STEMMERS = {
     "finnish": "finnish",
     "light_finnish": "finnish",
     "french": "french",
-    "minimal_french": "french",
     "german": "german",
     "german2": "german",
-    "minimal_german": "german",
     "greek": "greek",
     "hungarian": "hungarian",
     "light_hungarian": "hungarian",
@@ -102,15 +105,12 @@ _STEMMERS = {
     "light_nynorsk": "norwegian",
     "minimal_nynorsk": "norwegian",
     "portuguese": "portuguese",
-    "light_portuguese": "portuguese",
     "minimal_portuguese": "portuguese",
     "portuguese_rslp": "portuguese",
     "romanian": "romanian",
     "russian": "russian",
-    "light_russian": "russian",
     "spanish": "spanish",
     "swedish": "swedish",
-    "light_swedish": "swedish",
     "turkish": "turkish",
 }
 # stemmer filter `language` values Elasticsearch runs as a Snowball stemmer tantivy lacks
@@ -157,6 +157,11 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "light_german": german_light_stem,
     "light_italian": italian_light_stem,
     "light_spanish": spanish_light_stem,
+    "light_portuguese": portuguese_light_stem,
+    "light_russian": russian_light_stem,
+    "light_swedish": swedish_light_stem,
+    "minimal_french": french_minimal_stem,
+    "minimal_german": german_minimal_stem,
 }
 
 

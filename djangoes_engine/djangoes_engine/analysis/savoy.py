@@ -1,173 +1,17 @@
-"""Stemmers the ``stemmer`` filter and the language analyzers run that are not Snowball's:
-Porter's original algorithm as his reference C implementation (and Lucene's PorterStemmer) has
-it, and Savoy's light stemmers for French, German, Spanish and Italian (Lucene's
-FrenchLightStemmer, GermanLightStemmer, SpanishLightStemmer, ItalianLightStemmer).
+"""Jacques Savoy's light and minimal stemmers, as Lucene implements them and Elasticsearch's
+``light_*``/``minimal_*`` stemmer languages (and its french, german, spanish, italian and
+portuguese analyzers) run them: French, German, Spanish, Italian, Portuguese, Russian and
+Swedish light stemmers, French and German minimal ones.
 
 Each is a function of one lowercased term, cached: a text repeats its words.
 """
 
+# ruff: noqa: RUF001 (Cyrillic letters are the point)
 from __future__ import annotations
 
 from functools import lru_cache
 
 _CACHE = 65536
-
-# --------------------------------------------------------------------------------------------
-# Porter (1980), with the reference implementation's two departures (-bli -> -ble and
-# -logi -> -log in step 2) and words of one or two letters left alone.
-
-
-class _Porter:
-    def __init__(self, word: str) -> None:
-        self.b = list(word)
-        self.k = len(word) - 1
-        self.j = 0
-
-    def cons(self, i: int) -> bool:
-        ch = self.b[i]
-        if ch in "aeiou":
-            return False
-        if ch == "y":
-            return i == 0 or not self.cons(i - 1)
-        return True
-
-    def m(self) -> int:
-        """The number of vowel-consonant sequences in b[0..j]."""
-        n, i, j = 0, 0, self.j
-        while i <= j and self.cons(i):
-            i += 1
-        while i <= j:
-            while i <= j and not self.cons(i):
-                i += 1
-            if i > j:
-                break
-            n += 1
-            while i <= j and self.cons(i):
-                i += 1
-        return n
-
-    def vowel_in_stem(self) -> bool:
-        return any(not self.cons(i) for i in range(self.j + 1))
-
-    def double_consonant(self, j: int) -> bool:
-        return j >= 1 and self.b[j] == self.b[j - 1] and self.cons(j)
-
-    def cvc(self, i: int) -> bool:
-        if i < 2 or not self.cons(i) or self.cons(i - 1) or not self.cons(i - 2):
-            return False
-        return self.b[i] not in "wxy"
-
-    def ends(self, suffix: str) -> bool:
-        size = len(suffix)
-        if size > self.k + 1 or "".join(self.b[self.k - size + 1 : self.k + 1]) != suffix:
-            return False
-        self.j = self.k - size
-        return True
-
-    def set_to(self, text: str) -> None:
-        self.b[self.j + 1 : self.k + 1] = list(text)
-        self.k = self.j + len(text)
-
-    def r(self, text: str) -> None:
-        if self.m() > 0:
-            self.set_to(text)
-
-    def replace_first(self, rules: tuple[tuple[str, str], ...]) -> None:
-        for suffix, replacement in rules:
-            if self.ends(suffix):
-                self.r(replacement)
-                return
-
-    def step1ab(self) -> None:
-        b = self.b
-        if b[self.k] == "s":
-            if self.ends("sses"):
-                self.k -= 2
-            elif self.ends("ies"):
-                self.set_to("i")
-            elif b[self.k - 1] != "s":
-                self.k -= 1
-        if self.ends("eed"):
-            if self.m() > 0:
-                self.k -= 1
-        elif (self.ends("ed") or self.ends("ing")) and self.vowel_in_stem():
-            self.k = self.j
-            if self.ends("at"):
-                self.set_to("ate")
-            elif self.ends("bl"):
-                self.set_to("ble")
-            elif self.ends("iz"):
-                self.set_to("ize")
-            elif self.double_consonant(self.k):
-                self.k -= 1
-                if b[self.k] in "lsz":
-                    self.k += 1
-            elif self.m() == 1 and self.cvc(self.k):
-                self.set_to("e")
-
-    def step1c(self) -> None:
-        if self.ends("y") and self.vowel_in_stem():
-            self.b[self.k] = "i"
-
-    _STEP2 = {
-        "a": (("ational", "ate"), ("tional", "tion")),
-        "c": (("enci", "ence"), ("anci", "ance")),
-        "e": (("izer", "ize"),),
-        "l": (("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous")),
-        "o": (("ization", "ize"), ("ation", "ate"), ("ator", "ate")),
-        "s": (("alism", "al"), ("iveness", "ive"), ("fulness", "ful"), ("ousness", "ous")),
-        "t": (("aliti", "al"), ("iviti", "ive"), ("biliti", "ble")),
-        "g": (("logi", "log"),),
-    }
-    _STEP3 = {
-        "e": (("icate", "ic"), ("ative", ""), ("alize", "al")),
-        "i": (("iciti", "ic"),),
-        "l": (("ical", "ic"), ("ful", "")),
-        "s": (("ness", ""),),
-    }
-    _STEP4 = {
-        "a": ("al",), "c": ("ance", "ence"), "e": ("er",), "i": ("ic",), "l": ("able", "ible"),
-        "n": ("ant", "ement", "ment", "ent"), "s": ("ism",), "t": ("ate", "iti"), "u": ("ous",),
-        "v": ("ive",), "z": ("ize",),
-    }  # fmt: skip
-
-    def step4(self) -> None:
-        key = self.b[self.k - 1]
-        if key == "o":
-            found = (self.ends("ion") and self.j >= 0 and self.b[self.j] in "st") or self.ends("ou")
-        else:
-            found = any(self.ends(suffix) for suffix in self._STEP4.get(key, ()))
-        if found and self.m() > 1:
-            self.k = self.j
-
-    def step5(self) -> None:
-        self.j = self.k
-        if self.b[self.k] == "e":
-            a = self.m()
-            if a > 1 or (a == 1 and not self.cvc(self.k - 1)):
-                self.k -= 1
-        if self.b[self.k] == "l" and self.double_consonant(self.k) and self.m() > 1:
-            self.k -= 1
-
-    def stem(self) -> str:
-        if self.k > 1:
-            self.step1ab()
-            if self.k > 0:
-                self.step1c()
-                self.replace_first(self._STEP2.get(self.b[self.k - 1], ()))
-                self.replace_first(self._STEP3.get(self.b[self.k], ()))
-                self.step4()
-                self.step5()
-        return "".join(self.b[: self.k + 1])
-
-
-@lru_cache(maxsize=_CACHE)
-def porter_stem(term: str) -> str:
-    return _Porter(term).stem()
-
-
-# --------------------------------------------------------------------------------------------
-# Savoy's light stemmers.
 
 
 def _fold(term: str, table: dict[int, str]) -> str:
@@ -343,4 +187,140 @@ def _french_norm(s: str) -> str:
             s = s[:-1]
         if s[-1] == s[-2] and s[-1].isalpha():
             s = s[:-1]
+    return s
+
+
+@lru_cache(maxsize=_CACHE)
+def french_minimal_stem(term: str) -> str:
+    if len(term) < 6:
+        return term
+    if term[-1] == "x":
+        if term[-3] == "a" and term[-2] == "u":
+            return term[:-2] + "l"
+        return term[:-1]
+    s = term
+    for ending in "sreé":
+        if s[-1] == ending:
+            s = s[:-1]
+    if s[-1] == s[-2] and s[-1].isalpha():
+        s = s[:-1]
+    return s
+
+
+_UMLAUT_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+
+
+@lru_cache(maxsize=_CACHE)
+def german_minimal_stem(term: str) -> str:
+    if len(term) < 5:
+        return term
+    s = term.translate(_UMLAUT_FOLD)
+    if len(s) > 6 and s.endswith("nen"):
+        return s[:-3]
+    if len(s) > 5 and s[-2:] in ("en", "se", "es", "er"):
+        return s[:-2]
+    if s[-1] in "nesr":
+        return s[:-1]
+    return s
+
+
+_PORTUGUESE_FOLD = str.maketrans(
+    {**dict.fromkeys("àáâäã", "a"), **dict.fromkeys("òóôöõ", "o"), **dict.fromkeys("èéêë", "e"),
+     **dict.fromkeys("ùúûü", "u"), **dict.fromkeys("ìíîï", "i"), "ç": "c"}
+)  # fmt: skip
+_PORTUGUESE_FEMININE = (("inha", "iaca", "eira"), ("osa", "ica", "ida", "ada", "iva", "ama"))
+
+
+@lru_cache(maxsize=_CACHE)
+def portuguese_light_stem(term: str) -> str:
+    if len(term) < 4:
+        return term
+    s = _portuguese_suffix(term)
+    if len(s) > 3 and s[-1] == "a":
+        s = _portuguese_feminine(s)
+    if len(s) > 4 and s[-1] in "eao":
+        s = s[:-1]
+    return s.translate(_PORTUGUESE_FOLD)
+
+
+def _portuguese_suffix(s: str) -> str:
+    size = len(s)
+    if size > 4 and s.endswith("es") and s[-3] in "rslz":
+        return s[:-2]
+    if size > 3 and s.endswith("ns"):
+        return s[:-2] + "m"
+    if size > 4 and s.endswith(("eis", "éis")):
+        return s[:-3] + "el"
+    if size > 4 and s.endswith("ais"):
+        return s[:-2] + "l"
+    if size > 4 and s.endswith("óis"):
+        return s[:-3] + "ol"
+    if size > 4 and s.endswith("is"):
+        return s[:-1] + "l"
+    if size > 3 and s.endswith(("ões", "ães")):
+        return s[:-3] + "ão"
+    if size > 6 and s.endswith("mente"):
+        return s[:-5]
+    if size > 3 and s[-1] == "s":
+        return s[:-1]
+    return s
+
+
+def _portuguese_feminine(s: str) -> str:
+    if len(s) > 7 and s.endswith(_PORTUGUESE_FEMININE[0]):
+        return s[:-1] + "o"
+    if len(s) > 6:
+        if s.endswith(_PORTUGUESE_FEMININE[1]):
+            return s[:-1] + "o"
+        if s.endswith("ona"):
+            return s[:-3] + "ão"
+        if s.endswith("ora"):
+            return s[:-1]
+        if s.endswith("esa"):
+            return s[:-3] + "ês"
+        if s.endswith("na"):
+            return s[:-1] + "o"
+    return s
+
+
+# Russian case endings by length: (longer than, endings), tried longest first. "оьв" is
+# Lucene's (and so Elasticsearch's) spelling.
+_RUSSIAN_CASES = (
+    (6, ("иями", "оями")),
+    (5, ("иям", "иях", "оях", "ями", "оям", "оьв", "ами", "его", "ему", "ери", "ими", "ого",
+         "ому", "ыми", "оев")),
+    (4, ("ая", "яя", "ях", "юю", "ах", "ею", "их", "ия", "ию", "ьв", "ою", "ую", "ям", "ых",
+         "ея", "ам", "ем", "ей", "ём", "ев", "ий", "им", "ое", "ой", "ом", "ов", "ые", "ый",
+         "ым", "ми")),
+    (3, tuple("аеиоуйыяь")),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=_CACHE)
+def russian_light_stem(term: str) -> str:
+    s = term
+    for longer_than, endings in _RUSSIAN_CASES:
+        if len(s) > longer_than and s.endswith(endings):
+            s = s[: -len(endings[0])]
+            break
+    if len(s) > 3 and (s[-1] in "ьи" or (s[-1] == "н" and s[-2] == "н")):
+        s = s[:-1]
+    return s
+
+
+_SWEDISH_ENDINGS = (
+    (7, ("elser", "heten")),
+    (6, ("arne", "erna", "ande", "else", "aste", "orna", "aren")),
+    (5, ("are", "ast", "het")),
+    (4, ("ar", "er", "or", "en", "at", "te", "et")),
+    (3, tuple("taen")),
+)
+
+
+@lru_cache(maxsize=_CACHE)
+def swedish_light_stem(term: str) -> str:
+    s = term[:-1] if len(term) > 4 and term[-1] == "s" else term
+    for longer_than, endings in _SWEDISH_ENDINGS:
+        if len(s) > longer_than and s.endswith(endings):
+            return s[: -len(endings[0])]
     return s
