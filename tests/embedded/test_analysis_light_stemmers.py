@@ -75,6 +75,20 @@ def test_minimal_stemmers(any_es: Elasticsearch) -> None:
         "aimer",
     ]
     assert minimal("german", "häuser kindern frauen tische") == ["haus", "kinder", "frau", "tisch"]
+    assert minimal("norwegian", "husene bilen kaker gutar") == ["hus", "bil", "kak", "gutar"]
+    assert minimal("nynorsk", "gutane gutar husa") == ["gut", "gut", "hus"]
+
+
+def test_norwegian_light_stemmers(any_es: Elasticsearch) -> None:
+    bokmaal = {"type": "stemmer", "language": "light_norwegian"}
+    nynorsk = {"type": "stemmer", "language": "light_nynorsk"}
+    words = "bilens hemmeligheten kristendom husene kaker finest billigst"
+    assert terms(any_es, words, bokmaal) == [
+        "bil", "hemmelig", "kristen", "hus", "kak", "fin", "billig"
+    ]  # fmt: skip
+    assert terms(any_es, "hemmelegheita gutane finaste tryggleik", nynorsk) == [
+        "hemmeleg", "gut", "fin", "trygg"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

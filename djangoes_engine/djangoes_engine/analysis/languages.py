@@ -20,6 +20,10 @@ from .savoy import (
     german_light_stem,
     german_minimal_stem,
     italian_light_stem,
+    norwegian_light_stem,
+    norwegian_minimal_stem,
+    nynorsk_light_stem,
+    nynorsk_minimal_stem,
     portuguese_light_stem,
     russian_light_stem,
     spanish_light_stem,
@@ -100,10 +104,6 @@ _STEMMERS = {
     "light_hungarian": "hungarian",
     "italian": "italian",
     "norwegian": "norwegian",
-    "light_norwegian": "norwegian",
-    "minimal_norwegian": "norwegian",
-    "light_nynorsk": "norwegian",
-    "minimal_nynorsk": "norwegian",
     "portuguese": "portuguese",
     "minimal_portuguese": "portuguese",
     "portuguese_rslp": "portuguese",
@@ -162,6 +162,10 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "light_swedish": swedish_light_stem,
     "minimal_french": french_minimal_stem,
     "minimal_german": german_minimal_stem,
+    "light_norwegian": norwegian_light_stem,
+    "minimal_norwegian": norwegian_minimal_stem,
+    "light_nynorsk": nynorsk_light_stem,
+    "minimal_nynorsk": nynorsk_minimal_stem,
 }
 
 

@@ -324,3 +324,58 @@ def swedish_light_stem(term: str) -> str:
         if len(s) > longer_than and s.endswith(endings):
             return s[: -len(endings[0])]
     return s
+
+
+# Norwegian (Lucene's, adapted from the Swedish one), for Bokmål or Nynorsk: each rule is
+# (longer than, the ending, letters cut, whether Bokmål has it, whether Nynorsk has it), and
+# the first that fits decides, after a genitive -s.
+_NORWEGIAN_LIGHT = (
+    (7, "heter", 5, True, False), (7, "heten", 5, True, False), (7, "heita", 5, False, True),
+    (8, "heiter", 6, False, True), (8, "leiken", 6, False, True), (8, "leikar", 6, False, True),
+    (5, "dom", 3, True, True), (5, "het", 3, True, False),
+    (6, "heit", 4, False, True), (6, "semd", 4, False, True), (6, "leik", 4, False, True),
+    (7, "elser", 5, True, True), (7, "elsen", 5, True, True),
+    (6, "ende", 4, True, False), (6, "ande", 4, False, True), (6, "else", 4, True, True),
+    (6, "este", 4, True, False), (6, "aste", 4, False, True), (6, "eren", 4, True, False),
+    (6, "aren", 4, False, True),
+    (5, "ere", 3, True, False), (5, "are", 3, False, True), (5, "est", 3, True, False),
+    (5, "ast", 3, False, True), (5, "ene", 3, True, True), (5, "ane", 3, False, True),
+    (4, "er", 2, True, True), (4, "en", 2, True, True), (4, "et", 2, True, True),
+    (4, "ar", 2, False, True), (4, "st", 2, True, False), (4, "te", 2, True, True),
+)  # fmt: skip
+_NORWEGIAN_MINIMAL = (
+    (5, "ene", 3, True, True), (5, "ane", 3, False, True),
+    (4, "er", 2, True, True), (4, "en", 2, True, True), (4, "et", 2, True, True),
+    (4, "ar", 2, False, True),
+)  # fmt: skip
+
+
+def _norwegian(term: str, rules: tuple, last_letters: str, nynorsk: bool) -> str:
+    s = term[:-1] if len(term) > 4 and term[-1] == "s" else term
+    for longer_than, ending, cut, bokmaal_rule, nynorsk_rule in rules:
+        applies = nynorsk_rule if nynorsk else bokmaal_rule
+        if applies and len(s) > longer_than and s.endswith(ending):
+            return s[:-cut]
+    if len(s) > 3 and s[-1] in last_letters:
+        return s[:-1]
+    return s
+
+
+@lru_cache(maxsize=_CACHE)
+def norwegian_light_stem(term: str) -> str:
+    return _norwegian(term, _NORWEGIAN_LIGHT, "aen", nynorsk=False)
+
+
+@lru_cache(maxsize=_CACHE)
+def nynorsk_light_stem(term: str) -> str:
+    return _norwegian(term, _NORWEGIAN_LIGHT, "aen", nynorsk=True)
+
+
+@lru_cache(maxsize=_CACHE)
+def norwegian_minimal_stem(term: str) -> str:
+    return _norwegian(term, _NORWEGIAN_MINIMAL, "ae", nynorsk=False)
+
+
+@lru_cache(maxsize=_CACHE)
+def nynorsk_minimal_stem(term: str) -> str:
+    return _norwegian(term, _NORWEGIAN_MINIMAL, "ae", nynorsk=True)
