@@ -13,6 +13,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from ..deprecation import deprecated
 from ..errors import EngineError, ParsingError, QueryShardError, Unsupported, XContentParseError
 from ..fields import FieldType, TextField
 from .body import boosted, check_options, minimum_should_match, single_field
@@ -262,7 +263,7 @@ def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     fields = body.get("fields")
     if isinstance(fields, str):
         fields = [fields]
-    kind = body.get("type", "best_fields")
+    kind = _multi_match_type(body.get("type", "best_fields"))
     wildcard = fields is None or any("*" in f for f in fields)
     options = dict(body)
     if wildcard:
@@ -280,10 +281,8 @@ def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             )
         elif kind == "bool_prefix":
             query = bool_prefix_field(ctx, field_type.path, options, field_type)
-        elif kind in ("best_fields", "most_fields"):
-            query = match_field(ctx, field_type.path, options, field_type)
         else:
-            raise ParsingError(f"[multi_match] query does not support type [{kind}]")
+            query = match_field(ctx, field_type.path, options, field_type)
         per_field.append(Query.boost_query(query, weight) if weight != 1.0 else query)
     if len(per_field) == 1:
         return boosted(per_field[0], body)
@@ -292,6 +291,27 @@ def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     else:
         query = Query.disjunction_max_query(per_field, float(body.get("tie_breaker", 0.0)))
     return boosted(query, body)
+
+
+_MULTI_MATCH_TYPES = frozenset(
+    {"best_fields", "most_fields", "cross_fields", "phrase", "phrase_prefix", "bool_prefix"}
+)
+
+
+def _multi_match_type(value: Any) -> str:
+    """The type, as Elasticsearch reads it: any case, ``boolean`` its deprecated
+    ``best_fields``."""
+    kind = str(value).lower()
+    if kind == "boolean":
+        deprecated("Deprecated field [boolean] used, expected [best_fields] instead")
+        return "best_fields"
+    if kind not in _MULTI_MATCH_TYPES:
+        raise EngineError(
+            f"failed to parse [multi_match] query type [{value}]. unknown type.",
+            status=400,
+            type="parse_exception",
+        )
+    return kind
 
 
 def _cross_fields(
