@@ -213,7 +213,7 @@ def test_what_needs_files_the_engine_has_not_is_refused_by_name(any_es: Elastics
     assert "hyphenation pattern files" in create(
         {"type": "hyphenation_decompounder", "hyphenation_patterns_path": "analysis/hyph.xml"}
     )
-    assert "not supported" in create({"type": "condition", "filter": ["lowercase"]})
+    assert "not supported" in create({"type": "min_hash"})
 
 
 def test_the_chinese_analyzer_is_elasticsearchs_standard_with_english_stop_words(

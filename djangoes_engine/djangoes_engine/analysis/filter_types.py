@@ -32,6 +32,7 @@ from .filters import (
 from .hindi import hindi_normalize
 from .javaregex import _java_regex, _java_replacement
 from .languages import _stemmer_filter, _stop_filter
+from .scripted import SCRIPTED_FILTERS
 from .snowball import _snowball_stemmer
 from .structural import STRUCTURAL_FILTERS
 from .synonyms import _SynonymFilter
@@ -53,10 +54,8 @@ _KNOWN_UNSUPPORTED_FILTERS = frozenset(
     {
         "bengali_normalization",
         "brazilian_stem",
-        "condition",
         "indic_normalization",
         "min_hash",
-        "predicate_token_filter",
         "delimited_term_freq",
     }
 )
@@ -284,5 +283,5 @@ _FILTERS.update(
         "german_stem": lambda n, c, *_: _PythonStemmer(n, german_stem),
     }
 )
-for _type, _make in STRUCTURAL_FILTERS.items():
+for _type, _make in {**STRUCTURAL_FILTERS, **SCRIPTED_FILTERS}.items():
     _FILTERS[_type] = lambda n, c, *_, make=_make: make(n, c)

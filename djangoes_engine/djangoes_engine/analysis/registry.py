@@ -23,7 +23,6 @@ from .conf import _int, _java_map, _list
 from .filter_types import _FILTERS, _KNOWN_UNSUPPORTED_FILTERS, _filter
 from .filters import _Filter, _LowercaseFilter
 from .native import _text_analyzer
-from .structural import _Multiplexer
 from .tokenizers import _KNOWN_UNSUPPORTED_TOKENIZERS, _LowercasingTokenizer, _Tokenizer, _tokenizer
 from .tokens import DEFAULT_POSITION_INCREMENT_GAP
 
@@ -130,9 +129,11 @@ class AnalysisRegistry:
         return _char_filter(type_, name, conf)
 
     def _refer(self, component: Any) -> Any:
-        """A filter naming other filters (the multiplexer) gets them, once all are built."""
-        if isinstance(component, _Multiplexer):
-            component.resolve(lambda name: self._named("filter", name))
+        """A filter naming other filters (multiplexer, condition) gets them, once all are
+        built."""
+        resolve = getattr(component, "resolve", None)
+        if resolve is not None:
+            resolve(lambda name: self._named("filter", name))
         return component
 
     def _named(self, component: str, name: str) -> Any:

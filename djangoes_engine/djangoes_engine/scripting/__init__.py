@@ -25,16 +25,25 @@ from __future__ import annotations
 
 from .errors import LANG, ScriptException, update_script_failure
 from .frame import LOOP_MESSAGE, MAX_LOOP_COUNTER
-from .program import CompiledScript, compile_condition, compile_script, run_update_script
+from .program import (
+    CompiledScript,
+    compile_condition,
+    compile_script,
+    compile_token_predicate,
+    run_update_script,
+)
+from .values import AnalysisToken
 
 __all__ = [
     "LANG",
     "LOOP_MESSAGE",
     "MAX_LOOP_COUNTER",
+    "AnalysisToken",
     "CompiledScript",
     "ScriptException",
     "compile_condition",
     "compile_script",
+    "compile_token_predicate",
     "run_update_script",
     "update_script_failure",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import Fault, cast_fault, iae, npe, out_of_bounds
 from .frame import CTX
-from .values import Entry, jclass, jstr
+from .values import AnalysisToken, Entry, jclass, jstr
 
 # Update metadata that scripts may read but not change (Elasticsearch's UpdateMetadata).
 CTX_READ_ONLY = frozenset({"_index", "_id", "_version", "_routing", "_type", "_now"})
@@ -45,6 +45,8 @@ def load_field(obj: Any, name: str) -> Any:
             return len(obj)
     if kind is Entry and name in ("key", "value"):
         return obj.key if name == "key" else obj.value
+    if kind is AnalysisToken and name in AnalysisToken.GETTERS:
+        return AnalysisToken.GETTERS[name](obj)
     raise iae(f"dynamic getter [{jclass(obj)}, {name}] not found")
 
 

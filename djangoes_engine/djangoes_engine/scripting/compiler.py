@@ -105,7 +105,9 @@ def _loop_cost(body: Any) -> int:
 class Compiler:
     """Resolves names to frame slots, makes Painless's compile-time checks, builds closures."""
 
-    def __init__(self, *, returns: bool = False) -> None:
+    def __init__(self, *, returns: bool = False, root: str = "ctx") -> None:
+        #: The name the script's subject goes by: ``ctx`` (a map), or an analysis ``token``.
+        self.root = root
         self.starts: set[int] = set()
         self.slots = 3
         self.loops = 0
@@ -115,7 +117,8 @@ class Compiler:
 
     def program(self, statements: list[Any]) -> Fn:
         root = _Scope(None)
-        root.names = {"ctx": (CTX, "Map"), "params": (PARAMS, "Map")}
+        subject = "Map" if self.root == "ctx" else "def"
+        root.names = {self.root: (CTX, subject), "params": (PARAMS, "Map")}
         if self.result is not None and statements and isinstance(statements[-1], ExprStmt):
             # A script that returns a value returns its last expression, as Painless does.
             self._last = statements[-1]

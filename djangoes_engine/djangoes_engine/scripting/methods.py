@@ -17,7 +17,7 @@ from .access import CTX_READ_ONLY, check_ctx_put, check_ctx_remove, hashable
 from .errors import Fault, cast_fault, cce, iae, npe, out_of_bounds
 from .frame import CTX
 from .operators import wrap
-from .values import NUMBERS, Entry, jclass, jequals, jstr, truncate
+from .values import NUMBERS, AnalysisToken, Entry, jclass, jequals, jstr, truncate
 
 
 def int_arg(value: Any) -> int:
@@ -361,6 +361,14 @@ _ENTRY_METHODS: dict[tuple[str, int], Callable[..., Any]] = {
     **_OBJECT_METHODS,
 }
 
+_TOKEN_METHODS: dict[tuple[str, int], Callable[..., Any]] = {
+    **{
+        (("is" if name == "keyword" else "get") + name[0].upper() + name[1:], 0): getter
+        for name, getter in AnalysisToken.GETTERS.items()
+    },
+    **_OBJECT_METHODS,
+}
+
 _METHODS: dict[type, dict[tuple[str, int], Callable[..., Any]]] = {
     dict: _MAP_METHODS,
     list: _LIST_METHODS,
@@ -369,6 +377,7 @@ _METHODS: dict[type, dict[tuple[str, int], Callable[..., Any]]] = {
     float: _NUMBER_METHODS,
     bool: _BOOLEAN_METHODS,
     Entry: _ENTRY_METHODS,
+    AnalysisToken: _TOKEN_METHODS,
 }
 
 _CTX_GUARDED = frozenset({"put", "putIfAbsent", "putAll", "remove", "clear"})

@@ -28,10 +28,10 @@ class Program:
 
 
 @lru_cache(maxsize=512)
-def _compile_source(source: str, returns: bool = False) -> Program:
+def _compile_source(source: str, returns: bool = False, root: str = "ctx") -> Program:
     try:
         statements = Parser(source).program()
-        compiler = Compiler(returns=returns)
+        compiler = Compiler(returns=returns, root=root)
         run = compiler.program(statements)
     except CompileProblem as problem:
         raise compile_error(source, problem.message, problem.offset) from None
@@ -58,13 +58,13 @@ class CompiledScript:
         """Run the script; it edits ``ctx`` (``_source``, ``op``...) in place."""
         self._run(ctx)
 
-    def evaluate(self, ctx: dict[str, Any]) -> Any:
+    def evaluate(self, ctx: Any) -> Any:
         """Run a script compiled to return a value (:func:`compile_condition`): its value."""
         program = self._program
         frame = self._run(ctx)
         return None if program.result is None else frame[program.result]
 
-    def test(self, ctx: dict[str, Any]) -> bool:
+    def test(self, ctx: Any) -> bool:
         """Run a condition: its boolean value, or Painless's cast failure for any other."""
         value = self.evaluate(ctx)
         if type(value) is not bool:
@@ -78,7 +78,7 @@ class CompiledScript:
             raise runtime_error(self._program, fault)
         return value
 
-    def _run(self, ctx: dict[str, Any]) -> list[Any]:
+    def _run(self, ctx: Any) -> list[Any]:
         program = self._program
         params = _copy_tree(self.params) if self.params else self.params
         frame = [MAX_LOOP_COUNTER, ctx, params, *program.locals]
@@ -147,6 +147,14 @@ def compile_condition(script: dict[str, Any] | str) -> CompiledScript:
     ingest processor's ``if`` (``ctx.level == 'error'``)."""
     source, params = _read_script(script)
     return CompiledScript(_compile_source(source, True), params)
+
+
+def compile_token_predicate(script: dict[str, Any] | str) -> CompiledScript:
+    """Compile an analysis predicate (the ``condition`` and ``predicate_token_filter`` token
+    filters): its subject is ``token``; :meth:`CompiledScript.test` runs it on an
+    :class:`~.values.AnalysisToken`."""
+    source, params = _read_script(script)
+    return CompiledScript(_compile_source(source, True, "token"), params)
 
 
 def run_update_script(script: dict[str, Any] | str, ctx: dict[str, Any]) -> None:

@@ -37,6 +37,30 @@ class Entry:
         return old
 
 
+class AnalysisToken:
+    """The ``token`` an analysis predicate script sees (AnalysisPredicateScript.Token): its
+    getters, and Painless's getter shortcuts (``token.term``)."""
+
+    __slots__ = ("end", "keyword", "position", "position_increment", "start", "term", "type")
+
+    def __init__(
+        self, term: str, position: int, increment: int, start: int, end: int, kind: str, kw: bool
+    ) -> None:
+        self.term, self.position, self.position_increment = term, position, increment
+        self.start, self.end, self.type, self.keyword = start, end, kind, kw
+
+    GETTERS = {
+        "term": lambda t: t.term,
+        "position": lambda t: t.position,
+        "positionIncrement": lambda t: t.position_increment,
+        "positionLength": lambda t: 1,
+        "startOffset": lambda t: t.start,
+        "endOffset": lambda t: t.end,
+        "type": lambda t: t.type,
+        "keyword": lambda t: t.keyword,
+    }
+
+
 def jclass(value: Any) -> str:
     """The Java class Elasticsearch would report for a value parsed from JSON."""
     kind = type(value)
@@ -52,6 +76,7 @@ _JCLASSES = {
     dict: "java.util.HashMap",
     list: "java.util.ArrayList",
     Entry: "java.util.HashMap$Node",
+    AnalysisToken: "org.elasticsearch.analysis.common.AnalysisPredicateScript$Token",
 }
 
 
