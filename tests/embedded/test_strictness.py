@@ -161,6 +161,7 @@ UNKNOWN_KEY = {
         "[constant_score] query does not support [foo]",
     ),
     "dis_max": ({"queries": [{"match_all": {}}], "foo": 1}, "[dis_max] query does not support"),
+    "more_like_this": ({"fields": ["t"], "like": "x", "foo": 1}, "[mlt] query does not support"),
     "boosting": (
         {
             "positive": {"match_all": {}},
