@@ -59,6 +59,8 @@ class Ledger:
         #: Documents whose last write got an error: applied or not, nobody was told.
         self.uncertain: set[str] = set()
         self.statuses: Counter[int] = Counter()
+        #: Document id -> the status of its last acknowledged operation (for failure reports).
+        self.last_status: dict[str, int] = {}
         self.acknowledged = 0
         self.refused = 0
 
@@ -71,6 +73,7 @@ class Ledger:
                 if status < 300 or (action == "delete" and status == 404):
                     self.acknowledged += 1
                     self.state[doc_id] = None if action == "delete" else value
+                    self.last_status[doc_id] = status
                     self.uncertain.discard(doc_id)
                 else:
                     self.refused += 1
@@ -169,6 +172,10 @@ def check(url: str, ledger: Ledger) -> tuple[int, int]:
         es.close()
     expected = ledger.expected()
     wrong = [doc_id for doc_id, value in expected.items() if found.get(doc_id) != value]
+    for doc_id in wrong[:5]:  # what a failure needs to be understood
+        status = ledger.last_status.get(doc_id)
+        print(f"wrong: {doc_id} acknowledged {expected[doc_id]!r} ({status}),", end=" ")
+        print(f"found {found.get(doc_id)!r}")
     return len(expected), len(wrong)
 
 
