@@ -1,6 +1,18 @@
-"""Java's DecimalFormat, for the number formats Elasticsearch takes (docvalue_fields, aggs)."""
+"""Java's numbers where Elasticsearch shows them: DecimalFormat, for the number formats it
+takes (docvalue_fields, aggs), and float rounding (float fields, Lucene's float scores)."""
 
 from __future__ import annotations
+
+import struct
+
+
+def java_float(value: float) -> float:
+    """``(float) value``: the nearest float, infinite beyond its range, as Java casts."""
+    try:
+        single: float = struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+    return single
 
 
 def decimal_format(value: float, pattern: str) -> str:

@@ -14,6 +14,7 @@ import struct
 from typing import Any, ClassVar
 
 from .dates import DateFormat, DateParseError
+from .decimals import java_float
 from .errors import EngineError, IllegalArgument, MapperParsingError
 
 #: Parameters every field type accepts.
@@ -428,7 +429,7 @@ class NumberField(FieldType):
                 f"[{self.type_name}] supports only finite values, but got [{number}]"
             )
         if self.type_name == "float":
-            single = struct.unpack("f", struct.pack("f", number))[0]
+            single = java_float(number)
             if not math.isfinite(single):  # beyond float's range: it would be stored as inf
                 raise Unconvertible(f"[float] supports only finite values, but got [{single}]")
             return single

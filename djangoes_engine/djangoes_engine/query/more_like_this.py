@@ -11,7 +11,6 @@ same terms are chosen as on Elasticsearch.
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from ..decimals import java_float
 from ..deprecation import deprecated
 from ..errors import IllegalArgument, ParsingError, Unsupported
 from ..fields import FieldType, KeywordField, TextField
@@ -36,11 +36,6 @@ _ITEM_KEYS = {"_index", "_id", "doc", "fields", "routing"}
 _REFUSED_ITEM_KEYS = ("per_field_analyzer", "version", "version_type")
 #: XMoreLikeThis stops reading a text after this many tokens.
 _MAX_TOKENS_PARSED = 5000
-
-
-def _f32(value: float) -> float:
-    """The value as a Java float: scores are floats in Lucene."""
-    return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
 @dataclass
@@ -347,8 +342,8 @@ def _query(
             continue
         if doc_freq > settings.max_doc_freq or doc_freq == 0:
             continue
-        idf = _f32(math.log((num_docs + 1) / (doc_freq + 1)) + 1.0)
-        top.offer(_ScoreTerm(word, best, _f32(float(tf) * idf)))
+        idf = java_float(math.log((num_docs + 1) / (doc_freq + 1)) + 1.0)
+        top.offer(_ScoreTerm(word, best, java_float(float(tf) * idf)))
     clauses: list[tuple[Occur, tantivy.Query]] = []
     lowest = -1.0
     for term in top.popped():

@@ -14,12 +14,12 @@ spelling suggestions on). The phrase and completion suggesters are refused by na
 from __future__ import annotations
 
 import math
-import struct
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..decimals import java_float
 from ..errors import IllegalArgument, ParsingError, Unsupported, XContentParseError
 from ..fields import KeywordField, TextField
 from ..index import Reader, iterate_documents
@@ -285,7 +285,7 @@ def _similar(
     if s.max_term_freq >= 1.0:
         if docfreq > s.max_term_freq:
             return []
-    elif docfreq > math.ceil(_f32(s.max_term_freq * max_doc)):
+    elif docfreq > math.ceil(java_float(s.max_term_freq * max_doc)):
         return []
     if s.suggest_mode != "popular":
         docfreq = 0
@@ -324,7 +324,7 @@ def _candidates(
         edits = _edits(term, candidate, max_edits)
         if edits > max_edits:
             continue
-        score = _f32(1.0 - _f32(edits / min(len(candidate), len(term))))
+        score = java_float(1.0 - java_float(edits / min(len(candidate), len(term))))
         if score < accuracy:
             continue
         scored.append((score, candidate))
@@ -350,17 +350,11 @@ def _edits(a: str, b: str, bound: int) -> int:
     return previous[len(b)]
 
 
-def _f32(value: float) -> float:
-    """``value`` rounded to a Java float, as the spell checker computes."""
-    result: float = struct.unpack("f", struct.pack("f", value))[0]
-    return result
-
-
 def _java_float(value: float) -> float:
     """The float as Java prints it: the shortest decimal that reads back as the same float."""
     for digits in range(1, 10):
         shortest = float(f"{value:.{digits}g}")
-        if _f32(shortest) == value:
+        if java_float(shortest) == value:
             return shortest
     return value
 

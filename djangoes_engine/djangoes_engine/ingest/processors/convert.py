@@ -9,11 +9,12 @@ long, float and double in turn and keeps the string if none fits.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
-import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ...decimals import java_float
 from ...errors import IllegalArgument
 from ...scripting.values import jstr
 from ..document import MISSING, IngestDocument
@@ -55,13 +56,12 @@ def _real(value: Any, kind: str) -> float:
 
 def _float32(number: float) -> float:
     """The double that prints as Java prints the nearest ``float``: its shortest digits."""
-    try:
-        single = struct.unpack("f", struct.pack("f", number))[0]
-    except OverflowError:
-        return float("inf") if number > 0 else float("-inf")
+    single = java_float(number)
+    if math.isinf(single):
+        return single
     for digits in range(1, 10):
         text = f"{single:.{digits}g}"
-        if struct.unpack("f", struct.pack("f", float(text)))[0] == single:
+        if java_float(float(text)) == single:
             return float(text)
     return float(single)
 
