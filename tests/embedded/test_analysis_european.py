@@ -1,8 +1,9 @@
-"""Lucene's own stemmers for German (german_stem), Czech, Bulgarian, Latvian and Indonesian, and
-the analyzers built on them, through the client.
+"""Lucene's own stemmers for German (german_stem), Brazilian Portuguese, Czech, Bulgarian, Latvian
+and Indonesian, and the analyzers built on them, through the client.
 
 Expectations come from Lucene's tests of the classes Elasticsearch runs: TestGermanStemFilter's
-data, TestCzechStemmer, TestBulgarianStemmer, TestLatvianStemmer, TestIndonesianStemmer.
+data and TestGermanAnalyzer, TestBrazilianAnalyzer, TestCzechStemmer, TestBulgarianStemmer,
+TestLatvianStemmer, TestIndonesianStemmer.
 """
 
 from __future__ import annotations
@@ -33,6 +34,42 @@ def test_german_stem(any_es: Elasticsearch) -> None:
     assert terms(any_es, "Tischen A4", marker, "german_stem") == ["Tischen", "a4"]
 
 
+def test_german_stem_skips_its_stem_exclusion(any_es: Elasticsearch) -> None:
+    # Elasticsearch's GermanStemTokenFilterFactory marks `stem_exclusion` as keywords first;
+    # TestGermanAnalyzer: "tischen" excluded stays, and "Fischen Trinken" -> fischen, trink.
+    german = {"type": "german_stem", "stem_exclusion": ["fischen", "tischen"]}
+    assert terms(any_es, "Fischen Trinken tischen", "lowercase", german) == [
+        "fischen", "trink", "tischen"
+    ]  # fmt: skip
+
+
+# TestBrazilianAnalyzer.testWithSnowballExamples and testNormalization (a sample): the accents
+# are folded, words under three letters are left alone, a word with a digit is only folded.
+BRAZILIAN = {
+    "boataria": "boat", "boates": "boat", "bobagens": "bobagens", "bobalhões": "bobalho",
+    "bobeira": "bobeir", "bocadas": "boc", "bocaiúva": "bocaiuv", "boçal": "bocal",
+    "bodoque": "bodoqu", "boêmio": "boemi", "bóia": "boi", "boiando": "boi",
+    "quicaram": "quic", "quilométricas": "quilometr", "quimioterapia": "quimioterap",
+    "quinhão": "quinha", "quintessência": "quintessente", "quintuplicou": "quintuplic",
+    "quiosque": "quiosqu", "Brasília": "brasil", "quimio5terápicos": "quimio5terapicos",
+    "áá": "áá", "ááá": "aaa",
+}  # fmt: skip
+
+
+def test_brazilian(any_es: Elasticsearch) -> None:
+    words = " ".join(BRAZILIAN)
+    assert terms(any_es, words, "brazilian_stem") == list(BRAZILIAN.values())
+    assert terms(any_es, words, stemmer("brazilian")) == list(BRAZILIAN.values())
+    # testWithKeywordAttribute: a keyword is left alone.
+    marker = {"type": "keyword_marker", "keywords": ["Brasília"], "ignore_case": True}
+    assert terms(any_es, "Brasília Brasilia", "lowercase", marker, "brazilian_stem") == [
+        "brasília", "brasil"
+    ]  # fmt: skip
+    # Elasticsearch's BrazilianStemTokenFilterFactory reads `stem_exclusion`.
+    brazilian = {"type": "brazilian_stem", "stem_exclusion": ["quintessência"]}
+    assert terms(any_es, "quintessência quintão", brazilian) == ["quintessência", "quinta"]
+
+
 def test_czech(any_es: Elasticsearch) -> None:
     words = "žena ženy ženou ženách pán pánovi pánové"
     assert terms(any_es, words, "czech_stem") == ["žn"] * 4 + ["pán"] * 3
@@ -61,6 +98,7 @@ def test_indonesian(any_es: Elasticsearch) -> None:
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
+        ("brazilian", "Quilômetros e bocadas", ["quilometr", "boc"]),
         ("czech", "Ženy a páni", ["žn", "pán"]),
         ("bulgarian", "Градове и компютри", ["град", "компютр"]),
         ("latvian", "Tēvs un tēviem", ["tēv", "tēv"]),
@@ -70,7 +108,13 @@ def test_indonesian(any_es: Elasticsearch) -> None:
 def test_the_analyzers_given_stop_words(
     any_es: Elasticsearch, language: str, text: str, expected: list[str]
 ) -> None:
-    stop = {"czech": ["a"], "bulgarian": ["и"], "latvian": ["un"], "indonesian": ["dan"]}
+    stop = {
+        "brazilian": ["e"],
+        "czech": ["a"],
+        "bulgarian": ["и"],
+        "latvian": ["un"],
+        "indonesian": ["dan"],
+    }
     any_es.indices.create(
         index="docs",
         settings={"analysis": {"analyzer": {"a": {"type": language, "stopwords": stop[language]}}}},
@@ -85,3 +129,40 @@ def test_the_analyzers_given_stop_words(
         BadRequestError, match=rf"the \[{language}\] analyzer without \[stopwords\]"
     ):
         any_es.indices.analyze(analyzer=language, text=text)
+
+
+def test_the_brazilian_analyzer_keeps_its_stem_exclusion(any_es: Elasticsearch) -> None:
+    # TestBrazilianAnalyzer.testStemExclusionTable: excluded words are completely unchanged.
+    conf = {"type": "brazilian", "stopwords": "_none_", "stem_exclusion": ["quintessência"]}
+    any_es.indices.create(index="docs", settings={"analysis": {"analyzer": {"a": conf}}})
+    assert terms(any_es, "quintessência quintos", index="docs", analyzer="a") == [
+        "quintessência", "quint"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        ("galician", "its rules are Lucene's galician.rslp file"),
+        ("minimal_galician", "its rules are Lucene's galician.rslp file"),
+        ("spanish_plural", "its exceptions are Lucene's list of invariant Spanish words"),
+    ],
+)
+def test_stemmers_on_lucene_data_are_refused_by_name(
+    any_es: Elasticsearch, language: str, why: str
+) -> None:
+    with pytest.raises(BadRequestError) as refused:
+        terms(any_es, "casas", stemmer(language))
+    reason = refused.value.body["error"]["reason"]
+    assert reason == (
+        f"stemmer language [{language}] ({why}) is not supported by the djangoes embedded engine"
+    )
+
+
+def test_the_galician_analyzer_is_refused_by_name(any_es: Elasticsearch) -> None:
+    # Its stemmer is the galician one above: even given stop words it cannot run.
+    with pytest.raises(BadRequestError, match=r"the \[galician\] analyzer is not supported"):
+        any_es.indices.create(
+            index="docs",
+            settings={"analysis": {"analyzer": {"a": {"type": "galician", "stopwords": "_none_"}}}},
+        )
