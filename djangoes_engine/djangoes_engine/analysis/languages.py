@@ -13,6 +13,7 @@ from .brazilian import brazilian_stem
 from .conf import _bool, _list
 from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latvian_stem
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
+from .galician import galician_minimal_stem
 from .hindi import hindi_stem
 from .porter import porter_stem
 from .savoy import (
@@ -131,7 +132,6 @@ _OTHER_STEMMERS = frozenset(
     [
         "bengali",
         "galician",
-        "minimal_galician",
         "hindi",
         "persian",
         "sorani",
@@ -141,7 +141,6 @@ _OTHER_STEMMERS = frozenset(
 # Why some of those are missing: they need data of Lucene's the engine does not ship.
 _STEMMER_DATA = {
     "galician": "its rules are Lucene's galician.rslp file",
-    "minimal_galician": "its rules are Lucene's galician.rslp file",
     "spanish_plural": "its exceptions are Lucene's list of invariant Spanish words",
 }
 # Stemmers Lucene 10 removed (deprecated by Elasticsearch 8.16).
@@ -154,6 +153,7 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "persian": persian_stem,
     "sorani": sorani_stem,
     "brazilian": brazilian_stem,
+    "minimal_galician": galician_minimal_stem,
     "bulgarian": bulgarian_stem,
     "czech": czech_stem,
     "indonesian": indonesian_stem,
