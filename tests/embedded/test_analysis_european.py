@@ -1,9 +1,10 @@
-"""Lucene's own stemmers for German (german_stem), Brazilian Portuguese, Czech, Bulgarian, Latvian
-and Indonesian, and the analyzers built on them, through the client.
+"""Lucene's own stemmers for German (german_stem), Brazilian Portuguese, Czech, Bulgarian, Latvian,
+Indonesian and (minimal) Galician, the analyzers built on them, and the refusal of those that need
+Lucene's data, through the client.
 
 Expectations come from Lucene's tests of the classes Elasticsearch runs: TestGermanStemFilter's
 data and TestGermanAnalyzer, TestBrazilianAnalyzer, TestCzechStemmer, TestBulgarianStemmer,
-TestLatvianStemmer, TestIndonesianStemmer.
+TestLatvianStemmer, TestIndonesianStemmer, TestGalicianMinimalStemFilter.
 """
 
 from __future__ import annotations
