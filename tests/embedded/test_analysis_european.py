@@ -153,13 +153,21 @@ def test_the_analyzers_given_stop_words(
         any_es.indices.analyze(analyzer=language, text=text)
 
 
-def test_the_brazilian_analyzer_keeps_its_stem_exclusion(any_es: Elasticsearch) -> None:
-    # TestBrazilianAnalyzer.testStemExclusionTable: excluded words are completely unchanged.
-    conf = {"type": "brazilian", "stopwords": "_none_", "stem_exclusion": ["quintessência"]}
+@pytest.mark.parametrize(
+    ("language", "excluded", "text", "expected"),
+    [
+        # TestBrazilianAnalyzer.testStemExclusionTable: excluded words are completely unchanged.
+        ("brazilian", "quintessência", "quintessência quintos", ["quintessência", "quint"]),
+        # TestCzechStemmer.testWithKeywordAttribute, through CzechAnalyzer's own marker.
+        ("czech", "hole", "hole desek", ["hole", "desk"]),
+    ],
+)
+def test_the_analyzers_keep_their_stem_exclusion(
+    any_es: Elasticsearch, language: str, excluded: str, text: str, expected: list[str]
+) -> None:
+    conf = {"type": language, "stopwords": "_none_", "stem_exclusion": [excluded]}
     any_es.indices.create(index="docs", settings={"analysis": {"analyzer": {"a": conf}}})
-    assert terms(any_es, "quintessência quintos", index="docs", analyzer="a") == [
-        "quintessência", "quint"
-    ]  # fmt: skip
+    assert terms(any_es, text, index="docs", analyzer="a") == expected
 
 
 @pytest.mark.parametrize(
