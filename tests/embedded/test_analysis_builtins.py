@@ -372,7 +372,7 @@ def test_language_analyzers_without_their_default_stop_words_are_refused(any_es,
 # -- refusals by name ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("analyzer", ["bengali", "brazilian", "galician", "hindi", "thai"])
+@pytest.mark.parametrize("analyzer", ["bengali", "galician", "hindi", "thai"])
 def test_other_language_analyzers_are_refused_by_name(any_es, analyzer):
     reason = refusal(any_es, analyzer=analyzer, text="x")
     assert reason == f"the [{analyzer}] analyzer is not supported by the djangoes embedded engine"
@@ -385,7 +385,6 @@ def test_other_language_analyzers_are_refused_by_name(any_es, analyzer):
     ("filters", "reason"),
     [
         (["bengali_normalization"], "the [bengali_normalization] token filter is not supported"),
-        (["brazilian_stem"], "the [brazilian_stem] token filter is not supported"),
         (["indic_normalization"], "the [indic_normalization] token filter is not supported"),
         ([{"type": "stemmer", "language": "galician"}], "stemmer language [galician]"),
         ([{"type": "stemmer", "language": "lovins"}], "stemmer language [lovins]"),

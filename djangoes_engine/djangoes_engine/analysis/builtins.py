@@ -56,12 +56,11 @@ SNOWBALL_ONLY_LANGUAGES = (
 )
 # Language analyzers on a light stemmer of Lucene's own, whose default stop words (Lucene's
 # lists) the engine does not ship either: they too work given `stopwords`.
-LUCENE_STEMMED = ("bulgarian", "czech", "indonesian", "latvian")
+LUCENE_STEMMED = ("brazilian", "bulgarian", "czech", "indonesian", "latvian")
 # Elasticsearch's other built-in analyzers: their stemmers or tokenizers are Lucene's own.
 _UNSUPPORTED_ANALYZERS = frozenset(
     [
         "bengali",
-        "brazilian",
         "galician",
         "hindi",
         "thai",

@@ -53,7 +53,6 @@ from .word_delimiter import _WordDelimiter
 _KNOWN_UNSUPPORTED_FILTERS = frozenset(
     {
         "bengali_normalization",
-        "brazilian_stem",
         "indic_normalization",
         "min_hash",
         "delimited_term_freq",
@@ -206,15 +205,19 @@ def _snowball_filter(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
     return _snowball_stemmer(name, language[:1].upper() + language[1:])
 
 
+def _excluding(name: str, conf: Mapping[str, Any], stemmer: _Filter) -> _Filter:
+    """``stemmer`` behind a keyword marker of the ``stem_exclusion`` words, if any."""
+    exclusions = _list(conf, "stem_exclusion")
+    if not exclusions:
+        return stemmer
+    return _Sequence(name, [_KeywordMarker(name, set(exclusions), None, False), stemmer])
+
+
 def _snowball_stem_filter(language: str) -> Callable[..., _Filter]:
     """``dutch_stem``, ``french_stem``: a Snowball stemmer that skips its ``stem_exclusion``."""
 
     def make(name: str, conf: Mapping[str, Any], *_: int) -> _Filter:
-        stemmer = _snowball_stemmer(name, language)
-        exclusions = _list(conf, "stem_exclusion")
-        if not exclusions:
-            return stemmer
-        return _Sequence(name, [_KeywordMarker(name, set(exclusions), None, False), stemmer])
+        return _excluding(name, conf, _snowball_stemmer(name, language))
 
     return make
 
@@ -280,7 +283,9 @@ _FILTERS.update(
         "arabic_stem": lambda n, c, *_: _stemmer_filter(n, "arabic"),
         "persian_stem": lambda n, c, *_: _stemmer_filter(n, "persian"),
         "czech_stem": lambda n, c, *_: _stemmer_filter(n, "czech"),
-        "german_stem": lambda n, c, *_: _PythonStemmer(n, german_stem),
+        # Elasticsearch's factories put a keyword marker of `stem_exclusion` before these two.
+        "german_stem": lambda n, c, *_: _excluding(n, c, _PythonStemmer(n, german_stem)),
+        "brazilian_stem": lambda n, c, *_: _excluding(n, c, _stemmer_filter(n, "brazilian")),
     }
 )
 for _type, _make in {**STRUCTURAL_FILTERS, **SCRIPTED_FILTERS}.items():

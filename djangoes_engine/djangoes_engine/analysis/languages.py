@@ -9,9 +9,11 @@ from typing import Any
 
 from ..errors import IllegalArgument, Unsupported
 from .arabic_script import arabic_stem, persian_stem, sorani_stem
+from .brazilian import brazilian_stem
 from .conf import _bool, _list
 from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latvian_stem
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
+from .galician import galician_minimal_stem
 from .hindi import hindi_stem
 from .porter import porter_stem
 from .savoy import (
@@ -129,15 +131,18 @@ _SNOWBALL_STEMMERS = {
 _OTHER_STEMMERS = frozenset(
     [
         "bengali",
-        "brazilian",
         "galician",
-        "minimal_galician",
         "hindi",
         "persian",
         "sorani",
         "spanish_plural",
     ]
 )
+# Why some of those are missing: they need data of Lucene's the engine does not ship.
+_STEMMER_DATA = {
+    "galician": "its rules are Lucene's galician.rslp file",
+    "spanish_plural": "its exceptions are Lucene's list of invariant Spanish words",
+}
 # Stemmers Lucene 10 removed (deprecated by Elasticsearch 8.16).
 _REMOVED_STEMMERS = frozenset(["dutch_kp", "dutchKp", "kp", "lovins"])
 _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
@@ -147,6 +152,8 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "hindi": hindi_stem,
     "persian": persian_stem,
     "sorani": sorani_stem,
+    "brazilian": brazilian_stem,
+    "minimal_galician": galician_minimal_stem,
     "bulgarian": bulgarian_stem,
     "czech": czech_stem,
     "indonesian": indonesian_stem,
@@ -177,7 +184,8 @@ def _stemmer_filter(name: str, language: str) -> _Filter:
     if language in _SNOWBALL_STEMMERS:
         return _snowball_stemmer(name, _SNOWBALL_STEMMERS[language])
     if language in _OTHER_STEMMERS:
-        raise Unsupported(f"stemmer language [{language}]")
+        why = _STEMMER_DATA.get(language)
+        raise Unsupported(f"stemmer language [{language}]" + (f" ({why})" if why else ""))
     if language in _REMOVED_STEMMERS:
         raise Unsupported(f"stemmer language [{language}] (removed in Lucene 10)")
     raise IllegalArgument(f"Unknown stemmer language [{language}] for [{name}]")
