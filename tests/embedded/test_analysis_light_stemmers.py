@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, ElasticsearchWarning
 
 
 def terms(es: Elasticsearch, text: str, *filters: Any, **body: Any) -> list[str]:
@@ -116,3 +116,18 @@ def test_language_analyzers_use_elasticsearchs_stemmers(
     any_es.index(index="docs", id="1", document={"t": text}, refresh=True)
     found = any_es.search(index="docs", query={"match": {"t": expected[-1]}})["hits"]["hits"]
     assert [hit["_id"] for hit in found] == ["1"]
+
+
+def test_stemmer_languages_are_read_ignoring_case_and_in_camel_case(any_es: Elasticsearch) -> None:
+    for language in ("light_german", "lightGerman", "LIGHT_GERMAN", "Light_German"):
+        assert terms(any_es, "häuser", {"type": "stemmer", "language": language}) == ["haus"]
+    assert terms(any_es, "generously", {"type": "stemmer", "language": "English"}) == ["gener"]
+    # Elasticsearch's old misspelling of light_finnish is still a name of it
+    finish = terms(any_es, "talossa", {"type": "stemmer", "language": "light_finish"})
+    assert finish == terms(any_es, "talossa", {"type": "stemmer", "language": "light_finnish"})
+
+
+def test_german2_is_german_with_a_deprecation_warning(any_es: Elasticsearch) -> None:
+    with pytest.warns(ElasticsearchWarning, match="The 'german2' stemmer has been deprecated"):
+        found = terms(any_es, "häuser", {"type": "stemmer", "language": "german2"})
+    assert found == terms(any_es, "häuser", {"type": "stemmer", "language": "german"})

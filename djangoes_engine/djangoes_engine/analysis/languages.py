@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..deprecation import deprecated
 from ..errors import IllegalArgument, Unsupported
 from .arabic_script import arabic_stem, persian_stem, sorani_stem
 from .brazilian import brazilian_stem
@@ -176,7 +177,42 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
 }
 
 
+# Elasticsearch's camelCase names of its stemmer languages (and "light_finish", kept for
+# backward compatibility), lowercased: it reads every name ignoring case.
+_STEMMER_ALIASES = {
+    "lightenglish": "light_english",
+    "minimalenglish": "minimal_english",
+    "possessiveenglish": "possessive_english",
+    "light_finish": "light_finnish",
+    "lightfinish": "light_finnish",
+    "lightfinnish": "light_finnish",
+    "lightfrench": "light_french",
+    "minimalfrench": "minimal_french",
+    "lightgerman": "light_german",
+    "minimalgerman": "minimal_german",
+    "lighthungarian": "light_hungarian",
+    "lightitalian": "light_italian",
+    "lightnorwegian": "light_norwegian",
+    "lightnynorsk": "light_nynorsk",
+    "minimalnynorsk": "minimal_nynorsk",
+    "lightportuguese": "light_portuguese",
+    "minimalportuguese": "minimal_portuguese",
+    "lightrussian": "light_russian",
+    "lightspanish": "light_spanish",
+    "lightswedish": "light_swedish",
+    "dutchkp": "dutch_kp",
+}
+
+
 def _stemmer_filter(name: str, language: str) -> _Filter:
+    # Elasticsearch compares "minimalNorwegian" case-sensitively, every other name ignoring case.
+    language = "minimal_norwegian" if language == "minimalNorwegian" else language.lower()
+    language = _STEMMER_ALIASES.get(language, language)
+    if language == "german2":
+        deprecated(
+            "The 'german2' stemmer has been deprecated and folded into the 'german' Stemmer. "
+            "Replace all usages of 'german2' with 'german'."
+        )
     if language in _PYTHON_STEMMERS:
         return _PythonStemmer(name, _PYTHON_STEMMERS[language])
     if language in _STEMMERS:
