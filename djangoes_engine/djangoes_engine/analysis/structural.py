@@ -389,8 +389,7 @@ def _hyphenation_decompounder(name: str, conf: Mapping[str, Any]) -> _Filter:
     file Elasticsearch cannot read."""
     if _list(conf, "word_list") is None and conf.get("word_list_path") is None:
         raise IllegalArgument(
-            "word_list must be provided for [" + name + "], either as a path "
-            "to a file, or directly"
+            "word_list must be provided for [" + name + "], either as a path to a file, or directly"
         )
     path = conf.get("hyphenation_patterns_path")
     if path is None:
