@@ -180,11 +180,20 @@ def test_multiplexer(any_es: Elasticsearch) -> None:
     ]
     any_es.index(index="multiplexer_example", id="1", document={"t": "Going HOME"}, refresh=True)
     assert ids(any_es, "multiplexer_example", {"term": {"t": "go"}}) == ["1"]
-    with pytest.raises(BadRequestError, match=r"Cannot find token filter \[nope\]"):
+    # MultiplexerTokenFilterFactory's message, when an analyzer uses the multiplexer.
+    with pytest.raises(BadRequestError) as exc:
         any_es.indices.create(
             index="bad",
-            settings={"analysis": {"filter": {"m": {"type": "multiplexer", "filters": ["nope"]}}}},
+            settings={
+                "analysis": {
+                    "filter": {"m": {"type": "multiplexer", "filters": ["lowercase", "nope"]}},
+                    "analyzer": {"a": {"tokenizer": "standard", "filter": ["m"]}},
+                }
+            },
         )
+    assert exc.value.body["error"]["reason"] == (
+        "Multiplexing filter [m] refers to undefined tokenfilter [nope]"
+    )
 
 
 def test_payload_filters_keep_the_terms(any_es: Elasticsearch) -> None:

@@ -296,11 +296,12 @@ class _Multiplexer(_Filter):
             for part in chain:
                 found = named(part)
                 if found is None:
-                    raise IllegalArgument(f"Cannot find token filter [{part}] for [{self.name}]")
-                if isinstance(found, _Multiplexer):
                     raise IllegalArgument(
-                        f"Token filter [{self.name}] cannot be used in a multiplexer"
+                        f"Multiplexing filter [{self.name}] refers to undefined tokenfilter "
+                        f"[{part}]"
                     )
+                if isinstance(found, _Multiplexer):
+                    raise Unsupported(f"the multiplexer [{part}] inside the multiplexer [{self.name}]")
                 filters.append(found)
             parts.append(filters)
         self.parts = parts
