@@ -148,6 +148,11 @@ def test_dictionary_decompounder(any_es: Elasticsearch) -> None:
     assert terms(any_es, tokenizer="standard", filter=[longest], text="Dampfschiffahrt") == [
         "Dampfschiffahrt", "schiffahrt"
     ]  # fmt: skip
+    # Each subword keeps the whole word's offsets (Lucene's CompoundWordTokenFilterBase).
+    found = any_es.indices.analyze(tokenizer="standard", filter=[words], text="x Donaudampf")
+    assert [(t["token"], t["start_offset"], t["end_offset"]) for t in found["tokens"]] == [
+        ("x", 0, 1), ("Donaudampf", 2, 12), ("Donau", 2, 12), ("dampf", 2, 12)
+    ]  # fmt: skip
     # A word shorter than min_word_size is left whole.
     assert terms(any_es, tokenizer="standard", filter=[words], text="Meer") == ["Meer"]
 

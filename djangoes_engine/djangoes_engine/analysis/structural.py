@@ -258,16 +258,15 @@ class _DictionaryDecompounder(_Filter):
             term, _, start, end = tok[:4]
             if len(term) < self.min_word or tok[5]:
                 continue
-            whole = end - start == len(term)
             for i in range(len(term) - self.min_sub + 1):
                 lengths = [
                     j
                     for j in range(self.min_sub, self.max_sub + 1)
                     if i + j <= len(term) and term[i : i + j] in self.words
                 ]
+                # Each subword keeps the offsets of the whole word (CompoundWordTokenFilterBase).
                 for j in lengths[-1:] if self.longest else lengths:
-                    offsets = (start + i, start + i + j) if whole else (start, end)
-                    out.append((term[i : i + j], tok[1], *offsets, *tok[4:]))
+                    out.append((term[i : i + j], tok[1], start, end, *tok[4:]))
         return out
 
 
