@@ -128,6 +128,17 @@ def test_pattern_capture(any_es: Elasticsearch) -> None:
         ("abc", 1, "word"),
         ("123", 1, "word"),
     ]
+    # PatternCaptureGroupTokenFilterFactory: `patterns` is required (an empty list is not an
+    # error: nothing is captured, and the token is kept).
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.analyze(
+            tokenizer="whitespace", filter=[{"type": "pattern_capture"}], text="x"
+        )
+    assert exc.value.body["error"]["reason"] == (
+        "required setting 'patterns' is missing for token filter [__anonymous__pattern_capture]"
+    )
+    empty = {"type": "pattern_capture", "patterns": [], "preserve_original": False}
+    assert terms(any_es, tokenizer="whitespace", filter=[empty], text="x y") == ["x", "y"]
     # Without the original, a token nothing is captured of is kept (Lucene's filter does).
     email = {"type": "pattern_capture", "preserve_original": False, "patterns": ["([^@]+)@"]}
     assert terms(any_es, tokenizer="whitespace", filter=[email], text="john@example.com plain") == [
@@ -211,12 +222,23 @@ def test_payload_filters_keep_the_terms(any_es: Elasticsearch) -> None:
         "a",
         "b",
     ]
-    with pytest.raises(BadRequestError, match="delimiter must be a one char value"):
-        any_es.indices.analyze(
-            tokenizer="whitespace",
-            filter=[{"type": "delimited_payload", "delimiter": "||"}],
-            text="x",
-        )
+    # DelimitedPayloadTokenFilterFactory takes the setting's first character; an encoding it
+    # does not know is its default (float), not an error.
+    first_char = {"type": "delimited_payload", "delimiter": "+-", "encoding": "other"}
+    assert terms(any_es, tokenizer="whitespace", filter=[first_char], text="a+1 b") == ["a", "b"]
+    # The term is what is indexed and searched.
+    any_es.indices.create(
+        index="payloads",
+        settings={
+            "analysis": {
+                "analyzer": {"p": {"tokenizer": "whitespace", "filter": ["delimited_payload"]}}
+            }
+        },
+        mappings={"properties": {"t": {"type": "text", "analyzer": "p"}}},
+    )
+    any_es.index(index="payloads", id="1", document={"t": "quick|2.0 fox|1"}, refresh=True)
+    assert ids(any_es, "payloads", {"term": {"t": "quick"}}) == ["1"]
+    assert ids(any_es, "payloads", {"match": {"t": "fox|3"}}) == ["1"]
 
 
 def test_what_needs_files_the_engine_has_not_is_answered_as_elasticsearch_does(

@@ -194,8 +194,10 @@ class _PatternCapture(_Filter):
     def __init__(self, name: str, conf: Mapping[str, Any]) -> None:
         super().__init__(name)
         patterns = _list(conf, "patterns", split=False)
-        if not patterns:
-            raise IllegalArgument(f"Pattern capture filter [{name}] requires [patterns]")
+        if patterns is None:
+            raise IllegalArgument(
+                f"required setting 'patterns' is missing for token filter [{name}]"
+            )
         self.patterns = [_java_regex(p, None, name) for p in patterns]
         self.preserve = _bool(conf, "preserve_original", True)
 
@@ -300,7 +302,9 @@ class _Multiplexer(_Filter):
                         f"[{part}]"
                     )
                 if isinstance(found, _Multiplexer):
-                    raise Unsupported(f"the multiplexer [{part}] inside the multiplexer [{self.name}]")
+                    raise Unsupported(
+                        f"the multiplexer [{part}] inside the multiplexer [{self.name}]"
+                    )
                 filters.append(found)
             parts.append(filters)
         self.parts = parts
@@ -335,9 +339,6 @@ class _Multiplexer(_Filter):
 # payloads: the engine stores none, and no search of Elasticsearch's reads them
 
 
-_PAYLOAD_ENCODINGS = ("float", "int", "identity")
-
-
 class _DelimitedPayload(_Filter):
     """The term before the first delimiter; the payload after it is dropped (nothing the
     engine serves reads payloads)."""
@@ -346,13 +347,12 @@ class _DelimitedPayload(_Filter):
 
     def __init__(self, name: str, conf: Mapping[str, Any]) -> None:
         super().__init__(name)
+        # DelimitedPayloadTokenFilterFactory takes the setting's first character, and any
+        # encoding but int and identity as float: neither is an error.
         delimiter = str(conf.get("delimiter", "|"))
-        if len(delimiter) != 1:
+        if not delimiter:
             raise IllegalArgument("delimiter must be a one char value")
-        encoding = str(conf.get("encoding", "float"))
-        if encoding not in _PAYLOAD_ENCODINGS:
-            raise IllegalArgument(f"Unknown encoding [{encoding}] for [{name}]")
-        self.delimiter = delimiter
+        self.delimiter = delimiter[0]
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
         delimiter = self.delimiter
