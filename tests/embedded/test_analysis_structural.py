@@ -355,3 +355,13 @@ def test_the_chinese_analyzer_is_elasticsearchs_standard_with_english_stop_words
 ) -> None:
     # ChineseAnalyzerProvider ("only for old indexes"): StandardAnalyzer(ENGLISH_STOP_WORDS_SET).
     assert terms(any_es, analyzer="chinese", text="The Quick 東京") == ["quick", "東", "京"]
+
+
+def test_thai_word_breaking_is_refused_by_name(any_es: Elasticsearch) -> None:
+    # Lucene's ThaiTokenizer breaks words with the JDK's dictionary-based BreakIterator, which
+    # no Python package reproduces: the thai tokenizer and analyzer stay refused by name.
+    for body in ({"tokenizer": "thai"}, {"analyzer": "thai"}):
+        with pytest.raises(BadRequestError) as exc:
+            any_es.indices.analyze(text="การที่ได้ต้องแสดงว่างานดี", **body)
+        reason = exc.value.body["error"]["reason"]
+        assert "[thai]" in reason and "not supported" in reason
