@@ -959,7 +959,7 @@ def test_index_level_limits_are_configurable():
 
 
 def test_unsupported_but_valid_components_say_so():
-    error = error_of({"filter": {"f": {"type": "hunspell", "locale": "en_US"}}})
+    error = error_of({"filter": {"f": {"type": "keep", "keep_words_path": "words.txt"}}})
     assert error.status == 400
     assert "not supported" in error.reason
 

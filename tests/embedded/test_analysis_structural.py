@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elasticsearch import BadRequestError, Elasticsearch
+from elasticsearch import ApiError, BadRequestError, Elasticsearch
 
 
 def tokens(es: Elasticsearch, **body: Any) -> list[tuple[str, int, str]]:
@@ -98,8 +98,18 @@ def test_common_grams(any_es: Elasticsearch) -> None:
         ("fox_is", 2, "gram"),
         ("is_brown", 3, "gram"),
     ]
-    with pytest.raises(BadRequestError, match="common_words"):
+    # CommonGramsTokenFilterFactory's message; named bare it is the pre-configured filter with
+    # no common words (CommonAnalysisPlugin), which passes every token through.
+    with pytest.raises(BadRequestError) as exc:
         any_es.indices.analyze(tokenizer="whitespace", filter=[{"type": "common_grams"}], text="x")
+    assert exc.value.body["error"]["reason"] == (
+        "missing or empty [common_words] or [common_words_path] configuration for common_grams "
+        "token filter"
+    )
+    assert tokens(any_es, tokenizer="whitespace", filter=["common_grams"], text="the fox") == [
+        ("the", 0, "word"),
+        ("fox", 1, "word"),
+    ]
 
 
 def test_pattern_capture(any_es: Elasticsearch) -> None:
@@ -118,6 +128,17 @@ def test_pattern_capture(any_es: Elasticsearch) -> None:
         ("abc", 1, "word"),
         ("123", 1, "word"),
     ]
+    # PatternCaptureGroupTokenFilterFactory: `patterns` is required (an empty list is not an
+    # error: nothing is captured, and the token is kept).
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.analyze(
+            tokenizer="whitespace", filter=[{"type": "pattern_capture"}], text="x"
+        )
+    assert exc.value.body["error"]["reason"] == (
+        "required setting 'patterns' is missing for token filter [__anonymous__pattern_capture]"
+    )
+    empty = {"type": "pattern_capture", "patterns": [], "preserve_original": False}
+    assert terms(any_es, tokenizer="whitespace", filter=[empty], text="x y") == ["x", "y"]
     # Without the original, a token nothing is captured of is kept (Lucene's filter does).
     email = {"type": "pattern_capture", "preserve_original": False, "patterns": ["([^@]+)@"]}
     assert terms(any_es, tokenizer="whitespace", filter=[email], text="john@example.com plain") == [
@@ -137,6 +158,11 @@ def test_dictionary_decompounder(any_es: Elasticsearch) -> None:
                "only_longest_match": True}  # fmt: skip
     assert terms(any_es, tokenizer="standard", filter=[longest], text="Dampfschiffahrt") == [
         "Dampfschiffahrt", "schiffahrt"
+    ]  # fmt: skip
+    # Each subword keeps the whole word's offsets (Lucene's CompoundWordTokenFilterBase).
+    found = any_es.indices.analyze(tokenizer="standard", filter=[words], text="x Donaudampf")
+    assert [(t["token"], t["start_offset"], t["end_offset"]) for t in found["tokens"]] == [
+        ("x", 0, 1), ("Donaudampf", 2, 12), ("Donau", 2, 12), ("dampf", 2, 12)
     ]  # fmt: skip
     # A word shorter than min_word_size is left whole.
     assert terms(any_es, tokenizer="standard", filter=[words], text="Meer") == ["Meer"]
@@ -170,11 +196,20 @@ def test_multiplexer(any_es: Elasticsearch) -> None:
     ]
     any_es.index(index="multiplexer_example", id="1", document={"t": "Going HOME"}, refresh=True)
     assert ids(any_es, "multiplexer_example", {"term": {"t": "go"}}) == ["1"]
-    with pytest.raises(BadRequestError, match=r"Cannot find token filter \[nope\]"):
+    # MultiplexerTokenFilterFactory's message, when an analyzer uses the multiplexer.
+    with pytest.raises(BadRequestError) as exc:
         any_es.indices.create(
             index="bad",
-            settings={"analysis": {"filter": {"m": {"type": "multiplexer", "filters": ["nope"]}}}},
+            settings={
+                "analysis": {
+                    "filter": {"m": {"type": "multiplexer", "filters": ["lowercase", "nope"]}},
+                    "analyzer": {"a": {"tokenizer": "standard", "filter": ["m"]}},
+                }
+            },
         )
+    assert exc.value.body["error"]["reason"] == (
+        "Multiplexing filter [m] refers to undefined tokenfilter [nope]"
+    )
 
 
 def test_payload_filters_keep_the_terms(any_es: Elasticsearch) -> None:
@@ -187,33 +222,132 @@ def test_payload_filters_keep_the_terms(any_es: Elasticsearch) -> None:
         "a",
         "b",
     ]
-    with pytest.raises(BadRequestError, match="delimiter must be a one char value"):
-        any_es.indices.analyze(
-            tokenizer="whitespace",
-            filter=[{"type": "delimited_payload", "delimiter": "||"}],
-            text="x",
-        )
-
-
-def test_what_needs_files_the_engine_has_not_is_refused_by_name(any_es: Elasticsearch) -> None:
-    def create(filter_: dict[str, Any]) -> str:
-        with pytest.raises(BadRequestError) as exc:
-            any_es.indices.create(index="f", settings={"analysis": {"filter": {"f": filter_}}})
-        return str(exc.value.body["error"]["reason"])
-
-    assert "failed to load hunspell dictionary for locale: en_US" in create(
-        {"type": "hunspell", "locale": "en_US"}
+    # DelimitedPayloadTokenFilterFactory takes the setting's first character; an encoding it
+    # does not know is its default (float), not an error.
+    first_char = {"type": "delimited_payload", "delimiter": "+-", "encoding": "other"}
+    assert terms(any_es, tokenizer="whitespace", filter=[first_char], text="a+1 b") == ["a", "b"]
+    # The term is what is indexed and searched.
+    any_es.indices.create(
+        index="payloads",
+        settings={
+            "analysis": {
+                "analyzer": {"p": {"tokenizer": "whitespace", "filter": ["delimited_payload"]}}
+            }
+        },
+        mappings={"properties": {"t": {"type": "text", "analyzer": "p"}}},
     )
-    assert create({"type": "hunspell"}) == (
+    any_es.index(index="payloads", id="1", document={"t": "quick|2.0 fox|1"}, refresh=True)
+    assert ids(any_es, "payloads", {"term": {"t": "quick"}}) == ["1"]
+    assert ids(any_es, "payloads", {"match": {"t": "fox|3"}}) == ["1"]
+
+
+def test_what_needs_files_the_engine_has_not_is_answered_as_elasticsearch_does(
+    any_es: Elasticsearch,
+) -> None:
+    def create(filter_: dict[str, Any]) -> dict[str, Any]:
+        with pytest.raises(ApiError) as exc:
+            any_es.indices.create(index="f", settings={"analysis": {"filter": {"f": filter_}}})
+        assert isinstance(exc.value.body, dict)
+        return {"status": exc.value.meta.status, **exc.value.body["error"]}
+
+    # A node without config/hunspell/en_US: HunspellService's IllegalStateException (500),
+    # caused by "Could not find hunspell dictionary".
+    error = create({"type": "hunspell", "locale": "en_US"})
+    assert (error["status"], error["type"], error["reason"]) == (
+        500,
+        "illegal_state_exception",
+        "failed to load hunspell dictionary for locale: en_US",
+    )
+    assert error["caused_by"]["reason"] == "Could not find hunspell dictionary [en_US]"
+    assert create({"type": "hunspell"})["reason"] == (
         "missing [locale | language | lang] configuration for hunspell token filter"
     )
-    assert create({"type": "hyphenation_decompounder"}) == (
+    # HyphenationCompoundWordTokenFilterFactory: its word list is checked first (by
+    # AbstractCompoundWordTokenFilterFactory), then the patterns path, then the file is read
+    # from the node's config directory, which the engine has not.
+    assert create({"type": "hyphenation_decompounder"})["reason"] == (
+        "word_list must be provided for [f], either as a path to a file, or directly"
+    )
+    assert create({"type": "hyphenation_decompounder", "word_list": ["a"]})["reason"] == (
         "hyphenation_patterns_path is a required setting."
     )
-    assert "hyphenation pattern files" in create(
-        {"type": "hyphenation_decompounder", "hyphenation_patterns_path": "analysis/hyph.xml"}
+    error = create(
+        {"type": "hyphenation_decompounder", "word_list": ["a"],
+         "hyphenation_patterns_path": "analysis/hyph.xml"}
+    )  # fmt: skip
+    assert (error["status"], error["reason"]) == (
+        400,
+        "Exception while reading hyphenation_patterns_path.",
     )
-    assert "not supported" in create({"type": "min_hash"})
+    assert "hyphenation pattern files are not supported" in error["caused_by"]["reason"]
+    # delimited_term_freq is OpenSearch's, not Elasticsearch's (CommonAnalysisPlugin has no
+    # such filter): an unknown type, and no global filter of that name.
+    assert create({"type": "delimited_term_freq"})["reason"] == (
+        "Unknown filter type [delimited_term_freq] for [f]"
+    )
+    with pytest.raises(
+        BadRequestError, match=r"failed to find .*filter under \[delimited_term_freq\]"
+    ):
+        any_es.indices.analyze(tokenizer="keyword", filter=["delimited_term_freq"], text="a|2")
+
+
+def test_min_hash(any_es: Elasticsearch) -> None:
+    # Lucene's TestMinHashFilter: testTokenStreamSingleInput (one hash keeping 100, then two
+    # hashes keeping one) and testTokenStream1 (two 5-word shingles, the keyword and pattern
+    # tokenizers here giving the same tokens as its mock shingle tokenizer).
+    def min_hash(text: str, tokenizer: Any = "keyword", **conf: Any) -> list[dict[str, Any]]:
+        found = any_es.indices.analyze(
+            tokenizer=tokenizer, filter=[{"type": "min_hash", **conf}], text=text
+        )["tokens"]
+        return [
+            {k: t[k] for k in ("token", "position", "start_offset", "end_offset", "type")}
+            for t in found
+        ]
+
+    woof = "woof woof woof woof woof"
+    single = {"hash_count": 1, "bucket_count": 1, "hash_set_size": 100, "with_rotation": False}
+    first = "\u2101\ud33d\ufa85\u8059\u219d\ua1c1\ud671\u676f"  # Lucene's "℁팽徭聙↝ꇁ홱杯"
+    assert min_hash(woof, **single) == [
+        {"token": first, "position": 0, "start_offset": 0, "end_offset": 24, "type": "MIN_HASH"}
+    ]
+    two = min_hash(woof, hash_count=2, bucket_count=1, hash_set_size=1, with_rotation=False)
+    assert [[ord(c) for c in t["token"]] for t in two] == [
+        [0, 0, 8449, 54077, 64133, 32857, 8605, 41409],
+        [0, 1, 16887, 58164, 39536, 14926, 6529, 17276],
+    ]
+    assert [t["position"] for t in two] == [0, 0]
+    shingles = {"type": "pattern", "pattern": "[^ ]+( [^ ]+){4}", "group": 0}
+    both = min_hash(f"{woof} woof woof woof woof puff", shingles, **single)
+    assert both[0]["token"] == first
+    # Lucene's expected second hash has an unpaired surrogate (56843), which Lucene indexes,
+    # as UTF-8, as U+FFFD; the engine's term is that indexed one.
+    assert [ord(c) for c in both[1]["token"]] == [
+        36347, 63457, 43013, 0xFFFD, 52284, 34231, 57934, 42302
+    ]  # fmt: skip
+    assert [(t["position"], t["end_offset"]) for t in both] == [(0, 49), (0, 49)]
+    # testTokenStream4/5: counts by bucket and rotation (rotation fills every bucket).
+    text = f"{woof} woof woof woof woof puff"
+    assert len(min_hash(text, shingles, hash_count=10, bucket_count=10, with_rotation=False)) == 20
+    assert len(min_hash(text, shingles, hash_count=10, bucket_count=10, with_rotation=True)) == 100
+    rotated = min_hash(text, shingles, bucket_count=100)  # with_rotation defaults on
+    assert len(rotated) == 100 and len({t["token"] for t in rotated}) == 2
+    # MinHashFilter's own check, when it builds the stream.
+    with pytest.raises(BadRequestError, match="hashCount must be greater than zero"):
+        min_hash("x", hash_count=0)
+    # Applied at index and query time: the same text finds the document, another does not.
+    any_es.indices.create(
+        index="minhash",
+        settings={
+            "analysis": {
+                "filter": {"mh": {"type": "min_hash", "bucket_count": 1}},
+                "analyzer": {"fp": {"tokenizer": "keyword", "filter": ["mh"]}},
+            }
+        },
+        mappings={"properties": {"t": {"type": "text", "analyzer": "fp"}}},
+    )
+    any_es.index(index="minhash", id="1", document={"t": woof}, refresh=True)
+    assert ids(any_es, "minhash", {"match": {"t": woof}}) == ["1"]
+    assert ids(any_es, "minhash", {"match": {"t": "woof woof woof woof puff"}}) == []
 
 
 def test_the_chinese_analyzer_is_elasticsearchs_standard_with_english_stop_words(
@@ -221,3 +355,13 @@ def test_the_chinese_analyzer_is_elasticsearchs_standard_with_english_stop_words
 ) -> None:
     # ChineseAnalyzerProvider ("only for old indexes"): StandardAnalyzer(ENGLISH_STOP_WORDS_SET).
     assert terms(any_es, analyzer="chinese", text="The Quick 東京") == ["quick", "東", "京"]
+
+
+def test_thai_word_breaking_is_refused_by_name(any_es: Elasticsearch) -> None:
+    # Lucene's ThaiTokenizer breaks words with the JDK's dictionary-based BreakIterator, which
+    # no Python package reproduces: the thai tokenizer and analyzer stay refused by name.
+    for body in ({"tokenizer": "thai"}, {"analyzer": "thai"}):
+        with pytest.raises(BadRequestError) as exc:
+            any_es.indices.analyze(text="การที่ได้ต้องแสดงว่างานดี", **body)
+        reason = exc.value.body["error"]["reason"]
+        assert "[thai]" in reason and "not supported" in reason

@@ -54,8 +54,6 @@ _KNOWN_UNSUPPORTED_FILTERS = frozenset(
     {
         "bengali_normalization",
         "indic_normalization",
-        "min_hash",
-        "delimited_term_freq",
     }
 )
 

@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import IllegalArgument, Unsupported
+from ..errors import EngineError, IllegalArgument, Unsupported
 from .conf import _bool, _int, _list
 from .filters import _Filter
 from .javaregex import _java_regex
+from .min_hash import _MinHash
 from .tokens import _Stage, _Tok
 
 # --------------------------------------------------------------------------------------------
@@ -133,9 +134,15 @@ class _CommonGrams(_Filter):
         if conf.get("common_words_path") is not None:
             raise Unsupported("common word files ([common_words_path])")
         words = _list(conf, "common_words")
-        if words is None:
-            raise IllegalArgument("missing or empty [common_words] or [common_words_path] value")
+        if words is None and conf:
+            raise IllegalArgument(
+                "missing or empty [common_words] or [common_words_path] configuration for "
+                "common_grams token filter"
+            )
+        # Named bare (no settings), it is Elasticsearch's pre-configured filter: no common
+        # words, so every token passes and no gram is made.
         self.ignore_case = _bool(conf, "ignore_case", False)
+        words = words or []
         self.words = {w.lower() for w in words} if self.ignore_case else set(words)
         self.query_mode = _bool(conf, "query_mode", False)
 
@@ -187,8 +194,10 @@ class _PatternCapture(_Filter):
     def __init__(self, name: str, conf: Mapping[str, Any]) -> None:
         super().__init__(name)
         patterns = _list(conf, "patterns", split=False)
-        if not patterns:
-            raise IllegalArgument(f"Pattern capture filter [{name}] requires [patterns]")
+        if patterns is None:
+            raise IllegalArgument(
+                f"required setting 'patterns' is missing for token filter [{name}]"
+            )
         self.patterns = [_java_regex(p, None, name) for p in patterns]
         self.preserve = _bool(conf, "preserve_original", True)
 
@@ -251,16 +260,15 @@ class _DictionaryDecompounder(_Filter):
             term, _, start, end = tok[:4]
             if len(term) < self.min_word or tok[5]:
                 continue
-            whole = end - start == len(term)
             for i in range(len(term) - self.min_sub + 1):
                 lengths = [
                     j
                     for j in range(self.min_sub, self.max_sub + 1)
                     if i + j <= len(term) and term[i : i + j] in self.words
                 ]
+                # Each subword keeps the offsets of the whole word (CompoundWordTokenFilterBase).
                 for j in lengths[-1:] if self.longest else lengths:
-                    offsets = (start + i, start + i + j) if whole else (start, end)
-                    out.append((term[i : i + j], tok[1], *offsets, *tok[4:]))
+                    out.append((term[i : i + j], tok[1], start, end, *tok[4:]))
         return out
 
 
@@ -289,10 +297,13 @@ class _Multiplexer(_Filter):
             for part in chain:
                 found = named(part)
                 if found is None:
-                    raise IllegalArgument(f"Cannot find token filter [{part}] for [{self.name}]")
-                if isinstance(found, _Multiplexer):
                     raise IllegalArgument(
-                        f"Token filter [{self.name}] cannot be used in a multiplexer"
+                        f"Multiplexing filter [{self.name}] refers to undefined tokenfilter "
+                        f"[{part}]"
+                    )
+                if isinstance(found, _Multiplexer):
+                    raise Unsupported(
+                        f"the multiplexer [{part}] inside the multiplexer [{self.name}]"
                     )
                 filters.append(found)
             parts.append(filters)
@@ -328,9 +339,6 @@ class _Multiplexer(_Filter):
 # payloads: the engine stores none, and no search of Elasticsearch's reads them
 
 
-_PAYLOAD_ENCODINGS = ("float", "int", "identity")
-
-
 class _DelimitedPayload(_Filter):
     """The term before the first delimiter; the payload after it is dropped (nothing the
     engine serves reads payloads)."""
@@ -339,13 +347,12 @@ class _DelimitedPayload(_Filter):
 
     def __init__(self, name: str, conf: Mapping[str, Any]) -> None:
         super().__init__(name)
+        # DelimitedPayloadTokenFilterFactory takes the setting's first character, and any
+        # encoding but int and identity as float: neither is an error.
         delimiter = str(conf.get("delimiter", "|"))
-        if len(delimiter) != 1:
+        if not delimiter:
             raise IllegalArgument("delimiter must be a one char value")
-        encoding = str(conf.get("encoding", "float"))
-        if encoding not in _PAYLOAD_ENCODINGS:
-            raise IllegalArgument(f"Unknown encoding [{encoding}] for [{name}]")
-        self.delimiter = delimiter
+        self.delimiter = delimiter[0]
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
         delimiter = self.delimiter
@@ -360,21 +367,41 @@ class _Unchanged(_Filter):
 
 
 def _hunspell(name: str, conf: Mapping[str, Any]) -> _Filter:
+    """Elasticsearch loads the locale's dictionary from the node's ``config/hunspell``
+    directory when the filter is built; the engine has none, so it answers what a node without
+    that dictionary answers (HunspellService: an IllegalStateException, status 500)."""
     locale = conf.get("locale", conf.get("language", conf.get("lang")))
     if locale is None:
         raise IllegalArgument(
             "missing [locale | language | lang] configuration for hunspell token filter"
         )
-    raise Unsupported(
-        f"the [hunspell] token filter (the engine has no hunspell dictionaries: "
-        f"failed to load hunspell dictionary for locale: {locale})"
+    raise EngineError(
+        f"failed to load hunspell dictionary for locale: {locale}",
+        status=500,
+        type="illegal_state_exception",
+        caused_by=EngineError(f"Could not find hunspell dictionary [{locale}]"),
     )
 
 
 def _hyphenation_decompounder(name: str, conf: Mapping[str, Any]) -> _Filter:
-    if conf.get("hyphenation_patterns_path") is None:
+    """The checks of HyphenationCompoundWordTokenFilterFactory in its order; the patterns file
+    is read from the node's config directory, which the engine has not, so any path is the
+    file Elasticsearch cannot read."""
+    if _list(conf, "word_list") is None and conf.get("word_list_path") is None:
+        raise IllegalArgument(
+            "word_list must be provided for [" + name + "], either as a path to a file, or directly"
+        )
+    path = conf.get("hyphenation_patterns_path")
+    if path is None:
         raise IllegalArgument("hyphenation_patterns_path is a required setting.")
-    raise Unsupported("hyphenation pattern files ([hyphenation_patterns_path])")
+    raise IllegalArgument(
+        "Exception while reading hyphenation_patterns_path.",
+        caused_by=EngineError(
+            f"config/{path} (the djangoes embedded engine has no config directory: "
+            "hyphenation pattern files are not supported)",
+            type="no_such_file_exception",
+        ),
+    )
 
 
 STRUCTURAL_FILTERS: dict[str, Callable[[str, Mapping[str, Any]], _Filter]] = {
@@ -387,4 +414,5 @@ STRUCTURAL_FILTERS: dict[str, Callable[[str, Mapping[str, Any]], _Filter]] = {
     "type_as_payload": lambda name, conf: _Unchanged(name),
     "hunspell": _hunspell,
     "hyphenation_decompounder": _hyphenation_decompounder,
+    "min_hash": _MinHash,
 }
