@@ -13,11 +13,14 @@ from .analyzer import Analyzer
 from .arabic_script import arabic_normalize, persian_normalize, sorani_normalize
 from .char_filters import _MappingCharFilter
 from .conf import _bool, _int, _list
+from .hindi import hindi_normalize
+from .indic import bengali_normalize, indic_normalize
 from .filters import (
     _AsciiFoldingFilter,
     _Filter,
     _FingerprintFilter,
     _KeywordMarker,
+    _KeywordSafeTermFilter,
     _LowercaseFilter,
     _TermFilter,
 )
@@ -60,9 +63,7 @@ LUCENE_STEMMED = ("brazilian", "bulgarian", "czech", "indonesian", "latvian")
 # Elasticsearch's other built-in analyzers: their stemmers or tokenizers are Lucene's own.
 _UNSUPPORTED_ANALYZERS = frozenset(
     [
-        "bengali",
         "galician",
-        "hindi",
         "thai",
     ]
 )
@@ -166,6 +167,27 @@ def _arabic_script_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter
     return filters + _stemming(language, conf)
 
 
+def _indic_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
+    """Lucene's HindiAnalyzer and BengaliAnalyzer after the standard tokenizer: lowercase,
+    digits, the ``stem_exclusion`` marker, Indic then the language's normalization (which
+    skips the marked words), stop words, the light stemmer."""
+    filters: list[_Filter] = [
+        _LowercaseFilter("lowercase", None),
+        _TermFilter("decimal_digit", _decimal_digit, normalizing=True),
+    ]
+    exclusions = _list(conf, "stem_exclusion")
+    if exclusions:
+        filters.append(_KeywordMarker(f"{language}_keywords", set(exclusions), None, False))
+    normalize = hindi_normalize if language == "hindi" else bengali_normalize
+    filters += [
+        _TermFilter("indic_normalization", indic_normalize, normalizing=True),
+        _KeywordSafeTermFilter(f"{language}_normalization", normalize),
+        _language_stop(language, conf),
+        _stemmer_filter(f"{language}_stemmer", language),
+    ]
+    return filters
+
+
 # Persian text joins words with zero-width non-joiners: PersianCharFilter makes them spaces.
 _PERSIAN_CHAR_FILTER = _MappingCharFilter("persian_char_filter", ["\\u200C=>\\u0020"])
 
@@ -249,6 +271,9 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
             return Analyzer(
                 name, tokenizer, [_PERSIAN_CHAR_FILTER], filters, position_increment_gap=gap
             )
+    elif type_ in ("hindi", "bengali"):
+        tokenizer = _tokenizer("standard", "standard", {}, 1)
+        filters = _indic_chain(type_, conf)
     elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES or type_ in LUCENE_STEMMED:
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _language_chain(type_, conf)
