@@ -164,7 +164,8 @@ def _arabic_script_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter
     else:
         sorani = _TermFilter("sorani_normalization", sorani_normalize, normalizing=True)
         filters = [sorani, lower, digits, stop]
-    return filters + _stemming(language, conf)
+    # Elasticsearch builds its persian analyzer from the stop words alone: no stem_exclusion.
+    return filters + _stemming(language, {} if language == "persian" else conf)
 
 
 def _indic_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
