@@ -172,3 +172,39 @@ def test_their_stop_word_lists_are_refused_by_name(any_es: Elasticsearch, langua
     assert exc.value.body["error"]["reason"] == (
         f"the [_{language}_] stop word list is not supported by the djangoes embedded engine"
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [  # TestPersianStemFilter
+        ("دوستان", "دوست"),
+        ("كتابها", "كتاب"),
+        ("جامدات", "جامد"),
+        ("عليرضايي", "عليرضا"),
+        ("شادماني", "شادمان"),
+        ("باحالتر", "باحال"),
+        ("خوبترين", "خوب"),
+        ("كباب", "كباب"),
+    ],
+)
+def test_persian_stem(any_es: Elasticsearch, word: str, stem: str) -> None:
+    assert terms(any_es, word, "persian_stem") == [stem]
+
+
+_SORANI_STEMS = [  # TestSoraniStemFilter, which runs Lucene's SoraniAnalyzer
+    ("پیاوێک", "پیاو"), ("دەرگایەک", "دەرگا"), ("پیاوەكە", "پیاو"), ("دەرگاكە", "دەرگا"),
+    ("کتاویە", "کتاوی"), ("دەرگایە", "دەرگا"), ("پیاوان", "پیاو"), ("دەرگایان", "دەرگا"),
+    ("پیاوەکان", "پیاو"), ("دەرگاکان", "دەرگا"), ("پیاوانە", "پیاو"), ("دەرگایانە", "دەرگا"),
+    ("هۆتیلی", "هۆتیل"), ("هۆتیلێکی", "هۆتیل"), ("هۆتیلانی", "هۆتیل"), ("دوورەوە", "دوور"),
+    ("نیوەشەودا", "نیوەشەو"), ("سۆرانا", "سۆران"), ("پارەمان", "پارە"), ("پارەتان", "پارە"),
+    ("پارەیان", "پارە"),
+]  # fmt: skip
+
+
+def test_the_sorani_analyzer_stems_as_lucene(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="ckb",
+        settings={"analysis": {"analyzer": {"ckb": {"type": "sorani", "stopwords": "_none_"}}}},
+    )
+    for word, stem in _SORANI_STEMS:
+        assert terms(any_es, word, index="ckb", analyzer="ckb") == [stem], word
