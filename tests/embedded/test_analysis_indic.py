@@ -9,7 +9,6 @@ persian and arabic languages to Lucene's BengaliStemFilter, PersianStemFilter an
 ArabicStemFilter). The analyzers' default stop words are Lucene lists the engine does not ship.
 """
 
-# ruff: noqa: RUF001 (the letters of these scripts are the point)
 from __future__ import annotations
 
 from typing import Any
@@ -99,7 +98,9 @@ def test_persian_stem_after_normalization(any_es: Elasticsearch) -> None:
     # TestPersianStemFilterFactory.testStemmer
     stem = {"type": "stemmer", "language": "persian"}
     expected = ["كتاب", "به", "دوست"]
-    assert terms(any_es, "کتابها بهترین دوستان", "persian_normalization", "persian_stem") == expected
+    assert (
+        terms(any_es, "کتابها بهترین دوستان", "persian_normalization", "persian_stem") == expected
+    )
     assert terms(any_es, "کتابها بهترین دوستان", "persian_normalization", stem) == expected
 
 
@@ -108,7 +109,8 @@ def test_the_normalizers_skip_keywords_but_indic_does_not(any_es: Elasticsearch)
     marker = {"type": "keyword_marker", "keywords": ["तीर", "अाअा"]}
     assert terms(any_es, "तीर", marker, "hindi_normalization") == ["तीर"]
     assert terms(any_es, "तीर", "hindi_normalization") == ["तिर"]
-    assert terms(any_es, "তীর", {"type": "keyword_marker", "keywords": ["তীর"]}, "bengali_normalization") == ["তীর"]  # fmt: skip
+    bengali_marker = {"type": "keyword_marker", "keywords": ["তীর"]}
+    assert terms(any_es, "তীর", bengali_marker, "bengali_normalization") == ["তীর"]
     assert terms(any_es, "अाअा", marker, "indic_normalization") == ["आआ"]
 
 

@@ -13,8 +13,6 @@ from .analyzer import Analyzer
 from .arabic_script import arabic_normalize, persian_normalize, sorani_normalize
 from .char_filters import _MappingCharFilter
 from .conf import _bool, _int, _list
-from .hindi import hindi_normalize
-from .indic import bengali_normalize, indic_normalize
 from .filters import (
     _AsciiFoldingFilter,
     _Filter,
@@ -24,6 +22,8 @@ from .filters import (
     _LowercaseFilter,
     _TermFilter,
 )
+from .hindi import hindi_normalize
+from .indic import bengali_normalize, indic_normalize
 from .languages import (
     _STOP_LANGUAGES,
     LANGUAGES,

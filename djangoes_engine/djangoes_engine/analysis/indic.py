@@ -8,7 +8,6 @@ Each is a function of one term, as the ``*_normalization`` filters and the ``ben
 apply them.
 """
 
-# ruff: noqa: RUF001 (the letters of these scripts are the point)
 from __future__ import annotations
 
 from functools import lru_cache
