@@ -144,12 +144,21 @@ def test_the_hindi_analyzer_given_stop_words(any_es: Elasticsearch) -> None:
 
 
 def test_the_bengali_analyzer_given_stop_words(any_es: Elasticsearch) -> None:
-    index_with(any_es, {"bn": {"type": "bengali", "stopwords": ["এবং"]}}, "bn")
+    index_with(
+        any_es,
+        {
+            "bn": {"type": "bengali", "stopwords": ["এবং"]},
+            "bn_kept": {"type": "bengali", "stopwords": "_none_", "stem_exclusion": ["বারী"]},
+        },
+        "bn",
+    )
     # TestBengaliAnalyzer: basics and digits
     text = "বা" + _RRA + "ী বারী এবং ১২৩৪৫৬৭৮৯০"
     assert terms(any_es, text, index="docs", analyzer="bn") == ["বার", "বার", "1234567890"]
     # the Indic normalizer composes the decomposed rra before Bengali's turns it into ra
     assert terms(any_es, "বা\u09a1\u09bcী", index="docs", analyzer="bn") == ["বার"]
+    # the marker comes before the normalizers: Bengali's (and the stemmer) leave the word whole
+    assert terms(any_es, "বারী বারি", index="docs", analyzer="bn_kept") == ["বারী", "বার"]
     any_es.index(index="docs", id="1", document={"t": "বা" + _RRA + "ী"}, refresh=True)
     found = any_es.search(index="docs", query={"match": {"t": "বারী"}})["hits"]["hits"]
     assert [h["_id"] for h in found] == ["1"]
