@@ -18,9 +18,12 @@ from .filters import (
     _Filter,
     _FingerprintFilter,
     _KeywordMarker,
+    _KeywordSafeTermFilter,
     _LowercaseFilter,
     _TermFilter,
 )
+from .hindi import hindi_normalize
+from .indic import bengali_normalize, indic_normalize
 from .languages import (
     _STOP_LANGUAGES,
     LANGUAGES,
@@ -60,9 +63,7 @@ LUCENE_STEMMED = ("brazilian", "bulgarian", "czech", "indonesian", "latvian")
 # Elasticsearch's other built-in analyzers: their stemmers or tokenizers are Lucene's own.
 _UNSUPPORTED_ANALYZERS = frozenset(
     [
-        "bengali",
         "galician",
-        "hindi",
         "thai",
     ]
 )
@@ -163,7 +164,29 @@ def _arabic_script_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter
     else:
         sorani = _TermFilter("sorani_normalization", sorani_normalize, normalizing=True)
         filters = [sorani, lower, digits, stop]
-    return filters + _stemming(language, conf)
+    # Elasticsearch builds its persian analyzer from the stop words alone: no stem_exclusion.
+    return filters + _stemming(language, {} if language == "persian" else conf)
+
+
+def _indic_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
+    """Lucene's HindiAnalyzer and BengaliAnalyzer after the standard tokenizer: lowercase,
+    digits, the ``stem_exclusion`` marker, Indic then the language's normalization (which
+    skips the marked words), stop words, the light stemmer."""
+    filters: list[_Filter] = [
+        _LowercaseFilter("lowercase", None),
+        _TermFilter("decimal_digit", _decimal_digit, normalizing=True),
+    ]
+    exclusions = _list(conf, "stem_exclusion")
+    if exclusions:
+        filters.append(_KeywordMarker(f"{language}_keywords", set(exclusions), None, False))
+    normalize = hindi_normalize if language == "hindi" else bengali_normalize
+    filters += [
+        _TermFilter("indic_normalization", indic_normalize, normalizing=True),
+        _KeywordSafeTermFilter(f"{language}_normalization", normalize),
+        _language_stop(language, conf),
+        _stemmer_filter(f"{language}_stemmer", language),
+    ]
+    return filters
 
 
 # Persian text joins words with zero-width non-joiners: PersianCharFilter makes them spaces.
@@ -249,6 +272,9 @@ def _builtin_analyzer(type_: str, name: str, conf: Mapping[str, Any]) -> Analyze
             return Analyzer(
                 name, tokenizer, [_PERSIAN_CHAR_FILTER], filters, position_increment_gap=gap
             )
+    elif type_ in ("hindi", "bengali"):
+        tokenizer = _tokenizer("standard", "standard", {}, 1)
+        filters = _indic_chain(type_, conf)
     elif type_ in LANGUAGES or type_ in SNOWBALL_ONLY_LANGUAGES or type_ in LUCENE_STEMMED:
         tokenizer = _tokenizer("standard", "standard", {}, 1)
         filters = _language_chain(type_, conf)

@@ -18,6 +18,7 @@ from .filters import (
     _KeepIf,
     _KeywordMarker,
     _KeywordRepeat,
+    _KeywordSafeTermFilter,
     _LimitFilter,
     _LowercaseFilter,
     _NativeFilter,
@@ -30,6 +31,7 @@ from .filters import (
     _UniqueFilter,
 )
 from .hindi import hindi_normalize
+from .indic import bengali_normalize, indic_normalize
 from .javaregex import _java_regex, _java_replacement
 from .languages import _stemmer_filter, _stop_filter
 from .scripted import SCRIPTED_FILTERS
@@ -50,12 +52,9 @@ from .terms import (
 from .tokenizers import _check_grams
 from .word_delimiter import _WordDelimiter
 
-_KNOWN_UNSUPPORTED_FILTERS = frozenset(
-    {
-        "bengali_normalization",
-        "indic_normalization",
-    }
-)
+# Every built-in token filter Elasticsearch ships without plugins is served; what needs files
+# the node has not (hunspell dictionaries, hyphenation grammars) answers as such a node does.
+_KNOWN_UNSUPPORTED_FILTERS: frozenset[str] = frozenset()
 
 
 def _filter(
@@ -277,7 +276,9 @@ _FILTERS.update(
             n, persian_normalize, normalizing=True
         ),
         "sorani_normalization": lambda n, c, *_: _TermFilter(n, sorani_normalize, normalizing=True),
-        "hindi_normalization": lambda n, c, *_: _TermFilter(n, hindi_normalize, normalizing=True),
+        "hindi_normalization": lambda n, c, *_: _KeywordSafeTermFilter(n, hindi_normalize),
+        "bengali_normalization": lambda n, c, *_: _KeywordSafeTermFilter(n, bengali_normalize),
+        "indic_normalization": lambda n, c, *_: _TermFilter(n, indic_normalize, normalizing=True),
         "arabic_stem": lambda n, c, *_: _stemmer_filter(n, "arabic"),
         "persian_stem": lambda n, c, *_: _stemmer_filter(n, "persian"),
         "czech_stem": lambda n, c, *_: _stemmer_filter(n, "czech"),

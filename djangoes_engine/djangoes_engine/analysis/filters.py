@@ -171,6 +171,21 @@ class _PythonStemmer(_Filter):
         return [t if t[5] else (fn(t[0]), *t[1:]) for t in toks]
 
 
+class _KeywordSafeTermFilter(_Filter):
+    """A normalizing term filter that leaves keywords alone, as Lucene's Hindi and Bengali
+    normalization filters do."""
+
+    normalizing = True
+
+    def __init__(self, name: str, fn: Callable[[str], str]) -> None:
+        super().__init__(name)
+        self.fn = fn
+
+    def apply(self, toks: list[_Tok]) -> list[_Tok]:
+        fn = self.fn
+        return [t if t[5] else (fn(t[0]), *t[1:]) for t in toks]
+
+
 class _KeywordMarker(_Filter):
     def __init__(
         self, name: str, words: set[str], pattern: re.Pattern[str] | None, ignore_case: bool

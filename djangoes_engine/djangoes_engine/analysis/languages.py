@@ -16,6 +16,7 @@ from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latv
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
 from .galician import galician_minimal_stem
 from .hindi import hindi_stem
+from .indic import bengali_stem
 from .porter import porter_stem
 from .savoy import (
     french_light_stem,
@@ -74,11 +75,14 @@ _OTHER_STOP_LISTS = frozenset(
         "czech",
         "estonian",
         "galician",
+        "hindi",
         "indonesian",
         "irish",
         "latvian",
         "lithuanian",
+        "persian",
         "serbian",
+        "sorani",
         "thai",
     ]
 )
@@ -131,11 +135,7 @@ _SNOWBALL_STEMMERS = {
 # Elasticsearch stemmers of Lucene's own (not Snowball) that the engine has no algorithm for.
 _OTHER_STEMMERS = frozenset(
     [
-        "bengali",
         "galician",
-        "hindi",
-        "persian",
-        "sorani",
         "spanish_plural",
     ]
 )
@@ -151,6 +151,7 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "possessive_english": _possessive,
     "arabic": arabic_stem,
     "hindi": hindi_stem,
+    "bengali": bengali_stem,
     "persian": persian_stem,
     "sorani": sorani_stem,
     "brazilian": brazilian_stem,
