@@ -40,6 +40,8 @@ def search(engine: Cluster, request: Request, index: str | None = None):
     query = uri_query(params)
     if query is not None:
         body["query"] = query
+    if boolean(params, "include_named_queries_score", False):
+        raise Unsupported("[include_named_queries_score]")
     parsed = SearchRequest.parse(body, search_params(params))
     scroll = params.get("scroll")
     if parsed.pit is not None:

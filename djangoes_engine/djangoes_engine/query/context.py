@@ -48,6 +48,8 @@ class Context:
     #: Terms and phrases per field, gathered for highlighting.
     highlight: dict[str, set[str]] = field(default_factory=dict)
     lookup: Callable[[str, str], Any] | None = None
+    #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
+    named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""
@@ -123,11 +125,29 @@ def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
         raise ParsingError(f"unknown query [{kind}]", type="parsing_exception")
     if body is None or (not isinstance(body, dict) and kind not in ("match_all", "match_none")):
         raise ParsingError(f"[{kind}] query malformed, no start_object after query name")
+    query = None
     if kind in FIELD_QUERIES:
         names = [k for k in body if k not in ("boost", "_name")]
         if len(names) == 1 and ("*" in names[0] or "?" in names[0]):
-            return _over_fields(ctx, builder, body, names[0])
-    return builder(ctx, body or {})
+            query = _over_fields(ctx, builder, body, names[0])
+    if query is None:
+        query = builder(ctx, body or {})
+    name = _query_name(body)
+    if name is not None:
+        ctx.named.append((name, query))
+    return query
+
+
+def _query_name(body: Any) -> str | None:
+    """A clause's ``_name``: in its body, or in the one field object of a field query."""
+    if not isinstance(body, dict):
+        return None
+    if "_name" in body:
+        return str(body["_name"])
+    fields = [v for k, v in body.items() if k != "boost"]
+    if len(fields) == 1 and isinstance(fields[0], dict) and "_name" in fields[0]:
+        return str(fields[0]["_name"])
+    return None
 
 
 #: Queries on one field, whose field may be a pattern such as ``title*`` or ``*``.

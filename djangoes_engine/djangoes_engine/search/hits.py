@@ -84,6 +84,10 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
             hit["highlight"] = found
     if candidate.sort_values is not None:
         hit["sort"] = candidate.sort_values
+    if target.ctx is not None and target.ctx.named:
+        matched = _matched_queries(target, candidate.address)
+        if matched:
+            hit["matched_queries"] = matched
     if request.explain:
         explained = jsoncodec.loads(
             target.matching.explain(target.reader.searcher, candidate.address).to_json()
@@ -92,6 +96,21 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_node"] = "embedded"
         hit["_explanation"] = explanation(explained)
     return hit
+
+
+def _matched_queries(target: Any, address: Any) -> list[str]:
+    """The names of the named queries (``_name``) the document matches, each once."""
+    searcher = target.reader.searcher
+    matched: list[str] = []
+    for name, query in target.context.named:
+        if name in matched:
+            continue
+        try:
+            query.explain(searcher, address)
+        except ValueError:  # tantivy: the document does not match
+            continue
+        matched.append(name)
+    return matched
 
 
 def explanation(node: dict[str, Any]) -> dict[str, Any]:
