@@ -3,6 +3,9 @@ deprecated names), answered the same way; and the spellings it reads in any case
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import pytest
 from elasticsearch import BadRequestError, Elasticsearch, ElasticsearchWarning
 
@@ -47,3 +50,58 @@ def test_multi_match_type_is_read_in_any_case(books: Elasticsearch) -> None:
     cause = exc.value.body["error"]["root_cause"][0]
     assert cause["type"] == "parse_exception"
     assert cause["reason"] == "failed to parse [multi_match] query type [nope]. unknown type."
+
+
+LOCAL = (
+    r"the \[\?local\] query parameter to this API has no effect, is now deprecated, "
+    r"and will be removed in a future version"
+)
+
+
+@pytest.fixture
+def metadata(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(index="books", mappings={"properties": {"title": {"type": "text"}}})
+    any_es.indices.put_index_template(name="composable", index_patterns=["zz-*"])
+    any_es.cluster.put_component_template(name="component", template={})
+    with pytest.warns(ElasticsearchWarning, match="Legacy index templates are deprecated"):
+        any_es.indices.put_template(name="legacy", index_patterns=["yy-*"])
+    return any_es
+
+
+def _metadata_reads(es: Elasticsearch, local: bool) -> dict:
+    """The APIs where Elasticsearch consumes ``?local`` with its deprecation warning."""
+    return {
+        "index": es.indices.get(index="books", local=local),
+        "mapping": es.indices.get_mapping(index="books", local=local),
+        "settings": es.indices.get_settings(index="books", local=local),
+        "composable": es.indices.get_index_template(name="composable", local=local),
+        "component": es.cluster.get_component_template(name="component", local=local),
+        "legacy": es.indices.get_template(name="legacy", local=local),
+        "cluster": es.perform_request(
+            "GET",
+            "/_cluster/settings",
+            params={"local": "true" if local else "false"},
+            headers={"accept": "application/json"},
+        ).body,
+    }
+
+
+def test_local_is_accepted_without_effect_and_with_its_warning(metadata: Elasticsearch) -> None:
+    with pytest.warns(ElasticsearchWarning) as record:
+        local = _metadata_reads(metadata, local=True)
+    messages = [str(w.message) for w in record if w.category is ElasticsearchWarning]
+    assert len(messages) == 7
+    assert all(re.fullmatch(LOCAL, m) for m in messages)
+    assert local["mapping"]["books"]["mappings"]["properties"]["title"]["type"] == "text"
+    assert [t["name"] for t in local["composable"]["index_templates"]] == ["composable"]
+    assert list(local["legacy"]) == ["legacy"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ElasticsearchWarning)
+        assert _metadata_reads(metadata, local=False) == local
+
+
+def test_local_elsewhere_is_not_deprecated(metadata: Elasticsearch) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ElasticsearchWarning)
+        assert metadata.cluster.health(local=True)["status"] in ("green", "yellow")
+        metadata.cluster.state(metric="metadata", local=True)

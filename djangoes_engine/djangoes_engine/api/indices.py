@@ -13,7 +13,7 @@ from ..http import Request
 from ..index import Index, check_blocks
 from ..names import Options, split_expression
 from ..settings import Settings, expand_replicas, normalize, validate
-from .arguments import boolean, index_options, object_body, split
+from .arguments import boolean, consume_deprecated_local, index_options, object_body, split
 from .documents import single_index
 
 
@@ -83,6 +83,7 @@ def _blocked(targets: list[Index], level: str) -> list[Index]:
 
 def get(engine: Cluster, request: Request, index: str):
     params = request.params
+    consume_deprecated_local(params)
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     body = {}
@@ -100,6 +101,7 @@ def get(engine: Cluster, request: Request, index: str):
 
 
 def get_mapping(engine: Cluster, request: Request, index: str | None = None):
+    consume_deprecated_local(request.params)
     body = {}
     for target in _blocked(_targets(engine, request, index, forbid_closed=False), "metadata_read"):
         body[target.name] = {"mappings": target.mapping.to_dict()}
@@ -137,6 +139,7 @@ def get_settings(
     engine: Cluster, request: Request, index: str | None = None, name: str | None = None
 ):
     params = request.params
+    consume_deprecated_local(params)
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     patterns = split(name)

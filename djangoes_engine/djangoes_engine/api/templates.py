@@ -15,7 +15,7 @@ from ..errors import EngineError, IllegalArgument, NotFound
 from ..http import Request
 from ..mapping import Mapping as IndexMapping
 from ..settings import unflatten
-from .arguments import boolean, object_body, split
+from .arguments import boolean, consume_deprecated_local, object_body, split
 
 
 def _match_all(pattern: str) -> bool:
@@ -88,6 +88,7 @@ def put_legacy(engine: Cluster, request: Request, name: str):
 
 
 def get_legacy(engine: Cluster, request: Request, name: str | None = None):
+    consume_deprecated_local(request.params)
     existing = engine.stored(templates.LEGACY)
     found = _found(name, existing)
     if name and not found and not any("*" in p for p in split(name)):
@@ -140,6 +141,7 @@ def put_composable(engine: Cluster, request: Request, name: str):
 
 
 def get_composable(engine: Cluster, request: Request, name: str | None = None):
+    consume_deprecated_local(request.params)
     existing = engine.stored(templates.COMPOSABLE)
     found = _found_or_missing(name, existing, "index template")
     return 200, {
@@ -224,6 +226,7 @@ def put_component(engine: Cluster, request: Request, name: str):
 
 
 def get_component(engine: Cluster, request: Request, name: str | None = None):
+    consume_deprecated_local(request.params)
     existing = engine.stored(templates.COMPONENT)
     found = _found_or_missing(name, existing, "component template")
     return 200, {
