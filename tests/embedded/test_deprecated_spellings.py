@@ -105,3 +105,23 @@ def test_local_elsewhere_is_not_deprecated(metadata: Elasticsearch) -> None:
         warnings.simplefilter("error", ElasticsearchWarning)
         assert metadata.cluster.health(local=True)["status"] in ("green", "yellow")
         metadata.cluster.state(metric="metadata", local=True)
+
+
+@pytest.mark.parametrize(
+    "body", [{"rank": {"rrf": {}}}, {"sub_searches": [{"query": {"match_all": {}}}]}]
+)
+def test_rank_and_sub_searches_warn_and_are_refused_as_retriever_is(
+    books: Elasticsearch, body: dict
+) -> None:
+    """Elasticsearch reads both (deprecated for ``retriever``); the engine refuses them as it
+    refuses ``retriever``, with the warning in the error's headers (elasticsearch-py raises
+    no ElasticsearchWarning for an error response)."""
+    (key,) = body
+    with pytest.raises(BadRequestError) as exc:
+        books.search(index="books", body=body)
+    assert exc.value.body["error"]["reason"] == (
+        f"[{key}] is not supported by the djangoes embedded engine"
+    )
+    assert exc.value.meta.headers["Warning"] == (
+        f'299 Elasticsearch-9.0.0-djangoes "Deprecated field [{key}] used, replaced by [retriever]"'
+    )
