@@ -125,3 +125,21 @@ def test_rank_and_sub_searches_warn_and_are_refused_as_retriever_is(
     assert exc.value.meta.headers["Warning"] == (
         f'299 Elasticsearch-9.0.0-djangoes "Deprecated field [{key}] used, replaced by [retriever]"'
     )
+
+
+def test_local_on_get_aliases_is_refused_as_elasticsearch_9_refuses_it(
+    any_es: Elasticsearch,
+) -> None:
+    """Elasticsearch 9 reads get aliases' ``?local`` only under REST compatibility with 8."""
+    any_es.indices.create(index="books", aliases={"shelf": {}})
+    with pytest.raises(BadRequestError) as exc:
+        any_es.perform_request(
+            "GET", "/_alias/shelf", params={"local": "true"}, headers={"accept": "application/json"}
+        )
+    assert exc.value.body["error"]["type"] == "illegal_argument_exception"
+    assert exc.value.body["error"]["reason"] == (
+        "request [/_alias/shelf] contains unrecognized parameter: [local]"
+    )
+    assert any_es.indices.get_alias(name="shelf", expand_wildcards="all") == {
+        "books": {"aliases": {"shelf": {}}}
+    }
