@@ -143,3 +143,25 @@ def test_local_on_get_aliases_is_refused_as_elasticsearch_9_refuses_it(
     assert any_es.indices.get_alias(name="shelf", expand_wildcards="all") == {
         "books": {"aliases": {"shelf": {}}}
     }
+
+
+def test_field_masking_span_is_span_field_masking_refused_as_span_queries_are(
+    books: Elasticsearch,
+) -> None:
+    """Elasticsearch registers ``span_field_masking`` with ``field_masking_span`` as its
+    deprecated name: both are a span query here (refused), neither an unknown query."""
+    clause = {"query": {"span_term": {"title": "dune"}}, "field": "title"}
+    for name in ("span_field_masking", "field_masking_span"):
+        with pytest.raises(BadRequestError) as exc:
+            books.search(index="books", query={name: clause})
+        assert exc.value.body["error"]["reason"] == (
+            "query [span_field_masking] is not supported by the djangoes embedded engine"
+        )
+        warning = exc.value.meta.headers.get("Warning")
+        if name == "span_field_masking":
+            assert warning is None
+        else:
+            assert warning == (
+                '299 Elasticsearch-9.0.0-djangoes "Deprecated field [field_masking_span] used, '
+                'expected [span_field_masking] instead"'
+            )
