@@ -165,3 +165,25 @@ def test_field_masking_span_is_span_field_masking_refused_as_span_queries_are(
                 '299 Elasticsearch-9.0.0-djangoes "Deprecated field [field_masking_span] used, '
                 'expected [span_field_masking] instead"'
             )
+
+
+def test_spellings_read_only_under_rest_compatibility_are_refused(books: Elasticsearch) -> None:
+    """Elasticsearch 9 reads these only for a ``compatible-with=7`` request: without it, they
+    are unknown, as here."""
+    refused = [
+        (
+            {"aggs": {"h": {"date_histogram": {"field": "title.keyword", "interval": "1d"}}}},
+            "[date_histogram] unknown field [interval] did you mean [fixed_interval]?",
+        ),
+        (
+            {"query": {"match": {"title": {"query": "dune", "cutoff_frequency": 0.01}}}},
+            "[match] query does not support [cutoff_frequency]",
+        ),
+        ({"indices_boost": {"books": 2}}, "Unknown key for a START_OBJECT in [indices_boost]."),
+    ]
+    for body, reason in refused:
+        with pytest.raises(BadRequestError) as exc:
+            books.search(index="books", body=body)
+        assert exc.value.body["error"]["root_cause"][0]["reason"] == reason
+    found = books.search(index="books", body={"indices_boost": [{"books": 2}]})
+    assert ids(found) == ["0", "1"]

@@ -171,6 +171,9 @@ class SearchRequest:
         request.terminate_after = body.get("terminate_after", url.terminate_after)
         request.pit = body.get("pit")
         boosts = body.get("indices_boost") or []
+        if isinstance(boosts, dict):
+            # The object form is read only under REST compatibility with 7.
+            raise ParsingError("Unknown key for a START_OBJECT in [indices_boost].")
         for entry in boosts if isinstance(boosts, list) else [boosts]:
             request.indices_boost.update(entry)
         request.profile = bool(body.get("profile"))
