@@ -159,11 +159,11 @@ for _kind in (
     QUERIES[_kind] = q_unsupported(_kind)
 
 
-def _q_field_masking_span(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+def q_unsupported_field_masking_span(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     """``field_masking_span``, the deprecated name Elasticsearch still reads for
     ``span_field_masking`` (refused here as every span query is), with its warning."""
     deprecated("Deprecated field [field_masking_span] used, expected [span_field_masking] instead")
     return QUERIES["span_field_masking"](ctx, body)
 
 
-QUERIES["field_masking_span"] = _q_field_masking_span
+QUERIES["field_masking_span"] = q_unsupported_field_masking_span
