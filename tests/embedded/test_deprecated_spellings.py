@@ -187,3 +187,17 @@ def test_spellings_read_only_under_rest_compatibility_are_refused(books: Elastic
         assert exc.value.body["error"]["root_cause"][0]["reason"] == reason
     found = books.search(index="books", body={"indices_boost": [{"books": 2}]})
     assert ids(found) == ["0", "1"]
+
+
+@pytest.mark.parametrize("key", ["_term", "_time"])
+def test_legacy_bucket_order_keys_are_sub_aggregation_paths(books: Elasticsearch, key: str) -> None:
+    """Elasticsearch 9 maps ``_term``/``_time`` to ``_key`` only under REST compatibility with
+    7; otherwise they name a sub-aggregation, which does not exist."""
+    with pytest.raises(BadRequestError) as exc:
+        books.search(
+            index="books",
+            aggs={"t": {"terms": {"field": "title.keyword", "order": {key: "asc"}}}},
+        )
+    assert exc.value.body["error"]["root_cause"][0]["reason"] == (
+        f"Invalid aggregator order path [{key}]. Unknown aggregation [{key}]"
+    )
