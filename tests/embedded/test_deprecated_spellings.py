@@ -201,3 +201,15 @@ def test_legacy_bucket_order_keys_are_sub_aggregation_paths(books: Elasticsearch
     assert exc.value.body["error"]["root_cause"][0]["reason"] == (
         f"Invalid aggregator order path [{key}]. Unknown aggregation [{key}]"
     )
+
+
+def test_local_on_the_template_exists_apis_warns_too(metadata: Elasticsearch) -> None:
+    """HEAD shares the get template handlers in Elasticsearch, and so their ``?local``."""
+    checks = [
+        lambda: metadata.indices.exists_index_template(name="composable", local=True),
+        lambda: metadata.cluster.exists_component_template(name="component", local=True),
+        lambda: metadata.indices.exists_template(name="legacy", local=True),
+    ]
+    for check in checks:
+        with pytest.warns(ElasticsearchWarning, match=f"^{LOCAL}$"):
+            assert check()

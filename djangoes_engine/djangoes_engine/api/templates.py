@@ -108,6 +108,7 @@ def get_legacy(engine: Cluster, request: Request, name: str | None = None):
 
 
 def legacy_exists(engine: Cluster, request: Request, name: str):
+    consume_deprecated_local(request.params)
     return (200 if _found(name, engine.stored(templates.LEGACY)) else 404), None
 
 
@@ -156,6 +157,7 @@ def _composable_response(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def composable_exists(engine: Cluster, request: Request, name: str):
+    consume_deprecated_local(request.params)
     return (200 if _found(name, engine.stored(templates.COMPOSABLE)) else 404), None
 
 
@@ -244,6 +246,7 @@ def get_component(engine: Cluster, request: Request, name: str | None = None):
 
 
 def component_exists(engine: Cluster, request: Request, name: str):
+    consume_deprecated_local(request.params)
     return (200 if _found(name, engine.stored(templates.COMPONENT)) else 404), None
 
 
