@@ -357,10 +357,13 @@ class DateHistogram(HistogramBase):
         self.spec = {
             "calendar_interval": params.get("calendar_interval"),
             "fixed_interval": params.get("fixed_interval"),
-            "interval": params.get("interval"),
             "time_zone": params.string("time_zone"),
             "offset": params.get("offset"),
         }
+        if "interval" in params.body:
+            # Elasticsearch reads the legacy [interval] only under REST compatibility with 7:
+            # an unknown field, refused while parsing (before any interval check).
+            params.finish()
         self.time_zone = self.spec["time_zone"]
         self._rounding: Rounding | None = None
         self.rounding()  # Elasticsearch's errors for bad intervals, zones and offsets

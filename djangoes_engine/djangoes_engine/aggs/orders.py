@@ -38,13 +38,6 @@ def parse_order(params: Params, default: list[OrderBy]) -> list[OrderBy]:
                 raise params.failed(
                     "order", IllegalArgument(f"Unknown order direction [{direction}]")
                 )
-            if target == "_term":
-                raise params.failed(
-                    "order",
-                    IllegalArgument(
-                        "Deprecated aggregation order key [_term] used, replaced by [_key]"
-                    ),
-                )
             order.append(OrderBy(target, direction.lower() == "asc"))
     if not order or order[-1].target != "_key":
         order.append(OrderBy("_key", True))

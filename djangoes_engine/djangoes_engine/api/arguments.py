@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from .. import jsoncodec
+from ..deprecation import deprecated
 from ..errors import (
     IllegalArgument,
     JsonParseError,
@@ -31,6 +32,21 @@ def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool
     if value == "false":
         return False
     raise IllegalArgument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
+
+
+#: Elasticsearch's warning for ``?local=true`` where the node answers from its own cluster
+#: state anyway (RestUtils.consumeDeprecatedLocalParameter).
+LOCAL_HAS_NO_EFFECT = (
+    "the [?local] query parameter to this API has no effect, is now deprecated, "
+    "and will be removed in a future version"
+)
+
+
+def consume_deprecated_local(params: Mapping[str, str]) -> None:
+    """Read ``?local`` as the get index, mapping, settings and template APIs do: accepted,
+    without effect, and with Elasticsearch's deprecation warning when it is true."""
+    if boolean(params, "local"):
+        deprecated(LOCAL_HAS_NO_EFFECT)
 
 
 def integer(params: Mapping[str, Any], name: str, default: int | None = None) -> int | None:

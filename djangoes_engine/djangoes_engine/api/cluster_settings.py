@@ -16,7 +16,7 @@ from ..cluster import Cluster
 from ..errors import IllegalArgument, ValidationError
 from ..http import Request
 from ..settings import as_string, flatten, unflatten
-from .arguments import boolean, object_body
+from .arguments import boolean, consume_deprecated_local, object_body
 
 #: Settings the engine applies.
 APPLIED = {
@@ -37,6 +37,7 @@ def _known(name: str) -> bool:
 
 
 def get_settings(engine: Cluster, request: Request):
+    consume_deprecated_local(request.params)
     flat = boolean(request.params, "flat_settings")
     body = {
         "persistent": engine.stored("persistent_settings"),

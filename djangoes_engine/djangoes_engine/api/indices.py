@@ -13,8 +13,9 @@ from ..http import Request
 from ..index import Index, check_blocks
 from ..names import Options, split_expression
 from ..settings import Settings, expand_replicas, normalize, validate
-from .arguments import boolean, index_options, object_body, split
+from .arguments import boolean, consume_deprecated_local, index_options, object_body, split
 from .documents import single_index
+from .table import refuse_unknown
 
 
 def create(engine: Cluster, request: Request, index: str):
@@ -83,6 +84,7 @@ def _blocked(targets: list[Index], level: str) -> list[Index]:
 
 def get(engine: Cluster, request: Request, index: str):
     params = request.params
+    consume_deprecated_local(params)
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     body = {}
@@ -100,6 +102,7 @@ def get(engine: Cluster, request: Request, index: str):
 
 
 def get_mapping(engine: Cluster, request: Request, index: str | None = None):
+    consume_deprecated_local(request.params)
     body = {}
     for target in _blocked(_targets(engine, request, index, forbid_closed=False), "metadata_read"):
         body[target.name] = {"mappings": target.mapping.to_dict()}
@@ -137,6 +140,7 @@ def get_settings(
     engine: Cluster, request: Request, index: str | None = None, name: str | None = None
 ):
     params = request.params
+    consume_deprecated_local(params)
     flat = boolean(params, "flat_settings")
     defaults = boolean(params, "include_defaults")
     patterns = split(name)
@@ -368,7 +372,17 @@ def delete_alias(engine: Cluster, request: Request, index: str, name: str):
     return 200, {"acknowledged": True}
 
 
+#: What get aliases reads (RestGetAliasesAction: IndicesOptions.fromRequest, master_timeout).
+_GET_ALIAS_PARAMS = (
+    "expand_wildcards", "ignore_unavailable", "allow_no_indices", "ignore_throttled",
+    "master_timeout",
+)  # fmt: skip
+
+
 def get_alias(engine: Cluster, request: Request, index: str | None = None, name: str | None = None):
+    # Elasticsearch 9 reads ``?local`` here only under REST compatibility with 8: an
+    # unrecognized parameter, like any other this API does not read.
+    refuse_unknown(request, _GET_ALIAS_PARAMS)
     patterns = split(name)
     targets = _targets(engine, request, index, expand_closed=True, forbid_closed=False)
     body: dict[str, Any] = {}

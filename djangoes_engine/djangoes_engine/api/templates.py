@@ -15,7 +15,7 @@ from ..errors import EngineError, IllegalArgument, NotFound
 from ..http import Request
 from ..mapping import Mapping as IndexMapping
 from ..settings import unflatten
-from .arguments import boolean, object_body, split
+from .arguments import boolean, consume_deprecated_local, object_body, split
 
 
 def _match_all(pattern: str) -> bool:
@@ -88,6 +88,7 @@ def put_legacy(engine: Cluster, request: Request, name: str):
 
 
 def get_legacy(engine: Cluster, request: Request, name: str | None = None):
+    consume_deprecated_local(request.params)
     existing = engine.stored(templates.LEGACY)
     found = _found(name, existing)
     if name and not found and not any("*" in p for p in split(name)):
@@ -107,6 +108,7 @@ def get_legacy(engine: Cluster, request: Request, name: str | None = None):
 
 
 def legacy_exists(engine: Cluster, request: Request, name: str):
+    consume_deprecated_local(request.params)
     return (200 if _found(name, engine.stored(templates.LEGACY)) else 404), None
 
 
@@ -140,6 +142,7 @@ def put_composable(engine: Cluster, request: Request, name: str):
 
 
 def get_composable(engine: Cluster, request: Request, name: str | None = None):
+    consume_deprecated_local(request.params)
     existing = engine.stored(templates.COMPOSABLE)
     found = _found_or_missing(name, existing, "index template")
     return 200, {
@@ -154,6 +157,7 @@ def _composable_response(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def composable_exists(engine: Cluster, request: Request, name: str):
+    consume_deprecated_local(request.params)
     return (200 if _found(name, engine.stored(templates.COMPOSABLE)) else 404), None
 
 
@@ -224,6 +228,7 @@ def put_component(engine: Cluster, request: Request, name: str):
 
 
 def get_component(engine: Cluster, request: Request, name: str | None = None):
+    consume_deprecated_local(request.params)
     existing = engine.stored(templates.COMPONENT)
     found = _found_or_missing(name, existing, "component template")
     return 200, {
@@ -241,6 +246,7 @@ def get_component(engine: Cluster, request: Request, name: str | None = None):
 
 
 def component_exists(engine: Cluster, request: Request, name: str):
+    consume_deprecated_local(request.params)
     return (200 if _found(name, engine.stored(templates.COMPONENT)) else 404), None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import tantivy
 
+from ..deprecation import deprecated
 from ..errors import Unsupported
 from .body import boosted, check_options, minimum_should_match, single_field
 from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
@@ -145,7 +146,7 @@ for _kind in (
     "span_multi",
     "span_containing",
     "span_within",
-    "field_masking_span",
+    "span_field_masking",
     "intervals",
     "terms_set",
     "knn",
@@ -156,3 +157,13 @@ for _kind in (
     "rule",
 ):
     QUERIES[_kind] = q_unsupported(_kind)
+
+
+def q_unsupported_field_masking_span(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
+    """``field_masking_span``, the deprecated name Elasticsearch still reads for
+    ``span_field_masking`` (refused here as every span query is), with its warning."""
+    deprecated("Deprecated field [field_masking_span] used, expected [span_field_masking] instead")
+    return QUERIES["span_field_masking"](ctx, body)
+
+
+QUERIES["field_masking_span"] = q_unsupported_field_masking_span

@@ -37,7 +37,6 @@ MATCH_OPTIONS = {
     "_name",
     "auto_generate_synonyms_phrase_query",
     "fuzzy_rewrite",
-    "cutoff_frequency",
     "slop",
 }
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .. import highlight, sorting
+from ..deprecation import deprecated
 from ..errors import (
     IllegalArgument,
     ParsingError,
@@ -26,7 +27,11 @@ UNSUPPORTED = (
     "rank",
     "retriever",
     "slice",
+    "sub_searches",
 )
+#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever`` (which the engine
+#: refuses, so they are refused too, after the same warning).
+REPLACED_BY_RETRIEVER = frozenset({"rank", "sub_searches"})
 BODY_KEYS = {
     "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
     "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
@@ -94,6 +99,8 @@ class SearchRequest:
         for key in body:
             if key not in BODY_KEYS:
                 raise ParsingError(f"Unknown key for a START_OBJECT in [{key}].")
+            if key in REPLACED_BY_RETRIEVER:
+                deprecated(f"Deprecated field [{key}] used, replaced by [retriever]")
         for key in UNSUPPORTED:
             if body.get(key) is not None:
                 raise Unsupported(f"[{key}]")
@@ -164,6 +171,9 @@ class SearchRequest:
         request.terminate_after = body.get("terminate_after", url.terminate_after)
         request.pit = body.get("pit")
         boosts = body.get("indices_boost") or []
+        if isinstance(boosts, dict):
+            # The object form is read only under REST compatibility with 7.
+            raise ParsingError("Unknown key for a START_OBJECT in [indices_boost].")
         for entry in boosts if isinstance(boosts, list) else [boosts]:
             request.indices_boost.update(entry)
         request.profile = bool(body.get("profile"))
