@@ -33,8 +33,8 @@ from .savoy import (
     spanish_light_stem,
     swedish_light_stem,
 )
-from .snowball import _snowball_stemmer
 from .savoy_uralic import finnish_light_stem, hungarian_light_stem
+from .snowball import _snowball_stemmer
 from .terms import _minimal_english, _possessive
 
 # Elasticsearch language names tantivy stems and knows stop words for.
