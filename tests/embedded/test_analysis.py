@@ -520,7 +520,6 @@ def test_path_hierarchy_tokens_share_position_zero():
         ),
         ([{"type": "stemmer", "language": "possessive_english"}], "dog's bone", ["dog", "bone"]),
         ([{"type": "snowball", "language": "French"}], "chevaux", ["cheval"]),
-        (["kstem"], "jumping", ["jump"]),
         ([{"type": "length", "min": 0, "max": 4}], "the quick brown fox", ["the", "fox"]),
         (["trim"], " fox ", ["fox"]),
         ([{"type": "truncate", "length": 3}], "quickly fox", ["qui", "fox"]),

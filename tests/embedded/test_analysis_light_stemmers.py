@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch, ElasticsearchWarning
+from elasticsearch import BadRequestError, Elasticsearch, ElasticsearchWarning
 
 
 def terms(es: Elasticsearch, text: str, *filters: Any, **body: Any) -> list[str]:
@@ -131,3 +131,67 @@ def test_german2_is_german_with_a_deprecation_warning(any_es: Elasticsearch) -> 
     with pytest.warns(ElasticsearchWarning, match="The 'german2' stemmer has been deprecated"):
         found = terms(any_es, "häuser", {"type": "stemmer", "language": "german2"})
     assert found == terms(any_es, "häuser", {"type": "stemmer", "language": "german"})
+
+
+# Savoy's Finnish (CLEF-2003 report) and Hungarian ("UniNE") light stemmers, as Lucene's
+# FinnishLightStemmer and HungarianLightStemmer (Elasticsearch's light_finnish and
+# light_hungarian) apply their rules; each word is one where Snowball's stemmer answers otherwise:
+# the light stemmers fold ä/ö and á/é/ó..., keep a doubled s, and drop a final vowel.
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        # -ja (partitive plural) off, ss kept (Snowball: kiso); -ni (possessive) and -ssa off
+        # (Snowball: ede); ä folded to a, -esti off (Snowball: ystävällis)
+        ("finnish", {"kissoja": "kisso", "edessäni": "edes", "ystävällisesti": "ystavallis"}),
+        # -ban/-k off and á folded (Snowball: ház); plural -k, then the final vowel (Snowball:
+        # alma); the instrumental's assimilated -gal (Snowball: virág); the accusative -et, then
+        # the plural -ek (Snowball: könyv)
+        (
+            "hungarian",
+            {"házakban": "haz", "almák": "alm", "virággal": "virag", "könyveket": "konyv"},
+        ),
+    ],
+)
+def test_finnish_and_hungarian_light_stemmers(
+    any_es: Elasticsearch, language: str, words: dict[str, str]
+) -> None:
+    stemmer = {"type": "stemmer", "language": f"light_{language}"}
+    assert terms(any_es, " ".join(words), stemmer) == list(words.values())
+
+
+def test_a_light_hungarian_analyzer_matches_other_forms_of_a_word(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="hu",
+        settings={
+            "analysis": {
+                "filter": {"hu_light": {"type": "stemmer", "language": "light_hungarian"}},
+                "analyzer": {"hu": {"tokenizer": "standard", "filter": ["lowercase", "hu_light"]}},
+            }
+        },
+        mappings={"properties": {"t": {"type": "text", "analyzer": "hu"}}},
+    )
+    any_es.index(index="hu", id="1", document={"t": "a házakban"}, refresh=True)
+    for query in ("házak", "ház", "haz"):  # stemmed at index and at query time alike
+        found = any_es.search(index="hu", query={"match": {"t": query}})["hits"]["hits"]
+        assert [hit["_id"] for hit in found] == ["1"], query
+
+
+@pytest.mark.parametrize(
+    ("filter_", "reason"),
+    [
+        ("kstem", "stemmer language [kstem] (Krovetz's stemmer needs his large dictionary"),
+        ({"type": "stemmer", "language": "kstem"}, "stemmer language [kstem]"),
+        ({"type": "stemmer", "language": "lightEnglish"}, "stemmer language [light_english]"),
+        ({"type": "stemmer", "language": "minimal_portuguese"}, "portuguese.rslp"),
+        ({"type": "stemmer", "language": "portuguese_rslp"}, "portuguese.rslp"),
+    ],
+)
+def test_stemmers_on_data_the_engine_lacks_are_refused_by_name(
+    any_es: Elasticsearch, filter_: Any, reason: str
+) -> None:
+    # Krovetz's stemmer (kstem, light_english) is driven by his dictionary of English words, and
+    # Lucene's RSLP stemmers by its portuguese.rslp rule file: refused, never approximated.
+    with pytest.raises(BadRequestError) as err:
+        terms(any_es, "running", filter_)
+    assert err.value.status_code == 400
+    assert reason in str(err.value)

@@ -33,6 +33,7 @@ from .savoy import (
     spanish_light_stem,
     swedish_light_stem,
 )
+from .savoy_uralic import finnish_light_stem, hungarian_light_stem
 from .snowball import _snowball_stemmer
 from .terms import _minimal_english, _possessive
 
@@ -94,26 +95,19 @@ _CJK_STOP = [
     "they", "this", "to", "was", "will", "with", "www",
 ]  # fmt: skip
 
-# stemmer filter `language` values -> tantivy stemmer (light/minimal variants approximated
-# by the Snowball stemmer of the language) or a Python stemmer.
+# stemmer filter `language` values Elasticsearch runs as a Snowball stemmer -> tantivy's.
 _STEMMERS = {
     "porter2": "english",
-    "light_english": "english",
-    "kstem": "english",
     "danish": "danish",
     "finnish": "finnish",
-    "light_finnish": "finnish",
     "french": "french",
     "german": "german",
     "german2": "german",
     "greek": "greek",
     "hungarian": "hungarian",
-    "light_hungarian": "hungarian",
     "italian": "italian",
     "norwegian": "norwegian",
     "portuguese": "portuguese",
-    "minimal_portuguese": "portuguese",
-    "portuguese_rslp": "portuguese",
     "romanian": "romanian",
     "russian": "russian",
     "spanish": "spanish",
@@ -137,12 +131,20 @@ _OTHER_STEMMERS = frozenset(
     [
         "galician",
         "spanish_plural",
+        "kstem",
+        "light_english",
+        "minimal_portuguese",
+        "portuguese_rslp",
     ]
 )
 # Why some of those are missing: they need data of Lucene's the engine does not ship.
 _STEMMER_DATA = {
     "galician": "its rules are Lucene's galician.rslp file",
     "spanish_plural": "its exceptions are Lucene's list of invariant Spanish words",
+    "kstem": "Krovetz's stemmer needs his large dictionary of English words",
+    "light_english": "it is Krovetz's stemmer, which needs his large dictionary of English words",
+    "minimal_portuguese": "its rules are Lucene's portuguese.rslp file",
+    "portuguese_rslp": "its rules are Lucene's portuguese.rslp file",
 }
 # Stemmers Lucene 10 removed (deprecated by Elasticsearch 8.16).
 _REMOVED_STEMMERS = frozenset(["dutch_kp", "dutchKp", "kp", "lovins"])
@@ -175,6 +177,8 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "minimal_norwegian": norwegian_minimal_stem,
     "light_nynorsk": nynorsk_light_stem,
     "minimal_nynorsk": nynorsk_minimal_stem,
+    "light_finnish": finnish_light_stem,
+    "light_hungarian": hungarian_light_stem,
 }
 
 
