@@ -113,6 +113,11 @@ def test_liked_documents_are_left_out_unless_included(es: Elasticsearch) -> None
     assert ids(es, fields=["t"], like=like, min_doc_freq=1, max_query_terms=1) == ["3", "5", "7"]
     # a document that does not exist is skipped: nothing to like
     assert ids(es, fields=["t"], like=[{"_index": "posts", "_id": "404"}], **LOOSE) == []
+    # so is one in an index that does not exist (a failed fetch); Elasticsearch still leaves
+    # its _id out of the hits, whatever the index
+    assert ids(es, fields=["t"], like=[{"_index": "nope", "_id": "1"}, "red apple"], **LOOSE) == [
+        "2", "3", "5", "6", "7"
+    ]  # fmt: skip
 
 
 def test_artificial_documents_unlike_and_noise_words(es: Elasticsearch) -> None:
