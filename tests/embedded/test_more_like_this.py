@@ -77,18 +77,47 @@ def test_max_query_terms_keeps_the_best_by_tf_idf(es: Elasticsearch) -> None:
     ]  # fmt: skip
 
 
+def test_max_doc_freq_leaves_out_common_words(es: Elasticsearch) -> None:
+    # red and apple are in 4 documents each: above max_doc_freq 3, only pie (df 1) is left
+    assert ids(es, fields=["t"], like="red apple pie", max_doc_freq=3, **LOOSE) == ["1"]
+    assert ids(es, fields=["t"], like="red apple pie", max_doc_freq=4, **LOOSE) == [
+        "1", "2", "3", "5", "6", "7"
+    ]  # fmt: skip
+
+
+def scores(es: Elasticsearch, **mlt: Any) -> dict[str, float]:
+    found = es.search(index="posts", query={"more_like_this": mlt}, size=20)
+    return {hit["_id"]: hit["_score"] for hit in found["hits"]["hits"]}
+
+
+def test_boost_terms_weighs_each_term_by_its_score(es: Elasticsearch) -> None:
+    # tf-idf: red and apple 1 + ln(8/5), pie 1 + ln(8/2). Each clause is boosted by
+    # boost_terms * score / lowest score, so red's clause gets exactly boost_terms and pie's more.
+    plain = scores(es, fields=["t"], like="red apple pie", **LOOSE)
+    boosted = scores(es, fields=["t"], like="red apple pie", boost_terms=2, **LOOSE)
+    assert boosted["3"] == pytest.approx(2 * plain["3"], rel=1e-5)  # "red wine": red only
+    assert boosted["1"] > 2 * plain["1"] * 1.05  # pie's clause is boosted beyond 2
+    # the whole query's boost multiplies every score
+    doubled = scores(es, fields=["t"], like="red apple pie", boost=2, **LOOSE)
+    assert doubled == pytest.approx({k: 2 * v for k, v in plain.items()}, rel=1e-5)
+
+
 def test_liked_documents_are_left_out_unless_included(es: Elasticsearch) -> None:
     like = [{"_index": "posts", "_id": "1"}]
     # doc 1's terms: red (tf 2), apple (tf 2), pie (tf 1)
     assert ids(es, fields=["t"], like=like, **LOOSE) == ["2", "3", "5", "6", "7"]
     assert ids(es, fields=["t"], like=like, include=True, **LOOSE) == ["1", "2", "3", "5", "6", "7"]
-    # with the default min_term_freq (2) pie drops out: one of red and apple (tied) is left
-    assert ids(es, fields=["t"], like=like, min_doc_freq=1, max_query_terms=1) in (
-        ["3", "5", "7"],
-        ["2", "5", "6"],
-    )
+    # with the default min_term_freq (2) pie drops out; red and apple tie (tf 2, df 4) and the
+    # first offered to Lucene's queue keeps the place: Java's HashMap iterates "red" (bucket 0)
+    # before "apple" (bucket 1), so red is the one term.
+    assert ids(es, fields=["t"], like=like, min_doc_freq=1, max_query_terms=1) == ["3", "5", "7"]
     # a document that does not exist is skipped: nothing to like
     assert ids(es, fields=["t"], like=[{"_index": "posts", "_id": "404"}], **LOOSE) == []
+    # so is one in an index that does not exist (a failed fetch); Elasticsearch still leaves
+    # its _id out of the hits, whatever the index
+    assert ids(es, fields=["t"], like=[{"_index": "nope", "_id": "1"}, "red apple"], **LOOSE) == [
+        "2", "3", "5", "6", "7"
+    ]  # fmt: skip
 
 
 def test_artificial_documents_unlike_and_noise_words(es: Elasticsearch) -> None:
