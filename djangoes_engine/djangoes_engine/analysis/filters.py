@@ -159,18 +159,6 @@ class _AsciiFoldingFilter(_Filter):
         return out
 
 
-class _PythonStemmer(_Filter):
-    stems = True
-
-    def __init__(self, name: str, fn: Callable[[str], str]) -> None:
-        super().__init__(name)
-        self.fn = fn
-
-    def apply(self, toks: list[_Tok]) -> list[_Tok]:
-        fn = self.fn
-        return [t if t[5] else (fn(t[0]), *t[1:]) for t in toks]
-
-
 class _KeywordSafeTermFilter(_Filter):
     """A normalizing term filter that leaves keywords alone, as Lucene's Hindi and Bengali
     normalization filters do."""
@@ -184,6 +172,13 @@ class _KeywordSafeTermFilter(_Filter):
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
         fn = self.fn
         return [t if t[5] else (fn(t[0]), *t[1:]) for t in toks]
+
+
+class _PythonStemmer(_KeywordSafeTermFilter):
+    """A stemmer run in Python: a term function that skips keywords and does not normalize."""
+
+    normalizing = False
+    stems = True
 
 
 class _KeywordMarker(_Filter):
