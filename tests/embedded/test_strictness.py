@@ -48,42 +48,6 @@ def test_inner_hits_are_refused_not_dropped(nested: Elasticsearch) -> None:
     assert reason_of(exc) == f"[inner_hits] {UNSUPPORTED}"
 
 
-@pytest.fixture
-def joined(any_es: Elasticsearch) -> Elasticsearch:
-    any_es.indices.create(
-        index="qa", mappings={"properties": {"rel": {"type": "join", "relations": {"q": "a"}}}}
-    )
-    any_es.index(index="qa", id="1", document={"rel": "q"})
-    any_es.index(index="qa", id="2", routing="1", document={"rel": {"name": "a", "parent": "1"}})
-    any_es.indices.refresh(index="qa")
-    return any_es
-
-
-@pytest.mark.parametrize(
-    ("field", "reason"),
-    [
-        ("rel", "aggregating a [join] field"),
-        ("rel#q", "aggregating the parent-id field [rel#q] of a [join] field"),
-    ],
-)
-def test_terms_on_a_join_field_is_refused_not_empty(
-    joined: Elasticsearch, field: str, reason: str
-) -> None:
-    """Elasticsearch gives buckets here (relation names, parent ids); never answer none."""
-    with pytest.raises(BadRequestError) as exc:
-        joined.search(index="qa", size=0, aggs={"x": {"terms": {"field": field}}})
-    assert reason_of(exc) == f"{reason} {UNSUPPORTED}"
-
-
-def test_a_query_on_a_join_parent_id_field_is_refused_not_empty(joined: Elasticsearch) -> None:
-    query: dict[str, Any] = {"term": {"rel#q": "1"}}
-    with pytest.raises(BadRequestError) as exc:
-        joined.search(index="qa", query=query)
-    assert reason_of(exc) == (
-        f"searching the parent-id field [rel#q] of a [join] field {UNSUPPORTED}"
-    )
-
-
 @pytest.mark.parametrize(
     "inner",
     [
@@ -173,6 +137,15 @@ UNKNOWN_KEY = {
     ),
     "nested": ({"path": "o", "query": {"match_all": {}}, "foo": 1}, "[nested] query does not"),
     "wrapper": ({"query": "e30=", "foo": 1}, "query malformed, empty clause found"),
+    "has_child": (
+        {"type": "a", "query": {"match_all": {}}, "foo": 1},
+        "[has_child] query does not support [foo]",
+    ),
+    "has_parent": (
+        {"parent_type": "q", "query": {"match_all": {}}, "foo": 1},
+        "[has_parent] query does not support [foo]",
+    ),
+    "parent_id": ({"type": "a", "id": "1", "foo": 1}, "[parent_id] query does not support [foo]"),
 }
 
 

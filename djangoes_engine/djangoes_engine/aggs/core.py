@@ -211,11 +211,7 @@ class Shard:
     def _resolve(self, agg: Agg, path: str, accepted: frozenset[str]) -> Source:
         field_type = self.mapping.field(path)
         if field_type is None:
-            if self.mapping.join_subfield(path):
-                raise Unsupported(f"aggregating the parent-id field [{path}] of a [join] field")
             return Source(path)
-        if field_type.type_name == "join":  # Elasticsearch aggregates the relation names
-            raise Unsupported("aggregating a [join] field")
         if isinstance(field_type, TextField):
             if field_type.definition.get("fielddata") in (True, "true"):
                 raise Unsupported("aggregating a text field with [fielddata]")

@@ -45,6 +45,7 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .join import q_has_child, q_has_parent, q_parent_id
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
@@ -121,6 +122,9 @@ QUERIES.update(
         "nested": q_nested,
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
+        "has_child": q_has_child,
+        "has_parent": q_has_parent,
+        "parent_id": q_parent_id,
     }
 )
 for _kind in (
@@ -131,9 +135,6 @@ for _kind in (
     "geo_bounding_box",
     "geo_shape",
     "geo_polygon",
-    "has_child",
-    "has_parent",
-    "parent_id",
     "percolate",
     "rank_feature",
     "distance_feature",

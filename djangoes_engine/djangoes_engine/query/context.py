@@ -17,7 +17,7 @@ import tantivy
 from tantivy import Query
 
 from .. import jsoncodec
-from ..errors import BadRequest, EngineError, ParsingError, Unsupported
+from ..errors import BadRequest, EngineError, ParsingError
 from ..fields import FieldType
 from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
 from ..settings import Settings
@@ -50,6 +50,8 @@ class Context:
     lookup: Callable[[str, str], Any] | None = None
     #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
+    #: The ``inner_hits`` the query asks for, by name (see :mod:`.inner_hits`).
+    inner_hits: dict[str, Any] = field(default_factory=dict)
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""
@@ -64,10 +66,7 @@ class Context:
         return self.reader.schema
 
     def field(self, name: str) -> FieldType | None:
-        found = self.reader.mapping.field(name)
-        if found is None and self.reader.mapping.join_subfield(name):
-            raise Unsupported(f"searching the parent-id field [{name}] of a [join] field")
-        return found
+        return self.reader.mapping.field(name)
 
     def slot(self, field_type: FieldType) -> str | None:
         return self.reader.layout.slot(field_type.path)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+
+from tantivy import Query
 
 from .. import jsoncodec
 from ..dates import DateFormat
@@ -16,8 +19,9 @@ from ..fields import BooleanField, DateField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
+from ..query import compile_query
 from ..source import SourceFilter, extract
-from .collect import Candidate
+from .collect import Candidate, collect
 from .request import SearchRequest
 
 
@@ -88,6 +92,8 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         matched = _matched_queries(target, candidate.address)
         if matched:
             hit["matched_queries"] = matched
+    if target.ctx is not None and target.ctx.inner_hits:
+        hit["inner_hits"] = render_inner_hits(target, doc.doc_id, jsoncodec.loads(doc.source))
     if request.explain:
         explained = jsoncodec.loads(
             target.matching.explain(target.reader.searcher, candidate.address).to_json()
@@ -96,6 +102,42 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_node"] = "embedded"
         hit["_explanation"] = explanation(explained)
     return hit
+
+
+def render_inner_hits(target: Any, doc_id: str, source: dict[str, Any]) -> dict[str, Any]:
+    """A hit's ``inner_hits``: for each definition of the query, the documents of its scope
+    for this hit, searched and rendered as a search's hits are."""
+    sections = {}
+    for spec in target.context.inner_hits.values():
+        request = SearchRequest.parse(spec.options)
+        request.track_total_hits = True
+        _check_inner_window(target.index, spec.name, request.start + request.size)
+        scope = spec.scope(doc_id, source)
+        ctx = dataclasses.replace(target.context, named=[], highlight={}, inner_hits={})
+        query = compile_query(ctx, scope) if scope is not None else Query.empty_query()
+        inner = dataclasses.replace(target, ctx=ctx, query=query, hits_query=query, boost=1.0)
+        candidates, total = collect([inner], request)
+        scores = [c.score for c in candidates if c.score is not None]
+        page = candidates[request.start : request.start + request.size]
+        sections[spec.name] = {
+            "hits": {
+                "total": {"value": total, "relation": "eq"},
+                "max_score": max(scores) if scores else None,
+                "hits": render_hits(page, request),
+            }
+        }
+    return sections
+
+
+def _check_inner_window(index: Index, name: str, window: int) -> None:
+    setting = index.settings.get("index.max_inner_result_window")
+    limit = 100 if setting is None else index.settings.int("index.max_inner_result_window")
+    if window > limit:
+        raise IllegalArgument(
+            f"Inner result window is too large, the inner hit definition's [{name}]'s from + "
+            f"size must be less than or equal to: [{limit}] but was [{window}]. This limit can "
+            "be set by changing the [index.max_inner_result_window] index level setting."
+        )
 
 
 def _matched_queries(target: Any, address: Any) -> list[str]:
