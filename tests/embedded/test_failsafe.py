@@ -250,7 +250,10 @@ held = threading.Event()
 def hold():
     index.lock.acquire()  # held, never released
     held.set()
-threading.Thread(target=hold, daemon=False).start()
+    # Stay alive: a finished thread's ident is reused, and an RLock whose owner's ident the
+    # closing thread happens to get lets it in.
+    threading.Event().wait()
+threading.Thread(target=hold, daemon=True).start()
 held.wait()  # on a loaded machine the thread may start late: close only once it holds the lock
 close_in_time(engine, 1.0)
 print("not reached")
