@@ -1,7 +1,8 @@
 """Greek as Elasticsearch analyzes it: Lucene's GreekLowerCaseFilter (the ``lowercase`` filter's
 ``greek`` language) and Lucene's GreekStemmer, Georgios Ntais' algorithm ("Development of a
 Stemmer for the Greek Language", 2006), which the ``greek`` stemmer language and the greek
-analyzer run (Snowball's Greek stemmer is another algorithm and stems many words otherwise).
+analyzer run (Snowball's Greek stemmer, which the engine ran before, is a later rewrite of
+the same paper and stems some words otherwise: 11 of the 342 in Lucene's tests).
 
 The stemmer expects what the lowercase filter gives: lowercase, final sigma folded to sigma,
 tonos and dialytika removed. It counts a word's length in UTF-16 code units, as Java does.
@@ -38,6 +39,7 @@ _GREEK_FOLD = str.maketrans(
 
 
 def greek_lower(term: str) -> str:
+    """Lucene's GreekLowerCaseFilter of one term."""
     # str.lower is Unicode's full lowercasing: of its differences from Java's per-character
     # one only İ matters (Python gives i and a combining dot); its final sigma is folded anyway.
     return term.replace("\u0130", "i").lower().translate(_GREEK_FOLD)
