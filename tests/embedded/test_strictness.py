@@ -258,3 +258,14 @@ def test_source_exclude_vectors_leaves_the_vector_fields_out(any_es: Elasticsear
     assert source({"exclude_vectors": True}) == {"o": {"k": "a"}, "t": "x"}
     assert source({"exclude_vectors": True, "excludes": ["t"]}) == {"o": {"k": "a"}}
     assert source({"exclude_vectors": False})["v"] == [1, 2]
+
+
+def test_aggregating_the_id_field_is_refused_not_empty(any_es: Elasticsearch) -> None:
+    """Elasticsearch 8+ refuses fielddata on ``_id``; the engine answered no buckets."""
+    any_es.index(index="ids", id="1", document={"a": 1}, refresh=True)
+    with pytest.raises(BadRequestError) as exc:
+        any_es.search(index="ids", size=0, aggs={"x": {"terms": {"field": "_id"}}})
+    assert reason_of(exc) == (
+        "Fielddata access on the _id field is disallowed, you can re-enable it by updating the "
+        "dynamic cluster setting: indices.id_field_data.enabled"
+    )

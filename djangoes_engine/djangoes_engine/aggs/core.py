@@ -161,6 +161,15 @@ def category(field: FieldType) -> str | None:
     return None
 
 
+def id_fielddata_error() -> IllegalArgument:
+    """Elasticsearch 8+'s refusal to aggregate ``_id`` (``indices.id_field_data.enabled`` is
+    false by default, and the engine does not serve it)."""
+    return IllegalArgument(
+        "Fielddata access on the _id field is disallowed, you can re-enable it by updating the "
+        "dynamic cluster setting: indices.id_field_data.enabled"
+    )
+
+
 def fielddata_error(path: str, index: str) -> IllegalArgument:
     """Elasticsearch 8.5+'s refusal to aggregate a text field."""
     return IllegalArgument(
@@ -211,6 +220,8 @@ class Shard:
     def _resolve(self, agg: Agg, path: str, accepted: frozenset[str]) -> Source:
         field_type = self.mapping.field(path)
         if field_type is None:
+            if path == "_id":
+                raise id_fielddata_error()
             return Source(path)
         if isinstance(field_type, TextField):
             if field_type.definition.get("fielddata") in (True, "true"):
