@@ -336,7 +336,8 @@ def test_refused_under_a_bucket_aggregation(
     assert error["type"] == "search_phase_execution_exception"
     assert error["root_cause"][0] == {
         "type": "illegal_argument_exception",
-        "reason": f"[composite] aggregation cannot be used with a parent aggregation of type: [{factory}]",
+        "reason": "[composite] aggregation cannot be used with a parent aggregation of type: "
+        f"[{factory}]",
     }
 
 

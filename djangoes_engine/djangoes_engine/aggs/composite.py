@@ -267,11 +267,11 @@ class CompositeSource:
                     pass
             return histogram.parse_date(shard, source, value)
 
+        printer: Callable[[Any], Any] = int
         if self.format is not None:
-            printer = histogram.printer(source.field)
-            assert printer is not None
-        else:
-            printer = int
+            formatted = histogram.printer(source.field)
+            assert formatted is not None  # a format prints every key
+            printer = formatted
         return Values(source, split, parse, printer)
 
     def _printer(self, kind: str, source: Source) -> Callable[[Any], Any]:
@@ -415,7 +415,7 @@ class Composite(Agg):
             raise IllegalArgument(
                 f"[after] has {len(self.after)} value(s) but [sources] has {len(self.sources)}"
             )
-        key = []
+        key: list[Any] = []
         for source, value_source in zip(self.sources, values, strict=True):
             if source.name not in self.after:
                 raise IllegalArgument(f"Missing value for [after.{source.name}]")
@@ -461,7 +461,11 @@ class Composite(Agg):
             if count:
                 entries.append((None, count, absent))
         order = value_source.order
-        entries.sort(key=functools.cmp_to_key(lambda a, b: source.compare(a[0], b[0], order)))
+
+        def compare(a: tuple[Any, int, tantivy.Query], b: tuple[Any, int, tantivy.Query]) -> int:
+            return source.compare(a[0], b[0], order)
+
+        entries.sort(key=functools.cmp_to_key(compare))
         last = level == len(self.sources) - 1
         for key, count, condition in entries:
             below = None
