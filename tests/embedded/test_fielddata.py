@@ -218,3 +218,18 @@ def test_fielddata_needs_an_indexed_field(any_es: Elasticsearch) -> None:
         "Failed to parse mapping: Cannot enable fielddata on a [text] field that is not "
         "indexed: [t]"
     )
+
+
+def test_docvalue_fields_are_the_sorted_distinct_terms(client: Elasticsearch) -> None:
+    hits = client.search(
+        index="repo", docvalue_fields=["files", "body"], sort=["size"], source=False, size=10
+    )["hits"]["hits"]
+    by_size = sorted(DOCS, key=lambda doc: doc["size"])
+    for hit, doc in zip(hits, by_size, strict=True):
+        expected = {"files": sorted(path_terms(doc)), "body": sorted(word_terms(doc))}
+        assert hit.get("fields", {}) == {k: v for k, v in expected.items() if v}
+    with pytest.raises(BadRequestError) as error:
+        client.search(index="repo", docvalue_fields=["plain"])
+    assert error.value.body["error"]["root_cause"][0]["reason"].startswith(
+        "Fielddata is disabled on [plain] in [repo]."
+    )

@@ -32,6 +32,7 @@ from ..fields import (
     TextField,
 )
 from ..search.collect import Target
+from ..sorting import fielddata_disabled
 from .body import Params
 
 #: Elasticsearch's ``search.max_buckets``.
@@ -163,13 +164,7 @@ def category(field: FieldType) -> str | None:
 
 def fielddata_error(path: str, index: str) -> IllegalArgument:
     """Elasticsearch 8.5+'s refusal to aggregate a text field."""
-    return IllegalArgument(
-        f"Fielddata is disabled on [{path}] in [{index}]. "
-        "Text fields are not optimised for operations that require per-document field data like "
-        "aggregations and sorting, so these operations are disabled by default. Please use a "
-        f"keyword field instead. Alternatively, set fielddata=true on [{path}] in order to load "
-        "field data by uninverting the inverted index. Note that this can use significant memory."
-    )
+    return fielddata_disabled(path, index)
 
 
 # --------------------------------------------------------------------------------------------
