@@ -390,6 +390,9 @@ def test_request_errors(client: Elasticsearch, body: dict[str, Any], reason: str
 
 
 def test_unsupported_sources_are_refused_by_name(client: Elasticsearch) -> None:
+    error = error_of(client, {"c": {"composite": {"sources": SOURCE, "size": 0}}})
+    assert "[size] of [0]" in error["reason"]
+    assert "not supported" in error["reason"]
     error = error_of(
         client, {"c": {"composite": {"sources": [{"g": {"geotile_grid": {"field": "tag"}}}]}}}
     )

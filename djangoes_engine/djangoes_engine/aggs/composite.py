@@ -386,6 +386,8 @@ class Composite(Agg):
     def configure(self, params: Params) -> None:
         self.sources = _parse_sources(params.get("sources"))
         self.size = params.integer("size", 10)
+        if self.size < 1:  # Elasticsearch fails inside its collector queue (a server error)
+            raise Unsupported(f"a [size] of [{self.size}] in the [composite] aggregation")
         after = params.get("after")
         if after is not None and not isinstance(after, dict):
             raise params.failed("after")
