@@ -260,6 +260,12 @@ class TextField(FieldType):
             )
         self.index_options = options
         self.tantivy_tokenizer = registry.tantivy_name(self.analyzer.name)
+        if not self.index and definition.get("fielddata") in (True, "true"):
+            # fielddata is the uninverted index: a field that is not indexed has none
+            reason = f"Cannot enable fielddata on a [text] field that is not indexed: [{self.path}]"
+            raise MapperParsingError(
+                f"Failed to parse mapping: {reason}", caused_by=IllegalArgument(reason)
+            )
 
     @property
     def positions(self) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from tantivy import Query
 
-from .. import jsoncodec
+from .. import jsoncodec, sorting
 from ..dates import DateFormat
 from ..decimals import decimal_format
 from ..errors import (
@@ -15,7 +15,7 @@ from ..errors import (
     IllegalArgument,
     SearchPhaseError,
 )
-from ..fields import BooleanField, DateField, NumberField
+from ..fields import BooleanField, DateField, NumberField, TextField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
@@ -184,6 +184,11 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
         else:
             name, fmt = str(spec), None
         for mapped in index.mapping.fields_matching(name):
+            if isinstance(mapped, TextField) and mapped.type_name == "text":
+                terms = _fielddata(index, mapped, source, wildcard="*" in name)
+                if terms:
+                    fields[mapped.path] = terms
+                continue
             if not mapped.doc_values:
                 if "*" in name:
                     continue
@@ -197,6 +202,18 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
     return fields
+
+
+def _fielddata(
+    index: Index, field: TextField, source: dict[str, Any], *, wildcard: bool
+) -> list[str]:
+    """A text field's doc values: its distinct terms with ``fielddata``, refused without."""
+    if field.definition.get("fielddata") not in (True, "true"):
+        if wildcard:
+            return []
+        raise SearchPhaseError(sorting.fielddata_disabled(field.path, index.name), index.name)
+    texts = _converted(field, extract(source, source_path(index.mapping, field)))
+    return sorted(set(sorting.fielddata_terms(field, texts)))
 
 
 def _converted(field: Any, raw: list[Any]) -> list[Any]:
