@@ -226,19 +226,23 @@ def _best_by_score(
 
     One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
     scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
-    all its hits (as a sort on a field does).
+    more hits, four times as many each time, until one scores below the tie.
     """
     searcher = target.reader.searcher
-    result = _run(searcher, query, wanted + 1)
+    limit = wanted + 1
+    result = _run(searcher, query, limit)
     hits = result.hits
-    if wanted == 0 or len(hits) <= wanted or hits[wanted - 1][0] != hits[wanted][0]:
+    if wanted == 0 or len(hits) < limit or hits[wanted - 1][0] != hits[-1][0]:
         return hits, result.count
     if _scores_alike(request.query):
         ordered = searcher.search(
             query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
         ).hits
         return [(hits[0][0], address) for _, address in ordered], result.count
-    return _run(searcher, query, max(searcher.num_docs, 1)).hits, result.count
+    while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
+        limit *= 4
+        hits = _run(searcher, query, limit).hits
+    return hits, result.count
 
 
 def _scores_alike(query: Any) -> bool:
