@@ -45,6 +45,7 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .geo import q_geo_bounding_box, q_geo_distance
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
@@ -121,16 +122,15 @@ QUERIES.update(
         "nested": q_nested,
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
+        "geo_distance": q_geo_distance,
+        "geo_bounding_box": q_geo_bounding_box,
     }
 )
 for _kind in (
     "function_score",
     "script",
     "script_score",
-    "geo_distance",
-    "geo_bounding_box",
     "geo_shape",
-    "geo_polygon",
     "has_child",
     "has_parent",
     "parent_id",

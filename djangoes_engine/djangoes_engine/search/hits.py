@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import jsoncodec
+from .. import geo, jsoncodec
 from ..dates import DateFormat
 from ..decimals import decimal_format
 from ..errors import (
     EngineError,
     IllegalArgument,
     SearchPhaseError,
+    Unsupported,
 )
 from ..fields import BooleanField, DateField, NumberField
 from ..highlight import highlight
@@ -151,6 +152,8 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                         f"on fields of type [{mapped.type_name}]. Use doc values instead."
                     )
                 )
+            if mapped.type_name == "geo_point":
+                raise SearchPhaseError(Unsupported(f"docvalue_fields on the geo_point [{mapped.path}]"))
             values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
@@ -187,12 +190,17 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
         fmt = spec.get("format") if isinstance(spec, dict) else None
         for mapped in index.mapping.fields_matching(name):
             values = []
-            for value in extract(source, source_path(index.mapping, mapped)):
+            path = source_path(index.mapping, mapped)
+            raw = geo.raw_points(source, path) if mapped.type_name == "geo_point" else None
+            for value in extract(source, path) if raw is None else raw:
                 try:
                     converted = mapped.convert(value)
                 except EngineError:
                     continue
-                if mapped.type_name in ("date", "date_nanos"):
+                if mapped.type_name == "geo_point":  # GeoJSON, as read (not quantised)
+                    lat, lon = mapped.point(value)
+                    converted = {"type": "Point", "coordinates": [lon, lat]}
+                elif mapped.type_name in ("date", "date_nanos"):
                     converted = _format_docvalue(mapped, converted, fmt)
                 elif mapped.type_name == "text":
                     converted = value
