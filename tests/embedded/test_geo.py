@@ -8,6 +8,7 @@ arc sine) between the query point and the point as Lucene stores it (32 bits per
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -388,3 +389,104 @@ def test_term_queries_on_a_geo_point_are_refused(cities: Elasticsearch) -> None:
     assert cause(error)["reason"] == (
         "Geo fields do not support exact searching, use dedicated geo queries instead: [loc]"
     )
+
+
+# Sorting by _geo_distance
+
+
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The textbook haversine on Elasticsearch's earth radius (Lucene's is within a micrometre)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371008.7714 * math.asin(math.sqrt(h))
+
+
+def sorted_hits(es: Elasticsearch, sort: dict[str, Any], **kwargs: Any) -> list[tuple[str, Any]]:
+    hits = es.search(index="cities", sort=[{"_geo_distance": sort}], size=20, **kwargs)
+    return [(h["_id"], h["sort"][0]) for h in hits["hits"]["hits"]]
+
+
+def test_sort_by_distance_shows_the_distance_to_the_stored_point(cities: Elasticsearch) -> None:
+    hits = sorted_hits(cities, {"loc": {"lat": 48.8566, "lon": 2.3522}})
+    assert [name for name, _ in hits] == [
+        "paris", "london", "amsterdam", "berlin", "madrid", "rome", "nowhere"
+    ]
+    assert hits[-1] == ("nowhere", "Infinity")
+    london = dict(hits)["london"]
+    assert london == 343530.3369052352
+    stored = geo.quantize(51.5072, -0.1276)
+    assert abs(london - haversine(48.8566, 2.3522, *stored)) < 1e-3
+    assert abs(london - haversine(48.8566, 2.3522, 51.5072, -0.1276)) > 1e-3
+    # Paris to its own stored point: Lucene's haversine rounds the centimetre away.
+    assert dict(hits)["paris"] == 0.0
+
+
+def test_sort_units_types_order_and_modes(cities: Elasticsearch) -> None:
+    paris = [2.3522, 48.8566]
+    in_km = dict(sorted_hits(cities, {"loc": paris, "unit": "km"}))
+    assert in_km["london"] == 343.5303369052352
+    plane = dict(sorted_hits(cities, {"loc": paris, "distance_type": "plane"}))
+    assert plane["london"] != 343530.3369052352
+    assert abs(plane["london"] - 343530.3) < 500
+    descending = sorted_hits(cities, {"loc": paris, "order": "desc"})
+    # A document without a point is at +Infinity: first in descending order.
+    assert [name for name, _ in descending][:2] == ["nowhere", "rome"]
+    # Two points: the nearest of them (min), or the farthest (max).
+    two = {"loc": [[2.3522, 48.8566], [13.405, 52.52]]}
+    nearest = dict(sorted_hits(cities, two))
+    assert nearest["berlin"] < 1 and nearest["paris"] < 1
+    farthest = dict(sorted_hits(cities, {**two, "mode": "max"}))
+    # Each city's farthest point is the other city (stored points: not quite symmetric).
+    assert farthest["berlin"] != farthest["paris"]
+    assert abs(farthest["berlin"] - farthest["paris"]) < 0.1
+    average = dict(sorted_hits(cities, {**two, "mode": "avg"}))
+    assert average["berlin"] == (nearest["berlin"] + farthest["berlin"]) / 2
+
+
+def test_sort_point_forms_and_search_after(cities: Elasticsearch) -> None:
+    expected = sorted_hits(cities, {"loc": {"lat": 48.8566, "lon": 2.3522}})
+    for point in ("48.8566,2.3522", [2.3522, 48.8566], "POINT (2.3522 48.8566)"):
+        assert sorted_hits(cities, {"loc": point}) == expected
+    page = cities.search(
+        index="cities",
+        sort=[{"_geo_distance": {"loc": "48.8566,2.3522"}}],
+        size=2,
+        search_after=[expected[1][1]],
+    )
+    assert [h["_id"] for h in page["hits"]["hits"]] == ["amsterdam", "berlin"]
+    last = cities.search(
+        index="cities",
+        sort=[{"_geo_distance": {"loc": "48.8566,2.3522"}}],
+        search_after=[expected[-2][1]],
+    )
+    assert [(h["_id"], h["sort"]) for h in last["hits"]["hits"]] == [("nowhere", ["Infinity"])]
+
+
+def test_sort_errors(cities: Elasticsearch) -> None:
+    error = bad(cities, sort=[{"_geo_distance": {"nope": [0, 0]}}])
+    assert cause(error) == {
+        "type": "illegal_argument_exception",
+        "reason": "failed to find mapper for [nope] for geo distance based sort",
+    }
+    unmapped = cities.search(
+        index="cities", sort=[{"_geo_distance": {"nope": [0, 0], "ignore_unmapped": True}}]
+    )
+    assert {tuple(h["sort"]) for h in unmapped["hits"]["hits"]} == {("Infinity",)}
+    error = bad(cities, sort=[{"_geo_distance": {"loc": {"lat": 100, "lon": 0}}}])
+    assert cause(error) == {
+        "type": "parse_exception",
+        "reason": "illegal latitude value [100.0] for [GeoDistanceSort] for field [loc].",
+    }
+    error = bad(cities, sort=[{"_geo_distance": {"loc": [0, 0], "mode": "sum"}}])
+    assert reason(error) == "sort_mode [sum] isn't supported for sorting by geo distance"
+    error = bad(cities, sort=[{"_geo_distance": {"loc": [0, 0], "unit": "lightyears"}}])
+    assert reason(error) == "No distance unit match [lightyears]"
+    error = bad(cities, sort=[{"_geo_distance": {"loc": [0, 0], "colour": 3}}])
+    assert reason(error) == "[_geo_distance] does not support [colour]"
+    error = bad(cities, sort=[{"_geo_distance": {"order": "asc"}}])
+    assert reason(error) == "Geo distance sorting needs at least one point."
+    error = bad(cities, sort=[{"_geo_distance": {"loc": [0, 0], "nested": {"path": "x"}}}])
+    assert "nested" in reason(error) and "not supported" in reason(error)
