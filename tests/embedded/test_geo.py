@@ -490,3 +490,156 @@ def test_sort_errors(cities: Elasticsearch) -> None:
     assert reason(error) == "Geo distance sorting needs at least one point."
     error = bad(cities, sort=[{"_geo_distance": {"loc": [0, 0], "nested": {"path": "x"}}}])
     assert "nested" in reason(error) and "not supported" in reason(error)
+
+
+# Aggregations (the museums of Elasticsearch's documentation, with its published figures)
+
+MUSEUMS = [
+    ("POINT (4.912350 52.374081)", "NEMO Science Museum"),
+    ("POINT (4.901618 52.369219)", "Museum Het Rembrandthuis"),
+    ("POINT (4.914722 52.371667)", "Nederlands Scheepvaartmuseum"),
+    ("POINT (4.405200 51.222900)", "Letterenhuis"),
+    ("POINT (2.336389 48.861111)", "Musée du Louvre"),
+    ("POINT (2.327000 48.860000)", "Musée d'Orsay"),
+]
+
+
+@pytest.fixture
+def museums(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(
+        index="museums",
+        mappings={"properties": {"location": {"type": "geo_point"}, "name": {"type": "text"}}},
+    )
+    for number, (location, name) in enumerate(MUSEUMS, 1):
+        any_es.index(index="museums", id=str(number), document={"location": location, "name": name})
+    any_es.indices.refresh(index="museums")
+    return any_es
+
+
+def aggs(es: Elasticsearch, spec: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    return dict(es.search(index="museums", size=0, aggs=spec, **kwargs)["aggregations"])
+
+
+def test_geo_centroid_is_elasticsearchs_to_the_last_digit(museums: Elasticsearch) -> None:
+    found = aggs(museums, {"centroid": {"geo_centroid": {"field": "location"}}})
+    assert found["centroid"] == {
+        "location": {"lat": 51.00982965203002, "lon": 3.9662131341174245},
+        "count": 6,
+    }
+    none = aggs(
+        museums,
+        {"centroid": {"geo_centroid": {"field": "location"}}},
+        query={"match": {"name": "nothing"}},
+    )
+    assert none["centroid"] == {"count": 0}
+
+
+def test_geo_centroid_per_bucket(museums: Elasticsearch) -> None:
+    found = aggs(
+        museums,
+        {
+            "near": {
+                "filter": {"match": {"name": "musée"}},
+                "aggs": {"centroid": {"geo_centroid": {"field": "location"}}},
+            }
+        },
+    )
+    assert found["near"]["centroid"]["count"] == 2
+    assert found["near"]["centroid"]["location"]["lat"] == pytest.approx(48.8605555, abs=1e-6)
+
+
+def test_geo_bounds_is_elasticsearchs_to_the_last_digit(museums: Elasticsearch) -> None:
+    found = aggs(
+        museums,
+        {"viewport": {"geo_bounds": {"field": "location", "wrap_longitude": True}}},
+        query={"match": {"name": "musée"}},
+    )
+    assert found["viewport"] == {
+        "bounds": {
+            "top_left": {"lat": 48.86111099738628, "lon": 2.3269999679178},
+            "bottom_right": {"lat": 48.85999997612089, "lon": 2.3363889567553997},
+        }
+    }
+    empty = aggs(
+        museums,
+        {"viewport": {"geo_bounds": {"field": "location"}}},
+        query={"match": {"name": "nothing"}},
+    )
+    assert empty["viewport"] == {}
+
+
+def test_geo_bounds_wraps_the_dateline_only_when_narrower(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="pacific", mappings={"properties": {"p": {"type": "geo_point"}}})
+    any_es.index(index="pacific", id="1", document={"p": [178.0, -18.0]})
+    any_es.index(index="pacific", id="2", document={"p": [-172.0, -14.0]}, refresh=True)
+    wrapped = any_es.search(
+        index="pacific", size=0, aggs={"b": {"geo_bounds": {"field": "p"}}}
+    )["aggregations"]["b"]["bounds"]
+    assert wrapped["top_left"]["lon"] == pytest.approx(178.0, abs=1e-6)
+    assert wrapped["bottom_right"]["lon"] == pytest.approx(-172.0, abs=1e-6)
+    flat = any_es.search(
+        index="pacific",
+        size=0,
+        aggs={"b": {"geo_bounds": {"field": "p", "wrap_longitude": False}}},
+    )["aggregations"]["b"]["bounds"]
+    assert flat["top_left"]["lon"] == pytest.approx(-172.0, abs=1e-6)
+    assert flat["bottom_right"]["lon"] == pytest.approx(178.0, abs=1e-6)
+
+
+def test_geo_distance_aggregation(museums: Elasticsearch) -> None:
+    spec = {
+        "field": "location",
+        "origin": "POINT (4.894 52.3760)",
+        "ranges": [{"to": 100000}, {"from": 100000, "to": 300000}, {"from": 300000}],
+    }
+    found = aggs(museums, {"rings": {"geo_distance": spec}})
+    assert found["rings"] == {
+        "buckets": [
+            {"key": "*-100000.0", "from": 0.0, "to": 100000.0, "doc_count": 3},
+            {"key": "100000.0-300000.0", "from": 100000.0, "to": 300000.0, "doc_count": 1},
+            {"key": "300000.0-*", "from": 300000.0, "doc_count": 2},
+        ]
+    }
+    keyed = {
+        **spec,
+        "origin": "52.3760, 4.894",
+        "unit": "km",
+        "ranges": [{"to": 100, "key": "near"}, {"from": 100, "to": 300}, {"from": 300}],
+        "keyed": True,
+    }
+    found = aggs(
+        museums,
+        {
+            "rings": {
+                "geo_distance": keyed,
+                "aggs": {"centre": {"geo_centroid": {"field": "location"}}},
+            }
+        },
+    )
+    buckets = found["rings"]["buckets"]
+    assert list(buckets) == ["near", "100.0-300.0", "300.0-*"]
+    assert buckets["near"]["doc_count"] == 3 and buckets["near"]["centre"]["count"] == 3
+    assert buckets["300.0-*"]["centre"]["count"] == 2
+    for origin in ({"lat": 52.376, "lon": 4.894}, [4.894, 52.376]):
+        again = aggs(museums, {"rings": {"geo_distance": {**spec, "origin": origin}}})
+        assert [b["doc_count"] for b in again["rings"]["buckets"]] == [3, 1, 2]
+
+
+def test_geo_aggregation_errors(museums: Elasticsearch) -> None:
+    def refused(spec: dict[str, Any]) -> dict[str, Any]:
+        with pytest.raises(BadRequestError) as caught:
+            museums.search(index="museums", size=0, aggs={"a": spec})
+        return dict(caught.value.body["error"]["root_cause"][0])
+
+    assert refused({"geo_distance": {"field": "location", "ranges": [{"to": 1}]}})[
+        "reason"
+    ] == "Aggregation [a] must define an [origin]."
+    assert refused({"geo_distance": {"field": "location", "origin": "0,0"}})["reason"] == (
+        "No [ranges] specified for the [a] aggregation"
+    )
+    assert refused({"geo_centroid": {"field": "name"}})["reason"] == (
+        "Field [name] of type [text] is not supported for aggregation [geo_centroid]"
+    )
+    for kind in ("geohash_grid", "geotile_grid", "geohex_grid"):
+        error = refused({kind: {"field": "location"}})
+        assert kind in error["reason"] and "not supported" in error["reason"]
