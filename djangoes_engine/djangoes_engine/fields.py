@@ -13,8 +13,8 @@ import math
 import struct
 from typing import Any, ClassVar
 
-from .dates import DateFormat, DateParseError
 from . import geo
+from .dates import DateFormat, DateParseError
 from .decimals import java_double, java_float
 from .errors import EngineError, IllegalArgument, MapperParsingError
 
@@ -630,13 +630,9 @@ class GeoPointField(FieldType):
             raise Unconvertible(error.reason, type=error.type) from None
         if not self.ignore_malformed:
             if lat > 90.0 or lat < -90.0:
-                raise Unconvertible(
-                    f"illegal latitude value [{java_double(lat)}] for {self.path}"
-                )
+                raise Unconvertible(f"illegal latitude value [{java_double(lat)}] for {self.path}")
             if lon > 180.0 or lon < -180.0:
-                raise Unconvertible(
-                    f"illegal longitude value [{java_double(lon)}] for {self.path}"
-                )
+                raise Unconvertible(f"illegal longitude value [{java_double(lon)}] for {self.path}")
             if math.isnan(lat) or math.isnan(lon):
                 which, number = ("latitude", lat) if math.isnan(lat) else ("longitude", lon)
                 limit = "90.0" if which == "latitude" else "180.0"

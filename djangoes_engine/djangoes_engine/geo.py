@@ -168,7 +168,9 @@ class _Sloppy:
         delta = (a - index * self.delta_hi) - index * self.delta_lo
         index &= self.mask
         c, s = self.cos[index], self.sin[index]
-        return c + delta * (-s + delta * (-c * (1 / 2.0) + delta * (s * (1 / 6.0) + delta * c * (1 / 24.0))))
+        return c + delta * (
+            -s + delta * (-c * (1 / 2.0) + delta * (s * (1 / 6.0) + delta * c * (1 / 24.0)))
+        )
 
     _PS = tuple(
         struct.unpack(">d", bytes.fromhex(h))[0]
@@ -338,7 +340,9 @@ def _centered_modulus(dividend: float, divisor: float) -> float:
     return rtn
 
 
-def normalize(lat: float, lon: float, norm_lat: bool = True, norm_lon: bool = True) -> tuple[float, float]:
+def normalize(
+    lat: float, lon: float, norm_lat: bool = True, norm_lon: bool = True
+) -> tuple[float, float]:
     """(lat, lon) wrapped into range as Elasticsearch's ``normalizePoint`` does."""
     norm_lat = norm_lat and (lat > 90 or lat < -90)
     norm_lon = norm_lon and (lon > 180 or lon < -180 or norm_lat)
@@ -484,7 +488,9 @@ def _valid_double(value: Any, description: str) -> float:
     raise GeoParseError(f"{description} must be a number")
 
 
-def parse_point(value: Any, ignore_z: bool = True, corner: str = BOTTOM_LEFT) -> tuple[float, float]:
+def parse_point(
+    value: Any, ignore_z: bool = True, corner: str = BOTTOM_LEFT
+) -> tuple[float, float]:
     """(lat, lon) of a geo point in any of the forms Elasticsearch reads; unvalidated."""
     if isinstance(value, dict):
         return _from_object(value, ignore_z, corner)
@@ -543,7 +549,9 @@ def _from_object(value: dict[str, Any], ignore_z: bool, corner: str) -> tuple[fl
     if coordinates is not None and kind is not None:
         found.append("GeoJSON")
     if len(found) > 1:
-        raise GeoParseError(f"fields matching more than one point format found: [{', '.join(found)}]")
+        raise GeoParseError(
+            f"fields matching more than one point format found: [{', '.join(found)}]"
+        )
     if geohash is not None:
         if has_x or has_y or kind is not None or coordinates is not None:
             raise GeoParseError(_FIELD_ERROR)
@@ -585,7 +593,9 @@ _WKT_POINT = re.compile(
 _WKT_TYPE = re.compile(r"\s*([A-Za-z]+)")
 
 
-def parse_point_string(text: str, ignore_z: bool = True, corner: str = BOTTOM_LEFT) -> tuple[float, float]:
+def parse_point_string(
+    text: str, ignore_z: bool = True, corner: str = BOTTOM_LEFT
+) -> tuple[float, float]:
     """``GeoPoint.resetFromString``: WKT, ``"lat,lon"`` or a geohash."""
     if "point" in text.lower():
         return _from_wkt(text, ignore_z)
@@ -620,8 +630,15 @@ def _from_wkt(text: str, ignore_z: bool) -> tuple[float, float]:
     if match is None:
         kind = _WKT_TYPE.match(text)
         name = kind.group(1).upper() if kind else ""
-        if name in ("MULTIPOINT", "LINESTRING", "POLYGON", "MULTILINESTRING", "MULTIPOLYGON",
-                    "GEOMETRYCOLLECTION", "BBOX"):
+        if name in (
+            "MULTIPOINT",
+            "LINESTRING",
+            "POLYGON",
+            "MULTILINESTRING",
+            "MULTIPOLYGON",
+            "GEOMETRYCOLLECTION",
+            "BBOX",
+        ):
             shown = "ENVELOPE" if name == "BBOX" else name
             raise GeoParseError(
                 f"[geo_point] supports only POINT among WKT primitives, but found {shown}"
@@ -660,7 +677,9 @@ _BBOX = re.compile(
 def parse_box(body: Any) -> Box:
     """``GeoBoundingBox.parseBoundingBox``: corners, sides or WKT ``BBOX``."""
     if not isinstance(body, dict):
-        raise GeoParseError("failed to parse bounding box. Expected start object but found [START_ARRAY]")
+        raise GeoParseError(
+            "failed to parse bounding box. Expected start object but found [START_ARRAY]"
+        )
     top = left = bottom = right = math.nan
     envelope: Box | None = None
     for key, value in body.items():
@@ -704,7 +723,9 @@ def _side(value: Any) -> float:
             return parse_double(value)
         except ValueError as error:
             raise GeoParseError(str(error)) from None
-    raise GeoParseError(f"Current token ({_token(value)}) not numeric, can not use numeric value accessors")
+    raise GeoParseError(
+        f"Current token ({_token(value)}) not numeric, can not use numeric value accessors"
+    )
 
 
 def _token(value: Any) -> str:
@@ -723,9 +744,18 @@ def _wkt_box(value: Any) -> Box:
     if match is None:
         kind = _WKT_TYPE.match(text)
         name = kind.group(1).upper() if kind else ""
-        if name in ("POINT", "MULTIPOINT", "LINESTRING", "POLYGON", "MULTILINESTRING",
-                    "MULTIPOLYGON", "GEOMETRYCOLLECTION"):
-            raise GeoParseError(f"failed to parse WKT bounding box. [{name}] found. expected [ENVELOPE]")
+        if name in (
+            "POINT",
+            "MULTIPOINT",
+            "LINESTRING",
+            "POLYGON",
+            "MULTILINESTRING",
+            "MULTIPOLYGON",
+            "GEOMETRYCOLLECTION",
+        ):
+            raise GeoParseError(
+                f"failed to parse WKT bounding box. [{name}] found. expected [ENVELOPE]"
+            )
         raise GeoParseError("failed to parse WKT bounding box")
     try:
         min_lon, max_lon, max_lat, min_lat = (parse_double(g) for g in match.groups())

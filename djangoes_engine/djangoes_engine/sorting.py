@@ -260,7 +260,9 @@ def parse_geo_distance(options: Any) -> GeoDistanceSort:
             if key == "nested":
                 raise Unsupported("[nested] in a [_geo_distance] sort")
             if name is not None and name != key:
-                raise ParsingError(f"Trying to reset fieldName to [{key}], already set to [{name}].")
+                raise ParsingError(
+                    f"Trying to reset fieldName to [{key}], already set to [{name}]."
+                )
             name = key
             sort.points.append(geo.parse_point(value, ignore_z=False))
         elif key == "order":
@@ -287,7 +289,9 @@ def parse_geo_distance(options: Any) -> GeoDistanceSort:
             sort.ignore_unmapped = value in (True, "true")
         elif isinstance(value, str):
             if name is not None and name != key:
-                raise ParsingError(f"Trying to reset fieldName to [{key}], already set to [{name}].")
+                raise ParsingError(
+                    f"Trying to reset fieldName to [{key}], already set to [{name}]."
+                )
             sort.points.append(geo.parse_point_string(value, ignore_z=False))
             name = key
         elif key == name:

@@ -96,32 +96,57 @@ def test_arrays_of_points(any_es: Elasticsearch) -> None:
 @pytest.mark.parametrize(
     ("value", "kind", "message"),
     [
-        ({"lat": 91, "lon": 0}, "illegal_argument_exception", "illegal latitude value [91.0] for loc"),
+        (
+            {"lat": 91, "lon": 0},
+            "illegal_argument_exception",
+            "illegal latitude value [91.0] for loc",
+        ),
         ([181, 0], "illegal_argument_exception", "illegal longitude value [181.0] for loc"),
         ("0,-180.5", "illegal_argument_exception", "illegal longitude value [-180.5] for loc"),
         ({"lat": 1}, "parse_exception", "Required [lon]"),
         ({"lon": 1}, "parse_exception", "Required [lat]"),
-        ({"lat": 1, "lng": 2}, "parse_exception",
-         "field [lng] not supported - must be one of: lon, lat, z, type, coordinates, geohash"),
+        (
+            {"lat": 1, "lng": 2},
+            "parse_exception",
+            "field [lng] not supported - must be one of: lon, lat, z, type, coordinates, geohash",
+        ),
         ({"lat": "x", "lon": 2}, "parse_exception", "[latitude] must be a valid double value"),
-        ({"lat": 1, "lon": 2, "geohash": "u1"}, "parse_exception",
-         "fields matching more than one point format found: [geohash, lon/lat]"),
-        ({"type": "LineString", "coordinates": [1, 2]}, "parse_exception",
-         "[type] for geo_point can only be 'Point'"),
-        ({"type": "Point", "coordinates": [1]}, "parse_exception",
-         "[coordinates] must contain at least two values"),
+        (
+            {"lat": 1, "lon": 2, "geohash": "u1"},
+            "parse_exception",
+            "fields matching more than one point format found: [geohash, lon/lat]",
+        ),
+        (
+            {"type": "LineString", "coordinates": [1, 2]},
+            "parse_exception",
+            "[type] for geo_point can only be 'Point'",
+        ),
+        (
+            {"type": "Point", "coordinates": [1]},
+            "parse_exception",
+            "[coordinates] must contain at least two values",
+        ),
         ("a,2", "parse_exception", "latitude must be a number"),
-        ("1,2,3,4", "parse_exception",
-         "failed to parse [4], expected 2 or 3 coordinates but found: [{}]"),
+        (
+            "1,2,3,4",
+            "parse_exception",
+            "failed to parse [4], expected 2 or 3 coordinates but found: [{}]",
+        ),
         ("u1a", "parse_exception", "unsupported symbol [a] in geohash [u1a]"),
-        ("LINESTRING (1 2, 3 4) point", "parse_exception",
-         "[geo_point] supports only POINT among WKT primitives, but found LINESTRING"),
+        (
+            "LINESTRING (1 2, 3 4) point",
+            "parse_exception",
+            "[geo_point] supports only POINT among WKT primitives, but found LINESTRING",
+        ),
         # An array is one point when its first element is a number, else an array of points.
         (["a", 1], "parse_exception", "unsupported symbol [a] in geohash [a]"),
         ([1, "a"], "parse_exception", "numeric value expected"),
         ([1, 2, 3, 4], "parse_exception", "field type does not accept > 3 dimensions"),
-        ({"type": "Point", "coordinates": [1, 2, 3, 4]}, "parse_exception",
-         "[geo_point] field type does not accept > 3 dimensions"),
+        (
+            {"type": "Point", "coordinates": [1, 2, 3, 4]},
+            "parse_exception",
+            "[geo_point] field type does not accept > 3 dimensions",
+        ),
         (True, "parse_exception", "geo_point expected"),
     ],
 )
@@ -259,7 +284,9 @@ def test_geo_distance_validation(cities: Elasticsearch) -> None:
         "validation_method": "COERCE",
     }
     assert ids(cities, {"geo_distance": coerced}) == ["paris"]
-    error = bad(cities, query={"geo_distance": {"distance": "1km", "loc": [0, 0], "validation_method": "x"}})
+    error = bad(
+        cities, query={"geo_distance": {"distance": "1km", "loc": [0, 0], "validation_method": "x"}}
+    )
     assert reason(error) == (
         "operator needs to be either [COERCE, IGNORE_MALFORMED, STRICT], but not [x]"
     )
@@ -269,15 +296,27 @@ def test_geo_distance_validation(cities: Elasticsearch) -> None:
     ("body", "kind", "message"),
     [
         ({"loc": [0, 0]}, "parsing_exception", "geo_distance requires 'distance' to be specified"),
-        ({"distance": "0km", "loc": [0, 0]}, "illegal_argument_exception",
-         "distance must be greater than zero"),
-        ({"distance": "1km", "unit": "parsec", "loc": [0, 0]}, "illegal_argument_exception",
-         "No distance unit match [parsec]"),
-        ({"distance": "1km", "distance_type": "sloppy", "loc": [0, 0]},
-         "illegal_argument_exception", "No geo distance for [sloppy]"),
+        (
+            {"distance": "0km", "loc": [0, 0]},
+            "illegal_argument_exception",
+            "distance must be greater than zero",
+        ),
+        (
+            {"distance": "1km", "unit": "parsec", "loc": [0, 0]},
+            "illegal_argument_exception",
+            "No distance unit match [parsec]",
+        ),
+        (
+            {"distance": "1km", "distance_type": "sloppy", "loc": [0, 0]},
+            "illegal_argument_exception",
+            "No geo distance for [sloppy]",
+        ),
         ({"distance": "far", "loc": [0, 0]}, "number_format_exception", 'For input string: "far"'),
-        ({"distance": "1km", "loc": {"lat": 0, "lon": 0, "alt": 3}}, "parsing_exception",
-         "[geo_distance] query does not support [loc]"),
+        (
+            {"distance": "1km", "loc": {"lat": 0, "lon": 0, "alt": 3}},
+            "parsing_exception",
+            "[geo_distance] query does not support [loc]",
+        ),
     ],
 )
 def test_geo_distance_parse_errors(
@@ -344,7 +383,10 @@ def test_geo_bounding_box_across_the_dateline(any_es: Elasticsearch) -> None:
 
 
 def test_geo_bounding_box_errors(cities: Elasticsearch) -> None:
-    error = bad(cities, query={"geo_bounding_box": {"loc": {"top": 10, "bottom": 20, "left": 0, "right": 1}}})
+    error = bad(
+        cities,
+        query={"geo_bounding_box": {"loc": {"top": 10, "bottom": 20, "left": 0, "right": 1}}},
+    )
     assert cause(error) == {
         "type": "illegal_argument_exception",
         "reason": "top is below bottom corner: 10.0 vs. 20.0",
@@ -412,7 +454,13 @@ def sorted_hits(es: Elasticsearch, sort: dict[str, Any], **kwargs: Any) -> list[
 def test_sort_by_distance_shows_the_distance_to_the_stored_point(cities: Elasticsearch) -> None:
     hits = sorted_hits(cities, {"loc": {"lat": 48.8566, "lon": 2.3522}})
     assert [name for name, _ in hits] == [
-        "paris", "london", "amsterdam", "berlin", "madrid", "rome", "nowhere"
+        "paris",
+        "london",
+        "amsterdam",
+        "berlin",
+        "madrid",
+        "rome",
+        "nowhere",
     ]
     assert hits[-1] == ("nowhere", "Infinity")
     london = dict(hits)["london"]
@@ -572,9 +620,9 @@ def test_geo_bounds_wraps_the_dateline_only_when_narrower(any_es: Elasticsearch)
     any_es.indices.create(index="pacific", mappings={"properties": {"p": {"type": "geo_point"}}})
     any_es.index(index="pacific", id="1", document={"p": [178.0, -18.0]})
     any_es.index(index="pacific", id="2", document={"p": [-172.0, -14.0]}, refresh=True)
-    wrapped = any_es.search(
-        index="pacific", size=0, aggs={"b": {"geo_bounds": {"field": "p"}}}
-    )["aggregations"]["b"]["bounds"]
+    wrapped = any_es.search(index="pacific", size=0, aggs={"b": {"geo_bounds": {"field": "p"}}})[
+        "aggregations"
+    ]["b"]["bounds"]
     assert wrapped["top_left"]["lon"] == pytest.approx(178.0, abs=1e-6)
     assert wrapped["bottom_right"]["lon"] == pytest.approx(-172.0, abs=1e-6)
     flat = any_es.search(
@@ -631,9 +679,10 @@ def test_geo_aggregation_errors(museums: Elasticsearch) -> None:
             museums.search(index="museums", size=0, aggs={"a": spec})
         return dict(caught.value.body["error"]["root_cause"][0])
 
-    assert refused({"geo_distance": {"field": "location", "ranges": [{"to": 1}]}})[
-        "reason"
-    ] == "Aggregation [a] must define an [origin]."
+    assert (
+        refused({"geo_distance": {"field": "location", "ranges": [{"to": 1}]}})["reason"]
+        == "Aggregation [a] must define an [origin]."
+    )
     assert refused({"geo_distance": {"field": "location", "origin": "0,0"}})["reason"] == (
         "No [ranges] specified for the [a] aggregation"
     )

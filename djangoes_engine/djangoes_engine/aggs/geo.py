@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import tantivy
 from tantivy import Query
@@ -228,7 +228,7 @@ class GeoDistanceAgg(Agg):
         return {"buckets": [{"key": key, **body} for key, body in entries]}
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -97,9 +97,7 @@ def q_geo_distance(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             lat, field_name = float(value), key[: -len(".lat")]
         elif key.endswith(".lon") and _number(value):
             lon, field_name = float(value), key[: -len(".lon")]
-        elif key == "_name":
-            continue
-        elif key == "boost":
+        elif key in ("_name", "boost"):
             continue
         elif key == "ignore_unmapped":
             ignore_unmapped = _boolean(value, key)
@@ -231,7 +229,9 @@ def q_geo_bounding_box(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
                 f"failed to parse [geo_bounding_box] query. unexpected field [{key}]"
             )
     if box is None or field_name is None:
-        raise geo.GeoParseError("failed to parse [geo_bounding_box] query. bounding box not provided")
+        raise geo.GeoParseError(
+            "failed to parse [geo_bounding_box] query. bounding box not provided"
+        )
     # Elasticsearch checks the corners when it parses them, before reading validation_method.
     for value, what in (
         (box.top, "top latitude"),
@@ -339,7 +339,10 @@ def points_of(reader: Any, field: FieldType, addresses: list[Any]) -> list[list[
     """Every packed point of ``field`` in each document (fast column, or ``_source``)."""
     slot = reader.slot(field.path)
     if slot is not None and field.path not in reader.layout.multi:
-        return [[] if v is None else [int(v)] for v in reader.searcher.fast_field_values(slot, addresses)]
+        return [
+            [] if v is None else [int(v)]
+            for v in reader.searcher.fast_field_values(slot, addresses)
+        ]
     path = source_path(reader.mapping, field)
     found = []
     for address in addresses:
@@ -353,4 +356,3 @@ def points_of(reader: Any, field: FieldType, addresses: list[Any]) -> list[list[
                     continue
         found.append(values)
     return found
-

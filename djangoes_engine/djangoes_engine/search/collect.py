@@ -368,7 +368,9 @@ def _geo_distances(
     if field is None:
         if sort.ignore_unmapped:
             return [float("inf")] * len(addresses)
-        raise IllegalArgument(f"failed to find mapper for [{sort.field}] for geo distance based sort")
+        raise IllegalArgument(
+            f"failed to find mapper for [{sort.field}] for geo distance based sort"
+        )
     if not isinstance(field, GeoPointField):
         sorting.sortable_field(target.reader.mapping, sorting.SortField(sort.field, "asc"))
         fielddata = (

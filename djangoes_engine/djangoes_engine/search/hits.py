@@ -13,7 +13,7 @@ from ..errors import (
     SearchPhaseError,
     Unsupported,
 )
-from ..fields import BooleanField, DateField, NumberField
+from ..fields import BooleanField, DateField, GeoPointField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
@@ -153,7 +153,9 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                     )
                 )
             if mapped.type_name == "geo_point":
-                raise SearchPhaseError(Unsupported(f"docvalue_fields on the geo_point [{mapped.path}]"))
+                raise SearchPhaseError(
+                    Unsupported(f"docvalue_fields on the geo_point [{mapped.path}]")
+                )
             values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
@@ -197,7 +199,7 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
                     converted = mapped.convert(value)
                 except EngineError:
                     continue
-                if mapped.type_name == "geo_point":  # GeoJSON, as read (not quantised)
+                if isinstance(mapped, GeoPointField):  # GeoJSON, as read (not quantised)
                     lat, lon = mapped.point(value)
                     converted = {"type": "Point", "coordinates": [lon, lat]}
                 elif mapped.type_name in ("date", "date_nanos"):
