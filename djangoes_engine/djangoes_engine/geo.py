@@ -383,7 +383,7 @@ def valid_lon(lon: float) -> bool:
 # Geohashes
 # --------------------------------------------------------------------------------------------
 
-_BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 _LAT_SCALE31 = (1 << 31) / 180.0
 _LON_SCALE31 = (1 << 31) / 360.0
 
@@ -395,7 +395,7 @@ def _geohash_cells(geohash: str) -> tuple[int, int, int, int]:
     lon_cell = lat_cell = lon_bits = lat_bits = 0
     position = 0
     for char in geohash[:12]:
-        value = _BASE32.find(char)
+        value = BASE32.find(char)
         if value < 0:
             raise GeoParseError(f"unsupported symbol [{char}] in geohash [{geohash}]")
         for shift in range(4, -1, -1):
@@ -442,6 +442,28 @@ def _encode_for_geohash(lat: float, lon: float) -> tuple[int, int]:
     return lat_enc & 0xFFFFFFFF, lon_enc & 0xFFFFFFFF
 
 
+EARTH_EQUATOR = 2 * math.pi * EARTH_SEMI_MAJOR_AXIS
+EARTH_POLAR_DISTANCE = math.pi * 6356752.314245
+
+
+def geohash_levels_for_precision(meters: float) -> int:
+    """``GeoUtils.geoHashLevelsForPrecision``: the geohash length whose cells are no larger
+    (diagonally) than ``meters``."""
+    if meters == 0:
+        return 24
+    ratio = 1 + (EARTH_POLAR_DISTANCE / EARTH_EQUATOR)
+    width = math.sqrt((meters * meters) / (ratio * ratio))
+    part = math.ceil(EARTH_EQUATOR / width)
+    if part == 1:
+        return 1
+    bits = round(math.ceil(math.log(part) / math.log(2)))
+    full = bits // 5
+    left = bits - full * 5
+    even = full + (1 if left > 0 else 0)
+    odd = full + (1 if left > 3 else 0)
+    return even + odd
+
+
 def geohash_of(lat: float, lon: float, level: int = 12) -> str:
     """The geohash of a point at a precision (``Geohash.stringEncode``)."""
     lat_enc, lon_enc = _encode_for_geohash(lat, lon)
@@ -454,7 +476,7 @@ def geohash_of(lat: float, lon: float, level: int = 12) -> str:
         value = 0
         for bit in bits[c * 5 : c * 5 + 5]:
             value = (value << 1) | bit
-        chars.append(_BASE32[value])
+        chars.append(BASE32[value])
     return "".join(chars)
 
 

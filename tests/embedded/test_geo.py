@@ -689,6 +689,57 @@ def test_geo_aggregation_errors(museums: Elasticsearch) -> None:
     assert refused({"geo_centroid": {"field": "name"}})["reason"] == (
         "Field [name] of type [text] is not supported for aggregation [geo_centroid]"
     )
-    for kind in ("geohash_grid", "geotile_grid", "geohex_grid"):
+    for kind in ("geotile_grid", "geohex_grid"):
         error = refused({kind: {"field": "location"}})
         assert kind in error["reason"] and "not supported" in error["reason"]
+
+
+def test_geohash_grid(museums: Elasticsearch) -> None:
+    found = aggs(museums, {"grid": {"geohash_grid": {"field": "location", "precision": 3}}})
+    # Elasticsearch's documented answer for its museums.
+    assert found["grid"] == {
+        "buckets": [
+            {"key": "u17", "doc_count": 3},
+            {"key": "u09", "doc_count": 2},
+            {"key": "u15", "doc_count": 1},
+        ]
+    }
+    # Ties: the highest geohash first.
+    tied = aggs(museums, {"grid": {"geohash_grid": {"field": "location", "precision": 8}}})
+    keys = [b["key"] for b in tied["grid"]["buckets"]]
+    assert len(keys) == 6 and keys == sorted(keys, reverse=True)
+    assert tied["grid"]["buckets"][0]["key"] == geo.geohash_of(
+        *geo.quantize(52.374081, 4.912350), 8
+    )
+    bounded = aggs(
+        museums,
+        {
+            "grid": {
+                "geohash_grid": {
+                    "field": "location",
+                    "precision": "1000km",  # cells of 3 characters
+                    "size": 1,
+                    "bounds": {"top_left": "52, 2", "bottom_right": "48, 5"},
+                },
+                "aggs": {"c": {"geo_centroid": {"field": "location"}}},
+            }
+        },
+    )
+    # Amsterdam is north of the bounds: Paris's two museums make the largest cell.
+    assert [(b["key"], b["doc_count"]) for b in bounded["grid"]["buckets"]] == [("u09", 2)]
+    assert bounded["grid"]["buckets"][0]["c"]["count"] == 2
+
+
+def test_geohash_grid_errors(museums: Elasticsearch) -> None:
+    def refused(spec: dict[str, Any]) -> str:
+        with pytest.raises(BadRequestError) as caught:
+            museums.search(index="museums", size=0, aggs={"g": {"geohash_grid": spec}})
+        return str(caught.value.body["error"]["root_cause"][0]["reason"])
+
+    assert refused({"field": "location", "precision": 13}) == (
+        "Invalid geohash aggregation precision of 13. Must be between 1 and 12."
+    )
+    assert refused({"field": "location", "precision": "1mm"}) == "precision too high [1mm]"
+    assert refused({"field": "location", "size": 0}) == (
+        "[size] must be greater than 0. Found [0] in [g]"
+    )

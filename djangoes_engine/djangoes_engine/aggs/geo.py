@@ -5,7 +5,8 @@ Each reads the points as Lucene stores them (quantised, see :mod:`djangoes_engin
 Elasticsearch's arithmetic in its order: Lucene's haversine for distances, the bounds with their
 choice of whether to wrap across the dateline, and the centroid as a compensated (Kahan) sum per
 index that the coordinating node reduces by weighting each index's centroid with its count.
-``geohash_grid`` and ``geotile_grid`` are refused by name (see :data:`.KNOWN_TYPES`).
+``geohash_grid`` buckets the points by their geohash cell; ``geotile_grid`` and ``geohex_grid``
+are refused by name (see :data:`.KNOWN_TYPES`).
 """
 
 from __future__ import annotations
@@ -383,4 +384,127 @@ class GeoCentroidAgg(Agg):
         return {"location": {"lat": partial.lat, "lon": partial.lon}, "count": partial.count}
 
 
-__all__ = ["GeoBoundsAgg", "GeoCentroidAgg", "GeoDistanceAgg"]
+# --------------------------------------------------------------------------------------------
+# geohash_grid
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridResult:
+    """Cells by geohash: (document count, sub-aggregation partials)."""
+
+    cells: dict[str, Bucket] = field(default_factory=dict)
+
+
+@register
+class GeohashGridAgg(Agg):
+    kind = "geohash_grid"
+    buckets = True
+
+    def configure(self, params: Params) -> None:
+        self.field = params.source_field()
+        self.precision = self._precision(params.get("precision", 5))
+        self.size = self._positive(params.get("size", 10000), "size")
+        shard_size = params.get("shard_size")
+        if shard_size is not None:
+            self._positive(shard_size, "shardSize")
+        bounds = params.get("bounds")
+        self.bounds = None if bounds is None else geo.parse_box(bounds)
+
+    def _positive(self, value: Any, name: str) -> int:
+        number = _integer(value)
+        if number <= 0:
+            raise IllegalArgument(
+                f"[{name}] must be greater than 0. Found [{number}] in [{self.name}]"
+            )
+        return number
+
+    @staticmethod
+    def _precision(value: Any) -> int:
+        if isinstance(value, str):
+            try:
+                precision = _integer(value)
+            except BadRequest:
+                levels = geo.geohash_levels_for_precision(geo.parse_distance(value, 1.0))
+                if not 1 <= levels <= 12:
+                    raise IllegalArgument(f"precision too high [{value}]") from None
+                return levels
+        else:
+            precision = _integer(value)
+        if not 1 <= precision <= 12:
+            raise IllegalArgument(
+                f"Invalid geohash aggregation precision of {precision}. Must be between 1 and 12."
+            )
+        return precision
+
+    def _inside(self, lat: float, lon: float) -> bool:
+        box = self.bounds
+        if box is None:
+            return True
+        if not box.bottom <= lat <= box.top:
+            return False
+        if box.left <= box.right:
+            return box.left <= lon <= box.right
+        return lon >= box.left or lon <= box.right
+
+    def collect(self, shard: Shard, query: tantivy.Query) -> GridResult:
+        field_type = _geo_field(self, shard, self.field)
+        addresses, points = _documents(shard, query, field_type, None)
+        members: dict[str, list[Any]] = {}
+        for address, doc_points in zip(addresses, points, strict=True):
+            cells = {
+                geo.geohash_of(lat, lon, self.precision)
+                for lat, lon in doc_points
+                if self._inside(lat, lon)
+            }
+            for cell in cells:
+                members.setdefault(cell, []).append(address)
+        result = GridResult()
+        for cell, inside in members.items():
+            subs = empty_subs(self.subs)
+            if self.subs:
+                ids = [str(shard.searcher.doc(a).get_first("_id")) for a in inside]
+                narrowed = shard.refine(
+                    query, Query.term_set_query(shard.reader.schema, "_id", ids)
+                )
+                subs = subs_on(shard, self.subs, narrowed)
+            result.cells[cell] = Bucket(cell, len(inside), subs)
+        return result
+
+    def reduce(self, partials: list[GridResult]) -> GridResult:
+        grouped: dict[str, list[Bucket]] = {}
+        for partial in partials:
+            for cell, bucket in partial.cells.items():
+                grouped.setdefault(cell, []).append(bucket)
+        return GridResult({cell: merge_buckets(self.subs, b) for cell, b in grouped.items()})
+
+    def render(self, partial: GridResult) -> dict[str, Any]:
+        # Elasticsearch's order: the most documents first; ties by the cell's hash, highest
+        # first (for cells of one precision, the geohash in reverse alphabetical order).
+        ordered = sorted(
+            partial.cells.values(),
+            key=lambda b: (-b.doc_count, [-geo.BASE32.index(c) for c in b.key]),
+        )[: self.size]
+        return {
+            "buckets": [
+                {"key": b.key, "doc_count": b.doc_count, **render_subs(self.subs, b.subs)}
+                for b in ordered
+            ]
+        }
+
+
+def _integer(value: Any) -> int:
+    """``XContentMapValues.nodeIntegerValue``: a number, or a string holding an integer."""
+    if isinstance(value, bool):
+        raise BadRequest(f'For input string: "{value}"', type="number_format_exception")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise BadRequest(f'For input string: "{value}"', type="number_format_exception") from None
+
+
+__all__ = ["GeoBoundsAgg", "GeoCentroidAgg", "GeoDistanceAgg", "GeohashGridAgg"]
