@@ -173,6 +173,14 @@ UNKNOWN_KEY = {
     ),
     "nested": ({"path": "o", "query": {"match_all": {}}, "foo": 1}, "[nested] query does not"),
     "wrapper": ({"query": "e30=", "foo": 1}, "query malformed, empty clause found"),
+    "geo_distance": (
+        {"distance": "1km", "k": [0, 0], "foo": 1},
+        "failed to parse [geo_distance] query. unexpected field [foo]",
+    ),
+    "geo_bounding_box": (
+        {"k": {"top": 1, "left": 0, "bottom": 0, "right": 1}, "foo": 1},
+        "failed to parse [geo_bounding_box] query. unexpected field [foo]",
+    ),
 }
 
 
