@@ -206,6 +206,17 @@ def test_fields_return_points_as_geojson(cities: Elasticsearch) -> None:
     assert hit["hits"]["hits"][0]["fields"] == {
         "loc": [{"type": "Point", "coordinates": [-0.1276, 51.5072]}]
     }
+    hit = cities.search(
+        index="cities",
+        query={"ids": {"values": ["london"]}},
+        fields=[{"field": "loc", "format": "wkt"}],
+    )
+    assert hit["hits"]["hits"][0]["fields"] == {"loc": ["POINT (-0.1276 51.5072)"]}
+    error = bad(cities, fields=[{"field": "loc", "format": "mvt"}])
+    assert "mvt" in cause(error)["reason"] and "not supported" in cause(error)["reason"]
+    error = bad(cities, docvalue_fields=["loc"])
+    assert "docvalue_fields" in cause(error)["reason"]
+    assert "not supported" in cause(error)["reason"]
 
 
 # geo_distance

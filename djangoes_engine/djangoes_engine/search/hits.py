@@ -199,9 +199,8 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
                     converted = mapped.convert(value)
                 except EngineError:
                     continue
-                if isinstance(mapped, GeoPointField):  # GeoJSON, as read (not quantised)
-                    lat, lon = mapped.point(value)
-                    converted = {"type": "Point", "coordinates": [lon, lat]}
+                if isinstance(mapped, GeoPointField):  # as read (not quantised)
+                    converted = _geo_format(mapped, value, fmt)
                 elif mapped.type_name in ("date", "date_nanos"):
                     converted = _format_docvalue(mapped, converted, fmt)
                 elif mapped.type_name == "text":
@@ -210,6 +209,16 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
             if values:
                 fields[mapped.path] = values
     return fields
+
+
+def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:
+    """A geo_point in the ``fields`` option: GeoJSON by default, or WKT."""
+    lat, lon = field.point(value)
+    if fmt in (None, "geojson"):
+        return {"type": "Point", "coordinates": [lon, lat]}
+    if fmt == "wkt":
+        return f"POINT ({geo.java_double(lon)} {geo.java_double(lat)})"
+    raise SearchPhaseError(Unsupported(f"the format [{fmt}] of the geo_point [{field.path}]"))
 
 
 #: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.
