@@ -739,6 +739,14 @@ def test_geohash_grid(museums: Elasticsearch) -> None:
     # Amsterdam is north of the bounds: Paris's two museums make the largest cell.
     assert [(b["key"], b["doc_count"]) for b in bounded["grid"]["buckets"]] == [("u09", 2)]
     assert bounded["grid"]["buckets"][0]["c"]["count"] == 2
+    # Bounds keep the cells they intersect, with every point of them: around the Louvre only,
+    # the cell also counts the Musée d'Orsay, outside the bounds.
+    louvre = {"top_left": [2.335, 48.8615], "bottom_right": [2.337, 48.8605]}
+    cells = aggs(
+        museums,
+        {"grid": {"geohash_grid": {"field": "location", "precision": 3, "bounds": louvre}}},
+    )
+    assert cells["grid"]["buckets"] == [{"key": "u09", "doc_count": 2}]
 
 
 def test_geohash_grid_errors(museums: Elasticsearch) -> None:

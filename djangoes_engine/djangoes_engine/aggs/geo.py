@@ -437,26 +437,34 @@ class GeohashGridAgg(Agg):
             )
         return precision
 
-    def _inside(self, lat: float, lon: float) -> bool:
-        box = self.bounds
-        if box is None:
+    def _valid(self, cell: str) -> bool:
+        """Whether a cell shares an interior point with ``bounds`` (Elasticsearch keeps the
+        cells the bounds intersect, not only the points inside them)."""
+        if self.bounds is None:
             return True
-        if not box.bottom <= lat <= box.top:
-            return False
-        if box.left <= box.right:
-            return box.left <= lon <= box.right
-        return lon >= box.left or lon <= box.right
+        top, left, bottom, right = geo.geohash_box(cell)
+        if right < left:
+            return self._intersects(-180, right, bottom, top) or self._intersects(
+                left, 180, bottom, top
+            )
+        return self._intersects(left, right, bottom, top)
+
+    def _intersects(self, min_x: float, max_x: float, min_y: float, max_y: float) -> bool:
+        box = self.bounds
+        assert box is not None
+        if box.top > min_y and box.bottom < max_y:
+            if box.right < box.left:
+                return box.left < max_x or box.right > min_x
+            return box.left < max_x and box.right > min_x
+        return False
 
     def collect(self, shard: Shard, query: tantivy.Query) -> GridResult:
         field_type = _geo_field(self, shard, self.field)
         addresses, points = _documents(shard, query, field_type, None)
         members: dict[str, list[Any]] = {}
         for address, doc_points in zip(addresses, points, strict=True):
-            cells = {
-                geo.geohash_of(lat, lon, self.precision)
-                for lat, lon in doc_points
-                if self._inside(lat, lon)
-            }
+            cells = {geo.geohash_of(lat, lon, self.precision) for lat, lon in doc_points}
+            cells = {cell for cell in cells if self._valid(cell)}
             for cell in cells:
                 members.setdefault(cell, []).append(address)
         result = GridResult()
