@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 import struct
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -786,15 +785,6 @@ def _wkt_box(value: Any) -> Box:
     return Box(max_lat, min_lon, min_lat, max_lon)
 
 
-def iter_points(raw: list[Any], ignore_z: bool) -> Iterator[tuple[float, float]]:
-    """The valid points among a field's raw values (malformed ones skipped, as indexing does)."""
-    for value in raw:
-        try:
-            yield parse_point(value, ignore_z)
-        except BadRequest:
-            continue
-
-
 def is_point_array(value: Any) -> bool:
     """Whether a document's array is one point (``[lon, lat]``) rather than several values:
     Elasticsearch decides on its first element."""
@@ -803,15 +793,21 @@ def is_point_array(value: Any) -> bool:
 
 def document_array_point(value: list[Any], ignore_z: bool) -> tuple[float, float]:
     """(lat, lon) of a ``[lon, lat(, z)]`` array in a document, as the field mapper reads it."""
-    if len(value) < 2 or not _number(value[1]):
+    if len(value) < 2 or isinstance(value[1], bool) or not isinstance(value[1], int | float | str):
         raise GeoParseError("numeric value expected")
+    lat = value[1]
+    if isinstance(lat, str):  # read as a number, as Elasticsearch's parser coerces it
+        try:
+            lat = parse_double(lat)
+        except ValueError as error:
+            raise BadRequest(str(error), type="number_format_exception") from None
     if len(value) > 2:
         if not _number(value[2]):
             raise GeoParseError("field type does not accept > 3 dimensions")
         _z_value(ignore_z, float(value[2]))
         if len(value) > 3:
             raise GeoParseError("field type does not accept > 3 dimensions")
-    return float(value[1]), float(value[0])
+    return float(lat), float(value[0])
 
 
 def raw_points(source: Any, path: str) -> list[Any]:

@@ -140,7 +140,7 @@ def test_arrays_of_points(any_es: Elasticsearch) -> None:
         ),
         # An array is one point when its first element is a number, else an array of points.
         (["a", 1], "parse_exception", "unsupported symbol [a] in geohash [a]"),
-        ([1, "a"], "parse_exception", "numeric value expected"),
+        ([1, "a"], "number_format_exception", 'For input string: "a"'),
         ([1, 2, 3, 4], "parse_exception", "field type does not accept > 3 dimensions"),
         (
             {"type": "Point", "coordinates": [1, 2, 3, 4]},
