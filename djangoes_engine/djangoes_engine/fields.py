@@ -13,8 +13,9 @@ import math
 import struct
 from typing import Any, ClassVar
 
+from . import geo
 from .dates import DateFormat, DateParseError
-from .decimals import java_float
+from .decimals import java_double, java_float
 from .errors import EngineError, IllegalArgument, MapperParsingError
 
 #: Parameters every field type accepts.
@@ -591,7 +592,9 @@ class BinaryField(FieldType):
 
 
 class GeoPointField(FieldType):
-    """Accepted and validated; searchable only with ``exists`` in this engine."""
+    """A point, indexed as Lucene's doc values hold it: one signed 64-bit integer (see
+    :mod:`.geo`). Searched by the geo queries; term-level queries refuse it, as Elasticsearch's
+    "Geo fields do not support exact searching"."""
 
     type_name = "geo_point"
     params = frozenset(
@@ -607,36 +610,51 @@ class GeoPointField(FieldType):
     )
     searchable_type = False
 
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.ignore_z_value = _flag(definition, "ignore_z_value", True, self.path)
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        return ("i64", True, True)
+
     @staticmethod
     def is_point_array(value: Any) -> bool:
-        """``[lon, lat]`` (or with z): one point, not an array of values."""
-        return (
-            isinstance(value, list)
-            and 2 <= len(value) <= 3
-            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        )
+        """``[lon, lat]`` (or with z): one point, not an array of values (Elasticsearch looks
+        at the first element only)."""
+        return geo.is_point_array(value)
 
-    def convert(self, value: Any) -> Any:
-        if isinstance(value, dict) and {"lat", "lon"} <= set(value):
-            lat, lon = value["lat"], value["lon"]
-        elif self.is_point_array(value):
-            lon, lat = value[0], value[1]
-        elif isinstance(value, str) and "," in value:
-            lat, _, lon = value.partition(",")
-        elif isinstance(value, str) and value.upper().startswith("POINT"):
-            lon, lat = value[value.index("(") + 1 : value.rindex(")")].split()[:2]
-        elif isinstance(value, str) and value:
-            return value  # a geohash
-        else:
-            raise Unconvertible("geo_point expected")
+    def point(self, value: Any) -> tuple[float, float]:
+        """(lat, lon) of one value, validated (or normalised under ``ignore_malformed``)."""
         try:
-            lat, lon = float(lat), float(lon)
-        except (TypeError, ValueError):
-            raise Unconvertible("geo_point expected") from None
-        if not -90 <= lat <= 90:
-            raise Unconvertible(f"illegal latitude value [{lat}] for {self.path}")
-        if not -180 <= lon <= 180:
-            raise Unconvertible(f"illegal longitude value [{lon}] for {self.path}")
+            if geo.is_point_array(value):
+                lat, lon = geo.document_array_point(value, self.ignore_z_value)
+            else:
+                lat, lon = geo.parse_point(value, self.ignore_z_value)
+        except EngineError as error:
+            raise Unconvertible(error.reason, type=error.type) from None
+        if not self.ignore_malformed:
+            if lat > 90.0 or lat < -90.0:
+                raise Unconvertible(f"illegal latitude value [{java_double(lat)}] for {self.path}")
+            if lon > 180.0 or lon < -180.0:
+                raise Unconvertible(f"illegal longitude value [{java_double(lon)}] for {self.path}")
+            if math.isnan(lat) or math.isnan(lon):
+                which, number = ("latitude", lat) if math.isnan(lat) else ("longitude", lon)
+                limit = "90.0" if which == "latitude" else "180.0"
+                raise Unconvertible(
+                    f"invalid {which} {java_double(number)}; must be between -{limit} and {limit}"
+                )
+            return lat, lon
+        if not all(math.isfinite(v) for v in (lat, lon)):
+            raise Unconvertible("cannot normalize the point - not a number", type="parse_exception")
+        return geo.normalize(lat, lon)
+
+    def convert(self, value: Any) -> int:
+        return geo.pack(*self.point(value))
+
+    def format(self, value: Any) -> Any:
+        lat, lon = geo.unpack(value)
         return {"lat": lat, "lon": lon}
 
 

@@ -174,7 +174,7 @@ class Index:
         self.store = Store(self._store_directory(layout.generation), layout, self.registry)
         found = self.store.files() if existed else None
         self._publish(self.store.searcher)
-        self._assign_slots(self.mapping)
+        self._assign_slots(self.mapping, opening=existed)
         self.translog: Translog | None = None
         replayed = 0
         if directory is not None:
@@ -274,13 +274,20 @@ class Index:
         self._publish(self.reader.searcher)
         self.on_change(self)
 
-    def _assign_slots(self, mapping: Mapping) -> None:
-        """Give every indexed field a slot, rebuilding the store if some kind has no spare."""
+    def _assign_slots(self, mapping: Mapping, opening: bool = False) -> None:
+        """Give every indexed field a slot, rebuilding the store if some kind has no spare.
+
+        ``opening`` an index from disk, a field of its mapping without a slot is one an older
+        engine did not index (a type it kept in ``_source`` only): its documents are indexed
+        again, so that they hold its values.
+        """
         layout = self.store.layout
         missing = {}
         for path, field in mapping.fields.items():
             kind = field.slot_kind
-            if kind is not None and not layout.assign(path, kind):
+            if kind is None:
+                continue
+            if (opening and path not in layout.slots) or not layout.assign(path, kind):
                 missing[path] = kind
         if missing:
             self.rebuild(layout.grown(missing), mapping)

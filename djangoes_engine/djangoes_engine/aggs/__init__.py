@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import EngineError, ParsingError, SearchPhaseError, Unsupported
 from ..search.collect import Target
 from ..wording import suggest, token_name
-from . import buckets, histograms, join, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
+from . import buckets, geo, histograms, join, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
 from .composite import misplaced, parent_error
 from .core import REGISTRY, Agg, Shard, collect_level
 

@@ -45,6 +45,7 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .geo import q_geo_bounding_box, q_geo_distance
 from .join import q_has_child, q_has_parent, q_parent_id
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
@@ -125,16 +126,15 @@ QUERIES.update(
         "has_child": q_has_child,
         "has_parent": q_has_parent,
         "parent_id": q_parent_id,
+        "geo_distance": q_geo_distance,
+        "geo_bounding_box": q_geo_bounding_box,
     }
 )
 for _kind in (
     "function_score",
     "script",
     "script_score",
-    "geo_distance",
-    "geo_bounding_box",
     "geo_shape",
-    "geo_polygon",
     "percolate",
     "rank_feature",
     "distance_feature",

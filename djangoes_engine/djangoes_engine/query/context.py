@@ -69,6 +69,10 @@ class Context:
         return self.reader.mapping.field(name)
 
     def slot(self, field_type: FieldType) -> str | None:
+        """The tantivy slot the term-level and full-text queries search (none for a
+        ``geo_point``, whose slot only the geo queries read)."""
+        if not field_type.searchable_type:
+            return None
         return self.reader.layout.slot(field_type.path)
 
     def note(self, field_type: FieldType, term: str) -> None:

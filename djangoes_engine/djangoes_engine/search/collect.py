@@ -13,7 +13,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from .. import jsoncodec, sorting
+from .. import geo, jsoncodec, sorting
 from ..cluster import Cluster
 from ..dates import DateFormat
 from ..errors import (
@@ -22,11 +22,12 @@ from ..errors import (
     QueryShardError,
     SearchPhaseError,
 )
-from ..fields import DateField, FieldType, KeywordField, NumberField, TextField
+from ..fields import DateField, FieldType, GeoPointField, KeywordField, NumberField, TextField
 from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
+from ..query.geo import points_of as geo_points_of
 from ..source import extract
 from .request import SearchRequest
 
@@ -321,6 +322,11 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             columns.append(([score for score, _ in hits], None))
         elif sort.name in ("_doc", "_shard_doc"):
             columns.append(([_doc_number(target, a) for a in addresses], None))
+        elif isinstance(sort, sorting.GeoDistanceSort):
+            try:
+                columns.append((_geo_distances(target, sort, addresses), None))
+            except EngineError as error:
+                raise SearchPhaseError(error, target.index.name) from None
         elif sort.name in ("_seq_no", "_version"):  # metadata fields with doc values
             values = target.reader.searcher.fast_field_values(sort.name, addresses)
             columns.append((values, None))
@@ -408,6 +414,44 @@ def _field_values(
     return values
 
 
+def _geo_distances(
+    target: Target, sort: sorting.GeoDistanceSort, addresses: list[tantivy.DocAddress]
+) -> list[float]:
+    """Each document's ``_geo_distance`` sort value: its points' distances to the sort's
+    points (from the points as stored, quantised), reduced by the sort's mode."""
+    origins = sort.origins()
+    field = target.reader.mapping.field(sort.field)
+    if field is None:
+        if sort.ignore_unmapped:
+            return [float("inf")] * len(addresses)
+        raise IllegalArgument(
+            f"failed to find mapper for [{sort.field}] for geo distance based sort"
+        )
+    if not isinstance(field, GeoPointField):
+        sorting.sortable_field(target.reader.mapping, sorting.SortField(sort.field, "asc"))
+        fielddata = (
+            "SortedSetOrdinalsIndexFieldData"
+            if field.is_text_like or isinstance(field, KeywordField)
+            else "SortedNumericIndexFieldData"
+        )
+        raise EngineError(
+            f"class org.elasticsearch.index.fielddata.plain.{fielddata} cannot be cast to class "
+            "org.elasticsearch.index.fielddata.IndexGeoPointFieldData",
+            type="class_cast_exception",
+        )
+    values = []
+    for points in geo_points_of(target.reader, field, addresses):
+        distances = []
+        for packed in points:
+            lat, lon = geo.unpack(packed)
+            for origin_lat, origin_lon in origins:
+                distances.append(
+                    geo.calculate(sort.distance_type, origin_lat, origin_lon, lat, lon, sort.unit)
+                )
+        values.append(sort.value(distances))
+    return values
+
+
 def _after_key(request: SearchRequest, targets: list[Target]) -> tuple:
     after = request.search_after or []
     if len(after) != len(request.sort):
@@ -427,6 +471,13 @@ def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> 
     """
     if value is None or sort.name in sorting.SPECIAL:
         return value
+    if isinstance(sort, sorting.GeoDistanceSort):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise IllegalArgument(
+                f"Failed to parse search_after value [{value}] for sort on [{sort.name}]"
+            ) from None
     field = next(
         (f for f in (t.reader.mapping.field(sort.name) for t in targets) if f is not None), None
     )

@@ -7,15 +7,16 @@ from typing import Any
 
 from tantivy import Query
 
-from .. import jsoncodec, sorting
+from .. import geo, jsoncodec, sorting
 from ..dates import DateFormat
 from ..decimals import decimal_format
 from ..errors import (
     EngineError,
     IllegalArgument,
     SearchPhaseError,
+    Unsupported,
 )
-from ..fields import BooleanField, DateField, NumberField, TextField
+from ..fields import BooleanField, DateField, GeoPointField, NumberField, TextField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
@@ -198,6 +199,10 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                         f"on fields of type [{mapped.type_name}]. Use doc values instead."
                     )
                 )
+            if mapped.type_name == "geo_point":
+                raise SearchPhaseError(
+                    Unsupported(f"docvalue_fields on the geo_point [{mapped.path}]")
+                )
             values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
@@ -246,12 +251,16 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
         fmt = spec.get("format") if isinstance(spec, dict) else None
         for mapped in index.mapping.fields_matching(name):
             values = []
-            for value in extract(source, source_path(index.mapping, mapped)):
+            path = source_path(index.mapping, mapped)
+            raw = geo.raw_points(source, path) if mapped.type_name == "geo_point" else None
+            for value in extract(source, path) if raw is None else raw:
                 try:
                     converted = mapped.convert(value)
                 except EngineError:
                     continue
-                if mapped.type_name in ("date", "date_nanos"):
+                if isinstance(mapped, GeoPointField):  # as read (not quantised)
+                    converted = _geo_format(mapped, value, fmt)
+                elif mapped.type_name in ("date", "date_nanos"):
                     converted = _format_docvalue(mapped, converted, fmt)
                 elif mapped.type_name == "text":
                     converted = value
@@ -259,6 +268,16 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
             if values:
                 fields[mapped.path] = values
     return fields
+
+
+def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:
+    """A geo_point in the ``fields`` option: GeoJSON by default, or WKT."""
+    lat, lon = field.point(value)
+    if fmt in (None, "geojson"):
+        return {"type": "Point", "coordinates": [lon, lat]}
+    if fmt == "wkt":
+        return f"POINT ({geo.java_double(lon)} {geo.java_double(lat)})"
+    raise SearchPhaseError(Unsupported(f"the format [{fmt}] of the geo_point [{field.path}]"))
 
 
 #: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.
