@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import struct
 from typing import Any, ClassVar
 
 from .dates import DateFormat, DateParseError
 from .decimals import java_float
-from .errors import EngineError, IllegalArgument, MapperParsingError
+from .errors import EngineError, IllegalArgument, MapperParsingError, Unsupported
+from .wording import token_name
 
 #: Parameters every field type accepts.
 COMMON = frozenset({"type", "meta", "copy_to", "fields", "store", "boost", "similarity"})
@@ -698,6 +700,118 @@ class AliasField(FieldType):
         raise MapperParsingError(f"Cannot write to a field alias [{self.path}].")
 
 
+class CompletionField(FieldType):
+    """A ``completion`` field: each value's inputs with a weight, which the completion
+    suggester (search/completion.py) matches by the prefix of their analysed forms.
+
+    Values parse as Elasticsearch's CompletionFieldMapper parses them: a string is one input of
+    weight 1, an object holds ``input`` (a string or an array of strings) and ``weight`` (an
+    integer in [0, 2^31-1], or a string holding one). ``contexts`` (category and geo context
+    mappings) are refused by name.
+    """
+
+    type_name = "completion"
+    params = frozenset(
+        {
+            "analyzer",
+            "search_analyzer",
+            "preserve_separators",
+            "preserve_position_increments",
+            "max_input_length",
+            "contexts",
+        }
+    )
+    updatable = FieldType.updatable | {"search_analyzer", "max_input_length"}
+    searchable_type = False
+    default_doc_values = False
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        if definition.get("contexts") is not None:
+            raise Unsupported("[contexts] on a [completion] field (context suggesters)")
+        self.analyzer = _configured_analyzer(registry, definition.get("analyzer", "simple"))
+        search = definition.get("search_analyzer")
+        self.search_analyzer = _configured_analyzer(registry, search) if search else self.analyzer
+        self.preserve_separators = _flag(definition, "preserve_separators", True, self.path)
+        self.preserve_position_increments = _flag(
+            definition, "preserve_position_increments", True, self.path
+        )
+        length = definition.get("max_input_length", 50)
+        try:
+            self.max_input_length = int(length)
+        except (TypeError, ValueError):
+            raise MapperParsingError(
+                f'Failed to parse mapping: For input string: "{length}"'
+            ) from None
+        if self.max_input_length <= 0:
+            raise MapperParsingError(
+                f"Failed to parse mapping: [max_input_length] must be > 0 but was "
+                f"[{self.max_input_length}]"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body.setdefault("analyzer", "simple")
+        body.setdefault("preserve_separators", True)
+        body.setdefault("preserve_position_increments", True)
+        body.setdefault("max_input_length", 50)
+        return body
+
+    def convert(self, value: Any) -> tuple[tuple[str, ...], int]:
+        """``(inputs, weight)`` of one value (a string or an object)."""
+        if isinstance(value, str):
+            return (value,), 1
+        if not isinstance(value, dict):
+            raise Unconvertible(
+                f"failed to parse [{self.name}]: expected text or object, but got "
+                f"{token_name(value)}"
+            )
+        inputs: list[str] = []
+        weight = 1
+        for key, item in value.items():
+            if key not in ("input", "weight", "contexts"):
+                raise Unconvertible(
+                    f"unknown field name [{key}], must be one of [input, weight, contexts]"
+                )
+            if key == "input":
+                if isinstance(item, str):
+                    inputs.append(item)
+                elif isinstance(item, list):
+                    for one in item:
+                        if not isinstance(one, str):
+                            raise Unconvertible(
+                                f"input array must have string values, but was [{token_name(one)}]"
+                            )
+                        inputs.append(one)
+                else:
+                    raise Unconvertible(
+                        f"input must be a string or array, but was [{token_name(item)}]"
+                    )
+            elif key == "weight":
+                weight = _completion_weight(item)
+            else:
+                raise Unconvertible(f"contexts field is not supported for field: [{self.path}]")
+        return tuple(dict.fromkeys(inputs)), weight
+
+
+def _completion_weight(item: Any) -> int:
+    if isinstance(item, str):
+        if not _LONG.fullmatch(item):
+            raise Unconvertible(f"weight must be an integer, but was [{item}]")
+        number = int(item)
+    elif isinstance(item, int) and not isinstance(item, bool):
+        number = item
+    elif isinstance(item, float):
+        raise Unconvertible(f"weight must be an integer, but was [{item}]")
+    else:
+        raise Unconvertible(f"weight must be a number or string, but was [{token_name(item)}]")
+    if not 0 <= number <= 2**31 - 1:
+        raise Unconvertible(f"weight must be in the interval [0..2147483647], but was [{number}]")
+    return number
+
+
+_LONG = re.compile(r"[+-]?[0-9]+")
+
+
 _NUMBERS = (
     "long",
     "integer",
@@ -714,12 +828,10 @@ _STORED_ONLY = (
     "sparse_vector",
     "rank_feature",
     "rank_features",
-    "completion",
     "histogram",
     "geo_shape",
     "shape",
     "point",
-    "percolator",
     "join",
     "integer_range",
     "long_range",
@@ -749,6 +861,7 @@ SIMPLE_TYPES: dict[str, type[FieldType]] = {
     "binary": BinaryField,
     "geo_point": GeoPointField,
     "alias": AliasField,
+    "completion": CompletionField,
 }
 
 
