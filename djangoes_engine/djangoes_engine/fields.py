@@ -152,7 +152,7 @@ def document_parsing_error(reason: str, caused_by: EngineError | None = None) ->
 def field_error(field: FieldType, doc_id: str | None, value: Any, cause: Exception) -> Exception:
     """Elasticsearch's message for a value a field cannot take, naming field and document."""
     where = f" in document with id '{doc_id}'" if doc_id is not None else ""
-    caused_by = cause if isinstance(cause, IllegalArgument) else IllegalArgument(str(cause))
+    caused_by = cause if isinstance(cause, EngineError) else IllegalArgument(str(cause))
     return document_parsing_error(
         f"failed to parse field [{field.path}] of type [{field.type_name}]{where}. "
         f"Preview of field's value: '{_preview(value)}'",
@@ -812,6 +812,27 @@ def _completion_weight(item: Any) -> int:
 _LONG = re.compile(r"[+-]?[0-9]+")
 
 
+class PercolatorField(FieldType):
+    """A ``percolator`` field: each document's stored query, which the ``percolate`` query
+    (query/percolate.py) runs against the documents it is given.
+
+    Elasticsearch parses a stored query at index time against the mapping, unmapped fields
+    refused; :attr:`check`, which the query layer sets, does that when a document is parsed.
+    """
+
+    type_name = "percolator"
+    params = frozenset()
+    searchable_type = False
+    default_doc_values = False
+    #: Validates one stored query against a reader of the index: set by query/percolate.py.
+    check: ClassVar[Any] = None
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise Unconvertible("[_na] query malformed, must start with start_object")
+        return value
+
+
 _NUMBERS = (
     "long",
     "integer",
@@ -862,6 +883,7 @@ SIMPLE_TYPES: dict[str, type[FieldType]] = {
     "geo_point": GeoPointField,
     "alias": AliasField,
     "completion": CompletionField,
+    "percolator": PercolatorField,
 }
 
 

@@ -40,7 +40,7 @@ from .errors import (
     ValidationError,
     VersionConflict,
 )
-from .fields import document_parsing_error
+from .fields import PercolatorField, document_parsing_error, field_error
 from .mapping import FieldDefaults, Mapping, MappingLimits, ParsedDocument
 from .settings import Settings
 from .store import (
@@ -436,9 +436,33 @@ class Index:
                 f"[{self.limits.nested_objects}]. This limit can be set by changing the "
                 "[index.mapping.nested_objects.limit] index level setting."
             )
+        if PercolatorField.check is not None:
+            self._check_stored_queries(parsed, mapping or self.mapping, doc_id)
         if mapping is not None:
             self._set_mapping(mapping)
         return parsed
+
+    def _check_stored_queries(self, parsed: ParsedDocument, mapping: Mapping, doc_id: str) -> None:
+        """Parse a document's percolator queries against the mapping, as Elasticsearch does
+        when it indexes them (one query per document; unmapped fields refused)."""
+        queries = [(f, v) for f, v in parsed.values if isinstance(f, PercolatorField)]
+        if not queries:
+            return
+        if len(queries) > 1:
+            raise field_error(
+                queries[1][0],
+                doc_id,
+                queries[1][1],
+                IllegalArgument("a document can only contain one percolator query"),
+            )
+        reader = Reader(
+            self.store.searcher, mapping, self.store.layout, self.store.schema, self.registry
+        )
+        for field, query in queries:
+            try:
+                PercolatorField.check(reader, self.name, self.settings, query)
+            except EngineError as error:
+                raise field_error(field, doc_id, query, error) from None
 
     def _write(self, doc: StoredDoc, parsed: ParsedDocument, *, replace: bool) -> None:
         """Apply one indexing; the tantivy document is built first, so a failure changes nothing."""

@@ -47,6 +47,7 @@ from .fulltext import (
 )
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
+from .percolate import percolator_fields, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
@@ -64,6 +65,7 @@ __all__ = [
     "fuzziness",
     "match_field",
     "minimum_should_match",
+    "percolator_fields",
     "phrase_field",
     "query_string_to_dsl",
     "regex_escape",
@@ -121,6 +123,7 @@ QUERIES.update(
         "nested": q_nested,
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
+        "percolate": q_percolate,
     }
 )
 for _kind in (
@@ -134,7 +137,6 @@ for _kind in (
     "has_child",
     "has_parent",
     "parent_id",
-    "percolate",
     "rank_feature",
     "distance_feature",
     "pinned",

@@ -17,7 +17,7 @@ import tantivy
 from tantivy import Query
 
 from .. import jsoncodec
-from ..errors import BadRequest, EngineError, ParsingError, Unsupported
+from ..errors import BadRequest, EngineError, ParsingError, QueryShardError, Unsupported
 from ..fields import FieldType
 from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
 from ..settings import Settings
@@ -50,6 +50,10 @@ class Context:
     lookup: Callable[[str, str], Any] | None = None
     #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
+    #: Unmapped fields are errors (a percolator's stored query is parsed so at index time).
+    strict_fields: bool = False
+    #: What each ``percolate`` query matched (query/percolate.py), for the hits' slot fields.
+    percolations: list[Any] = field(default_factory=list)
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""
@@ -67,6 +71,8 @@ class Context:
         found = self.reader.mapping.field(name)
         if found is None and self.reader.mapping.join_subfield(name):
             raise Unsupported(f"searching the parent-id field [{name}] of a [join] field")
+        if found is None and self.strict_fields and not self.reader.mapping.is_object(name):
+            raise QueryShardError(f"No field mapping can be found for the field with name [{name}]")
         return found
 
     def slot(self, field_type: FieldType) -> str | None:

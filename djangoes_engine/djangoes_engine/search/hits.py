@@ -16,6 +16,7 @@ from ..fields import BooleanField, DateField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
+from ..query import percolator_fields
 from ..source import SourceFilter, extract
 from .collect import Candidate
 from .request import SearchRequest
@@ -76,6 +77,8 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         fields.update(_docvalue_fields(index, source, request.docvalue_fields))
     if request.fields:
         fields.update(_fetch_fields(index, source, request.fields))
+    if target.ctx is not None and target.ctx.percolations:
+        fields.update(percolator_fields(target.ctx.percolations, doc.doc_id))
     if fields:
         hit["fields"] = fields
     if request.highlight:
