@@ -170,3 +170,11 @@ def test_percolator_fields_are_not_searched_directly(stored: Elasticsearch) -> N
     hits = stored.search(index="queries", query={"term": {"kind": "topic"}}).body["hits"]["hits"]
     assert sorted(h["_id"] for h in hits) == ["named", "python"]
     assert all("fields" not in h for h in hits)
+
+
+def test_mapping_unmapped_fields_as_text_is_refused(any_es: Elasticsearch) -> None:
+    name = "index.percolator.map_unmapped_fields_as_text"
+    with pytest.raises(BadRequestError) as error:
+        any_es.indices.create(index="loose", settings={name: True})
+    assert f"index setting [{name}] with value [true] is not supported" in str(error.value.body)
+    any_es.indices.create(index="strict", settings={name: False})
