@@ -40,7 +40,7 @@ from .errors import (
     ValidationError,
     VersionConflict,
 )
-from .fields import PercolatorField, document_parsing_error, field_error
+from .fields import CompletionField, PercolatorField, document_parsing_error, field_error
 from .mapping import FieldDefaults, Mapping, MappingLimits, ParsedDocument
 from .settings import Settings
 from .store import (
@@ -438,6 +438,7 @@ class Index:
             )
         if PercolatorField.check is not None:
             self._check_stored_queries(parsed, mapping or self.mapping, doc_id)
+        _check_completion_contexts(parsed)
         if mapping is not None:
             self._set_mapping(mapping)
         return parsed
@@ -937,6 +938,19 @@ def stored_doc(document: tantivy.Document) -> StoredDoc:
     assert seq_no is not None and version is not None
     routing = document.get_first("_routing")
     return StoredDoc(doc_id, bytes(source), seq_no, version, routing)
+
+
+def _check_completion_contexts(parsed: ParsedDocument) -> None:
+    """A context-enabled completion field's inputs each need a context (ContextMappings)."""
+    for field, value in parsed.values:
+        if isinstance(field, CompletionField) and field.contexts:
+            inputs, _, contexts = value
+            if not any(text.strip() for text in inputs):
+                continue
+            if not field.typed_contexts(contexts, parsed.values):
+                raise IllegalArgument(
+                    f"Contexts are mandatory in context enabled completion field [{field.path}]"
+                )
 
 
 def iterate_documents(searcher: tantivy.Searcher):

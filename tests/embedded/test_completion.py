@@ -1,7 +1,7 @@
 """The ``completion`` field and suggester, as Elasticsearch (Lucene's completion postings)
 answers them: inputs matched by the prefix of their analysed forms, scored by weight, one
-option per document, fuzzy prefixes scored ``weight * shared prefix``; contexts and the
-``regex`` option refused by name.
+option per document, fuzzy prefixes scored ``weight * shared prefix``, category contexts
+boosting; geo contexts and the ``regex`` option refused by name.
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ def test_unsupported_and_wrong_requests(people: Elasticsearch) -> None:
         ),
         (
             {"prefix": "a", "completion": {"field": "suggest", "contexts": {"c": ["x"]}}},
-            "[contexts] in the [completion] suggester (context suggesters) is not supported",
+            "suggester [suggest] doesn't expect any context",
         ),
         ({"prefix": "a", "completion": {"field": "suggest", "fuzzy": {"x": 1}}}, "[x]"),
     ]
@@ -258,14 +258,144 @@ def test_unsupported_and_wrong_requests(people: Elasticsearch) -> None:
             index="ctx",
             mappings={
                 "properties": {
-                    "s": {"type": "completion", "contexts": [{"name": "c", "type": "category"}]}
+                    "s": {"type": "completion", "contexts": [{"name": "c", "type": "geo"}]}
                 }
             },
         )
-    assert "[contexts] on a [completion] field" in str(error.value.body["error"]["reason"])
+    reason = error.value.body["error"]["reason"]
+    assert "[geo] contexts of a [completion] field is not supported" in reason
 
 
 def test_a_refresh_brings_new_inputs(people: Elasticsearch) -> None:
     assert _options(people, {"field": "suggest"}, prefix="zz") == []
     people.index(index="people", id="6", document={"suggest": "zzz"}, refresh=True)
     assert [o["_id"] for o in _options(people, {"field": "suggest"}, prefix="zz")] == ["6"]
+
+
+@pytest.fixture
+def places(any_es: Elasticsearch) -> Elasticsearch:
+    contexts = [
+        {"name": "place_type", "type": "category"},
+        {"name": "kind", "type": "category", "path": "cat"},
+    ]
+    any_es.indices.create(
+        index="places",
+        mappings={
+            "properties": {
+                "cat": {"type": "keyword"},
+                "suggest": {"type": "completion", "contexts": contexts},
+            }
+        },
+    )
+    docs = {
+        "1": {
+            "suggest": {
+                "input": ["timmy's", "starbucks"],
+                "contexts": {"place_type": ["cafe", "food"]},
+            }
+        },
+        "2": {"suggest": {"input": ["timmy"], "weight": 3, "contexts": {"place_type": "money"}}},
+        "3": {"suggest": "tim hortons", "cat": "coffee"},
+    }
+    for doc_id, doc in docs.items():
+        any_es.index(index="places", id=doc_id, document=doc)
+    any_es.indices.refresh(index="places")
+    return any_es
+
+
+def _in_context(es: Elasticsearch, contexts: object, prefix: str = "tim") -> list:
+    completion = {"field": "suggest", "contexts": contexts}
+    body = {"s": {"prefix": prefix, "completion": completion}}
+    options = es.search(index="places", suggest=body, source=False).body["suggest"]["s"][0]
+    return [(o["_id"], o["text"], o["_score"], o["contexts"]) for o in options["options"]]
+
+
+def test_category_contexts_filter_and_boost(places: Elasticsearch) -> None:
+    assert _in_context(places, {"place_type": ["cafe", "restaurants"]}) == [
+        ("1", "timmy's", 1.0, {"place_type": ["cafe"]})
+    ]
+    # A prefix context; the boost multiplies the weight.
+    found = _in_context(
+        places, {"place_type": ["cafe", {"context": "mon", "boost": 2, "prefix": True}]}
+    )
+    assert found == [
+        ("2", "timmy", 6.0, {"place_type": ["money"]}),
+        ("1", "timmy's", 1.0, {"place_type": ["cafe"]}),
+    ]
+    # A fuzzy match adds its boost to the context's: 1 + 2 ("ti" shared), times the weight.
+    fuzzy = {"field": "suggest", "contexts": {"place_type": "cafe"}, "fuzzy": True}
+    body = {"s": {"prefix": "tin", "completion": fuzzy}}
+    options = places.search(index="places", suggest=body).body["suggest"]["s"][0]["options"]
+    assert [(o["_id"], o["_score"]) for o in options] == [("1", 3.0)]
+    # Without prefix, "mon" is not "money".
+    assert _in_context(places, {"place_type": {"context": "mon", "boost": 2}}) == []
+
+
+def test_a_context_path_reads_another_field(places: Elasticsearch) -> None:
+    assert _in_context(places, {"kind": "coffee"}) == [
+        ("3", "tim hortons", 1.0, {"kind": ["coffee"]})
+    ]
+    found = _in_context(
+        places, {"kind": [{"context": "co", "prefix": True, "boost": 5}], "place_type": "food"}
+    )
+    assert found == [
+        ("3", "tim hortons", 5.0, {"kind": ["coffee"]}),
+        ("1", "timmy's", 1.0, {"place_type": ["food"]}),
+    ]
+
+
+def test_contexts_are_mandatory(places: Elasticsearch) -> None:
+    mapping = places.indices.get_mapping(index="places")["places"]["mappings"]["properties"]
+    assert mapping["suggest"]["contexts"] == [
+        {"name": "place_type", "type": "category"},
+        {"name": "kind", "type": "category", "path": "cat"},
+    ]
+    with pytest.raises(BadRequestError) as error:
+        places.index(index="places", id="4", document={"suggest": "tims"})
+    assert error.value.body["error"]["reason"] == (
+        "Contexts are mandatory in context enabled completion field [suggest]"
+    )
+    cases = [
+        (None, "Missing mandatory contexts in context query"),
+        ({"place_type": []}, "Missing mandatory contexts in context query"),
+        ({"nope": ["x"]}, "Unknown context name [nope], must be one of [kind, place_type]"),
+        ({"kind": {"context": "x", "boost": 0}}, "boost must be greater than 0"),
+        ({"kind": [["x"]]}, "category context must be an object, string, number or boolean"),
+    ]
+    for contexts, reason in cases:
+        completion: dict = {"field": "suggest"}
+        if contexts is not None:
+            completion["contexts"] = contexts
+        with pytest.raises(BadRequestError) as error:
+            places.search(index="places", suggest={"s": {"prefix": "t", "completion": completion}})
+        assert reason in str(error.value.body["error"]), contexts
+    bad = [
+        ({"place_type": {"a": 1}}, "contexts must be a string, number or boolean or a list"),
+        ({"place_type": [{"a": 1}]}, "context array must have string, number or boolean values"),
+        ({"other": "x"}, "Unknown context name [other], must be one of [kind, place_type]"),
+        ("cafe", "contexts must be an object or an array , but was [VALUE_STRING]"),
+    ]
+    for contexts, reason in bad:
+        with pytest.raises(BadRequestError) as error:
+            places.index(
+                index="places", id="5", document={"suggest": {"input": "x", "contexts": contexts}}
+            )
+        assert reason in str(error.value.body["error"]["caused_by"]["reason"]), contexts
+
+
+def test_a_context_path_must_be_text_or_keyword(any_es: Elasticsearch) -> None:
+    contexts = [{"name": "n", "type": "category", "path": "number"}]
+    any_es.indices.create(
+        index="nums",
+        mappings={
+            "properties": {
+                "number": {"type": "long"},
+                "s": {"type": "completion", "contexts": contexts},
+            }
+        },
+    )
+    with pytest.raises(BadRequestError) as error:
+        any_es.index(index="nums", id="1", document={"s": "x", "number": 5})
+    assert "Failed to parse context field [number], only keyword and text fields are accepted" in (
+        str(error.value.body["error"])
+    )

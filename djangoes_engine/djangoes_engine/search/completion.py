@@ -15,7 +15,12 @@ returns them; options from several indices merge as Elasticsearch reduces shards
 text). The engine keeps no completion postings: it builds them per field from the documents'
 sources once per refreshed reader.
 
-The ``regex`` option and ``contexts`` are refused by name.
+Category contexts: an input is indexed once per context (``type id + value``), and a query
+with ``contexts`` matches the paths whose context equals one of its contexts (or starts with
+it, ``prefix``); the boost is that of the longest query context the path's context starts
+with, added to the fuzzy boost (Lucene's ContextQuery). The option lists, per context name,
+the contexts of the document that matched. Geo contexts and the ``regex`` option are refused
+by name.
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import jsoncodec
 from ..errors import IllegalArgument, Unsupported, XContentParseError
-from ..fields import CompletionField
+from ..fields import CompletionField, context_text
 from ..index import iterate_documents
 from ..query import fuzziness as parse_fuzziness
 from ..source import SourceFilter
@@ -76,6 +81,8 @@ class CompletionSuggestion:
     skip_duplicates: bool = False
     fuzzy: Fuzzy | None = None
     analyzer: str | None = None
+    #: Query contexts by name: ``(context, boost, prefix)`` each; None when not given.
+    contexts: dict[str, list[tuple[str, int, bool]]] | None = None
 
 
 def parse_completion(
@@ -85,8 +92,6 @@ def parse_completion(
     for key in options:
         if key not in COMPLETION_KEYS:
             raise XContentParseError(f"[completion] unknown field [{key}]")
-    if options.get("contexts") is not None:
-        raise Unsupported("[contexts] in the [completion] suggester (context suggesters)")
     if regex is not None or options.get("regex") is not None:
         raise Unsupported("the [regex] option of the [completion] suggester")
     field = options.get("field")
@@ -115,7 +120,54 @@ def parse_completion(
         skip_duplicates=skip,
         fuzzy=_fuzzy(options.get("fuzzy")),
         analyzer=None if options.get("analyzer") is None else str(options["analyzer"]),
+        contexts=_query_contexts(options.get("contexts")),
     )
+
+
+def _query_contexts(spec: Any) -> dict[str, list[tuple[str, int, bool]]] | None:
+    """The ``contexts`` of a completion suggestion (CategoryQueryContext.fromXContent)."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise XContentParseError("[completion] contexts must be an object")
+    contexts: dict[str, list[tuple[str, int, bool]]] = {}
+    for name, items in spec.items():
+        parsed = []
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict):
+                parsed.append(_category(item))
+            elif isinstance(item, str | int | float):
+                parsed.append((context_text(item), 1, False))
+            else:
+                raise XContentParseError(
+                    "category context must be an object, string, number or boolean"
+                )
+        contexts[name] = parsed
+    return contexts
+
+
+def _category(item: dict[str, Any]) -> tuple[str, int, bool]:
+    for key in item:
+        if key not in ("context", "boost", "prefix"):
+            raise XContentParseError("category context must be a string, number or boolean")
+    value = item.get("context")
+    if value is None or isinstance(value, dict | list):
+        raise XContentParseError("category context must be a string, number or boolean")
+    boost = item.get("boost", 1)
+    if isinstance(boost, bool) or not isinstance(boost, int | str):
+        raise XContentParseError("category context must be a string, number or boolean")
+    try:
+        boost = int(boost)
+    except ValueError:
+        raise XContentParseError("category context must be a string, number or boolean") from None
+    if boost <= 0:
+        raise IllegalArgument("boost must be greater than 0")
+    prefix = item.get("prefix", False)
+    if not isinstance(prefix, bool):
+        if prefix not in ("true", "false"):
+            raise XContentParseError("category context must be a string, number or boolean")
+        prefix = prefix == "true"
+    return context_text(value), boost, prefix
 
 
 def _fuzzy(value: Any) -> Fuzzy | None:
@@ -170,7 +222,7 @@ def _bool(options: dict[str, Any], key: str, default: bool) -> bool:
 @dataclass
 class _Option:
     text: str
-    form: str
+    form: tuple[int, str, str]  # (type id, context, analysed form): the FST's order
     score: float
     index_name: str
     position: int  # the index's position in the search
@@ -178,6 +230,7 @@ class _Option:
     doc_id: str
     routing: str | None
     source: bytes
+    contexts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def run_completion(targets: list[Any], s: CompletionSuggestion, request: Any) -> list[Any]:
@@ -231,6 +284,8 @@ def _render(option: _Option, request: Any) -> dict[str, Any]:
         if isinstance(request.source, SourceFilter):
             source = request.source.apply(source)
         body["_source"] = source
+    if option.contexts:
+        body["contexts"] = option.contexts
     return body
 
 
@@ -238,23 +293,39 @@ def _suggest_one(
     target: Any, position: int, field: CompletionField, s: CompletionSuggestion
 ) -> list[_Option]:
     queries = _forms(field.search_analyzer, field, s.prefix)
+    wanted = _wanted_contexts(field, s)
     best: list[_Option] = []
     seen: set[str] = set()
     for order, entry in enumerate(_postings(target.reader, field)):
         doc_id, routing, source, inputs = entry
-        found: tuple[float, str, str] | None = None
-        for text, weight, forms in inputs:
+        found: tuple[float, tuple[int, str, str], str] | None = None
+        matched: set[tuple[int, str]] = set()
+        for text, weight, forms, contexts in inputs:
+            paths = [(c, _context_boost(c, wanted)) for c in contexts] if wanted else [None]
             for form in forms:
-                score = _score(form, weight, queries, s)
-                if score is None:
+                inner = _inner_boost(form, queries, s)
+                if inner is None:
                     continue
-                if found is None or (-score, form) < (-found[0], found[1]):
-                    found = (score, form, text)
+                for path in paths:
+                    if path is None:
+                        boost, key = inner, (0, "", form)
+                    else:
+                        (type_id, value), context_boost = path
+                        if context_boost is None:
+                            continue
+                        boost, key = context_boost + inner, (type_id, value, form)
+                        matched.add((type_id, value))
+                    score = _combine(weight, boost)
+                    if found is None or (-score, key) < (-found[0], found[1]):
+                        found = (score, key, text)
         if found is None:
             continue
-        score, form, text = found
+        score, key, text = found
         name = target.index.name
-        best.append(_Option(text, form, score, name, position, order, doc_id, routing, source))
+        option = _Option(text, key, score, name, position, order, doc_id, routing, source)
+        for type_id, value in sorted(matched):
+            option.contexts.setdefault(field.contexts[type_id][0], []).append(value)
+        best.append(option)
     best.sort(key=lambda o: (-o.score, o.form, o.order))
     if not s.skip_duplicates:
         return best
@@ -266,12 +337,57 @@ def _suggest_one(
     return kept
 
 
-def _score(form: str, weight: int, queries: list[str], s: CompletionSuggestion) -> float | None:
-    if s.fuzzy is None:
-        return float(weight) if any(form.startswith(q) for q in queries) else None
-    boost = _fuzzy_boost(form, queries, s.fuzzy, s.prefix)
-    if boost is None:
+def _wanted_contexts(
+    field: CompletionField, s: CompletionSuggestion
+) -> dict[tuple[int, str], tuple[int, bool]]:
+    """The query's contexts as ``(type id, value) -> (boost, exact)`` (ContextMappings)."""
+    if not field.contexts:
+        if s.contexts is not None:
+            raise IllegalArgument(f"suggester [{field.path}] doesn't expect any context")
+        return {}
+    names = [n for n, _ in field.contexts]
+    wanted: dict[tuple[int, str], tuple[int, bool]] = {}
+    for name, items in (s.contexts or {}).items():
+        if name not in names:
+            raise IllegalArgument(
+                f"Unknown context name [{name}], must be one of [{', '.join(sorted(names))}]"
+            )
+        for value, boost, prefix in items:
+            wanted[(names.index(name), value)] = (boost, not prefix)
+    if not wanted:
+        raise IllegalArgument("Missing mandatory contexts in context query")
+    return wanted
+
+
+def _context_boost(
+    context: tuple[int, str], wanted: dict[tuple[int, str], tuple[int, bool]]
+) -> int | None:
+    """The boost of a path's context, or None when no query context matches it: the
+    automaton accepts an equal context or one starting with a prefix context, and the boost is
+    the longest query context the path's context starts with (ContextCompletionWeight)."""
+    type_id, value = context
+    accepted = any(
+        t == type_id and (value == v if exact else value.startswith(v))
+        for (t, v), (_, exact) in wanted.items()
+    )
+    if not accepted:
         return None
+    for length in sorted({len(v) for t, v in wanted if t == type_id}, reverse=True):
+        found = wanted.get((type_id, value[:length])) if length <= len(value) else None
+        if found is not None:
+            return found[0]
+    return 0
+
+
+def _inner_boost(form: str, queries: list[str], s: CompletionSuggestion) -> int | None:
+    """The prefix (0) or fuzzy query's boost for an analysed form, None when it does not match."""
+    if s.fuzzy is None:
+        return 0 if any(form.startswith(q) for q in queries) else None
+    return _fuzzy_boost(form, queries, s.fuzzy, s.prefix)
+
+
+def _combine(weight: int, boost: int) -> float:
+    """CompletionScorer.score: the weight times the boost, either alone when the other is 0."""
     if boost == 0:
         return float(weight)
     if weight == 0:
@@ -359,7 +475,8 @@ def _forms(analyzer: Any, field: CompletionField, text: str) -> list[str]:
 # The completion postings: per document, its inputs with their weight and analysed forms,
 # built once per reader and field.
 
-_Posting = tuple[str, str | None, bytes, list[tuple[str, int, list[str]]]]
+_Input = tuple[str, int, list[str], set[tuple[int, str]]]
+_Posting = tuple[str, str | None, bytes, list[_Input]]
 _LOCK = threading.Lock()
 _POSTINGS: dict[tuple[int, str], tuple[Any, list[_Posting]]] = {}
 _KEEP = 8
@@ -374,20 +491,21 @@ def _postings(reader: Any, field: CompletionField) -> list[_Posting]:
     postings: list[_Posting] = []
     for doc in iterate_documents(reader.searcher):
         parsed = reader.mapping.parse(doc.source_dict(), doc.doc_id)
-        weights: dict[str, int] = {}
+        weights: dict[str, tuple[int, dict[str, tuple[str, ...]]]] = {}
         for mapped, value in parsed.values:
             if mapped.path != field.path:
                 continue
-            inputs, weight = value
+            inputs, weight, contexts = value
             for text in inputs:
-                if text not in weights or weights[text] < weight:
-                    weights[text] = weight
-        entries = []
-        for text, weight in weights.items():
+                if text not in weights or weights[text][0] < weight:
+                    weights[text] = (weight, contexts)
+        entries: list[_Input] = []
+        for text, (weight, contexts) in weights.items():
             if not text.strip():
                 continue
+            typed = field.typed_contexts(contexts, parsed.values) if field.contexts else set()
             text = _truncate(text, field.max_input_length)
-            entries.append((text, weight, _forms(field.analyzer, field, text)))
+            entries.append((text, weight, _forms(field.analyzer, field, text), typed))
         if entries:
             postings.append((doc.doc_id, doc.routing, doc.source, entries))
     postings.sort(key=lambda p: p[0])
