@@ -202,6 +202,19 @@ def test_source_filtering_applies_to_options(people: Elasticsearch) -> None:
     assert found == [{"text": "Nirvana", "_index": "people", "_id": "2", "_score": 1.0}]
 
 
+def test_the_index_source_settings_apply_to_options(any_es: Elasticsearch) -> None:
+    for name, source in (("kept", {"excludes": ["secret"]}), ("off", {"enabled": False})):
+        any_es.indices.create(
+            index=name, mappings={"_source": source, "properties": {"s": {"type": "completion"}}}
+        )
+        any_es.index(index=name, id="1", document={"s": "abc", "secret": 1}, refresh=True)
+    body = {"s": {"prefix": "a", "completion": {"field": "s"}}}
+    kept = any_es.search(index="kept", suggest=body).body["suggest"]["s"][0]["options"]
+    assert kept[0]["_source"] == {"s": "abc"}
+    off = any_es.search(index="off", suggest=body).body["suggest"]["s"][0]["options"]
+    assert off == [{"text": "abc", "_index": "off", "_id": "1", "_score": 1.0}]
+
+
 def test_the_mapping_shows_the_defaults(people: Elasticsearch) -> None:
     mapping = people.indices.get_mapping(index="people")["people"]["mappings"]["properties"]
     assert mapping["plain"] == {

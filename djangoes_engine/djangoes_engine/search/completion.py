@@ -230,6 +230,7 @@ class _Option:
     doc_id: str
     routing: str | None
     source: bytes
+    mapping: Any  # the index's: its _source settings apply to the option's
     contexts: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -279,8 +280,11 @@ def _render(option: _Option, request: Any) -> dict[str, Any]:
     }
     if option.routing is not None:
         body["_routing"] = option.routing
-    if request.source is not False:
+    mapping = option.mapping
+    if request.source is not False and mapping.source_enabled:
         source = jsoncodec.loads(option.source)
+        if mapping.source_includes or mapping.source_excludes:
+            source = SourceFilter(mapping.source_includes, mapping.source_excludes).apply(source)
         if isinstance(request.source, SourceFilter):
             source = request.source.apply(source)
         body["_source"] = source
@@ -322,7 +326,9 @@ def _suggest_one(
             continue
         score, key, text = found
         name = target.index.name
-        option = _Option(text, key, score, name, position, order, doc_id, routing, source)
+        option = _Option(
+            text, key, score, name, position, order, doc_id, routing, source, target.reader.mapping
+        )
         for type_id, value in sorted(matched):
             option.contexts.setdefault(field.contexts[type_id][0], []).append(value)
         best.append(option)
