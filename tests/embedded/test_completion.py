@@ -215,6 +215,24 @@ def test_the_index_source_settings_apply_to_options(any_es: Elasticsearch) -> No
     assert off == [{"text": "abc", "_index": "off", "_id": "1", "_score": 1.0}]
 
 
+def test_multi_fields_of_and_under_a_completion_field(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="multi",
+        mappings={
+            "properties": {
+                "s": {"type": "completion", "fields": {"raw": {"type": "keyword"}}},
+                "title": {"type": "text", "fields": {"suggest": {"type": "completion"}}},
+            }
+        },
+    )
+    document = {"s": {"input": ["Alpha one", "Beta"], "weight": 2}, "title": "Gamma ray"}
+    any_es.index(index="multi", id="1", document=document, refresh=True)
+    found = any_es.search(index="multi", query={"term": {"s.raw": "Beta"}}).body["hits"]
+    assert found["total"]["value"] == 1
+    options = _options(any_es, {"field": "title.suggest"}, index="multi", prefix="gam")
+    assert [(o["text"], o["_score"]) for o in options] == [("Gamma ray", 1.0)]
+
+
 def test_the_mapping_shows_the_defaults(people: Elasticsearch) -> None:
     mapping = people.indices.get_mapping(index="people")["people"]["mappings"]["properties"]
     assert mapping["plain"] == {
