@@ -178,3 +178,30 @@ def test_mapping_unmapped_fields_as_text_is_refused(any_es: Elasticsearch) -> No
         any_es.indices.create(index="loose", settings={name: True})
     assert f"index setting [{name}] with value [true] is not supported" in str(error.value.body)
     any_es.indices.create(index="strict", settings={name: False})
+
+
+def test_highlighting_shows_the_percolated_documents(stored: Elasticsearch) -> None:
+    highlight = {"fields": {"content": {}}}
+    one = {"percolate": {"field": "query", "document": {"content": "python and a snake"}}}
+    hits = stored.search(index="queries", query=one, highlight=highlight).body["hits"]["hits"]
+    assert {h["_id"]: h["highlight"] for h in hits} == {
+        "python": {"content": ["<em>python</em> and a snake"]},
+        "named": {"content": ["python and a <em>snake</em>"]},
+    }
+    documents = [{"content": "python"}, {"content": "big python"}]
+    several = {"percolate": {"field": "query", "documents": documents, "name": "p"}}
+    hits = stored.search(index="queries", query=several, highlight=highlight).body["hits"]["hits"]
+    assert hits[0]["highlight"] == {
+        "0_content": ["<em>python</em>"],
+        "1_content": ["big <em>python</em>"],
+    }
+    two = {"bool": {"should": [one, several]}}
+    hits = stored.search(index="queries", query=two, highlight=highlight).body["hits"]["hits"]
+    assert {h["_id"]: h["highlight"] for h in hits} == {
+        "python": {
+            "query_content": ["<em>python</em> and a snake"],
+            "p_0_content": ["<em>python</em>"],
+            "p_1_content": ["big <em>python</em>"],
+        },
+        "named": {"query_content": ["python and a <em>snake</em>"]},
+    }

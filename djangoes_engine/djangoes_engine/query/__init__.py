@@ -47,7 +47,7 @@ from .fulltext import (
 )
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
-from .percolate import percolator_fields, q_percolate
+from .percolate import percolator_fields, percolator_highlights, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
@@ -66,6 +66,7 @@ __all__ = [
     "match_field",
     "minimum_should_match",
     "percolator_fields",
+    "percolator_highlights",
     "phrase_field",
     "query_string_to_dsl",
     "regex_escape",

@@ -34,6 +34,7 @@ from ..errors import (
     XContentParseError,
 )
 from ..fields import PercolatorField
+from ..highlight import highlight
 from ..index import Reader, iterate_documents
 from ..settings import Settings
 from ..source import extract
@@ -55,10 +56,14 @@ REFUSED_INSIDE = ("has_child", "has_parent", "knn")
 @dataclass
 class Percolation:
     """What one percolate query matched: per stored query's document id, the slots of the
-    documents it matched and, per slot, the names of its ``_name``'d parts that matched."""
+    documents it matched, per slot the names of its ``_name``'d parts that matched, and the
+    context it was compiled in (its terms, for highlighting the documents)."""
 
     name: str
-    matches: dict[str, tuple[list[int], dict[int, list[str]]]] = field(default_factory=dict)
+    documents: list[dict[str, Any]]
+    matches: dict[str, tuple[list[int], dict[int, list[str]], Context]] = field(
+        default_factory=dict
+    )
 
 
 def q_percolate(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
@@ -86,7 +91,7 @@ def q_percolate(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             f"expected field [{name}] to be of type [percolator], but is of type "
             f"[{mapped.type_name}]"
         )
-    percolation = Percolation(str(body.get("name") or name))
+    percolation = Percolation(str(body.get("name") or name), documents)
     ctx.percolations.append(percolation)
     memory = _memory_reader(ctx.reader, documents)
     scored: list[tuple[str, float]] = []
@@ -98,8 +103,8 @@ def q_percolate(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         found = _run_stored(ctx, memory, stored[0])
         if found is None:
             continue
-        score, slots, named = found
-        percolation.matches[doc.doc_id] = (slots, named)
+        score, slots, named, inner = found
+        percolation.matches[doc.doc_id] = (slots, named, inner)
         scored.append((doc.doc_id, score))
     if not scored:
         return MATCH_NONE()
@@ -148,7 +153,7 @@ def _memory_reader(reader: Reader, documents: list[dict[str, Any]]) -> Reader:
 
 def _run_stored(
     ctx: Context, memory: Reader, stored: dict[str, Any]
-) -> tuple[float, list[int], dict[int, list[str]]] | None:
+) -> tuple[float, list[int], dict[int, list[str]], Context] | None:
     """A stored query's best score over the documents, the slots it matched (in order) and
     the named parts each slot matched; None when it matches none."""
     inner = Context(memory, ctx.index_name, settings=ctx.settings, now=ctx.now, lookup=ctx.lookup)
@@ -168,7 +173,7 @@ def _run_stored(
         ]
         if names:
             named[slot] = names
-    return float(best), by_slot, named
+    return float(best), by_slot, named, inner
 
 
 def _on_slot(memory: Reader, query: tantivy.Query, slot: int) -> tantivy.Query:
@@ -184,12 +189,33 @@ def percolator_fields(percolations: list[Percolation], doc_id: str) -> dict[str,
         found = percolation.matches.get(doc_id)
         if found is None:
             continue
-        slots, named = found
+        slots, named, _ = found
         name = SLOT_FIELD if single else f"{SLOT_FIELD}_{percolation.name}"
         fields[name] = list(slots)
         for slot, names in named.items():
             fields[f"{name}_{slot}_matched_queries"] = list(names)
     return fields
+
+
+def percolator_highlights(
+    percolations: list[Percolation], doc_id: str, index: Any, spec: dict[str, Any]
+) -> dict[str, list[str]]:
+    """A hit's highlights of the documents its query matched, named as
+    PercolatorHighlightSubFetchPhase names them (the slot and the percolate query's name
+    before the field when there are several documents or several percolate queries)."""
+    out: dict[str, list[str]] = {}
+    single = len(percolations) == 1
+    for percolation in percolations:
+        found = percolation.matches.get(doc_id)
+        if found is None:
+            continue
+        slots, _, inner = found
+        for slot in slots:
+            fragments = highlight(inner, index, percolation.documents[slot], spec, slot)
+            for path, texts in fragments.items():
+                key = path if len(percolation.documents) == 1 else f"{slot}_{path}"
+                out[key if single else f"{percolation.name}_{key}"] = texts
+    return out
 
 
 def check_stored_query(reader: Reader, index_name: str, settings: Settings, query: Any) -> None:

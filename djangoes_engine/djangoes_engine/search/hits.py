@@ -16,7 +16,7 @@ from ..fields import BooleanField, DateField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
-from ..query import percolator_fields
+from ..query import percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract
 from .collect import Candidate
 from .request import SearchRequest
@@ -83,6 +83,10 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["fields"] = fields
     if request.highlight:
         found = highlight(target.ctx, index, source, request.highlight, candidate.address.doc)
+        if target.ctx is not None and target.ctx.percolations:
+            found.update(
+                percolator_highlights(target.ctx.percolations, doc.doc_id, index, request.highlight)
+            )
         if found:
             hit["highlight"] = found
     if candidate.sort_values is not None:
