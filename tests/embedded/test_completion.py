@@ -430,3 +430,17 @@ def test_a_context_path_must_be_text_or_keyword(any_es: Elasticsearch) -> None:
     assert "Failed to parse context field [number], only keyword and text fields are accepted" in (
         str(error.value.body["error"])
     )
+
+
+def test_an_input_repeated_in_other_contexts_keeps_each(places: Elasticsearch) -> None:
+    red = {"input": "foox", "weight": 2, "contexts": {"place_type": ["red"]}}
+    blue = {"input": "foox", "weight": 3, "contexts": {"place_type": ["blue", "green"]}}
+    again = {"input": "foox", "weight": 1, "contexts": {"place_type": ["red"]}}
+    document = {"suggest": [red, blue, again]}
+    places.index(index="places", id="9", document=document, refresh=True)
+    assert _in_context(places, {"place_type": "red"}, prefix="foo") == [
+        ("9", "foox", 2.0, {"place_type": ["red"]})
+    ]
+    assert _in_context(places, {"place_type": "blue"}, prefix="foo") == [
+        ("9", "foox", 3.0, {"place_type": ["blue"]})
+    ]

@@ -497,16 +497,20 @@ def _postings(reader: Any, field: CompletionField) -> list[_Posting]:
     postings: list[_Posting] = []
     for doc in iterate_documents(reader.searcher):
         parsed = reader.mapping.parse(doc.source_dict(), doc.doc_id)
-        weights: dict[str, tuple[int, dict[str, tuple[str, ...]]]] = {}
+        # An input given twice keeps its highest weight; with different contexts, each is kept
+        # (Elasticsearch 8.18's duplicate suggestions across contexts).
+        weights: dict[tuple[str, Any], tuple[int, dict[str, tuple[str, ...]]]] = {}
         for mapped, value in parsed.values:
             if mapped.path != field.path:
                 continue
             inputs, weight, contexts = value
+            shape = tuple(sorted((k, tuple(sorted(v))) for k, v in contexts.items()))
             for text in inputs:
-                if text not in weights or weights[text][0] < weight:
-                    weights[text] = (weight, contexts)
+                known = weights.get((text, shape))
+                if known is None or known[0] < weight:
+                    weights[(text, shape)] = (weight, contexts)
         entries: list[_Input] = []
-        for text, (weight, contexts) in weights.items():
+        for (text, _), (weight, contexts) in weights.items():
             if not text.strip():
                 continue
             typed = field.typed_contexts(contexts, parsed.values) if field.contexts else set()
