@@ -205,3 +205,36 @@ def test_highlighting_shows_the_percolated_documents(stored: Elasticsearch) -> N
         },
         "named": {"query_content": ["python and a <em>snake</em>"]},
     }
+
+
+def test_named_parts_come_in_lucene_clause_order(any_es: Elasticsearch) -> None:
+    """Breadth first, a bool's should clauses before its filter (findNamedMatches)."""
+    any_es.indices.create(
+        index="houses",
+        mappings={
+            "dynamic": "strict",
+            "properties": {
+                "my_query": {"type": "percolator"},
+                "description": {"type": "text"},
+                "rooms": {"type": "integer"},
+                "type": {"type": "keyword"},
+            },
+        },
+    )
+    should = [
+        {"match": {"description": {"query": "fireplace"}}},
+        {"match": {"type": {"query": "detached", "_name": "detached"}}},
+        {"query_string": {"query": "fire*", "fields": ["description"], "_name": "fire"}},
+    ]
+    rooms = {"match": {"rooms": {"query": 3, "_name": "three"}}}
+    query = {"bool": {"filter": rooms, "should": should, "_name": "all"}}
+    any_es.index(index="houses", id="q", document={"my_query": query})
+    house = {"description": "a fireplace", "rooms": 3, "type": "detached"}
+    any_es.index(index="houses", id="house", document=house, refresh=True)
+    percolate = {"percolate": {"field": "my_query", "index": "houses", "id": "house"}}
+    hits = any_es.search(index="houses", query=percolate).body["hits"]["hits"]
+    assert [h["_id"] for h in hits] == ["q"]
+    assert hits[0]["fields"] == {
+        "_percolator_document_slot": [0],
+        "_percolator_document_slot_0_matched_queries": ["all", "detached", "fire", "three"],
+    }

@@ -165,15 +165,43 @@ def _run_stored(
     best = max(score for score, _ in hits)
     by_slot = sorted(int(str(searcher.doc(address).get_first("_id"))) for _, address in hits)
     named: dict[int, list[str]] = {}
+    order = _names_in_clause_order(stored)
     for slot in by_slot:
-        names = [
-            n
-            for n, q in inner.named
-            if searcher.search(_on_slot(memory, q, slot), 1, count=False).hits
-        ]
-        if names:
-            named[slot] = names
+        found = {n for n, q in inner.named if searcher.search(_on_slot(memory, q, slot), 1).hits}
+        if found:
+            named[slot] = sorted(found, key=lambda n: order.get(n, len(order)))
     return float(best), by_slot, named, inner
+
+
+def _names_in_clause_order(query: Any) -> dict[str, int]:
+    """The ``_name``s of a query in the order Lucene's NamedMatches.findNamedMatches lists
+    them: breadth first through the query Elasticsearch builds, whose bool clauses come as
+    must, must_not, should, then filter."""
+    order: dict[str, int] = {}
+    queue = [query]
+    while queue:
+        node = queue.pop(0)
+        if not isinstance(node, dict) or len(node) != 1:
+            continue
+        ((kind, body),) = node.items()
+        if not isinstance(body, dict):
+            continue
+        name = body.get("_name")
+        if name is None:
+            inner = [v for k, v in body.items() if k not in ("boost", "_name")]
+            if len(inner) == 1 and isinstance(inner[0], dict):
+                name = inner[0].get("_name")
+        if isinstance(name, str):
+            order.setdefault(name, len(order))
+        keys = ("must", "must_not", "should", "filter") if kind == "bool" else _QUERY_KEYS
+        for key in keys:
+            child = body.get(key)
+            queue.extend(child if isinstance(child, list) else [child])
+    return order
+
+
+#: Where compound queries other than bool hold their queries.
+_QUERY_KEYS = ("query", "filter", "queries", "positive", "negative")
 
 
 def _on_slot(memory: Reader, query: tantivy.Query, slot: int) -> tantivy.Query:
