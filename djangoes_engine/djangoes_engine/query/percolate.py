@@ -143,11 +143,14 @@ def _memory_reader(reader: Reader, documents: list[dict[str, Any]]) -> Reader:
     the index (one document per slot, ``_id`` the slot)."""
     layout = Layout.from_dict(reader.layout.to_dict())
     store = Store(None, layout, reader.registry)
-    for slot, document in enumerate(documents):
-        parsed = reader.mapping.parse(document, None)
-        source = jsoncodec.dumps(document)
-        store.add(store.document(str(slot), 0, 1, source, None, parsed))
-    searcher = store.commit()
+    try:
+        for slot, document in enumerate(documents):
+            parsed = reader.mapping.parse(document, None)
+            source = jsoncodec.dumps(document)
+            store.add(store.document(str(slot), 0, 1, source, None, parsed))
+        searcher = store.commit()
+    finally:
+        store.close()  # the writer's threads; the searcher stays readable
     return Reader(searcher, reader.mapping, layout, store.schema, reader.registry)
 
 
