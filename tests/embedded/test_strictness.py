@@ -173,6 +173,7 @@ UNKNOWN_KEY = {
     ),
     "nested": ({"path": "o", "query": {"match_all": {}}, "foo": 1}, "[nested] query does not"),
     "wrapper": ({"query": "e30=", "foo": 1}, "query malformed, empty clause found"),
+    "percolate": ({"field": "q", "document": {}, "foo": 1}, "[percolate] unknown field [foo]"),
 }
 
 
