@@ -40,7 +40,7 @@ from .errors import (
     ValidationError,
     VersionConflict,
 )
-from .fields import document_parsing_error
+from .fields import CompletionField, PercolatorField, document_parsing_error, field_error
 from .mapping import FieldDefaults, Mapping, MappingLimits, ParsedDocument
 from .settings import Settings
 from .store import (
@@ -444,9 +444,34 @@ class Index:
                 f"[{self.limits.nested_objects}]. This limit can be set by changing the "
                 "[index.mapping.nested_objects.limit] index level setting."
             )
+        if PercolatorField.check is not None:
+            self._check_stored_queries(parsed, mapping or self.mapping, doc_id)
+        _check_completion_contexts(parsed)
         if mapping is not None:
             self._set_mapping(mapping)
         return parsed
+
+    def _check_stored_queries(self, parsed: ParsedDocument, mapping: Mapping, doc_id: str) -> None:
+        """Parse a document's percolator queries against the mapping, as Elasticsearch does
+        when it indexes them (one query per document; unmapped fields refused)."""
+        queries = [(f, v) for f, v in parsed.values if isinstance(f, PercolatorField)]
+        if not queries:
+            return
+        if len(queries) > 1:
+            raise field_error(
+                queries[1][0],
+                doc_id,
+                queries[1][1],
+                IllegalArgument("a document can only contain one percolator query"),
+            )
+        reader = Reader(
+            self.store.searcher, mapping, self.store.layout, self.store.schema, self.registry
+        )
+        for field, query in queries:
+            try:
+                PercolatorField.check(reader, self.name, self.settings, query)
+            except EngineError as error:
+                raise field_error(field, doc_id, query, error) from None
 
     def _write(self, doc: StoredDoc, parsed: ParsedDocument, *, replace: bool) -> None:
         """Apply one indexing; the tantivy document is built first, so a failure changes nothing."""
@@ -921,6 +946,19 @@ def stored_doc(document: tantivy.Document) -> StoredDoc:
     assert seq_no is not None and version is not None
     routing = document.get_first("_routing")
     return StoredDoc(doc_id, bytes(source), seq_no, version, routing)
+
+
+def _check_completion_contexts(parsed: ParsedDocument) -> None:
+    """A context-enabled completion field's inputs each need a context (ContextMappings)."""
+    for field, value in parsed.values:
+        if isinstance(field, CompletionField) and field.contexts:
+            inputs, _, contexts = value
+            if not any(text.strip() for text in inputs):
+                continue
+            if not field.typed_contexts(contexts, parsed.values):
+                raise IllegalArgument(
+                    f"Contexts are mandatory in context enabled completion field [{field.path}]"
+                )
 
 
 def iterate_documents(searcher: tantivy.Searcher):

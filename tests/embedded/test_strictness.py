@@ -154,6 +154,7 @@ UNKNOWN_KEY = {
         {"k": {"top": 1, "left": 0, "bottom": 0, "right": 1}, "foo": 1},
         "failed to parse [geo_bounding_box] query. unexpected field [foo]",
     ),
+    "percolate": ({"field": "q", "document": {}, "foo": 1}, "[percolate] unknown field [foo]"),
 }
 
 

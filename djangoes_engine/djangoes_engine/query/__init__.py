@@ -49,6 +49,7 @@ from .geo import q_geo_bounding_box, q_geo_distance
 from .join import q_has_child, q_has_parent, q_parent_id
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
+from .percolate import percolator_fields, percolator_highlights, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
@@ -66,6 +67,8 @@ __all__ = [
     "fuzziness",
     "match_field",
     "minimum_should_match",
+    "percolator_fields",
+    "percolator_highlights",
     "phrase_field",
     "query_string_to_dsl",
     "regex_escape",
@@ -128,6 +131,7 @@ QUERIES.update(
         "parent_id": q_parent_id,
         "geo_distance": q_geo_distance,
         "geo_bounding_box": q_geo_bounding_box,
+        "percolate": q_percolate,
     }
 )
 for _kind in (
@@ -135,7 +139,6 @@ for _kind in (
     "script",
     "script_score",
     "geo_shape",
-    "percolate",
     "rank_feature",
     "distance_feature",
     "pinned",

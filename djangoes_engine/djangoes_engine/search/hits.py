@@ -20,7 +20,7 @@ from ..fields import BooleanField, DateField, GeoPointField, NumberField, TextFi
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
-from ..query import compile_query
+from ..query import compile_query, percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract
 from .collect import Candidate, collect
 from .request import SearchRequest
@@ -81,10 +81,16 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         fields.update(_docvalue_fields(index, source, request.docvalue_fields))
     if request.fields:
         fields.update(_fetch_fields(index, source, request.fields))
+    if target.ctx is not None and target.ctx.percolations:
+        fields.update(percolator_fields(target.ctx.percolations, doc.doc_id))
     if fields:
         hit["fields"] = fields
     if request.highlight:
         found = highlight(target.ctx, index, source, request.highlight, candidate.address.doc)
+        if target.ctx is not None and target.ctx.percolations:
+            found.update(
+                percolator_highlights(target.ctx.percolations, doc.doc_id, index, request.highlight)
+            )
         if found:
             hit["highlight"] = found
     if candidate.sort_values is not None:
