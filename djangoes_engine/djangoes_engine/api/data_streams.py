@@ -22,7 +22,6 @@ ILM = "Index Lifecycle Management"
 
 
 def create(engine: Cluster, request: Request, name: str):
-    refuse_unknown(request, ("master_timeout", "timeout"))
     engine.create_data_stream(name)
     return 200, {"acknowledged": True}
 
