@@ -17,7 +17,7 @@ of that shape). The table, written to ``djangoes_engine/rest/api_parameters.py``
 routes' APIs and each API's parameters and path parts; given several checkouts (of different
 versions), an API accepts the parameters of all. Run it again after serving a route::
 
-    uv run --locked python scripts/route_parameters.py SPEC_DIR [SPEC_DIR ...]
+    uv run --locked python scripts/route_parameters.py SPEC_DIR [SPEC_DIR ...] [--sources TEXT]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -124,13 +125,14 @@ def parameters(api: dict) -> list[str]:
     return sorted(names)
 
 
-def render(routes: dict[str, str], apis: dict[str, dict]) -> str:
+def render(routes: dict[str, str], apis: dict[str, dict], sources: str) -> str:
     lines = [
         '"""The URL parameters of the Elasticsearch APIs the engine serves (a generated table).',
         "",
         "Written by scripts/route_parameters.py from Elasticsearch's API specification: the API",
         "each route of rest/routes.py serves, and each API's parameters and path parts;",
         "rest/parameters.py adds those every API reads and refuses the others.",
+        *(["", *textwrap.wrap(f"Specification: {sources}.", 96)] if sources else []),
         '"""',
         "",
         "#: ``METHOD /path`` of each route -> the API it serves.",
@@ -169,6 +171,9 @@ def _entry(name: str, names: list[str], width: int = 92) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("spec", nargs="+", type=Path, help="a checkout of the API specification")
+    parser.add_argument(
+        "--sources", default="", help="where the checkouts come from, for the record"
+    )
     arguments = parser.parse_args()
     apis: dict[str, dict] = {}
     for directory in arguments.spec:
@@ -177,7 +182,7 @@ def main() -> None:
         else:
             merge(apis, read_spec(directory))
     routes = route_apis(apis)
-    TARGET.write_text(render(routes, apis))
+    TARGET.write_text(render(routes, apis, arguments.sources))
     subprocess.run(["ruff", "format", "--quiet", str(TARGET)], check=True)
     print(f"{len(routes)} routes of {len(set(routes.values()))} APIs: {TARGET}")
 

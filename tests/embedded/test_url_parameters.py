@@ -80,6 +80,15 @@ def test_an_unknown_parameter_on_get(any_es: Elasticsearch) -> None:
     assert any_es.get(index="books", id="1")["_source"] == {"title": "Dune"}
 
 
+def test_a_head_request_is_refused_too_without_a_body(any_es: Elasticsearch) -> None:
+    any_es.index(index="books", id="1", document={"title": "Dune"})
+    with pytest.raises(BadRequestError) as exc:
+        any_es.perform_request("HEAD", "/books/_doc/1", params={"foo": "1"})
+    assert exc.value.meta.status == 400
+    assert not exc.value.body
+    assert any_es.exists(index="books", id="1")
+
+
 def test_an_unknown_parameter_on_a_cat_api(any_es: Elasticsearch) -> None:
     with pytest.raises(BadRequestError) as exc:
         any_es.perform_request("GET", "/_cat/health", params={"foo": "1"}, headers=JSON)

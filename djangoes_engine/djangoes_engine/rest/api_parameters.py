@@ -3,6 +3,10 @@
 Written by scripts/route_parameters.py from Elasticsearch's API specification: the API
 each route of rest/routes.py serves, and each API's parameters and path parts;
 rest/parameters.py adds those every API reads and refuses the others.
+
+Specification: elastic/elasticsearch-specification at 7a8a79bfd (specification/_json_spec, the
+JSON form's last commit) and at 9d9b9a521 (specification, the TypeScript form), an API taking
+the parameters of both.
 """
 
 #: ``METHOD /path`` of each route -> the API it serves.
