@@ -208,7 +208,7 @@ def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | Objec
 class ParsedDocument:
     """What indexing needs from a document: converted values per field, and field names."""
 
-    __slots__ = ("field_names", "ignored", "nested_objects", "update", "values")
+    __slots__ = ("field_names", "ignored", "nested", "nested_objects", "sink", "update", "values")
 
     def __init__(self) -> None:
         self.values: list[tuple[FieldType, Any]] = []
@@ -216,8 +216,48 @@ class ParsedDocument:
         self.ignored: set[str] = set()
         #: Objects under ``nested`` fields (``index.mapping.nested_objects.limit`` bounds them).
         self.nested_objects = 0
+        #: Those objects, each indexed as a hidden document of its own (see :class:`NestedObject`).
+        self.nested: list[NestedObject] = []
+        #: The nested object being parsed, which takes a copy of each value (None at the root).
+        self.sink: NestedObject | None = None
         #: A mapping update (``{"properties": ...}``) when the document introduced fields.
         self.update: dict[str, Any] | None = None
+
+
+#: Separators of a nested object's key: between levels, and between a level's path and offset.
+LEVEL_SEP = "\x1f"
+OFFSET_SEP = "\x1e"
+
+
+class NestedObject:
+    """One object under a ``nested`` field: what its hidden document holds.
+
+    Its values are also indexed flat with the root document (as ``include_in_root`` would), so
+    the root's own queries, sorts and aggregations keep reading them; a ``nested`` query and
+    aggregation read the hidden documents, where each object's values stay together.
+    ``key`` names it within its root document: ``path OFFSET_SEP offset`` per level from the
+    outermost nested object, joined by ``LEVEL_SEP`` (the store puts the root's id in front).
+    """
+
+    __slots__ = ("also", "field_names", "ignored", "key", "path", "source", "values")
+
+    def __init__(self, path: str, key: str, source: dict[str, Any], also: NestedObject | None):
+        self.path = path
+        self.key = key
+        self.source = source
+        #: The enclosing nested object when this one is ``include_in_parent``: it takes the
+        #: values too.
+        self.also = also
+        self.values: list[tuple[FieldType, Any]] = []
+        self.field_names: set[str] = set()
+        self.ignored: set[str] = set()
+
+    def take(self, mapper: FieldType, value: Any) -> None:
+        sink: NestedObject | None = self
+        while sink is not None:
+            sink.values.append((mapper, value))
+            sink.field_names.update(mapper.exists_names)
+            sink = sink.also
 
 
 def _check_timestamp(doc: ParsedDocument) -> None:
@@ -466,10 +506,25 @@ class Mapping:
                     f"object mapping for [{mapper.path}] tried to parse field "
                     f"[{mapper.path.rpartition('.')[2]}] as object, but found a concrete value"
                 )
-            if mapper.type_name == "nested":
-                doc.nested_objects += 1
             doc.field_names.update(_parents(mapper.path))
-            self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+            if doc.sink is not None:
+                doc.sink.field_names.update(_parents(mapper.path))
+            if mapper.type_name != "nested":
+                self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+                continue
+            doc.nested_objects += 1
+            outer = doc.sink
+            offset = sum(1 for o in doc.nested if o.path == mapper.path and _within(o, outer))
+            key = f"{mapper.path}{OFFSET_SEP}{offset}"
+            if outer is not None:
+                key = f"{outer.key}{LEVEL_SEP}{key}"
+            also = outer if _truthy(mapper.definition.get("include_in_parent")) else None
+            doc.sink = NestedObject(mapper.path, key, item, also)
+            doc.nested.append(doc.sink)
+            try:
+                self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+            finally:
+                doc.sink = outer
         _prune(updates, mapper.path.rpartition(".")[2])
 
     def _parse_values(
@@ -510,6 +565,8 @@ class Mapping:
         else:
             doc.values.append((mapper, converted))
             doc.field_names.update(mapper.exists_names)
+            if doc.sink is not None:
+                doc.sink.take(mapper, converted)
         if mapper.multi_fields and value is not None:
             for sub in mapper.multi_fields.values():
                 self._parse_value(sub, value, doc, doc_id)
@@ -822,6 +879,15 @@ def _parents(path: str) -> tuple[str, ...]:
     """``a.b.c`` -> ``("a", "a.b", "a.b.c")``: the names an ``exists`` query finds it by."""
     parts = path.split(".")
     return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def _within(nested: NestedObject, outer: NestedObject | None) -> bool:
+    """Whether a nested object lies inside ``outer`` (None: the root holds everything)."""
+    return outer is None or nested.key.startswith(outer.key + LEVEL_SEP)
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, "true")
 
 
 def _flatten(values: list) -> Iterator[Any]:

@@ -20,7 +20,7 @@ import tantivy
 from ..deprecation import deprecated
 from ..errors import Unsupported
 from .body import boosted, check_options, minimum_should_match, single_field
-from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
+from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_wrapper
 from .context import (
     FIELD_QUERIES,
     MATCH_ALL,
@@ -28,6 +28,7 @@ from .context import (
     QUERIES,
     Builder,
     Context,
+    InnerHitsSpec,
     compile_query,
     resolve_fields,
     validate_filter,
@@ -47,6 +48,7 @@ from .fulltext import (
 )
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
+from .nested import parent_key, q_nested
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
@@ -58,12 +60,14 @@ __all__ = [
     "QUERIES",
     "Builder",
     "Context",
+    "InnerHitsSpec",
     "bool_prefix_field",
     "boosted",
     "compile_query",
     "fuzziness",
     "match_field",
     "minimum_should_match",
+    "parent_key",
     "phrase_field",
     "query_string_to_dsl",
     "regex_escape",

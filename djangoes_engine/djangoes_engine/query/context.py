@@ -36,6 +36,30 @@ def MATCH_ALL() -> tantivy.Query:
 
 
 @dataclass
+class InnerHitsSpec:
+    """The ``inner_hits`` of a query that joins documents (``nested``; ``has_child`` and
+    ``has_parent`` may add theirs): found per hit when the hits are rendered
+    (``search.inner_hits``), from the joined documents ``query`` matches."""
+
+    #: The query type that asked for them (``nested``): how they are found and rendered.
+    kind: str
+    #: Their key under the hit's ``inner_hits``.
+    name: str
+    #: The ``inner_hits`` object as the request gives it (validated by ``search.inner_hits``).
+    options: dict[str, Any]
+    #: What the joined documents must match (for ``nested``: the inner query, on its path).
+    query: tantivy.Query
+    #: The nested path of the joined documents (``nested``).
+    path: str = ""
+    #: The nested path of the documents they hang on ("" for the root documents).
+    scope: str = ""
+    #: Inner hits asked for inside this query: they hang on this one's hits.
+    children: list[InnerHitsSpec] = field(default_factory=list)
+    #: What ``search.inner_hits`` prepared from ``options`` (its parsed request).
+    prepared: Any = None
+
+
+@dataclass
 class Context:
     """What compiling a query needs: the index's reader and settings, and the request's clock."""
 
@@ -50,6 +74,12 @@ class Context:
     lookup: Callable[[str, str], Any] | None = None
     #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
+    #: The nested path whose objects the query being compiled runs on ("": root documents).
+    scope: str = ""
+    #: The ``inner_hits`` the query asked for (those of nested queries inside others are among
+    #: their children), and where the query being compiled adds its own.
+    inner_hits: list[InnerHitsSpec] = field(default_factory=list)
+    inner_hits_sink: list[InnerHitsSpec] | None = None
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""
@@ -61,6 +91,10 @@ class Context:
 
     @property
     def schema(self) -> tantivy.Schema:
+        """The schema of the documents queried: the nested store's inside a ``nested`` query
+        (the same slots, so a query built on one runs on the other)."""
+        if self.scope and self.reader.nested is not None:
+            return self.reader.nested.schema
         return self.reader.schema
 
     def field(self, name: str) -> FieldType | None:
