@@ -337,6 +337,8 @@ def _field_values(
         return reader.searcher.fast_field_values(slot, addresses)
     values = []
     path = source_path(reader.mapping, field)
+    if reader.level and path.startswith(reader.level + "."):  # a nested object's own source
+        path = path[len(reader.level) + 1 :]
     for address in addresses:
         stored = reader.searcher.doc(address).get_first("_source")
         assert stored is not None  # every document a store writes has one

@@ -15,7 +15,7 @@ from ..errors import (
 from ..fields import BooleanField, DateField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
-from ..mapping import source_path
+from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
 from ..source import SourceFilter, extract
 from .collect import Candidate
 from .request import SearchRequest
@@ -31,6 +31,11 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     document = target.reader.searcher.doc(candidate.address)
     doc = stored_doc(document)
     hit: dict[str, Any] = {"_index": index.name, "_id": doc.doc_id}
+    level = target.reader.level  # a nested object's hidden document: which one it is
+    if level:
+        nid = document.get_first("_nid")
+        assert nid is not None  # every nested document has one (Store.nested_documents)
+        hit["_nested"] = nested_identity(nid)
     if request.version:
         hit["_version"] = doc.version
     if request.seq_no_primary_term:
@@ -40,7 +45,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     ignored = document.get_all("_ignored")
     if ignored:
         hit["_ignored"] = ignored
-    if doc.routing is not None:
+    if doc.routing is not None and not level:
         hit["_routing"] = doc.routing
     source_needed = (
         request.source is not False
@@ -62,13 +67,17 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         source = jsoncodec.loads(doc.source)
         mapping = index.mapping
         if mapping.source_includes or mapping.source_excludes:
-            source = SourceFilter(mapping.source_includes, mapping.source_excludes).apply(source)
+            mapped = SourceFilter(mapping.source_includes, mapping.source_excludes)
+            source = nested_source(mapped, level, source) if level else mapped.apply(source)
     if request.stored_fields == ["_none_"]:
         return {"_index": index.name, "_id": doc.doc_id, "_score": candidate.score}
     if source_needed:
-        hit["_source"] = (
-            source if request.source is None else _filtered(request.source, index, source)
-        )
+        if request.source is None:
+            hit["_source"] = source
+        elif level:
+            hit["_source"] = nested_source(request.source, level, source)
+        else:
+            hit["_source"] = _filtered(request.source, index, source)
     fields = {}
     if request.stored_fields:
         fields.update(_stored_fields(index, source, request.stored_fields))
@@ -96,6 +105,37 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_node"] = "embedded"
         hit["_explanation"] = explanation(explained)
     return hit
+
+
+def nested_identity(nid: str) -> dict[str, Any]:
+    """A nested object's ``_nested`` from its ``_nid``: the field and offset of each level,
+    outermost first, each level's field relative to the one around it."""
+    chain = []
+    previous = ""
+    for level in nid.split(LEVEL_SEP)[1:]:
+        path, _, offset = level.rpartition(OFFSET_SEP)
+        chain.append((path[len(previous) + 1 :] if previous else path, int(offset)))
+        previous = path
+    identity: dict[str, Any] = {}
+    for field, offset in reversed(chain):
+        node: dict[str, Any] = {"field": field, "offset": offset}
+        if identity:
+            node["_nested"] = identity
+        identity = node
+    return identity
+
+
+def nested_source(source_filter: SourceFilter, path: str, source: dict[str, Any]) -> dict[str, Any]:
+    """A nested object's source filtered as Elasticsearch filters it: by full paths, as the
+    object stands in its root's source."""
+    names = path.split(".")
+    wrapped: dict[str, Any] = source
+    for name in reversed(names):
+        wrapped = {name: wrapped}
+    kept: Any = source_filter.apply(wrapped)
+    for name in names:
+        kept = kept.get(name) if isinstance(kept, dict) else None
+    return kept if isinstance(kept, dict) else {}
 
 
 def _matched_queries(target: Any, address: Any) -> list[str]:
