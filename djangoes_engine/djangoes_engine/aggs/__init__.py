@@ -13,7 +13,16 @@ from typing import Any
 from ..errors import EngineError, ParsingError, SearchPhaseError, Unsupported
 from ..search.collect import Target
 from ..wording import suggest, token_name
-from . import buckets, histograms, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
+from . import (  # noqa: F401
+    buckets,
+    histograms,
+    metrics,
+    nested,
+    percentiles,
+    ranges,
+    terms,
+    top_hits,
+)
 from .core import REGISTRY, Agg, Shard, collect_level
 
 #: Aggregation types Elasticsearch knows: the candidates of "did you mean", and the types that
