@@ -8,7 +8,7 @@ the answer the one Elasticsearch gives.
 from __future__ import annotations
 
 import pytest
-from elasticsearch import BadRequestError, Elasticsearch, ElasticsearchWarning
+from elasticsearch import Elasticsearch, ElasticsearchWarning
 
 
 @pytest.fixture

@@ -104,7 +104,10 @@ def test_a_query_on_a_join_parent_id_field_is_refused_not_empty(joined: Elastics
             ["2"],
         ),
         ({"match": {"n.c": {"query": "x y", "operator": "and"}}}, ["2"]),
-        ({"constant_score": {"filter": {"bool": {"must_not": {"exists": {"field": "n.a"}}}}}}, ["1"]),
+        (
+            {"constant_score": {"filter": {"bool": {"must_not": {"exists": {"field": "n.a"}}}}}},
+            ["1"],
+        ),
     ],
 )
 def test_nested_conditions_must_hold_on_one_object(

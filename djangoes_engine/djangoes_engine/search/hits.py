@@ -110,15 +110,15 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
 def nested_identity(nid: str) -> dict[str, Any]:
     """A nested object's ``_nested`` from its ``_nid``: the field and offset of each level,
     outermost first, each level's field relative to the one around it."""
-    chain = []
+    chain: list[tuple[str, int]] = []
     previous = ""
     for level in nid.split(LEVEL_SEP)[1:]:
-        path, _, offset = level.rpartition(OFFSET_SEP)
-        chain.append((path[len(previous) + 1 :] if previous else path, int(offset)))
+        path, _, position = level.rpartition(OFFSET_SEP)
+        chain.append((path[len(previous) + 1 :] if previous else path, int(position)))
         previous = path
     identity: dict[str, Any] = {}
-    for field, offset in reversed(chain):
-        node: dict[str, Any] = {"field": field, "offset": offset}
+    for name, offset in reversed(chain):
+        node: dict[str, Any] = {"field": name, "offset": offset}
         if identity:
             node["_nested"] = identity
         identity = node
