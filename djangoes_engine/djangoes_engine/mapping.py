@@ -232,22 +232,47 @@ OFFSET_SEP = "\x1e"
 class NestedObject:
     """One object under a ``nested`` field: what its hidden document holds.
 
-    Its values are also indexed flat with the root document (as ``include_in_root`` would), so
-    the root's own queries, sorts and aggregations keep reading them; a ``nested`` query and
-    aggregation read the hidden documents, where each object's values stay together.
-    ``key`` names it within its root document: ``path OFFSET_SEP offset`` per level from the
-    outermost nested object, joined by ``LEVEL_SEP`` (the store puts the root's id in front).
+    As in Elasticsearch, its values are not the root document's (a query, sort or aggregation
+    of the root does not see them) unless the mapping says ``include_in_root``, or
+    ``include_in_parent`` up to the root; a ``nested`` query and aggregation read the hidden
+    documents, where each object's values stay together. ``key`` names it within its root
+    document: ``path OFFSET_SEP offset`` per level from the outermost nested object, joined by
+    ``LEVEL_SEP`` (the store puts the root's id in front).
     """
 
-    __slots__ = ("also", "field_names", "ignored", "key", "path", "source", "values")
+    __slots__ = (
+        "also",
+        "field_names",
+        "ignored",
+        "in_root",
+        "key",
+        "outer",
+        "path",
+        "source",
+        "values",
+    )
 
-    def __init__(self, path: str, key: str, source: dict[str, Any], also: NestedObject | None):
+    def __init__(
+        self,
+        path: str,
+        key: str,
+        source: dict[str, Any],
+        outer: NestedObject | None,
+        definition: dict[str, Any],
+    ) -> None:
         self.path = path
         self.key = key
         self.source = source
+        #: The enclosing nested object (None: the root document).
+        self.outer = outer
+        in_parent = _truthy(definition.get("include_in_parent"))
         #: The enclosing nested object when this one is ``include_in_parent``: it takes the
         #: values too.
-        self.also = also
+        self.also = outer if in_parent else None
+        #: Whether the root document takes the values too.
+        self.in_root: bool = _truthy(definition.get("include_in_root")) or (
+            in_parent and (outer is None or outer.in_root)
+        )
         self.values: list[tuple[FieldType, Any]] = []
         self.field_names: set[str] = set()
         self.ignored: set[str] = set()
@@ -411,6 +436,28 @@ class Mapping:
         found = self.objects.get(path)
         return found is not None and found.type_name == "nested"
 
+    def nested_parent(self, path: str) -> str:
+        """The path of the innermost nested object a field lies in ("": none, the root)."""
+        parent = path.rpartition(".")[0]
+        while parent:
+            if self.is_nested(parent):
+                return parent
+            parent = parent.rpartition(".")[0]
+        return ""
+
+    def in_root(self, path: str) -> bool:
+        """Whether the root documents hold a field's values: it lies in no nested object, or
+        only in ones ``include_in_root`` (or ``include_in_parent`` up to the root)."""
+        level = self.nested_parent(path)
+        while level:
+            definition = self.objects[level].definition
+            if _truthy(definition.get("include_in_root")):
+                return True
+            if not _truthy(definition.get("include_in_parent")):
+                return False
+            level = self.nested_parent(level)
+        return True
+
     # Rendering and merging
 
     def to_dict(self) -> dict[str, Any]:
@@ -506,10 +553,11 @@ class Mapping:
                     f"object mapping for [{mapper.path}] tried to parse field "
                     f"[{mapper.path.rpartition('.')[2]}] as object, but found a concrete value"
                 )
-            doc.field_names.update(_parents(mapper.path))
-            if doc.sink is not None:
-                doc.sink.field_names.update(_parents(mapper.path))
             if mapper.type_name != "nested":
+                if doc.sink is None or doc.sink.in_root:
+                    doc.field_names.update(_parents(mapper.path))
+                if doc.sink is not None:
+                    doc.sink.field_names.update(_parents(mapper.path))
                 self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
                 continue
             doc.nested_objects += 1
@@ -518,9 +566,12 @@ class Mapping:
             key = f"{mapper.path}{OFFSET_SEP}{offset}"
             if outer is not None:
                 key = f"{outer.key}{LEVEL_SEP}{key}"
-            also = outer if _truthy(mapper.definition.get("include_in_parent")) else None
-            doc.sink = NestedObject(mapper.path, key, item, also)
+            doc.sink = NestedObject(mapper.path, key, item, outer, mapper.definition)
             doc.nested.append(doc.sink)
+            if doc.sink.in_root:
+                doc.field_names.update(_parents(mapper.path))
+            if outer is not None:
+                outer.field_names.update(_parents(mapper.path))
             try:
                 self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
             finally:
@@ -560,13 +611,17 @@ class Mapping:
                     doc.ignored.add(mapper.path)
                     return
                 raise field_error(mapper, doc_id, value, error) from None
+        sink = doc.sink
         if mapper.ignore_above < 2**31 - 1 and len(converted) > mapper.ignore_above:
             doc.ignored.add(mapper.path)
-        else:
+        elif sink is None:
             doc.values.append((mapper, converted))
             doc.field_names.update(mapper.exists_names)
-            if doc.sink is not None:
-                doc.sink.take(mapper, converted)
+        else:
+            if sink.in_root:
+                doc.values.append((mapper, converted))
+                doc.field_names.update(mapper.exists_names)
+            sink.take(mapper, converted)
         if mapper.multi_fields and value is not None:
             for sub in mapper.multi_fields.values():
                 self._parse_value(sub, value, doc, doc_id)
@@ -578,7 +633,14 @@ class Mapping:
                     "not exist"
                 )
             if value is not None:
-                self._parse_value(copied, value, doc, doc_id)
+                # The copy goes to the document of the target's own nested object (or root).
+                sink, level = doc.sink, self.nested_parent(copied.path)
+                while doc.sink is not None and doc.sink.path != level:
+                    doc.sink = doc.sink.outer
+                try:
+                    self._parse_value(copied, value, doc, doc_id)
+                finally:
+                    doc.sink = sink
 
     # Dynamic mapping
 

@@ -411,3 +411,84 @@ def test_acknowledged_nested_objects_survive_sigkill(tmp_path: Path) -> None:
     finally:
         es.close()
         kill(process)
+
+
+# the root documents do not hold their nested objects' values
+
+
+def test_root_queries_and_aggregations_do_not_see_nested_values(posts: Elasticsearch) -> None:
+    """Elasticsearch indexes a nested object's fields in its hidden document only: outside a
+    ``nested`` query or aggregation they match and count nothing."""
+    assert (
+        posts.search(index="posts", query={"term": {"comments.author": "ann"}})["hits"]["total"][
+            "value"
+        ]
+        == 0
+    )
+    assert posts.count(index="posts", query={"exists": {"field": "comments.author"}})["count"] == 0
+    found = posts.search(index="posts", size=0, aggs={"a": {"terms": {"field": "comments.author"}}})
+    assert found["aggregations"]["a"]["buckets"] == []
+
+
+def test_include_in_root_and_include_in_parent_copy_values_up(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="p",
+        mappings={
+            "properties": {
+                "a": {"type": "nested", "include_in_root": True},
+                "b": {
+                    "type": "nested",
+                    "include_in_parent": True,
+                    "properties": {"c": {"type": "nested", "include_in_parent": True}},
+                },
+            }
+        },
+    )
+    any_es.index(index="p", id="1", document={"a": [{"x": 1}], "b": [{"c": [{"y": 2}]}]})
+    any_es.indices.refresh(index="p")
+    for field, value in (("a.x", 1), ("b.c.y", 2)):
+        assert any_es.count(index="p", query={"term": {field: value}})["count"] == 1
+    in_b = nested("b", {"term": {"b.c.y": 2}})
+    assert any_es.count(index="p", query=in_b)["count"] == 1
+
+
+def test_sort_by_nested_objects(posts: Elasticsearch) -> None:
+    def order(sort: dict[str, Any]) -> list[tuple[str, Any]]:
+        found = posts.search(
+            index="posts", sort=[{"comments.stars": sort}], query={"exists": {"field": "title"}}
+        )
+        return [(hit["_id"], hit["sort"][0]) for hit in found["hits"]["hits"]]
+
+    by_comments = {"path": "comments"}
+    assert order({"order": "asc", "nested": by_comments}) == [("1", 1), ("2", 5), ("3", 2**63 - 1)]
+    assert sorted(order({"order": "desc", "nested": by_comments})[:2]) == [("1", 5), ("2", 5)]
+    by_bob = {"path": "comments", "filter": {"term": {"comments.author": "bob"}}}
+    assert order({"order": "asc", "nested": by_bob})[0] == ("1", 5)  # 2 and 3: none by bob
+
+
+@pytest.mark.parametrize(
+    ("sort", "reason"),
+    [
+        (
+            {"comments.stars": "asc"},
+            "it is mandatory to set the [nested] context on the nested sort field: "
+            "[comments.stars].",
+        ),
+        (
+            {"comments.stars": {"nested": {"path": "title"}}},
+            "[nested] failed to find nested object under path [title]",
+        ),
+        (
+            {"comments.stars": {"nested": {"path": "nope"}}},
+            "[nested] failed to find nested object under path [nope]",
+        ),
+        (
+            {"comments.stars": {"nested": {"path": "comments", "max_children": 1}}},
+            "[max_children] in a nested sort is not supported by the djangoes embedded engine",
+        ),
+    ],
+)
+def test_sort_on_nested_fields_errors(posts: Elasticsearch, sort: dict, reason: str) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", sort=[sort])
+    assert exc.value.body["error"]["root_cause"][0]["reason"] == reason

@@ -107,6 +107,8 @@ class Context:
         return self.reader.layout.slot(field_type.path)
 
     def note(self, field_type: FieldType, term: str) -> None:
+        if self.scope:  # a nested object's field: the root's highlight does not show it
+            return
         self.highlight.setdefault(field_type.path, set()).add(term)
 
     def note_regex(self, field_type: FieldType, pattern: str) -> None:
