@@ -260,6 +260,12 @@ class TextField(FieldType):
             )
         self.index_options = options
         self.tantivy_tokenizer = registry.tantivy_name(self.analyzer.name)
+        if not self.index and definition.get("fielddata") in (True, "true"):
+            # fielddata is the uninverted index: a field that is not indexed has none
+            reason = f"Cannot enable fielddata on a [text] field that is not indexed: [{self.path}]"
+            raise MapperParsingError(
+                f"Failed to parse mapping: {reason}", caused_by=IllegalArgument(reason)
+            )
 
     @property
     def positions(self) -> bool:
@@ -634,6 +640,101 @@ class GeoPointField(FieldType):
         return {"lat": lat, "lon": lon}
 
 
+class JoinField(KeywordField):
+    """The ``join`` field: each document's relation name, indexed as a keyword, and for each
+    parent relation a hidden keyword field ``{field}#{parent}`` holding the parent's id (in
+    its children) or the document's own id (in the parent), which the join queries and
+    aggregations match on, as Elasticsearch's ParentJoinFieldMapper indexes them."""
+
+    type_name = "join"
+    params = frozenset({"relations", "eager_global_ordinals"})
+    updatable = FieldType.updatable | {"relations", "eager_global_ordinals"}
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.normalizer = None
+        if "." in self.path:
+            raise MapperParsingError(
+                f"Failed to parse mapping: join field [{self.path}] cannot be added inside an "
+                "object or in a multi-field"
+            )
+        self.eager_global_ordinals = _flag(definition, "eager_global_ordinals", True, self.path)
+        relations = definition.get("relations") or {}
+        if not isinstance(relations, dict):
+            raise MapperParsingError(
+                f"Failed to parse mapping: [relations] of join field [{self.path}] must be an "
+                "object"
+            )
+        #: Each parent relation's children, and each child's parent.
+        self.children: dict[str, list[str]] = {}
+        self.parents: dict[str, str] = {}
+        for parent, children in relations.items():
+            names = [children] if isinstance(children, str) else list(children or [])
+            self.children[parent] = names
+            for child in names:
+                if child in self.parents:
+                    raise MapperParsingError(
+                        f"Failed to parse mapping: [{child}] cannot have multiple parents"
+                    )
+                self.parents[child] = parent
+        #: The hidden parent-id fields, by parent relation.
+        self.parent_id_fields = {
+            parent: KeywordField(self.parent_id_path(parent), {"type": "keyword"}, registry)
+            for parent in self.children
+        }
+
+    def parent_id_path(self, parent: str) -> str:
+        return f"{self.path}#{parent}"
+
+    def relation_values(
+        self, value: Any, doc_id: str | None, routing: str | None
+    ) -> list[tuple[FieldType, str]]:
+        """What a document's join value indexes: its relation name, the id of its parent if
+        it is a child, and its own id if it is a parent (Elasticsearch's errors otherwise)."""
+        name = parent = None
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("name", "parent") or not isinstance(item, str | int | float):
+                    raise IllegalArgument(f"unknown field name [{key}] in join field [{self.path}]")
+                if key == "name":
+                    name = item if isinstance(item, str) else None
+                else:
+                    parent = _number_text(item) if not isinstance(item, str) else item
+        elif isinstance(value, str):
+            name = value
+        else:
+            kind = (
+                "VALUE_BOOLEAN"
+                if isinstance(value, bool)
+                else "VALUE_NUMBER"
+                if isinstance(value, int | float)
+                else "START_ARRAY"
+            )
+            raise IllegalArgument(
+                f"[{self.path}] expected START_OBJECT or VALUE_STRING but was: {kind}"
+            )
+        if name is None:
+            raise IllegalArgument(f"null join name in field [{self.path}]")
+        if name not in self.children and name not in self.parents:
+            raise IllegalArgument(f"unknown join name [{name}] for field [{self.path}]")
+        values: list[tuple[FieldType, str]] = [(self, name)]
+        if name in self.parents:
+            if parent is None:
+                raise IllegalArgument(f"[parent] is missing for join field [{self.path}]")
+            if routing is None:
+                raise IllegalArgument(f"[routing] is missing for join field [{self.path}]")
+            values.append((self.parent_id_fields[self.parents[name]], parent))
+        if name in self.children and doc_id is not None:
+            values.append((self.parent_id_fields[name], doc_id))
+        return values
+
+    def to_dict(self) -> dict[str, Any]:
+        relations = {p: c[0] if len(c) == 1 else c for p, c in self.children.items()}
+        body: dict[str, Any] = {"type": "join"}
+        body["eager_global_ordinals"] = self.eager_global_ordinals
+        body["relations"] = relations
+        return body
+
+
 class StoredOnlyField(FieldType):
     """A field type this engine keeps in ``_source`` without indexing it."""
 
@@ -720,7 +821,6 @@ _STORED_ONLY = (
     "shape",
     "point",
     "percolator",
-    "join",
     "integer_range",
     "long_range",
     "float_range",
@@ -748,6 +848,7 @@ SIMPLE_TYPES: dict[str, type[FieldType]] = {
     "ip": IpField,
     "binary": BinaryField,
     "geo_point": GeoPointField,
+    "join": JoinField,
     "alias": AliasField,
 }
 

@@ -319,11 +319,13 @@ class Index:
         try:
             for doc in iterate_documents(old.searcher):
                 if doc.doc_id not in self.pending:
-                    self._add(store, doc, mapping.parse(doc.source_dict(), None))
+                    parsed = mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
+                    self._add(store, doc, parsed)
             searcher = store.commit()
             for doc in self.pending.values():
                 if doc is not DELETED:
-                    self._add(store, doc, mapping.parse(doc.source_dict(), None))
+                    parsed = mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
+                    self._add(store, doc, parsed)
         except BaseException as error:
             store.destroy()
             if isinstance(error, StoreFailed):  # the new store failed; the live one is intact
@@ -410,7 +412,7 @@ class Index:
             else:
                 self.check_cas(doc_id, current, if_seq_no, if_primary_term)
                 new_version = self._next_version(doc_id, current, version, version_type)
-            parsed = self._parse(document, doc_id)
+            parsed = self._parse(document, doc_id, routing)
             seq_no = self.max_seq_no = self.max_seq_no + 1
             doc = StoredDoc(doc_id, source, seq_no, new_version, routing)
             self._write(doc, parsed, replace=current is not None or doc_id in self.pending)
@@ -448,8 +450,8 @@ class Index:
             return 404, self._result(doc, "not_found")
         return 200, self._result(doc, "deleted")
 
-    def _parse(self, document: dict[str, Any], doc_id: str) -> ParsedDocument:
-        parsed = self.mapping.parse(document, doc_id)
+    def _parse(self, document: dict[str, Any], doc_id: str, routing: str | None) -> ParsedDocument:
+        parsed = self.mapping.parse(document, doc_id, routing)
         mapping = None
         if parsed.update is not None:
             mapping = self.mapping.merged(parsed.update)
@@ -459,7 +461,7 @@ class Index:
                 raise document_parsing_error(
                     f"failed to parse: {error.reason}", caused_by=error
                 ) from None
-            parsed = mapping.parse(document, doc_id)
+            parsed = mapping.parse(document, doc_id, routing)
         if parsed.nested_objects > self.limits.nested_objects:
             raise document_parsing_error(
                 "The number of nested documents has exceeded the allowed limit of "
@@ -819,7 +821,7 @@ class Index:
                 continue
             source = jsoncodec.dumps(record["src"])
             doc = StoredDoc(doc_id, source, record["s"], record["v"], record.get("r"))
-            parsed = self._parse(record["src"], doc_id)
+            parsed = self._parse(record["src"], doc_id, record.get("r"))
             self._write_recovered(doc, parsed)
         if replayed:
             self._publish(self._commit())

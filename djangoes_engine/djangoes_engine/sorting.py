@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dates import DateFormat
-from .errors import IllegalArgument, ParsingError, QueryShardError
+from .errors import IllegalArgument, ParsingError, QueryShardError, Unsupported
 from .fields import BooleanField, DateField, FieldType, KeywordField, NumberField, TextField
 from .mapping import Mapping
 
@@ -111,20 +111,31 @@ def sortable_field(mapping: Mapping, sort: SortField, index_name: str = "") -> F
             return None
         raise QueryShardError(f"No mapping found for [{sort.name}] in order to sort on")
     if isinstance(field, TextField) and not field.definition.get("fielddata"):
-        raise IllegalArgument(
-            f"Fielddata is disabled on [{sort.name}] in [{index_name}]. "
-            "Text fields are not optimised for operations that require per-document field data "
-            "like aggregations and sorting, so these operations are disabled by default. Please "
-            "use a keyword field instead. Alternatively, set fielddata=true on "
-            f"[{sort.name}] in order to load field data by uninverting the inverted index. Note "
-            "that this can use significant memory."
-        )
+        raise fielddata_disabled(sort.name, index_name)
+    if isinstance(field, TextField) and field.definition.get("fielddata_frequency_filter"):
+        raise Unsupported(f"[fielddata_frequency_filter] on the text field [{sort.name}]")
     if not field.doc_values and not isinstance(field, TextField):
         raise IllegalArgument(
             f"Can't load fielddata on [{sort.name}] because fielddata is unsupported on fields of "
             f"type [{field.type_name}]. Use doc values instead."
         )
     return field
+
+
+def fielddata_disabled(path: str, index: str) -> IllegalArgument:
+    """Elasticsearch 8.5+'s refusal to sort, aggregate or read doc values of a text field."""
+    return IllegalArgument(
+        f"Fielddata is disabled on [{path}] in [{index}]. "
+        "Text fields are not optimised for operations that require per-document field data like "
+        "aggregations and sorting, so these operations are disabled by default. Please use a "
+        f"keyword field instead. Alternatively, set fielddata=true on [{path}] in order to load "
+        "field data by uninverting the inverted index. Note that this can use significant memory."
+    )
+
+
+def fielddata_terms(field: TextField, texts: list[str]) -> list[str]:
+    """A fielddata text field's values: the terms its analyzer makes of the texts."""
+    return [term for text in texts for term in field.analyzer.terms(text)]
 
 
 def reduce(values: list[Any], sort: SortField, field: FieldType) -> Any:

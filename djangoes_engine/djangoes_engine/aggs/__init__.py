@@ -16,6 +16,7 @@ from ..wording import suggest, token_name
 from . import (  # noqa: F401
     buckets,
     histograms,
+    join,
     metrics,
     nested,
     percentiles,
@@ -23,6 +24,7 @@ from . import (  # noqa: F401
     terms,
     top_hits,
 )
+from .composite import misplaced, parent_error
 from .core import REGISTRY, Agg, Shard, collect_level
 
 #: Aggregation types Elasticsearch knows: the candidates of "did you mean", and the types that
@@ -51,9 +53,12 @@ def aggregate(targets: list[Target], spec: dict[str, Any]) -> dict[str, Any]:
     if not aggs:
         return {}
     partials = []
+    refused = misplaced(aggs)
     for target in targets:
         shard = Shard(target, single=len(targets) == 1)
         try:
+            if refused is not None:  # Elasticsearch refuses it on each shard, as it builds
+                raise parent_error(refused)
             partials.append(collect_level(aggs, shard, target.compiled)[1])
         except SearchPhaseError:
             raise

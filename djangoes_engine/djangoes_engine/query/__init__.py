@@ -28,7 +28,6 @@ from .context import (
     QUERIES,
     Builder,
     Context,
-    InnerHitsSpec,
     compile_query,
     resolve_fields,
     validate_filter,
@@ -46,6 +45,7 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .join import q_has_child, q_has_parent, q_parent_id
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .nested import parent_key, q_nested
@@ -60,7 +60,6 @@ __all__ = [
     "QUERIES",
     "Builder",
     "Context",
-    "InnerHitsSpec",
     "bool_prefix_field",
     "boosted",
     "compile_query",
@@ -125,6 +124,9 @@ QUERIES.update(
         "nested": q_nested,
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
+        "has_child": q_has_child,
+        "has_parent": q_has_parent,
+        "parent_id": q_parent_id,
     }
 )
 for _kind in (
@@ -135,9 +137,6 @@ for _kind in (
     "geo_bounding_box",
     "geo_shape",
     "geo_polygon",
-    "has_child",
-    "has_parent",
-    "parent_id",
     "percolate",
     "rank_feature",
     "distance_feature",

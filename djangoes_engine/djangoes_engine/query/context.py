@@ -17,7 +17,7 @@ import tantivy
 from tantivy import Query
 
 from .. import jsoncodec
-from ..errors import BadRequest, EngineError, ParsingError, Unsupported
+from ..errors import BadRequest, EngineError, ParsingError
 from ..fields import FieldType
 from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
 from ..settings import Settings
@@ -33,30 +33,6 @@ def MATCH_ALL() -> tantivy.Query:
     filter) scored 0 instead of 1.
     """
     return Query.const_score_query(Query.all_query(), 1.0)
-
-
-@dataclass
-class InnerHitsSpec:
-    """The ``inner_hits`` of a query that joins documents (``nested``; ``has_child`` and
-    ``has_parent`` may add theirs): found per hit when the hits are rendered
-    (``search.inner_hits``), from the joined documents ``query`` matches."""
-
-    #: The query type that asked for them (``nested``): how they are found and rendered.
-    kind: str
-    #: Their key under the hit's ``inner_hits``.
-    name: str
-    #: The ``inner_hits`` object as the request gives it (validated by ``search.inner_hits``).
-    options: dict[str, Any]
-    #: What the joined documents must match (for ``nested``: the inner query, on its path).
-    query: tantivy.Query
-    #: The nested path of the joined documents (``nested``).
-    path: str = ""
-    #: The nested path of the documents they hang on ("" for the root documents).
-    scope: str = ""
-    #: Inner hits asked for inside this query: they hang on this one's hits.
-    children: list[InnerHitsSpec] = field(default_factory=list)
-    #: What ``search.inner_hits`` prepared from ``options`` (its parsed request).
-    prepared: Any = None
 
 
 @dataclass
@@ -76,10 +52,9 @@ class Context:
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
     #: The nested path whose objects the query being compiled runs on ("": root documents).
     scope: str = ""
-    #: The ``inner_hits`` the query asked for (those of nested queries inside others are among
-    #: their children), and where the query being compiled adds its own.
-    inner_hits: list[InnerHitsSpec] = field(default_factory=list)
-    inner_hits_sink: list[InnerHitsSpec] | None = None
+    #: The ``inner_hits`` the query asks for, by name (see :mod:`.inner_hits`); a nested
+    #: query's own ``inner_hits`` hold those asked inside it.
+    inner_hits: dict[str, Any] = field(default_factory=dict)
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""
@@ -98,10 +73,7 @@ class Context:
         return self.reader.schema
 
     def field(self, name: str) -> FieldType | None:
-        found = self.reader.mapping.field(name)
-        if found is None and self.reader.mapping.join_subfield(name):
-            raise Unsupported(f"searching the parent-id field [{name}] of a [join] field")
-        return found
+        return self.reader.mapping.field(name)
 
     def slot(self, field_type: FieldType) -> str | None:
         return self.reader.layout.slot(field_type.path)

@@ -17,11 +17,14 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from ..errors import EngineError, IllegalArgument, ParsingError, QueryShardError
+from ..errors import EngineError, IllegalArgument, ParsingError, QueryShardError, Unsupported
 from ..mapping import LEVEL_SEP, OFFSET_SEP
 from .body import boosted, check_options
-from .context import MATCH_NONE, Context, InnerHitsSpec, compile_query
+from .context import MATCH_NONE, Context, compile_query
+from .inner_hits import NestedInnerHits, add_inner_hits
 
+#: Options of ``inner_hits`` the nested ones do not apply (their hits are nested objects).
+NOT_APPLIED = ("highlight", "explain", "stored_fields", "docvalue_fields", "fields")
 NESTED_OPTIONS = {"path", "query", "score_mode", "ignore_unmapped", "inner_hits", "boost", "_name"}
 SCORE_MODES = ("avg", "max", "min", "sum", "none")
 
@@ -35,8 +38,10 @@ def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         raise IllegalArgument(f"No score mode for child query [{mode}] found")
     path = str(body["path"])
     options = body.get("inner_hits")
-    if options is not None and not isinstance(options, dict):
-        raise ParsingError("[inner_hits] must be an object")
+    if isinstance(options, dict):
+        for key in NOT_APPLIED:
+            if key in options:
+                raise Unsupported(f"[{key}] in [inner_hits]")
     if not ctx.mapping.is_nested(path):
         # Elasticsearch 9 looks the path up among the nested mappers only: an object path is as
         # missing as an unmapped one.
@@ -47,14 +52,12 @@ def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             f"failed to create query: {reason}",
             caused_by=EngineError(reason, status=500, type="illegal_state_exception"),
         )
-    scope = ctx.scope
-    sink = ctx.inner_hits_sink if ctx.inner_hits_sink is not None else ctx.inner_hits
-    children: list[InnerHitsSpec] = []
-    ctx.scope, ctx.inner_hits_sink = path, children
+    scope, outer_hits = ctx.scope, ctx.inner_hits
+    ctx.scope, ctx.inner_hits = path, {}
     try:
         inner = compile_query(ctx, body["query"])
     finally:
-        ctx.scope, ctx.inner_hits_sink = scope, sink
+        children, ctx.scope, ctx.inner_hits = ctx.inner_hits, scope, outer_hits
     nested = ctx.reader.nested
     on_path = (
         None
@@ -70,20 +73,10 @@ def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         )
     )
     if options is not None:
-        name = str(options.get("name", path))
-        if any(spec.name == name for spec in sink):
-            raise IllegalArgument(f"[inner_hits] already contains an entry for key [{name}]")
-        sink.append(
-            InnerHitsSpec(
-                "nested",
-                name,
-                options,
-                on_path if on_path is not None else MATCH_NONE(),
-                path=path,
-                scope=scope,
-                children=children,
-            )
+        found = NestedInnerHits(
+            path, scope, on_path if on_path is not None else MATCH_NONE(), children
         )
+        add_inner_hits(ctx, path, options, lambda doc_id, source: None, found)
     if nested is None or on_path is None:
         return MATCH_NONE()
     scores = _joined_scores(nested.searcher, on_path, scope, mode)

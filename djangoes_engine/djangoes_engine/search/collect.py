@@ -25,7 +25,7 @@ from ..errors import (
     SearchPhaseError,
     Unsupported,
 )
-from ..fields import DateField, FieldType, KeywordField, NumberField
+from ..fields import DateField, FieldType, KeywordField, NumberField, TextField
 from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
@@ -357,6 +357,8 @@ def _field_values(
                 converted.append(field.convert(item))
             except EngineError:
                 continue
+        if isinstance(field, TextField):  # fielddata: the terms, as the index is uninverted
+            converted = sorting.fielddata_terms(field, converted)
         values.append(sorting.reduce(converted, sort, field))
     return values
 

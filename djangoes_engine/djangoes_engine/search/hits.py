@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from .. import jsoncodec
+from tantivy import Query
+
+from .. import jsoncodec, sorting
 from ..dates import DateFormat
 from ..decimals import decimal_format
 from ..errors import (
@@ -12,12 +15,14 @@ from ..errors import (
     IllegalArgument,
     SearchPhaseError,
 )
-from ..fields import BooleanField, DateField, NumberField
+from ..fields import BooleanField, DateField, NumberField, TextField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
+from ..query import compile_query
 from ..source import SourceFilter, extract
-from .collect import Candidate
+from .collect import Candidate, collect
+from .inner_hits import check_inner_window, nested_inner_hits
 from .request import SearchRequest
 
 
@@ -97,6 +102,8 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         matched = _matched_queries(target, candidate.address)
         if matched:
             hit["matched_queries"] = matched
+    if target.ctx is not None and target.ctx.inner_hits and not level:
+        hit["inner_hits"] = render_inner_hits(target, doc.doc_id, jsoncodec.loads(doc.source))
     if request.explain:
         explained = jsoncodec.loads(
             target.matching.explain(target.reader.searcher, candidate.address).to_json()
@@ -105,6 +112,34 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_node"] = "embedded"
         hit["_explanation"] = explanation(explained)
     return hit
+
+
+def render_inner_hits(target: Any, doc_id: str, source: dict[str, Any]) -> dict[str, Any]:
+    """A hit's ``inner_hits``: for each definition of the query, the documents of its scope
+    for this hit, searched and rendered as a search's hits are."""
+    sections = {}
+    for spec in target.context.inner_hits.values():
+        if spec.nested is not None:  # nested objects: documents of the nested store
+            sections[spec.name] = nested_inner_hits(target, spec, doc_id, render_hit)
+            continue
+        request = SearchRequest.parse(spec.options)
+        request.track_total_hits = True
+        check_inner_window(target.index, spec.name, request.start + request.size)
+        scope = spec.scope(doc_id, source)
+        ctx = dataclasses.replace(target.context, named=[], highlight={}, inner_hits={})
+        query = compile_query(ctx, scope) if scope is not None else Query.empty_query()
+        inner = dataclasses.replace(target, ctx=ctx, query=query, hits_query=query, boost=1.0)
+        candidates, total = collect([inner], request)
+        scores = [c.score for c in candidates if c.score is not None]
+        page = candidates[request.start : request.start + request.size]
+        sections[spec.name] = {
+            "hits": {
+                "total": {"value": total, "relation": "eq"},
+                "max_score": max(scores) if scores else None,
+                "hits": render_hits(page, request),
+            }
+        }
+    return sections
 
 
 def nested_identity(nid: str) -> dict[str, Any]:
@@ -182,6 +217,11 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
         else:
             name, fmt = str(spec), None
         for mapped in index.mapping.fields_matching(name):
+            if isinstance(mapped, TextField) and mapped.type_name == "text":
+                terms = _fielddata(index, mapped, source, wildcard="*" in name)
+                if terms:
+                    fields[mapped.path] = terms
+                continue
             if not mapped.doc_values:
                 if "*" in name:
                     continue
@@ -195,6 +235,18 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
     return fields
+
+
+def _fielddata(
+    index: Index, field: TextField, source: dict[str, Any], *, wildcard: bool
+) -> list[str]:
+    """A text field's doc values: its distinct terms with ``fielddata``, refused without."""
+    if field.definition.get("fielddata") not in (True, "true"):
+        if wildcard:
+            return []
+        raise SearchPhaseError(sorting.fielddata_disabled(field.path, index.name), index.name)
+    texts = _converted(field, extract(source, source_path(index.mapping, field)))
+    return sorted(set(sorting.fielddata_terms(field, texts)))
 
 
 def _converted(field: Any, raw: list[Any]) -> list[Any]:

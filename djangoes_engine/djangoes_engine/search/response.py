@@ -16,8 +16,6 @@ from ..errors import (
 )
 from .collect import Target, collect, prepare
 from .hits import render_hits
-from .inner_hits import add_inner_hits
-from .inner_hits import prepare as prepare_inner_hits
 from .request import SearchRequest
 from .suggest import suggest
 
@@ -65,7 +63,6 @@ def run(
     if scroll is None:
         check_window(targets, request)
     prepare(engine, targets, request, now)
-    prepare_inner_hits(targets)
     candidates, total = collect(targets, request, everything=scroll is not None)
     page = candidates[request.start : request.start + request.size]
     hits_total = total_hits(request, total)
@@ -79,7 +76,6 @@ def run(
         hits["total"] = hits_total
     hits["max_score"] = max_score
     hits["hits"] = render_hits(page, request)
-    add_inner_hits(page, hits["hits"])
     body: dict[str, Any] = {
         "took": 0,
         "timed_out": False,
@@ -124,6 +120,6 @@ def next_scroll_page(engine: Cluster, scroll_id: str, keep_alive: float | None) 
         "hits": {
             "total": total_hits(request, context.total),
             "max_score": max(scored) if scored and request.sorts_by_score else None,
-            "hits": add_inner_hits(page, render_hits(page, request)),
+            "hits": render_hits(page, request),
         },
     }

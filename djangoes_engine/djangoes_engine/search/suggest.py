@@ -374,7 +374,7 @@ def _dictionary(reader: Reader, field: Any) -> dict[str, int]:
             return cached[1]
     counts: dict[str, int] = {}
     for doc in iterate_documents(reader.searcher):
-        parsed = reader.mapping.parse(doc.source_dict(), doc.doc_id)
+        parsed = reader.mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
         values = [v for f, v in parsed.values if f.path == field.path and isinstance(v, str)]
         for term in _index_terms(field, values):
             counts[term] = counts.get(term, 0) + 1
