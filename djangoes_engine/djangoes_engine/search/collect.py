@@ -201,10 +201,11 @@ def _target_candidates(
         and request.min_score is None
         and not everything
     )
-    limit = max(wanted, 1) if simple else max(searcher.num_docs, 1)
-    result = _run(searcher, query, limit)
-    hits = result.hits
-    count = result.count
+    if simple:
+        hits, count = _best_by_score(target, query, wanted, request)
+    else:
+        result = _run(searcher, query, max(searcher.num_docs, 1))
+        hits, count = result.hits, result.count
     if request.terminate_after:
         count = min(count, request.terminate_after)
         hits = hits[: request.terminate_after]
@@ -212,8 +213,61 @@ def _target_candidates(
         hits = [(s, a) for s, a in hits if s >= request.min_score]
         count = len(hits)
     if request.sorts_by_score:
-        return [_score_candidate(target, score, address) for score, address in hits], count
+        seq_nos = _seq_nos(target, [address for _, address in hits])
+        return [
+            Candidate((-score, target.position, seq_no), target, address, score, None)
+            for (score, address), seq_no in zip(hits, seq_nos, strict=True)
+        ], count
     return _sorted_candidates(target, request, hits), count
+
+
+def _best_by_score(
+    target: Target, query: tantivy.Query, wanted: int, request: SearchRequest
+) -> tuple[list[Any], int]:
+    """At least the ``wanted`` best hits, with every hit tied with the last of them: ties are
+    broken by index order (:func:`_seq_nos`), which tantivy's top-k does not know.
+
+    One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
+    scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
+    all its hits (as a sort on a field does).
+    """
+    searcher = target.reader.searcher
+    result = _run(searcher, query, wanted + 1)
+    hits = result.hits
+    if wanted == 0 or len(hits) <= wanted or hits[wanted - 1][0] != hits[wanted][0]:
+        return hits, result.count
+    if _scores_alike(request.query):
+        ordered = searcher.search(
+            query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
+        ).hits
+        return [(hits[0][0], address) for _, address in ordered], result.count
+    return _run(searcher, query, max(searcher.num_docs, 1)).hits, result.count
+
+
+def _scores_alike(query: Any) -> bool:
+    """Whether a query gives every document it matches the same score (post filters and alias
+    filters do not score)."""
+    if query is None:
+        return True
+    if not isinstance(query, dict) or len(query) != 1:
+        return False
+    ((kind, body),) = query.items()
+    if kind in ("match_all", "constant_score"):
+        return True
+    return (
+        kind == "bool"
+        and isinstance(body, dict)
+        and not body.get("must")
+        and not body.get("should")
+    )
+
+
+def _seq_nos(target: Target, addresses: list[tantivy.DocAddress]) -> list[int]:
+    """The documents' ``_seq_no``: their order of indexing, the order Elasticsearch gives
+    documents that tie on one shard (Lucene's doc ids; tantivy's segments come in no order)."""
+    if not addresses:
+        return []
+    return [int(v or 0) for v in target.reader.searcher.fast_field_values("_seq_no", addresses)]
 
 
 def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> Any:
@@ -221,11 +275,6 @@ def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> Any:
         return searcher.search(query, limit, count=True)
     except ValueError as error:
         raise SearchPhaseError(QueryShardError(f"failed to create query: {error}")) from None
-
-
-def _score_candidate(target: Target, score: float, address: tantivy.DocAddress) -> Candidate:
-    key = (-score, target.position, address.segment_ord, address.doc)
-    return Candidate(key, target, address, score, None)
 
 
 class _Descending:
@@ -264,6 +313,7 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
 
 def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
     addresses = [address for _, address in hits]
+    seq_nos = _seq_nos(target, addresses)
     columns: list[tuple[list[Any], FieldType | None]] = []
     for sort in request.sort:
         if sort.name == "_score":
@@ -299,7 +349,7 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             if value is None and sort.name not in ("_score",):
                 value = sorting.missing_value(sort, field)
             shown.append(sorting.output(value, sort, field))
-        key.append((target.position, address.segment_ord, address.doc))
+        key.append((target.position, seq_nos[row]))
         tracked = (
             score if request.track_scores or any(s.name == "_score" for s in request.sort) else None
         )
