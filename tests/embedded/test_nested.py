@@ -492,3 +492,23 @@ def test_sort_on_nested_fields_errors(posts: Elasticsearch, sort: dict, reason: 
     with pytest.raises(BadRequestError) as exc:
         posts.search(index="posts", sort=[sort])
     assert exc.value.body["error"]["root_cause"][0]["reason"] == reason
+
+
+def test_fields_of_nested_objects_are_grouped_per_object(posts: Elasticsearch) -> None:
+    """Elasticsearch's ``fields`` groups the values of nested objects under their path, one
+    entry per object that has some, nested levels inside."""
+    found = posts.search(
+        index="posts",
+        query={"ids": {"values": ["1"]}},
+        fields=["title", "comments.author", "comments.history.n"],
+        source=False,
+    )
+    assert found["hits"]["hits"][0]["fields"] == {
+        "title": ["one"],
+        "comments": [{"author": ["ann"], "history": [{"n": [1]}]}, {"author": ["bob"]}],
+    }
+    # Doc values are the hidden documents': the root has none of them.
+    found = posts.search(
+        index="posts", query={"ids": {"values": ["1"]}}, docvalue_fields=["comments.stars"]
+    )
+    assert "fields" not in found["hits"]["hits"][0]

@@ -202,7 +202,7 @@ def _stored_fields(index: Index, source: dict[str, Any], names: list[str]) -> di
         if name in ("_source", "_none_", "*") and name != "*":
             continue
         for mapped in index.mapping.fields_matching(name):
-            if mapped.store:
+            if mapped.store and index.mapping.in_root(mapped.path):  # else its objects' own
                 values = extract(source, source_path(index.mapping, mapped))
                 if values:
                     fields[mapped.path] = values
@@ -217,6 +217,8 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
         else:
             name, fmt = str(spec), None
         for mapped in index.mapping.fields_matching(name):
+            if not index.mapping.in_root(mapped.path):
+                continue  # a nested object's doc values are its hidden document's
             if isinstance(mapped, TextField) and mapped.type_name == "text":
                 terms = _fielddata(index, mapped, source, wildcard="*" in name)
                 if terms:
@@ -272,26 +274,90 @@ def _format_docvalue(field: Any, value: Any, fmt: str | None) -> Any:
 
 
 def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dict[str, Any]:
-    """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent."""
+    """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent;
+    the fields of nested objects grouped per object under their nested path, as Elasticsearch
+    groups them (``{"user": [{"first": ["John"]}, ...]}``)."""
+    mapping = index.mapping
     fields = {}
+    nested: dict[str, str | None] = {}  # path -> format, for fields inside nested objects
     for spec in specs:
         name = spec["field"] if isinstance(spec, dict) else str(spec)  # a str (SearchRequest)
         fmt = spec.get("format") if isinstance(spec, dict) else None
-        for mapped in index.mapping.fields_matching(name):
-            values = []
-            for value in extract(source, source_path(index.mapping, mapped)):
-                try:
-                    converted = mapped.convert(value)
-                except EngineError:
-                    continue
-                if mapped.type_name in ("date", "date_nanos"):
-                    converted = _format_docvalue(mapped, converted, fmt)
-                elif mapped.type_name == "text":
-                    converted = value
-                values.append(converted)
+        for mapped in mapping.fields_matching(name):
+            if mapping.nested_parent(mapped.path):
+                nested.setdefault(mapped.path, fmt)
+                continue
+            values = _fetched(mapped, extract(source, source_path(mapping, mapped)), fmt)
             if values:
                 fields[mapped.path] = values
+    if nested:
+        for path in sorted({_outermost_nested(mapping, p) for p in nested}):
+            objects = _nested_fields(mapping, extract(source, path), path, nested)
+            if objects:
+                fields[path] = objects
     return fields
+
+
+def _fetched(mapped: Any, raw: list[Any], fmt: str | None) -> list[Any]:
+    values = []
+    for value in raw:
+        try:
+            converted = mapped.convert(value)
+        except EngineError:
+            continue
+        if mapped.type_name in ("date", "date_nanos"):
+            converted = _format_docvalue(mapped, converted, fmt)
+        elif mapped.type_name == "text":
+            converted = value
+        values.append(converted)
+    return values
+
+
+def _outermost_nested(mapping: Any, path: str) -> str:
+    level = mapping.nested_parent(path)
+    while mapping.nested_parent(level):
+        level = mapping.nested_parent(level)
+    return str(level)
+
+
+def _nested_fields(
+    mapping: Any, objects: list[Any], level: str, wanted: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """Per object at nested path ``level``: its wanted fields, and those of the nested objects
+    inside it, by path relative to ``level``; objects with none are left out."""
+    inner = {
+        _child_level(mapping, path, level)
+        for path in wanted
+        if path.startswith(level + ".") and mapping.nested_parent(path) != level
+    }
+    found = []
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        entry: dict[str, Any] = {}
+        for path, fmt in wanted.items():
+            if mapping.nested_parent(path) != level:
+                continue
+            mapped = mapping.field(path)
+            relative = source_path(mapping, mapped)[len(level) + 1 :]
+            values = _fetched(mapped, extract(obj, relative), fmt)
+            if values:
+                entry[path[len(level) + 1 :]] = values
+        for child in sorted(inner):
+            below = _nested_fields(mapping, extract(obj, child[len(level) + 1 :]), child, wanted)
+            if below:
+                entry[child[len(level) + 1 :]] = below
+        if entry:
+            found.append(entry)
+    return found
+
+
+def _child_level(mapping: Any, path: str, level: str) -> str:
+    """The nested path right inside ``level`` that holds the field ``path``."""
+    child = mapping.nested_parent(path)
+    while mapping.nested_parent(child) != level:
+        child = mapping.nested_parent(child)
+    return str(child)
 
 
 #: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.
