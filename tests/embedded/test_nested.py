@@ -512,3 +512,10 @@ def test_fields_of_nested_objects_are_grouped_per_object(posts: Elasticsearch) -
         index="posts", query={"ids": {"values": ["1"]}}, docvalue_fields=["comments.stars"]
     )
     assert "fields" not in found["hits"]["hits"][0]
+
+
+def test_named_queries_inside_a_nested_query_are_not_the_hits(posts: Elasticsearch) -> None:
+    inner = {"term": {"comments.author": {"value": "bob", "_name": "bob"}}}
+    query = {"bool": {"should": [nested("comments", inner, _name="outer")]}}
+    (hit,) = posts.search(index="posts", query=query)["hits"]["hits"]
+    assert hit["matched_queries"] == ["outer"]

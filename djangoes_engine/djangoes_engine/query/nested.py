@@ -52,12 +52,14 @@ def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
             f"failed to create query: {reason}",
             caused_by=EngineError(reason, status=500, type="illegal_state_exception"),
         )
-    scope, outer_hits = ctx.scope, ctx.inner_hits
+    scope, outer_hits, named = ctx.scope, ctx.inner_hits, len(ctx.named)
     ctx.scope, ctx.inner_hits = path, {}
     try:
         inner = compile_query(ctx, body["query"])
     finally:
         children, ctx.scope, ctx.inner_hits = ctx.inner_hits, scope, outer_hits
+        # Queries named inside match nested objects, not the hits: the hits do not list them.
+        del ctx.named[named:]
     nested = ctx.reader.nested
     on_path = (
         None
