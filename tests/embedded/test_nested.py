@@ -160,6 +160,9 @@ def test_nested_documents_are_hidden_from_hits_count_and_get(posts: Elasticsearc
     # Elasticsearch's docs.count counts Lucene documents: 3 posts, 3 comments, 3 histories.
     row = posts.cat.indices(index="posts", format="json", h="docs.count")
     assert row[0]["docs.count"] == "9"
+    assert posts.indices.stats(index="posts")["_all"]["primaries"]["docs"]["count"] == 9
+    # ... where _cat/count counts documents, as _count does.
+    assert posts.cat.count(index="posts", format="json")[0]["count"] == "3"
 
 
 def test_updates_and_deletes_replace_the_nested_objects(posts: Elasticsearch) -> None:
