@@ -19,6 +19,7 @@ from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_dat
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
     AliasField,
+    CompletionField,
     FieldType,
     GeoPointField,
     JoinField,
@@ -655,6 +656,11 @@ class Mapping:
             sink.take(mapper, converted)
         if mapper.multi_fields and value is not None:
             for sub in mapper.multi_fields.values():
+                if isinstance(mapper, CompletionField) and not isinstance(sub, CompletionField):
+                    # A completion field's sub-fields read each input (its MultiFieldParser).
+                    for text in converted[0]:
+                        self._parse_value(sub, text, doc, doc_id)
+                    continue
                 self._parse_value(sub, value, doc, doc_id)
         for target in mapper.copy_to:
             copied = self.field(target)

@@ -7,7 +7,6 @@ assertion checks the join, not a number copied from a run.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -377,11 +376,11 @@ def test_children_and_parent_aggregations(qa: Elasticsearch) -> None:
 
 
 def test_joins_survive_a_restart(tmp_path: Path) -> None:
-    name = f"join-{uuid.uuid4().hex}"
-    es = load(embedded_client(str(tmp_path), name=name))
+    es = load(embedded_client(str(tmp_path)))
+    es.indices.flush(index="qa")
     es.close()
-    close_engine(name=name)
-    reopened = embedded_client(str(tmp_path), name=name)
+    close_engine(str(tmp_path))
+    reopened = embedded_client(str(tmp_path))
     try:
         query = {"has_child": {"type": "answer", "query": {"match": {"text": "solr"}}}}
         assert ids(reopened.search(index="qa", query=query)) == ["q1", "q2"]
@@ -389,4 +388,29 @@ def test_joins_survive_a_restart(tmp_path: Path) -> None:
         assert ids(reopened.search(index="qa", query=parents)) == ["a3", "c1"]
     finally:
         reopened.close()
-        close_engine(name=name)
+        close_engine(str(tmp_path))
+
+
+def test_an_index_from_an_engine_that_did_not_index_joins_is_indexed_again(
+    tmp_path: Path,
+) -> None:
+    """An index written when join fields were kept in ``_source`` only has no slot for them:
+    opened, its documents are indexed again, so that the join queries find them."""
+    import json
+
+    es = load(embedded_client(str(tmp_path)))
+    es.indices.flush(index="qa")
+    es.close()
+    close_engine(str(tmp_path))
+    (layout_file,) = tmp_path.glob("indices/*/layout.json")
+    layout = json.loads(layout_file.read_text())
+    for path in ("rel", "rel#question", "rel#answer"):  # as the older engine saved it:
+        layout["spares"].append(layout["slots"].pop(path))  # no slot, same tantivy schema
+    layout_file.write_text(json.dumps(layout))
+    reopened = embedded_client(str(tmp_path))
+    try:
+        query = {"has_child": {"type": "answer", "query": {"match": {"text": "solr"}}}}
+        assert ids(reopened.search(index="qa", query=query)) == ["q1", "q2"]
+    finally:
+        reopened.close()
+        close_engine(str(tmp_path))

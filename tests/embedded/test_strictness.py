@@ -159,6 +159,15 @@ UNKNOWN_KEY = {
         "[has_parent] query does not support [foo]",
     ),
     "parent_id": ({"type": "a", "id": "1", "foo": 1}, "[parent_id] query does not support [foo]"),
+    "geo_distance": (
+        {"distance": "1km", "k": [0, 0], "foo": 1},
+        "failed to parse [geo_distance] query. unexpected field [foo]",
+    ),
+    "geo_bounding_box": (
+        {"k": {"top": 1, "left": 0, "bottom": 0, "right": 1}, "foo": 1},
+        "failed to parse [geo_bounding_box] query. unexpected field [foo]",
+    ),
+    "percolate": ({"field": "q", "document": {}, "foo": 1}, "[percolate] unknown field [foo]"),
 }
 
 

@@ -15,6 +15,7 @@ from ..search.collect import Target
 from ..wording import suggest, token_name
 from . import (  # noqa: F401
     buckets,
+    geo,
     histograms,
     join,
     metrics,

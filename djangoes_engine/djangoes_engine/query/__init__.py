@@ -45,10 +45,12 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .geo import q_geo_bounding_box, q_geo_distance
 from .join import q_has_child, q_has_parent, q_parent_id
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .nested import parent_key, q_nested
+from .percolate import percolator_fields, percolator_highlights, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
@@ -67,6 +69,8 @@ __all__ = [
     "match_field",
     "minimum_should_match",
     "parent_key",
+    "percolator_fields",
+    "percolator_highlights",
     "phrase_field",
     "query_string_to_dsl",
     "regex_escape",
@@ -127,17 +131,16 @@ QUERIES.update(
         "has_child": q_has_child,
         "has_parent": q_has_parent,
         "parent_id": q_parent_id,
+        "geo_distance": q_geo_distance,
+        "geo_bounding_box": q_geo_bounding_box,
+        "percolate": q_percolate,
     }
 )
 for _kind in (
     "function_score",
     "script",
     "script_score",
-    "geo_distance",
-    "geo_bounding_box",
     "geo_shape",
-    "geo_polygon",
-    "percolate",
     "rank_feature",
     "distance_feature",
     "pinned",

@@ -14,7 +14,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from .. import jsoncodec, sorting
+from .. import geo, jsoncodec, sorting
 from ..cluster import Cluster
 from ..dates import DateFormat
 from ..errors import (
@@ -25,11 +25,12 @@ from ..errors import (
     SearchPhaseError,
     Unsupported,
 )
-from ..fields import DateField, FieldType, KeywordField, NumberField, TextField
+from ..fields import DateField, FieldType, GeoPointField, KeywordField, NumberField, TextField
 from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
+from ..query.geo import points_of as geo_points_of
 from ..source import extract
 from .request import SearchRequest
 
@@ -229,19 +230,23 @@ def _best_by_score(
 
     One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
     scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
-    all its hits (as a sort on a field does).
+    more hits, four times as many each time, until one scores below the tie.
     """
     searcher = target.reader.searcher
-    result = _run(searcher, query, wanted + 1)
+    limit = wanted + 1
+    result = _run(searcher, query, limit)
     hits = result.hits
-    if wanted == 0 or len(hits) <= wanted or hits[wanted - 1][0] != hits[wanted][0]:
+    if wanted == 0 or len(hits) < limit or hits[wanted - 1][0] != hits[-1][0]:
         return hits, result.count
     if _scores_alike(request.query):
         ordered = searcher.search(
             query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
         ).hits
         return [(hits[0][0], address) for _, address in ordered], result.count
-    return _run(searcher, query, max(searcher.num_docs, 1)).hits, result.count
+    while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
+        limit *= 4
+        hits = _run(searcher, query, limit).hits
+    return hits, result.count
 
 
 def _scores_alike(query: Any) -> bool:
@@ -320,6 +325,11 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             columns.append(([score for score, _ in hits], None))
         elif sort.name in ("_doc", "_shard_doc"):
             columns.append(([_doc_number(target, a) for a in addresses], None))
+        elif isinstance(sort, sorting.GeoDistanceSort):
+            try:
+                columns.append((_geo_distances(target, sort, addresses), None))
+            except EngineError as error:
+                raise SearchPhaseError(error, target.index.name) from None
         elif sort.name in ("_seq_no", "_version"):  # metadata fields with doc values
             values = target.reader.searcher.fast_field_values(sort.name, addresses)
             columns.append((values, None))
@@ -472,6 +482,44 @@ def _nested_sort_values(
     ]
 
 
+def _geo_distances(
+    target: Target, sort: sorting.GeoDistanceSort, addresses: list[tantivy.DocAddress]
+) -> list[float]:
+    """Each document's ``_geo_distance`` sort value: its points' distances to the sort's
+    points (from the points as stored, quantised), reduced by the sort's mode."""
+    origins = sort.origins()
+    field = target.reader.mapping.field(sort.field)
+    if field is None:
+        if sort.ignore_unmapped:
+            return [float("inf")] * len(addresses)
+        raise IllegalArgument(
+            f"failed to find mapper for [{sort.field}] for geo distance based sort"
+        )
+    if not isinstance(field, GeoPointField):
+        sorting.sortable_field(target.reader.mapping, sorting.SortField(sort.field, "asc"))
+        fielddata = (
+            "SortedSetOrdinalsIndexFieldData"
+            if field.is_text_like or isinstance(field, KeywordField)
+            else "SortedNumericIndexFieldData"
+        )
+        raise EngineError(
+            f"class org.elasticsearch.index.fielddata.plain.{fielddata} cannot be cast to class "
+            "org.elasticsearch.index.fielddata.IndexGeoPointFieldData",
+            type="class_cast_exception",
+        )
+    values = []
+    for points in geo_points_of(target.reader, field, addresses):
+        distances = []
+        for packed in points:
+            lat, lon = geo.unpack(packed)
+            for origin_lat, origin_lon in origins:
+                distances.append(
+                    geo.calculate(sort.distance_type, origin_lat, origin_lon, lat, lon, sort.unit)
+                )
+        values.append(sort.value(distances))
+    return values
+
+
 def _after_key(request: SearchRequest, targets: list[Target]) -> tuple:
     after = request.search_after or []
     if len(after) != len(request.sort):
@@ -491,6 +539,13 @@ def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> 
     """
     if value is None or sort.name in sorting.SPECIAL:
         return value
+    if isinstance(sort, sorting.GeoDistanceSort):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise IllegalArgument(
+                f"Failed to parse search_after value [{value}] for sort on [{sort.name}]"
+            ) from None
     field = next(
         (f for f in (t.reader.mapping.field(sort.name) for t in targets) if f is not None), None
     )

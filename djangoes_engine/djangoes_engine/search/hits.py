@@ -7,19 +7,20 @@ from typing import Any
 
 from tantivy import Query
 
-from .. import jsoncodec, sorting
+from .. import geo, jsoncodec, sorting
 from ..dates import DateFormat
 from ..decimals import decimal_format
 from ..errors import (
     EngineError,
     IllegalArgument,
     SearchPhaseError,
+    Unsupported,
 )
-from ..fields import BooleanField, DateField, NumberField, TextField
+from ..fields import BooleanField, DateField, GeoPointField, NumberField, TextField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
-from ..query import compile_query
+from ..query import compile_query, percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract
 from .collect import Candidate, collect
 from .inner_hits import check_inner_window, nested_inner_hits
@@ -90,10 +91,16 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         fields.update(_docvalue_fields(index, source, request.docvalue_fields))
     if request.fields:
         fields.update(_fetch_fields(index, source, request.fields))
+    if target.ctx is not None and target.ctx.percolations:
+        fields.update(percolator_fields(target.ctx.percolations, doc.doc_id))
     if fields:
         hit["fields"] = fields
     if request.highlight:
         found = highlight(target.ctx, index, source, request.highlight, candidate.address.doc)
+        if target.ctx is not None and target.ctx.percolations:
+            found.update(
+                percolator_highlights(target.ctx.percolations, doc.doc_id, index, request.highlight)
+            )
         if found:
             hit["highlight"] = found
     if candidate.sort_values is not None:
@@ -233,6 +240,10 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                         f"on fields of type [{mapped.type_name}]. Use doc values instead."
                     )
                 )
+            if mapped.type_name == "geo_point":
+                raise SearchPhaseError(
+                    Unsupported(f"docvalue_fields on the geo_point [{mapped.path}]")
+                )
             values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
@@ -287,7 +298,7 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
             if mapping.nested_parent(mapped.path):
                 nested.setdefault(mapped.path, fmt)
                 continue
-            values = _fetched(mapped, extract(source, source_path(mapping, mapped)), fmt)
+            values = _fetched(mapped, source, source_path(mapping, mapped), fmt)
             if values:
                 fields[mapped.path] = values
     if nested:
@@ -298,14 +309,18 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
     return fields
 
 
-def _fetched(mapped: Any, raw: list[Any], fmt: str | None) -> list[Any]:
+def _fetched(mapped: Any, source: Any, path: str, fmt: str | None) -> list[Any]:
+    """The values at ``path`` of ``source`` as the ``fields`` option shows them."""
     values = []
-    for value in raw:
+    raw = geo.raw_points(source, path) if mapped.type_name == "geo_point" else None
+    for value in extract(source, path) if raw is None else raw:
         try:
             converted = mapped.convert(value)
         except EngineError:
             continue
-        if mapped.type_name in ("date", "date_nanos"):
+        if isinstance(mapped, GeoPointField):  # as read (not quantised)
+            converted = _geo_format(mapped, value, fmt)
+        elif mapped.type_name in ("date", "date_nanos"):
             converted = _format_docvalue(mapped, converted, fmt)
         elif mapped.type_name == "text":
             converted = value
@@ -340,7 +355,7 @@ def _nested_fields(
                 continue
             mapped = mapping.field(path)
             relative = source_path(mapping, mapped)[len(level) + 1 :]
-            values = _fetched(mapped, extract(obj, relative), fmt)
+            values = _fetched(mapped, obj, relative, fmt)
             if values:
                 entry[path[len(level) + 1 :]] = values
         for child in sorted(inner):
@@ -358,6 +373,16 @@ def _child_level(mapping: Any, path: str, level: str) -> str:
     while mapping.nested_parent(child) != level:
         child = mapping.nested_parent(child)
     return str(child)
+
+
+def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:
+    """A geo_point in the ``fields`` option: GeoJSON by default, or WKT."""
+    lat, lon = field.point(value)
+    if fmt in (None, "geojson"):
+        return {"type": "Point", "coordinates": [lon, lat]}
+    if fmt == "wkt":
+        return f"POINT ({geo.java_double(lon)} {geo.java_double(lat)})"
+    raise SearchPhaseError(Unsupported(f"the format [{fmt}] of the geo_point [{field.path}]"))
 
 
 #: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.

@@ -14,6 +14,7 @@ from ..errors import (
     ValidationError,
 )
 from ..source import SourceFilter, from_body
+from .completion import CompletionSuggestion
 from .suggest import TermSuggestion
 from .suggest import parse as parse_suggest
 
@@ -88,7 +89,7 @@ class SearchRequest:
     pit: dict[str, Any] | None = None
     indices_boost: dict[str, float] = field(default_factory=dict)
     profile: bool = False
-    suggest: list[TermSuggestion] = field(default_factory=list)
+    suggest: list[TermSuggestion | CompletionSuggestion] = field(default_factory=list)
 
     @classmethod
     def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
