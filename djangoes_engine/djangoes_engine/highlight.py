@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import jsoncodec
+from .deprecation import deprecated
 from .errors import EngineError, IllegalArgument, SearchPhaseError, Unsupported, XContentParseError
 from .fields import TextField
 from .index import Index
@@ -73,6 +74,10 @@ _COMMON = {
 }  # fmt: skip
 _TOP = _COMMON | {"fields", "tags_schema"}
 _FIELD = _COMMON | {"matched_fields", "fragment_offset"}
+#: Elasticsearch's warning for ``force_source`` (a ParseField deprecated entirely).
+FORCE_SOURCE_UNUSED = (
+    "Deprecated field [force_source] used, this field is unused and will be removed entirely"
+)
 #: Options that change what is highlighted, which this highlighter does not apply.
 _NOT_APPLIED = ("highlight_query", "matched_fields", "options")
 
@@ -93,6 +98,8 @@ def validate(spec: dict[str, Any]) -> dict[str, Any]:
                 raise XContentParseError(f"[{where}] unknown field [{key}]")
             if key in _NOT_APPLIED:
                 raise Unsupported(f"[{key}] in a highlight")
+            if key == "force_source":  # read and ignored by Elasticsearch 8+ too
+                deprecated(FORCE_SOURCE_UNUSED)
         if str(part.get("encoder", "default")) != "default":
             raise Unsupported("a highlight [encoder] other than default")
     return fields

@@ -213,3 +213,27 @@ def test_local_on_the_template_exists_apis_warns_too(metadata: Elasticsearch) ->
     for check in checks:
         with pytest.warns(ElasticsearchWarning, match=f"^{LOCAL}$"):
             assert check()
+
+
+@pytest.mark.parametrize("where", ["request", "field"])
+def test_highlight_force_source_warns_and_changes_nothing(books: Elasticsearch, where: str) -> None:
+    """Elasticsearch 8+ reads ``force_source`` and ignores it (ParseField.withAllDeprecated)."""
+    plain = {"fields": {"body": {}}}
+    forced = (
+        {"fields": {"body": {}}, "force_source": True}
+        if where == "request"
+        else {"fields": {"body": {"force_source": True}}}
+    )
+    query = {"match": {"body": "dune"}}
+    expected = books.search(index="books", query=query, highlight=plain)
+    with pytest.warns(
+        ElasticsearchWarning,
+        match=r"Deprecated field \[force_source\] used, this field is unused and will be "
+        r"removed entirely",
+    ):
+        found = books.search(index="books", query=query, highlight=forced)
+    assert (
+        [h["highlight"] for h in found["hits"]["hits"]]
+        == [h["highlight"] for h in expected["hits"]["hits"]]
+        == [{"body": ["<em>dune</em> buggy"]}]
+    )
