@@ -19,6 +19,7 @@ from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_dat
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
     AliasField,
+    DenseVectorField,
     FieldType,
     GeoPointField,
     Unconvertible,
@@ -418,10 +419,14 @@ class Mapping:
             if mapper is not None:
                 if isinstance(mapper, ObjectMapper):
                     self._parse_child_object(mapper, value, doc, doc_id, updates, dynamic)
-                elif isinstance(value, list):
+                elif isinstance(value, list) and not mapper.array_value:
                     self._parse_values(mapper, value, doc, doc_id)
                 else:
                     self._parse_value(mapper, value, doc, doc_id)
+                    if isinstance(mapper, DenseVectorField) and mapper.dims is None and value:
+                        # The first vector gives the dimensions (Elasticsearch 8.11+).
+                        dims = mapper.dims_of(doc.values[-1][1])
+                        updates[key] = {"type": mapper.type_name, "dims": dims}
                 continue
             if "." in key:
                 head, _, rest = key.partition(".")
@@ -499,7 +504,7 @@ class Mapping:
             )
         else:
             try:
-                converted = mapper.convert(value)
+                converted = mapper.convert_value(value, doc_id)
             except Unconvertible as error:
                 if mapper.ignore_malformed:
                     doc.ignored.add(mapper.path)
@@ -768,6 +773,8 @@ def _merge_fields(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[s
             continue
         before = old.get(param, PARAM_DEFAULTS.get(param))
         if param in _UPDATABLE or before == value:
+            continue
+        if param == "dims" and before is None:  # a dense_vector's, given by its first vector
             continue
         if param == "analyzer" and before == "default" and value == "standard":
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from .. import jsoncodec
@@ -12,7 +13,7 @@ from ..errors import (
     IllegalArgument,
     SearchPhaseError,
 )
-from ..fields import BooleanField, DateField, NumberField
+from ..fields import BooleanField, DateField, DenseVectorField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
@@ -66,9 +67,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     if request.stored_fields == ["_none_"]:
         return {"_index": index.name, "_id": doc.doc_id, "_score": candidate.score}
     if source_needed:
-        hit["_source"] = (
-            source if request.source is None else _filtered(request.source, index, source)
-        )
+        hit["_source"] = _filtered(request.source, index, source)
     fields = {}
     if request.stored_fields:
         fields.update(_stored_fields(index, source, request.stored_fields))
@@ -206,9 +205,60 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
 VECTOR_TYPES = ("dense_vector", "sparse_vector", "rank_vectors")
 
 
-def _filtered(source_filter: SourceFilter, index: Index, source: dict[str, Any]) -> dict[str, Any]:
-    if source_filter.exclude_vectors:
-        vectors = [p for p, f in index.mapping.fields.items() if f.type_name in VECTOR_TYPES]
-        if vectors:
-            return source_filter.without(vectors).apply(source)
-    return source_filter.apply(source)
+def _filtered(
+    source_filter: SourceFilter | None, index: Index, source: dict[str, Any]
+) -> dict[str, Any]:
+    source = vector_source(index, source, source_filter.exclude_vectors if source_filter else None)
+    return source if source_filter is None else source_filter.apply(source)
+
+
+def vector_source(index: Index, source: dict[str, Any], exclude: bool | None) -> dict[str, Any]:
+    """A document's ``_source`` as a fetch shows its vector fields.
+
+    ``exclude`` is the request's ``exclude_vectors`` (None: not given). An index with
+    ``index.mapping.exclude_source_vectors`` (true by default, as in Elasticsearch 9.2+) keeps
+    its indexed vectors out of ``_source``: a fetch leaves them out unless asked for them, and
+    then shows them as the index holds them (float32 values, a base64 string decoded).
+    """
+    fields = [
+        f for p, f in index.mapping.fields.items() if f.type_name in VECTOR_TYPES and p == f.path
+    ]
+    if not fields:
+        return source
+    by_index = index.settings.bool("index.mapping.exclude_source_vectors")
+    if exclude or (exclude is None and by_index):
+        dropped = [f.path for f in fields if exclude or _excluded_by_index(f)]
+        return SourceFilter(excludes=dropped).apply(source) if dropped else source
+    if not by_index:
+        return source
+    shown = copy.deepcopy(source)
+    for field in fields:
+        if isinstance(field, DenseVectorField) and field.index:
+            _rehydrate(shown, field.path.split("."), field)
+    return shown
+
+
+def _excluded_by_index(field: Any) -> bool:
+    """Vector fields Elasticsearch leaves out of a stored source: not unindexed dense vectors."""
+    return not isinstance(field, DenseVectorField) or field.index
+
+
+def _rehydrate(node: Any, parts: list[str], field: DenseVectorField) -> None:
+    """Replace the vector at ``parts`` (under objects, arrays of objects) by its indexed form."""
+    if isinstance(node, list):
+        for item in node:
+            _rehydrate(item, parts, field)
+        return
+    if not isinstance(node, dict):
+        return
+    for split in range(len(parts), 0, -1):
+        key = ".".join(parts[:split])
+        if key not in node:
+            continue
+        if split == len(parts):
+            try:
+                node[key] = field.source_value(node[key])
+            except EngineError:
+                pass
+        else:
+            _rehydrate(node[key], parts[split:], field)
