@@ -740,7 +740,9 @@ class DenseVectorField(FieldType):
     def configure(self, definition: dict[str, Any], registry: Any) -> None:
         element_type = definition.get("element_type", "float")
         if element_type == "bfloat16":
-            raise Unsupported(f"[element_type] [bfloat16] of the [dense_vector] field [{self.path}]")
+            raise Unsupported(
+                f"[element_type] [bfloat16] of the [dense_vector] field [{self.path}]"
+            )
         if element_type not in ELEMENT_TYPES:
             raise MapperParsingError(
                 f"Failed to parse mapping: invalid element_type [{element_type}]; available "
@@ -851,8 +853,7 @@ class DenseVectorField(FieldType):
         if options:
             unsupported = ", ".join(f"{k} : {v}" for k, v in options.items())
             _mapping_error(
-                f"Mapping definition for [{self.path}] has unsupported parameters:  "
-                f"[{unsupported}]"
+                f"Mapping definition for [{self.path}] has unsupported parameters:  [{unsupported}]"
             )
         if self.element_type != "float" and kind not in ("hnsw", "flat"):
             _mapping_error(

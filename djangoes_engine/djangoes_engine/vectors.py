@@ -128,9 +128,7 @@ def bytes_from_string(text: str, dims: int | None) -> bytes:
 
 def preview(vector: Sequence[float | int], element_type: str) -> str:
     """Elasticsearch's `` Preview of invalid vector: [...]`` (its first five elements)."""
-    shown = [
-        java_float_text(v) if element_type == "float" else str(int(v)) for v in vector[:5]
-    ]
+    shown = [java_float_text(v) if element_type == "float" else str(int(v)) for v in vector[:5]]
     more = ", ..." if len(vector) >= 5 else ""
     return f" Preview of invalid vector: [{', '.join(shown)}{more}]"
 
@@ -163,8 +161,7 @@ def check_bytes(vector: list[float], element_type: str) -> list[int]:
         if not -128 <= value <= 127:
             raise IllegalArgument(
                 f"element_type [{element_type}] vectors only support integers between "
-                f"[-128, 127] but found [{int(value)}] at dim [{index}];"
-                + preview(vector, "float")
+                f"[-128, 127] but found [{int(value)}] at dim [{index}];" + preview(vector, "float")
             )
     return [int(v) for v in vector]
 
@@ -215,7 +212,9 @@ def hamming(a: Sequence[int], b: Sequence[int]) -> int:
     return sum(bin((x ^ y) & 0xFF).count("1") for x, y in zip(a, b, strict=True))
 
 
-def score(similarity: str, element_type: str, query: Sequence[float], doc: Sequence[float]) -> float:
+def score(
+    similarity: str, element_type: str, query: Sequence[float], doc: Sequence[float]
+) -> float:
     """A document's kNN ``_score`` for its vector, as Elasticsearch's similarities scale them
     (always positive, higher is closer)."""
     if element_type == "bit":

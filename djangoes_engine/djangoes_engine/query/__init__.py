@@ -45,6 +45,7 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .knn import q_knn
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
@@ -121,6 +122,7 @@ QUERIES.update(
         "nested": q_nested,
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
+        "knn": q_knn,
     }
 )
 for _kind in (
@@ -149,7 +151,6 @@ for _kind in (
     "span_field_masking",
     "intervals",
     "terms_set",
-    "knn",
     "sparse_vector",
     "semantic",
     "text_expansion",

@@ -50,6 +50,8 @@ class Context:
     lookup: Callable[[str, str], Any] | None = None
     #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
+    #: The search's ``size``: how many neighbours a ``knn`` query without ``k`` finds.
+    request_size: int = 10
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""

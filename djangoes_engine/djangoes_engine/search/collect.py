@@ -27,6 +27,7 @@ from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
+from ..query.knn import Neighbour, nearest, scored
 from ..source import extract
 from .request import SearchRequest
 
@@ -84,6 +85,7 @@ def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
 
 def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now: int) -> None:
     """Compile the query for every target, with alias filters and ``post_filter``."""
+    knn_hits = _knn_neighbours(engine, targets, request, now) if request.knn else {}
     for target in targets:
         index = target.index
         default = index.settings.get("index.query.default_field")
@@ -94,11 +96,15 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             settings=index.settings,
             now=now,
             lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
+            request_size=request.size,
         )
+        target.ctx = ctx
         try:
             if request.docvalue_fields:
                 _check_docvalue_fields(index, request.docvalue_fields)
             query = compile_query(ctx, request.query)
+            if request.knn:
+                query = _with_knn(ctx, request, query, knn_hits[target.position])
             alias_filter = _alias_filter(ctx, target)
             if alias_filter is not None:
                 query = Query.boolean_query([(Occur.Must, query), (Occur.Must, alias_filter)])
@@ -121,6 +127,46 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             if fnmatch.fnmatchcase(index.name, pattern) or pattern in target.via_aliases:
                 target.boost = float(boost)
                 break
+
+
+def _knn_neighbours(
+    engine: Cluster, targets: list[Target], request: SearchRequest, now: int
+) -> dict[int, list[list[Neighbour]]]:
+    """The top-level ``knn`` searches: each one's ``k`` nearest across all the indices (as
+    Elasticsearch's DFS phase merges the shards'), by target."""
+    found: dict[int, list[list[Neighbour]]] = {t.position: [] for t in targets}
+    for spec in request.knn:
+        merged: list[tuple[Neighbour, int]] = []
+        for target in targets:
+            ctx = Context(target.reader, target.index.name, settings=target.index.settings, now=now)
+            try:
+                merged.extend((n, target.position) for n in nearest(ctx, spec))
+            except QueryShardError as error:
+                error.extra.setdefault("index", target.index.name)
+                error.extra.setdefault("index_uuid", target.index.uuid)
+                raise SearchPhaseError(error, target.index.name) from None
+            except IllegalArgument as error:
+                if type(error) is IllegalArgument:
+                    raise SearchPhaseError(error, target.index.name) from None
+                raise
+        merged.sort(key=lambda pair: (-pair[0].score, pair[1], pair[0].order))
+        kept = merged[: spec.k]
+        for target in targets:
+            found[target.position].append([n for n, p in kept if p == target.position])
+    return found
+
+
+def _with_knn(
+    ctx: Context, request: SearchRequest, query: tantivy.Query, found: list[list[Neighbour]]
+) -> tantivy.Query:
+    """The query with the kNN hits: documents either matches, their scores summed."""
+    clauses = [] if request.query is None else [(Occur.Should, query)]
+    for spec, neighbours in zip(request.knn, found, strict=True):
+        knn_query = scored(ctx, neighbours)
+        if spec.name is not None:
+            ctx.named.append((spec.name, knn_query))
+        clauses.append((Occur.Should, knn_query))
+    return Query.boolean_query(clauses)
 
 
 def _check_docvalue_fields(index: Index, specs: list[Any]) -> None:

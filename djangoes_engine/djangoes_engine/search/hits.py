@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
@@ -256,9 +257,7 @@ def _rehydrate(node: Any, parts: list[str], field: DenseVectorField) -> None:
         if key not in node:
             continue
         if split == len(parts):
-            try:
+            with contextlib.suppress(EngineError):  # a value indexed before a mapping change
                 node[key] = field.source_value(node[key])
-            except EngineError:
-                pass
         else:
             _rehydrate(node[key], parts[split:], field)

@@ -13,6 +13,7 @@ from ..errors import (
     Unsupported,
     ValidationError,
 )
+from ..query.knn import KnnSpec, parse_knn
 from ..source import SourceFilter, from_body
 from .suggest import TermSuggestion
 from .suggest import parse as parse_suggest
@@ -23,7 +24,6 @@ UNSUPPORTED = (
     "rescore",
     "script_fields",
     "runtime_mappings",
-    "knn",
     "rank",
     "retriever",
     "slice",
@@ -36,7 +36,7 @@ BODY_KEYS = {
     "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
     "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
     "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
-    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", *UNSUPPORTED,
+    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", "knn", *UNSUPPORTED,
 }  # fmt: skip
 DEFAULT_TRACK = 10000
 
@@ -89,6 +89,8 @@ class SearchRequest:
     indices_boost: dict[str, float] = field(default_factory=dict)
     profile: bool = False
     suggest: list[TermSuggestion] = field(default_factory=list)
+    #: The top-level ``knn`` searches (their hits join the query's, scores summed).
+    knn: list[KnnSpec] = field(default_factory=list)
 
     @classmethod
     def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
@@ -179,6 +181,9 @@ class SearchRequest:
         request.profile = bool(body.get("profile"))
         if body.get("suggest") is not None:
             request.suggest = parse_suggest(body["suggest"])
+        if body.get("knn") is not None:
+            entries = body["knn"] if isinstance(body["knn"], list) else [body["knn"]]
+            request.knn = [parse_knn(e, request.size, top_level=True) for e in entries]
         if request.search_after is not None and request.scroll_like:
             raise ParsingError("[search_after] cannot be used in a scroll context")
         return request
