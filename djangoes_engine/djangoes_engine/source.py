@@ -180,3 +180,29 @@ def _collect(node: Any, parts: list[str], out: list[Any]) -> None:
         key = ".".join(parts[:split])
         if key in node:
             _collect(node[key], parts[split:], out)
+
+
+def extract_whole(source: Mapping[str, Any], path: str) -> list[Any]:
+    """Every value at a dotted path, an array at the path kept whole (a dense vector is one
+    value); arrays of objects above it are entered."""
+    values: list[Any] = []
+    _collect_whole(source, path.split("."), values)
+    return values
+
+
+def _collect_whole(node: Any, parts: list[str], out: list[Any]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, Mapping | list):
+                _collect_whole(item, parts, out)
+        return
+    if not isinstance(node, Mapping):
+        return
+    for split in range(len(parts), 0, -1):
+        key = ".".join(parts[:split])
+        if key in node:
+            if split == len(parts):
+                if node[key] is not None:
+                    out.append(node[key])
+            else:
+                _collect_whole(node[key], parts[split:], out)

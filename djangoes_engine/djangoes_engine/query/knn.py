@@ -29,6 +29,7 @@ from ..errors import (
     XContentParseError,
 )
 from ..fields import DenseVectorField
+from ..source import extract_whole
 from .context import MATCH_NONE, Context, compile_query
 
 _KEYS = frozenset(
@@ -164,7 +165,9 @@ def nearest(ctx: Context, spec: KnnSpec) -> list[Neighbour]:
     match, within the similarity threshold), best first."""
     field_type = ctx.field(spec.field)
     if field_type is None:
-        raise QueryShardError(f"field [{spec.field}] does not exist in the mapping")
+        raise QueryShardError(
+            f"failed to create query: field [{spec.field}] does not exist in the mapping"
+        )
     if not isinstance(field_type, DenseVectorField):
         raise QueryShardError(
             f"[knn] queries are only supported on [dense_vector] fields, but the field "
@@ -201,7 +204,7 @@ def nearest(ctx: Context, spec: KnnSpec) -> list[Neighbour]:
         doc_id = document.get_first("_id")
         if stored is None or doc_id is None:
             continue
-        for value in _values(jsoncodec.loads(stored), path.split(".")):
+        for value in extract_whole(jsoncodec.loads(stored), path):
             vector = field_type.decode(value)
             if len(vector) != len(query):
                 continue
@@ -212,22 +215,6 @@ def nearest(ctx: Context, spec: KnnSpec) -> list[Neighbour]:
             found.append(Neighbour(vectors.float32(score * spec.boost), str(doc_id), order))
     found.sort(key=lambda n: (-n.score, n.order))
     return found[: min(spec.k, spec.num_candidates)]
-
-
-def _values(node: Any, parts: list[str]) -> list[Any]:
-    """The raw values at a dotted path (a vector is one value: its array is not flattened)."""
-    if isinstance(node, list):
-        return [v for item in node if isinstance(item, dict) for v in _values(item, parts)]
-    if not isinstance(node, dict):
-        return []
-    for split in range(len(parts), 0, -1):
-        key = ".".join(parts[:split])
-        if key in node:
-            if split == len(parts):
-                value = node[key]
-                return [] if value is None else [value]
-            return _values(node[key], parts[split:])
-    return []
 
 
 def scored(ctx: Context, neighbours: list[Neighbour]) -> tantivy.Query:

@@ -18,7 +18,7 @@ from ..fields import BooleanField, DateField, DenseVectorField, NumberField
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
-from ..source import SourceFilter, extract
+from ..source import SourceFilter, extract, extract_whole
 from .collect import Candidate
 from .request import SearchRequest
 
@@ -142,6 +142,11 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
         else:
             name, fmt = str(spec), None
         for mapped in index.mapping.fields_matching(name):
+            if isinstance(mapped, DenseVectorField):  # each vector, as the index holds it
+                found = _vectors(mapped, source)
+                if found:
+                    fields[mapped.path] = found
+                continue
             if not mapped.doc_values:
                 if "*" in name:
                     continue
@@ -155,6 +160,14 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
     return fields
+
+
+def _vectors(field: DenseVectorField, source: dict[str, Any]) -> list[Any]:
+    found = []
+    for value in extract_whole(source, field.path):
+        with contextlib.suppress(EngineError):
+            found.append(field.source_value(value))
+    return found
 
 
 def _converted(field: Any, raw: list[Any]) -> list[Any]:
@@ -186,6 +199,11 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
         name = spec["field"] if isinstance(spec, dict) else str(spec)  # a str (SearchRequest)
         fmt = spec.get("format") if isinstance(spec, dict) else None
         for mapped in index.mapping.fields_matching(name):
+            if isinstance(mapped, DenseVectorField):  # the vectors' elements, in one list
+                elements = [e for vector in _vectors(mapped, source) for e in vector]
+                if elements:
+                    fields[mapped.path] = elements
+                continue
             values = []
             for value in extract(source, source_path(index.mapping, mapped)):
                 try:
