@@ -12,8 +12,8 @@ the rest of the request as Elasticsearch's own ``KnnScoreDocQuery`` does.
 
 from __future__ import annotations
 
-import math
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
