@@ -17,6 +17,7 @@ from typing import Any
 
 from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
+from .vectors import MAX_DIMS
 from .fields import (
     AliasField,
     DenseVectorField,
@@ -27,6 +28,9 @@ from .fields import (
     document_parsing_error,
     field_error,
 )
+
+#: The fewest floats Elasticsearch dynamically maps as a ``dense_vector``.
+MIN_DIMS_FOR_DYNAMIC_VECTOR = 128
 
 ROOT_PARAMS = frozenset(
     {
@@ -558,6 +562,11 @@ class Mapping:
     def dynamic_definition(self, path: str, name: str, value: Any) -> dict[str, Any] | None:
         """The mapping Elasticsearch would give a new field holding ``value``."""
         if isinstance(value, list):
+            if _is_float_vector(value) and not any(
+                t.matches(path, name, "double") for t in self.templates
+            ):
+                # Elasticsearch 8.11+ maps 128 to 4096 floats as a dense vector.
+                return {"type": "dense_vector", "dims": len(value)}
             items = [v for v in _flatten(value) if v is not None]
             if not items:
                 return None
@@ -837,6 +846,15 @@ def _flatten(values: list) -> Iterator[Any]:
             yield from _flatten(value)
         else:
             yield value
+
+
+def _is_float_vector(value: list[Any]) -> bool:
+    """An array a dynamic mapping takes for a dense vector: 128 to 4096 numbers, a float first."""
+    return (
+        MIN_DIMS_FOR_DYNAMIC_VECTOR <= len(value) <= MAX_DIMS
+        and isinstance(value[0], float)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
 
 
 def _child_updates(updates: dict, name: str, type_name: str = "object") -> dict:

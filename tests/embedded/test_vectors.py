@@ -573,3 +573,26 @@ def test_what_the_engine_does_not_implement_is_refused_in_searches(
     reason = error_of(exc)["root_cause"][0]["reason"]
     assert named in reason
     assert "not supported by the djangoes embedded engine" in reason
+
+
+def test_dynamic_mapping_takes_128_to_4096_floats_for_a_dense_vector(
+    any_es: Elasticsearch,
+) -> None:
+    vector = [float(i) / 10 + 0.5 for i in range(128)]
+    any_es.index(
+        index="d",
+        id="1",
+        document={"short": [0.5, 1.5, 2.5], "vec": vector, "ints": list(range(200))},
+        refresh=True,
+    )
+    assert mapping_of(any_es, "d", "short") == {"type": "float"}
+    assert mapping_of(any_es, "d", "ints") == {"type": "long"}
+    assert mapping_of(any_es, "d", "vec") == {
+        "type": "dense_vector",
+        "dims": 128,
+        "index": True,
+        "similarity": "cosine",
+        "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100},
+    }
+    found = any_es.search(index="d", knn={"field": "vec", "query_vector": vector, "k": 1})
+    assert found["hits"]["hits"][0]["_score"] == pytest.approx(1.0)
