@@ -17,7 +17,6 @@ from typing import Any
 
 from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_date_format
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
-from .vectors import MAX_DIMS
 from .fields import (
     AliasField,
     DenseVectorField,
@@ -28,6 +27,7 @@ from .fields import (
     document_parsing_error,
     field_error,
 )
+from .vectors import MAX_DIMS
 
 #: The fewest floats Elasticsearch dynamically maps as a ``dense_vector``.
 MIN_DIMS_FOR_DYNAMIC_VECTOR = 128
