@@ -556,10 +556,6 @@ def test_knn_on_an_unindexed_vector_is_refused(any_es: Elasticsearch) -> None:
             "[query_vector_builder]",
         ),
         ({"retriever": {"standard": {"query": {"match_all": {}}}}}, "[retriever]"),
-        (
-            {"query": {"script_score": {"query": {"match_all": {}}, "script": {"source": "1"}}}},
-            "query [script_score]",
-        ),
     ],
 )
 def test_what_the_engine_does_not_implement_is_refused_in_searches(
@@ -596,3 +592,102 @@ def test_dynamic_mapping_takes_128_to_4096_floats_for_a_dense_vector(
     }
     found = any_es.search(index="d", knn={"field": "vec", "query_vector": vector, "k": 1})
     assert found["hits"]["hits"][0]["_score"] == pytest.approx(1.0)
+
+
+# script_score
+
+
+@pytest.fixture
+def scripted(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(
+        index="s",
+        mappings={
+            "properties": {
+                "v": {"type": "dense_vector", "dims": 2},
+                "b": {"type": "dense_vector", "dims": 2, "element_type": "byte"},
+                "n": {"type": "long"},
+                "t": {"type": "text"},
+            }
+        },
+    )
+    any_es.index(index="s", id="1", document={"v": [1, 0], "b": [1, 2], "n": 2, "t": "a b"})
+    any_es.index(index="s", id="2", document={"v": [1, 1], "b": [3, -1], "n": 3, "t": "b"})
+    any_es.index(index="s", id="3", document={"n": 4, "t": "c"}, refresh=True)
+    return any_es
+
+
+def script_query(source: str, query: Any = None, **options: Any) -> dict[str, Any]:
+    script = {"source": source, "params": {"q": [1, 0], "qb": [1, 1]}}
+    inner = query or {"exists": {"field": "v"}}
+    return {"script_score": {"query": inner, "script": script, **options}}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("cosineSimilarity(params.q, 'v') + 1.0", [2.0, 1 + 1 / math.sqrt(2)]),
+        ("dotProduct(params.q, 'v') + 1", [2.0, 2.0]),
+        ("1 / (1 + l1norm(params.q, 'v'))", [1.0, 0.5]),
+        ("1 / (1 + l2norm(params.q, doc['v']))", [1.0, 0.5]),
+        ("hamming(params.qb, 'b')", [2.0, 8.0]),  # 1^1, 1^2: 0 + 2 bits; 1^3, 1^-1: 1 + 7
+        ("doc['v'].magnitude + doc['v'].vectorValue[1]", [1.0, math.sqrt(2) + 1]),
+    ],
+)
+def test_script_score_scripts_call_elasticsearchs_vector_functions(
+    scripted: Elasticsearch, source: str, expected: list[float]
+) -> None:
+    found = scripted.search(index="s", query=script_query(source), sort=["n"], track_scores=True)
+    assert ids(found) == ["1", "2"]
+    scores = [hit["_score"] for hit in found["hits"]["hits"]]
+    assert scores == pytest.approx(expected, rel=1e-6)
+
+
+def test_script_score_reads_score_doc_values_boost_and_min_score(
+    scripted: Elasticsearch,
+) -> None:
+    match = scripted.search(index="s", query={"match": {"t": "b"}})
+    inner = {hit["_id"]: hit["_score"] for hit in match["hits"]["hits"]}
+    found = scripted.search(
+        index="s",
+        query=script_query("_score * doc['n'].value", {"match": {"t": "b"}}, boost=2),
+    )
+    got = {hit["_id"]: hit["_score"] for hit in found["hits"]["hits"]}
+    assert got == pytest.approx({"1": inner["1"] * 2 * 2, "2": inner["2"] * 3 * 2})
+    kept = scripted.search(
+        index="s", query=script_query("doc['n'].value", {"match_all": {}}, min_score=3)
+    )
+    assert sorted(ids(kept)) == ["2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("source", "caused_by"),
+    [
+        ("doc['t'].value", "Text fields are not optimised for operations"),
+        ("doc['nope'].value", "No field found for [nope] in mapping"),
+        ("cosineSimilarity(params.q, 'v')", "A document doesn't have a value for a vector field!"),
+        ("hamming(params.q, 'v')", "hamming distance is only supported for byte or bit vectors"),
+        (
+            "dotProduct([1, 2, 3], 'v')",
+            "The query vector has a different number of dimensions [3] than the document "
+            "vectors [2].",
+        ),
+        ("nope(1)", "Unknown call [nope] with [1] arguments."),
+    ],
+)
+def test_script_score_script_errors_are_elasticsearchs(
+    scripted: Elasticsearch, source: str, caused_by: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        scripted.search(index="s", query=script_query(source, {"match_all": {}}))
+    error = error_of(exc)
+    assert error["type"] == "search_phase_execution_exception"
+    assert error["root_cause"][0]["type"] == "script_exception"
+    assert error["caused_by"]["caused_by"]["reason"].startswith(caused_by)
+
+
+def test_a_negative_script_score_is_refused(scripted: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        scripted.search(index="s", query=script_query("-1", {"match_all": {}}))
+    assert error_of(exc)["root_cause"][0]["reason"] == (
+        "script score query returned an invalid score [-1.0] for doc [0]."
+    )

@@ -50,6 +50,7 @@ from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
+from .script_score import q_script_score
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
 
 __all__ = [
@@ -123,12 +124,12 @@ QUERIES.update(
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
         "knn": q_knn,
+        "script_score": q_script_score,
     }
 )
 for _kind in (
     "function_score",
     "script",
-    "script_score",
     "geo_distance",
     "geo_bounding_box",
     "geo_shape",
