@@ -555,7 +555,7 @@ def test_knn_on_an_unindexed_vector_is_refused(any_es: Elasticsearch) -> None:
             {"knn": {"field": "v", "query_vector_builder": {"text_embedding": {}}, "k": 1}},
             "[query_vector_builder]",
         ),
-        ({"retriever": {"standard": {"query": {"match_all": {}}}}}, "[retriever]"),
+        ({"retriever": {"rrf": {"retrievers": []}}}, "the [rrf] retriever"),
     ],
 )
 def test_what_the_engine_does_not_implement_is_refused_in_searches(
@@ -691,3 +691,56 @@ def test_a_negative_script_score_is_refused(scripted: Elasticsearch) -> None:
     assert error_of(exc)["root_cause"][0]["reason"] == (
         "script score query returned an invalid score [-1.0] for doc [0]."
     )
+
+
+# Retrievers
+
+
+def test_the_standard_retriever_is_its_query_filter_and_sort(ten: Elasticsearch) -> None:
+    found = ten.search(
+        index="my_index",
+        retriever={
+            "standard": {
+                "query": {"term": {"my_name": "v2"}},
+                "filter": {"terms": {"_id": ["2", "4", "6", "8"]}},
+                "sort": [{"_doc": "desc"}],
+            }
+        },
+    )
+    assert found["hits"]["total"]["value"] == 4
+    assert ids(found) == ["8", "6", "4", "2"]
+    scored = ten.search(
+        index="my_index",
+        retriever={"standard": {"query": {"term": {"my_name": "v2"}}}},
+    )
+    plain = ten.search(index="my_index", query={"term": {"my_name": "v2"}})
+    assert [h["_score"] for h in scored["hits"]["hits"]] == [
+        h["_score"] for h in plain["hits"]["hits"]
+    ]
+
+
+def test_the_knn_retriever_is_a_knn_search(ten: Elasticsearch) -> None:
+    found = ten.search(
+        index="my_index",
+        retriever={
+            "knn": {"field": "my_vector", "query_vector": [1, 1, 1, 1], "k": 3, "num_candidates": 5}
+        },
+    )
+    assert found["hits"]["total"]["value"] == 3
+    assert [(h["_id"], h["_score"]) for h in found["hits"]["hits"]] == [
+        ("1", pytest.approx(1.0)),
+        ("2", pytest.approx(0.5)),
+        ("3", pytest.approx(0.2)),
+    ]
+
+
+@pytest.mark.parametrize("key", ["query", "knn", "sort"])
+def test_a_retriever_beside_what_it_replaces_is_refused(ten: Elasticsearch, key: str) -> None:
+    beside = {
+        "query": {"match_all": {}},
+        "knn": {"field": "my_vector", "query_vector": [1, 1, 1, 1], "k": 1},
+        "sort": ["_doc"],
+    }[key]
+    with pytest.raises(BadRequestError) as exc:
+        ten.search(index="my_index", body={"retriever": {"standard": {}}, key: beside})
+    assert error_of(exc)["reason"] == f"cannot specify [retriever] and [{key}]"

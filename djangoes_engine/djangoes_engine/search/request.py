@@ -12,6 +12,7 @@ from ..errors import (
     ParsingError,
     Unsupported,
     ValidationError,
+    XContentParseError,
 )
 from ..query.knn import KnnSpec, parse_knn
 from ..source import SourceFilter, from_body
@@ -25,18 +26,18 @@ UNSUPPORTED = (
     "script_fields",
     "runtime_mappings",
     "rank",
-    "retriever",
     "slice",
     "sub_searches",
 )
-#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever`` (which the engine
-#: refuses, so they are refused too, after the same warning).
+#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever`` (whose ``rrf``, which
+#: they stand for, the engine refuses: so they are refused too, after the same warning).
 REPLACED_BY_RETRIEVER = frozenset({"rank", "sub_searches"})
 BODY_KEYS = {
     "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
     "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
     "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
-    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", "knn", *UNSUPPORTED,
+    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", "knn", "retriever",
+    *UNSUPPORTED,
 }  # fmt: skip
 DEFAULT_TRACK = 10000
 
@@ -184,6 +185,11 @@ class SearchRequest:
         if body.get("knn") is not None:
             entries = body["knn"] if isinstance(body["knn"], list) else [body["knn"]]
             request.knn = [parse_knn(e, request.size, top_level=True) for e in entries]
+        if body.get("retriever") is not None:
+            for key in _BESIDE_RETRIEVER:
+                if body.get(key) is not None or (key == "sort" and url.sort is not None):
+                    raise IllegalArgument(f"cannot specify [retriever] and [{key}]")
+            _retrieve(request, body["retriever"])
         if request.search_after is not None and request.scroll_like:
             raise ParsingError("[search_after] cannot be used in a scroll context")
         return request
@@ -195,6 +201,59 @@ class SearchRequest:
         return not self.sort or (
             len(self.sort) == 1 and self.sort[0].name == "_score" and self.sort[0].order == "desc"
         )
+
+
+#: What a request with a ``retriever`` says inside it instead.
+_BESIDE_RETRIEVER = ("query", "knn", "sort", "search_after", "terminate_after", "min_score")
+_STANDARD_KEYS = frozenset(
+    {"query", "filter", "sort", "search_after", "terminate_after", "min_score", "collapse"}
+)
+
+
+def _retrieve(request: SearchRequest, retriever: Any) -> None:
+    """A ``retriever`` (Elasticsearch 8.16+): the ``standard`` and ``knn`` ones, as the query,
+    sort and kNN search they stand for; compound ones are refused by name."""
+    if not isinstance(retriever, dict) or len(retriever) != 1:
+        raise ParsingError("[retriever] must be an object with one retriever")
+    ((kind, spec),) = retriever.items()
+    if kind not in ("standard", "knn"):
+        if kind in _COMPOUND_RETRIEVERS:
+            raise Unsupported(f"the [{kind}] retriever")
+        raise XContentParseError(f"[retriever] unknown retriever [{kind}]")
+    if not isinstance(spec, dict):
+        raise ParsingError(f"[{kind}] retriever must be an object")
+    if "_name" in spec:
+        raise Unsupported(f"[_name] of the [{kind}] retriever")
+    if kind == "knn":
+        request.knn = [parse_knn(spec, request.size, top_level=True)]
+        return
+    for key in spec:
+        if key not in _STANDARD_KEYS:
+            raise XContentParseError(f"[standard] unknown field [{key}]")
+    if spec.get("collapse") is not None:
+        raise Unsupported("[collapse] in the [standard] retriever")
+    query = spec.get("query")
+    filters = spec.get("filter")
+    if filters:
+        filters = filters if isinstance(filters, list) else [filters]
+        query = {"bool": {"must": [query or {"match_all": {}}], "filter": filters}}
+    request.query = query
+    if spec.get("sort") is not None:
+        request.sort = sorting.parse_sort(spec["sort"])
+    if spec.get("search_after") is not None:
+        request.search_after = spec["search_after"]
+        if not isinstance(request.search_after, list):
+            raise ParsingError("[search_after] must be an array")
+    if spec.get("terminate_after") is not None:
+        request.terminate_after = _int(spec["terminate_after"], "terminate_after")
+    if spec.get("min_score") is not None:
+        request.min_score = float(spec["min_score"])
+
+
+#: Retrievers Elasticsearch has that combine or rerank others: refused by name here.
+_COMPOUND_RETRIEVERS = frozenset(
+    {"rrf", "linear", "text_similarity_reranker", "rule", "pinned", "rescorer", "diversify"}
+)
 
 
 def _int(value: Any, name: str) -> int:
