@@ -315,7 +315,7 @@ def ten(any_es: Elasticsearch) -> Elasticsearch:
     operations: list[dict[str, Any]] = []
     for i in range(1, 11):
         operations.append({"index": {"_id": str(i)}})
-        operations.append({"my_vector": [1, 1, 1, i], "my_name": "v1" if i % 2 else "v2"})
+        operations.append({"my_vector": [1, 1, 1, i], "my_name": "v1" if i % 2 else "v2", "n": i})
     any_es.bulk(index="my_index", operations=operations, refresh=True)
     return any_es
 
@@ -703,7 +703,7 @@ def test_the_standard_retriever_is_its_query_filter_and_sort(ten: Elasticsearch)
             "standard": {
                 "query": {"term": {"my_name": "v2"}},
                 "filter": {"terms": {"_id": ["2", "4", "6", "8"]}},
-                "sort": [{"_doc": "desc"}],
+                "sort": [{"n": "desc"}],
             }
         },
     )
@@ -744,3 +744,20 @@ def test_a_retriever_beside_what_it_replaces_is_refused(ten: Elasticsearch, key:
     with pytest.raises(BadRequestError) as exc:
         ten.search(index="my_index", body={"retriever": {"standard": {}}, key: beside})
     assert error_of(exc)["reason"] == f"cannot specify [retriever] and [{key}]"
+
+
+def test_knn_through_a_filtered_alias_searches_the_alias_documents(ten: Elasticsearch) -> None:
+    ten.indices.put_alias(index="my_index", name="evens", filter={"term": {"my_name": "v2"}})
+    found = ten.search(
+        index="evens", knn={"field": "my_vector", "query_vector": [1, 1, 1, 1], "k": 2}
+    )
+    assert ids(found) == ["2", "4"]
+
+
+def test_knn_sees_the_documents_of_each_refresh(ten: Elasticsearch) -> None:
+    knn = {"field": "my_vector", "query_vector": [1, 1, 1, 0], "k": 1}
+    assert ids(ten.search(index="my_index", knn=knn)) == ["1"]
+    ten.index(index="my_index", id="0", document={"my_vector": [1, 1, 1, 0]}, refresh=True)
+    assert ids(ten.search(index="my_index", knn=knn)) == ["0"]
+    ten.delete(index="my_index", id="0", refresh=True)
+    assert ids(ten.search(index="my_index", knn=knn)) == ["1"]

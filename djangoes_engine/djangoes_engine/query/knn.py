@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,9 +162,11 @@ def _number(body: dict[str, Any], key: str) -> float | None:
 # Searching
 
 
-def nearest(ctx: Context, spec: KnnSpec) -> list[Neighbour]:
-    """The ``k`` documents of the index nearest to the query vector (among those the filters
-    match, within the similarity threshold), best first."""
+def nearest(
+    ctx: Context, spec: KnnSpec, extra_filter: tantivy.Query | None = None
+) -> list[Neighbour]:
+    """The ``k`` documents of the index nearest to the query vector (among those the filters,
+    and ``extra_filter``, an alias's, match, within the similarity threshold), best first."""
     field_type = ctx.field(spec.field)
     if field_type is None:
         raise QueryShardError(
@@ -192,29 +196,68 @@ def nearest(ctx: Context, spec: KnnSpec) -> list[Neighbour]:
     total = searcher.num_docs
     if not total:
         return []
-    candidates: tantivy.Query = Query.all_query()
-    if spec.filters:
-        clauses = [(Occur.Must, compile_query(ctx, f)) for f in spec.filters]
-        candidates = Query.boolean_query(clauses)
-    path = field_type.path
+    allowed: set[tuple[int, int]] | None = None
+    clauses = [compile_query(ctx, f) for f in spec.filters]
+    if extra_filter is not None:
+        clauses.append(extra_filter)
+    if clauses:
+        candidates = Query.boolean_query([(Occur.Must, c) for c in clauses])
+        hits = searcher.search(candidates, total, count=False).hits
+        allowed = {(a.segment_ord, a.doc) for _, a in hits}
     found: list[Neighbour] = []
-    for _, address in searcher.search(candidates, total, count=False).hits:
-        document = searcher.doc(address)
-        stored = document.get_first("_source")
-        doc_id = document.get_first("_id")
-        if stored is None or doc_id is None:
+    for order, doc_id, vector in _indexed_vectors(ctx.reader, field_type):
+        if allowed is not None and order not in allowed:
             continue
-        for value in extract_whole(jsoncodec.loads(stored), path):
-            vector = field_type.decode(value)
-            if len(vector) != len(query):
-                continue
-            score = vectors.score(similarity, element_type, query, vector)
-            if minimum is not None and score < minimum:
-                continue
-            order = (address.segment_ord, address.doc)
-            found.append(Neighbour(vectors.float32(score * spec.boost), str(doc_id), order))
+        if len(vector) != len(query):
+            continue
+        score = vectors.score(similarity, element_type, query, vector)
+        if minimum is not None and score < minimum:
+            continue
+        found.append(Neighbour(vectors.float32(score * spec.boost), doc_id, order))
     found.sort(key=lambda n: (-n.score, n.order))
     return found[: min(spec.k, spec.num_candidates)]
+
+
+#: Decoded vectors by (reader, field): a reader is a snapshot, so they hold until the next
+#: refresh. The reader is kept with them, so that its ``id`` is not reused meanwhile.
+_VECTORS: OrderedDict[tuple[int, str], tuple[Any, list[tuple[tuple[int, int], str, list]]]] = (
+    OrderedDict()
+)
+_VECTORS_KEPT = 8
+_VECTORS_LOCK = threading.Lock()
+
+
+def _indexed_vectors(
+    reader: Any, field_type: DenseVectorField
+) -> list[tuple[tuple[int, int], str, list[Any]]]:
+    """Every live document's vector for the field, read from its source and decoded once per
+    reader: ``((segment, doc), _id, vector)`` in index order."""
+    key = (id(reader), field_type.path)
+    with _VECTORS_LOCK:
+        cached = _VECTORS.get(key)
+        if cached is not None and cached[0] is reader:
+            _VECTORS.move_to_end(key)
+            return cached[1]
+    searcher = reader.searcher
+    found: list[tuple[tuple[int, int], str, list[Any]]] = []
+    hits = searcher.search(Query.all_query(), max(searcher.num_docs, 1), count=False).hits
+    for _, address in sorted(hits, key=lambda h: (h[1].segment_ord, h[1].doc)):
+        document = searcher.doc(address)
+        stored, doc_id = document.get_first("_source"), document.get_first("_id")
+        if stored is None or doc_id is None:
+            continue
+        for value in extract_whole(jsoncodec.loads(stored), field_type.path):
+            try:
+                vector = field_type.decode(value)
+            except IllegalArgument:  # indexed before a mapping change: not searchable
+                continue
+            found.append(((address.segment_ord, address.doc), str(doc_id), vector))
+            break  # one vector per document
+    with _VECTORS_LOCK:
+        _VECTORS[key] = (reader, found)
+        while len(_VECTORS) > _VECTORS_KEPT:
+            _VECTORS.popitem(last=False)
+    return found
 
 
 def scored(ctx: Context, neighbours: list[Neighbour]) -> tantivy.Query:

@@ -140,7 +140,8 @@ def _knn_neighbours(
         for target in targets:
             ctx = Context(target.reader, target.index.name, settings=target.index.settings, now=now)
             try:
-                merged.extend((n, target.position) for n in nearest(ctx, spec))
+                alias_filter = _alias_filter(ctx, target)
+                merged.extend((n, target.position) for n in nearest(ctx, spec, alias_filter))
             except QueryShardError as error:
                 error.extra.setdefault("index", target.index.name)
                 error.extra.setdefault("index_uuid", target.index.uuid)
