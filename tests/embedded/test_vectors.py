@@ -555,7 +555,7 @@ def test_knn_on_an_unindexed_vector_is_refused(any_es: Elasticsearch) -> None:
             {"knn": {"field": "v", "query_vector_builder": {"text_embedding": {}}, "k": 1}},
             "[query_vector_builder]",
         ),
-        ({"retriever": {"rrf": {"retrievers": []}}}, "the [rrf] retriever"),
+        ({"retriever": {"linear": {"retrievers": []}}}, "the [linear] retriever"),
     ],
 )
 def test_what_the_engine_does_not_implement_is_refused_in_searches(
@@ -761,3 +761,107 @@ def test_knn_sees_the_documents_of_each_refresh(ten: Elasticsearch) -> None:
     assert ids(ten.search(index="my_index", knn=knn)) == ["0"]
     ten.delete(index="my_index", id="0", refresh=True)
     assert ids(ten.search(index="my_index", knn=knn)) == ["1"]
+
+
+@pytest.fixture
+def three(any_es: Elasticsearch) -> Elasticsearch:
+    """Elasticsearch's rrf retriever test data."""
+    any_es.indices.create(
+        index="test",
+        mappings={
+            "properties": {
+                "text": {"type": "text"},
+                "keyword": {"type": "keyword"},
+                "vector": {"type": "dense_vector", "dims": 1, "similarity": "l2_norm"},
+            }
+        },
+    )
+    docs = [("term term", "other", 0.0), ("other", "other", 1.0), ("term", "keyword", 2.0)]
+    for number, (text, keyword, value) in enumerate(docs, start=1):
+        any_es.index(
+            index="test",
+            id=str(number),
+            document={"text": text, "keyword": keyword, "vector": [value]},
+        )
+    any_es.indices.refresh(index="test")
+    return any_es
+
+
+KNN0 = {"knn": {"field": "vector", "query_vector": [0.0], "k": 3, "num_candidates": 3}}
+KNN1 = {"knn": {"field": "vector", "query_vector": [1.0], "k": 3, "num_candidates": 3}}
+KNN0_2 = {"knn": {"field": "vector", "query_vector": [0.0], "k": 2, "num_candidates": 2}}
+TERM = {"standard": {"query": {"term": {"text": "term"}}}}
+KEYWORD = {"standard": {"query": {"match": {"keyword": "keyword"}}}}
+
+
+def rrf(retrievers: list[Any], **options: Any) -> dict[str, Any]:
+    return {"rrf": {"retrievers": retrievers, "rank_constant": 1, **options}}
+
+
+@pytest.mark.parametrize(
+    ("retriever", "options", "total", "expected"),
+    [
+        (rrf([KNN0, TERM], rank_window_size=100), {}, 3, [("1", 1.0), ("3", 7 / 12), ("2", 1 / 3)]),
+        (rrf([TERM, KEYWORD], rank_window_size=100), {}, 2, [("3", 5 / 6), ("1", 0.5)]),
+        (
+            rrf([KNN0, KNN1, TERM, KEYWORD], rank_window_size=2),
+            {"size": 1},
+            3,
+            [("1", 1 / 2 + 1 / 3 + 1 / 2)],
+        ),
+        (
+            rrf([rrf([KNN0, TERM, KEYWORD], rank_window_size=100), KNN0_2], rank_window_size=10),
+            {"from_": 1},
+            3,
+            [("2", 1 / 4 + 1 / 3), ("3", 1 / 2)],
+        ),
+    ],
+)
+def test_the_rrf_retriever_fuses_ranks_as_elasticsearch(
+    three: Elasticsearch,
+    retriever: dict[str, Any],
+    options: dict[str, Any],
+    total: int,
+    expected: list[tuple[str, float]],
+) -> None:
+    """Elasticsearch's own rrf retriever cases: score = sum of 1 / (rank_constant + rank)."""
+    found = three.search(index="test", retriever=retriever, track_total_hits=True, **options)
+    assert found["hits"]["total"]["value"] == total
+    got = [(h["_id"], h["_score"]) for h in found["hits"]["hits"]]
+    assert got == [(i, pytest.approx(score)) for i, score in expected]
+
+
+def test_the_rrf_filter_weights_and_aggregations(three: Elasticsearch) -> None:
+    filtered = three.search(
+        index="test",
+        retriever={
+            "rrf": {
+                "filter": {"term": {"keyword": "keyword"}},
+                "retrievers": [KNN0, KNN1, TERM, KEYWORD],
+            }
+        },
+    )
+    assert ids(filtered) == ["3"]
+    weighted = three.search(
+        index="test",
+        retriever=rrf([{"retriever": KNN0, "weight": 3}, TERM], rank_window_size=10),
+        aggs={"k": {"terms": {"field": "keyword"}}},
+    )
+    assert [(h["_id"], h["_score"]) for h in weighted["hits"]["hits"]] == [
+        ("1", pytest.approx(3 / 2 + 1 / 2)),
+        ("3", pytest.approx(3 / 4 + 1 / 3)),
+        ("2", pytest.approx(3 / 3)),
+    ]
+    buckets = weighted["aggregations"]["k"]["buckets"]
+    assert sorted((b["key"], b["doc_count"]) for b in buckets) == [("keyword", 1), ("other", 2)]
+
+
+def test_wrong_rrf_parameters_are_refused(three: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        three.search(index="test", retriever=rrf([KNN0, TERM], rank_constant=0))
+    assert error_of(exc)["reason"] == "[rank_constant] must be greater or equal to [1] for [rrf]"
+    with pytest.raises(BadRequestError) as exc:
+        three.search(index="test", size=20, retriever=rrf([KNN0, TERM], rank_window_size=5))
+    assert error_of(exc)["reason"] == (
+        "[rank_window_size] must be greater than or equal to [size] for [rrf]"
+    )

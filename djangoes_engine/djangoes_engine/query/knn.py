@@ -68,11 +68,13 @@ class KnnSpec:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """A document a kNN search found, with its score (boost included)."""
+    """A document a kNN search found, with its score (boost included), its address and its
+    ``_seq_no``, which orders ties as Lucene's doc ids order them in a shard: by indexing."""
 
     score: float
     doc_id: str
     order: tuple[int, int]
+    seq_no: int = 0
 
 
 def parse_knn(body: Any, default_k: int, *, top_level: bool) -> KnnSpec:
@@ -205,7 +207,7 @@ def nearest(
         hits = searcher.search(candidates, total, count=False).hits
         allowed = {(a.segment_ord, a.doc) for _, a in hits}
     found: list[Neighbour] = []
-    for order, doc_id, vector in _indexed_vectors(ctx.reader, field_type):
+    for order, doc_id, seq_no, vector in _indexed_vectors(ctx.reader, field_type):
         if allowed is not None and order not in allowed:
             continue
         if len(vector) != len(query):
@@ -213,25 +215,22 @@ def nearest(
         score = vectors.score(similarity, element_type, query, vector)
         if minimum is not None and score < minimum:
             continue
-        found.append(Neighbour(vectors.float32(score * spec.boost), doc_id, order))
-    found.sort(key=lambda n: (-n.score, n.order))
+        found.append(Neighbour(vectors.float32(score * spec.boost), doc_id, order, seq_no))
+    found.sort(key=lambda n: (-n.score, n.seq_no))
     return found[: min(spec.k, spec.num_candidates)]
 
 
+_Indexed = tuple[tuple[int, int], str, int, list[Any]]
 #: Decoded vectors by (reader, field): a reader is a snapshot, so they hold until the next
 #: refresh. The reader is kept with them, so that its ``id`` is not reused meanwhile.
-_VECTORS: OrderedDict[tuple[int, str], tuple[Any, list[tuple[tuple[int, int], str, list]]]] = (
-    OrderedDict()
-)
+_VECTORS: OrderedDict[tuple[int, str], tuple[Any, list[_Indexed]]] = OrderedDict()
 _VECTORS_KEPT = 8
 _VECTORS_LOCK = threading.Lock()
 
 
-def _indexed_vectors(
-    reader: Any, field_type: DenseVectorField
-) -> list[tuple[tuple[int, int], str, list[Any]]]:
+def _indexed_vectors(reader: Any, field_type: DenseVectorField) -> list[_Indexed]:
     """Every live document's vector for the field, read from its source and decoded once per
-    reader: ``((segment, doc), _id, vector)`` in index order."""
+    reader: ``((segment, doc), _id, _seq_no, vector)`` in index order."""
     key = (id(reader), field_type.path)
     with _VECTORS_LOCK:
         cached = _VECTORS.get(key)
@@ -239,7 +238,7 @@ def _indexed_vectors(
             _VECTORS.move_to_end(key)
             return cached[1]
     searcher = reader.searcher
-    found: list[tuple[tuple[int, int], str, list[Any]]] = []
+    found: list[_Indexed] = []
     hits = searcher.search(Query.all_query(), max(searcher.num_docs, 1), count=False).hits
     for _, address in sorted(hits, key=lambda h: (h[1].segment_ord, h[1].doc)):
         document = searcher.doc(address)
@@ -251,7 +250,8 @@ def _indexed_vectors(
                 vector = field_type.decode(value)
             except IllegalArgument:  # indexed before a mapping change: not searchable
                 continue
-            found.append(((address.segment_ord, address.doc), str(doc_id), vector))
+            seq_no = int(document.get_first("_seq_no") or 0)
+            found.append(((address.segment_ord, address.doc), str(doc_id), seq_no, vector))
             break  # one vector per document
     with _VECTORS_LOCK:
         _VECTORS[key] = (reader, found)

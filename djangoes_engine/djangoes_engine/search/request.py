@@ -12,10 +12,10 @@ from ..errors import (
     ParsingError,
     Unsupported,
     ValidationError,
-    XContentParseError,
 )
 from ..query.knn import KnnSpec, parse_knn
 from ..source import SourceFilter, from_body
+from .rrf import RrfRetriever, StandardRetriever, parse_retriever
 from .suggest import TermSuggestion
 from .suggest import parse as parse_suggest
 
@@ -29,8 +29,8 @@ UNSUPPORTED = (
     "slice",
     "sub_searches",
 )
-#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever`` (whose ``rrf``, which
-#: they stand for, the engine refuses: so they are refused too, after the same warning).
+#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever``: refused (after the
+#: same warning), the rrf retriever being the way to what they ask.
 REPLACED_BY_RETRIEVER = frozenset({"rank", "sub_searches"})
 BODY_KEYS = {
     "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
@@ -92,6 +92,8 @@ class SearchRequest:
     suggest: list[TermSuggestion] = field(default_factory=list)
     #: The top-level ``knn`` searches (their hits join the query's, scores summed).
     knn: list[KnnSpec] = field(default_factory=list)
+    #: An ``rrf`` retriever: its fused documents are the hits.
+    rrf: RrfRetriever | None = None
 
     @classmethod
     def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
@@ -205,55 +207,26 @@ class SearchRequest:
 
 #: What a request with a ``retriever`` says inside it instead.
 _BESIDE_RETRIEVER = ("query", "knn", "sort", "search_after", "terminate_after", "min_score")
-_STANDARD_KEYS = frozenset(
-    {"query", "filter", "sort", "search_after", "terminate_after", "min_score", "collapse"}
-)
 
 
-def _retrieve(request: SearchRequest, retriever: Any) -> None:
-    """A ``retriever`` (Elasticsearch 8.16+): the ``standard`` and ``knn`` ones, as the query,
-    sort and kNN search they stand for; compound ones are refused by name."""
-    if not isinstance(retriever, dict) or len(retriever) != 1:
-        raise ParsingError("[retriever] must be an object with one retriever")
-    ((kind, spec),) = retriever.items()
-    if kind not in ("standard", "knn"):
-        if kind in _COMPOUND_RETRIEVERS:
-            raise Unsupported(f"the [{kind}] retriever")
-        raise XContentParseError(f"[retriever] unknown retriever [{kind}]")
-    if not isinstance(spec, dict):
-        raise ParsingError(f"[{kind}] retriever must be an object")
-    if "_name" in spec:
-        raise Unsupported(f"[_name] of the [{kind}] retriever")
-    if kind == "knn":
-        request.knn = [parse_knn(spec, request.size, top_level=True)]
-        return
-    for key in spec:
-        if key not in _STANDARD_KEYS:
-            raise XContentParseError(f"[standard] unknown field [{key}]")
-    if spec.get("collapse") is not None:
-        raise Unsupported("[collapse] in the [standard] retriever")
-    query = spec.get("query")
-    filters = spec.get("filter")
-    if filters:
-        filters = filters if isinstance(filters, list) else [filters]
-        query = {"bool": {"must": [query or {"match_all": {}}], "filter": filters}}
-    request.query = query
-    if spec.get("sort") is not None:
-        request.sort = sorting.parse_sort(spec["sort"])
-    if spec.get("search_after") is not None:
-        request.search_after = spec["search_after"]
-        if not isinstance(request.search_after, list):
-            raise ParsingError("[search_after] must be an array")
-    if spec.get("terminate_after") is not None:
-        request.terminate_after = _int(spec["terminate_after"], "terminate_after")
-    if spec.get("min_score") is not None:
-        request.min_score = float(spec["min_score"])
-
-
-#: Retrievers Elasticsearch has that combine or rerank others: refused by name here.
-_COMPOUND_RETRIEVERS = frozenset(
-    {"rrf", "linear", "text_similarity_reranker", "rule", "pinned", "rescorer", "diversify"}
-)
+def _retrieve(request: SearchRequest, value: Any) -> None:
+    """A ``retriever`` (Elasticsearch 8.16+): a standard or knn one is the query, sort or kNN
+    search it stands for; an ``rrf`` one is run as such (:mod:`.collect`)."""
+    retriever = parse_retriever(value, request.size)
+    if isinstance(retriever, KnnSpec):
+        request.knn = [retriever]
+    elif isinstance(retriever, StandardRetriever):
+        request.query = retriever.query
+        request.sort = retriever.sort or request.sort
+        request.search_after = retriever.search_after
+        request.terminate_after = retriever.terminate_after
+        request.min_score = retriever.min_score
+    else:
+        if retriever.rank_window_size < request.size:
+            raise IllegalArgument(
+                "[rank_window_size] must be greater than or equal to [size] for [rrf]"
+            )
+        request.rrf = retriever
 
 
 def _int(value: Any, name: str) -> int:
