@@ -865,3 +865,28 @@ def test_wrong_rrf_parameters_are_refused(three: Elasticsearch) -> None:
     assert error_of(exc)["reason"] == (
         "[rank_window_size] must be greater than or equal to [size] for [rrf]"
     )
+
+
+def test_knn_on_a_nested_vector_scores_each_document_by_its_nearest(
+    any_es: Elasticsearch,
+) -> None:
+    any_es.indices.create(
+        index="n",
+        mappings={
+            "properties": {
+                "nested": {
+                    "type": "nested",
+                    "properties": {
+                        "vector": {"type": "dense_vector", "dims": 2, "similarity": "l2_norm"}
+                    },
+                }
+            }
+        },
+    )
+    any_es.index(index="n", id="1", document={"nested": [{"vector": [1, 1]}, {"vector": [5, 5]}]})
+    any_es.index(index="n", id="2", document={"nested": [{"vector": [3, 3]}]}, refresh=True)
+    found = any_es.search(index="n", knn={"field": "nested.vector", "query_vector": [5, 5], "k": 2})
+    assert [(h["_id"], h["_score"]) for h in found["hits"]["hits"]] == [
+        ("1", pytest.approx(1.0)),
+        ("2", pytest.approx(1 / 9)),
+    ]

@@ -207,12 +207,17 @@ def nearest(
         hits = searcher.search(candidates, total, count=False).hits
         allowed = {(a.segment_ord, a.doc) for _, a in hits}
     found: list[Neighbour] = []
-    for order, doc_id, seq_no, vector in _indexed_vectors(ctx.reader, field_type):
+    for order, doc_id, seq_no, held in _indexed_vectors(ctx.reader, field_type):
         if allowed is not None and order not in allowed:
             continue
-        if len(vector) != len(query):
+        scores = [
+            vectors.score(similarity, element_type, query, vector)
+            for vector in held
+            if len(vector) == len(query)
+        ]
+        if not scores:
             continue
-        score = vectors.score(similarity, element_type, query, vector)
+        score = max(scores)  # a document's nearest vector (several in nested objects)
         if minimum is not None and score < minimum:
             continue
         found.append(Neighbour(vectors.float32(score * spec.boost), doc_id, order, seq_no))
@@ -220,7 +225,7 @@ def nearest(
     return found[: min(spec.k, spec.num_candidates)]
 
 
-_Indexed = tuple[tuple[int, int], str, int, list[Any]]
+_Indexed = tuple[tuple[int, int], str, int, list[list[Any]]]
 #: Decoded vectors by (reader, field): a reader is a snapshot, so they hold until the next
 #: refresh. The reader is kept with them, so that its ``id`` is not reused meanwhile.
 _VECTORS: OrderedDict[tuple[int, str], tuple[Any, list[_Indexed]]] = OrderedDict()
@@ -230,7 +235,8 @@ _VECTORS_LOCK = threading.Lock()
 
 def _indexed_vectors(reader: Any, field_type: DenseVectorField) -> list[_Indexed]:
     """Every live document's vector for the field, read from its source and decoded once per
-    reader: ``((segment, doc), _id, _seq_no, vector)`` in index order."""
+    reader: ``((segment, doc), _id, _seq_no, vectors)`` in index order (a document holds several
+    in the objects of a nested field)."""
     key = (id(reader), field_type.path)
     with _VECTORS_LOCK:
         cached = _VECTORS.get(key)
@@ -245,14 +251,15 @@ def _indexed_vectors(reader: Any, field_type: DenseVectorField) -> list[_Indexed
         stored, doc_id = document.get_first("_source"), document.get_first("_id")
         if stored is None or doc_id is None:
             continue
+        held = []
         for value in extract_whole(jsoncodec.loads(stored), field_type.path):
             try:
-                vector = field_type.decode(value)
+                held.append(field_type.decode(value))
             except IllegalArgument:  # indexed before a mapping change: not searchable
                 continue
+        if held:
             seq_no = int(document.get_first("_seq_no") or 0)
-            found.append(((address.segment_ord, address.doc), str(doc_id), seq_no, vector))
-            break  # one vector per document
+            found.append(((address.segment_ord, address.doc), str(doc_id), seq_no, held))
     with _VECTORS_LOCK:
         _VECTORS[key] = (reader, found)
         while len(_VECTORS) > _VECTORS_KEPT:
