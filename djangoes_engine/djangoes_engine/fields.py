@@ -868,7 +868,7 @@ class DenseVectorField(FieldType):
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.type_name}
-        if "element_type" in self.definition:
+        if self.element_type != "float":  # a parameter at its default is not shown
             body["element_type"] = self.element_type
         if self.dims is not None:
             body["dims"] = self.dims
