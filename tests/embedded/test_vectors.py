@@ -890,3 +890,25 @@ def test_knn_on_a_nested_vector_scores_each_document_by_its_nearest(
         ("1", pytest.approx(1.0)),
         ("2", pytest.approx(1 / 9)),
     ]
+
+
+def test_cosine_scores_are_elasticsearchs_own(any_es: Elasticsearch) -> None:
+    """Elasticsearch's own cosine kNN case, with the scores it answers."""
+    any_es.indices.create(
+        index="c",
+        mappings={"properties": {"vector": {"type": "dense_vector", "dims": 5}}},
+    )
+    vectors = {
+        "1": [230.0, 300.33, -34.8988, 15.555, -200.0],
+        "2": [-0.5, 100.0, -13, 14.8, -156.0],
+        "3": [0.5, 111.3, -13.0, 14.8, -156.0],
+    }
+    for doc_id, vector in vectors.items():
+        any_es.index(index="c", id=doc_id, document={"vector": vector})
+    any_es.indices.refresh(index="c")
+    knn = {"field": "vector", "query_vector": [-0.5, 90.0, -10, 14.8, -156.0], "k": 2}
+    found = any_es.search(index="c", knn={**knn, "num_candidates": 3})
+    assert [(h["_id"], h["_score"]) for h in found["hits"]["hits"]] == [
+        ("2", pytest.approx(0.999405, abs=1e-4)),
+        ("3", pytest.approx(0.9976501, abs=1e-4)),
+    ]
