@@ -30,7 +30,6 @@ from .vectors import (
     decode_base64,
     float32,
     floats_from_bytes,
-    preview,
     shortest,
     signed,
 )
@@ -977,14 +976,8 @@ class DenseVectorField(FieldType):
                 f"The query vector has a different number of dimensions [{size}] than the "
                 f"document vectors [{self.dims}]."
             )
-        if self.similarity == "cosine":
-            try:
-                check_magnitude(vector, self.element_type, "cosine")
-            except IllegalArgument:
-                raise IllegalArgument(
-                    "The [cosine] similarity does not support vectors with zero magnitude."
-                    + preview(vector, self.element_type)
-                ) from None
+        if self.similarity in ("cosine", "dot_product"):  # as for a document's vector
+            check_magnitude(vector, self.element_type, self.similarity)
         return vector
 
 

@@ -912,3 +912,33 @@ def test_cosine_scores_are_elasticsearchs_own(any_es: Elasticsearch) -> None:
         ("2", pytest.approx(0.999405, abs=1e-4)),
         ("3", pytest.approx(0.9976501, abs=1e-4)),
     ]
+
+
+def test_a_query_vector_is_checked_as_a_document_vector(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="q",
+        mappings={
+            "properties": {
+                "dot": {"type": "dense_vector", "dims": 2, "similarity": "dot_product"},
+                "cos": {"type": "dense_vector", "dims": 2},
+            }
+        },
+    )
+    any_es.index(index="q", id="1", document={"dot": [0.6, 0.8], "cos": [1, 2]}, refresh=True)
+    for field, vector, reason in [
+        (
+            "dot",
+            [1, 1],
+            "The [dot_product] similarity can only be used with unit-length vectors. Preview of "
+            "invalid vector: [1.0, 1.0]",
+        ),
+        (
+            "cos",
+            [0, 0],
+            "The [cosine] similarity does not support vectors with zero magnitude. Preview of "
+            "invalid vector: [0.0, 0.0]",
+        ),
+    ]:
+        with pytest.raises(BadRequestError) as exc:
+            any_es.search(index="q", knn={"field": field, "query_vector": vector, "k": 1})
+        assert error_of(exc)["root_cause"][0]["reason"] == reason
