@@ -942,3 +942,13 @@ def test_a_query_vector_is_checked_as_a_document_vector(any_es: Elasticsearch) -
         with pytest.raises(BadRequestError) as exc:
             any_es.search(index="q", knn={"field": field, "query_vector": vector, "k": 1})
         assert error_of(exc)["root_cause"][0]["reason"] == reason
+
+
+def test_the_knn_query_on_an_unmapped_field_matches_nothing(ten: Elasticsearch) -> None:
+    knn = {"field": "nope", "query_vector": [1, 1, 1, 1], "k": 2}
+    assert ten.search(index="my_index", query={"knn": knn})["hits"]["total"]["value"] == 0
+    with pytest.raises(BadRequestError) as exc:
+        ten.search(index="my_index", query={"knn": {**knn, "field": "my_name"}})
+    assert error_of(exc)["root_cause"][0]["reason"] == (
+        "[knn] queries are only supported on [dense_vector] fields"
+    )

@@ -175,10 +175,7 @@ def nearest(
             f"failed to create query: field [{spec.field}] does not exist in the mapping"
         )
     if not isinstance(field_type, DenseVectorField):
-        raise QueryShardError(
-            f"[knn] queries are only supported on [dense_vector] fields, but the field "
-            f"[{spec.field}] is of type [{field_type.type_name}]"
-        )
+        raise QueryShardError("[knn] queries are only supported on [dense_vector] fields")
     if not field_type.index:
         raise IllegalArgument(
             f"to perform knn search on field [{spec.field}], its mapping must have [index] set "
@@ -284,4 +281,6 @@ def scored(ctx: Context, neighbours: list[Neighbour]) -> tantivy.Query:
 def q_knn(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     """The ``knn`` query: the ``k`` nearest documents (``k`` defaults to the request's size)."""
     spec = parse_knn(body, max(ctx.request_size, 1), top_level=False)
+    if ctx.field(spec.field) is None:  # the query matches nothing (the top-level knn fails)
+        return MATCH_NONE()
     return scored(ctx, nearest(ctx, spec))
