@@ -3,7 +3,9 @@ takes (docvalue_fields, aggs), and float rounding (float fields, Lucene's float 
 
 from __future__ import annotations
 
+import math
 import struct
+from decimal import Decimal
 
 
 def java_float(value: float) -> float:
@@ -29,3 +31,24 @@ def decimal_format(value: float, pattern: str) -> str:
     if pattern.startswith("#") and text.startswith("0."):
         text = text[1:]
     return text
+
+
+def java_double(value: float) -> str:
+    """Java's ``Double.toString``: ``1.0``, ``1.0E7``, ``1.5E-4`` (range keys, percentiles)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    point = len(text) + int(exponent)  # digits before the decimal point
+    prefix = "-" if sign else ""
+    if 1e-3 <= abs(value) < 1e7:
+        if point <= 0:
+            return f"{prefix}0.{'0' * -point}{text}"
+        if point >= len(text):
+            return f"{prefix}{text}{'0' * (point - len(text))}.0"
+        return f"{prefix}{text[:point]}.{text[point:]}"
+    return f"{prefix}{text[0]}.{text[1:] or '0'}E{point - 1}"

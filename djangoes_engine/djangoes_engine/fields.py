@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import struct
 from typing import Any, ClassVar
 
+from . import geo
 from .dates import DateFormat, DateParseError
-from .decimals import java_float
+from .decimals import java_double, java_float
 from .errors import EngineError, IllegalArgument, MapperParsingError, ParsingError, Unsupported
 from .vectors import (
     BBQ_DIMS_DEFAULT_THRESHOLD,
@@ -33,6 +35,7 @@ from .vectors import (
     shortest,
     signed,
 )
+from .wording import token_name
 
 #: Parameters every field type accepts.
 COMMON = frozenset({"type", "meta", "copy_to", "fields", "store", "boost", "similarity"})
@@ -173,7 +176,7 @@ def document_parsing_error(reason: str, caused_by: EngineError | None = None) ->
 def field_error(field: FieldType, doc_id: str | None, value: Any, cause: Exception) -> Exception:
     """Elasticsearch's message for a value a field cannot take, naming field and document."""
     where = f" in document with id '{doc_id}'" if doc_id is not None else ""
-    caused_by = cause if isinstance(cause, IllegalArgument) else IllegalArgument(str(cause))
+    caused_by = cause if isinstance(cause, EngineError) else IllegalArgument(str(cause))
     return document_parsing_error(
         f"failed to parse field [{field.path}] of type [{field.type_name}]{where}. "
         f"Preview of field's value: '{_preview(value)}'",
@@ -283,6 +286,12 @@ class TextField(FieldType):
             )
         self.index_options = options
         self.tantivy_tokenizer = registry.tantivy_name(self.analyzer.name)
+        if not self.index and definition.get("fielddata") in (True, "true"):
+            # fielddata is the uninverted index: a field that is not indexed has none
+            reason = f"Cannot enable fielddata on a [text] field that is not indexed: [{self.path}]"
+            raise MapperParsingError(
+                f"Failed to parse mapping: {reason}", caused_by=IllegalArgument(reason)
+            )
 
     @property
     def positions(self) -> bool:
@@ -608,7 +617,9 @@ class BinaryField(FieldType):
 
 
 class GeoPointField(FieldType):
-    """Accepted and validated; searchable only with ``exists`` in this engine."""
+    """A point, indexed as Lucene's doc values hold it: one signed 64-bit integer (see
+    :mod:`.geo`). Searched by the geo queries; term-level queries refuse it, as Elasticsearch's
+    "Geo fields do not support exact searching"."""
 
     type_name = "geo_point"
     params = frozenset(
@@ -624,37 +635,147 @@ class GeoPointField(FieldType):
     )
     searchable_type = False
 
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.ignore_z_value = _flag(definition, "ignore_z_value", True, self.path)
+
+    @property
+    def slot_kind(self) -> tuple | None:
+        if not (self.index or self.doc_values):
+            return None
+        return ("i64", True, True)
+
     @staticmethod
     def is_point_array(value: Any) -> bool:
-        """``[lon, lat]`` (or with z): one point, not an array of values."""
-        return (
-            isinstance(value, list)
-            and 2 <= len(value) <= 3
-            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        )
+        """``[lon, lat]`` (or with z): one point, not an array of values (Elasticsearch looks
+        at the first element only)."""
+        return geo.is_point_array(value)
 
-    def convert(self, value: Any) -> Any:
-        if isinstance(value, dict) and {"lat", "lon"} <= set(value):
-            lat, lon = value["lat"], value["lon"]
-        elif self.is_point_array(value):
-            lon, lat = value[0], value[1]
-        elif isinstance(value, str) and "," in value:
-            lat, _, lon = value.partition(",")
-        elif isinstance(value, str) and value.upper().startswith("POINT"):
-            lon, lat = value[value.index("(") + 1 : value.rindex(")")].split()[:2]
-        elif isinstance(value, str) and value:
-            return value  # a geohash
-        else:
-            raise Unconvertible("geo_point expected")
+    def point(self, value: Any) -> tuple[float, float]:
+        """(lat, lon) of one value, validated (or normalised under ``ignore_malformed``)."""
         try:
-            lat, lon = float(lat), float(lon)
-        except (TypeError, ValueError):
-            raise Unconvertible("geo_point expected") from None
-        if not -90 <= lat <= 90:
-            raise Unconvertible(f"illegal latitude value [{lat}] for {self.path}")
-        if not -180 <= lon <= 180:
-            raise Unconvertible(f"illegal longitude value [{lon}] for {self.path}")
+            if geo.is_point_array(value):
+                lat, lon = geo.document_array_point(value, self.ignore_z_value)
+            else:
+                lat, lon = geo.parse_point(value, self.ignore_z_value)
+        except EngineError as error:
+            raise Unconvertible(error.reason, type=error.type) from None
+        if not self.ignore_malformed:
+            if lat > 90.0 or lat < -90.0:
+                raise Unconvertible(f"illegal latitude value [{java_double(lat)}] for {self.path}")
+            if lon > 180.0 or lon < -180.0:
+                raise Unconvertible(f"illegal longitude value [{java_double(lon)}] for {self.path}")
+            if math.isnan(lat) or math.isnan(lon):
+                which, number = ("latitude", lat) if math.isnan(lat) else ("longitude", lon)
+                limit = "90.0" if which == "latitude" else "180.0"
+                raise Unconvertible(
+                    f"invalid {which} {java_double(number)}; must be between -{limit} and {limit}"
+                )
+            return lat, lon
+        if not all(math.isfinite(v) for v in (lat, lon)):
+            raise Unconvertible("cannot normalize the point - not a number", type="parse_exception")
+        return geo.normalize(lat, lon)
+
+    def convert(self, value: Any) -> int:
+        return geo.pack(*self.point(value))
+
+    def format(self, value: Any) -> Any:
+        lat, lon = geo.unpack(value)
         return {"lat": lat, "lon": lon}
+
+
+class JoinField(KeywordField):
+    """The ``join`` field: each document's relation name, indexed as a keyword, and for each
+    parent relation a hidden keyword field ``{field}#{parent}`` holding the parent's id (in
+    its children) or the document's own id (in the parent), which the join queries and
+    aggregations match on, as Elasticsearch's ParentJoinFieldMapper indexes them."""
+
+    type_name = "join"
+    params = frozenset({"relations", "eager_global_ordinals"})
+    updatable = FieldType.updatable | {"relations", "eager_global_ordinals"}
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        self.normalizer = None
+        if "." in self.path:
+            raise MapperParsingError(
+                f"Failed to parse mapping: join field [{self.path}] cannot be added inside an "
+                "object or in a multi-field"
+            )
+        self.eager_global_ordinals = _flag(definition, "eager_global_ordinals", True, self.path)
+        relations = definition.get("relations") or {}
+        if not isinstance(relations, dict):
+            raise MapperParsingError(
+                f"Failed to parse mapping: [relations] of join field [{self.path}] must be an "
+                "object"
+            )
+        #: Each parent relation's children, and each child's parent.
+        self.children: dict[str, list[str]] = {}
+        self.parents: dict[str, str] = {}
+        for parent, children in relations.items():
+            names = [children] if isinstance(children, str) else list(children or [])
+            self.children[parent] = names
+            for child in names:
+                if child in self.parents:
+                    raise MapperParsingError(
+                        f"Failed to parse mapping: [{child}] cannot have multiple parents"
+                    )
+                self.parents[child] = parent
+        #: The hidden parent-id fields, by parent relation.
+        self.parent_id_fields = {
+            parent: KeywordField(self.parent_id_path(parent), {"type": "keyword"}, registry)
+            for parent in self.children
+        }
+
+    def parent_id_path(self, parent: str) -> str:
+        return f"{self.path}#{parent}"
+
+    def relation_values(
+        self, value: Any, doc_id: str | None, routing: str | None
+    ) -> list[tuple[FieldType, str]]:
+        """What a document's join value indexes: its relation name, the id of its parent if
+        it is a child, and its own id if it is a parent (Elasticsearch's errors otherwise)."""
+        name = parent = None
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("name", "parent") or not isinstance(item, str | int | float):
+                    raise IllegalArgument(f"unknown field name [{key}] in join field [{self.path}]")
+                if key == "name":
+                    name = item if isinstance(item, str) else None
+                else:
+                    parent = _number_text(item) if not isinstance(item, str) else item
+        elif isinstance(value, str):
+            name = value
+        else:
+            kind = (
+                "VALUE_BOOLEAN"
+                if isinstance(value, bool)
+                else "VALUE_NUMBER"
+                if isinstance(value, int | float)
+                else "START_ARRAY"
+            )
+            raise IllegalArgument(
+                f"[{self.path}] expected START_OBJECT or VALUE_STRING but was: {kind}"
+            )
+        if name is None:
+            raise IllegalArgument(f"null join name in field [{self.path}]")
+        if name not in self.children and name not in self.parents:
+            raise IllegalArgument(f"unknown join name [{name}] for field [{self.path}]")
+        values: list[tuple[FieldType, str]] = [(self, name)]
+        if name in self.parents:
+            if parent is None:
+                raise IllegalArgument(f"[parent] is missing for join field [{self.path}]")
+            if routing is None:
+                raise IllegalArgument(f"[routing] is missing for join field [{self.path}]")
+            values.append((self.parent_id_fields[self.parents[name]], parent))
+        if name in self.children and doc_id is not None:
+            values.append((self.parent_id_fields[name], doc_id))
+        return values
+
+    def to_dict(self) -> dict[str, Any]:
+        relations = {p: c[0] if len(c) == 1 else c for p, c in self.children.items()}
+        body: dict[str, Any] = {"type": "join"}
+        body["eager_global_ordinals"] = self.eager_global_ordinals
+        body["relations"] = relations
+        return body
 
 
 class StoredOnlyField(FieldType):
@@ -719,6 +840,254 @@ class AliasField(FieldType):
 
     def convert(self, value: Any) -> Any:
         raise MapperParsingError(f"Cannot write to a field alias [{self.path}].")
+
+
+class CompletionField(FieldType):
+    """A ``completion`` field: each value's inputs with a weight, which the completion
+    suggester (search/completion.py) matches by the prefix of their analysed forms.
+
+    Values parse as Elasticsearch's CompletionFieldMapper parses them: a string is one input of
+    weight 1, an object holds ``input`` (a string or an array of strings) and ``weight`` (an
+    integer in [0, 2^31-1], or a string holding one) and ``contexts`` (values per category
+    context the mapping defines). Category contexts are supported (with ``path``, the values of
+    another field of the document join each input's); geo contexts are refused by name.
+    """
+
+    type_name = "completion"
+    params = frozenset(
+        {
+            "analyzer",
+            "search_analyzer",
+            "preserve_separators",
+            "preserve_position_increments",
+            "max_input_length",
+            "contexts",
+        }
+    )
+    updatable = FieldType.updatable | {"search_analyzer", "max_input_length"}
+    searchable_type = False
+    default_doc_values = False
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        #: The category contexts: (name, path or None), in mapping order (their type ids).
+        self.contexts: list[tuple[str, str | None]] = _completion_contexts(
+            definition.get("contexts")
+        )
+        self.analyzer = _configured_analyzer(registry, definition.get("analyzer", "simple"))
+        search = definition.get("search_analyzer")
+        self.search_analyzer = _configured_analyzer(registry, search) if search else self.analyzer
+        self.preserve_separators = _flag(definition, "preserve_separators", True, self.path)
+        self.preserve_position_increments = _flag(
+            definition, "preserve_position_increments", True, self.path
+        )
+        length = definition.get("max_input_length", 50)
+        try:
+            self.max_input_length = int(length)
+        except (TypeError, ValueError):
+            raise MapperParsingError(
+                f'Failed to parse mapping: For input string: "{length}"'
+            ) from None
+        if self.max_input_length <= 0:
+            raise MapperParsingError(
+                f"Failed to parse mapping: [max_input_length] must be > 0 but was "
+                f"[{self.max_input_length}]"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """In CompletionFieldMapper's order, its always-serialised parameters included."""
+        given = super().to_dict()
+        body: dict[str, Any] = {"type": "completion", "analyzer": given.get("analyzer", "simple")}
+        if "search_analyzer" in given:
+            body["search_analyzer"] = given["search_analyzer"]
+        body["preserve_separators"] = given.get("preserve_separators", True)
+        body["preserve_position_increments"] = given.get("preserve_position_increments", True)
+        body["max_input_length"] = given.get("max_input_length", 50)
+        if self.contexts:
+            body["contexts"] = [
+                {"name": n, "type": "category", **({"path": p} if p else {})}
+                for n, p in self.contexts
+            ]
+        body.update((k, v) for k, v in given.items() if k not in body and k != "contexts")
+        return body
+
+    def convert(self, value: Any) -> tuple[tuple[str, ...], int, dict[str, tuple[str, ...]]]:
+        """``(inputs, weight, contexts)`` of one value (a string or an object)."""
+        if isinstance(value, str):
+            return (value,), 1, {}
+        if not isinstance(value, dict):
+            raise Unconvertible(
+                f"failed to parse [{self.name}]: expected text or object, but got "
+                f"{token_name(value)}"
+            )
+        inputs: list[str] = []
+        weight = 1
+        contexts: dict[str, tuple[str, ...]] = {}
+        for key, item in value.items():
+            if key not in ("input", "weight", "contexts"):
+                raise Unconvertible(
+                    f"unknown field name [{key}], must be one of [input, weight, contexts]"
+                )
+            if key == "input":
+                if isinstance(item, str):
+                    inputs.append(item)
+                elif isinstance(item, list):
+                    for one in item:
+                        if not isinstance(one, str):
+                            raise Unconvertible(
+                                f"input array must have string values, but was [{token_name(one)}]"
+                            )
+                        inputs.append(one)
+                else:
+                    raise Unconvertible(
+                        f"input must be a string or array, but was [{token_name(item)}]"
+                    )
+            elif key == "weight":
+                weight = _completion_weight(item)
+            else:
+                contexts = self._contexts_of(item)
+        return tuple(dict.fromkeys(inputs)), weight, contexts
+
+    def typed_contexts(
+        self, contexts: dict[str, tuple[str, ...]], values: list[tuple[FieldType, Any]]
+    ) -> set[tuple[int, str]]:
+        """An input's contexts as ``(type id, value)``: its own, and the values of each
+        context's ``path`` among the document's ``values`` (CategoryContextMapping)."""
+        typed = set()
+        for type_id, (name, path) in enumerate(self.contexts):
+            for value in contexts.get(name, ()):
+                typed.add((type_id, value))
+            if path is None:
+                continue
+            for mapped, value in values:
+                if mapped.path != path:
+                    continue
+                if not isinstance(mapped, KeywordField | TextField):
+                    raise IllegalArgument(
+                        f"Failed to parse context field [{path}], only keyword and text fields "
+                        "are accepted"
+                    )
+                typed.add((type_id, str(value)))
+        return typed
+
+    def _contexts_of(self, item: Any) -> dict[str, tuple[str, ...]]:
+        """An input's ``contexts`` (ContextMappings and CategoryContextMapping.parseContext)."""
+        if not self.contexts:
+            raise Unconvertible(f"contexts field is not supported for field: [{self.path}]")
+        if not isinstance(item, dict):
+            raise Unconvertible(
+                f"contexts must be an object or an array , but was [{token_name(item)}]"
+            )
+        names = [n for n, _ in self.contexts]
+        contexts: dict[str, tuple[str, ...]] = {}
+        for name, values in item.items():
+            if name not in names:
+                raise Unconvertible(
+                    f"Unknown context name [{name}], must be one of [{', '.join(sorted(names))}]"
+                )
+            if isinstance(values, list):
+                for one in values:
+                    if not isinstance(one, str | int | float):
+                        raise Unconvertible(
+                            "context array must have string, number or boolean values, but was "
+                            f"[{token_name(one)}]"
+                        )
+                contexts[name] = tuple(dict.fromkeys(context_text(v) for v in values))
+            elif isinstance(values, str | int | float):
+                contexts[name] = (context_text(values),)
+            else:
+                raise Unconvertible(
+                    "contexts must be a string, number or boolean or a list of string, number or "
+                    f"boolean, but was [{token_name(values)}]"
+                )
+        return contexts
+
+
+def context_text(value: Any) -> str:
+    """A category context as Jackson's ``text()`` reads a JSON scalar."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _completion_contexts(spec: Any) -> list[tuple[str, str | None]]:
+    """A completion field's context mappings (ContextMappings.load); geo ones refused."""
+    if spec is None:
+        return []
+    entries = spec if isinstance(spec, list) else [spec] if isinstance(spec, dict) else None
+    if entries is None:
+        raise MapperParsingError(
+            "Failed to parse mapping: expected a list or an entry of context mapping"
+        )
+    if not entries:
+        raise MapperParsingError("Failed to parse mapping: expected at least one context mapping")
+    if len(entries) > 10:
+        raise MapperParsingError(
+            "Failed to parse mapping: Limit of completion field contexts [10] has been exceeded"
+        )
+    contexts: list[tuple[str, str | None]] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise MapperParsingError("Failed to parse mapping: expected a map of context mapping")
+        for key in ("name", "type"):
+            if entry.get(key) is None:
+                raise MapperParsingError(
+                    f"Failed to parse mapping: missing [{key}] in context mapping"
+                )
+        kind = str(entry["type"]).lower()
+        if kind == "geo":
+            raise Unsupported("[geo] contexts of a [completion] field")
+        if kind != "category":
+            raise MapperParsingError(f"Failed to parse mapping: No context type for [{kind}]")
+        extra = {k: v for k, v in entry.items() if k not in ("name", "type", "path")}
+        if extra:
+            shown = ", ".join(f"{k} : {v}" for k, v in extra.items())
+            raise MapperParsingError(
+                f"Failed to parse mapping: Mapping definition for [{entry['name']}] has "
+                f"unsupported parameters:  [{shown}]"
+            )
+        path = entry.get("path")
+        contexts.append((str(entry["name"]), None if path is None else str(path)))
+    return contexts
+
+
+def _completion_weight(item: Any) -> int:
+    if isinstance(item, str):
+        if not _LONG.fullmatch(item):
+            raise Unconvertible(f"weight must be an integer, but was [{item}]")
+        number = int(item)
+    elif isinstance(item, int) and not isinstance(item, bool):
+        number = item
+    elif isinstance(item, float):
+        raise Unconvertible(f"weight must be an integer, but was [{item}]")
+    else:
+        raise Unconvertible(f"weight must be a number or string, but was [{token_name(item)}]")
+    if not 0 <= number <= 2**31 - 1:
+        raise Unconvertible(f"weight must be in the interval [0..2147483647], but was [{number}]")
+    return number
+
+
+_LONG = re.compile(r"[+-]?[0-9]+")
+
+
+class PercolatorField(FieldType):
+    """A ``percolator`` field: each document's stored query, which the ``percolate`` query
+    (query/percolate.py) runs against the documents it is given.
+
+    Elasticsearch parses a stored query at index time against the mapping, unmapped fields
+    refused; :attr:`check`, which the query layer sets, does that when a document is parsed.
+    """
+
+    type_name = "percolator"
+    params = frozenset()
+    searchable_type = False
+    default_doc_values = False
+    #: Validates one stored query against a reader of the index: set by query/percolate.py.
+    check: ClassVar[Any] = None
+
+    def convert(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise Unconvertible("[_na] query malformed, must start with start_object")
+        return value
 
 
 class DenseVectorField(FieldType):
@@ -1035,13 +1404,10 @@ _STORED_ONLY = (
     "sparse_vector",
     "rank_feature",
     "rank_features",
-    "completion",
     "histogram",
     "geo_shape",
     "shape",
     "point",
-    "percolator",
-    "join",
     "integer_range",
     "long_range",
     "float_range",
@@ -1069,7 +1435,10 @@ SIMPLE_TYPES: dict[str, type[FieldType]] = {
     "ip": IpField,
     "binary": BinaryField,
     "geo_point": GeoPointField,
+    "join": JoinField,
     "alias": AliasField,
+    "completion": CompletionField,
+    "percolator": PercolatorField,
     "dense_vector": DenseVectorField,
 }
 

@@ -40,7 +40,7 @@ from .errors import (
     ValidationError,
     VersionConflict,
 )
-from .fields import document_parsing_error
+from .fields import CompletionField, PercolatorField, document_parsing_error, field_error
 from .mapping import FieldDefaults, Mapping, MappingLimits, ParsedDocument
 from .settings import Settings
 from .store import (
@@ -174,7 +174,7 @@ class Index:
         self.store = Store(self._store_directory(layout.generation), layout, self.registry)
         found = self.store.files() if existed else None
         self._publish(self.store.searcher)
-        self._assign_slots(self.mapping)
+        self._assign_slots(self.mapping, opening=existed)
         self.translog: Translog | None = None
         replayed = 0
         if directory is not None:
@@ -274,13 +274,20 @@ class Index:
         self._publish(self.reader.searcher)
         self.on_change(self)
 
-    def _assign_slots(self, mapping: Mapping) -> None:
-        """Give every indexed field a slot, rebuilding the store if some kind has no spare."""
+    def _assign_slots(self, mapping: Mapping, opening: bool = False) -> None:
+        """Give every indexed field a slot, rebuilding the store if some kind has no spare.
+
+        ``opening`` an index from disk, a field of its mapping without a slot is one an older
+        engine did not index (a type it kept in ``_source`` only): its documents are indexed
+        again, so that they hold its values.
+        """
         layout = self.store.layout
         missing = {}
         for path, field in mapping.fields.items():
             kind = field.slot_kind
-            if kind is not None and not layout.assign(path, kind):
+            if kind is None:
+                continue
+            if (opening and path not in layout.slots) or not layout.assign(path, kind):
                 missing[path] = kind
         if missing:
             self.rebuild(layout.grown(missing), mapping)
@@ -297,11 +304,12 @@ class Index:
         try:
             for doc in iterate_documents(old.searcher):
                 if doc.doc_id not in self.pending:
-                    store.add(self._document(store, doc, mapping.parse(doc.source_dict(), None)))
+                    parsed = mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
+                    store.add(self._document(store, doc, parsed))
             searcher = store.commit()
             for doc in self.pending.values():
                 if doc is not DELETED:
-                    parsed = mapping.parse(doc.source_dict(), None)
+                    parsed = mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
                     store.add(self._document(store, doc, parsed))
         except BaseException as error:
             store.destroy()
@@ -380,7 +388,7 @@ class Index:
             else:
                 self.check_cas(doc_id, current, if_seq_no, if_primary_term)
                 new_version = self._next_version(doc_id, current, version, version_type)
-            parsed = self._parse(document, doc_id)
+            parsed = self._parse(document, doc_id, routing)
             seq_no = self.max_seq_no = self.max_seq_no + 1
             doc = StoredDoc(doc_id, source, seq_no, new_version, routing)
             self._write(doc, parsed, replace=current is not None or doc_id in self.pending)
@@ -418,8 +426,8 @@ class Index:
             return 404, self._result(doc, "not_found")
         return 200, self._result(doc, "deleted")
 
-    def _parse(self, document: dict[str, Any], doc_id: str) -> ParsedDocument:
-        parsed = self.mapping.parse(document, doc_id)
+    def _parse(self, document: dict[str, Any], doc_id: str, routing: str | None) -> ParsedDocument:
+        parsed = self.mapping.parse(document, doc_id, routing)
         mapping = None
         if parsed.update is not None:
             mapping = self.mapping.merged(parsed.update)
@@ -429,16 +437,41 @@ class Index:
                 raise document_parsing_error(
                     f"failed to parse: {error.reason}", caused_by=error
                 ) from None
-            parsed = mapping.parse(document, doc_id)
+            parsed = mapping.parse(document, doc_id, routing)
         if parsed.nested_objects > self.limits.nested_objects:
             raise document_parsing_error(
                 "The number of nested documents has exceeded the allowed limit of "
                 f"[{self.limits.nested_objects}]. This limit can be set by changing the "
                 "[index.mapping.nested_objects.limit] index level setting."
             )
+        if PercolatorField.check is not None:
+            self._check_stored_queries(parsed, mapping or self.mapping, doc_id)
+        _check_completion_contexts(parsed)
         if mapping is not None:
             self._set_mapping(mapping)
         return parsed
+
+    def _check_stored_queries(self, parsed: ParsedDocument, mapping: Mapping, doc_id: str) -> None:
+        """Parse a document's percolator queries against the mapping, as Elasticsearch does
+        when it indexes them (one query per document; unmapped fields refused)."""
+        queries = [(f, v) for f, v in parsed.values if isinstance(f, PercolatorField)]
+        if not queries:
+            return
+        if len(queries) > 1:
+            raise field_error(
+                queries[1][0],
+                doc_id,
+                queries[1][1],
+                IllegalArgument("a document can only contain one percolator query"),
+            )
+        reader = Reader(
+            self.store.searcher, mapping, self.store.layout, self.store.schema, self.registry
+        )
+        for field, query in queries:
+            try:
+                PercolatorField.check(reader, self.name, self.settings, query)
+            except EngineError as error:
+                raise field_error(field, doc_id, query, error) from None
 
     def _write(self, doc: StoredDoc, parsed: ParsedDocument, *, replace: bool) -> None:
         """Apply one indexing; the tantivy document is built first, so a failure changes nothing."""
@@ -780,7 +813,7 @@ class Index:
                 continue
             source = jsoncodec.dumps(record["src"])
             doc = StoredDoc(doc_id, source, record["s"], record["v"], record.get("r"))
-            parsed = self._parse(record["src"], doc_id)
+            parsed = self._parse(record["src"], doc_id, record.get("r"))
             self._write_recovered(doc, parsed)
         if replayed:
             self._publish(self._commit())
@@ -913,6 +946,19 @@ def stored_doc(document: tantivy.Document) -> StoredDoc:
     assert seq_no is not None and version is not None
     routing = document.get_first("_routing")
     return StoredDoc(doc_id, bytes(source), seq_no, version, routing)
+
+
+def _check_completion_contexts(parsed: ParsedDocument) -> None:
+    """A context-enabled completion field's inputs each need a context (ContextMappings)."""
+    for field, value in parsed.values:
+        if isinstance(field, CompletionField) and field.contexts:
+            inputs, _, contexts = value
+            if not any(text.strip() for text in inputs):
+                continue
+            if not field.typed_contexts(contexts, parsed.values):
+                raise IllegalArgument(
+                    f"Contexts are mandatory in context enabled completion field [{field.path}]"
+                )
 
 
 def iterate_documents(searcher: tantivy.Searcher):

@@ -221,6 +221,7 @@ SETTINGS: dict[str, Spec] = {
     "index.mapping.total_fields.ignore_dynamic_beyond_limit": _refused("false"),
     "index.mapping.synthetic_source_keep": _refused("none", dynamic=False),
     "index.query.parse.allow_unmapped_fields": _refused("true", dynamic=False),
+    "index.percolator.map_unmapped_fields_as_text": _refused("false", dynamic=False),
 }
 
 #: Families registered as a group (any name under the prefix), longest prefix first.

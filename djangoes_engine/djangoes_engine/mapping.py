@@ -19,9 +19,11 @@ from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_dat
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
     AliasField,
+    CompletionField,
     DenseVectorField,
     FieldType,
     GeoPointField,
+    JoinField,
     Unconvertible,
     build_field,
     document_parsing_error,
@@ -213,7 +215,7 @@ def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | Objec
 class ParsedDocument:
     """What indexing needs from a document: converted values per field, and field names."""
 
-    __slots__ = ("field_names", "ignored", "nested_objects", "update", "values")
+    __slots__ = ("field_names", "ignored", "nested_objects", "routing", "update", "values")
 
     def __init__(self) -> None:
         self.values: list[tuple[FieldType, Any]] = []
@@ -223,6 +225,8 @@ class ParsedDocument:
         self.nested_objects = 0
         #: A mapping update (``{"properties": ...}``) when the document introduced fields.
         self.update: dict[str, Any] | None = None
+        #: The write's routing, which a join field's child documents require.
+        self.routing: str | None = None
 
 
 def _check_timestamp(doc: ParsedDocument) -> None:
@@ -273,6 +277,17 @@ class Mapping:
         self.fields: dict[str, FieldType] = {}
         self.objects: dict[str, ObjectMapper] = {"": self.root}
         self._index(self.root)
+        joins = [f for f in self.fields.values() if isinstance(f, JoinField)]
+        if len(joins) > 1:
+            raise IllegalArgument(
+                "Only one [parent-join] field can be defined per index, got "
+                f"[{', '.join(f.path for f in joins)}]"
+            )
+        #: The index's join field, if it has one.
+        self.join: JoinField | None = joins[0] if joins else None
+        for hidden in self.join.parent_id_fields.values() if self.join else ():
+            self.fields[hidden.path] = hidden
+            hidden.exists_names = (hidden.path,)
         self.aliases = {p: f for p, f in self.fields.items() if isinstance(f, AliasField)}
         for path, alias in self.aliases.items():
             target = self.fields.get(alias.target)
@@ -365,13 +380,6 @@ class Mapping:
     def is_object(self, path: str) -> bool:
         return path in self.objects
 
-    def join_subfield(self, path: str) -> str | None:
-        """The join field whose hidden parent-id field ``path`` (``my_join#question``) is, if
-        it is one: Elasticsearch maps those fields, this engine does not."""
-        head, hash_, _ = path.partition("#")
-        found = self.fields.get(head) if hash_ else None
-        return head if found is not None and found.type_name == "join" else None
-
     def is_nested(self, path: str) -> bool:
         found = self.objects.get(path)
         return found is not None and found.type_name == "nested"
@@ -393,11 +401,14 @@ class Mapping:
 
     # Documents
 
-    def parse(self, source: dict[str, Any], doc_id: str | None) -> ParsedDocument:
+    def parse(
+        self, source: dict[str, Any], doc_id: str | None, routing: str | None = None
+    ) -> ParsedDocument:
         """Convert a document's values, collecting a dynamic update if it has new fields."""
         if not isinstance(source, dict):
             raise document_parsing_error("failed to parse, document is empty")
         doc = ParsedDocument()
+        doc.routing = routing
         updates: dict[str, Any] = {}
         self._parse_object(self.root, source, doc, doc_id, updates, self.dynamic)
         if updates:
@@ -495,6 +506,18 @@ class Mapping:
     def _parse_value(
         self, mapper: FieldType, value: Any, doc: ParsedDocument, doc_id: str | None
     ) -> None:
+        if isinstance(mapper, JoinField):
+            if value is not None:
+                try:
+                    pairs = mapper.relation_values(value, doc_id, doc.routing)
+                except IllegalArgument as error:  # not wrapped with the field, as in ES
+                    raise document_parsing_error(
+                        f"failed to parse: {error.reason}", caused_by=error
+                    ) from None
+                doc.values.extend(pairs)
+                for field, _ in pairs:
+                    doc.field_names.update(field.exists_names)
+            return
         if value is None:
             if mapper.null_value is None:
                 return
@@ -521,6 +544,11 @@ class Mapping:
             doc.field_names.update(mapper.exists_names)
         if mapper.multi_fields and value is not None:
             for sub in mapper.multi_fields.values():
+                if isinstance(mapper, CompletionField) and not isinstance(sub, CompletionField):
+                    # A completion field's sub-fields read each input (its MultiFieldParser).
+                    for text in converted[0]:
+                        self._parse_value(sub, text, doc, doc_id)
+                    continue
                 self._parse_value(sub, value, doc, doc_id)
         for target in mapper.copy_to:
             copied = self.field(target)

@@ -8,10 +8,12 @@ one value per document, and from ``_source`` otherwise (a multi-valued field sor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
+from . import geo
 from .dates import DateFormat
-from .errors import IllegalArgument, ParsingError, QueryShardError
+from .errors import BadRequest, IllegalArgument, ParsingError, QueryShardError, Unsupported
 from .fields import BooleanField, DateField, FieldType, KeywordField, NumberField, TextField
 from .mapping import Mapping
 
@@ -51,6 +53,9 @@ def parse_sort(spec: Any) -> list[SortField]:
             fields.append(_from_string(entry, body=True))
         elif isinstance(entry, dict):
             for name, options in entry.items():
+                if name in GEO_DISTANCE_NAMES:
+                    fields.append(parse_geo_distance(options))
+                    continue
                 fields.append(_from_options(name, options))
         else:
             raise ParsingError("[sort] malformed sort specification")
@@ -104,20 +109,31 @@ def sortable_field(mapping: Mapping, sort: SortField, index_name: str = "") -> F
             return None
         raise QueryShardError(f"No mapping found for [{sort.name}] in order to sort on")
     if isinstance(field, TextField) and not field.definition.get("fielddata"):
-        raise IllegalArgument(
-            f"Fielddata is disabled on [{sort.name}] in [{index_name}]. "
-            "Text fields are not optimised for operations that require per-document field data "
-            "like aggregations and sorting, so these operations are disabled by default. Please "
-            "use a keyword field instead. Alternatively, set fielddata=true on "
-            f"[{sort.name}] in order to load field data by uninverting the inverted index. Note "
-            "that this can use significant memory."
-        )
+        raise fielddata_disabled(sort.name, index_name)
+    if isinstance(field, TextField) and field.definition.get("fielddata_frequency_filter"):
+        raise Unsupported(f"[fielddata_frequency_filter] on the text field [{sort.name}]")
     if not field.doc_values and not isinstance(field, TextField):
         raise IllegalArgument(
             f"Can't load fielddata on [{sort.name}] because fielddata is unsupported on fields of "
             f"type [{field.type_name}]. Use doc values instead."
         )
     return field
+
+
+def fielddata_disabled(path: str, index: str) -> IllegalArgument:
+    """Elasticsearch 8.5+'s refusal to sort, aggregate or read doc values of a text field."""
+    return IllegalArgument(
+        f"Fielddata is disabled on [{path}] in [{index}]. "
+        "Text fields are not optimised for operations that require per-document field data like "
+        "aggregations and sorting, so these operations are disabled by default. Please use a "
+        f"keyword field instead. Alternatively, set fielddata=true on [{path}] in order to load "
+        "field data by uninverting the inverted index. Note that this can use significant memory."
+    )
+
+
+def fielddata_terms(field: TextField, texts: list[str]) -> list[str]:
+    """A fielddata text field's values: the terms its analyzer makes of the texts."""
+    return [term for text in texts for term in field.analyzer.terms(text)]
 
 
 def reduce(values: list[Any], sort: SortField, field: FieldType) -> Any:
@@ -185,3 +201,146 @@ def output(value: Any, sort: SortField, field: FieldType | None) -> Any:
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
     return value
+
+
+# Sorting by distance to points
+
+
+GEO_DISTANCE_NAMES = ("_geo_distance", "_geoDistance")
+
+
+@dataclass
+class GeoDistanceSort(SortField):
+    """``_geo_distance``: documents by their distance to one or more points (their nearest
+    point under ``min``); a document without a point sorts as +Infinity either way."""
+
+    field: str = ""
+    points: list[tuple[float, float]] = dataclass_field(default_factory=list)
+    unit: float = 1.0
+    distance_type: str = "arc"
+    validation: str = "STRICT"
+    ignore_unmapped: bool = False
+
+    def origins(self) -> list[tuple[float, float]]:
+        """The points, validated or normalised as ``validation_method`` says."""
+        if self.validation == "STRICT":
+            for lat, lon in self.points:
+                if not geo.valid_lat(lat):
+                    raise geo.GeoParseError(
+                        f"illegal latitude value [{geo.java_double(lat)}] for [GeoDistanceSort] "
+                        f"for field [{self.field}]."
+                    )
+                if not geo.valid_lon(lon):
+                    raise geo.GeoParseError(
+                        f"illegal longitude value [{geo.java_double(lon)}] for [GeoDistanceSort] "
+                        f"for field [{self.field}]."
+                    )
+        if self.validation == "COERCE":
+            return [geo.normalize(lat, lon) for lat, lon in self.points]
+        return list(self.points)
+
+    def value(self, distances: list[float]) -> float:
+        """One document's sort value from its distances (``mode``; Infinity for none)."""
+        if not distances:
+            return float("inf")
+        mode = self.mode or ("max" if self.reverse else "min")
+        if mode == "min":
+            return min(distances)
+        if mode == "max":
+            return max(distances)
+        if mode == "avg":
+            return sum(distances) / len(distances)
+        ordered = sorted(distances)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle]
+        return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def parse_geo_distance(options: Any) -> GeoDistanceSort:
+    """``GeoDistanceSortBuilder.fromXContent``: the field's points and the sort's options."""
+    if not isinstance(options, dict):
+        raise ParsingError("[_geo_distance] sort must be an object")
+    sort = GeoDistanceSort("_geo_distance", "asc")
+    name: str | None = None
+    for key, value in options.items():
+        if isinstance(value, list):
+            sort.points.extend(_geo_points(value))
+            name = key
+        elif isinstance(value, dict):
+            if key == "nested":
+                raise Unsupported("[nested] in a [_geo_distance] sort")
+            if name is not None and name != key:
+                raise ParsingError(
+                    f"Trying to reset fieldName to [{key}], already set to [{name}]."
+                )
+            name = key
+            sort.points.append(geo.parse_point(value, ignore_z=False))
+        elif key == "order":
+            _check_order(str(value))
+            sort.order = str(value)
+        elif key == "unit":
+            sort.unit = geo.unit_meters(value)
+        elif key == "distance_type":
+            sort.distance_type = geo.distance_type(value)
+        elif key == "validation_method":
+            sort.validation = geo.validation_method(value)
+        elif key in ("mode", "sort_mode"):
+            mode = str(value).lower()
+            if mode not in ("min", "max", "avg", "sum", "median"):
+                raise IllegalArgument(f"Unknown SortMode [{value}]")
+            if mode == "sum":
+                raise IllegalArgument("sort_mode [sum] isn't supported for sorting by geo distance")
+            sort.mode = mode
+        elif key == "ignore_unmapped":
+            if not isinstance(value, bool) and value not in ("true", "false"):
+                raise ParsingError(
+                    f"Failed to parse value [{value}] as only [true] or [false] are allowed."
+                )
+            sort.ignore_unmapped = value in (True, "true")
+        elif isinstance(value, str):
+            if name is not None and name != key:
+                raise ParsingError(
+                    f"Trying to reset fieldName to [{key}], already set to [{name}]."
+                )
+            sort.points.append(geo.parse_point_string(value, ignore_z=False))
+            name = key
+        elif key == name:
+            raise ParsingError(f"Only geohashes of type string supported for field [{key}]")
+        else:
+            raise ParsingError(f"[_geo_distance] does not support [{key}]")
+    if not sort.points:
+        raise BadRequest("Geo distance sorting needs at least one point.")
+    sort.field = name or ""
+    return sort
+
+
+def _geo_points(values: list[Any]) -> list[tuple[float, float]]:
+    """``GeoDistanceSortBuilder.parseGeoPoints``: numbers in (lon, lat) pairs, or points."""
+    points = []
+    position = 0
+    while position < len(values):
+        item = values[position]
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            following = values[position + 1] if position + 1 < len(values) else None
+            if not isinstance(following, int | float) or isinstance(following, bool):
+                token = "END_ARRAY" if position + 1 >= len(values) else _token(following)
+                raise geo.GeoParseError(
+                    f"geo point parsing: expected second number but got [{token}] instead"
+                )
+            points.append((float(following), float(item)))
+            position += 2
+            continue
+        points.append(geo.parse_point(item, ignore_z=False))
+        position += 1
+    return points
+
+
+def _token(value: Any) -> str:
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    if isinstance(value, bool):
+        return "VALUE_TRUE" if value else "VALUE_FALSE"
+    if value is None:
+        return "VALUE_NULL"
+    return "START_ARRAY" if isinstance(value, list) else "START_OBJECT"

@@ -993,7 +993,7 @@ def test_meta_spellings_and_empty(shop):
             "Invalid interval specified, must be non-null and non-empty",
         ),
         (
-            {"t": {"composite": {"sources": []}}},
+            {"t": {"significant_terms": {"field": "tag"}}},
             400,
             "illegal_argument_exception",
             "not supported by the djangoes embedded engine",

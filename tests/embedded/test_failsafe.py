@@ -246,8 +246,15 @@ engine = Engine({str(tmp_path)!r})
 index = engine.create_index("docs")
 index.index("1", b'{{"n":1}}', {{"n": 1}})
 index.sync(-1)
-threading.Thread(target=index.lock.acquire, daemon=False).start()  # held, never released
-time.sleep(0.2)
+held = threading.Event()
+def hold():
+    index.lock.acquire()  # held, never released
+    held.set()
+    # Stay alive: a finished thread's ident is reused, and an RLock whose owner's ident the
+    # closing thread happens to get lets it in.
+    threading.Event().wait()
+threading.Thread(target=hold, daemon=True).start()
+held.wait()  # on a loaded machine the thread may start late: close only once it holds the lock
 close_in_time(engine, 1.0)
 print("not reached")
 """

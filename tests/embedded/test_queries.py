@@ -1003,8 +1003,8 @@ def test_nested_query_on_an_object_field_is_refused(books: Elasticsearch) -> Non
     "query",
     [
         {"function_score": {"query": {"match_all": {}}, "functions": []}},
-        {"script_score": {"query": {"match_all": {}}, "script": {"source": "1"}}},
-        {"geo_distance": {"distance": "1km", "loc": {"lat": 0, "lon": 0}}},
+        {"intervals": {"title": {"match": {"query": "brown"}}}},
+        {"geo_shape": {"loc": {"shape": {"type": "point", "coordinates": [0, 0]}}}},
         {"span_term": {"title": "brown"}},
     ],
 )

@@ -48,42 +48,6 @@ def test_inner_hits_are_refused_not_dropped(nested: Elasticsearch) -> None:
     assert reason_of(exc) == f"[inner_hits] {UNSUPPORTED}"
 
 
-@pytest.fixture
-def joined(any_es: Elasticsearch) -> Elasticsearch:
-    any_es.indices.create(
-        index="qa", mappings={"properties": {"rel": {"type": "join", "relations": {"q": "a"}}}}
-    )
-    any_es.index(index="qa", id="1", document={"rel": "q"})
-    any_es.index(index="qa", id="2", routing="1", document={"rel": {"name": "a", "parent": "1"}})
-    any_es.indices.refresh(index="qa")
-    return any_es
-
-
-@pytest.mark.parametrize(
-    ("field", "reason"),
-    [
-        ("rel", "aggregating a [join] field"),
-        ("rel#q", "aggregating the parent-id field [rel#q] of a [join] field"),
-    ],
-)
-def test_terms_on_a_join_field_is_refused_not_empty(
-    joined: Elasticsearch, field: str, reason: str
-) -> None:
-    """Elasticsearch gives buckets here (relation names, parent ids); never answer none."""
-    with pytest.raises(BadRequestError) as exc:
-        joined.search(index="qa", size=0, aggs={"x": {"terms": {"field": field}}})
-    assert reason_of(exc) == f"{reason} {UNSUPPORTED}"
-
-
-def test_a_query_on_a_join_parent_id_field_is_refused_not_empty(joined: Elasticsearch) -> None:
-    query: dict[str, Any] = {"term": {"rel#q": "1"}}
-    with pytest.raises(BadRequestError) as exc:
-        joined.search(index="qa", query=query)
-    assert reason_of(exc) == (
-        f"searching the parent-id field [rel#q] of a [join] field {UNSUPPORTED}"
-    )
-
-
 @pytest.mark.parametrize(
     "inner",
     [
@@ -178,6 +142,24 @@ UNKNOWN_KEY = {
     ),
     "nested": ({"path": "o", "query": {"match_all": {}}, "foo": 1}, "[nested] query does not"),
     "wrapper": ({"query": "e30=", "foo": 1}, "query malformed, empty clause found"),
+    "has_child": (
+        {"type": "a", "query": {"match_all": {}}, "foo": 1},
+        "[has_child] query does not support [foo]",
+    ),
+    "has_parent": (
+        {"parent_type": "q", "query": {"match_all": {}}, "foo": 1},
+        "[has_parent] query does not support [foo]",
+    ),
+    "parent_id": ({"type": "a", "id": "1", "foo": 1}, "[parent_id] query does not support [foo]"),
+    "geo_distance": (
+        {"distance": "1km", "k": [0, 0], "foo": 1},
+        "failed to parse [geo_distance] query. unexpected field [foo]",
+    ),
+    "geo_bounding_box": (
+        {"k": {"top": 1, "left": 0, "bottom": 0, "right": 1}, "foo": 1},
+        "failed to parse [geo_bounding_box] query. unexpected field [foo]",
+    ),
+    "percolate": ({"field": "q", "document": {}, "foo": 1}, "[percolate] unknown field [foo]"),
 }
 
 
@@ -290,3 +272,14 @@ def test_source_exclude_vectors_leaves_the_vector_fields_out(any_es: Elasticsear
     assert source({"exclude_vectors": True}) == {"o": {"k": "a"}, "t": "x"}
     assert source({"exclude_vectors": True, "excludes": ["t"]}) == {"o": {"k": "a"}}
     assert source({"exclude_vectors": False})["v"] == [1, 2]
+
+
+def test_aggregating_the_id_field_is_refused_not_empty(any_es: Elasticsearch) -> None:
+    """Elasticsearch 8+ refuses fielddata on ``_id``; the engine answered no buckets."""
+    any_es.index(index="ids", id="1", document={"a": 1}, refresh=True)
+    with pytest.raises(BadRequestError) as exc:
+        any_es.search(index="ids", size=0, aggs={"x": {"terms": {"field": "_id"}}})
+    assert reason_of(exc) == (
+        "Fielddata access on the _id field is disallowed, you can re-enable it by updating the "
+        "dynamic cluster setting: indices.id_field_data.enabled"
+    )

@@ -13,7 +13,8 @@ from typing import Any
 from ..errors import EngineError, ParsingError, SearchPhaseError, Unsupported
 from ..search.collect import Target
 from ..wording import suggest, token_name
-from . import buckets, histograms, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
+from . import buckets, geo, histograms, join, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
+from .composite import misplaced, parent_error
 from .core import REGISTRY, Agg, Shard, collect_level
 
 #: Aggregation types Elasticsearch knows: the candidates of "did you mean", and the types that
@@ -42,9 +43,12 @@ def aggregate(targets: list[Target], spec: dict[str, Any]) -> dict[str, Any]:
     if not aggs:
         return {}
     partials = []
+    refused = misplaced(aggs)
     for target in targets:
         shard = Shard(target, single=len(targets) == 1)
         try:
+            if refused is not None:  # Elasticsearch refuses it on each shard, as it builds
+                raise parent_error(refused)
             partials.append(collect_level(aggs, shard, target.compiled)[1])
         except SearchPhaseError:
             raise

@@ -32,6 +32,7 @@ from ..fields import (
     TextField,
 )
 from ..search.collect import Target
+from ..sorting import fielddata_disabled
 from .body import Params
 
 #: Elasticsearch's ``search.max_buckets``.
@@ -108,7 +109,7 @@ class Source:
     path: str
     field: FieldType | None = None
     slot: str | None = None
-    slot_kind: str | None = None  # "keyword", "i64", "u64", "f64", "bool"
+    slot_kind: str | None = None  # "keyword", "i64", "u64", "f64", "bool", "text" (fielddata)
 
     @property
     def mapped(self) -> bool:
@@ -161,15 +162,18 @@ def category(field: FieldType) -> str | None:
     return None
 
 
+def id_fielddata_error() -> IllegalArgument:
+    """Elasticsearch 8+'s refusal to aggregate ``_id`` (``indices.id_field_data.enabled`` is
+    false by default, and the engine does not serve it)."""
+    return IllegalArgument(
+        "Fielddata access on the _id field is disallowed, you can re-enable it by updating the "
+        "dynamic cluster setting: indices.id_field_data.enabled"
+    )
+
+
 def fielddata_error(path: str, index: str) -> IllegalArgument:
     """Elasticsearch 8.5+'s refusal to aggregate a text field."""
-    return IllegalArgument(
-        f"Fielddata is disabled on [{path}] in [{index}]. "
-        "Text fields are not optimised for operations that require per-document field data like "
-        "aggregations and sorting, so these operations are disabled by default. Please use a "
-        f"keyword field instead. Alternatively, set fielddata=true on [{path}] in order to load "
-        "field data by uninverting the inverted index. Note that this can use significant memory."
-    )
+    return fielddata_disabled(path, index)
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,15 +215,11 @@ class Shard:
     def _resolve(self, agg: Agg, path: str, accepted: frozenset[str]) -> Source:
         field_type = self.mapping.field(path)
         if field_type is None:
-            if self.mapping.join_subfield(path):
-                raise Unsupported(f"aggregating the parent-id field [{path}] of a [join] field")
+            if path == "_id":
+                raise id_fielddata_error()
             return Source(path)
-        if field_type.type_name == "join":  # Elasticsearch aggregates the relation names
-            raise Unsupported("aggregating a [join] field")
         if isinstance(field_type, TextField):
-            if field_type.definition.get("fielddata") in (True, "true"):
-                raise Unsupported("aggregating a text field with [fielddata]")
-            raise fielddata_error(path, self.index_name)
+            return self._fielddata(agg, path, field_type, accepted)
         kind = category(field_type)
         if kind is None or kind not in accepted:
             raise IllegalArgument(
@@ -235,6 +235,37 @@ class Shard:
         if entry is None:
             return Source(path, field_type)
         return Source(path, field_type, entry[0], entry[1][0])
+
+    def _fielddata(
+        self, agg: Agg, path: str, field_type: TextField, accepted: frozenset[str]
+    ) -> Source:
+        """A text field with ``fielddata``: its terms, as the inverted index holds them.
+
+        Elasticsearch uninverts the index: a document's values are the distinct terms the
+        field's analyzer made of its text, which is what tantivy's term dictionary holds.
+        """
+        if field_type.type_name != "text" or field_type.definition.get("fielddata") not in (
+            True,
+            "true",
+        ):
+            raise fielddata_error(path, self.index_name)
+        if field_type.definition.get("fielddata_frequency_filter") is not None:
+            raise Unsupported(f"[fielddata_frequency_filter] on the text field [{path}]")
+        if KEYWORD not in accepted:
+            raise IllegalArgument(
+                f"Field [{path}] of type [text] is not supported for aggregation [{agg.kind}]"
+            )
+        entry = self.reader.layout.slots.get(field_type.path)
+        if entry is None:
+            return Source(path, field_type)
+        return Source(path, field_type, entry[0], "text")
+
+    def text_terms(self, source: Source, query: tantivy.Query) -> list[tuple[str, int]]:
+        """The terms of a fielddata text field in the documents of ``query``, with counts."""
+        return [
+            (term, int(count))
+            for term, count in self.searcher.terms_with_prefix(source.column, "", query)
+        ]
 
     # Queries
 
@@ -257,11 +288,12 @@ class Shard:
             [(Occur.Must, query), (Occur.Must, Query.boost_query(condition, 0.0))]
         )
 
-    @staticmethod
-    def exists(source: Source) -> tantivy.Query:
+    def exists(self, source: Source) -> tantivy.Query:
         """Documents with a value for the field (its fast column has one)."""
         if not source.mapped:
             return Query.empty_query()
+        if source.slot_kind == "text":  # a text value with terms (not one analyzed to none)
+            return Query.regex_query(self.reader.schema, source.column, ".*")
         return Query.exists_query(source.column)
 
     def without_value(self, query: tantivy.Query, source: Source) -> tantivy.Query:
@@ -273,7 +305,7 @@ class Shard:
     def term(self, source: Source, value: Any) -> tantivy.Query:
         """Documents whose field has ``value`` (an indexed value, as in bucket keys)."""
         kind = source.slot_kind
-        if kind == "keyword":
+        if kind in ("keyword", "text"):
             return Query.term_query(self.reader.schema, source.column, value)
         if kind == "bool":
             return Query.term_query(self.reader.schema, source.column, bool(value))

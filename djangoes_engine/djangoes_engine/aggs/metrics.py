@@ -303,7 +303,7 @@ class ValueCount(FieldMetric):
 
     def request(self, shard: Shard) -> dict[str, Any] | None:
         source = self.source(shard)
-        if not source.mapped or self.missing is not None:
+        if not source.mapped or source.slot_kind == "text" or self.missing is not None:
             return None
         return {"value_count": {"field": source.slot}}
 
@@ -313,7 +313,9 @@ class ValueCount(FieldMetric):
     def collect(self, shard: Shard, query: tantivy.Query) -> int:
         source = self.source(shard)
         total = 0
-        if source.mapped:
+        if source.slot_kind == "text":  # fielddata: a document's distinct terms
+            total = sum(count for _, count in shard.text_terms(source, query))
+        elif source.mapped:
             raw = shard.run(query, {"c": {"value_count": {"field": source.slot}}})
             total = int(raw["c"]["value"] or 0)
         if self.missing is not None:
@@ -360,7 +362,9 @@ class Cardinality(FieldMetric):
 
     def request(self, shard: Shard) -> dict[str, Any] | None:
         source = self.source(shard)
-        if not source.mapped or self.missing is not None or shard.lean:
+        if shard.lean or self.missing is not None:
+            return None
+        if not source.mapped or source.slot_kind == "text":
             return None
         return {"terms": {"field": source.slot, "size": TANTIVY_BUCKETS, "segment_size": ALL_TERMS}}
 
@@ -377,7 +381,9 @@ class Cardinality(FieldMetric):
     def collect(self, shard: Shard, query: tantivy.Query) -> Distinct:
         source = self.source(shard)
         found = Distinct(set())
-        if source.mapped:
+        if source.slot_kind == "text":  # fielddata: the terms of the documents
+            found = Distinct({term for term, _ in shard.text_terms(source, query)})
+        elif source.mapped:
             request = {"field": source.slot, "size": TANTIVY_BUCKETS, "segment_size": ALL_TERMS}
             try:
                 raw = shard.run(query, {"t": {"terms": request}})["t"]

@@ -195,7 +195,12 @@ class Terms(Agg):
         if self.field == "_index":
             return None
         source = shard.source(self, self.field, ANY)
-        if not source.mapped or self.missing is not None or self._complete(source):
+        if (
+            not source.mapped
+            or source.slot_kind == "text"
+            or self.missing is not None
+            or self._complete(source)
+        ):
             return None
         self.filter.check(self.name, source)
         return with_subs(self._body(shard, source, self.cut + 1, False), shard, self.subs)
@@ -214,6 +219,9 @@ class Terms(Agg):
         if not source.mapped:
             return self._unmapped(shard, query, source)
         self.filter.check(self.name, source)
+        if source.slot_kind == "text":  # fielddata: every term, from the term dictionary
+            entries = [{"key": t, "doc_count": c} for t, c in shard.text_terms(source, query)]
+            return self._result(shard, query, source, {"buckets": entries})
         if self._complete(source):
             raw = self._fetch(shard, query, source, TANTIVY_BUCKETS, True)
             if raw.get("sum_other_doc_count"):
@@ -364,11 +372,14 @@ class Terms(Agg):
         self, shard: Shard, source: Source, buckets: list[Bucket], keep: Any
     ) -> None:
         """``min_doc_count: 0``: the index's other terms, with no documents."""
-        request = {"field": source.slot, "size": TANTIVY_BUCKETS, "segment_size": ALL_TERMS}
-        raw = shard.run(Query.all_query(), {"t": {"terms": request}})["t"]
+        if source.slot_kind == "text":
+            keys = [term for term, _ in shard.text_terms(source, Query.all_query())]
+        else:
+            request = {"field": source.slot, "size": TANTIVY_BUCKETS, "segment_size": ALL_TERMS}
+            raw = shard.run(Query.all_query(), {"t": {"terms": request}})["t"]
+            keys = [convert_key(source.key_kind, entry["key"]) for entry in raw["buckets"]]
         present = {bucket.key for bucket in buckets}
-        for entry in raw["buckets"]:
-            key = convert_key(source.key_kind, entry["key"])
+        for key in keys:
             if key not in present and (keep is None or keep(key)):
                 buckets.append(Bucket(key, 0))
 

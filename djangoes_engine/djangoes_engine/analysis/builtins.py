@@ -101,6 +101,8 @@ def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
     filters: list[_Filter] = [_LowercaseFilter("lowercase", None)]
     if language == "turkish":
         filters = [_TermFilter("apostrophe", _apostrophe), _LowercaseFilter("lowercase", "turkish")]
+    elif language == "greek":  # Lucene's GreekLowerCaseFilter: no tonos, no final sigma
+        filters = [_LowercaseFilter("greek_lowercase", "greek")]
     elif language == "catalan":
         filters.insert(0, _TermFilter("catalan_elision", _elision(_CATALAN_ARTICLES, True)))
     elif language == "french":
@@ -116,7 +118,8 @@ def _language_chain(language: str, conf: Mapping[str, Any]) -> list[_Filter]:
             _LowercaseFilter("irish_lowercase", "irish"),
         ]
     filters.append(_language_stop(language, conf))
-    filters.extend(_stemming(language, conf))
+    # Elasticsearch builds its greek analyzer from the stop words alone: no stem_exclusion.
+    filters.extend(_stemming(language, {} if language == "greek" else conf))
     if language == "serbian":  # stems first, then writes in "bald" Latin
         filters.append(_TermFilter("serbian_normalization", _serbian_normalize, normalizing=True))
     return filters

@@ -11,8 +11,9 @@ from typing import Any
 
 from ..errors import IllegalArgument
 from .conf import _bool, _int
+from .greek import greek_lower
 from .native import _Probe
-from .terms import _greek_lower, _irish_lower, _turkish_lower
+from .terms import _irish_lower, _turkish_lower
 from .tokens import _Stage, _Tok
 
 
@@ -133,9 +134,7 @@ class _LowercaseFilter(_Filter):
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
         if self.language is None:
             return _Probe((("lowercase",),))(toks)
-        fn = {"greek": _greek_lower, "irish": _irish_lower, "turkish": _turkish_lower}[
-            self.language
-        ]
+        fn = {"greek": greek_lower, "irish": _irish_lower, "turkish": _turkish_lower}[self.language]
         return [(fn(t[0]), *t[1:]) for t in toks]
 
 

@@ -15,6 +15,7 @@ from .conf import _bool, _list
 from .european_stemmers import bulgarian_stem, czech_stem, indonesian_stem, latvian_stem
 from .filters import _Filter, _NativeFilter, _PythonStemmer, _StopFilter
 from .galician import galician_minimal_stem
+from .greek import greek_stem
 from .hindi import hindi_stem
 from .indic import bengali_stem
 from .porter import porter_stem
@@ -103,7 +104,6 @@ _STEMMERS = {
     "french": "french",
     "german": "german",
     "german2": "german",
-    "greek": "greek",
     "hungarian": "hungarian",
     "italian": "italian",
     "norwegian": "norwegian",
@@ -179,6 +179,7 @@ _PYTHON_STEMMERS: dict[str, Callable[[str], str]] = {
     "minimal_nynorsk": nynorsk_minimal_stem,
     "light_finnish": finnish_light_stem,
     "light_hungarian": hungarian_light_stem,
+    "greek": greek_stem,
 }
 
 

@@ -15,11 +15,6 @@ def _turkish_lower(term: str) -> str:
     return term.replace("I", "\u0131").replace("\u0130", "i").lower()
 
 
-def _greek_lower(term: str) -> str:
-    decomposed = unicodedata.normalize("NFD", term.lower().replace("\u03c2", "\u03c3"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _irish_lower(term: str) -> str:
     if len(term) > 1 and term[0] in "nt" and term[1] in "AEIOUÁÉÍÓÚ":
         return term[0] + "-" + term[1:].lower()

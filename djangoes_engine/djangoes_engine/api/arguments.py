@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from .. import jsoncodec
 from ..deprecation import deprecated
@@ -14,10 +15,50 @@ from ..errors import (
     ParsingError,
     XContentParseError,
 )
+from ..http import Request
 from ..names import Options
 from ..search.request import SearchParams
 from ..source import SourceFilter
-from ..wording import token_name
+from ..wording import similar, token_name
+
+#: Parameters every API takes, whatever it is: the response's (BaseRestHandler's always
+#: supported ones and ``error_trace``), and ``source`` with its content type (``_common.json``).
+GLOBAL_PARAMS = frozenset(
+    ("pretty", "human", "error_trace", "filter_path", "format", "source", "source_content_type")
+)
+
+
+def refuse_unknown(
+    request: Request, accepts: Iterable[str] = (), given: Iterable[str] | None = None
+) -> None:
+    """Refuse, as Elasticsearch's BaseRestHandler does, the parameters an API does not read.
+
+    ``accepts`` are the API's own (:data:`GLOBAL_PARAMS` come with them); ``given`` are the names
+    the request sets (default: its URL parameters). The message names each unknown parameter,
+    sorted, with a "did you mean" when accepted names are close to it.
+    """
+    allowed = GLOBAL_PARAMS | set(accepts)
+    unknown = sorted(set(request.params if given is None else given) - allowed)
+    if unknown:
+        raise IllegalArgument(unrecognized(request, unknown, allowed))
+
+
+def unrecognized(request: Request, unknown: Iterable[str], candidates: Iterable[str]) -> str:
+    """Elasticsearch's message, with its "did you mean" (Lucene's Levenshtein above 0.5)."""
+    names, pool = list(unknown), set(candidates)
+    parts = []
+    for name in names:
+        close = similar(name, pool)
+        part = f"[{name}]"
+        if len(close) == 1:
+            part += f" -> did you mean [{close[0]}]?"
+        elif close:
+            part += f" -> did you mean any of [{', '.join(close)}]?"
+        parts.append(part)
+    plural = "s" if len(names) > 1 else ""
+    return f"request [{unquote(request.path)}] contains unrecognized parameter{plural}: " + (
+        ", ".join(parts)
+    )
 
 
 def boolean(params: Mapping[str, str], name: str, default: bool = False) -> bool:

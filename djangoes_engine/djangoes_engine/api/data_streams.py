@@ -14,20 +14,21 @@ from ..names import Options, Resolved
 from ..search.collect import make_targets
 from ..search.request import SearchParams, SearchRequest
 from ..search.response import run
-from .arguments import boolean, index_options
-from .table import byte_size, refuse_unknown
+from .arguments import boolean, index_options, refuse_unknown
+from .table import byte_size
 
 UNMANAGED = "Unmanaged"
 ILM = "Index Lifecycle Management"
 
 
 def create(engine: Cluster, request: Request, name: str):
-    refuse_unknown(request, ("master_timeout", "timeout"))
     engine.create_data_stream(name)
     return 200, {"acknowledged": True}
 
 
 def get(engine: Cluster, request: Request, name: str | None = None):
+    # Stricter than the route's check (rest/parameters.py): of the index options Elasticsearch
+    # reads here, the engine reads only expand_wildcards, and refuses the others.
     refuse_unknown(request, ("expand_wildcards", "include_defaults", "master_timeout", "verbose"))
     names = _selected(engine, request, name)
     verbose = boolean(request.params, "verbose")

@@ -304,10 +304,6 @@ def delete_document(engine: Cluster, request: Request, index: str, id: str):
 
 def update_document(engine: Cluster, request: Request, index: str, id: str):
     params = request.params
-    if "pipeline" in params:  # the update API runs no pipeline, and Elasticsearch's has no such
-        raise IllegalArgument(
-            f"request [{request.path}] contains unrecognized parameter: [pipeline]"
-        )
     body = object_body(request.body, required=True)
     target = write_target(engine, index, params, "update")
     fetch = source_filter(params)

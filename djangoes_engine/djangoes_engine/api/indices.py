@@ -15,7 +15,6 @@ from ..names import Options, split_expression
 from ..settings import Settings, expand_replicas, normalize, validate
 from .arguments import boolean, consume_deprecated_local, index_options, object_body, split
 from .documents import single_index
-from .table import refuse_unknown
 
 
 def create(engine: Cluster, request: Request, index: str):
@@ -372,17 +371,9 @@ def delete_alias(engine: Cluster, request: Request, index: str, name: str):
     return 200, {"acknowledged": True}
 
 
-#: What get aliases reads (RestGetAliasesAction: IndicesOptions.fromRequest, master_timeout).
-_GET_ALIAS_PARAMS = (
-    "expand_wildcards", "ignore_unavailable", "allow_no_indices", "ignore_throttled",
-    "master_timeout",
-)  # fmt: skip
-
-
 def get_alias(engine: Cluster, request: Request, index: str | None = None, name: str | None = None):
     # Elasticsearch 9 reads ``?local`` here only under REST compatibility with 8: an
-    # unrecognized parameter, like any other this API does not read.
-    refuse_unknown(request, _GET_ALIAS_PARAMS)
+    # unrecognized parameter (rest/parameters.py), like any other this API does not read.
     patterns = split(name)
     targets = _targets(engine, request, index, expand_closed=True, forbid_closed=False)
     body: dict[str, Any] = {}

@@ -29,7 +29,7 @@ from ..index import Index
 from ..names import validate_index_name
 from ..wording import token_name
 from .arguments import boolean, object_body
-from .table import byte_size, refuse_unknown, time_value
+from .table import byte_size, time_value
 
 _BODY_KEYS = ("conditions", "settings", "mappings", "aliases")
 _INDEX_NAME = re.compile(r"^.*-\d+$")
@@ -101,9 +101,6 @@ _MEASURES: dict[str, tuple[str, Callable[[Stats, int], int]]] = {
 
 def rollover(engine: Cluster, request: Request, index: str, new_index: str | None = None):
     params = request.params
-    refuse_unknown(
-        request, ("dry_run", "lazy", "wait_for_active_shards", "master_timeout", "timeout")
-    )
     body = object_body(request.body)
     for key in body:
         if key not in _BODY_KEYS:

@@ -27,18 +27,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
-from urllib.parse import unquote
 
 from .. import jsoncodec
-from ..errors import EngineError, IllegalArgument, Unsupported
+from ..errors import EngineError, Unsupported
 from ..http import Request, Response
-from ..wording import similar
-from .arguments import boolean, split
+from .arguments import boolean, refuse_unknown, split
 
 #: Parameters every ``_cat`` API reads (AbstractCatAction's response parameters, and help).
 CAT_PARAMS = frozenset(("format", "h", "v", "ts", "pri", "bytes", "size", "time", "s", "help"))
-#: Parameters every API takes, whatever it is.
-GLOBAL_PARAMS = frozenset(("pretty", "human", "error_trace", "filter_path"))
 
 TEXT = "text/plain; charset=UTF-8"
 
@@ -168,38 +164,11 @@ def check_params(request: Request, accepts: Iterable[str], path: Mapping[str, st
     parts (``/_cat/indices/{index}?help``) are unrecognized then."""
     helping = boolean(request.params, "help")
     given = set(request.params) | {name for name, value in path.items() if value is not None}
-    allowed = set(CAT_PARAMS | GLOBAL_PARAMS)
+    allowed = set(CAT_PARAMS)
     if not helping:
         allowed |= set(accepts) | set(path)
-    unknown = sorted(given - allowed)
-    if unknown:
-        raise IllegalArgument(_unrecognized(request, unknown, allowed))
+    refuse_unknown(request, allowed, given)
     return helping
-
-
-def refuse_unknown(request: Request, accepts: Iterable[str] = ()) -> None:
-    """Refuse a parameter an API that is no ``_cat`` table (``GET /_cat``) does not read."""
-    allowed = GLOBAL_PARAMS | set(accepts)
-    unknown = sorted(set(request.params) - allowed)
-    if unknown:
-        raise IllegalArgument(_unrecognized(request, unknown, set(allowed)))
-
-
-def _unrecognized(request: Request, unknown: list[str], candidates: set[str]) -> str:
-    """Elasticsearch's message, with its "did you mean" (Lucene's Levenshtein above 0.5)."""
-    plural = "s" if len(unknown) > 1 else ""
-    parts = []
-    for name in unknown:
-        close = similar(name, candidates)
-        part = f"[{name}]"
-        if len(close) == 1:
-            part += f" -> did you mean [{close[0]}]?"
-        elif close:
-            part += f" -> did you mean any of [{', '.join(close)}]?"
-        parts.append(part)
-    return f"request [{unquote(request.path)}] contains unrecognized parameter{plural}: " + (
-        ", ".join(parts)
-    )
 
 
 # Rendering

@@ -17,7 +17,6 @@ from ..errors import IllegalArgument, IndexNotFound, NotFound
 from ..http import Request
 from .arguments import boolean, split
 from .node import NODE_HOST, NODE_ID, NODE_NAME, ROLES
-from .table import refuse_unknown
 
 LIST_ACTION = "cluster:monitor/tasks/lists"
 #: Where Elasticsearch keeps the results of finished tasks (never created here).
@@ -27,18 +26,6 @@ _GROUPS = ("nodes", "parents", "none")
 
 def list_tasks(engine: Cluster, request: Request):
     params = request.params
-    refuse_unknown(
-        request,
-        (
-            "actions",
-            "detailed",
-            "group_by",
-            "nodes",
-            "parent_task_id",
-            "timeout",
-            "wait_for_completion",
-        ),
-    )
     started = time.time_ns()
     detailed = boolean(params, "detailed")
     actions = split(params.get("actions"))
@@ -145,7 +132,6 @@ def _by_parent(tasks: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def get_task(engine: Cluster, request: Request, task_id: str):
-    refuse_unknown(request, ("timeout", "wait_for_completion"))
     task_id = _task_id(task_id)
     node = task_id.partition(":")[0]
     task = engine.tasks_get(task_id)

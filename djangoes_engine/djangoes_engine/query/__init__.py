@@ -45,9 +45,12 @@ from .fulltext import (
     q_query_string,
     q_simple_query_string,
 )
+from .geo import q_geo_bounding_box, q_geo_distance
+from .join import q_has_child, q_has_parent, q_parent_id
 from .knn import q_knn
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
+from .percolate import percolator_fields, percolator_highlights, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
 from .script_score import q_script_score
@@ -66,6 +69,8 @@ __all__ = [
     "fuzziness",
     "match_field",
     "minimum_should_match",
+    "percolator_fields",
+    "percolator_highlights",
     "phrase_field",
     "query_string_to_dsl",
     "regex_escape",
@@ -123,6 +128,12 @@ QUERIES.update(
         "nested": q_nested,
         "wrapper": q_wrapper,
         "more_like_this": q_more_like_this,
+        "has_child": q_has_child,
+        "has_parent": q_has_parent,
+        "parent_id": q_parent_id,
+        "geo_distance": q_geo_distance,
+        "geo_bounding_box": q_geo_bounding_box,
+        "percolate": q_percolate,
         "knn": q_knn,
         "script_score": q_script_score,
     }
@@ -130,14 +141,7 @@ QUERIES.update(
 for _kind in (
     "function_score",
     "script",
-    "geo_distance",
-    "geo_bounding_box",
     "geo_shape",
-    "geo_polygon",
-    "has_child",
-    "has_parent",
-    "parent_id",
-    "percolate",
     "rank_feature",
     "distance_feature",
     "pinned",

@@ -17,7 +17,7 @@ import tantivy
 from tantivy import Query
 
 from .. import jsoncodec
-from ..errors import BadRequest, EngineError, ParsingError, Unsupported
+from ..errors import BadRequest, EngineError, ParsingError, QueryShardError
 from ..fields import FieldType
 from ..highlight import FUZZY_NOTE, PHRASE_NOTE, REGEX_NOTE
 from ..settings import Settings
@@ -50,6 +50,12 @@ class Context:
     lookup: Callable[[str, str], Any] | None = None
     #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
+    #: The ``inner_hits`` the query asks for, by name (see :mod:`.inner_hits`).
+    inner_hits: dict[str, Any] = field(default_factory=dict)
+    #: Unmapped fields are errors (a percolator's stored query is parsed so at index time).
+    strict_fields: bool = False
+    #: What each ``percolate`` query matched (query/percolate.py), for the hits' slot fields.
+    percolations: list[Any] = field(default_factory=list)
     #: The search's ``size``: how many neighbours a ``knn`` query without ``k`` finds.
     request_size: int = 10
 
@@ -67,11 +73,15 @@ class Context:
 
     def field(self, name: str) -> FieldType | None:
         found = self.reader.mapping.field(name)
-        if found is None and self.reader.mapping.join_subfield(name):
-            raise Unsupported(f"searching the parent-id field [{name}] of a [join] field")
+        if found is None and self.strict_fields and not self.reader.mapping.is_object(name):
+            raise QueryShardError(f"No field mapping can be found for the field with name [{name}]")
         return found
 
     def slot(self, field_type: FieldType) -> str | None:
+        """The tantivy slot the term-level and full-text queries search (none for a
+        ``geo_point``, whose slot only the geo queries read)."""
+        if not field_type.searchable_type:
+            return None
         return self.reader.layout.slot(field_type.path)
 
     def note(self, field_type: FieldType, term: str) -> None:

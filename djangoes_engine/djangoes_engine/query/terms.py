@@ -69,6 +69,11 @@ def _decimal_on_integral(field_type: FieldType, value: Any) -> bool:
 
 
 def not_searchable(field_type: FieldType) -> NoReturn:
+    if field_type.type_name == "geo_point":
+        raise QueryShardError(
+            "Geo fields do not support exact searching, use dedicated geo queries instead: "
+            f"[{field_type.path}]"
+        )
     if not field_type.searchable_type:
         raise QueryShardError(
             f"Field [{field_type.path}] of type [{field_type.type_name}] does not support "

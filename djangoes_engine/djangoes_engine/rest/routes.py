@@ -34,6 +34,7 @@ from ..cluster import Cluster
 from ..deprecation import collecting, warning_header
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
+from . import parameters
 from .filter_path import filter_path
 from .unsupported import refusals
 
@@ -222,11 +223,16 @@ class Router:
         for methods, pattern, handler in routes:
             segments = tuple(s for s in pattern.split("/") if s)
             literals = sum(1 for s in segments if not s.startswith("{"))
-            self.routes.append((segments, set(methods.split(",")), handler, literals))
+            # The URL parameters each method accepts (None: the route checks none).
+            accepts = {m: parameters.accepted(m, pattern) for m in methods.split(",")}
+            self.routes.append((segments, accepts, handler, literals))
         self.routes.sort(key=lambda route: (-route[3], len(route[0])))
 
-    def match(self, method: str, path: str, uri: str = "") -> tuple[Handler, dict[str, str]]:
-        """The handler of a request; the most literal matching paths decide, as in ES's trie.
+    def match(
+        self, method: str, path: str, uri: str = ""
+    ) -> tuple[Handler, dict[str, str], frozenset[str] | None]:
+        """The handler of a request, the path's named parts and the URL parameters the route
+        accepts; the most literal matching paths decide, as in ES's trie.
 
         ``DELETE /_search`` is therefore a 405, never a deletion of an index named _search.
         The errors quote ``uri``, the path with its query string (default: the path).
@@ -243,8 +249,8 @@ class Router:
                 continue
             best = literals
             if method in methods:
-                return handler, names
-            allowed |= methods
+                return handler, names, methods[method]
+            allowed |= set(methods)
         if allowed:
             shown = ", ".join(sorted(allowed))
             raise RouteError(
@@ -293,7 +299,8 @@ def _dispatch(engine: Cluster, request: Request) -> Response:
     try:
         if "source" in request.params:
             request = _source_as_body(request)
-        handler, names = ROUTER.match(request.method, request.path, request.uri)
+        handler, names, accepts = ROUTER.match(request.method, request.path, request.uri)
+        parameters.check(request, accepts)  # before the handler: nothing runs, nothing is written
         result = handler(engine, request, **names)
     except EngineError as error:
         result = error.status, error.to_dict()

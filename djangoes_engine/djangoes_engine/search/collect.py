@@ -13,7 +13,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from .. import jsoncodec, sorting
+from .. import geo, jsoncodec, sorting
 from ..cluster import Cluster
 from ..dates import DateFormat
 from ..errors import (
@@ -22,11 +22,12 @@ from ..errors import (
     QueryShardError,
     SearchPhaseError,
 )
-from ..fields import DateField, FieldType, KeywordField, NumberField
+from ..fields import DateField, FieldType, GeoPointField, KeywordField, NumberField, TextField
 from ..index import Index, Reader, check_blocks
 from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
+from ..query.geo import points_of as geo_points_of
 from ..query.knn import KnnSpec, Neighbour, nearest, scored
 from ..source import extract
 from .request import SearchRequest
@@ -330,10 +331,11 @@ def _target_candidates(
         and request.min_score is None
         and not everything
     )
-    limit = max(wanted, 1) if simple else max(searcher.num_docs, 1)
-    result = _run(searcher, query, limit)
-    hits = result.hits
-    count = result.count
+    if simple:
+        hits, count = _best_by_score(target, query, wanted, request)
+    else:
+        result = _run(searcher, query, max(searcher.num_docs, 1))
+        hits, count = result.hits, result.count
     if request.terminate_after:
         count = min(count, request.terminate_after)
         hits = hits[: request.terminate_after]
@@ -341,8 +343,65 @@ def _target_candidates(
         hits = [(s, a) for s, a in hits if s >= request.min_score]
         count = len(hits)
     if request.sorts_by_score:
-        return [_score_candidate(target, score, address) for score, address in hits], count
+        seq_nos = _seq_nos(target, [address for _, address in hits])
+        return [
+            Candidate((-score, target.position, seq_no), target, address, score, None)
+            for (score, address), seq_no in zip(hits, seq_nos, strict=True)
+        ], count
     return _sorted_candidates(target, request, hits), count
+
+
+def _best_by_score(
+    target: Target, query: tantivy.Query, wanted: int, request: SearchRequest
+) -> tuple[list[Any], int]:
+    """At least the ``wanted`` best hits, with every hit tied with the last of them: ties are
+    broken by index order (:func:`_seq_nos`), which tantivy's top-k does not know.
+
+    One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
+    scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
+    more hits, four times as many each time, until one scores below the tie.
+    """
+    searcher = target.reader.searcher
+    limit = wanted + 1
+    result = _run(searcher, query, limit)
+    hits = result.hits
+    if wanted == 0 or len(hits) < limit or hits[wanted - 1][0] != hits[-1][0]:
+        return hits, result.count
+    if _scores_alike(request.query):
+        ordered = searcher.search(
+            query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
+        ).hits
+        return [(hits[0][0], address) for _, address in ordered], result.count
+    while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
+        limit *= 4
+        hits = _run(searcher, query, limit).hits
+    return hits, result.count
+
+
+def _scores_alike(query: Any) -> bool:
+    """Whether a query gives every document it matches the same score (post filters and alias
+    filters do not score)."""
+    if query is None:
+        return True
+    if not isinstance(query, dict) or len(query) != 1:
+        return False
+    ((kind, body),) = query.items()
+    if kind in ("match_all", "constant_score"):
+        return True
+    return (
+        kind == "bool"
+        and isinstance(body, dict)
+        and not body.get("must")
+        and not body.get("should")
+    )
+
+
+def _seq_nos(target: Target, addresses: list[tantivy.DocAddress]) -> list[int]:
+    """The documents' ``_seq_no``: their order of indexing, the order Elasticsearch gives
+    documents that tie on one shard (Lucene's doc ids; tantivy's segments come in no order)."""
+    if not addresses:
+        return []
+    return [int(v or 0) for v in target.reader.searcher.fast_field_values("_seq_no", addresses)]
 
 
 def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> Any:
@@ -350,11 +409,6 @@ def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> Any:
         return searcher.search(query, limit, count=True)
     except ValueError as error:
         raise SearchPhaseError(QueryShardError(f"failed to create query: {error}")) from None
-
-
-def _score_candidate(target: Target, score: float, address: tantivy.DocAddress) -> Candidate:
-    key = (-score, target.position, address.segment_ord, address.doc)
-    return Candidate(key, target, address, score, None)
 
 
 class _Descending:
@@ -393,12 +447,18 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
 
 def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
     addresses = [address for _, address in hits]
+    seq_nos = _seq_nos(target, addresses)
     columns: list[tuple[list[Any], FieldType | None]] = []
     for sort in request.sort:
         if sort.name == "_score":
             columns.append(([score for score, _ in hits], None))
         elif sort.name in ("_doc", "_shard_doc"):
             columns.append(([_doc_number(target, a) for a in addresses], None))
+        elif isinstance(sort, sorting.GeoDistanceSort):
+            try:
+                columns.append((_geo_distances(target, sort, addresses), None))
+            except EngineError as error:
+                raise SearchPhaseError(error, target.index.name) from None
         elif sort.name in ("_seq_no", "_version"):  # metadata fields with doc values
             values = target.reader.searcher.fast_field_values(sort.name, addresses)
             columns.append((values, None))
@@ -424,7 +484,7 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
             if value is None and sort.name not in ("_score",):
                 value = sorting.missing_value(sort, field)
             shown.append(sorting.output(value, sort, field))
-        key.append((target.position, address.segment_ord, address.doc))
+        key.append((target.position, seq_nos[row]))
         tracked = (
             score if request.track_scores or any(s.name == "_score" for s in request.sort) else None
         )
@@ -480,7 +540,47 @@ def _field_values(
                 converted.append(field.convert(item))
             except EngineError:
                 continue
+        if isinstance(field, TextField):  # fielddata: the terms, as the index is uninverted
+            converted = sorting.fielddata_terms(field, converted)
         values.append(sorting.reduce(converted, sort, field))
+    return values
+
+
+def _geo_distances(
+    target: Target, sort: sorting.GeoDistanceSort, addresses: list[tantivy.DocAddress]
+) -> list[float]:
+    """Each document's ``_geo_distance`` sort value: its points' distances to the sort's
+    points (from the points as stored, quantised), reduced by the sort's mode."""
+    origins = sort.origins()
+    field = target.reader.mapping.field(sort.field)
+    if field is None:
+        if sort.ignore_unmapped:
+            return [float("inf")] * len(addresses)
+        raise IllegalArgument(
+            f"failed to find mapper for [{sort.field}] for geo distance based sort"
+        )
+    if not isinstance(field, GeoPointField):
+        sorting.sortable_field(target.reader.mapping, sorting.SortField(sort.field, "asc"))
+        fielddata = (
+            "SortedSetOrdinalsIndexFieldData"
+            if field.is_text_like or isinstance(field, KeywordField)
+            else "SortedNumericIndexFieldData"
+        )
+        raise EngineError(
+            f"class org.elasticsearch.index.fielddata.plain.{fielddata} cannot be cast to class "
+            "org.elasticsearch.index.fielddata.IndexGeoPointFieldData",
+            type="class_cast_exception",
+        )
+    values = []
+    for points in geo_points_of(target.reader, field, addresses):
+        distances = []
+        for packed in points:
+            lat, lon = geo.unpack(packed)
+            for origin_lat, origin_lon in origins:
+                distances.append(
+                    geo.calculate(sort.distance_type, origin_lat, origin_lon, lat, lon, sort.unit)
+                )
+        values.append(sort.value(distances))
     return values
 
 
@@ -503,6 +603,13 @@ def _after_value(value: Any, sort: sorting.SortField, targets: list[Target]) -> 
     """
     if value is None or sort.name in sorting.SPECIAL:
         return value
+    if isinstance(sort, sorting.GeoDistanceSort):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise IllegalArgument(
+                f"Failed to parse search_after value [{value}] for sort on [{sort.name}]"
+            ) from None
     field = next(
         (f for f in (t.reader.mapping.field(sort.name) for t in targets) if f is not None), None
     )

@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 from typing import Any
 
-from .. import jsoncodec
+from tantivy import Query
+
+from .. import geo, jsoncodec, sorting
 from ..dates import DateFormat
 from ..decimals import decimal_format
 from ..errors import (
     EngineError,
     IllegalArgument,
     SearchPhaseError,
+    Unsupported,
 )
-from ..fields import BooleanField, DateField, DenseVectorField, NumberField
+from ..fields import (
+    BooleanField,
+    DateField,
+    DenseVectorField,
+    GeoPointField,
+    NumberField,
+    TextField,
+)
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import source_path
+from ..query import compile_query, percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract, extract_whole
-from .collect import Candidate
+from .collect import Candidate, collect
 from .request import SearchRequest
 
 
@@ -76,10 +88,16 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         fields.update(_docvalue_fields(index, source, request.docvalue_fields))
     if request.fields:
         fields.update(_fetch_fields(index, source, request.fields))
+    if target.ctx is not None and target.ctx.percolations:
+        fields.update(percolator_fields(target.ctx.percolations, doc.doc_id))
     if fields:
         hit["fields"] = fields
     if request.highlight:
         found = highlight(target.ctx, index, source, request.highlight, candidate.address.doc)
+        if target.ctx is not None and target.ctx.percolations:
+            found.update(
+                percolator_highlights(target.ctx.percolations, doc.doc_id, index, request.highlight)
+            )
         if found:
             hit["highlight"] = found
     if candidate.sort_values is not None:
@@ -88,6 +106,8 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         matched = _matched_queries(target, candidate.address)
         if matched:
             hit["matched_queries"] = matched
+    if target.ctx is not None and target.ctx.inner_hits:
+        hit["inner_hits"] = render_inner_hits(target, doc.doc_id, jsoncodec.loads(doc.source))
     if request.explain:
         explained = jsoncodec.loads(
             target.matching.explain(target.reader.searcher, candidate.address).to_json()
@@ -96,6 +116,42 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         hit["_node"] = "embedded"
         hit["_explanation"] = explanation(explained)
     return hit
+
+
+def render_inner_hits(target: Any, doc_id: str, source: dict[str, Any]) -> dict[str, Any]:
+    """A hit's ``inner_hits``: for each definition of the query, the documents of its scope
+    for this hit, searched and rendered as a search's hits are."""
+    sections = {}
+    for spec in target.context.inner_hits.values():
+        request = SearchRequest.parse(spec.options)
+        request.track_total_hits = True
+        _check_inner_window(target.index, spec.name, request.start + request.size)
+        scope = spec.scope(doc_id, source)
+        ctx = dataclasses.replace(target.context, named=[], highlight={}, inner_hits={})
+        query = compile_query(ctx, scope) if scope is not None else Query.empty_query()
+        inner = dataclasses.replace(target, ctx=ctx, query=query, hits_query=query, boost=1.0)
+        candidates, total = collect([inner], request)
+        scores = [c.score for c in candidates if c.score is not None]
+        page = candidates[request.start : request.start + request.size]
+        sections[spec.name] = {
+            "hits": {
+                "total": {"value": total, "relation": "eq"},
+                "max_score": max(scores) if scores else None,
+                "hits": render_hits(page, request),
+            }
+        }
+    return sections
+
+
+def _check_inner_window(index: Index, name: str, window: int) -> None:
+    setting = index.settings.get("index.max_inner_result_window")
+    limit = 100 if setting is None else index.settings.int("index.max_inner_result_window")
+    if window > limit:
+        raise IllegalArgument(
+            f"Inner result window is too large, the inner hit definition's [{name}]'s from + "
+            f"size must be less than or equal to: [{limit}] but was [{window}]. This limit can "
+            "be set by changing the [index.max_inner_result_window] index level setting."
+        )
 
 
 def _matched_queries(target: Any, address: Any) -> list[str]:
@@ -147,6 +203,11 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                 if found:
                     fields[mapped.path] = found
                 continue
+            if isinstance(mapped, TextField) and mapped.type_name == "text":
+                terms = _fielddata(index, mapped, source, wildcard="*" in name)
+                if terms:
+                    fields[mapped.path] = terms
+                continue
             if not mapped.doc_values:
                 if "*" in name:
                     continue
@@ -155,6 +216,10 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
                         f"Can't load fielddata on [{mapped.path}] because fielddata is unsupported "
                         f"on fields of type [{mapped.type_name}]. Use doc values instead."
                     )
+                )
+            if mapped.type_name == "geo_point":
+                raise SearchPhaseError(
+                    Unsupported(f"docvalue_fields on the geo_point [{mapped.path}]")
                 )
             values = _converted(mapped, extract(source, source_path(index.mapping, mapped)))
             if values:
@@ -168,6 +233,18 @@ def _vectors(field: DenseVectorField, source: dict[str, Any]) -> list[Any]:
         with contextlib.suppress(EngineError):
             found.append(field.source_value(value))
     return found
+
+
+def _fielddata(
+    index: Index, field: TextField, source: dict[str, Any], *, wildcard: bool
+) -> list[str]:
+    """A text field's doc values: its distinct terms with ``fielddata``, refused without."""
+    if field.definition.get("fielddata") not in (True, "true"):
+        if wildcard:
+            return []
+        raise SearchPhaseError(sorting.fielddata_disabled(field.path, index.name), index.name)
+    texts = _converted(field, extract(source, source_path(index.mapping, field)))
+    return sorted(set(sorting.fielddata_terms(field, texts)))
 
 
 def _converted(field: Any, raw: list[Any]) -> list[Any]:
@@ -205,12 +282,16 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
                     fields[mapped.path] = elements
                 continue
             values = []
-            for value in extract(source, source_path(index.mapping, mapped)):
+            path = source_path(index.mapping, mapped)
+            raw = geo.raw_points(source, path) if mapped.type_name == "geo_point" else None
+            for value in extract(source, path) if raw is None else raw:
                 try:
                     converted = mapped.convert(value)
                 except EngineError:
                     continue
-                if mapped.type_name in ("date", "date_nanos"):
+                if isinstance(mapped, GeoPointField):  # as read (not quantised)
+                    converted = _geo_format(mapped, value, fmt)
+                elif mapped.type_name in ("date", "date_nanos"):
                     converted = _format_docvalue(mapped, converted, fmt)
                 elif mapped.type_name == "text":
                     converted = value
@@ -218,6 +299,16 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
             if values:
                 fields[mapped.path] = values
     return fields
+
+
+def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:
+    """A geo_point in the ``fields`` option: GeoJSON by default, or WKT."""
+    lat, lon = field.point(value)
+    if fmt in (None, "geojson"):
+        return {"type": "Point", "coordinates": [lon, lat]}
+    if fmt == "wkt":
+        return f"POINT ({geo.java_double(lon)} {geo.java_double(lat)})"
+    raise SearchPhaseError(Unsupported(f"the format [{fmt}] of the geo_point [{field.path}]"))
 
 
 #: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.

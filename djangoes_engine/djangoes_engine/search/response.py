@@ -94,7 +94,7 @@ def run(
     if request.aggs:
         body["aggregations"] = aggregate(targets, request.aggs)
     if request.suggest:
-        body["suggest"] = suggest([t.reader for t in targets], request.suggest)
+        body["suggest"] = suggest(targets, request.suggest, request)
     if request.profile:
         body["profile"] = {"shards": []}
     body["took"] = int((time.perf_counter() - started) * 1000)

@@ -7,8 +7,8 @@ characters equal), scores each ``1 - edits / min(len(token), len(term))`` and ke
 at least ``accuracy``. The engine has no term dictionary to walk, so it builds one per field
 from the documents' sources, analysed as indexing analyses them, once per refreshed reader.
 Django libraries send it with every search (django-haystack's Elasticsearch backends, with
-spelling suggestions on). The phrase and completion suggesters are refused by name, and so is a
-``string_distance`` other than ``internal``.
+spelling suggestions on). The completion suggester runs in :mod:`.completion`; the phrase
+suggester is refused by name, and so is a ``string_distance`` other than ``internal``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ..decimals import java_float
 from ..errors import IllegalArgument, ParsingError, Unsupported, XContentParseError
 from ..fields import KeywordField, TextField
 from ..index import Reader, iterate_documents
+from .completion import CompletionSuggestion, parse_completion, run_completion
 
 #: What a ``term`` suggester takes, as TermSuggestionBuilder parses it.
 TERM_KEYS = frozenset(
@@ -57,7 +58,7 @@ class TermSuggestion:
     min_doc_freq: float = 0.0
 
 
-def parse(body: Any) -> list[TermSuggestion]:
+def parse(body: Any) -> list[TermSuggestion | CompletionSuggestion]:
     """The suggestions of a search body's ``suggest`` (SuggestBuilder.fromXContent)."""
     if not isinstance(body, dict):
         raise ParsingError("suggest must be an object")
@@ -72,7 +73,9 @@ def parse(body: Any) -> list[TermSuggestion]:
     return suggestions
 
 
-def _suggestion(name: str, body: dict[str, Any], global_text: Any) -> TermSuggestion:
+def _suggestion(
+    name: str, body: dict[str, Any], global_text: Any
+) -> TermSuggestion | CompletionSuggestion:
     text = prefix = regex = None
     kinds = []
     for key, value in body.items():
@@ -89,8 +92,10 @@ def _suggestion(name: str, body: dict[str, Any], global_text: Any) -> TermSugges
     if not kinds:
         raise ParsingError("missing suggestion object", type="parse_exception")
     kind, options = kinds[-1]
-    if kind in ("phrase", "completion"):
+    if kind == "phrase":
         raise Unsupported(f"the [{kind}] suggester")
+    if kind == "completion":
+        return parse_completion(name, options, text, prefix, regex, global_text)
     if kind != "term":
         raise XContentParseError(f"unknown field [{kind}]")
     # populateCommonFields: the text falls back on the prefix, then the regex, then the global.
@@ -201,12 +206,18 @@ class _Option:
     freq: int
 
 
-def suggest(readers: list[Reader], suggestions: list[TermSuggestion]) -> dict[str, Any]:
+def suggest(
+    targets: list[Any], suggestions: list[TermSuggestion | CompletionSuggestion], request: Any
+) -> dict[str, Any]:
     """The response's ``suggest``: each suggestion's entries, merged across the indices
     searched as Elasticsearch reduces its shards' (an option's frequencies add up, its best
     score wins), sorted and cut to ``size``."""
     out: dict[str, Any] = {}
+    readers: list[Reader] = [t.reader for t in targets]
     for suggestion in suggestions:
+        if isinstance(suggestion, CompletionSuggestion):
+            out[suggestion.name] = run_completion(targets, suggestion, request)
+            continue
         merged: list[tuple[str, int, int, dict[str, _Option]]] | None = None
         for reader in readers:
             entries = _run(reader, suggestion)
@@ -374,7 +385,7 @@ def _dictionary(reader: Reader, field: Any) -> dict[str, int]:
             return cached[1]
     counts: dict[str, int] = {}
     for doc in iterate_documents(reader.searcher):
-        parsed = reader.mapping.parse(doc.source_dict(), doc.doc_id)
+        parsed = reader.mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
         values = [v for f, v in parsed.values if f.path == field.path and isinstance(v, str)]
         for term in _index_terms(field, values):
             counts[term] = counts.get(term, 0) + 1

@@ -1,0 +1,58 @@
+"""The parent-join aggregations: ``children`` (from parents to their children) and ``parent``
+(from children to their parents), each one bucket whose documents are the other side of the
+relation of the documents it is given.
+
+As in Elasticsearch, a type the index's join field does not know (or an index without one)
+gives an empty bucket rather than an error.
+"""
+
+from __future__ import annotations
+
+import tantivy
+from tantivy import Query
+
+from ..errors import ParsingError
+from ..query.join import ids_of_relation, parent_ids, relation
+from .body import Params
+from .buckets import SingleBucket
+from .core import Shard, register
+
+
+class _Join(SingleBucket):
+    def configure(self, params: Params) -> None:
+        relation_type = params.string("type")
+        if relation_type is None:
+            raise ParsingError(f"Missing [type] field for {self.kind} aggregation [{self.name}]")
+        self.type = relation_type
+
+
+@register
+class Children(_Join):
+    """The children of relation ``type`` of the bucket's parents."""
+
+    kind = "children"
+
+    def bucket_query(self, shard: Shard, query: tantivy.Query) -> tantivy.Query:
+        join = shard.mapping.join
+        if join is None or self.type not in join.parents:
+            return Query.empty_query()
+        ctx = shard.target.context
+        parent = join.parents[self.type]
+        ids = parent_ids(ctx, shard.refine(query, relation(ctx, join, parent)), join, parent)
+        return ids_of_relation(ctx, join, self.type, parent, ids)
+
+
+@register
+class Parent(_Join):
+    """The parents of the bucket's children of relation ``type``."""
+
+    kind = "parent"
+
+    def bucket_query(self, shard: Shard, query: tantivy.Query) -> tantivy.Query:
+        join = shard.mapping.join
+        if join is None or self.type not in join.parents:
+            return Query.empty_query()
+        ctx = shard.target.context
+        parent = join.parents[self.type]
+        ids = parent_ids(ctx, shard.refine(query, relation(ctx, join, self.type)), join, parent)
+        return ids_of_relation(ctx, join, parent, parent, ids)
