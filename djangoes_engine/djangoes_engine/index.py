@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -88,9 +89,22 @@ class Reader:
     layout: Layout
     schema: tantivy.Schema
     registry: AnalysisRegistry
+    #: The reader of the hidden documents of nested objects (None: the index has none yet).
+    nested: Reader | None = None
+    #: The nested path this reader's documents are at ("" for root documents).
+    level: str = ""
 
     def slot(self, path: str) -> str | None:
         return self.layout.slot(path)
+
+    def at_level(self, path: str) -> Reader | None:
+        """The reader of the nested objects at ``path`` ("": the root documents)."""
+        if not path:
+            return self if not self.level else None
+        found = self if self.level else self.nested
+        if found is None:
+            return None
+        return dataclasses.replace(found, level=path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +245,16 @@ class Index:
         }
 
     def _publish(self, searcher: tantivy.Searcher) -> None:
+        nested_searcher = self.store.nested_searcher
+        nested = None
+        if nested_searcher is not None and self.store.nested is not None:
+            # Own layout copy: which fields are multi-valued is known for root documents only.
+            layout = dataclasses.replace(self.store.layout, multi=set())
+            nested = Reader(
+                nested_searcher, self.mapping, layout, self.store.nested.schema, self.registry
+            )
         self.reader = Reader(
-            searcher, self.mapping, self.store.layout, self.store.schema, self.registry
+            searcher, self.mapping, self.store.layout, self.store.schema, self.registry, nested
         )
 
     def set_state(self, state: str) -> None:
@@ -305,12 +327,12 @@ class Index:
             for doc in iterate_documents(old.searcher):
                 if doc.doc_id not in self.pending:
                     parsed = mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
-                    store.add(self._document(store, doc, parsed))
+                    self._add(store, doc, parsed)
             searcher = store.commit()
             for doc in self.pending.values():
                 if doc is not DELETED:
                     parsed = mapping.parse(doc.source_dict(), doc.doc_id, doc.routing)
-                    store.add(self._document(store, doc, parsed))
+                    self._add(store, doc, parsed)
         except BaseException as error:
             store.destroy()
             if isinstance(error, StoreFailed):  # the new store failed; the live one is intact
@@ -324,6 +346,15 @@ class Index:
     @staticmethod
     def _document(store: Store, doc: StoredDoc, parsed: ParsedDocument) -> tantivy.Document | str:
         return store.document(doc.doc_id, doc.seq_no, doc.version, doc.source, doc.routing, parsed)
+
+    @staticmethod
+    def _nested(store: Store, doc: StoredDoc, parsed: ParsedDocument) -> list:
+        """The hidden documents of the document's nested objects (usually none)."""
+        return store.nested_documents(doc.doc_id, doc.seq_no, doc.version, doc.routing, parsed)
+
+    def _add(self, store: Store, doc: StoredDoc, parsed: ParsedDocument) -> None:
+        store.add(self._document(store, doc, parsed))
+        store.add_nested(doc.doc_id, self._nested(store, doc, parsed))
 
     def _store_directory(self, generation: int) -> str | None:
         if self.directory is None:
@@ -477,6 +508,7 @@ class Index:
         """Apply one indexing; the tantivy document is built first, so a failure changes nothing."""
         try:
             document = self._document(self.store, doc, parsed)
+            nested = self._nested(self.store, doc, parsed) if parsed.nested else []
         except ValueError as error:  # a value tantivy refuses, such as a lone surrogate
             fields = [
                 p
@@ -493,6 +525,8 @@ class Index:
             if replace:
                 self.store.delete(doc.doc_id)
             self.store.add(document)
+            if nested:
+                self.store.add_nested(doc.doc_id, nested)
         except StoreFailed as error:
             raise self._fail(error) from None
         self.versions[doc.doc_id] = (doc.seq_no, doc.version)
@@ -612,7 +646,10 @@ class Index:
         return self.versions.get(doc_id)
 
     def count(self) -> int:
-        return self.reader.searcher.num_docs
+        """Documents as the index statistics count them: nested objects' hidden documents too,
+        as Elasticsearch's ``docs.count`` counts Lucene documents (hits and ``_count`` do not)."""
+        nested = self.reader.nested
+        return self.reader.searcher.num_docs + (nested.searcher.num_docs if nested else 0)
 
     # Statistics (the _cat APIs)
 
@@ -810,6 +847,9 @@ class Index:
                 if self.versions.pop(doc_id, None) is not None:
                     self._store_delete(doc_id)
                     self.pending[doc_id] = DELETED
+                elif self.store.nested is not None:
+                    # the nested store may have committed without the root store: no orphans
+                    self._store_delete(doc_id)
                 continue
             source = jsoncodec.dumps(record["src"])
             doc = StoredDoc(doc_id, source, record["s"], record["v"], record.get("r"))
@@ -828,7 +868,7 @@ class Index:
         try:
             if doc.doc_id in self.versions:
                 self.store.delete(doc.doc_id)
-            self.store.add(self._document(self.store, doc, parsed))
+            self._add(self.store, doc, parsed)
         except StoreFailed as error:
             raise self._fail(error) from None
         self.versions[doc.doc_id] = (doc.seq_no, doc.version)

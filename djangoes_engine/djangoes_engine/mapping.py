@@ -215,7 +215,16 @@ def build_mapper(path: str, definition: Any, registry: Any) -> FieldType | Objec
 class ParsedDocument:
     """What indexing needs from a document: converted values per field, and field names."""
 
-    __slots__ = ("field_names", "ignored", "nested_objects", "routing", "update", "values")
+    __slots__ = (
+        "field_names",
+        "ignored",
+        "nested",
+        "nested_objects",
+        "routing",
+        "sink",
+        "update",
+        "values",
+    )
 
     def __init__(self) -> None:
         self.values: list[tuple[FieldType, Any]] = []
@@ -223,10 +232,75 @@ class ParsedDocument:
         self.ignored: set[str] = set()
         #: Objects under ``nested`` fields (``index.mapping.nested_objects.limit`` bounds them).
         self.nested_objects = 0
+        #: Those objects, each indexed as a hidden document of its own (see :class:`NestedObject`).
+        self.nested: list[NestedObject] = []
+        #: The nested object being parsed, which takes a copy of each value (None at the root).
+        self.sink: NestedObject | None = None
         #: A mapping update (``{"properties": ...}``) when the document introduced fields.
         self.update: dict[str, Any] | None = None
         #: The write's routing, which a join field's child documents require.
         self.routing: str | None = None
+
+
+#: Separators of a nested object's key: between levels, and between a level's path and offset.
+LEVEL_SEP = "\x1f"
+OFFSET_SEP = "\x1e"
+
+
+class NestedObject:
+    """One object under a ``nested`` field: what its hidden document holds.
+
+    As in Elasticsearch, its values are not the root document's (a query, sort or aggregation
+    of the root does not see them) unless the mapping says ``include_in_root``, or
+    ``include_in_parent`` up to the root; a ``nested`` query and aggregation read the hidden
+    documents, where each object's values stay together. ``key`` names it within its root
+    document: ``path OFFSET_SEP offset`` per level from the outermost nested object, joined by
+    ``LEVEL_SEP`` (the store puts the root's id in front).
+    """
+
+    __slots__ = (
+        "also",
+        "field_names",
+        "ignored",
+        "in_root",
+        "key",
+        "outer",
+        "path",
+        "source",
+        "values",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        key: str,
+        source: dict[str, Any],
+        outer: NestedObject | None,
+        definition: dict[str, Any],
+    ) -> None:
+        self.path = path
+        self.key = key
+        self.source = source
+        #: The enclosing nested object (None: the root document).
+        self.outer = outer
+        in_parent = _truthy(definition.get("include_in_parent"))
+        #: The enclosing nested object when this one is ``include_in_parent``: it takes the
+        #: values too.
+        self.also = outer if in_parent else None
+        #: Whether the root document takes the values too.
+        self.in_root: bool = _truthy(definition.get("include_in_root")) or (
+            in_parent and (outer is None or outer.in_root)
+        )
+        self.values: list[tuple[FieldType, Any]] = []
+        self.field_names: set[str] = set()
+        self.ignored: set[str] = set()
+
+    def take(self, mapper: FieldType, value: Any) -> None:
+        sink: NestedObject | None = self
+        while sink is not None:
+            sink.values.append((mapper, value))
+            sink.field_names.update(mapper.exists_names)
+            sink = sink.also
 
 
 def _check_timestamp(doc: ParsedDocument) -> None:
@@ -384,6 +458,28 @@ class Mapping:
         found = self.objects.get(path)
         return found is not None and found.type_name == "nested"
 
+    def nested_parent(self, path: str) -> str:
+        """The path of the innermost nested object a field lies in ("": none, the root)."""
+        parent = path.rpartition(".")[0]
+        while parent:
+            if self.is_nested(parent):
+                return parent
+            parent = parent.rpartition(".")[0]
+        return ""
+
+    def in_root(self, path: str) -> bool:
+        """Whether the root documents hold a field's values: it lies in no nested object, or
+        only in ones ``include_in_root`` (or ``include_in_parent`` up to the root)."""
+        level = self.nested_parent(path)
+        while level:
+            definition = self.objects[level].definition
+            if _truthy(definition.get("include_in_root")):
+                return True
+            if not _truthy(definition.get("include_in_parent")):
+                return False
+            level = self.nested_parent(level)
+        return True
+
     # Rendering and merging
 
     def to_dict(self) -> dict[str, Any]:
@@ -486,10 +582,29 @@ class Mapping:
                     f"object mapping for [{mapper.path}] tried to parse field "
                     f"[{mapper.path.rpartition('.')[2]}] as object, but found a concrete value"
                 )
-            if mapper.type_name == "nested":
-                doc.nested_objects += 1
-            doc.field_names.update(_parents(mapper.path))
-            self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+            if mapper.type_name != "nested":
+                if doc.sink is None or doc.sink.in_root:
+                    doc.field_names.update(_parents(mapper.path))
+                if doc.sink is not None:
+                    doc.sink.field_names.update(_parents(mapper.path))
+                self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+                continue
+            doc.nested_objects += 1
+            outer = doc.sink
+            offset = sum(1 for o in doc.nested if o.path == mapper.path and _within(o, outer))
+            key = f"{mapper.path}{OFFSET_SEP}{offset}"
+            if outer is not None:
+                key = f"{outer.key}{LEVEL_SEP}{key}"
+            doc.sink = NestedObject(mapper.path, key, item, outer, mapper.definition)
+            doc.nested.append(doc.sink)
+            if doc.sink.in_root:
+                doc.field_names.update(_parents(mapper.path))
+            if outer is not None:
+                outer.field_names.update(_parents(mapper.path))
+            try:
+                self._parse_object(mapper, item, doc, doc_id, child_updates, dynamic)
+            finally:
+                doc.sink = outer
         _prune(updates, mapper.path.rpartition(".")[2])
 
     def _parse_values(
@@ -537,11 +652,17 @@ class Mapping:
                     doc.ignored.add(mapper.path)
                     return
                 raise field_error(mapper, doc_id, value, error) from None
+        sink = doc.sink
         if mapper.ignore_above < 2**31 - 1 and len(converted) > mapper.ignore_above:
             doc.ignored.add(mapper.path)
-        else:
+        elif sink is None:
             doc.values.append((mapper, converted))
             doc.field_names.update(mapper.exists_names)
+        else:
+            if sink.in_root:
+                doc.values.append((mapper, converted))
+                doc.field_names.update(mapper.exists_names)
+            sink.take(mapper, converted)
         if mapper.multi_fields and value is not None:
             for sub in mapper.multi_fields.values():
                 if isinstance(mapper, CompletionField) and not isinstance(sub, CompletionField):
@@ -558,7 +679,14 @@ class Mapping:
                     "not exist"
                 )
             if value is not None:
-                self._parse_value(copied, value, doc, doc_id)
+                # The copy goes to the document of the target's own nested object (or root).
+                sink, level = doc.sink, self.nested_parent(copied.path)
+                while doc.sink is not None and doc.sink.path != level:
+                    doc.sink = doc.sink.outer
+                try:
+                    self._parse_value(copied, value, doc, doc_id)
+                finally:
+                    doc.sink = sink
 
     # Dynamic mapping
 
@@ -866,6 +994,15 @@ def _parents(path: str) -> tuple[str, ...]:
     """``a.b.c`` -> ``("a", "a.b", "a.b.c")``: the names an ``exists`` query finds it by."""
     parts = path.split(".")
     return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def _within(nested: NestedObject, outer: NestedObject | None) -> bool:
+    """Whether a nested object lies inside ``outer`` (None: the root holds everything)."""
+    return outer is None or nested.key.startswith(outer.key + LEVEL_SEP)
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, "true")
 
 
 def _flatten(values: list) -> Iterator[Any]:

@@ -31,6 +31,9 @@ class SortField:
     unmapped_type: str | None = None
     format: str | None = None
     numeric_type: str | None = None
+    #: ``nested``: the nested objects whose values a root document sorts by (``path``,
+    #: ``filter``), read by the search's collection.
+    nested: dict[str, Any] | None = None
 
     @property
     def reverse(self) -> bool:
@@ -85,6 +88,9 @@ def _from_options(name: str, options: Any) -> SortField:
     mode = options.get("mode")
     if mode is not None and mode not in ("min", "max", "avg", "sum", "median"):
         raise IllegalArgument(f"Unknown SortMode [{mode}]")
+    nested = options.get("nested")
+    if nested is not None and not isinstance(nested, dict):
+        raise ParsingError("[nested] must be an object")
     return SortField(
         name,
         order,
@@ -93,6 +99,7 @@ def _from_options(name: str, options: Any) -> SortField:
         options.get("unmapped_type"),
         options.get("format"),
         options.get("numeric_type"),
+        nested,
     )
 
 

@@ -22,8 +22,9 @@ from typing import Any
 import orjson
 import tantivy
 
+from . import jsoncodec
 from .fields import TextField
-from .mapping import ParsedDocument
+from .mapping import LEVEL_SEP, NestedObject, ParsedDocument
 
 #: Spare slots a new layout carries, per kind, before any field needs them.
 #: How the analysis registry names analyzers for tantivy (see ``AnalysisRegistry.tantivy_name``).
@@ -123,7 +124,9 @@ class Layout:
     def from_dict(cls, data: dict[str, Any]) -> Layout:
         return cls(**{**data, "multi": set(data.get("multi", ()))})
 
-    def schema(self) -> tantivy.Schema:
+    def schema(self, nested: bool = False) -> tantivy.Schema:
+        """The schema of the store, or with ``nested`` of its nested store: the same slots, and
+        the fields that place a hidden nested document (see :attr:`Store.nested`)."""
         builder = tantivy.SchemaBuilder()
         builder.add_text_field(
             "_id", stored=True, fast=True, tokenizer_name="raw", index_option="basic"
@@ -134,6 +137,12 @@ class Layout:
         builder.add_text_field("_routing", stored=True, tokenizer_name="raw", index_option="basic")
         builder.add_text_field("_fields", tokenizer_name="raw", index_option="basic")
         builder.add_text_field("_ignored", stored=True, tokenizer_name="raw", index_option="basic")
+        if nested:
+            for name in ("_path", "_parent"):
+                builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+            builder.add_text_field(
+                "_nid", stored=True, fast=True, tokenizer_name="raw", index_option="basic"
+            )
         entries = sorted([*self.slots.values(), *self.spares], key=lambda e: int(e[0][1:]))
         for name, kind in entries:
             _add_slot(builder, name, tuple(kind))
@@ -200,10 +209,13 @@ class Store:
     #: tantivy's writer memory budget: enough for large bulks, allocated as it fills.
     HEAP = 64_000_000
 
-    def __init__(self, directory: str | None, layout: Layout, registry: Any) -> None:
+    def __init__(
+        self, directory: str | None, layout: Layout, registry: Any, *, nested: bool = False
+    ) -> None:
         self.directory = directory
         self.layout = layout
-        self.schema = layout.schema()
+        self.registry = registry
+        self.schema = layout.schema(nested)
         if directory is not None:
             os.makedirs(directory, exist_ok=True)
         self.index = tantivy.Index(self.schema, path=directory)
@@ -211,11 +223,56 @@ class Store:
         self.index.config_reader("manual")
         #: None once the store is abandoned or closed (unusable then).
         self.writer: tantivy.IndexWriter | None = self.index.writer(
-            heap_size=self.HEAP, num_threads=2
+            heap_size=self.HEAP, num_threads=1 if nested else 2
         )
         #: field path -> (slot, pre-tokenised): a cache of the layout for the write path.
         self.targets: dict[str, tuple[str, bool]] = {}
         self.searcher = self.index.searcher()
+        #: The hidden documents of nested objects, in a tantivy index of their own (so that
+        #: nothing that reads this one meets them), opened with the first of them.
+        self.nested: Store | None = None
+        if not nested and directory is not None and os.path.exists(self._nested_directory()):
+            self.nested = Store(self._nested_directory(), layout, registry, nested=True)
+
+    def _nested_directory(self) -> str:
+        assert self.directory is not None
+        return self.directory + "-nested"
+
+    @property
+    def nested_searcher(self) -> tantivy.Searcher | None:
+        """The searcher of the nested objects as of the last commit (None: there are none)."""
+        return None if self.nested is None else self.nested.searcher
+
+    def nested_documents(
+        self, doc_id: str, seq_no: int, version: int, routing: str | None, parsed: ParsedDocument
+    ) -> list[tantivy.Document | str]:
+        """The hidden documents of a document's nested objects (none for most documents)."""
+        if not parsed.nested:
+            return []
+        if self.nested is None:
+            directory = None if self.directory is None else self._nested_directory()
+            self.nested = Store(directory, self.layout, self.registry, nested=True)
+        return [
+            self.nested.document(
+                doc_id,
+                seq_no,
+                version,
+                jsoncodec.dumps(obj.source),
+                routing,
+                obj,
+                _place(doc_id, obj),
+            )
+            for obj in parsed.nested
+        ]
+
+    def add_nested(self, doc_id: str, documents: list[tantivy.Document | str]) -> None:
+        """Replace the nested documents of ``doc_id`` with ``documents``."""
+        if not documents:
+            return
+        assert self.nested is not None  # nested_documents opened it
+        self.nested.delete(doc_id)
+        for document in documents:
+            self.nested.add(document)
 
     def document(
         self,
@@ -224,10 +281,13 @@ class Store:
         version: int,
         source: bytes | None,
         routing: str | None,
-        parsed: ParsedDocument,
+        parsed: ParsedDocument | NestedObject,
+        place: dict[str, Any] | None = None,
     ) -> tantivy.Document | str:
         """The tantivy document of one write (as JSON when tantivy can take it so)."""
         values: dict[str, Any] = {"_id": doc_id, "_seq_no": seq_no, "_version": version}
+        if place is not None:
+            values.update(place)
         if source is not None:
             values["_source"] = source
         if routing is not None:
@@ -296,15 +356,23 @@ class Store:
             raise StoreFailed(f"indexing failed: {error}") from error
 
     def delete(self, doc_id: str) -> None:
+        """Delete a document (and its nested objects' documents)."""
         assert self.writer is not None, "the store is closed"
         try:
             self.writer.delete_documents_by_term("_id", doc_id)
         except ValueError as error:
             raise StoreFailed(f"deleting failed: {error}") from error
+        if self.nested is not None:
+            self.nested.delete(doc_id)
 
     def commit(self) -> tantivy.Searcher:
-        """Make every write so far durable (on disk) and searchable; return the new searcher."""
+        """Make every write so far durable (on disk) and searchable; return the new searcher.
+
+        The nested store commits first: a crash between the two leaves the translog untrimmed,
+        and its replay replaces a document's nested objects whole (:meth:`add_nested`)."""
         assert self.writer is not None, "the store is closed"
+        if self.nested is not None:
+            self.nested.commit()
         try:
             self.writer.commit()
             self.index.reload()
@@ -317,7 +385,10 @@ class Store:
         """Bytes of the store's files on disk (its segments and tantivy's metadata); None for a
         store in memory, whose size tantivy does not tell."""
         files = self.files()
-        return None if files is None else sum(size for _, size in files)
+        if files is None:
+            return None
+        nested = self.nested.size_in_bytes() if self.nested is not None else 0
+        return sum(size for _, size in files) + (nested or 0)
 
     def files(self) -> list[tuple[str, int]] | None:
         """(name, bytes) of the store's files on disk; None for a store in memory."""
@@ -349,9 +420,13 @@ class Store:
     def abandon(self) -> None:
         """Drop a failed writer without asking anything more of it, releasing its lock."""
         self.writer = None
+        if self.nested is not None:
+            self.nested.abandon()
 
     def close(self) -> None:
         """Release the writer (and its threads); the store is unusable afterwards."""
+        if self.nested is not None:
+            self.nested.close()
         writer, self.writer = self.writer, None
         if writer is not None:
             try:
@@ -364,6 +439,21 @@ class Store:
         self.close()
         if self.directory is not None:
             shutil.rmtree(self.directory, ignore_errors=True)
+            if self.nested is None:  # else its own destroy removes it
+                shutil.rmtree(self._nested_directory(), ignore_errors=True)
+        if self.nested is not None:
+            self.nested.destroy()
+
+
+def _place(doc_id: str, obj: NestedObject) -> dict[str, Any]:
+    """Where a nested object's hidden document stands: its path, its id (``_nid``: the root's
+    id, then each level's path and offset) and the ids of the nested objects around it."""
+    levels = obj.key.split(LEVEL_SEP)
+    ancestors = [LEVEL_SEP.join([doc_id, *levels[:depth]]) for depth in range(1, len(levels))]
+    place: dict[str, Any] = {"_path": obj.path, "_nid": LEVEL_SEP.join([doc_id, obj.key])}
+    if ancestors:
+        place["_parent"] = ancestors
+    return place
 
 
 def _files(directory: str) -> list[tuple[str, int]]:

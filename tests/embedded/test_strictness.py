@@ -41,37 +41,50 @@ def test_a_nested_query_needs_a_nested_path(nested: Elasticsearch) -> None:
         assert nested.search(index="t", query=query)["hits"]["total"]["value"] == 0
 
 
-def test_inner_hits_are_refused_not_dropped(nested: Elasticsearch) -> None:
-    query = {"nested": {"path": "n", "query": {"match_all": {}}, "inner_hits": {}}}
+@pytest.mark.parametrize("option", ["highlight", "explain", "docvalue_fields", "script_fields"])
+def test_inner_hits_options_not_applied_are_refused_not_dropped(
+    nested: Elasticsearch, option: str
+) -> None:
+    inner_hits = {option: {"fields": {"n.a": {}}} if option == "highlight" else True}
+    query = {"nested": {"path": "n", "query": {"match_all": {}}, "inner_hits": inner_hits}}
     with pytest.raises(BadRequestError) as exc:
         nested.search(index="t", query=query)
-    assert reason_of(exc) == f"[inner_hits] {UNSUPPORTED}"
+    assert reason_of(exc) == f"[{option}] in [inner_hits] {UNSUPPORTED}"
 
 
 @pytest.mark.parametrize(
-    "inner",
+    ("inner", "ids"),
     [
-        {"bool": {"must": [{"term": {"n.a": 1}}, {"term": {"n.b": 2}}]}},
-        {"bool": {"filter": [{"term": {"n.a": 1}}], "must": {"term": {"n.b": 2}}}},
-        {"bool": {"must_not": {"term": {"n.a": 1}}}},
-        {
-            "bool": {
-                "should": [{"term": {"n.a": 1}}, {"term": {"n.b": 2}}],
-                "minimum_should_match": 2,
-            }
-        },
-        {"match": {"n.c": {"query": "x y", "operator": "and"}}},
-        {"constant_score": {"filter": {"bool": {"must_not": {"exists": {"field": "n.a"}}}}}},
+        ({"bool": {"must": [{"term": {"n.a": 1}}, {"term": {"n.b": 2}}]}}, ["2"]),
+        ({"bool": {"filter": [{"term": {"n.a": 1}}], "must": {"term": {"n.b": 2}}}}, ["2"]),
+        ({"bool": {"must_not": {"term": {"n.a": 1}}}}, ["1"]),
+        (
+            {
+                "bool": {
+                    "should": [{"term": {"n.a": 1}}, {"term": {"n.b": 2}}],
+                    "minimum_should_match": 2,
+                }
+            },
+            ["2"],
+        ),
+        ({"match": {"n.c": {"query": "x y", "operator": "and"}}}, ["2"]),
+        (
+            {"constant_score": {"filter": {"bool": {"must_not": {"exists": {"field": "n.a"}}}}}},
+            ["1"],
+        ),
     ],
 )
-def test_nested_conditions_that_must_hold_together_are_refused(
-    nested: Elasticsearch, inner: dict[str, Any]
+def test_nested_conditions_must_hold_on_one_object(
+    nested: Elasticsearch, inner: dict[str, Any], ids: list[str]
 ) -> None:
-    """Nested objects are indexed flat: a conjunction or a negation could be met by different
-    objects, where Elasticsearch asks one object for all of it."""
-    with pytest.raises(BadRequestError) as exc:
-        nested.search(index="t", query={"nested": {"path": "n", "query": inner}})
-    assert "a [nested] query whose conditions must hold together" in reason_of(exc)
+    """Each nested object is a document of its own: a conjunction or a negation must be met by
+    one object (document 1 meets each half of them on a different object, 2 on one)."""
+    nested.index(
+        index="t", id="1", document={"n": [{"a": 1, "c": "x"}, {"b": 2, "c": "y"}]}, refresh=True
+    )
+    nested.index(index="t", id="2", document={"n": [{"a": 1, "b": 2, "c": "x y"}]}, refresh=True)
+    found = nested.search(index="t", query={"nested": {"path": "n", "query": inner}})
+    assert sorted(hit["_id"] for hit in found["hits"]["hits"]) == ids
 
 
 @pytest.mark.parametrize(
@@ -207,10 +220,6 @@ def test_an_unknown_key_of_a_query_is_refused(fields: Elasticsearch, kind: str) 
             "[fuzziness] in a [match_bool_prefix] query",
         ),
         ({"regexp": {"k": {"value": "a", "flags": "NONE"}}}, "[flags] other than ALL"),
-        (
-            {"nested": {"path": "o", "query": {"match_all": {}}, "score_mode": "max"}},
-            "[score_mode] other than avg in a [nested] query",
-        ),
     ],
 )
 def test_options_the_engine_does_not_apply_are_refused(

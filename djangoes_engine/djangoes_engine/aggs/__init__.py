@@ -13,7 +13,18 @@ from typing import Any
 from ..errors import EngineError, ParsingError, SearchPhaseError, Unsupported
 from ..search.collect import Target
 from ..wording import suggest, token_name
-from . import buckets, geo, histograms, join, metrics, percentiles, ranges, terms, top_hits  # noqa: F401
+from . import (  # noqa: F401
+    buckets,
+    geo,
+    histograms,
+    join,
+    metrics,
+    nested,
+    percentiles,
+    ranges,
+    terms,
+    top_hits,
+)
 from .composite import misplaced, parent_error
 from .core import REGISTRY, Agg, Shard, collect_level
 

@@ -197,6 +197,10 @@ class Shard:
         self._sources: dict[tuple[str, str], Source] = {}
         #: What aggregations compute once per index (keyed by aggregation id).
         self.cache: dict[int, Any] = {}
+        #: The nested path of the documents aggregated ("": root documents), and the shard a
+        #: ``nested`` or ``reverse_nested`` aggregation came from (see :mod:`.nested`).
+        self.level: str = target.reader.level
+        self.outer: Shard | None = None
 
     @property
     def index_name(self) -> str:

@@ -20,7 +20,7 @@ import tantivy
 from ..deprecation import deprecated
 from ..errors import Unsupported
 from .body import boosted, check_options, minimum_should_match, single_field
-from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_nested, q_wrapper
+from .compound import q_bool, q_boosting, q_constant_score, q_dis_max, q_wrapper
 from .context import (
     FIELD_QUERIES,
     MATCH_ALL,
@@ -50,6 +50,7 @@ from .join import q_has_child, q_has_parent, q_parent_id
 from .knn import q_knn
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
+from .nested import parent_key, q_nested
 from .percolate import percolator_fields, percolator_highlights, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
@@ -69,6 +70,7 @@ __all__ = [
     "fuzziness",
     "match_field",
     "minimum_should_match",
+    "parent_key",
     "percolator_fields",
     "percolator_highlights",
     "phrase_field",

@@ -1,7 +1,7 @@
 """Compound queries: the queries that combine or wrap other queries.
 
-``bool``, ``constant_score``, ``dis_max``, ``boosting``, ``nested``, and ``wrapper`` (a query
-encoded in base64).
+``bool``, ``constant_score``, ``dis_max``, ``boosting``, and ``wrapper`` (a query encoded in
+base64); ``nested`` has a module of its own (:mod:`.nested`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tantivy import Occur, Query
 
 from .. import jsoncodec
 from ..deprecation import deprecated
-from ..errors import EngineError, ParsingError, QueryShardError, Unsupported
+from ..errors import ParsingError
 from .body import boosted, check_options, minimum_should_match
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query
 
@@ -118,87 +118,6 @@ def q_boosting(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
         ),
         body,
     )
-
-
-NESTED_OPTIONS = {"path", "query", "score_mode", "ignore_unmapped", "inner_hits", "boost", "_name"}
-
-
-def q_nested(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
-    if "path" not in body or "query" not in body:
-        raise ParsingError("[nested] requires 'path' and 'query' field")
-    check_options("nested", body, NESTED_OPTIONS)
-    if str(body.get("score_mode", "avg")) != "avg":  # the objects are flat: one score
-        raise Unsupported("[score_mode] other than avg in a [nested] query")
-    if "inner_hits" in body:  # the hits would come back without them
-        raise Unsupported("[inner_hits]")
-    if not ctx.mapping.is_nested(body["path"]):
-        # Elasticsearch 9 looks the path up among the nested mappers only: an object path is as
-        # missing as an unmapped one.
-        if body.get("ignore_unmapped"):
-            return MATCH_NONE()
-        reason = f"[nested] failed to find nested object under path [{body['path']}]"
-        raise QueryShardError(
-            f"failed to create query: {reason}",
-            caused_by=EngineError(reason, status=500, type="illegal_state_exception"),
-        )
-    if not _one_object_at_a_time(body["query"]):
-        raise Unsupported(
-            "a [nested] query whose conditions must hold together (must, filter, must_not, "
-            "an [and] match): nested objects are indexed flat, so they could match across objects"
-        )
-    return boosted(compile_query(ctx, body["query"]), body)
-
-
-#: Queries of one condition on one value: whether one nested object holds it is the same
-#: question as whether any does, so flat indexing answers them as Elasticsearch does.
-_ONE_CONDITION = {
-    "term", "terms", "range", "exists", "prefix", "wildcard", "regexp", "fuzzy", "ids",
-    "match_all", "match_none", "match_phrase", "match_phrase_prefix",
-}  # fmt: skip
-
-
-def _one_object_at_a_time(query: Any) -> bool:
-    """Whether ``query`` asks nothing that two conditions on different nested objects could
-    satisfy together: no conjunction and no negation (a disjunction is fine)."""
-    if not isinstance(query, dict) or len(query) != 1:
-        return True  # malformed: compile_query gives Elasticsearch's error
-    ((kind, body),) = query.items()
-    if kind in _ONE_CONDITION:
-        return True
-    if kind == "match":
-        options = next(iter(body.values()), None) if isinstance(body, dict) else None
-        if isinstance(options, dict):
-            return str(options.get("operator", "or")).lower() == "or" and (
-                "minimum_should_match" not in options
-            )
-        return True
-    if not isinstance(body, dict):
-        return True
-    if kind == "bool":
-        clauses = {k: _as_list(body.get(k)) for k in ("must", "filter", "should", "must_not")}
-        clauses["must_not"] += _as_list(body.get("mustNot"))  # the deprecated spelling
-        if clauses["must_not"] or len(clauses["must"]) + len(clauses["filter"]) > 1:
-            return False
-        if not (clauses["must"] or clauses["filter"]) and str(
-            body.get("minimum_should_match", "1")
-        ) not in ("0", "1"):
-            return False
-        return all(_one_object_at_a_time(q) for qs in clauses.values() for q in qs)
-    if kind == "constant_score":
-        return _one_object_at_a_time(body.get("filter"))
-    if kind == "dis_max":
-        return all(_one_object_at_a_time(q) for q in _as_list(body.get("queries")))
-    if kind == "boosting":
-        return _one_object_at_a_time(body.get("positive"))
-    if kind == "nested":
-        return _one_object_at_a_time(body.get("query"))
-    return False
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def q_wrapper(ctx: Context, body: dict[str, Any]) -> tantivy.Query:

@@ -50,7 +50,10 @@ class Context:
     lookup: Callable[[str, str], Any] | None = None
     #: The queries named with ``_name``, in the order compiled: a hit lists those it matches.
     named: list[tuple[str, tantivy.Query]] = field(default_factory=list)
-    #: The ``inner_hits`` the query asks for, by name (see :mod:`.inner_hits`).
+    #: The nested path whose objects the query being compiled runs on ("": root documents).
+    scope: str = ""
+    #: The ``inner_hits`` the query asks for, by name (see :mod:`.inner_hits`); a nested
+    #: query's own ``inner_hits`` hold those asked inside it.
     inner_hits: dict[str, Any] = field(default_factory=dict)
     #: Unmapped fields are errors (a percolator's stored query is parsed so at index time).
     strict_fields: bool = False
@@ -69,6 +72,10 @@ class Context:
 
     @property
     def schema(self) -> tantivy.Schema:
+        """The schema of the documents queried: the nested store's inside a ``nested`` query
+        (the same slots, so a query built on one runs on the other)."""
+        if self.scope and self.reader.nested is not None:
+            return self.reader.nested.schema
         return self.reader.schema
 
     def field(self, name: str) -> FieldType | None:
@@ -85,6 +92,8 @@ class Context:
         return self.reader.layout.slot(field_type.path)
 
     def note(self, field_type: FieldType, term: str) -> None:
+        if self.scope:  # a nested object's field: the root's highlight does not show it
+            return
         self.highlight.setdefault(field_type.path, set()).add(term)
 
     def note_regex(self, field_type: FieldType, pattern: str) -> None:

@@ -25,14 +25,34 @@ Scope = Callable[[str, dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
+class NestedInnerHits:
+    """What a ``nested`` query's inner hits are: its objects at ``path`` that ``query``
+    matches, inside the hit (a document at level ``scope``: "" for the root); ``children``,
+    the inner hits asked for inside it, hang on each of those objects."""
+
+    path: str
+    scope: str
+    query: Any  # tantivy.Query on the nested store
+    children: dict[str, InnerHits]
+
+
+@dataclass(frozen=True)
 class InnerHits:
     name: str
     #: The search options of the definition (``size`` defaults to 3).
     options: dict[str, Any]
     scope: Scope
+    #: A nested query's (``search.inner_hits`` renders them); None for the join queries'.
+    nested: NestedInnerHits | None = None
 
 
-def add_inner_hits(ctx: Context, default_name: str, definition: Any, scope: Scope) -> None:
+def add_inner_hits(
+    ctx: Context,
+    default_name: str,
+    definition: Any,
+    scope: Scope,
+    nested: NestedInnerHits | None = None,
+) -> None:
     """Register the ``inner_hits`` of a query, named as given or after its relation."""
     if not isinstance(definition, dict):
         raise ParsingError("[inner_hits] must be an object")
@@ -46,4 +66,4 @@ def add_inner_hits(ctx: Context, default_name: str, definition: Any, scope: Scop
         raise IllegalArgument(f"[inner_hits] already contains an entry for key [{name}]")
     options = {k: v for k, v in definition.items() if k in SEARCH_OPTIONS}
     options.setdefault("size", 3)
-    ctx.inner_hits[name] = InnerHits(name, options, scope)
+    ctx.inner_hits[name] = InnerHits(name, options, scope, nested)

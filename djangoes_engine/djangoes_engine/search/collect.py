@@ -5,6 +5,7 @@ across indices by sort key, the total, and ``search_after``.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import time
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from ..dates import DateFormat
 from ..errors import (
     EngineError,
     IllegalArgument,
+    ParsingError,
     QueryShardError,
     SearchPhaseError,
+    Unsupported,
 )
 from ..fields import DateField, FieldType, GeoPointField, KeywordField, NumberField, TextField
 from ..index import Index, Reader, check_blocks
@@ -465,8 +468,12 @@ def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> li
         else:
             try:
                 field = sorting.sortable_field(target.reader.mapping, sort, target.index.name)
+                nested = _nested_sort_values(target, field, sort, hits)
             except EngineError as error:
                 raise SearchPhaseError(error, target.index.name) from None
+            if nested is not None:
+                columns.append((nested, field))
+                continue
             columns.append((_field_values(target, field, sort, addresses), field))
     candidates = []
     for row, (score, address) in enumerate(hits):
@@ -529,6 +536,8 @@ def _field_values(
         return reader.searcher.fast_field_values(slot, addresses)
     values = []
     path = source_path(reader.mapping, field)
+    if reader.level and path.startswith(reader.level + "."):  # a nested object's own source
+        path = path[len(reader.level) + 1 :]
     for address in addresses:
         stored = reader.searcher.doc(address).get_first("_source")
         assert stored is not None  # every document a store writes has one
@@ -544,6 +553,65 @@ def _field_values(
             converted = sorting.fielddata_terms(field, converted)
         values.append(sorting.reduce(converted, sort, field))
     return values
+
+
+def _nested_sort_values(
+    target: Target, field: FieldType | None, sort: sorting.SortField, hits: list
+) -> list[Any] | None:
+    """The values of a sort on a field of nested objects, per root document: those of its
+    objects at ``nested.path`` (that match ``nested.filter``), reduced by the sort's mode; None
+    for a field the documents hold themselves."""
+    reader = target.reader
+    mapping = reader.mapping
+    if field is None or reader.level:  # inner hits and nested aggregations: already there
+        return None
+    if sort.nested is None:
+        if mapping.in_root(field.path):
+            return None
+        raise QueryShardError(
+            f"it is mandatory to set the [nested] context on the nested sort field: [{sort.name}]."
+        )
+    spec = sort.nested
+    for key in spec:
+        if key in ("max_children", "nested"):
+            raise Unsupported(f"[{key}] in a nested sort")
+        if key not in ("path", "filter"):
+            raise ParsingError(f"[nested] unknown field [{key}]")
+    path = str(spec.get("path"))
+    if path not in mapping.objects:
+        raise QueryShardError(f"[nested] failed to find nested object under path [{path}]")
+    if not mapping.is_nested(path):
+        raise QueryShardError(f"[nested] nested object under path [{path}] is not of nested type")
+    nested_reader = reader.at_level(path)
+    if nested_reader is None or not hits:
+        return [None] * len(hits)
+    searcher = reader.searcher
+    everything = max(searcher.num_docs, 1)
+    keyed = searcher.search(target.matching, everything, count=False, order_by_field="_id").hits
+    ids = {(a.segment_ord, a.doc): doc_id for doc_id, a in keyed}
+    roots = [ids.get((a.segment_ord, a.doc)) for _, a in hits]
+    schema = nested_reader.schema
+    clauses = [
+        (Occur.Must, Query.term_query(schema, "_path", path)),
+        (Occur.Must, Query.term_set_query(schema, "_id", [r for r in roots if r is not None])),
+    ]
+    if spec.get("filter") is not None:
+        ctx = dataclasses.replace(target.context, scope=path)
+        clauses.append((Occur.Must, compile_query(ctx, spec["filter"])))
+    nested_searcher = nested_reader.searcher
+    limit = max(nested_searcher.num_docs, 1)
+    objects = nested_searcher.search(
+        Query.boolean_query(clauses), limit, count=False, order_by_field="_id"
+    ).hits
+    nested_target = dataclasses.replace(target, reader=nested_reader)
+    values = _field_values(nested_target, field, sort, [a for _, a in objects])
+    per_root: dict[str, list[Any]] = {}
+    for (root, _), value in zip(objects, values, strict=True):
+        if value is not None:
+            per_root.setdefault(root, []).append(value)
+    return [
+        sorting.reduce(per_root[root], sort, field) if root in per_root else None for root in roots
+    ]
 
 
 def _geo_distances(

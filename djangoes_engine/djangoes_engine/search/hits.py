@@ -28,10 +28,11 @@ from ..fields import (
 )
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
-from ..mapping import source_path
+from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
 from ..query import compile_query, percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract, extract_whole
 from .collect import Candidate, collect
+from .inner_hits import check_inner_window, nested_inner_hits
 from .request import SearchRequest
 
 
@@ -45,6 +46,11 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     document = target.reader.searcher.doc(candidate.address)
     doc = stored_doc(document)
     hit: dict[str, Any] = {"_index": index.name, "_id": doc.doc_id}
+    level = target.reader.level  # a nested object's hidden document: which one it is
+    if level:
+        nid = document.get_first("_nid")
+        assert nid is not None  # every nested document has one (Store.nested_documents)
+        hit["_nested"] = nested_identity(nid)
     if request.version:
         hit["_version"] = doc.version
     if request.seq_no_primary_term:
@@ -54,7 +60,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     ignored = document.get_all("_ignored")
     if ignored:
         hit["_ignored"] = ignored
-    if doc.routing is not None:
+    if doc.routing is not None and not level:
         hit["_routing"] = doc.routing
     source_needed = (
         request.source is not False
@@ -76,11 +82,17 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         source = jsoncodec.loads(doc.source)
         mapping = index.mapping
         if mapping.source_includes or mapping.source_excludes:
-            source = SourceFilter(mapping.source_includes, mapping.source_excludes).apply(source)
+            mapped = SourceFilter(mapping.source_includes, mapping.source_excludes)
+            source = nested_source(mapped, level, source) if level else mapped.apply(source)
     if request.stored_fields == ["_none_"]:
         return {"_index": index.name, "_id": doc.doc_id, "_score": candidate.score}
     if source_needed:
-        hit["_source"] = _filtered(request.source, index, source)
+        if level:
+            hit["_source"] = (
+                source if request.source is None else nested_source(request.source, level, source)
+            )
+        else:
+            hit["_source"] = _filtered(request.source, index, source)
     fields = {}
     if request.stored_fields:
         fields.update(_stored_fields(index, source, request.stored_fields))
@@ -106,7 +118,7 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
         matched = _matched_queries(target, candidate.address)
         if matched:
             hit["matched_queries"] = matched
-    if target.ctx is not None and target.ctx.inner_hits:
+    if target.ctx is not None and target.ctx.inner_hits and not level:
         hit["inner_hits"] = render_inner_hits(target, doc.doc_id, jsoncodec.loads(doc.source))
     if request.explain:
         explained = jsoncodec.loads(
@@ -123,9 +135,12 @@ def render_inner_hits(target: Any, doc_id: str, source: dict[str, Any]) -> dict[
     for this hit, searched and rendered as a search's hits are."""
     sections = {}
     for spec in target.context.inner_hits.values():
+        if spec.nested is not None:  # nested objects: documents of the nested store
+            sections[spec.name] = nested_inner_hits(target, spec, doc_id, render_hit)
+            continue
         request = SearchRequest.parse(spec.options)
         request.track_total_hits = True
-        _check_inner_window(target.index, spec.name, request.start + request.size)
+        check_inner_window(target.index, spec.name, request.start + request.size)
         scope = spec.scope(doc_id, source)
         ctx = dataclasses.replace(target.context, named=[], highlight={}, inner_hits={})
         query = compile_query(ctx, scope) if scope is not None else Query.empty_query()
@@ -143,15 +158,35 @@ def render_inner_hits(target: Any, doc_id: str, source: dict[str, Any]) -> dict[
     return sections
 
 
-def _check_inner_window(index: Index, name: str, window: int) -> None:
-    setting = index.settings.get("index.max_inner_result_window")
-    limit = 100 if setting is None else index.settings.int("index.max_inner_result_window")
-    if window > limit:
-        raise IllegalArgument(
-            f"Inner result window is too large, the inner hit definition's [{name}]'s from + "
-            f"size must be less than or equal to: [{limit}] but was [{window}]. This limit can "
-            "be set by changing the [index.max_inner_result_window] index level setting."
-        )
+def nested_identity(nid: str) -> dict[str, Any]:
+    """A nested object's ``_nested`` from its ``_nid``: the field and offset of each level,
+    outermost first, each level's field relative to the one around it."""
+    chain: list[tuple[str, int]] = []
+    previous = ""
+    for level in nid.split(LEVEL_SEP)[1:]:
+        path, _, position = level.rpartition(OFFSET_SEP)
+        chain.append((path[len(previous) + 1 :] if previous else path, int(position)))
+        previous = path
+    identity: dict[str, Any] = {}
+    for name, offset in reversed(chain):
+        node: dict[str, Any] = {"field": name, "offset": offset}
+        if identity:
+            node["_nested"] = identity
+        identity = node
+    return identity
+
+
+def nested_source(source_filter: SourceFilter, path: str, source: dict[str, Any]) -> dict[str, Any]:
+    """A nested object's source filtered as Elasticsearch filters it: by full paths, as the
+    object stands in its root's source."""
+    names = path.split(".")
+    wrapped: dict[str, Any] = source
+    for name in reversed(names):
+        wrapped = {name: wrapped}
+    kept: Any = source_filter.apply(wrapped)
+    for name in names:
+        kept = kept.get(name) if isinstance(kept, dict) else None
+    return kept if isinstance(kept, dict) else {}
 
 
 def _matched_queries(target: Any, address: Any) -> list[str]:
@@ -183,7 +218,7 @@ def _stored_fields(index: Index, source: dict[str, Any], names: list[str]) -> di
         if name in ("_source", "_none_", "*") and name != "*":
             continue
         for mapped in index.mapping.fields_matching(name):
-            if mapped.store:
+            if mapped.store and index.mapping.in_root(mapped.path):  # else its objects' own
                 values = extract(source, source_path(index.mapping, mapped))
                 if values:
                     fields[mapped.path] = values
@@ -198,6 +233,8 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
         else:
             name, fmt = str(spec), None
         for mapped in index.mapping.fields_matching(name):
+            if not index.mapping.in_root(mapped.path):
+                continue  # a nested object's doc values are its hidden document's
             if isinstance(mapped, DenseVectorField):  # each vector, as the index holds it
                 found = _vectors(mapped, source)
                 if found:
@@ -270,35 +307,99 @@ def _format_docvalue(field: Any, value: Any, fmt: str | None) -> Any:
 
 
 def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dict[str, Any]:
-    """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent."""
+    """The ``fields`` option: mapped values from ``_source``, dates formatted, text as sent;
+    the fields of nested objects grouped per object under their nested path, as Elasticsearch
+    groups them (``{"user": [{"first": ["John"]}, ...]}``)."""
+    mapping = index.mapping
     fields = {}
+    nested: dict[str, str | None] = {}  # path -> format, for fields inside nested objects
     for spec in specs:
         name = spec["field"] if isinstance(spec, dict) else str(spec)  # a str (SearchRequest)
         fmt = spec.get("format") if isinstance(spec, dict) else None
-        for mapped in index.mapping.fields_matching(name):
+        for mapped in mapping.fields_matching(name):
+            if mapping.nested_parent(mapped.path):
+                nested.setdefault(mapped.path, fmt)
+                continue
             if isinstance(mapped, DenseVectorField):  # the vectors' elements, in one list
                 elements = [e for vector in _vectors(mapped, source) for e in vector]
                 if elements:
                     fields[mapped.path] = elements
                 continue
-            values = []
-            path = source_path(index.mapping, mapped)
-            raw = geo.raw_points(source, path) if mapped.type_name == "geo_point" else None
-            for value in extract(source, path) if raw is None else raw:
-                try:
-                    converted = mapped.convert(value)
-                except EngineError:
-                    continue
-                if isinstance(mapped, GeoPointField):  # as read (not quantised)
-                    converted = _geo_format(mapped, value, fmt)
-                elif mapped.type_name in ("date", "date_nanos"):
-                    converted = _format_docvalue(mapped, converted, fmt)
-                elif mapped.type_name == "text":
-                    converted = value
-                values.append(converted)
+            values = _fetched(mapped, source, source_path(mapping, mapped), fmt)
             if values:
                 fields[mapped.path] = values
+    if nested:
+        for path in sorted({_outermost_nested(mapping, p) for p in nested}):
+            objects = _nested_fields(mapping, extract(source, path), path, nested)
+            if objects:
+                fields[path] = objects
     return fields
+
+
+def _fetched(mapped: Any, source: Any, path: str, fmt: str | None) -> list[Any]:
+    """The values at ``path`` of ``source`` as the ``fields`` option shows them."""
+    values = []
+    raw = geo.raw_points(source, path) if mapped.type_name == "geo_point" else None
+    for value in extract(source, path) if raw is None else raw:
+        try:
+            converted = mapped.convert(value)
+        except EngineError:
+            continue
+        if isinstance(mapped, GeoPointField):  # as read (not quantised)
+            converted = _geo_format(mapped, value, fmt)
+        elif mapped.type_name in ("date", "date_nanos"):
+            converted = _format_docvalue(mapped, converted, fmt)
+        elif mapped.type_name == "text":
+            converted = value
+        values.append(converted)
+    return values
+
+
+def _outermost_nested(mapping: Any, path: str) -> str:
+    level = mapping.nested_parent(path)
+    while mapping.nested_parent(level):
+        level = mapping.nested_parent(level)
+    return str(level)
+
+
+def _nested_fields(
+    mapping: Any, objects: list[Any], level: str, wanted: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """Per object at nested path ``level``: its wanted fields, and those of the nested objects
+    inside it, by path relative to ``level``; objects with none are left out."""
+    inner = {
+        _child_level(mapping, path, level)
+        for path in wanted
+        if path.startswith(level + ".") and mapping.nested_parent(path) != level
+    }
+    found = []
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        entry: dict[str, Any] = {}
+        for path, fmt in wanted.items():
+            if mapping.nested_parent(path) != level:
+                continue
+            mapped = mapping.field(path)
+            relative = source_path(mapping, mapped)[len(level) + 1 :]
+            values = _fetched(mapped, obj, relative, fmt)
+            if values:
+                entry[path[len(level) + 1 :]] = values
+        for child in sorted(inner):
+            below = _nested_fields(mapping, extract(obj, child[len(level) + 1 :]), child, wanted)
+            if below:
+                entry[child[len(level) + 1 :]] = below
+        if entry:
+            found.append(entry)
+    return found
+
+
+def _child_level(mapping: Any, path: str, level: str) -> str:
+    """The nested path right inside ``level`` that holds the field ``path``."""
+    child = mapping.nested_parent(path)
+    while mapping.nested_parent(child) != level:
+        child = mapping.nested_parent(child)
+    return str(child)
 
 
 def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:

@@ -1,0 +1,524 @@
+"""Nested objects as Elasticsearch has them: each one a hidden document of its own, which the
+``nested`` query (conditions on one object, ``score_mode``), ``inner_hits`` and the ``nested``
+and ``reverse_nested`` aggregations read, and which hits, ``_count`` and ``get`` never show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import BadRequestError, Elasticsearch
+
+from djangoes_engine import Engine
+from djangoes_engine.server import start_in_thread
+
+from .servers import kill, serve
+
+MAPPINGS = {
+    "properties": {
+        "title": {"type": "keyword"},
+        "comments": {
+            "type": "nested",
+            "properties": {
+                "author": {"type": "keyword"},
+                "stars": {"type": "integer"},
+                "text": {"type": "text"},
+                "history": {
+                    "type": "nested",
+                    "properties": {"diff": {"type": "keyword"}, "n": {"type": "integer"}},
+                },
+            },
+        },
+    }
+}
+
+POSTS = {
+    "1": {
+        "title": "one",
+        "comments": [
+            {"author": "ann", "stars": 1, "text": "nice post", "history": [{"diff": "a", "n": 1}]},
+            {"author": "bob", "stars": 5, "text": "bad post"},
+        ],
+    },
+    "2": {
+        "title": "two",
+        "comments": [
+            {
+                "author": "ann",
+                "stars": 5,
+                "text": "nice nice",
+                "history": [{"diff": "a", "n": 2}, {"diff": "b", "n": 1}],
+            }
+        ],
+    },
+    "3": {"title": "three"},
+}
+
+
+@pytest.fixture
+def posts(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(index="posts", mappings=MAPPINGS)
+    for doc_id, post in POSTS.items():
+        any_es.index(index="posts", id=doc_id, document=post)
+    any_es.indices.refresh(index="posts")
+    return any_es
+
+
+def ids(found: Any) -> list[str]:
+    return sorted(hit["_id"] for hit in found["hits"]["hits"])
+
+
+def nested(path: str, query: dict[str, Any], **options: Any) -> dict[str, Any]:
+    return {"nested": {"path": path, "query": query, **options}}
+
+
+def test_conditions_hold_on_one_object(posts: Elasticsearch) -> None:
+    both = {
+        "bool": {"must": [{"term": {"comments.author": "ann"}}, {"term": {"comments.stars": 5}}]}
+    }
+    assert ids(posts.search(index="posts", query=nested("comments", both))) == ["2"]
+    negated = {"bool": {"must_not": {"term": {"comments.author": "ann"}}}}
+    assert ids(posts.search(index="posts", query=nested("comments", negated))) == ["1"]
+    # Outside the nested query, the negation is of the whole document: every post but those
+    # with an object by ann.
+    outside = {"bool": {"must_not": nested("comments", {"term": {"comments.author": "ann"}})}}
+    assert ids(posts.search(index="posts", query=outside)) == ["3"]
+
+
+def test_multi_level_nested_paths(posts: Elasticsearch) -> None:
+    history = {
+        "bool": {
+            "must": [{"term": {"comments.history.diff": "a"}}, {"term": {"comments.history.n": 1}}]
+        }
+    }
+    inside = nested("comments", nested("comments.history", history))
+    assert ids(posts.search(index="posts", query=inside)) == ["1"]
+    # The inner level joins to the comment: its conditions and the comment's hold together.
+    with_author = {
+        "bool": {
+            "must": [
+                {"term": {"comments.stars": 5}},
+                nested("comments.history", {"term": {"comments.history.diff": "a"}}),
+            ]
+        }
+    }
+    assert ids(posts.search(index="posts", query=nested("comments", with_author))) == ["2"]
+    # A deeper path straight from the root joins to the root document.
+    direct = nested("comments.history", {"term": {"comments.history.diff": "b"}})
+    assert ids(posts.search(index="posts", query=direct)) == ["2"]
+
+
+def _scored(stars: dict[int, float]) -> dict[str, Any]:
+    """Each comment scores the boost of its stars."""
+    return {
+        "bool": {
+            "should": [
+                {"constant_score": {"filter": {"term": {"comments.stars": s}}, "boost": boost}}
+                for s, boost in stars.items()
+            ]
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("mode", "score"),
+    [("avg", 3.0), ("max", 4.0), ("min", 2.0), ("sum", 6.0), ("none", 0.0), (None, 3.0)],
+)
+def test_score_mode(posts: Elasticsearch, mode: str | None, score: float) -> None:
+    options = {} if mode is None else {"score_mode": mode}
+    query = nested("comments", _scored({1: 2.0, 5: 4.0}), **options)
+    found = posts.search(
+        index="posts", query={"bool": {"must": query, "filter": {"ids": {"values": ["1"]}}}}
+    )
+    assert found["hits"]["hits"][0]["_score"] == score
+
+
+def test_boost_multiplies_the_joined_score(posts: Elasticsearch) -> None:
+    query = nested("comments", _scored({1: 2.0, 5: 4.0}), score_mode="max", boost=2)
+    found = posts.search(index="posts", query=query)
+    assert {hit["_id"]: hit["_score"] for hit in found["hits"]["hits"]} == {"1": 8.0, "2": 8.0}
+
+
+def test_an_unknown_score_mode_is_refused(posts: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", query=nested("comments", {"match_all": {}}, score_mode="x"))
+    assert "No score mode for child query [x] found" in str(exc.value)
+
+
+def test_ignore_unmapped(posts: Elasticsearch) -> None:
+    query = nested("nowhere", {"match_all": {}}, ignore_unmapped=True)
+    assert posts.search(index="posts", query=query)["hits"]["total"]["value"] == 0
+    with pytest.raises(BadRequestError):
+        posts.search(index="posts", query=nested("nowhere", {"match_all": {}}))
+
+
+def test_nested_documents_are_hidden_from_hits_count_and_get(posts: Elasticsearch) -> None:
+    assert posts.count(index="posts")["count"] == 3
+    assert posts.search(index="posts")["hits"]["total"]["value"] == 3
+    assert posts.get(index="posts", id="2")["_source"] == POSTS["2"]
+    # Elasticsearch's docs.count counts Lucene documents: 3 posts, 3 comments, 3 histories.
+    row = posts.cat.indices(index="posts", format="json", h="docs.count")
+    assert row[0]["docs.count"] == "9"
+    assert posts.indices.stats(index="posts")["_all"]["primaries"]["docs"]["count"] == 9
+    # ... where _cat/count counts documents, as _count does.
+    assert posts.cat.count(index="posts", format="json")[0]["count"] == "3"
+
+
+def test_updates_and_deletes_replace_the_nested_objects(posts: Elasticsearch) -> None:
+    by_bob = nested("comments", {"term": {"comments.author": "bob"}})
+    posts.index(index="posts", id="1", document={"title": "one", "comments": []}, refresh=True)
+    assert ids(posts.search(index="posts", query=by_bob)) == []
+    posts.update(index="posts", id="3", doc={"comments": [{"author": "bob"}]}, refresh=True)
+    assert ids(posts.search(index="posts", query=by_bob)) == ["3"]
+    posts.delete(index="posts", id="3", refresh=True)
+    assert ids(posts.search(index="posts", query=by_bob)) == []
+    row = posts.cat.indices(index="posts", format="json", h="docs.count")
+    assert row[0]["docs.count"] == "5"  # post 2, its comment and two histories, post 1
+
+
+# inner_hits
+
+
+def test_inner_hits_shape(posts: Elasticsearch) -> None:
+    query = nested("comments", {"match": {"comments.text": "bad"}}, inner_hits={})
+    found = posts.search(index="posts", query=query)
+    (hit,) = found["hits"]["hits"]
+    inner = hit["inner_hits"]["comments"]["hits"]
+    assert inner["total"] == {"value": 1, "relation": "eq"}
+    (comment,) = inner["hits"]
+    assert list(comment) == ["_index", "_id", "_nested", "_score", "_source"]
+    assert comment["_index"] == "posts"
+    assert comment["_id"] == "1"
+    assert comment["_nested"] == {"field": "comments", "offset": 1}
+    assert comment["_source"] == POSTS["1"]["comments"][1]
+    assert comment["_score"] == inner["max_score"] == hit["_score"]
+    assert list(hit)[-1] == "inner_hits"
+
+
+def test_inner_hits_of_a_hit_whose_nested_clause_did_not_match(posts: Elasticsearch) -> None:
+    query = {
+        "bool": {
+            "should": [
+                {"term": {"title": "three"}},
+                nested("comments", {"term": {"comments.author": "bob"}}, inner_hits={"name": "b"}),
+            ]
+        }
+    }
+    found = posts.search(index="posts", query=query)
+    inner = {hit["_id"]: hit["inner_hits"]["b"]["hits"] for hit in found["hits"]["hits"]}
+    assert inner["3"] == {"total": {"value": 0, "relation": "eq"}, "max_score": None, "hits": []}
+    assert inner["1"]["total"]["value"] == 1
+
+
+def test_inner_hits_options(any_es: Elasticsearch) -> None:
+    any_es.indices.create(index="posts", mappings=MAPPINGS)
+    comments = [{"author": f"a{n}", "stars": n} for n in range(5)]
+    any_es.index(index="posts", id="1", document={"comments": comments}, refresh=True)
+    query = nested("comments", {"match_all": {}}, inner_hits={})
+    inner = any_es.search(index="posts", query=query)["hits"]["hits"][0]["inner_hits"]
+    hits = inner["comments"]["hits"]
+    assert hits["total"]["value"] == 5
+    assert len(hits["hits"]) == 3  # the default size
+    options = {
+        "sort": [{"comments.stars": "desc"}],
+        "from": 1,
+        "size": 2,
+        "_source": ["comments.author"],
+        "version": True,
+        "name": "top",
+    }
+    query = nested("comments", {"match_all": {}}, inner_hits=options)
+    hits = any_es.search(index="posts", query=query)["hits"]["hits"][0]["inner_hits"]["top"]["hits"]
+    assert hits["max_score"] is None
+    assert [(h["_source"], h["sort"], h["_score"], h["_version"]) for h in hits["hits"]] == [
+        ({"author": "a3"}, [3], None, 1),
+        ({"author": "a2"}, [2], None, 1),
+    ]
+    assert [h["_nested"]["offset"] for h in hits["hits"]] == [3, 2]
+
+
+def test_inner_hits_inside_inner_hits(posts: Elasticsearch) -> None:
+    history = nested("comments.history", {"term": {"comments.history.diff": "b"}}, inner_hits={})
+    query = nested("comments", history, inner_hits={})
+    (hit,) = posts.search(index="posts", query=query)["hits"]["hits"]
+    (comment,) = hit["inner_hits"]["comments"]["hits"]["hits"]
+    assert comment["_nested"] == {"field": "comments", "offset": 0}
+    (change,) = comment["inner_hits"]["comments.history"]["hits"]["hits"]
+    assert change["_nested"] == {
+        "field": "comments",
+        "offset": 0,
+        "_nested": {"field": "history", "offset": 1},
+    }
+    assert change["_source"] == {"diff": "b", "n": 1}
+
+
+def test_inner_hits_errors(posts: Elasticsearch) -> None:
+    twice = {
+        "bool": {
+            "should": [
+                nested("comments", {"match_all": {}}, inner_hits={}),
+                nested("comments", {"match_all": {}}, inner_hits={}),
+            ]
+        }
+    }
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", query=twice)
+    assert "[inner_hits] already contains an entry for key [comments]" in str(exc.value)
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(
+            index="posts", query=nested("comments", {"match_all": {}}, inner_hits={"size": 101})
+        )
+    assert (
+        "Inner result window is too large, the inner hit definition's [comments]'s from + size "
+        "must be less than or equal to: [100] but was [101]"
+    ) in str(exc.value.body)
+
+
+# aggregations
+
+
+def test_nested_aggregation(posts: Elasticsearch) -> None:
+    aggs = {
+        "c": {
+            "nested": {"path": "comments"},
+            "aggs": {
+                "authors": {"terms": {"field": "comments.author"}},
+                "stars": {"sum": {"field": "comments.stars"}},
+                "h": {"nested": {"path": "comments.history"}},
+            },
+        }
+    }
+    found = posts.search(index="posts", size=0, aggs=aggs)["aggregations"]["c"]
+    assert found["doc_count"] == 3
+    assert [(b["key"], b["doc_count"]) for b in found["authors"]["buckets"]] == [
+        ("ann", 2),
+        ("bob", 1),
+    ]
+    assert found["stars"]["value"] == 11
+    assert found["h"] == {"doc_count": 3}
+    # Only the objects of the documents the query matches.
+    one = posts.search(index="posts", size=0, query={"term": {"title": "one"}}, aggs=aggs)
+    assert one["aggregations"]["c"]["doc_count"] == 2
+
+
+def test_reverse_nested_counts_each_document_once(posts: Elasticsearch) -> None:
+    aggs = {
+        "c": {
+            "nested": {"path": "comments"},
+            "aggs": {
+                "authors": {
+                    "terms": {"field": "comments.author"},
+                    "aggs": {
+                        "posts": {
+                            "reverse_nested": {},
+                            "aggs": {"titles": {"terms": {"field": "title"}}},
+                        }
+                    },
+                }
+            },
+        }
+    }
+    buckets = posts.search(index="posts", size=0, aggs=aggs)["aggregations"]["c"]["authors"]
+    ann = buckets["buckets"][0]
+    assert ann["posts"]["doc_count"] == 2
+    assert [b["key"] for b in ann["posts"]["titles"]["buckets"]] == ["one", "two"]
+    to_comments = {
+        "h": {
+            "nested": {"path": "comments.history"},
+            "aggs": {"back": {"reverse_nested": {"path": "comments"}}},
+        }
+    }
+    found = posts.search(index="posts", size=0, aggs=to_comments)["aggregations"]["h"]
+    assert found == {"doc_count": 3, "back": {"doc_count": 2}}
+
+
+def test_top_hits_under_nested(posts: Elasticsearch) -> None:
+    aggs = {
+        "c": {
+            "nested": {"path": "comments"},
+            "aggs": {"top": {"top_hits": {"size": 1, "sort": [{"comments.stars": "asc"}]}}},
+        }
+    }
+    found = posts.search(index="posts", size=0, aggs=aggs)["aggregations"]["c"]["top"]["hits"]
+    assert found["total"] == {"value": 3, "relation": "eq"}
+    (hit,) = found["hits"]
+    assert hit["_id"] == "1"
+    assert hit["_nested"] == {"field": "comments", "offset": 0}
+    assert hit["_source"]["author"] == "ann"
+
+
+def test_nested_aggregation_errors_and_unmapped_paths(posts: Elasticsearch) -> None:
+    unmapped = {
+        "x": {"nested": {"path": "nowhere"}, "aggs": {"n": {"value_count": {"field": "a"}}}}
+    }
+    found = posts.search(index="posts", size=0, aggs=unmapped)["aggregations"]
+    assert found == {"x": {"doc_count": 0, "n": {"value": 0}}}
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", size=0, aggs={"x": {"nested": {}}})
+    assert "Missing [path] field for nested aggregation [x]" in str(exc.value)
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", size=0, aggs={"r": {"reverse_nested": {}}})
+    assert "Reverse nested aggregation [r] can only be used inside a [nested] aggregation" in str(
+        exc.value.body
+    )
+
+
+# durability
+
+
+def test_nested_objects_survive_a_restart(tmp_path: Path) -> None:
+    engine = Engine(str(tmp_path), refresh_thread=False)
+    server = start_in_thread(engine.handle, "127.0.0.1", 0)
+    es = Elasticsearch(server.url)
+    es.indices.create(index="posts", mappings=MAPPINGS)
+    es.index(index="posts", id="1", document=POSTS["1"], refresh=True)
+    es.index(index="posts", id="2", document=POSTS["2"])  # not refreshed: committed on close
+    es.close()
+    server.stop()
+    engine.close()
+    engine = Engine(str(tmp_path), refresh_thread=False)
+    server = start_in_thread(engine.handle, "127.0.0.1", 0)
+    es = Elasticsearch(server.url)
+    try:
+        query = nested("comments", {"term": {"comments.author": "ann"}}, inner_hits={})
+        found = es.search(index="posts", query=query)
+        assert ids(found) == ["1", "2"]
+        assert es.cat.indices(index="posts", format="json", h="docs.count")[0]["docs.count"] == "8"
+    finally:
+        es.close()
+        server.stop()
+        engine.close()
+
+
+@pytest.mark.slow
+def test_acknowledged_nested_objects_survive_sigkill(tmp_path: Path) -> None:
+    process, url = serve(tmp_path)
+    es = Elasticsearch(url)
+    try:
+        es.indices.create(index="posts", settings={"refresh_interval": "-1"}, mappings=MAPPINGS)
+        es.index(index="posts", id="1", document=POSTS["1"], refresh=True)
+        es.index(index="posts", id="2", document=POSTS["2"])
+        es.index(index="posts", id="1", document={"title": "one", "comments": [{"author": "zed"}]})
+    finally:
+        es.close()
+        kill(process)
+    process, url = serve(tmp_path)
+    es = Elasticsearch(url)
+    try:
+        es.indices.refresh(index="posts")
+        by = lambda author: nested("comments", {"term": {"comments.author": author}})  # noqa: E731
+        assert ids(es.search(index="posts", query=by("ann"))) == ["2"]
+        assert ids(es.search(index="posts", query=by("zed"))) == ["1"]
+        assert es.cat.indices(index="posts", format="json", h="docs.count")[0]["docs.count"] == "6"
+    finally:
+        es.close()
+        kill(process)
+
+
+# the root documents do not hold their nested objects' values
+
+
+def test_root_queries_and_aggregations_do_not_see_nested_values(posts: Elasticsearch) -> None:
+    """Elasticsearch indexes a nested object's fields in its hidden document only: outside a
+    ``nested`` query or aggregation they match and count nothing."""
+    assert (
+        posts.search(index="posts", query={"term": {"comments.author": "ann"}})["hits"]["total"][
+            "value"
+        ]
+        == 0
+    )
+    assert posts.count(index="posts", query={"exists": {"field": "comments.author"}})["count"] == 0
+    found = posts.search(index="posts", size=0, aggs={"a": {"terms": {"field": "comments.author"}}})
+    assert found["aggregations"]["a"]["buckets"] == []
+
+
+def test_include_in_root_and_include_in_parent_copy_values_up(any_es: Elasticsearch) -> None:
+    any_es.indices.create(
+        index="p",
+        mappings={
+            "properties": {
+                "a": {"type": "nested", "include_in_root": True},
+                "b": {
+                    "type": "nested",
+                    "include_in_parent": True,
+                    "properties": {"c": {"type": "nested", "include_in_parent": True}},
+                },
+            }
+        },
+    )
+    any_es.index(index="p", id="1", document={"a": [{"x": 1}], "b": [{"c": [{"y": 2}]}]})
+    any_es.indices.refresh(index="p")
+    for field, value in (("a.x", 1), ("b.c.y", 2)):
+        assert any_es.count(index="p", query={"term": {field: value}})["count"] == 1
+    in_b = nested("b", {"term": {"b.c.y": 2}})
+    assert any_es.count(index="p", query=in_b)["count"] == 1
+
+
+def test_sort_by_nested_objects(posts: Elasticsearch) -> None:
+    def order(sort: dict[str, Any]) -> list[tuple[str, Any]]:
+        found = posts.search(
+            index="posts", sort=[{"comments.stars": sort}], query={"exists": {"field": "title"}}
+        )
+        return [(hit["_id"], hit["sort"][0]) for hit in found["hits"]["hits"]]
+
+    by_comments = {"path": "comments"}
+    assert order({"order": "asc", "nested": by_comments}) == [("1", 1), ("2", 5), ("3", 2**63 - 1)]
+    assert sorted(order({"order": "desc", "nested": by_comments})[:2]) == [("1", 5), ("2", 5)]
+    by_bob = {"path": "comments", "filter": {"term": {"comments.author": "bob"}}}
+    assert order({"order": "asc", "nested": by_bob})[0] == ("1", 5)  # 2 and 3: none by bob
+
+
+@pytest.mark.parametrize(
+    ("sort", "reason"),
+    [
+        (
+            {"comments.stars": "asc"},
+            "it is mandatory to set the [nested] context on the nested sort field: "
+            "[comments.stars].",
+        ),
+        (
+            {"comments.stars": {"nested": {"path": "title"}}},
+            "[nested] failed to find nested object under path [title]",
+        ),
+        (
+            {"comments.stars": {"nested": {"path": "nope"}}},
+            "[nested] failed to find nested object under path [nope]",
+        ),
+        (
+            {"comments.stars": {"nested": {"path": "comments", "max_children": 1}}},
+            "[max_children] in a nested sort is not supported by the djangoes embedded engine",
+        ),
+    ],
+)
+def test_sort_on_nested_fields_errors(posts: Elasticsearch, sort: dict, reason: str) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", sort=[sort])
+    assert exc.value.body["error"]["root_cause"][0]["reason"] == reason
+
+
+def test_fields_of_nested_objects_are_grouped_per_object(posts: Elasticsearch) -> None:
+    """Elasticsearch's ``fields`` groups the values of nested objects under their path, one
+    entry per object that has some, nested levels inside."""
+    found = posts.search(
+        index="posts",
+        query={"ids": {"values": ["1"]}},
+        fields=["title", "comments.author", "comments.history.n"],
+        source=False,
+    )
+    assert found["hits"]["hits"][0]["fields"] == {
+        "title": ["one"],
+        "comments": [{"author": ["ann"], "history": [{"n": [1]}]}, {"author": ["bob"]}],
+    }
+    # Doc values are the hidden documents': the root has none of them.
+    found = posts.search(
+        index="posts", query={"ids": {"values": ["1"]}}, docvalue_fields=["comments.stars"]
+    )
+    assert "fields" not in found["hits"]["hits"][0]
+
+
+def test_named_queries_inside_a_nested_query_are_not_the_hits(posts: Elasticsearch) -> None:
+    inner = {"term": {"comments.author": {"value": "bob", "_name": "bob"}}}
+    query = {"bool": {"should": [nested("comments", inner, _name="outer")]}}
+    (hit,) = posts.search(index="posts", query=query)["hits"]["hits"]
+    assert hit["matched_queries"] == ["outer"]
