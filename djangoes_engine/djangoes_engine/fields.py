@@ -17,7 +17,24 @@ from typing import Any, ClassVar
 from . import geo
 from .dates import DateFormat, DateParseError
 from .decimals import java_double, java_float
-from .errors import EngineError, IllegalArgument, MapperParsingError, Unsupported
+from .errors import EngineError, IllegalArgument, MapperParsingError, ParsingError, Unsupported
+from .vectors import (
+    BBQ_DIMS_DEFAULT_THRESHOLD,
+    BBQ_MIN_DIMS,
+    ELEMENT_TYPES,
+    MAX_DIMS,
+    MAX_DIMS_BIT,
+    SIMILARITIES,
+    bytes_from_string,
+    check_bytes,
+    check_floats,
+    check_magnitude,
+    decode_base64,
+    float32,
+    floats_from_bytes,
+    shortest,
+    signed,
+)
 from .wording import token_name
 
 #: Parameters every field type accepts.
@@ -48,6 +65,8 @@ class FieldType:
     exists_names: tuple[str, ...] = ()
     #: Longer (keyword) values are kept in ``_source`` but not indexed.
     ignore_above: int = 2**31 - 1
+    #: Whether a JSON array is one value (a dense vector) rather than several.
+    array_value: ClassVar[bool] = False
 
     def __init__(self, path: str, definition: dict[str, Any], registry: Any) -> None:
         self.path = path
@@ -90,6 +109,10 @@ class FieldType:
     def convert(self, value: Any) -> Any:
         """The indexed form of one JSON value; raise :class:`Unconvertible` if impossible."""
         raise NotImplementedError
+
+    def convert_value(self, value: Any, doc_id: str | None) -> Any:
+        """:meth:`convert` for a document's value (whose errors may name the document)."""
+        return self.convert(value)
 
     def convert_or_fail(self, value: Any, what: str) -> Any:
         try:
@@ -1067,6 +1090,305 @@ class PercolatorField(FieldType):
         return value
 
 
+class DenseVectorField(FieldType):
+    """``dense_vector``: float, byte or bit vectors, searched with ``knn`` (exactly, here).
+
+    A document's vector is one value (an array, or a base64 or hex string); it is checked as
+    Elasticsearch checks it (dimensions, element range, unit length for ``dot_product``) and
+    kept, in its decoded form, for kNN search and for the source fetch.
+    """
+
+    type_name = "dense_vector"
+    params = frozenset({"dims", "element_type", "index", "index_options"})
+    updatable = FieldType.updatable | {"dims"}
+    array_value = True
+    searchable_type = False
+    default_doc_values = False
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        element_type = definition.get("element_type", "float")
+        if element_type == "bfloat16":
+            raise Unsupported(
+                f"[element_type] [bfloat16] of the [dense_vector] field [{self.path}]"
+            )
+        if element_type not in ELEMENT_TYPES:
+            raise MapperParsingError(
+                f"Failed to parse mapping: invalid element_type [{element_type}]; available "
+                "types are [float, byte, bit, bfloat16]"
+            )
+        self.element_type: str = element_type
+        self.dims: int | None = self._dims(definition.get("dims"))
+        similarity = definition.get("similarity")
+        if not self.index:
+            if similarity is not None:
+                _mapping_error(
+                    "Field [similarity] can only be specified for a field of type [dense_vector] "
+                    "when it is indexed"
+                )
+            if definition.get("index_options") is not None:
+                _mapping_error(
+                    "Field [index_options] can only be specified for a field of type "
+                    "[dense_vector] when it is indexed"
+                )
+            self.similarity: str | None = None
+        else:
+            if similarity is None:
+                similarity = "l2_norm" if element_type == "bit" else "cosine"
+            if similarity not in SIMILARITIES:
+                raise MapperParsingError(
+                    f"Failed to parse mapping: Unknown value [{similarity}] for field "
+                    "[similarity] - accepted values are [l2_norm, dot_product, cosine, "
+                    "max_inner_product]"
+                )
+            if element_type == "bit" and similarity != "l2_norm":
+                _mapping_error(
+                    "The [l2_norm] similarity is the only supported similarity for bit vectors"
+                )
+            self.similarity = similarity
+        self.index_options = self._index_options(definition.get("index_options"))
+
+    def _dims(self, dims: Any) -> int | None:
+        if dims is None:
+            return None
+        if isinstance(dims, bool) or not isinstance(dims, int):
+            raise MapperParsingError(
+                f"Failed to parse mapping: Property [dims] on field [{self.path}] must be an "
+                f"integer but got [{dims}]"
+            )
+        low, high = (8, MAX_DIMS_BIT) if self.element_type == "bit" else (1, MAX_DIMS)
+        if not low <= dims <= high:
+            raise MapperParsingError(
+                f"Failed to parse mapping: The number of dimensions should be in the range "
+                f"[{low}, {high}] but was [{dims}]"
+            )
+        if self.element_type == "bit" and dims % 8:
+            raise MapperParsingError(
+                "Failed to parse mapping: The number of dimensions for should be a multiple of 8 "
+                f"but was [{dims}]"
+            )
+        return dims
+
+    def _index_options(self, given: Any) -> dict[str, Any] | None:
+        """The index options as GET _mapping shows them, with Elasticsearch's defaults."""
+        if not self.index:
+            return None
+        if given is None:
+            if self.element_type != "float" or self.dims is None:
+                return None  # chosen once the first document gives the dimensions
+            if self.dims >= BBQ_DIMS_DEFAULT_THRESHOLD:
+                return {
+                    "type": "bbq_hnsw",
+                    "m": 16,
+                    "ef_construction": 100,
+                    "rescore_vector": {"oversample": 3.0},
+                }
+            return {"type": "int8_hnsw", "m": 16, "ef_construction": 100}
+        if not isinstance(given, dict):
+            _mapping_error(f"Expected a map for [index_options] of field [{self.path}]")
+        options = dict(given)
+        kind = options.pop("type", None)
+        if kind is None:
+            _mapping_error("[index_options] requires field [type] to be configured")
+        if kind == "bbq_disk":
+            raise Unsupported(f"[index_options] type [bbq_disk] of the field [{self.path}]")
+        if kind not in _VECTOR_INDEX_TYPES:
+            _mapping_error(f"Unsupported index options type [{kind}]")
+        shown: dict[str, Any] = {"type": kind}
+        if kind.endswith("_hnsw") or kind == "hnsw":
+            shown["m"] = _int_option(options.pop("m", 16), "m")
+            shown["ef_construction"] = _int_option(
+                options.pop("ef_construction", 100), "ef_construction"
+            )
+        if kind.startswith(("int8", "int4")):
+            interval = options.pop("confidence_interval", None)
+            if interval is not None:
+                shown["confidence_interval"] = float32(float(interval))
+            elif kind.startswith("int4"):
+                shown["confidence_interval"] = 0.0
+        on_disk = options.pop("on_disk_rescore", False)
+        if on_disk in (True, "true"):
+            if kind in ("hnsw", "flat", "int8_flat", "int4_flat", "bbq_flat"):
+                _mapping_error(
+                    "on_disk_rescore is only supported for indexed and quantized vector types"
+                )
+            shown["on_disk_rescore"] = True
+        if kind not in ("hnsw", "flat"):
+            rescore = options.pop("rescore_vector", None)
+            if rescore is None and kind.startswith("bbq"):
+                rescore = {"oversample": 3.0}
+            if rescore is not None:
+                shown["rescore_vector"] = _rescore_vector(rescore)
+        if options:
+            unsupported = ", ".join(f"{k} : {v}" for k, v in options.items())
+            _mapping_error(
+                f"Mapping definition for [{self.path}] has unsupported parameters:  [{unsupported}]"
+            )
+        if self.element_type != "float" and kind not in ("hnsw", "flat"):
+            _mapping_error(
+                f"[element_type] cannot be [{self.element_type}] when using index type [{kind}]"
+            )
+        if self.dims is not None:
+            if kind.startswith("int4") and self.dims % 2:
+                _mapping_error(f"{kind} only supports even dimensions; provided={self.dims}")
+            if kind.startswith("bbq") and self.dims < BBQ_MIN_DIMS:
+                _mapping_error(f"{kind} only supports even dimensions; provided={self.dims}")
+        return shown
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type_name}
+        if self.element_type != "float":  # a parameter at its default is not shown
+            body["element_type"] = self.element_type
+        if self.dims is not None:
+            body["dims"] = self.dims
+        body["index"] = self.index
+        if self.similarity is not None:
+            body["similarity"] = self.similarity
+        if self.index_options is not None:
+            body["index_options"] = self.index_options
+        skip = ("type", "element_type", "dims", "index", "similarity", "index_options")
+        body.update((k, v) for k, v in self.definition.items() if k not in skip)
+        return body
+
+    # Values
+
+    def convert(self, value: Any) -> list[Any]:
+        return self.convert_value(value, None)
+
+    def convert_value(self, value: Any, doc_id: str | None) -> list[Any]:
+        """The vector a document gives: floats (float32 values) or ints (bytes)."""
+        where = f"document with id '{doc_id}'" if doc_id is not None else "document"
+        vector = self.decode(value)
+        size = len(vector) * 8 if self.element_type == "bit" else len(vector)
+        if self.dims is not None and size != self.dims:
+            if size > self.dims:
+                raise Unconvertible(
+                    f"The [dense_vector] field [{self.path}] in doc [{where}] has more "
+                    f"dimensions than defined in the mapping [{self.dims}]"
+                )
+            raise Unconvertible(
+                f"The [dense_vector] field [{self.path}] in doc [{where}] has a different number "
+                f"of dimensions [{size}] than defined in the mapping [{self.dims}]"
+            )
+        if not vector:
+            raise Unconvertible("cannot index an empty vector")
+        try:
+            check_magnitude(vector, self.element_type, self.similarity)
+        except IllegalArgument as error:
+            raise Unconvertible(error.reason) from None
+        return vector
+
+    def decode(self, value: Any, dims: int | None = None) -> list[Any]:
+        """An array, base64 or hex string as the vector's elements, checked for range."""
+        dims = self.dims if dims is None else dims
+        if self.element_type == "bit" and dims is not None:
+            dims //= 8
+        try:
+            if isinstance(value, str):
+                if self.element_type == "float":
+                    floats = floats_from_bytes(decode_base64(value), dims)
+                    check_floats(floats)
+                    return [float32(v) for v in floats]
+                return signed(bytes_from_string(value, dims))
+            if not isinstance(value, list):
+                kind = "VALUE_NUMBER" if isinstance(value, int | float) else "START_OBJECT"
+                raise Unconvertible(
+                    f"Unsupported type [{kind}] for provided value [{_preview(value)}]"
+                )
+            numbers = []
+            for item in value:
+                if isinstance(item, list):
+                    raise Unconvertible(
+                        f"Field [{self.path}] of type [dense_vector] doesn't support indexing "
+                        "multiple values for the same field in the same document"
+                    )
+                if isinstance(item, bool) or not isinstance(item, int | float):
+                    token = "VALUE_STRING" if isinstance(item, str) else "VALUE_BOOLEAN"
+                    if item is None:
+                        token = "VALUE_NULL"
+                    elif isinstance(item, dict):
+                        token = "START_OBJECT"
+                    raise Unconvertible(
+                        "Failed to parse object: expecting token of type [VALUE_NUMBER] but "
+                        f"found [{token}]"
+                    )
+                numbers.append(float(item))
+            if self.element_type == "float":
+                floats = [float32(v) for v in numbers]
+                check_floats(floats)
+                return floats
+            return check_bytes(numbers, self.element_type)
+        except Unconvertible:
+            raise
+        except (IllegalArgument, ParsingError) as error:
+            raise Unconvertible(error.reason) from None
+
+    def source_value(self, value: Any) -> Any:
+        """A stored value as the index holds it: float32s printed as Java prints them."""
+        if value is None:
+            return None
+        vector = self.decode(value)
+        return [shortest(v) for v in vector] if self.element_type == "float" else vector
+
+    def dims_of(self, vector: list[Any]) -> int:
+        """The dimensions a decoded vector has (a bit vector's are its bits)."""
+        return len(vector) * 8 if self.element_type == "bit" else len(vector)
+
+    def query_vector(self, value: Any) -> list[Any]:
+        """A kNN ``query_vector`` (an array, or a base64 or hex string) for this field."""
+        try:
+            vector = self.decode(value)
+        except Unconvertible as error:
+            raise IllegalArgument(error.reason) from None
+        size = len(vector) * 8 if self.element_type == "bit" else len(vector)
+        if self.dims is not None and size != self.dims:
+            raise IllegalArgument(
+                f"The query vector has a different number of dimensions [{size}] than the "
+                f"document vectors [{self.dims}]."
+            )
+        if self.similarity in ("cosine", "dot_product"):  # as for a document's vector
+            check_magnitude(vector, self.element_type, self.similarity)
+        return vector
+
+
+_VECTOR_INDEX_TYPES = (
+    "hnsw",
+    "int8_hnsw",
+    "int4_hnsw",
+    "bbq_hnsw",
+    "flat",
+    "int8_flat",
+    "int4_flat",
+    "bbq_flat",
+)
+
+
+def _mapping_error(reason: str) -> None:
+    raise MapperParsingError(
+        f"Failed to parse mapping: {reason}", caused_by=IllegalArgument(reason)
+    )
+
+
+def _int_option(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        _mapping_error(f"[{name}] must be an integer but was [{value}]")
+    try:
+        return int(value)
+    except ValueError:
+        _mapping_error(f"[{name}] must be an integer but was [{value}]")
+        raise
+
+
+def _rescore_vector(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) != {"oversample"}:
+        _mapping_error("[rescore_vector] takes one field, [oversample]")
+    oversample = value["oversample"]
+    if isinstance(oversample, bool) or not isinstance(oversample, int | float):
+        _mapping_error("[oversample] must be a number")
+    if oversample != 0 and not 1.0 <= oversample <= 10_000:
+        _mapping_error(f"oversample must be between [1.0] and [10000.0], got [{oversample}]")
+    return {"oversample": float32(float(oversample))}
+
+
 _NUMBERS = (
     "long",
     "integer",
@@ -1079,7 +1401,6 @@ _NUMBERS = (
     "unsigned_long",
 )
 _STORED_ONLY = (
-    "dense_vector",
     "sparse_vector",
     "rank_feature",
     "rank_features",
@@ -1118,6 +1439,7 @@ SIMPLE_TYPES: dict[str, type[FieldType]] = {
     "alias": AliasField,
     "completion": CompletionField,
     "percolator": PercolatorField,
+    "dense_vector": DenseVectorField,
 }
 
 

@@ -109,6 +109,7 @@ SETTINGS: dict[str, Spec] = {
     "index.mapping.field_name_length.limit": _int(APPLIED, 1),
     "index.mapping.ignore_malformed": _bool(APPLIED, dynamic=False),
     "index.mapping.coerce": _bool(APPLIED, dynamic=False),
+    "index.mapping.exclude_source_vectors": _bool(APPLIED, dynamic=False),
     "index.mapping.ignore_above": _int(APPLIED, 0, dynamic=False),
     # ingest pipelines (a write runs them: the ingest module)
     "index.default_pipeline": Spec(APPLIED, "string"),
@@ -218,7 +219,6 @@ SETTINGS: dict[str, Spec] = {
     "index.look_ahead_time": _refused(),
     "index.mapping.source.mode": _refused("stored", dynamic=False),
     "index.mapping.total_fields.ignore_dynamic_beyond_limit": _refused("false"),
-    "index.mapping.exclude_source_vectors": _refused("false", dynamic=False),
     "index.mapping.synthetic_source_keep": _refused("none", dynamic=False),
     "index.query.parse.allow_unmapped_fields": _refused("true", dynamic=False),
     "index.percolator.map_unmapped_fields_as_text": _refused("false", dynamic=False),

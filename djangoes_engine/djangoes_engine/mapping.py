@@ -20,6 +20,7 @@ from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingErr
 from .fields import (
     AliasField,
     CompletionField,
+    DenseVectorField,
     FieldType,
     GeoPointField,
     JoinField,
@@ -28,6 +29,10 @@ from .fields import (
     document_parsing_error,
     field_error,
 )
+from .vectors import MAX_DIMS
+
+#: The fewest floats Elasticsearch dynamically maps as a ``dense_vector``.
+MIN_DIMS_FOR_DYNAMIC_VECTOR = 128
 
 ROOT_PARAMS = frozenset(
     {
@@ -525,10 +530,14 @@ class Mapping:
             if mapper is not None:
                 if isinstance(mapper, ObjectMapper):
                     self._parse_child_object(mapper, value, doc, doc_id, updates, dynamic)
-                elif isinstance(value, list):
+                elif isinstance(value, list) and not mapper.array_value:
                     self._parse_values(mapper, value, doc, doc_id)
                 else:
                     self._parse_value(mapper, value, doc, doc_id)
+                    if isinstance(mapper, DenseVectorField) and mapper.dims is None and value:
+                        # The first vector gives the dimensions (Elasticsearch 8.11+).
+                        dims = mapper.dims_of(doc.values[-1][1])
+                        updates[key] = {"type": mapper.type_name, "dims": dims}
                 continue
             if "." in key:
                 head, _, rest = key.partition(".")
@@ -637,7 +646,7 @@ class Mapping:
             )
         else:
             try:
-                converted = mapper.convert(value)
+                converted = mapper.convert_value(value, doc_id)
             except Unconvertible as error:
                 if mapper.ignore_malformed:
                     doc.ignored.add(mapper.path)
@@ -709,6 +718,11 @@ class Mapping:
     def dynamic_definition(self, path: str, name: str, value: Any) -> dict[str, Any] | None:
         """The mapping Elasticsearch would give a new field holding ``value``."""
         if isinstance(value, list):
+            if _is_float_vector(value) and not any(
+                t.matches(path, name, "double") for t in self.templates
+            ):
+                # Elasticsearch 8.11+ maps 128 to 4096 floats as a dense vector.
+                return {"type": "dense_vector", "dims": len(value)}
             items = [v for v in _flatten(value) if v is not None]
             if not items:
                 return None
@@ -925,6 +939,8 @@ def _merge_fields(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[s
         before = old.get(param, PARAM_DEFAULTS.get(param))
         if param in _UPDATABLE or before == value:
             continue
+        if param == "dims" and before is None:  # a dense_vector's, given by its first vector
+            continue
         if param == "analyzer" and before == "default" and value == "standard":
             continue
         shown = "default" if param not in old and param == "analyzer" else _shown(before)
@@ -995,6 +1011,15 @@ def _flatten(values: list) -> Iterator[Any]:
             yield from _flatten(value)
         else:
             yield value
+
+
+def _is_float_vector(value: list[Any]) -> bool:
+    """An array a dynamic mapping takes for a dense vector: 128 to 4096 numbers, a float first."""
+    return (
+        MIN_DIMS_FOR_DYNAMIC_VECTOR <= len(value) <= MAX_DIMS
+        and isinstance(value[0], float)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
 
 
 def _child_updates(updates: dict, name: str, type_name: str = "object") -> dict:

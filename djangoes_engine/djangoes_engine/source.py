@@ -27,11 +27,12 @@ class SourceFilter:
         includes: list[str] | None = None,
         excludes: list[str] | None = None,
         *,
-        exclude_vectors: bool = False,
+        exclude_vectors: bool | None = None,
     ):
         self.includes = _compile(tuple(includes or ()))
         self.excludes = _compile(tuple(excludes or ()))
-        #: Leave the index's vector fields out (Elasticsearch 9.1's ``exclude_vectors``).
+        #: Leave the index's vector fields out (Elasticsearch 9.1's ``exclude_vectors``); None:
+        #: as the index's ``index.mapping.exclude_source_vectors`` says.
         self.exclude_vectors = exclude_vectors
 
     def without(self, paths: list[str]) -> SourceFilter:
@@ -140,8 +141,8 @@ def from_body(value: Any) -> SourceFilter | Literal[False] | None:
                 deprecated(f"Deprecated field [{key}] used, expected [{key}s] instead")
         includes = value.get("includes", value.get("include", []))
         excludes = value.get("excludes", value.get("exclude", []))
-        vectors = value.get("exclude_vectors", False)
-        if not isinstance(vectors, bool):
+        vectors = value.get("exclude_vectors")
+        if vectors is not None and not isinstance(vectors, bool):
             raise ParsingError(f"Unknown key for a {token_name(vectors)} in [exclude_vectors].")
         return SourceFilter(_as_list(includes), _as_list(excludes), exclude_vectors=vectors)
     raise IllegalArgument(
@@ -179,3 +180,29 @@ def _collect(node: Any, parts: list[str], out: list[Any]) -> None:
         key = ".".join(parts[:split])
         if key in node:
             _collect(node[key], parts[split:], out)
+
+
+def extract_whole(source: Mapping[str, Any], path: str) -> list[Any]:
+    """Every value at a dotted path, an array at the path kept whole (a dense vector is one
+    value); arrays of objects above it are entered."""
+    values: list[Any] = []
+    _collect_whole(source, path.split("."), values)
+    return values
+
+
+def _collect_whole(node: Any, parts: list[str], out: list[Any]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, Mapping | list):
+                _collect_whole(item, parts, out)
+        return
+    if not isinstance(node, Mapping):
+        return
+    for split in range(len(parts), 0, -1):
+        key = ".".join(parts[:split])
+        if key in node:
+            if split == len(parts):
+                if node[key] is not None:
+                    out.append(node[key])
+            else:
+                _collect_whole(node[key], parts[split:], out)

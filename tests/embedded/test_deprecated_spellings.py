@@ -110,12 +110,10 @@ def test_local_elsewhere_is_not_deprecated(metadata: Elasticsearch) -> None:
 @pytest.mark.parametrize(
     "body", [{"rank": {"rrf": {}}}, {"sub_searches": [{"query": {"match_all": {}}}]}]
 )
-def test_rank_and_sub_searches_warn_and_are_refused_as_retriever_is(
-    books: Elasticsearch, body: dict
-) -> None:
-    """Elasticsearch reads both (deprecated for ``retriever``); the engine refuses them as it
-    refuses ``retriever``, with the warning in the error's headers (elasticsearch-py raises
-    no ElasticsearchWarning for an error response)."""
+def test_rank_and_sub_searches_warn_and_are_refused(books: Elasticsearch, body: dict) -> None:
+    """Elasticsearch reads both (deprecated for ``retriever``); the engine refuses them (its rrf
+    retriever serves what they ask), with the warning in the error's headers (elasticsearch-py
+    raises no ElasticsearchWarning for an error response)."""
     (key,) = body
     with pytest.raises(BadRequestError) as exc:
         books.search(index="books", body=body)

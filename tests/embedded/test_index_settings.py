@@ -42,7 +42,6 @@ REFUSED = [
         {"index.mapping.total_fields.ignore_dynamic_beyond_limit": True},
     ),
     ("index.query.parse.allow_unmapped_fields", {"index.query.parse.allow_unmapped_fields": False}),
-    ("index.mapping.exclude_source_vectors", {"index.mapping.exclude_source_vectors": True}),
 ]
 
 

@@ -1003,7 +1003,7 @@ def test_nested_query_on_an_object_field_is_refused(books: Elasticsearch) -> Non
     "query",
     [
         {"function_score": {"query": {"match_all": {}}, "functions": []}},
-        {"script_score": {"query": {"match_all": {}}, "script": {"source": "1"}}},
+        {"intervals": {"title": {"match": {"query": "brown"}}}},
         {"geo_shape": {"loc": {"shape": {"type": "point", "coordinates": [0, 0]}}}},
         {"span_term": {"title": "brown"}},
     ],

@@ -139,6 +139,11 @@ UNKNOWN_KEY = {
     ),
     "dis_max": ({"queries": [{"match_all": {}}], "foo": 1}, "[dis_max] query does not support"),
     "more_like_this": ({"fields": ["t"], "like": "x", "foo": 1}, "[mlt] query does not support"),
+    "knn": ({"field": "v", "query_vector": [1.0], "foo": 1}, "[knn] unknown field [foo]"),
+    "script_score": (
+        {"query": {"match_all": {}}, "script": "1", "foo": 1},
+        "[script_score] query does not support [foo]",
+    ),
     "boosting": (
         {
             "positive": {"match_all": {}},

@@ -198,9 +198,11 @@ def source_filter(params: Mapping[str, str]) -> SourceFilter | Literal[False] | 
             return False
         if value not in ("true", ""):
             includes = _names(value)
-    if not includes and not excludes:
+    vectors = params.get("_source_exclude_vectors")
+    exclude_vectors = None if vectors is None else vectors in ("true", "")
+    if not includes and not excludes and exclude_vectors is None:
         return None
-    return SourceFilter(includes, excludes)
+    return SourceFilter(includes, excludes, exclude_vectors=exclude_vectors)
 
 
 def _names(value: str | None) -> list[str]:

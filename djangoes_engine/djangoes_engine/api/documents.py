@@ -25,6 +25,7 @@ from ..http import Request
 from ..index import PRIMARY_TERM, Index, StoredDoc, check_blocks
 from ..ingest import AUTO_GENERATED, Ingested, dropped_response
 from ..names import excluded_data_stream
+from ..search.hits import vector_source
 from ..update import update
 from .arguments import boolean, json_body, long, object_body, refresh, source_filter
 from .ingest import ingest_write
@@ -201,17 +202,21 @@ def render_doc(
         if stored_fields is not None and "_source" not in params:
             fetch = False
     if fetch is not False and index.mapping.source_enabled:
-        source = doc.source_dict()
-        body["_source"] = (
-            _stored_source(index, source)
-            if fetch is None
-            else fetch.apply(_stored_source(index, source))
-        )
+        source = _fetched_source(index, doc.source_dict(), fetch)
+        body["_source"] = source if fetch is None else fetch.apply(source)
     if stored_fields:
         fields = _stored_fields(index, doc, stored_fields)
         if fields:
             body["fields"] = fields
     return body
+
+
+def _fetched_source(
+    index: Index, source: dict[str, Any], fetch: sources.SourceFilter | None
+) -> dict[str, Any]:
+    """The stored source with the index's source filter, and its vectors as the fetch asks."""
+    exclude = fetch.exclude_vectors if fetch is not None else None
+    return vector_source(index, _stored_source(index, source), exclude)
 
 
 def _stored_source(index: Index, source: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +278,7 @@ def get_source(engine: Cluster, request: Request, index: str, id: str):
     if not target.mapping.source_enabled:
         raise NotFound(f"source disabled: [{target.name}]/[{id}]")
     fetch = source_filter(request.params)
-    source = _stored_source(target, doc.source_dict())
+    source = _fetched_source(target, doc.source_dict(), fetch or None)
     return 200, source if not fetch else fetch.apply(source)
 
 

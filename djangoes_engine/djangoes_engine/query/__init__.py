@@ -47,12 +47,14 @@ from .fulltext import (
 )
 from .geo import q_geo_bounding_box, q_geo_distance
 from .join import q_has_child, q_has_parent, q_parent_id
+from .knn import q_knn
 from .more_like_this import q_more_like_this
 from .multiterm import fuzziness, q_fuzzy, q_prefix, q_regexp, q_wildcard
 from .nested import parent_key, q_nested
 from .percolate import percolator_fields, percolator_highlights, q_percolate
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
 from .ranges import q_range
+from .script_score import q_script_score
 from .terms import q_exists, q_ids, q_term, q_terms, regex_escape, term_query, wildcard_regex
 
 __all__ = [
@@ -134,12 +136,13 @@ QUERIES.update(
         "geo_distance": q_geo_distance,
         "geo_bounding_box": q_geo_bounding_box,
         "percolate": q_percolate,
+        "knn": q_knn,
+        "script_score": q_script_score,
     }
 )
 for _kind in (
     "function_score",
     "script",
-    "script_score",
     "geo_shape",
     "rank_feature",
     "distance_feature",
@@ -155,7 +158,6 @@ for _kind in (
     "span_field_masking",
     "intervals",
     "terms_set",
-    "knn",
     "sparse_vector",
     "semantic",
     "text_expansion",

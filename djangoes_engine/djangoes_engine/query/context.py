@@ -59,6 +59,8 @@ class Context:
     strict_fields: bool = False
     #: What each ``percolate`` query matched (query/percolate.py), for the hits' slot fields.
     percolations: list[Any] = field(default_factory=list)
+    #: The search's ``size``: how many neighbours a ``knn`` query without ``k`` finds.
+    request_size: int = 10
 
     def limit(self, name: str) -> int:
         """An integer index setting such as ``index.max_terms_count``."""

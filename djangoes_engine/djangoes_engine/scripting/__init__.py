@@ -28,11 +28,12 @@ from .frame import LOOP_MESSAGE, MAX_LOOP_COUNTER
 from .program import (
     CompiledScript,
     compile_condition,
+    compile_score_script,
     compile_script,
     compile_token_predicate,
     run_update_script,
 )
-from .values import AnalysisToken
+from .values import AnalysisToken, DocMap, DocValues
 
 __all__ = [
     "LANG",
@@ -40,8 +41,11 @@ __all__ = [
     "MAX_LOOP_COUNTER",
     "AnalysisToken",
     "CompiledScript",
+    "DocMap",
+    "DocValues",
     "ScriptException",
     "compile_condition",
+    "compile_score_script",
     "compile_script",
     "compile_token_predicate",
     "run_update_script",

@@ -11,7 +11,8 @@ from typing import Any
 
 from .errors import Fault, cast_fault, iae, npe, out_of_bounds
 from .frame import CTX
-from .values import AnalysisToken, Entry, jclass, jstr
+from .scoring import DOC_VALUES_GETTERS, DOC_VALUES_METHODS, doc_field
+from .values import AnalysisToken, DocMap, DocValues, Entry, jclass, jstr
 
 # Update metadata that scripts may read but not change (Elasticsearch's UpdateMetadata).
 CTX_READ_ONLY = frozenset({"_index", "_id", "_version", "_routing", "_type", "_now"})
@@ -47,6 +48,10 @@ def load_field(obj: Any, name: str) -> Any:
         return obj.key if name == "key" else obj.value
     if kind is AnalysisToken and name in AnalysisToken.GETTERS:
         return AnalysisToken.GETTERS[name](obj)
+    if kind is DocValues and name in DOC_VALUES_GETTERS:
+        return DOC_VALUES_GETTERS[name](obj)
+    if kind is DocMap:
+        return doc_field(obj, name)
     raise iae(f"dynamic getter [{jclass(obj)}, {name}] not found")
 
 
@@ -91,6 +96,10 @@ def load_index(obj: Any, key: Any) -> Any:
             return None
     if kind is list:
         return obj[_list_index(obj, key)]
+    if kind is DocMap:
+        return doc_field(obj, key)
+    if kind is DocValues:
+        return DOC_VALUES_METHODS[("get", 1)](obj, key)
     raise _not_array(obj)
 
 

@@ -47,6 +47,7 @@ from .syntax import (
     Field,
     For,
     ForEach,
+    FunctionCall,
     If,
     Index,
     InstanceOf,
@@ -105,20 +106,33 @@ def _loop_cost(body: Any) -> int:
 class Compiler:
     """Resolves names to frame slots, makes Painless's compile-time checks, builds closures."""
 
-    def __init__(self, *, returns: bool = False, root: str = "ctx") -> None:
-        #: The name the script's subject goes by: ``ctx`` (a map), or an analysis ``token``.
+    def __init__(
+        self,
+        *,
+        returns: bool = False,
+        root: str = "ctx",
+        functions: dict[tuple[str, int], Callable[..., Any]] | None = None,
+    ) -> None:
+        #: The name the script's subject goes by: ``ctx`` (a map), an analysis ``token``, or a
+        #: search script's ``doc``.
         self.root = root
         self.starts: set[int] = set()
         self.slots = 3
         self.loops = 0
         #: The frame slot a value-returning script (an ingest condition) leaves its value in.
         self.result: int | None = self.new_slot() if returns else None
+        #: The functions the context provides, by name and arity: called with the frame first.
+        self.functions = functions or {}
+        #: A search script's ``_score``: the slot after the result's (see ``SCORE``).
+        self.score: int | None = self.new_slot() if root == "doc" else None
         self._last: Any = None
 
     def program(self, statements: list[Any]) -> Fn:
         root = _Scope(None)
         subject = "Map" if self.root == "ctx" else "def"
         root.names = {self.root: (CTX, subject), "params": (PARAMS, "Map")}
+        if self.score is not None:
+            root.names["_score"] = (self.score, "double")
         if self.result is not None and statements and isinstance(statements[-1], ExprStmt):
             # A script that returns a value returns its last expression, as Painless does.
             self._last = statements[-1]
@@ -163,7 +177,7 @@ class Compiler:
     def s_ExprStmt(self, node: ExprStmt, scope: _Scope) -> Fn:
         if node is self._last and self.result is not None:
             return self._store_result(self.expr(node.expr, scope), self.result)
-        if not isinstance(node.expr, (Assign, Step, Call, StaticCall, New)):
+        if not isinstance(node.expr, (Assign, Step, Call, StaticCall, FunctionCall, New)):
             raise CompileProblem("Not a statement.", node.pos)
         expression = self.expr(node.expr, scope)
 
@@ -410,6 +424,25 @@ class Compiler:
             values = (args[0](frame),) if len(args) == 1 else tuple([a(frame) for a in args])
             try:
                 return invoke(frame, target, key, values)
+            except Fault as fault:
+                fault.locate(pos)
+                raise
+
+        return run
+
+    def e_FunctionCall(self, node: FunctionCall, scope: _Scope) -> Fn:
+        function = self.functions.get((node.name, len(node.args)))
+        if function is None:
+            raise CompileProblem(
+                f"Unknown call [{node.name}] with [{len(node.args)}] arguments.", node.pos
+            )
+        args = [self.expr(arg, scope) for arg in node.args]
+        pos = node.pos
+
+        def run(frame: list[Any]) -> Any:
+            values = [a(frame) for a in args]
+            try:
+                return function(frame, *values)
             except Fault as fault:
                 fault.locate(pos)
                 raise

@@ -17,7 +17,18 @@ from .access import CTX_READ_ONLY, check_ctx_put, check_ctx_remove, hashable
 from .errors import Fault, cast_fault, cce, iae, npe, out_of_bounds
 from .frame import CTX
 from .operators import wrap
-from .values import NUMBERS, AnalysisToken, Entry, jclass, jequals, jstr, truncate
+from .scoring import DOC_MAP_METHODS, DOC_VALUES_METHODS
+from .values import (
+    NUMBERS,
+    AnalysisToken,
+    DocMap,
+    DocValues,
+    Entry,
+    jclass,
+    jequals,
+    jstr,
+    truncate,
+)
 
 
 def int_arg(value: Any) -> int:
@@ -378,6 +389,8 @@ _METHODS: dict[type, dict[tuple[str, int], Callable[..., Any]]] = {
     bool: _BOOLEAN_METHODS,
     Entry: _ENTRY_METHODS,
     AnalysisToken: _TOKEN_METHODS,
+    DocValues: {**DOC_VALUES_METHODS, **_OBJECT_METHODS},
+    DocMap: {**DOC_MAP_METHODS, **_OBJECT_METHODS},
 }
 
 _CTX_GUARDED = frozenset({"put", "putIfAbsent", "putAll", "remove", "clear"})

@@ -26,6 +26,7 @@ from .syntax import (
     Field,
     For,
     ForEach,
+    FunctionCall,
     If,
     Index,
     InstanceOf,
@@ -360,11 +361,8 @@ class Parser:
             return Lit(token.pos, {"true": True, "false": False, "null": None}[token.text])
         if token.kind == "id":
             self.advance()
-            if self.at("("):
-                count = len(self.arguments()[0])
-                raise CompileProblem(
-                    f"Unknown call [{token.text}] with [{count}] arguments.", token.pos
-                )
+            if self.at("("):  # the compiler knows the context's functions, if any
+                return FunctionCall(token.pos, token.text, self.arguments()[0])
             return Name(token.pos, token.text)
         if token.kind == "type" and self.peek(1).text == ".":
             return self.static_member()

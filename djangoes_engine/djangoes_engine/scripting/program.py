@@ -15,7 +15,11 @@ from .compiler import Compiler
 from .errors import LANG, CompileProblem, Fault, compile_error, runtime_error
 from .frame import MAX_LOOP_COUNTER, Fn
 from .parser import Parser
-from .values import jclass
+from .scoring import SCORE_FUNCTIONS
+from .values import DocMap, jclass
+
+#: The frame slot of a search script's ``_score`` (after its result's).
+SCORE = 4
 
 
 @dataclass(slots=True, frozen=True)
@@ -31,7 +35,8 @@ class Program:
 def _compile_source(source: str, returns: bool = False, root: str = "ctx") -> Program:
     try:
         statements = Parser(source).program()
-        compiler = Compiler(returns=returns, root=root)
+        functions = SCORE_FUNCTIONS if root == "doc" else None
+        compiler = Compiler(returns=returns, root=root, functions=functions)
         run = compiler.program(statements)
     except CompileProblem as problem:
         raise compile_error(source, problem.message, problem.offset) from None
@@ -78,10 +83,18 @@ class CompiledScript:
             raise runtime_error(self._program, fault)
         return value
 
-    def _run(self, ctx: Any) -> list[Any]:
+    def score(self, doc: DocMap, score: float) -> Any:
+        """Run a search script (:func:`compile_score_script`) on a document: its value."""
+        program = self._program
+        frame = self._run(doc, score)
+        return None if program.result is None else frame[program.result]
+
+    def _run(self, ctx: Any, score: float | None = None) -> list[Any]:
         program = self._program
         params = _copy_tree(self.params) if self.params else self.params
         frame = [MAX_LOOP_COUNTER, ctx, params, *program.locals]
+        if score is not None:
+            frame[SCORE] = score
         try:
             program.run(frame)
         except Fault as fault:
@@ -155,6 +168,14 @@ def compile_token_predicate(script: dict[str, Any] | str) -> CompiledScript:
     :class:`~.values.AnalysisToken`."""
     source, params = _read_script(script)
     return CompiledScript(_compile_source(source, True, "token"), params)
+
+
+def compile_score_script(script: dict[str, Any] | str) -> CompiledScript:
+    """Compile a search script (``script_score``): it reads ``doc``, ``params`` and ``_score``,
+    may call the vector functions, and its value is the score; :meth:`CompiledScript.score`
+    runs it."""
+    source, params = _read_script(script)
+    return CompiledScript(_compile_source(source, True, "doc"), params)
 
 
 def run_update_script(script: dict[str, Any] | str, ctx: dict[str, Any]) -> None:

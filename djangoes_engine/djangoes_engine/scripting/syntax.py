@@ -46,6 +46,15 @@ class Call:
 
 
 @dataclass(slots=True, eq=False)
+class FunctionCall:
+    """A call of a function the script's context provides (``cosineSimilarity(...)``)."""
+
+    pos: int
+    name: str
+    args: list[Any]
+
+
+@dataclass(slots=True, eq=False)
 class StaticCall:
     pos: int
     cls: str

@@ -61,6 +61,36 @@ class AnalysisToken:
     }
 
 
+class DocValues:
+    """A search script's ``doc['field']``: the field's values in the document, sorted (its doc
+    values), or a dense vector (``vectorValue``, ``magnitude``) whose element type ``vector``
+    names."""
+
+    __slots__ = ("error", "field", "values", "vector")
+
+    def __init__(
+        self,
+        field: str,
+        values: list[Any],
+        *,
+        vector: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.field, self.values, self.vector = field, values, vector
+        #: Why a script may not read this field's values (a text field without fielddata).
+        self.error = error
+
+
+class DocMap:
+    """A search script's ``doc``: the document's fields, read-only; an unmapped name is an
+    error, as in Elasticsearch."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: dict[str, DocValues]) -> None:
+        self.fields = fields
+
+
 def jclass(value: Any) -> str:
     """The Java class Elasticsearch would report for a value parsed from JSON."""
     kind = type(value)
@@ -77,6 +107,8 @@ _JCLASSES = {
     list: "java.util.ArrayList",
     Entry: "java.util.HashMap$Node",
     AnalysisToken: "org.elasticsearch.analysis.common.AnalysisPredicateScript$Token",
+    DocValues: "org.elasticsearch.index.fielddata.ScriptDocValues",
+    DocMap: "org.elasticsearch.search.lookup.LeafDocLookup",
 }
 
 

@@ -31,8 +31,10 @@ from ..mapping import source_path
 from ..names import Resolved
 from ..query import Context, compile_query
 from ..query.geo import points_of as geo_points_of
+from ..query.knn import KnnSpec, Neighbour, nearest, scored
 from ..source import extract
 from .request import SearchRequest
+from .rrf import StandardRetriever, fuse
 
 
 @dataclass
@@ -88,6 +90,12 @@ def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
 
 def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now: int) -> None:
     """Compile the query for every target, with alias filters and ``post_filter``."""
+    knn_hits = _knn_neighbours(engine, targets, request, now) if request.knn else {}
+    fused = (
+        _rank(engine, targets, request.rrf, request.rrf.rank_window_size, now)
+        if (request.rrf is not None)
+        else None
+    )
     for target in targets:
         index = target.index
         default = index.settings.get("index.query.default_field")
@@ -98,11 +106,17 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             settings=index.settings,
             now=now,
             lookup=lambda name, doc_id: _lookup(engine, name, doc_id),
+            request_size=request.size,
         )
+        target.ctx = ctx
         try:
             if request.docvalue_fields:
                 _check_docvalue_fields(index, request.docvalue_fields)
             query = compile_query(ctx, request.query)
+            if request.knn:
+                query = _with_knn(ctx, request, query, knn_hits[target.position])
+            if fused is not None:
+                query = _fused_query(ctx, target, fused)
             alias_filter = _alias_filter(ctx, target)
             if alias_filter is not None:
                 query = Query.boolean_query([(Occur.Must, query), (Occur.Must, alias_filter)])
@@ -125,6 +139,122 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
             if fnmatch.fnmatchcase(index.name, pattern) or pattern in target.via_aliases:
                 target.boost = float(boost)
                 break
+
+
+def _knn_neighbours(
+    engine: Cluster, targets: list[Target], request: SearchRequest, now: int
+) -> dict[int, list[list[Neighbour]]]:
+    """The top-level ``knn`` searches: each one's ``k`` nearest across all the indices (as
+    Elasticsearch's DFS phase merges the shards'), by target."""
+    found: dict[int, list[list[Neighbour]]] = {t.position: [] for t in targets}
+    for spec in request.knn:
+        merged: list[tuple[Neighbour, int]] = []
+        for target in targets:
+            ctx = Context(target.reader, target.index.name, settings=target.index.settings, now=now)
+            try:
+                alias_filter = _alias_filter(ctx, target)
+                merged.extend((n, target.position) for n in nearest(ctx, spec, alias_filter))
+            except QueryShardError as error:
+                error.extra.setdefault("index", target.index.name)
+                error.extra.setdefault("index_uuid", target.index.uuid)
+                raise SearchPhaseError(error, target.index.name) from None
+            except IllegalArgument as error:
+                if type(error) is IllegalArgument:
+                    raise SearchPhaseError(error, target.index.name) from None
+                raise
+        merged.sort(key=lambda pair: (-pair[0].score, pair[1], pair[0].seq_no))
+        kept = merged[: spec.k]
+        for target in targets:
+            found[target.position].append([n for n, p in kept if p == target.position])
+    return found
+
+
+@dataclass
+class _Ranked:
+    """What a retriever found: its top documents, best first, as ``(target position, segment,
+    doc, _id)``, their scores (an rrf's), and the query of what it matches, by target."""
+
+    keys: list[tuple[int, int, int, str]]
+    scores: dict[tuple[int, int, int, str], float]
+    matching: dict[int, list[tantivy.Query]]
+
+
+def _rank(engine: Cluster, targets: list[Target], retriever: Any, window: int, now: int) -> _Ranked:
+    """Run a retriever of an ``rrf`` tree: a leaf's top ``window`` documents across the
+    indices, or an ``rrf``'s fusion of its children's."""
+    if isinstance(retriever, KnnSpec):
+        merged: list[tuple[Neighbour, Target]] = []
+        contexts = {}
+        for target in targets:
+            ctx = Context(target.reader, target.index.name, settings=target.index.settings, now=now)
+            contexts[target.position] = ctx
+            merged.extend((n, target) for n in nearest(ctx, retriever, _alias_filter(ctx, target)))
+        merged.sort(key=lambda pair: (-pair[0].score, pair[1].position, pair[0].seq_no))
+        kept = merged[: retriever.k]
+        keys = [(t.position, n.order[0], n.order[1], n.doc_id) for n, t in kept]
+        matching = {
+            p: [scored(ctx, [n for n, t in kept if t.position == p])] for p, ctx in contexts.items()
+        }
+        return _Ranked(keys[:window], {}, matching)
+    if isinstance(retriever, StandardRetriever):
+        sub = SearchRequest(
+            query=retriever.query,
+            size=window,
+            sort=retriever.sort,
+            search_after=retriever.search_after,
+            terminate_after=retriever.terminate_after,
+            min_score=retriever.min_score,
+        )
+        clones = [Target(t.index, t.reader, t.position, t.via_aliases) for t in targets]
+        prepare(engine, clones, sub, now)
+        candidates, _ = collect(clones, sub)
+        keys = []
+        for candidate in candidates[:window]:
+            document = candidate.target.reader.searcher.doc(candidate.address)
+            address = candidate.address
+            doc_id = str(document.get_first("_id"))
+            keys.append((candidate.target.position, address.segment_ord, address.doc, doc_id))
+        return _Ranked(keys, {}, {t.position: [t.matching] for t in clones})
+    children = [
+        (_rank(engine, targets, child, retriever.rank_window_size, now), weight)
+        for child, weight in retriever.children
+    ]
+    fused = fuse(
+        [(ranked.keys, weight) for ranked, weight in children],
+        retriever.rank_constant,
+        retriever.rank_window_size,
+    )
+    union: dict[int, list[tantivy.Query]] = {t.position: [] for t in targets}
+    for ranked, _ in children:
+        for position, queries in ranked.matching.items():
+            union[position].extend(queries)
+    return _Ranked([k for k, _ in fused][:window], dict(fused), union)
+
+
+def _fused_query(ctx: Context, target: Target, fused: _Ranked) -> tantivy.Query:
+    """An rrf's query on one index: its fused documents with their scores, and (scoring 0, for
+    the total and the aggregations) every document one of its retrievers matches."""
+    mine = [
+        Neighbour(fused.scores[key], key[3], (key[1], key[2]))
+        for key in fused.keys
+        if key[0] == target.position
+    ]
+    clauses = [(Occur.Should, scored(ctx, mine))]
+    clauses += [(Occur.Should, Query.boost_query(q, 0.0)) for q in fused.matching[target.position]]
+    return Query.boolean_query(clauses)
+
+
+def _with_knn(
+    ctx: Context, request: SearchRequest, query: tantivy.Query, found: list[list[Neighbour]]
+) -> tantivy.Query:
+    """The query with the kNN hits: documents either matches, their scores summed."""
+    clauses = [] if request.query is None else [(Occur.Should, query)]
+    for spec, neighbours in zip(request.knn, found, strict=True):
+        knn_query = scored(ctx, neighbours)
+        if spec.name is not None:
+            ctx.named.append((spec.name, knn_query))
+        clauses.append((Occur.Should, knn_query))
+    return Query.boolean_query(clauses)
 
 
 def _check_docvalue_fields(index: Index, specs: list[Any]) -> None:
@@ -183,6 +313,8 @@ def collect(
         candidates.extend(found)
         total += count
     candidates.sort(key=lambda c: c.key)
+    if request.rrf is not None:  # the hits are the fused documents, which score above 0
+        candidates = candidates[: request.rrf.rank_window_size]
     if request.search_after is not None:
         after = _after_key(request, targets)
         candidates = [c for c in candidates if c.key[: len(after)] > after]

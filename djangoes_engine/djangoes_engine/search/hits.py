@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
 from typing import Any
 
@@ -16,12 +18,19 @@ from ..errors import (
     SearchPhaseError,
     Unsupported,
 )
-from ..fields import BooleanField, DateField, GeoPointField, NumberField, TextField
+from ..fields import (
+    BooleanField,
+    DateField,
+    DenseVectorField,
+    GeoPointField,
+    NumberField,
+    TextField,
+)
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
 from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
 from ..query import compile_query, percolator_fields, percolator_highlights
-from ..source import SourceFilter, extract
+from ..source import SourceFilter, extract, extract_whole
 from .collect import Candidate, collect
 from .inner_hits import check_inner_window, nested_inner_hits
 from .request import SearchRequest
@@ -78,10 +87,10 @@ def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
     if request.stored_fields == ["_none_"]:
         return {"_index": index.name, "_id": doc.doc_id, "_score": candidate.score}
     if source_needed:
-        if request.source is None:
-            hit["_source"] = source
-        elif level:
-            hit["_source"] = nested_source(request.source, level, source)
+        if level:
+            hit["_source"] = (
+                source if request.source is None else nested_source(request.source, level, source)
+            )
         else:
             hit["_source"] = _filtered(request.source, index, source)
     fields = {}
@@ -226,6 +235,11 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
         for mapped in index.mapping.fields_matching(name):
             if not index.mapping.in_root(mapped.path):
                 continue  # a nested object's doc values are its hidden document's
+            if isinstance(mapped, DenseVectorField):  # each vector, as the index holds it
+                found = _vectors(mapped, source)
+                if found:
+                    fields[mapped.path] = found
+                continue
             if isinstance(mapped, TextField) and mapped.type_name == "text":
                 terms = _fielddata(index, mapped, source, wildcard="*" in name)
                 if terms:
@@ -248,6 +262,14 @@ def _docvalue_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> 
             if values:
                 fields[mapped.path] = [_format_docvalue(mapped, v, fmt) for v in sorted(values)]
     return fields
+
+
+def _vectors(field: DenseVectorField, source: dict[str, Any]) -> list[Any]:
+    found = []
+    for value in extract_whole(source, field.path):
+        with contextlib.suppress(EngineError):
+            found.append(field.source_value(value))
+    return found
 
 
 def _fielddata(
@@ -297,6 +319,11 @@ def _fetch_fields(index: Index, source: dict[str, Any], specs: list[Any]) -> dic
         for mapped in mapping.fields_matching(name):
             if mapping.nested_parent(mapped.path):
                 nested.setdefault(mapped.path, fmt)
+                continue
+            if isinstance(mapped, DenseVectorField):  # the vectors' elements, in one list
+                elements = [e for vector in _vectors(mapped, source) for e in vector]
+                if elements:
+                    fields[mapped.path] = elements
                 continue
             values = _fetched(mapped, source, source_path(mapping, mapped), fmt)
             if values:
@@ -389,9 +416,58 @@ def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:
 VECTOR_TYPES = ("dense_vector", "sparse_vector", "rank_vectors")
 
 
-def _filtered(source_filter: SourceFilter, index: Index, source: dict[str, Any]) -> dict[str, Any]:
-    if source_filter.exclude_vectors:
-        vectors = [p for p, f in index.mapping.fields.items() if f.type_name in VECTOR_TYPES]
-        if vectors:
-            return source_filter.without(vectors).apply(source)
-    return source_filter.apply(source)
+def _filtered(
+    source_filter: SourceFilter | None, index: Index, source: dict[str, Any]
+) -> dict[str, Any]:
+    source = vector_source(index, source, source_filter.exclude_vectors if source_filter else None)
+    return source if source_filter is None else source_filter.apply(source)
+
+
+def vector_source(index: Index, source: dict[str, Any], exclude: bool | None) -> dict[str, Any]:
+    """A document's ``_source`` as a fetch shows its vector fields.
+
+    ``exclude`` is the request's ``exclude_vectors`` (None: not given). An index with
+    ``index.mapping.exclude_source_vectors`` (true by default, as in Elasticsearch 9.2+) keeps
+    its indexed vectors out of ``_source``: a fetch leaves them out unless asked for them, and
+    then shows them as the index holds them (float32 values, a base64 string decoded).
+    """
+    fields = [
+        f for p, f in index.mapping.fields.items() if f.type_name in VECTOR_TYPES and p == f.path
+    ]
+    if not fields:
+        return source
+    by_index = index.settings.bool("index.mapping.exclude_source_vectors")
+    if exclude or (exclude is None and by_index):
+        dropped = [f.path for f in fields if exclude or _excluded_by_index(f)]
+        return SourceFilter(excludes=dropped).apply(source) if dropped else source
+    if not by_index:
+        return source
+    shown = copy.deepcopy(source)
+    for field in fields:
+        if isinstance(field, DenseVectorField) and field.index:
+            _rehydrate(shown, field.path.split("."), field)
+    return shown
+
+
+def _excluded_by_index(field: Any) -> bool:
+    """Vector fields Elasticsearch leaves out of a stored source: not unindexed dense vectors."""
+    return not isinstance(field, DenseVectorField) or field.index
+
+
+def _rehydrate(node: Any, parts: list[str], field: DenseVectorField) -> None:
+    """Replace the vector at ``parts`` (under objects, arrays of objects) by its indexed form."""
+    if isinstance(node, list):
+        for item in node:
+            _rehydrate(item, parts, field)
+        return
+    if not isinstance(node, dict):
+        return
+    for split in range(len(parts), 0, -1):
+        key = ".".join(parts[:split])
+        if key not in node:
+            continue
+        if split == len(parts):
+            with contextlib.suppress(EngineError):  # a value indexed before a mapping change
+                node[key] = field.source_value(node[key])
+        else:
+            _rehydrate(node[key], parts[split:], field)

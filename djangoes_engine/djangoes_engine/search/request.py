@@ -13,8 +13,10 @@ from ..errors import (
     Unsupported,
     ValidationError,
 )
+from ..query.knn import KnnSpec, parse_knn
 from ..source import SourceFilter, from_body
 from .completion import CompletionSuggestion
+from .rrf import RrfRetriever, StandardRetriever, parse_retriever
 from .suggest import TermSuggestion
 from .suggest import parse as parse_suggest
 
@@ -24,20 +26,19 @@ UNSUPPORTED = (
     "rescore",
     "script_fields",
     "runtime_mappings",
-    "knn",
     "rank",
-    "retriever",
     "slice",
     "sub_searches",
 )
-#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever`` (which the engine
-#: refuses, so they are refused too, after the same warning).
+#: Keys Elasticsearch 9 still reads, deprecated in favour of ``retriever``: refused (after the
+#: same warning), the rrf retriever being the way to what they ask.
 REPLACED_BY_RETRIEVER = frozenset({"rank", "sub_searches"})
 BODY_KEYS = {
     "query", "from", "size", "sort", "_source", "track_total_hits", "search_after", "aggs",
     "aggregations", "post_filter", "highlight", "min_score", "stored_fields", "docvalue_fields",
     "fields", "version", "seq_no_primary_term", "explain", "track_scores", "terminate_after",
-    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", *UNSUPPORTED,
+    "timeout", "pit", "indices_boost", "profile", "stats", "ext", "suggest", "knn", "retriever",
+    *UNSUPPORTED,
 }  # fmt: skip
 DEFAULT_TRACK = 10000
 
@@ -90,6 +91,10 @@ class SearchRequest:
     indices_boost: dict[str, float] = field(default_factory=dict)
     profile: bool = False
     suggest: list[TermSuggestion | CompletionSuggestion] = field(default_factory=list)
+    #: The top-level ``knn`` searches (their hits join the query's, scores summed).
+    knn: list[KnnSpec] = field(default_factory=list)
+    #: An ``rrf`` retriever: its fused documents are the hits.
+    rrf: RrfRetriever | None = None
 
     @classmethod
     def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
@@ -180,6 +185,14 @@ class SearchRequest:
         request.profile = bool(body.get("profile"))
         if body.get("suggest") is not None:
             request.suggest = parse_suggest(body["suggest"])
+        if body.get("knn") is not None:
+            entries = body["knn"] if isinstance(body["knn"], list) else [body["knn"]]
+            request.knn = [parse_knn(e, request.size, top_level=True) for e in entries]
+        if body.get("retriever") is not None:
+            for key in _BESIDE_RETRIEVER:
+                if body.get(key) is not None or (key == "sort" and url.sort is not None):
+                    raise IllegalArgument(f"cannot specify [retriever] and [{key}]")
+            _retrieve(request, body["retriever"])
         if request.search_after is not None and request.scroll_like:
             raise ParsingError("[search_after] cannot be used in a scroll context")
         return request
@@ -191,6 +204,30 @@ class SearchRequest:
         return not self.sort or (
             len(self.sort) == 1 and self.sort[0].name == "_score" and self.sort[0].order == "desc"
         )
+
+
+#: What a request with a ``retriever`` says inside it instead.
+_BESIDE_RETRIEVER = ("query", "knn", "sort", "search_after", "terminate_after", "min_score")
+
+
+def _retrieve(request: SearchRequest, value: Any) -> None:
+    """A ``retriever`` (Elasticsearch 8.16+): a standard or knn one is the query, sort or kNN
+    search it stands for; an ``rrf`` one is run as such (:mod:`.collect`)."""
+    retriever = parse_retriever(value, request.size)
+    if isinstance(retriever, KnnSpec):
+        request.knn = [retriever]
+    elif isinstance(retriever, StandardRetriever):
+        request.query = retriever.query
+        request.sort = retriever.sort or request.sort
+        request.search_after = retriever.search_after
+        request.terminate_after = retriever.terminate_after
+        request.min_score = retriever.min_score
+    else:
+        if retriever.rank_window_size < request.size:
+            raise IllegalArgument(
+                "[rank_window_size] must be greater than or equal to [size] for [rrf]"
+            )
+        request.rrf = retriever
 
 
 def _int(value: Any, name: str) -> int:
