@@ -42,8 +42,9 @@ DEFAULTS = {
     "index.mapping.field_name_length.limit": "9223372036854775807",
     "index.mapping.ignore_malformed": "false",
     "index.mapping.coerce": "true",
-    # Elasticsearch 9.2+: indexed vectors are left out of _source, and fetched from the index
-    "index.mapping.exclude_source_vectors": "true",
+    # true: indexed vectors left out of _source and fetched from the index, Elasticsearch
+    # 9.2+'s default; false as in the 9.0 the engine reports itself as
+    "index.mapping.exclude_source_vectors": "false",
     "index.translog.durability": "request",
     "index.highlight.max_analyzed_offset": "1000000",
     "index.hidden": "false",

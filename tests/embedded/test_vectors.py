@@ -235,9 +235,11 @@ def test_a_wrong_vector_gets_elasticsearchs_error(
 
 
 def test_base64_and_hex_vectors_read_back_decoded(any_es: Elasticsearch) -> None:
-    """Elasticsearch's own example: floats packed big-endian, bytes in base64 or hex."""
+    """Elasticsearch's own example: floats packed big-endian, bytes in base64 or hex (read
+    back from the index, where the source leaves them out)."""
     any_es.indices.create(
         index="v",
+        settings={"index.mapping.exclude_source_vectors": True},
         mappings={
             "properties": {
                 "f": {"type": "dense_vector", "dims": 3, "similarity": "l2_norm"},
@@ -260,9 +262,11 @@ def test_base64_and_hex_vectors_read_back_decoded(any_es: Elasticsearch) -> None
 def test_indexed_vectors_are_left_out_of_the_source_unless_asked_for(
     any_es: Elasticsearch,
 ) -> None:
-    """Elasticsearch 9.2+'s ``index.mapping.exclude_source_vectors`` (true by default)."""
+    """``index.mapping.exclude_source_vectors``: true by default from Elasticsearch 9.2, false
+    in the 9.0 the engine reports itself as."""
     any_es.indices.create(
         index="v",
+        settings={"index.mapping.exclude_source_vectors": True},
         mappings={
             "properties": {
                 "f": {"type": "dense_vector", "dims": 3},
@@ -285,10 +289,14 @@ def test_indexed_vectors_are_left_out_of_the_source_unless_asked_for(
     assert fields["fields"] == {"f": [0.1, 0.2, 0.3], "kept": [[1.0, 2.0]]}
 
 
-def test_an_index_may_keep_its_vectors_in_the_source_as_sent(any_es: Elasticsearch) -> None:
+@pytest.mark.parametrize("settings", [{}, {"index.mapping.exclude_source_vectors": False}])
+def test_an_index_keeps_its_vectors_in_the_source_as_sent(
+    any_es: Elasticsearch, settings: dict[str, Any]
+) -> None:
+    """By default, as Elasticsearch 9.0 (the version the engine reports) does."""
     any_es.indices.create(
         index="v",
-        settings={"index.mapping.exclude_source_vectors": False},
+        settings=settings,
         mappings={"properties": {"f": {"type": "dense_vector", "dims": 3}}},
     )
     any_es.index(index="v", id="1", document={"f": "P2I/CD8hjoM/R66D"}, refresh=True)
