@@ -326,8 +326,86 @@ class MatchOnlyTextField(TextField):
 
 
 class SearchAsYouTypeField(TextField):
+    """A text field with the sub-fields Elasticsearch indexes for it: ``._2gram`` up to
+    ``._{max_shingle_size}gram`` (shingles of the words) and ``._index_prefix`` (the
+    prefixes of the largest shingles), which ``bool_prefix`` queries search."""
+
     type_name = "search_as_you_type"
-    params = TextField.params | {"max_shingle_size"}
+    params = frozenset(
+        {
+            "analyzer",
+            "search_analyzer",
+            "search_quote_analyzer",
+            "index",
+            "index_options",
+            "norms",
+            "term_vector",
+            "max_shingle_size",
+            "doc_values",
+            "similarity",
+        }
+    )
+    updatable = FieldType.updatable | {"search_analyzer", "search_quote_analyzer"}
+
+    def configure(self, definition: dict[str, Any], registry: Any) -> None:
+        super().configure(definition, registry)
+        if self.doc_values:
+            raise MapperParsingError(
+                "Failed to parse mapping: Cannot set [doc_values] on field of type "
+                "[search_as_you_type]"
+            )
+        size = definition.get("max_shingle_size", 3)
+        if isinstance(size, bool) or not isinstance(size, int | str) or not str(size).isdigit():
+            raise MapperParsingError(f'Failed to parse mapping: For input string: "{size}"')
+        self.max_shingle_size = int(size)
+        if not 2 <= self.max_shingle_size <= 4:
+            raise MapperParsingError(
+                "Failed to parse mapping: [max_shingle_size] must be at least [2] and at most "
+                f"[4], got [{self.max_shingle_size}]"
+            )
+        for shingles in range(2, self.max_shingle_size + 1):
+            self._subfield(f"_{shingles}gram", registry.shingled, shingles)
+        self._subfield("_index_prefix", registry.shingled, self.max_shingle_size, True)
+
+    def _subfield(self, name: str, derive: Any, size: int, prefixes: bool = False) -> None:
+        """A hidden multi-field analysed as the field is, then shingled."""
+        options = {"index_options": self.index_options}
+        sub = TextField(f"{self.path}.{name}", {"type": "text", **options}, _NoRegistry())
+        sub.analyzer = derive(self.analyzer, size, prefixes)
+        # queries on ._index_prefix analyse with shingles only, as Elasticsearch's do
+        sub.search_analyzer = sub.search_quote_analyzer = derive(self.search_analyzer, size)
+        sub.tantivy_tokenizer = ""
+        sub.index = self.index
+        self.multi_fields[name] = sub
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        return frozenset(n for n in self.multi_fields if n.startswith("_"))
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body["doc_values"] = False
+        body["max_shingle_size"] = self.max_shingle_size
+        shown = {n: f for n, f in (body.get("fields") or {}).items() if n not in self.hidden}
+        body.pop("fields", None)
+        if shown:
+            body["fields"] = shown
+        return body
+
+
+class _NoRegistry:
+    """What a derived sub-field is built with: its analyzers are set by its field."""
+
+    def analyzer(self, name: str) -> Any:
+        return _Placeholder()
+
+    def tantivy_name(self, name: str) -> str:
+        return ""
+
+
+class _Placeholder:
+    name = ""
+    native = None
 
 
 def _as_text(value: Any) -> str:

@@ -65,6 +65,18 @@ class Analyzer:
             self.native = _text_analyzer(tokenizer.native, keys)
         self._stages = self._compile()
 
+    def extended(self, name: str, filters: Sequence[_Filter]) -> Analyzer:
+        """This chain followed by more filters (a sub-field's analysis derived from its
+        field's, as ``search_as_you_type`` derives its shingle fields)."""
+        return Analyzer(
+            name,
+            self._tokenizer,
+            self._char_filters,
+            [*self._filters, *filters],
+            position_increment_gap=self.position_increment_gap,
+            offset_gap=self.offset_gap,
+        )
+
     def _compile(self) -> tuple[Callable[[str], list[_Tok]], tuple[_Stage, ...]]:
         """The Python pipeline: a tokenizing stage (tantivy as far as it can go), then filters."""
         tokenizer, filters = self._tokenizer, list(self._filters)

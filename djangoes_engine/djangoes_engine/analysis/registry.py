@@ -11,6 +11,7 @@ import tantivy
 
 from ..errors import IllegalArgument, Unsupported
 from .analyzer import Analyzer, Normalizer
+from .as_you_type import prefixed, shingled
 from .builtins import (
     _BUILTIN_CHAR_FILTERS,
     _BUILTIN_TOKENIZERS,
@@ -243,6 +244,11 @@ class AnalysisRegistry:
         if builtin is None:
             raise IllegalArgument(f"failed to find analyzer [{name}]")
         return builtin
+
+    def shingled(self, analyzer: Analyzer, size: int, prefixes: bool = False) -> Analyzer:
+        """A ``search_as_you_type`` sub-field's analysis: ``analyzer`` with shingles of
+        ``size`` words (and, with ``prefixes``, their edge n-grams)."""
+        return prefixed(analyzer, size) if prefixes else shingled(analyzer, size)
 
     def normalizer(self, name: str) -> Normalizer:
         found = self.normalizers.get(name)

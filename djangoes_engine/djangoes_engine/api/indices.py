@@ -9,6 +9,7 @@ from typing import Any
 from ..analysis import AnalysisRegistry, analyze_api
 from ..cluster import Cluster
 from ..errors import AliasesNotFound, BadRequest, IllegalArgument, IndexNotFound
+from ..fields import KeywordField
 from ..http import Request
 from ..index import Index, check_blocks
 from ..names import Options, split_expression
@@ -305,18 +306,26 @@ def analyze(engine: Cluster, request: Request, index: str | None = None):
         if key in request.params and key not in body:
             body[key] = request.params[key]
     registry = AnalysisRegistry(None)
+    field_analyzer = None
     if index is not None:
         target = single_index(engine, index)
         registry = target.registry
-        if "field" in body:
-            field = target.mapping.field(body.pop("field"))
+
+        def field_analyzer(path: str) -> Any:
+            """The analyzer a field indexes with (a derived one, for sub-fields such as
+            ``search_as_you_type``'s, has no name to look up)."""
+            field = target.mapping.field(path)
             if field is not None and hasattr(field, "analyzer"):
-                body.setdefault("analyzer", field.analyzer.name)
+                return field.analyzer
+            if isinstance(field, KeywordField):  # its normalizer, or the keyword analyzer
+                return field.normalizer or registry.analyzer("keyword")
+            return None
+
     if "text" not in body:
         raise BadRequest(
             "Validation Failed: 1: text is missing;", type="action_request_validation_exception"
         )
-    return 200, analyze_api(registry, body)
+    return 200, analyze_api(registry, body, field_analyzer=field_analyzer)
 
 
 # Aliases
