@@ -182,6 +182,9 @@ class Cluster:
         if unknown:
             field = sorted(unknown)[0]
             raise BadRequest(f"unknown key [{field}] for create index", type="parse_exception")
+        for key in ("mappings", "aliases"):
+            if body.get(key) is not None and not isinstance(body[key], dict):
+                raise BadRequest(f"key [{key}] must be an object", type="parse_exception")
         validate_index_name(name)
         settings = normalize(body.get("settings"))
         validate(settings, creating=True)

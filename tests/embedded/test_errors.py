@@ -556,3 +556,53 @@ def test_many_failures_in_a_row_do_not_wear_the_engine_down(books: Elasticsearch
             books.get(index="books", id=f"bad-{number}")
     still_serving(books)
     assert books.count(index="books")["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [  # what the fuzz round of the search features found answering 500
+        ({"mappings": "x"}, "key [mappings] must be an object"),
+        ({"mappings": -1}, "key [mappings] must be an object"),
+        ({"aliases": [1]}, "key [aliases] must be an object"),
+    ],
+)
+def test_create_index_sections_that_are_not_objects(
+    any_es: Elasticsearch, body: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        any_es.indices.create(index="bad", **body)
+    assert exc.value.body["error"]["type"] == "parse_exception"
+    assert exc.value.body["error"]["reason"] == reason
+    assert not any_es.indices.exists(index="bad")
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ({"match_all": True}, "[match_all] query malformed, no start_object after query name"),
+        (
+            {"multi_match": {"query": "x", "fields": [None]}},
+            "[multi_match] query does not support [fields]",
+        ),
+        (
+            {"multi_match": {"query": "x", "fields": {"a": 1}}},
+            "[multi_match] query does not support [fields]",
+        ),
+        (
+            {"has_parent": {"parent_type": [], "query": {"match_all": {}}}},
+            "[has_parent] query does not support [parent_type]",
+        ),
+    ],
+)
+def test_query_options_of_the_wrong_shape(
+    books: Elasticsearch, query: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        books.search(index="books", query=query)
+    assert exc.value.body["error"]["reason"] == reason
+
+
+def test_multi_match_reads_scalar_field_names_as_text(books: Elasticsearch) -> None:
+    """Elasticsearch reads a value token as a field name's text: ``1`` is the field "1"."""
+    found = books.search(index="books", query={"multi_match": {"query": "x", "fields": [1, True]}})
+    assert found["hits"]["total"]["value"] == 0

@@ -139,6 +139,14 @@ DSL_WORDS = [
     "source", "params", "highlight", "fields", "match_all", "query_string", "wildcard", "nested",
     "path", "exists", "ids", "values", "fuzziness", "boost", "minimum_should_match", "analyzer",
     "properties", "type", "keyword", "text", "long", "date", "format", "doc", "upsert",
+    # the search features of issue 15
+    "join", "relations", "has_child", "has_parent", "parent_id", "parent_type", "inner_hits",
+    "score_mode", "children", "parent", "reverse_nested", "composite", "sources", "after",
+    "fielddata", "suggest", "completion", "search_as_you_type", "phrase", "percolate",
+    "percolator", "document", "documents", "dense_vector", "dims", "similarity", "knn",
+    "query_vector", "k", "num_candidates", "script_score", "retriever", "rrf", "standard",
+    "geo_point", "geo_distance", "geo_bounding_box", "distance", "_geo_distance", "top_left",
+    "bottom_right", "geohash_grid", "geo_bounds", "geo_centroid", "lat", "lon",
 ]  # fmt: skip
 ODD_VALUES: list[Any] = [
     None, True, -1, 0, 2**63, -(2**64), 1.5e308, "", "x" * 300, "\u0000", "\ud7ff\ue000",
@@ -155,6 +163,68 @@ BODY_PATHS = [
     ("PUT", "/_cluster/settings"), ("PUT", "/_ingest/pipeline/fz-{i}"),
     ("POST", "/_ingest/pipeline/_simulate"), ("POST", "/_ingest/pipeline/fz-{i}/_simulate"),
     ("PUT", "/_data_stream/fz-{i}"), ("POST", "/fz-{i}/_doc?op_type=create"),
+]  # fmt: skip
+#: Valid requests of the search features (join, nested, composite, vectors, geo, suggesters,
+#: percolate, retrievers), which the ``feature`` kind damages at one place.
+FEATURES: list[tuple[str, str, Any]] = [
+    ("PUT", "/fz-{i}", {"mappings": {"properties": {
+        "j": {"type": "join", "relations": {"question": "answer"}}, "n": {"type": "nested"},
+        "v": {"type": "dense_vector", "dims": 3}, "g": {"type": "geo_point"},
+        "c": {"type": "completion"}, "q": {"type": "percolator"},
+        "s": {"type": "search_as_you_type"}, "k": {"type": "keyword"},
+        "t": {"type": "text", "fielddata": True},
+    }}}),
+    ("PUT", "/fz-{i}/_doc/{d}?routing=1", {
+        "j": {"name": "answer", "parent": "1"}, "n": [{"a": 1}, {"a": 2}], "v": [1, 2, 3],
+        "g": "1,2", "c": {"input": ["abc"], "weight": 2}, "q": {"match_all": {}},
+        "s": "quick brown", "k": "a", "t": "some text",
+    }),
+    ("POST", "/fz-{i}/_search", {"query": {"has_child": {
+        "type": "answer", "query": {"match_all": {}}, "score_mode": "max", "min_children": 1,
+        "inner_hits": {"size": 2, "sort": [{"k": "asc"}]},
+    }}}),
+    ("POST", "/fz-{i}/_search", {"query": {"has_parent": {
+        "parent_type": "question", "query": {"match_all": {}}, "score": True, "inner_hits": {},
+    }}}),
+    ("POST", "/fz-{i}/_search", {"query": {"parent_id": {"type": "answer", "id": "1"}}}),
+    ("POST", "/fz-{i}/_search", {"query": {"nested": {
+        "path": "n", "query": {"bool": {"must": [{"term": {"n.a": 1}}]}}, "score_mode": "sum",
+        "inner_hits": {"from": 1, "size": 1},
+    }}}),
+    ("POST", "/fz-{i}/_search", {"size": 0, "aggs": {
+        "n": {"nested": {"path": "n"}, "aggs": {"r": {"reverse_nested": {}}}},
+        "ch": {"children": {"type": "answer"}}, "t": {"terms": {"field": "t"}},
+    }}),
+    ("POST", "/fz-{i}/_search", {"size": 0, "aggs": {"c": {"composite": {
+        "sources": [{"t": {"terms": {"field": "k"}}}, {"h": {"histogram": {"field": "n.a",
+        "interval": 1}}}], "after": {"t": "a", "h": 1}, "size": 2,
+    }}}}),
+    ("POST", "/fz-{i}/_search", {
+        "knn": {"field": "v", "query_vector": [1, 2, 3], "k": 2, "num_candidates": 5},
+    }),
+    ("POST", "/fz-{i}/_search", {"retriever": {"rrf": {"retrievers": [
+        {"standard": {"query": {"match_all": {}}}},
+        {"knn": {"field": "v", "query_vector": [1, 2, 3], "k": 1, "num_candidates": 2}},
+    ]}}}),
+    ("POST", "/fz-{i}/_search", {"query": {"script_score": {
+        "query": {"match_all": {}},
+        "script": {"source": "cosineSimilarity(params.q, 'v') + 1.0", "params": {"q": [1, 2, 3]}},
+    }}}),
+    ("POST", "/fz-{i}/_search", {
+        "query": {"geo_distance": {"distance": "10km", "g": {"lat": 1, "lon": 2}}},
+        "sort": [{"_geo_distance": {"g": [2, 1], "order": "asc", "unit": "km"}}],
+        "aggs": {"d": {"geo_distance": {"field": "g", "origin": "1,2", "ranges": [{"to": 9}]}}},
+    }),
+    ("POST", "/fz-{i}/_search", {
+        "query": {"geo_bounding_box": {"g": {"top_left": [0, 10], "bottom_right": [10, 0]}}},
+    }),
+    ("POST", "/fz-{i}/_search", {"suggest": {
+        "s": {"prefix": "ab", "completion": {"field": "c", "fuzzy": {"fuzziness": 1}}},
+    }}),
+    ("POST", "/fz-{i}/_search", {"query": {"percolate": {"field": "q", "document": {"k": "a"}}}}),
+    ("POST", "/fz-{i}/_search", {"query": {"multi_match": {
+        "query": "quick b", "type": "bool_prefix", "fields": ["s", "s._2gram", "s._3gram"],
+    }}}),
 ]  # fmt: skip
 NDJSON_PATHS = ["/_bulk", "/fz-{i}/_bulk", "/_msearch", "/fz-{i}/_msearch"]
 PLAIN_PATHS = [
@@ -180,9 +250,9 @@ class HttpCases:
 
     KINDS = (
         "request_line", "headers", "content_length", "truncated", "chunked", "huge_headers",
-        "garbage", "method", "path", "json", "ndjson", "encoding", "mutation",
+        "garbage", "method", "path", "json", "ndjson", "encoding", "mutation", "feature",
     )  # fmt: skip
-    WEIGHTS = (8, 8, 6, 6, 5, 2, 6, 6, 12, 16, 12, 5, 8)
+    WEIGHTS = (8, 8, 6, 6, 5, 2, 6, 6, 12, 16, 12, 5, 8, 10)
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -344,6 +414,37 @@ class HttpCases:
         method, path = self.rng.choice(BODY_PATHS)
         data = http_request(method, self._fill(path), self._bad_json())
         return Case("json", data, pipelined=True, method=method)
+
+    def feature(self) -> Case:
+        """A valid request of a search feature, valid or damaged at one place: a value odd,
+        a key gone, or a key renamed."""
+        rng = self.rng
+        method, path, body = rng.choice(FEATURES)
+        body = json.loads(json.dumps(body))
+        if rng.random() < 0.8:
+            self._damage(body)
+        data = http_request(method, self._fill(path), json.dumps(body).encode())
+        return Case("feature", data, pipelined=True, method=method)
+
+    def _damage(self, node: Any) -> None:
+        rng = self.rng
+        while True:
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            if not keys:
+                return
+            key = rng.choice(keys)
+            child = node[key]
+            if isinstance(child, dict | list) and child and rng.random() < 0.7:
+                node = child
+                continue
+            roll = rng.random()
+            if isinstance(node, dict) and roll < 0.25:
+                del node[key]
+            elif isinstance(node, dict) and roll < 0.4:
+                node[rng.choice(DSL_WORDS)] = node.pop(key)
+            else:
+                node[key] = rng.choice(ODD_VALUES)
+            return
 
     def ndjson(self) -> Case:
         rng = self.rng

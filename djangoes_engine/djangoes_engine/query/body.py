@@ -83,3 +83,17 @@ def check_options(kind: str, options: dict[str, Any], allowed: set[str]) -> None
             raise ParsingError(
                 f"[{kind}] query does not support [{key}]{suggest(key, sorted(allowed))}"
             )
+
+
+def field_names(kind: str, value: Any) -> list[str] | None:
+    """A query's ``fields``: one name or a list of them, scalars read as their text (as
+    Elasticsearch's parser reads a value token), anything else its parse error."""
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if item is None or isinstance(item, dict | list):
+            raise ParsingError(f"[{kind}] query does not support [fields]")
+        names.append(("true" if item else "false") if isinstance(item, bool) else str(item))
+    return names

@@ -144,7 +144,7 @@ def compile_query(ctx: Context, dsl: Any) -> tantivy.Query:
     builder = QUERIES.get(kind)
     if builder is None:
         raise ParsingError(f"unknown query [{kind}]", type="parsing_exception")
-    if body is None or (not isinstance(body, dict) and kind not in ("match_all", "match_none")):
+    if not isinstance(body, dict):
         raise ParsingError(f"[{kind}] query malformed, no start_object after query name")
     query = None
     if kind in FIELD_QUERIES:

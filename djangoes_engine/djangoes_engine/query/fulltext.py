@@ -16,7 +16,7 @@ from tantivy import Occur, Query
 from ..deprecation import deprecated
 from ..errors import EngineError, ParsingError, QueryShardError, Unsupported, XContentParseError
 from ..fields import FieldType, TextField
-from .body import boosted, check_options, minimum_should_match, single_field
+from .body import boosted, check_options, field_names, minimum_should_match, single_field
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
 from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
@@ -259,9 +259,7 @@ def q_multi_match(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     check_options("multi_match", body, MATCH_OPTIONS | {"fields", "type", "tie_breaker"})
     if "query" not in body:
         raise ParsingError("No text specified for multi_match query")
-    fields = body.get("fields")
-    if isinstance(fields, str):
-        fields = [fields]
+    fields = field_names("multi_match", body.get("fields"))
     kind = _multi_match_type(body.get("type", "best_fields"))
     wildcard = fields is None or any("*" in f for f in fields)
     options = dict(body)

@@ -172,9 +172,15 @@ def _join_field(ctx: Context, kind: str, body: dict[str, Any]) -> JoinField | No
 
 
 def _required(kind: str, body: dict[str, Any], key: str) -> Any:
-    if body.get(key) is None:
+    """A required option; a name or an id is read as text, as Elasticsearch reads a value."""
+    value = body.get(key)
+    if value is None:
         raise ParsingError(f"[{kind}] requires '{key}' field")
-    return body[key]
+    if key == "query":
+        return value
+    if isinstance(value, dict | list):
+        raise ParsingError(f"[{kind}] query does not support [{key}]")
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _count(body: dict[str, Any], key: str, default: int) -> int:
