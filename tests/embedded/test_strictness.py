@@ -292,3 +292,54 @@ def test_aggregating_the_id_field_is_refused_not_empty(any_es: Elasticsearch) ->
         "Fielddata access on the _id field is disallowed, you can re-enable it by updating the "
         "dynamic cluster setting: indices.id_field_data.enabled"
     )
+
+
+#: A valid body of every served aggregation, to which the test adds a key none of them reads.
+AGGREGATION_BODIES: dict[str, dict[str, Any]] = {
+    "avg": {"field": "n"},
+    "cardinality": {"field": "k"},
+    "children": {"type": "a"},
+    "composite": {"sources": [{"k": {"terms": {"field": "k"}}}]},
+    "date_histogram": {"field": "d", "calendar_interval": "day"},
+    "date_range": {"field": "d", "ranges": [{"to": "now"}]},
+    "extended_stats": {"field": "n"},
+    "filter": None,  # its body is a query: an unknown key is an unknown query
+    "filters": {"filters": {"a": {"match_all": {}}}},
+    "geo_bounds": {"field": "g"},
+    "geo_centroid": {"field": "g"},
+    "geo_distance": {"field": "g", "origin": "0,0", "ranges": [{"to": 1}]},
+    "geohash_grid": {"field": "g"},
+    "global": {},
+    "histogram": {"field": "n", "interval": 1},
+    "max": {"field": "n"},
+    "min": {"field": "n"},
+    "missing": {"field": "k"},
+    "nested": {"path": "o"},
+    "parent": {"type": "a"},
+    "percentiles": {"field": "n"},
+    "range": {"field": "n", "ranges": [{"to": 1}]},
+    "reverse_nested": None,  # only under nested: see test_nested
+    "stats": {"field": "n"},
+    "sum": {"field": "n"},
+    "terms": {"field": "k"},
+    "top_hits": {"size": 1},
+    "value_count": {"field": "k"},
+}
+
+
+def test_every_served_aggregation_is_in_the_table() -> None:
+    from djangoes_engine.aggs import REGISTRY
+
+    assert set(REGISTRY) == set(AGGREGATION_BODIES)
+
+
+@pytest.mark.parametrize(
+    "kind", sorted(k for k, body in AGGREGATION_BODIES.items() if body is not None)
+)
+def test_an_unknown_key_of_an_aggregation_is_refused(fields: Elasticsearch, kind: str) -> None:
+    """Every aggregation the engine serves refuses a key it does not read, in Elasticsearch's
+    words, rather than ignoring it."""
+    body = {**AGGREGATION_BODIES[kind], "nonsense_key": 1}
+    with pytest.raises(BadRequestError) as exc:
+        fields.search(index="f", size=0, aggs={"x": {kind: body}})
+    assert f"[{kind}] unknown field [nonsense_key]" in reason_of(exc)
