@@ -5,10 +5,11 @@ suggestion's text (analysed with the field's search analyzer), which terms of th
 dictionary lie within ``max_edits`` Damerau-Levenshtein edits (the first ``prefix_length``
 characters equal), scores each ``1 - edits / min(len(token), len(term))`` and keeps those of
 at least ``accuracy``. The engine has no term dictionary to walk, so it builds one per field
-from the documents' sources, analysed as indexing analyses them, once per refreshed reader.
-Django libraries send it with every search (django-haystack's Elasticsearch backends, with
-spelling suggestions on). The completion suggester runs in :mod:`.completion`; the phrase
-suggester is refused by name, and so is a ``string_distance`` other than ``internal``.
+from the documents' sources, analysed as indexing analyses them, once per refreshed reader
+(:mod:`.spellcheck`). Django libraries send it with every search (django-haystack's
+Elasticsearch backends, with spelling suggestions on). The completion suggester runs in
+:mod:`.completion`, the phrase suggester in :mod:`.phrase`; a ``string_distance`` other than
+``internal`` is refused by name.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..errors import IllegalArgument, ParsingError, Unsupported, XContentParseEr
 from ..fields import KeywordField, TextField
 from ..index import Reader
 from .completion import CompletionSuggestion, parse_completion, run_completion
+from .phrase import PhraseSuggestion, parse_phrase, run_phrase
 from .spellcheck import _dictionary, _java_float, _Option, _order, _similar
 
 #: What a ``term`` suggester takes, as TermSuggestionBuilder parses it.
@@ -55,7 +57,7 @@ class TermSuggestion:
     min_doc_freq: float = 0.0
 
 
-def parse(body: Any) -> list[TermSuggestion | CompletionSuggestion]:
+def parse(body: Any) -> list[TermSuggestion | CompletionSuggestion | PhraseSuggestion]:
     """The suggestions of a search body's ``suggest`` (SuggestBuilder.fromXContent)."""
     if not isinstance(body, dict):
         raise ParsingError("suggest must be an object")
@@ -72,7 +74,7 @@ def parse(body: Any) -> list[TermSuggestion | CompletionSuggestion]:
 
 def _suggestion(
     name: str, body: dict[str, Any], global_text: Any
-) -> TermSuggestion | CompletionSuggestion:
+) -> TermSuggestion | CompletionSuggestion | PhraseSuggestion:
     text = prefix = regex = None
     kinds = []
     for key, value in body.items():
@@ -89,16 +91,16 @@ def _suggestion(
     if not kinds:
         raise ParsingError("missing suggestion object", type="parse_exception")
     kind, options = kinds[-1]
-    if kind == "phrase":
-        raise Unsupported(f"the [{kind}] suggester")
     if kind == "completion":
         return parse_completion(name, options, text, prefix, regex, global_text)
-    if kind != "term":
+    if kind not in ("term", "phrase"):
         raise XContentParseError(f"unknown field [{kind}]")
     # populateCommonFields: the text falls back on the prefix, then the regex, then the global.
     chosen = next((t for t in (text, prefix, regex, global_text) if t is not None), None)
     if chosen is None:
         raise IllegalArgument("The required text option is missing")
+    if kind == "phrase":
+        return parse_phrase(name, str(chosen), options)
     return _term(name, str(chosen), options)
 
 
@@ -197,7 +199,9 @@ def _fail(key: str) -> Any:
 
 
 def suggest(
-    targets: list[Any], suggestions: list[TermSuggestion | CompletionSuggestion], request: Any
+    targets: list[Any],
+    suggestions: list[TermSuggestion | CompletionSuggestion | PhraseSuggestion],
+    request: Any,
 ) -> dict[str, Any]:
     """The response's ``suggest``: each suggestion's entries, merged across the indices
     searched as Elasticsearch reduces its shards' (an option's frequencies add up, its best
@@ -207,6 +211,9 @@ def suggest(
     for suggestion in suggestions:
         if isinstance(suggestion, CompletionSuggestion):
             out[suggestion.name] = run_completion(targets, suggestion, request)
+            continue
+        if isinstance(suggestion, PhraseSuggestion):
+            out[suggestion.name] = run_phrase(targets, suggestion)
             continue
         merged: list[tuple[str, int, int, dict[str, _Option]]] | None = None
         for reader in readers:
@@ -266,5 +273,3 @@ def _query_tokens(
     else:
         analyzer = field.search_analyzer
     return [(t.term, t.start, t.end) for t in analyzer.analyze(suggestion.text)]
-
-
