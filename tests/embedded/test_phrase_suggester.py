@@ -27,7 +27,9 @@ SETTINGS = {
                     "filter": ["lowercase", "reverse"],
                 },
             },
-            "filter": {"shingle": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3}},
+            "filter": {
+                "shingle": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3}
+            },
         },
     }
 }
@@ -89,3 +91,174 @@ def test_the_reference_example_corrects_noble_prize(test_index: Elasticsearch) -
             }
         ]
     }
+
+
+def _options(found: dict, name: str = "s") -> list[str]:
+    return [option["text"] for option in found[name][0]["options"]]
+
+
+@pytest.fixture
+def bigrams(any_es: Elasticsearch) -> Elasticsearch:
+    """SuggestSearchIT.testSizeParam's index: a body field and a bigram-only shingle field."""
+    any_es.indices.create(
+        index="test",
+        settings={
+            "number_of_shards": 1,
+            "analysis": {
+                "analyzer": {
+                    "body": {"tokenizer": "standard", "filter": ["lowercase"]},
+                    "bigram": {"tokenizer": "standard", "filter": ["my_shingle", "lowercase"]},
+                },
+                "filter": {
+                    "my_shingle": {
+                        "type": "shingle",
+                        "output_unigrams": False,
+                        "min_shingle_size": 2,
+                        "max_shingle_size": 2,
+                    }
+                },
+            },
+        },
+        mappings={
+            "properties": {
+                "body": {"type": "text", "analyzer": "body"},
+                "bigram": {"type": "text", "analyzer": "bigram"},
+            }
+        },
+    )
+    for n, line in enumerate(["xorr the god jewel", "I got it this time"]):
+        any_es.index(index="test", id=str(n + 1), document={"body": line, "bigram": line})
+    any_es.indices.refresh(index="test")
+    return any_es
+
+
+def test_generator_size_bounds_the_candidates_per_token(bigrams: Elasticsearch) -> None:
+    """SuggestSearchIT.testSizeParam: with one candidate per token "god" (two edits from
+    "gut") is not drawn; with two it is."""
+
+    def phrase(generator_size: int) -> dict:
+        return {
+            "phrase": {
+                "field": "bigram",
+                "real_word_error_likelihood": 0.95,
+                "gram_size": 2,
+                "analyzer": "body",
+                "direct_generator": [
+                    {
+                        "field": "body",
+                        "min_word_length": 1,
+                        "prefix_length": 1,
+                        "suggest_mode": "always",
+                        "size": generator_size,
+                        "accuracy": 0.1,
+                    }
+                ],
+                "smoothing": {"stupid_backoff": {"discount": 0.1}},
+                "max_errors": 1.0,
+                "size": 5,
+            }
+        }
+
+    assert _options(_suggest(bigrams, text="Xorr the Gut-Jewel", s=phrase(1))) == []
+    found = _suggest(bigrams, text="Xorr the Gut-Jewel", s=phrase(2))
+    assert _options(found)[0] == "xorr the god jewel"
+    assert found["s"][0]["text"] == "Xorr the Gut-Jewel"
+    assert found["s"][0]["length"] == 18
+
+
+SUGGEST_SETTINGS = {
+    "number_of_shards": 1,
+    "max_shingle_diff": 4,
+    "analysis": {
+        "analyzer": {"suggest": {"tokenizer": "standard", "filter": ["lowercase", "shingler"]}},
+        "filter": {
+            "shingler": {
+                "type": "shingle",
+                "min_shingle_size": 2,
+                "max_shingle_size": 5,
+                "output_unigrams": True,
+            }
+        },
+    },
+}
+
+
+def test_empty_index_then_the_suggestion_that_documents_allow(any_es: Elasticsearch) -> None:
+    """SuggestSearchIT.testEmptyShards: no options on an empty index, nor when no document
+    holds a correction; three once one does, "testing suggestions" first."""
+    any_es.indices.create(
+        index="test",
+        settings=SUGGEST_SETTINGS,
+        mappings={"properties": {"name": {"type": "text", "analyzer": "suggest"}}},
+    )
+    suggest = {
+        "text": "tetsting sugestion",
+        "did_you_mean": {"phrase": {"field": "name", "max_errors": 5.0}},
+    }
+    found = any_es.search(index="test", size=0, suggest=suggest).body["suggest"]
+    assert found == {
+        "did_you_mean": [{"text": "tetsting sugestion", "offset": 0, "length": 18, "options": []}]
+    }
+    any_es.index(index="test", id="11", document={"foo": "bar"})
+    any_es.index(index="test", id="12", document={"foo": "bar"})
+    any_es.index(index="test", id="2", document={"name": "An other title about equal length"})
+    any_es.indices.refresh(index="test")
+    found = any_es.search(index="test", size=0, suggest=suggest).body["suggest"]
+    assert _options(found, "did_you_mean") == []
+    any_es.index(index="test", id="1", document={"name": "Just testing the suggestions api"})
+    any_es.indices.refresh(index="test")
+    found = any_es.search(index="test", size=0, suggest=suggest).body["suggest"]
+    options = _options(found, "did_you_mean")
+    assert len(options) == 3
+    assert options[0] == "testing suggestions"
+    scores = [option["score"] for option in found["did_you_mean"][0]["options"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_confidence_keeps_only_phrases_better_than_the_input(any_es: Elasticsearch) -> None:
+    """SuggestSearchIT.testSearchForRarePhrase: with confidence 2 the correct "nobel prize"
+    gets no suggestion while "noble prize" is corrected to it."""
+    any_es.indices.create(
+        index="test",
+        settings={
+            "number_of_shards": 1,
+            "analysis": {
+                "analyzer": {
+                    "body": {"tokenizer": "standard", "filter": ["lowercase", "my_shingle"]}
+                },
+                "filter": {
+                    "my_shingle": {
+                        "type": "shingle",
+                        "output_unigrams": True,
+                        "min_shingle_size": 2,
+                        "max_shingle_size": 2,
+                    }
+                },
+            },
+        },
+        mappings={"properties": {"body": {"type": "text", "analyzer": "body"}}},
+    )
+    phrases = [
+        "nobel prize",
+        "noble gases",
+        "somethingelse prize",
+        "pride and joy",
+        "notes are fun",
+    ]
+    phrases += [f"noble somethingelse{i}" for i in range(8)]
+    phrases += [f"chaff{i}" for i in range(100)]
+    operations: list[dict] = []
+    for phrase in phrases:
+        operations += [{"index": {"_index": "test", "_id": phrase}}, {"body": phrase}]
+    any_es.bulk(operations=operations, refresh=True)
+    phrase = {
+        "field": "body",
+        "direct_generator": [
+            {"field": "body", "min_word_length": 1, "suggest_mode": "always", "max_term_freq": 0.99}
+        ],
+        "confidence": 2,
+        "max_errors": 5,
+        "size": 1,
+    }
+    assert _options(_suggest(any_es, text="nobel prize", s={"phrase": phrase})) == []
+    assert _options(_suggest(any_es, text="noble prize", s={"phrase": phrase})) == ["nobel prize"]
