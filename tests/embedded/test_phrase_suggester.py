@@ -262,3 +262,171 @@ def test_confidence_keeps_only_phrases_better_than_the_input(any_es: Elasticsear
     }
     assert _options(_suggest(any_es, text="nobel prize", s={"phrase": phrase})) == []
     assert _options(_suggest(any_es, text="noble prize", s={"phrase": phrase})) == ["nobel prize"]
+
+
+def test_reverse_generator_with_pre_and_post_filters(test_index: Elasticsearch) -> None:
+    """The reference page's last example: a generator over reversed terms finds "nobel" for
+    "obel", which shares no prefix with it."""
+    found = _suggest(
+        test_index,
+        text="obel prize",
+        s={
+            "phrase": {
+                "field": "title.trigram",
+                "size": 1,
+                "direct_generator": [
+                    {"field": "title.trigram", "suggest_mode": "always"},
+                    {
+                        "field": "title.reverse",
+                        "suggest_mode": "always",
+                        "pre_filter": "reverse",
+                        "post_filter": "reverse",
+                    },
+                ],
+            }
+        },
+    )
+    assert _options(found) == ["nobel prize"]
+    without = {
+        "field": "title.trigram",
+        "direct_generator": [{"field": "title.trigram", "suggest_mode": "always"}],
+    }
+    assert _options(_suggest(test_index, text="obel prize", s={"phrase": without})) == []
+
+
+def test_gram_size_comes_from_the_shingle_filter(test_index: Elasticsearch) -> None:
+    """Without gram_size the trigram analyzer's max_shingle_size (3) is used: the same
+    answer as the reference example's explicit gram_size 3, unlike gram_size 1."""
+    phrase = {
+        "field": "title.trigram",
+        "direct_generator": [{"field": "title.trigram", "suggest_mode": "always"}],
+    }
+    detected = _suggest(test_index, text="noble prize", s={"phrase": phrase})
+    explicit = _suggest(test_index, text="noble prize", s={"phrase": {**phrase, "gram_size": 3}})
+    unigrams = _suggest(test_index, text="noble prize", s={"phrase": {**phrase, "gram_size": 1}})
+    assert detected == explicit
+    assert detected["s"][0]["options"][0]["score"] == 0.48614594
+    assert _options(unigrams) == []  # as unigrams "nobel" scores no better than "noble"
+
+
+def test_smoothing_models_score_as_elasticsearch(test_index: Elasticsearch) -> None:
+    """Worked by hand from the scorers (2 documents over 2 segments: 6 terms, numTerms = 2):
+    Laplace (alpha 0.5): exp(log10(0.8f * 1.5/7) + log10(0.95f * 1.5/2)); linear (0.5, 0.3,
+    0.2): exp(log10(0.8f * 2/8) + log10(0.95f * (0.3 * 1/1.5 + 0.2 * 2/8))), as floats."""
+    phrase = {
+        "field": "title.trigram",
+        "direct_generator": [{"field": "title.trigram", "suggest_mode": "always"}],
+        "confidence": 0,
+        "size": 1,
+    }
+    laplace = _suggest(
+        test_index, text="noble prize", s={"phrase": {**phrase, "smoothing": {"laplace": {}}}}
+    )
+    assert laplace["s"][0]["options"] == [{"text": "nobel prize", "score": 0.40126553}]
+    linear = {"linear": {"trigram_lambda": 0.5, "bigram_lambda": 0.3, "unigram_lambda": 0.2}}
+    found = _suggest(test_index, text="noble prize", s={"phrase": {**phrase, "smoothing": linear}})
+    assert found["s"][0]["options"] == [{"text": "nobel prize", "score": 0.2662535}]
+
+
+def test_highlight_wraps_runs_of_corrected_terms(test_index: Elasticsearch) -> None:
+    test_index.index(index="test", document={"title": "nobel prize winners"}, refresh=True)
+    found = _suggest(
+        test_index,
+        text="noble prize winers",
+        s={
+            "phrase": {
+                "field": "title.trigram",
+                "max_errors": 2,
+                "size": 1,
+                "direct_generator": [{"field": "title.trigram", "suggest_mode": "always"}],
+                "highlight": {"pre_tag": "[", "post_tag": "]"},
+            }
+        },
+    )
+    assert found["s"][0]["options"][0]["text"] == "nobel prize winners"
+    assert found["s"][0]["options"][0]["highlighted"] == "[nobel] prize [winners]"
+
+
+def test_token_limit_gives_no_options(test_index: Elasticsearch) -> None:
+    phrase = {
+        "field": "title.trigram",
+        "direct_generator": [{"field": "title.trigram", "suggest_mode": "always"}],
+    }
+    assert _options(_suggest(test_index, text="noble prize", s={"phrase": phrase})) == [
+        "nobel prize"
+    ]
+    limited = {**phrase, "token_limit": 2}
+    assert _options(_suggest(test_index, text="noble prize", s={"phrase": limited})) == []
+
+
+def test_errors_in_elasticsearch_words(test_index: Elasticsearch) -> None:
+    def phrase(**options: object) -> dict:
+        return {"s": {"text": "noble prize", "phrase": {"field": "title.trigram", **options}}}
+
+    cases = [
+        (phrase(bogus=1), "suggester[phrase] doesn't support field [bogus]"),
+        (
+            {"s": {"text": "x", "phrase": {"size": 1}}},
+            "the required field option [field] is missing",
+        ),
+        ({"s": {"text": "x", "phrase": {"field": "nope"}}}, "no mapping found for field [nope]"),
+        (phrase(max_errors=0), "max_error must be > 0.0"),
+        (phrase(max_errors=-1), "max_error must be > 0.0"),
+        (phrase(confidence=-0.5), "confidence must be >= 0.0"),
+        (phrase(real_word_error_likelihood=0), "real_word_error_likelihood must be > 0.0"),
+        (phrase(gram_size=0), "gramSize must be >= 1"),
+        (phrase(token_limit=0), "token_limit must be >= 1"),
+        (
+            phrase(smoothing={"kneser_ney": {}}),
+            "suggester[phrase] doesn't support object field [kneser_ney]",
+        ),
+        (
+            phrase(smoothing={"linear": {"trigram_lambda": 0.5, "bigram_lambda": 0.1}}),
+            "linear smoothing lambdas must sum to 1",
+        ),
+        (
+            phrase(smoothing={"linear": {"four_lambda": 1}}),
+            "suggester[phrase][smoothing][linear] doesn't support field [four_lambda]",
+        ),
+        (
+            phrase(highlight={"pre_tag": "<em>"}),
+            "Pre and post tag must both be null or both not be null.",
+        ),
+        (
+            phrase(highlight={"tag": "<em>"}),
+            "suggester[phrase][highlight] doesn't support field [tag]",
+        ),
+        (
+            phrase(direct_generator=[{"field": "title", "bogus": 1}]),
+            "[direct_generator] unknown field [bogus]",
+        ),
+        (
+            phrase(direct_generator=[{"field": "title", "suggest_mode": "often"}]),
+            "Illegal suggest mode often",
+        ),
+        (
+            phrase(direct_generator=[{"field": "title", "max_edits": 3}]),
+            "[direct_generator] failed to parse field [max_edits]",
+        ),
+        (
+            phrase(direct_generator=[{"field": "title", "pre_filter": "nope"}]),
+            "Analyzer [nope] doesn't exists",
+        ),
+        (phrase(analyzer="nope"), "analyzer [nope] doesn't exists"),
+        (
+            phrase(collate={"query": {"source": {}}}),
+            "[collate] in the [phrase] suggester is not supported",
+        ),
+        (
+            phrase(direct_generator=[{"field": "title", "string_distance": "ngram"}]),
+            "[string_distance] [ngram] in the [phrase] suggester is not supported",
+        ),
+        (
+            {"s": {"text": "x", "phrase": {"field": "year"}}},
+            "the [phrase] suggester on a field of type [integer] is not supported",
+        ),
+    ]
+    for suggest, reason in cases:
+        with pytest.raises(BadRequestError) as error:
+            test_index.search(index="test", suggest=suggest)
+        assert reason in str(error.value.body["error"]["reason"]), suggest
