@@ -430,3 +430,153 @@ def test_errors_in_elasticsearch_words(test_index: Elasticsearch) -> None:
         with pytest.raises(BadRequestError) as error:
             test_index.search(index="test", suggest=suggest)
         assert reason in str(error.value.body["error"]["reason"]), suggest
+
+
+BODY_BIGRAM_SETTINGS = {
+    "number_of_shards": 1,
+    "analysis": {
+        "analyzer": {
+            "body": {"tokenizer": "standard", "filter": ["lowercase"]},
+            "bigram": {"tokenizer": "standard", "filter": ["my_shingle", "lowercase"]},
+        },
+        "filter": {
+            "my_shingle": {
+                "type": "shingle",
+                "output_unigrams": False,
+                "min_shingle_size": 2,
+                "max_shingle_size": 2,
+            }
+        },
+    },
+}
+BODY_BIGRAM_MAPPINGS = {
+    "properties": {
+        "body": {"type": "text", "analyzer": "body"},
+        "bigram": {"type": "text", "analyzer": "bigram"},
+    }
+}
+CHARACTERS = [
+    "Arthur, King of the Britons",
+    "Sir Lancelot the Brave",
+    "Patsy, Arthur's Servant",
+    "Sir Robin the Not-Quite-So-Brave-as-Sir-Lancelot",
+    "Sir Bedevere the Wise",
+    "Sir Galahad the Pure",
+    "Miss Islington, the Witch",
+    "Zoot",
+    "Leader of Robin's Minstrels",
+    "Old Crone",
+    "Frank, the Historian",
+    "Frank's Wife",
+    "Dr. Piglet",
+    "Dr. Winston",
+    "Sir Robin (Stand-in)",
+    "Knight Who Says Ni",
+    "Police sergeant who stops the film",
+]
+
+
+def test_basic_phrase_suggest(any_es: Elasticsearch) -> None:
+    """SuggestSearchIT.testBasicPhraseSuggest, step by step."""
+    any_es.indices.create(
+        index="test", settings=BODY_BIGRAM_SETTINGS, mappings=BODY_BIGRAM_MAPPINGS
+    )
+    operations: list[dict] = []
+    for line in CHARACTERS:
+        operations += [{"index": {"_index": "test", "_id": line}}, {"body": line, "bigram": line}]
+    any_es.bulk(operations=operations, refresh=True)
+    phrase: dict = {
+        "field": "bigram",
+        "gram_size": 2,
+        "analyzer": "body",
+        "direct_generator": [{"field": "body", "min_word_length": 1, "suggest_mode": "always"}],
+        "size": 1,
+    }
+
+    def top(text: str, **options: object) -> list[dict]:
+        found = _suggest(any_es, text=text, s={"phrase": {**phrase, **options}})
+        assert found["s"][0]["text"] == text
+        return found["s"][0]["options"]
+
+    assert [o["text"] for o in top("Frank's Wise")] == ["frank's wife"]
+    phrase["real_word_error_likelihood"] = 0.95
+    assert [o["text"] for o in top("Artur, Kinh of the Britons")] == ["arthur king of the britons"]
+    highlighted = top(
+        "Artur, King of the Britns", highlight={"pre_tag": "<em>", "post_tag": "</em>"}
+    )
+    assert highlighted[0]["text"] == "arthur king of the britons"
+    assert highlighted[0]["highlighted"] == "<em>arthur</em> king of the <em>britons</em>"
+    # A correct phrase.
+    phrase.update(confidence=0, max_errors=0.5)
+    assert [o["text"] for o in top("Arthur, King of the Britons")] == ["arthur king of the britons"]
+    assert top("Arthur, King of the Britons", confidence=2) == []
+    correct = top("Arthur, King of the Britons", confidence=0.99)
+    assert [o["text"] for o in correct] == ["arthur king of the britons"]
+    # Smoothing: all mass on trigrams (none indexed), on bigrams, distributed.
+    phrase["confidence"] = 0.99
+
+    def linear(tri: float, bi: float, uni: float) -> dict:
+        return {"linear": {"trigram_lambda": tri, "bigram_lambda": bi, "unigram_lambda": uni}}
+
+    assert top("Artur, King of the Britns", smoothing=linear(1, 0, 0)) == []
+    for model in (
+        linear(0, 1, 0),
+        linear(0.4, 0.4, 0.2),
+        {"laplace": {"alpha": 0.2}},
+        {"stupid_backoff": {"discount": 0.1}},
+    ):
+        options = top("Artur, King of the Britns", smoothing=model)
+        assert [o["text"] for o in options] == ["arthur king of the britons"], model
+    frank = top("Frank's Wise", smoothing=linear(0.4, 0.4, 0.2))
+    assert [o["text"] for o in frank] == ["frank's wife"]
+    # token_limit: five tokens are too many for 4; fifteen let a repeated phrase through.
+    assert top("Artur, King of the Britns", token_limit=4) == []
+    repeated = "Sir Bedever the Wife Sir Bedever the Wife Sir Bedever the Wife"
+    options = top(repeated, token_limit=15, smoothing={"stupid_backoff": {"discount": 0.1}})
+    assert [o["text"] for o in options] == [
+        "sir bedevere the wise sir bedevere the wise sir bedevere the wise"
+    ]
+
+
+def test_prefix_length_of_the_generator(any_es: Elasticsearch) -> None:
+    """SuggestSearchIT.testPrefixLength: "word" keeps its four letters with prefix_length 4
+    (only "words" is a candidate), not with 2 (the more frequent "world" wins)."""
+    any_es.indices.create(
+        index="test", settings=BODY_BIGRAM_SETTINGS, mappings=BODY_BIGRAM_MAPPINGS
+    )
+    for n, line in enumerate(["hello world", "hello world", "hello words"]):
+        any_es.index(index="test", id=str(n + 1), document={"body": line})
+    any_es.indices.refresh(index="test")
+
+    def top(prefix_length: int) -> list[str]:
+        generator = {
+            "field": "body",
+            "prefix_length": prefix_length,
+            "min_word_length": 1,
+            "suggest_mode": "always",
+        }
+        phrase = {"field": "body", "direct_generator": [generator], "size": 1, "confidence": 1.0}
+        return _options(_suggest(any_es, text="hello word", s={"phrase": phrase}))
+
+    assert top(4) == ["hello words"]
+    assert top(2) == ["hello world"]
+
+
+def test_stopwords_only_text_has_no_suggestion(any_es: Elasticsearch) -> None:
+    """SuggestSearchIT.testStopwordsOnlyPhraseSuggest."""
+    any_es.indices.create(
+        index="test",
+        settings={
+            "analysis": {"analyzer": {"stopwd": {"tokenizer": "standard", "filter": ["stop"]}}}
+        },
+        mappings={"properties": {"body": {"type": "text", "analyzer": "stopwd"}}},
+    )
+    any_es.index(index="test", id="1", document={"body": "this is a test"}, refresh=True)
+    phrase = {
+        "field": "body",
+        "gram_size": 1,
+        "direct_generator": [{"field": "body", "min_word_length": 1, "suggest_mode": "always"}],
+        "size": 1,
+    }
+    found = _suggest(any_es, text="a an the", s={"phrase": phrase})
+    assert found == {"s": [{"text": "a an the", "offset": 0, "length": 8, "options": []}]}
