@@ -414,8 +414,16 @@ def test_errors_in_elasticsearch_words(test_index: Elasticsearch) -> None:
         ),
         (phrase(analyzer="nope"), "analyzer [nope] doesn't exists"),
         (
-            phrase(collate={"query": {"source": {}}}),
-            "[collate] in the [phrase] suggester is not supported",
+            phrase(collate={"query": {"id": "stored"}}),
+            "[id] in the [collate] query script is not supported",
+        ),
+        (
+            phrase(collate={"query": "{}", "prune": "yes"}),
+            "suggester[phrase][collate] prune must be either 'true' or 'false'",
+        ),
+        (
+            phrase(collate={"query": "{}", "size": 1}),
+            "suggester[phrase][collate] doesn't support field [size]",
         ),
         (
             phrase(direct_generator=[{"field": "title", "string_distance": "ngram"}]),
@@ -580,3 +588,33 @@ def test_stopwords_only_text_has_no_suggestion(any_es: Elasticsearch) -> None:
     }
     found = _suggest(any_es, text="a an the", s={"phrase": phrase})
     assert found == {"s": [{"text": "a an the", "offset": 0, "length": 8, "options": []}]}
+
+
+def test_collate_keeps_the_corrections_its_query_matches(test_index: Elasticsearch) -> None:
+    """The reference page's collate example (prune: every correction, with collate_match),
+    and without prune only the corrections whose rendered query matches a document."""
+    phrase = {
+        "field": "title.trigram",
+        "size": 1,
+        "direct_generator": [
+            {"field": "title.trigram", "suggest_mode": "always", "min_word_length": 1}
+        ],
+        "collate": {
+            "query": {"source": {"match": {"{{field_name}}": "{{suggestion}}"}}},
+            "params": {"field_name": "title"},
+            "prune": True,
+        },
+    }
+    found = _suggest(test_index, text="noble prize", s={"phrase": phrase})
+    assert found["s"][0]["options"] == [
+        {"text": "nobel prize", "score": 0.48614594, "collate_match": True}
+    ]
+    exact = {"query": {"source": '{"match_phrase": {"title": "{{suggestion}}"}}'}}
+    everything = {**phrase, "size": 5, "confidence": 0}
+    pruned = {**everything, "collate": {**exact, "prune": True}}
+    found = _suggest(test_index, text="noble prize", s={"phrase": pruned})
+    matches = {o["text"]: o["collate_match"] for o in found["s"][0]["options"]}
+    assert matches == {"nobel prize": True, "noble prize": False}
+    kept = {**everything, "collate": exact}
+    found = _suggest(test_index, text="noble prize", s={"phrase": kept})
+    assert found["s"][0]["options"] == [{"text": "nobel prize", "score": 0.48614594}]

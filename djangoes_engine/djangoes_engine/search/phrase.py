@@ -11,7 +11,9 @@ Corrections scoring above ``confidence`` times the input phrase's score are kept
 ``shard_size`` per index, merged across indices as Elasticsearch reduces shards and cut to
 ``size``. Lucene's ``terms.size()`` is unknown (-1) over several segments, where
 Elasticsearch counts the documents instead; the engine does the same when its reader has
-several segments. ``collate`` is refused by name.
+several segments. ``collate`` renders its mustache query per correction with ``suggestion``
+(and its ``params``) and keeps the corrections it matches (``prune``: all, with
+``collate_match``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import heapq
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +30,8 @@ from ..decimals import java_float
 from ..errors import EngineError, IllegalArgument, ParsingError, Unsupported, XContentParseError
 from ..fields import KeywordField, TextField
 from ..index import Reader
+from ..ingest.templates import Template
+from ..query.context import Context, compile_query
 from .spellcheck import TermDictionary, _java_float, _similar, term_dictionary
 
 #: What a ``phrase`` suggestion takes as values (PhraseSuggestionBuilder.fromXContent).
@@ -80,6 +85,15 @@ class Smoothing:
     lambdas: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
+@dataclass(frozen=True)
+class Collate:
+    """``collate``: a mustache query template, its ``params`` and ``prune``."""
+
+    template: Template
+    params: dict[str, Any]
+    prune: bool = False
+
+
 #: PhraseSuggestionContext.DEFAULT_SCORER: stupid backoff with a discount of 0.4f.
 DEFAULT_SMOOTHING = Smoothing("stupid_backoff", java_float(0.4))
 
@@ -105,6 +119,7 @@ class PhraseSuggestion:
     post_tag: str | None = None
     generators: tuple[DirectGenerator, ...] = ()
     smoothing: Smoothing = DEFAULT_SMOOTHING
+    collate: Collate | None = None
 
 
 # Parsing
@@ -127,7 +142,7 @@ def parse_phrase(name: str, text: str, options: dict[str, Any]) -> PhraseSuggest
             elif key == "highlight":
                 values.update(_highlight(value))
             elif key == "collate":
-                raise Unsupported("[collate] in the [phrase] suggester")
+                values["collate"] = _collate(value)
             else:
                 raise ParsingError(f"suggester[phrase]  doesn't support array field [{key}]")
         elif key not in PHRASE_KEYS:
@@ -140,7 +155,7 @@ def parse_phrase(name: str, text: str, options: dict[str, Any]) -> PhraseSuggest
     suggestion = PhraseSuggestion(name=name, field=str(field), text=text)
     changes: dict[str, Any] = {"generators": tuple(generators)}
     for key, value in values.items():
-        if key in ("smoothing", "pre_tag", "post_tag"):
+        if key in ("smoothing", "pre_tag", "post_tag", "collate"):
             changes[key] = value
         elif key in ("analyzer", "separator"):
             changes[key] = _text(key, value)
@@ -198,6 +213,53 @@ def _smoothing(body: dict[str, Any]) -> Smoothing | None:
         else:
             raise IllegalArgument(f"suggester[phrase] doesn't support object field [{name}]")
     return model
+
+
+def _collate(body: dict[str, Any]) -> Collate | None:
+    """The ``collate`` object; without a ``query`` Elasticsearch collates nothing."""
+    template: Template | None = None
+    params: dict[str, Any] = {}
+    prune = False
+    for key, value in body.items():
+        if key == "query":
+            template = _template(value)
+        elif key == "params":
+            if not isinstance(value, dict):
+                raise ParsingError("suggester[phrase][collate] parsing failed on [params]")
+            params = value
+        elif key == "prune":
+            if not isinstance(value, bool):
+                raise ParsingError(
+                    "suggester[phrase][collate] prune must be either 'true' or 'false'"
+                )
+            prune = value
+        else:
+            raise ParsingError(f"suggester[phrase][collate] doesn't support field [{key}]")
+    return None if template is None else Collate(template, params, prune)
+
+
+def _template(value: Any) -> Template:
+    """Script.parse with mustache as the default language: a string, or ``source``."""
+    if isinstance(value, str):
+        return Template(value)
+    if not isinstance(value, dict):
+        raise ParsingError("suggester[phrase][collate] parsing failed on [query]")
+    source = None
+    for key, item in value.items():
+        if key == "source":
+            source = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+        elif key == "lang":
+            if item != "mustache":
+                raise Unsupported(f"a [{item}] script as the [collate] query")
+        elif key in ("id", "params", "options"):
+            raise Unsupported(f"[{key}] in the [collate] query script")
+        else:
+            raise XContentParseError(f"[script] unknown field [{key}]")
+    if source is None:
+        raise IllegalArgument(
+            "must specify either [source] for an inline script or [id] for a stored script"
+        )
+    return Template(source)
 
 
 def _linear(body: dict[str, Any]) -> Smoothing:
@@ -334,26 +396,28 @@ def run_phrase(targets: list[Any], s: PhraseSuggestion) -> list[dict[str, Any]]:
     """The suggestion's one entry: each index's corrections merged as Elasticsearch reduces
     shards (an option's best score, the highest cut-off), sorted by score then text."""
     cutoff = DOUBLE_MIN_VALUE
-    merged: dict[str, tuple[float, str | None]] = {}
+    merged: dict[str, tuple[float, str | None, bool | None]] = {}
     for target in targets:
-        options, shard_cutoff = _shard(target.reader, s)
+        options, shard_cutoff = _shard(target, s)
         cutoff = max(cutoff, shard_cutoff)
-        for text, highlighted, score in options:
+        for text, highlighted, score, match in options:
             known = merged.get(text)
-            if known is None or score > known[0]:
-                merged[text] = (score, highlighted if known is None else known[1])
-    kept = sorted(
-        ((text, highlighted, score) for text, (score, highlighted) in merged.items()),
-        key=lambda o: (-o[2], o[0]),
-    )
+            if known is None:
+                merged[text] = (score, highlighted, match)
+            else:  # Option.mergeInto: the best score, a match anywhere
+                either = None if match is None else bool(match or known[2])
+                merged[text] = (max(score, known[0]), known[1], either)
+    kept = sorted(((text, *option) for text, option in merged.items()), key=lambda o: (-o[1], o[0]))
     rendered = []
-    for text, highlighted, score in kept:
+    for text, score, highlighted, match in kept:
         if score <= cutoff:
             continue
         option: dict[str, Any] = {"text": text}
         if highlighted is not None:
             option["highlighted"] = highlighted
         option["score"] = _java_float(score)
+        if match is not None:
+            option["collate_match"] = match
         rendered.append(option)
     return [{"text": s.text, "offset": 0, "length": len(s.text), "options": rendered[: s.size]}]
 
@@ -365,10 +429,12 @@ def _analyzer(reader: Reader, name: str, message: str) -> Any:
         raise IllegalArgument(message.format(name)) from None
 
 
-def _shard(
-    reader: Reader, s: PhraseSuggestion
-) -> tuple[list[tuple[str, str | None, float]], float]:
+_Options = list[tuple[str, str | None, float, bool | None]]
+
+
+def _shard(target: Any, s: PhraseSuggestion) -> tuple[_Options, float]:
     """PhraseSuggestionBuilder.build then PhraseSuggester.innerExecute on one index."""
+    reader: Reader = target.reader
     field = reader.mapping.field(s.field)
     if field is None:
         raise IllegalArgument(f"no mapping found for field [{s.field}]")
@@ -432,14 +498,31 @@ def _shard(
         total = sum(scorer.score(path, i, gram_size) for i in range(len(sets)))
         cutoff = math.exp(total) * s.confidence
     corrections = _best(sets, scorer, gram_size, shard_size, s.max_errors, cutoff)
-    options = []
+    options: _Options = []
+    prune = s.collate is not None and s.collate.prune
     for score, path in corrections:
+        text = " ".join(c.term for c in path)
+        match = _collate_match(target, s.collate, text) if s.collate is not None else True
+        if not match and not prune:
+            continue
         if java_float(score) <= cutoff:
             continue
-        text = " ".join(c.term for c in path)
         highlighted = _highlighted(path, s.pre_tag, s.post_tag) if s.pre_tag is not None else None
-        options.append((text, highlighted, java_float(score)))
+        options.append((text, highlighted, java_float(score), match if prune else None))
     return options, cutoff
+
+
+def _collate_match(target: Any, collate: Collate, suggestion: str) -> bool:
+    """Whether the collate query, rendered for this suggestion, matches a document."""
+    source = collate.template.render_variables({**collate.params, "suggestion": suggestion})
+    try:
+        dsl = json.loads(source)
+    except ValueError:
+        raise XContentParseError(f"failed to parse the collate query [{source}]") from None
+    index = target.index
+    ctx = Context(reader=target.reader, index_name=index.name, settings=index.settings)
+    query = compile_query(ctx, dsl)
+    return bool(target.reader.searcher.search(query, 1, count=False).hits)
 
 
 def _tokens(analyzer: Any, field: Any, text: str) -> list[tuple[str, int, str]]:
