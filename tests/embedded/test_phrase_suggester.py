@@ -618,3 +618,23 @@ def test_collate_keeps_the_corrections_its_query_matches(test_index: Elasticsear
     kept = {**everything, "collate": exact}
     found = _suggest(test_index, text="noble prize", s={"phrase": kept})
     assert found["s"][0]["options"] == [{"text": "nobel prize", "score": 0.48614594}]
+
+
+def test_keyword_field_and_several_indices(any_es: Elasticsearch) -> None:
+    """A keyword field's whole value is the one token; an option found in several indices is
+    given once, with its best score."""
+    for index in ("tags-a", "tags-b"):
+        any_es.indices.create(index=index, mappings={"properties": {"tag": {"type": "keyword"}}})
+        any_es.index(index=index, document={"tag": "nobel prize"}, refresh=True)
+    phrase = {
+        "field": "tag",
+        "direct_generator": [{"field": "tag", "suggest_mode": "always"}],
+        "highlight": {"pre_tag": "<b>", "post_tag": "</b>"},
+    }
+    one = _suggest(any_es, index="tags-a", text="nobel prise", s={"phrase": phrase})
+    # One segment, one term: exp(log10((float) (1 - 1/11) * (1 + 1) / (1 + 1))).
+    assert one["s"][0]["options"] == [
+        {"text": "nobel prize", "highlighted": "<b>nobel prize</b>", "score": 0.9594523}
+    ]
+    both = _suggest(any_es, index="tags-*", text="nobel prise", s={"phrase": phrase})
+    assert both == one
