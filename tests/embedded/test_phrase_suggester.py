@@ -638,3 +638,53 @@ def test_keyword_field_and_several_indices(any_es: Elasticsearch) -> None:
     ]
     both = _suggest(any_es, index="tags-*", text="nobel prise", s={"phrase": phrase})
     assert both == one
+
+
+def test_suggest_modes(any_es: Elasticsearch) -> None:
+    """SuggestSearchIT.testSuggestModes: "always" corrects "ice tea" to "iced tea"; the
+    default "missing" leaves "ice", which the index holds, alone."""
+    any_es.indices.create(
+        index="test",
+        settings={
+            "number_of_shards": 1,
+            "analysis": {
+                "analyzer": {
+                    "biword": {"tokenizer": "standard", "filter": ["shingler", "lowercase"]}
+                },
+                "filter": {
+                    "shingler": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3}
+                },
+            },
+        },
+        mappings={
+            "properties": {
+                "name": {
+                    "type": "text",
+                    "fields": {
+                        "shingled": {
+                            "type": "text",
+                            "analyzer": "biword",
+                            "search_analyzer": "standard",
+                        }
+                    },
+                }
+            }
+        },
+    )
+    for n, line in enumerate(["I like iced tea", "I like tea.", "I like ice cream."]):
+        any_es.index(index="test", id=str(n + 1), document={"name": line})
+    any_es.indices.refresh(index="test")
+    generator = {"field": "name", "prefix_length": 0, "min_word_length": 0, "max_edits": 2}
+
+    def suggest(**mode: str) -> list[str]:
+        phrase = {
+            "field": "name.shingled",
+            "gram_size": 3,
+            "direct_generator": [{**generator, **mode}],
+        }
+        return _options(
+            _suggest(any_es, text="ice tea", did_you_mean={"phrase": phrase}), "did_you_mean"
+        )
+
+    assert suggest(suggest_mode="always")[0] == "iced tea"
+    assert suggest() == []
