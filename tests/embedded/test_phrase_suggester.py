@@ -8,10 +8,13 @@ from working its scorers by hand where noted.
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
 from elasticsearch import BadRequestError, Elasticsearch
 
-SETTINGS = {
+SETTINGS: dict[str, Any] = {
     "index": {
         "number_of_shards": 1,
         "analysis": {
@@ -688,3 +691,30 @@ def test_suggest_modes(any_es: Elasticsearch) -> None:
 
     assert suggest(suggest_mode="always")[0] == "iced tea"
     assert suggest() == []
+
+
+def test_synonyms_of_the_analyzer_are_candidates(any_es: Elasticsearch) -> None:
+    """A synonym stacked on a token (position increment 0, type SYNONYM) is a candidate with
+    the real-word likelihood as its channel score, even where the generator, in "missing"
+    mode, draws nothing for a word the index holds: exp(log10(0.95f * 2/8) + log10(0.95f))."""
+    settings = copy.deepcopy(SETTINGS)
+    analysis = settings["index"]["analysis"]
+    analysis["filter"]["syn"] = {"type": "synonym", "synonyms": ["nobel, noble"]}
+    analysis["analyzer"]["syn"] = {"tokenizer": "standard", "filter": ["lowercase", "syn"]}
+    any_es.indices.create(
+        index="test",
+        settings=settings,
+        mappings=MAPPINGS,
+    )
+    any_es.index(index="test", document={"title": "noble warriors"}, refresh=True)
+    any_es.index(index="test", document={"title": "nobel prize"}, refresh=True)
+    phrase = {
+        "field": "title.trigram",
+        "gram_size": 2,
+        "highlight": {"pre_tag": "<", "post_tag": ">"},
+    }
+    assert _options(_suggest(any_es, text="noble prize", s={"phrase": phrase})) == []
+    found = _suggest(any_es, text="noble prize", s={"phrase": {**phrase, "analyzer": "syn"}})
+    assert found["s"][0]["options"] == [
+        {"text": "nobel prize", "highlighted": "<nobel> prize", "score": 0.52381706}
+    ]
