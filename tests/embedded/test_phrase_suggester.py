@@ -718,3 +718,27 @@ def test_synonyms_of_the_analyzer_are_candidates(any_es: Elasticsearch) -> None:
     assert found["s"][0]["options"] == [
         {"text": "nobel prize", "highlighted": "<nobel> prize", "score": 0.52381706}
     ]
+
+
+def test_generator_modes_and_one_refresh(any_es: Elasticsearch) -> None:
+    """Five documents made searchable by one refresh: one Lucene segment in Elasticsearch,
+    so the unigram model divides by the 9 tokens plus the 4 distinct terms. "popular" only
+    draws terms in more documents than the token ("nobel", not "nobles"), "missing" nothing
+    for a token the index holds. By hand: exp(log10(0.8f * 4/13) + log10(0.95f * 5/13)),
+    exp(log10(0.95f * 2/13) + log10(0.95f * 5/13)), exp(log10(0.8f * 2/13) + ...)."""
+    any_es.indices.create(index="test", mappings={"properties": {"body": {"type": "text"}}})
+    lines = ["nobel prize", "nobel prize", "nobel prize", "noble prize", "nobles"]
+    for n, line in enumerate(lines):
+        any_es.index(index="test", id=str(n), document={"body": line})
+    any_es.indices.refresh(index="test")
+
+    def options(mode: str) -> list[dict]:
+        generator = {"field": "body", "suggest_mode": mode, "max_term_freq": 0.9}
+        phrase = {"field": "body", "confidence": 0, "direct_generator": [generator]}
+        return _suggest(any_es, text="noble prize", s={"phrase": phrase})["s"][0]["options"]
+
+    nobel = {"text": "nobel prize", "score": 0.35132515}
+    noble = {"text": "noble prize", "score": 0.28014737}
+    assert options("popular") == [nobel, noble]
+    assert options("missing") == [noble]
+    assert options("always") == [nobel, noble, {"text": "nobles prize", "score": 0.26000014}]

@@ -10,10 +10,11 @@ analyzer's shingle filter unless given): ``exp`` of the sum of ``log10(channel *
 Corrections scoring above ``confidence`` times the input phrase's score are kept, the best
 ``shard_size`` per index, merged across indices as Elasticsearch reduces shards and cut to
 ``size``. Lucene's ``terms.size()`` is unknown (-1) over several segments, where
-Elasticsearch counts the documents instead; the engine does the same when its reader has
-several segments. ``collate`` renders its mustache query per correction with ``suggestion``
-(and its ``params``) and keeps the corrections it matches (``prune``: all, with
-``collate_match``).
+Elasticsearch counts the documents instead; the engine does the same once more than one
+refresh has made writes searchable (Elasticsearch writes a segment per refresh; tantivy's
+segments follow its indexing threads). ``collate`` renders its mustache query per correction
+with ``suggestion`` (and its ``params``) and keeps the corrections it matches (``prune``: all,
+with ``collate_match``).
 """
 
 from __future__ import annotations
@@ -480,7 +481,7 @@ def _shard(target: Any, s: PhraseSuggestion) -> tuple[_Options, float]:
     suggest_terms = term_dictionary(reader, field)
     if not gens or not suggest_terms.doc_freq:
         return [], DOUBLE_MIN_VALUE
-    several = reader.searcher.num_segments > 1
+    several = getattr(target.index, "write_refreshes", 1) > 1
     scorer = _WordScorer(suggest_terms, max_doc, several, rwl, s.separator, s.smoothing)
     shard_size = s.shard_size if s.shard_size is not None else max(s.size, 5)
     sets = _candidate_sets(_tokens(analyzer, field, s.text), gens[0], s, rwl)
