@@ -742,3 +742,38 @@ def test_generator_modes_and_one_refresh(any_es: Elasticsearch) -> None:
     assert options("popular") == [nobel, noble]
     assert options("missing") == [noble]
     assert options("always") == [nobel, noble, {"text": "nobles prize", "score": 0.26000014}]
+
+
+def test_odd_numbers_are_read_as_java_reads_them(test_index: Elasticsearch) -> None:
+    """Floats beyond a float's range or NaN, as Java casts them: an infinite absolute
+    frequency is fractional (400), NaN frequencies and errors count as 0; an int option out
+    of an int's range is a parse error."""
+    generator = {"field": "title.trigram", "suggest_mode": "always"}
+
+    def phrase(options: dict, **generator_options: object) -> dict:
+        return {
+            "s": {
+                "text": "noble prize",
+                "phrase": {
+                    "field": "title.trigram",
+                    "direct_generator": [{**generator, **generator_options}],
+                    **options,
+                },
+            }
+        }
+
+    for key in ("min_doc_freq", "max_term_freq"):
+        with pytest.raises(BadRequestError) as error:
+            test_index.search(index="test", suggest=phrase({}, **{key: 1.5e308}))
+        assert "Fractional absolute document frequencies are not allowed" in str(error.value)
+    with pytest.raises(BadRequestError) as error:
+        test_index.search(index="test", suggest=phrase({"size": 2**63}))
+    assert "suggester[phrase] parsing failed on [size]" in str(error.value)
+    for options, generator_options, expected in (
+        ({"max_errors": "NaN"}, {}, ["nobel prize"]),  # round(NaN) = 0: one error at least
+        ({"max_errors": 1.5e308}, {}, ["nobel prize"]),
+        ({}, {"max_term_freq": "NaN"}, []),  # (int) ceil(NaN * maxDoc) = 0: "noble" is too frequent
+        ({}, {"min_doc_freq": "NaN"}, ["nobel prize"]),
+    ):
+        found = test_index.search(index="test", suggest=phrase(options, **generator_options))
+        assert _options(found.body["suggest"]) == expected, (options, generator_options)

@@ -33,7 +33,7 @@ from ..fields import KeywordField, TextField
 from ..index import Reader
 from ..ingest.templates import Template
 from ..query.context import Context, compile_query
-from .spellcheck import TermDictionary, _java_float, _similar, term_dictionary
+from .spellcheck import TermDictionary, _java_float, _similar, java_int, term_dictionary, whole
 
 #: What a ``phrase`` suggestion takes as values (PhraseSuggestionBuilder.fromXContent).
 PHRASE_KEYS = frozenset(
@@ -317,7 +317,7 @@ def _generator(body: Any) -> DirectGenerator:
         raise Unsupported(f"[string_distance] [{distance}] in the [phrase] suggester")
     for key in ("min_doc_freq", "max_term_freq"):
         value = values.get(key)
-        if value is not None and value >= 1.0 and value != int(value):
+        if value is not None and value >= 1.0 and not whole(value):
             raise IllegalArgument("Fractional absolute document frequencies are not allowed")
     return DirectGenerator(**values)
 
@@ -336,8 +336,11 @@ def _int(key: str, value: Any, message: str = "suggester[phrase] parsing failed 
     try:
         if isinstance(value, bool):
             raise ValueError
-        return int(float(value))
-    except (TypeError, ValueError):
+        number = int(float(value))
+        if not -(2**31) <= number < 2**31:  # parser.intValue(): out of the range of an int
+            raise ValueError
+        return number
+    except (TypeError, ValueError, OverflowError):
         raise ParsingError(f"{message} [{key}]") from None
 
 
@@ -581,7 +584,7 @@ class _Generator:
         self.post = post
         self.sum_total = dictionary.sum_total_freq
         threshold = settings.min_doc_freq
-        self.plateau = int(threshold) if threshold >= 1.0 else int(java_float(max_doc * threshold))
+        self.plateau = java_int(threshold if threshold >= 1.0 else java_float(max_doc * threshold))
 
     def internal_stats(self, term: str) -> tuple[int, int]:
         return self.dictionary.doc_freq.get(term, 0), self.dictionary.total_freq.get(term, 0)
@@ -771,9 +774,13 @@ def _best(
     """CandidateScorer.findBestCandiates: every path with at most the allowed corrections,
     the ``limit`` best above the cut-off, best first."""
     if max_errors >= 1.0:
-        errors = int(max_errors)
+        errors = java_int(max_errors)
     else:
-        errors = math.floor(java_float(max_errors * len(sets)) + 0.5)
+        errors = (
+            java_int(math.floor(java_float(max_errors * len(sets)) + 0.5))
+            if not math.isnan(max_errors)
+            else 0
+        )
     queue: list[_Correction] = []
     path: list[Candidate] = [sets[0].original] * len(sets)
 

@@ -45,6 +45,20 @@ class SpellcheckerSettings(Protocol):
     def min_doc_freq(self) -> float: ...
 
 
+def java_int(value: float, ceil: bool = False) -> int:
+    """``(int) value`` (after ``Math.ceil``) as Java casts: NaN is 0, infinities clamp."""
+    if math.isnan(value):
+        return 0
+    if math.isinf(value):
+        return 2**31 - 1 if value > 0 else -(2**31)
+    return max(-(2**31), min(2**31 - 1, math.ceil(value) if ceil else int(value)))
+
+
+def whole(value: float) -> bool:
+    """Whether a float is a whole number (Java's ``value == (int) value``)."""
+    return value == java_int(value)
+
+
 @dataclass
 class _Option:
     text: str
@@ -70,7 +84,7 @@ def _similar(
     if s.max_term_freq >= 1.0:
         if docfreq > s.max_term_freq:
             return []
-    elif docfreq > math.ceil(java_float(s.max_term_freq * max_doc)):
+    elif docfreq > java_int(java_float(s.max_term_freq * max_doc), ceil=True):
         return []
     if s.suggest_mode != "popular":
         docfreq = 0

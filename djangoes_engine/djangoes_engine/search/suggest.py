@@ -22,7 +22,7 @@ from ..fields import KeywordField, TextField
 from ..index import Reader
 from .completion import CompletionSuggestion, parse_completion, run_completion
 from .phrase import PhraseSuggestion, parse_phrase, run_phrase
-from .spellcheck import _dictionary, _java_float, _Option, _order, _similar
+from .spellcheck import _dictionary, _java_float, _Option, _order, _similar, whole
 
 #: What a ``term`` suggester takes, as TermSuggestionBuilder parses it.
 TERM_KEYS = frozenset(
@@ -142,12 +142,12 @@ def _term(name: str, text: str, options: dict[str, Any]) -> TermSuggestion:
     min_doc_freq = _float(options, "min_doc_freq", 0.0)
     if min_doc_freq < 0.0:
         raise IllegalArgument("minDocFreq must be positive")
-    if min_doc_freq > 1.0 and min_doc_freq != int(min_doc_freq):
+    if min_doc_freq > 1.0 and not whole(min_doc_freq):
         raise IllegalArgument("if minDocFreq is greater than 1, it must be a whole number")
     max_term_freq = _float(options, "max_term_freq", 0.01)
     if max_term_freq < 0.0:
         raise IllegalArgument("maxTermFreq must be positive")
-    if max_term_freq > 1.0 and max_term_freq != int(max_term_freq):
+    if max_term_freq > 1.0 and not whole(max_term_freq):
         raise IllegalArgument("if maxTermFreq is greater than 1, it must be a whole number")
     prefix_length = _int(options, "prefix_length", 1)
     if prefix_length < 0:
