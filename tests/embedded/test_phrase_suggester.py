@@ -2,8 +2,9 @@
 answers it: direct generators (Lucene's DirectSpellChecker) draw candidates per token, an
 n-gram language model over the field's shingles scores each corrected phrase.
 
-Expected options and scores come from Elasticsearch's reference page ("Phrase suggester") and
-from working its scorers by hand where noted.
+Expected options and scores come from Elasticsearch's reference page ("Phrase suggester"),
+from its SuggestSearchIT (the inputs and expectations of its small phrase tests), and from
+working its scorers by hand where noted.
 """
 
 from __future__ import annotations
