@@ -171,6 +171,10 @@ class Index:
         self.max_seq_no = -1
         self.dirty = False
         self.last_refresh = time.monotonic()
+        #: Refreshes that made writes searchable since the index was opened: each would have
+        #: written a Lucene segment in Elasticsearch (tantivy splits a commit across its
+        #: indexing threads instead), which the phrase suggester's language model depends on.
+        self.write_refreshes = 0
         self.closed = False
         #: Why the store cannot be trusted, until :meth:`_heal` has recovered it; None if healthy.
         self.failure: str | None = None
@@ -697,6 +701,7 @@ class Index:
             self._publish(self._commit())
             self.pending = {}
             self.dirty = False
+            self.write_refreshes += 1
             self.last_refresh = time.monotonic()
             if self.translog is not None:
                 self._checkpoint()

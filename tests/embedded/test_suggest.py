@@ -1,5 +1,5 @@
 """The search body's ``suggest``: the term suggester, as Elasticsearch (Lucene's
-DirectSpellChecker) answers it; the other suggesters are refused by name.
+DirectSpellChecker) answers it (the phrase suggester is tested in test_phrase_suggester.py).
 
 Scores are ``1 - edits / min(len(token), len(term))`` with Damerau-Levenshtein edits, as Java
 floats; options are sorted by score, then document frequency, then term.
@@ -127,8 +127,8 @@ def test_suggest_errors_in_elasticsearch_words(books: Elasticsearch) -> None:
         ),
         ({"s": {"text": "x", "term": {"field": "nope"}}}, "no mapping found for field [nope]"),
         (
-            {"s": {"text": "x", "phrase": {"field": "body"}}},
-            "the [phrase] suggester is not supported by the djangoes embedded engine",
+            {"s": {"text": "x", "phrase": {"field": "body", "bogus": 1}}},
+            "suggester[phrase] doesn't support field [bogus]",
         ),
         (
             {"s": {"text": "x", "term": {"field": "body", "string_distance": "ngram"}}},

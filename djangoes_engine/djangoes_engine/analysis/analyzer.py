@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import tantivy
 
 from .char_filters import _CharFilter, _Offsets
-from .filters import _Filter
+from .filters import _Filter, _ShingleFilter
 from .native import _native_tokens, _text_analyzer
 from .tokenizers import _KeywordTokenizer, _Tokenizer
 from .tokens import _CLASSIFIERS, DEFAULT_POSITION_INCREMENT_GAP, Token, _Stage, _Tok
@@ -157,6 +157,20 @@ class Analyzer:
                 for t in self.native.pre_tokenize(text).tokens
             ]
         return [Token(t[0], t[1], t[2], t[3]) for t in self._run(text)]
+
+    def typed_tokens(self, text: str) -> list[tuple[str, int, str]]:
+        """Each token's term, position and type (``word``, ``shingle``, ``SYNONYM``...): the
+        phrase suggester skips shingles and stacks synonyms."""
+        if self.native is not None:
+            return [(t.term, t.position, "word") for t in self.analyze(text)]
+        return [(t[0], t[1], t[4] or "word") for t in self._run(text)]
+
+    def shingle_sizes(self) -> tuple[int, int, bool] | None:
+        """The first shingle filter's (min size, max size, output_unigrams), if any."""
+        for component in self._filters:
+            if isinstance(component, _ShingleFilter):
+                return component.min, component.max, component.unigrams
+        return None
 
     def terms(self, text: str) -> list[str]:
         """Just the terms of ``text``, in order (the cheapest call for queries)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Unsupported
@@ -54,6 +55,13 @@ class Template:
         return any(not isinstance(part, str) for part in self.parts)
 
     def render(self, document: IngestDocument) -> str:
+        return self._render(lambda names: lookup(document, names))
+
+    def render_variables(self, variables: dict[str, Any]) -> str:
+        """Rendered against plain variables (the phrase suggester's ``collate`` params)."""
+        return self._render(lambda names: _dig(variables, names))
+
+    def _render(self, resolve: Callable[[list[str]], Any]) -> str:
         if not self.is_template:
             return self.source
         out = []
@@ -62,7 +70,7 @@ class Template:
                 out.append(part)
                 continue
             names, escape = part
-            value = lookup(document, names)
+            value = resolve(names)
             if value is None:
                 continue
             text = jstr(value)
@@ -77,6 +85,17 @@ def _name(text: str) -> list[str]:
     if not text:
         raise Unsupported("an empty mustache tag in an ingest template")
     return text.split(".")
+
+
+def _dig(value: Any, names: list[str]) -> Any:
+    for name in names:
+        if isinstance(value, dict):
+            value = value.get(name)
+        elif isinstance(value, list) and name.isdigit() and int(name) < len(value):
+            value = value[int(name)]
+        else:
+            return None
+    return value
 
 
 def lookup(document: IngestDocument, names: list[str]) -> Any:

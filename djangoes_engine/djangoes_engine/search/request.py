@@ -16,6 +16,7 @@ from ..errors import (
 from ..query.knn import KnnSpec, parse_knn
 from ..source import SourceFilter, from_body
 from .completion import CompletionSuggestion
+from .phrase import PhraseSuggestion
 from .rrf import RrfRetriever, StandardRetriever, parse_retriever
 from .suggest import TermSuggestion
 from .suggest import parse as parse_suggest
@@ -90,7 +91,9 @@ class SearchRequest:
     pit: dict[str, Any] | None = None
     indices_boost: dict[str, float] = field(default_factory=dict)
     profile: bool = False
-    suggest: list[TermSuggestion | CompletionSuggestion] = field(default_factory=list)
+    suggest: list[TermSuggestion | CompletionSuggestion | PhraseSuggestion] = field(
+        default_factory=list
+    )
     #: The top-level ``knn`` searches (their hits join the query's, scores summed).
     knn: list[KnnSpec] = field(default_factory=list)
     #: An ``rrf`` retriever: its fused documents are the hits.
