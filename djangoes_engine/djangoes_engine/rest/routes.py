@@ -8,6 +8,7 @@ names the request, logged with its traceback.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -227,6 +228,10 @@ class Router:
             accepts = {m: parameters.accepted(m, pattern) for m in methods.split(",")}
             self.routes.append((segments, accepts, handler, literals))
         self.routes.sort(key=lambda route: (-route[3], len(route[0])))
+        #: The routes by number of segments (a path can only match routes of its own length).
+        self.by_length: dict[int, list[Any]] = {}
+        for route in self.routes:
+            self.by_length.setdefault(len(route[0]), []).append(route)
 
     def match(
         self, method: str, path: str, uri: str = ""
@@ -237,13 +242,23 @@ class Router:
         ``DELETE /_search`` is therefore a 405, never a deletion of an index named _search.
         The errors quote ``uri``, the path with its query string (default: the path).
         """
-        uri = uri or path
+        try:
+            handler, names, accepted = self._found(method, path)
+        except _NoRoute as missing:
+            raise missing.error(uri or path) from None
+        return handler, dict(names), accepted
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (the router lives as long as the process)
+    def _found(
+        self, method: str, path: str
+    ) -> tuple[Handler, dict[str, str], frozenset[str] | None]:
+        """:meth:`match`, remembered: requests repeat their paths (an index's _search)."""
         parts = [unquote(s) for s in path.split("/") if s]
         allowed: set[str] = set()
         best = None
-        for segments, methods, handler, literals in self.routes:
-            if len(segments) != len(parts) or (best is not None and literals < best):
-                continue
+        for segments, methods, handler, literals in self.by_length.get(len(parts), ()):
+            if best is not None and literals < best:
+                break  # sorted by literals: no later route can be as literal
             names = _match(segments, parts)
             if names is None:
                 continue
@@ -251,18 +266,30 @@ class Router:
             if method in methods:
                 return handler, names, methods[method]
             allowed |= set(methods)
-        if allowed:
-            shown = ", ".join(sorted(allowed))
-            raise RouteError(
+        raise _NoRoute(method, frozenset(allowed))
+
+
+class _NoRoute(Exception):
+    """No route takes a method on a path (``allowed``: the methods routes of it take)."""
+
+    def __init__(self, method: str, allowed: frozenset[str]) -> None:
+        super().__init__(method)
+        self.method, self.allowed = method, allowed
+
+    def error(self, uri: str) -> RouteError:
+        method = self.method
+        if self.allowed:
+            shown = ", ".join(sorted(self.allowed))
+            return RouteError(
                 405,
                 {
                     "error": f"Incorrect HTTP method for uri [{uri}] and method [{method}], "
                     f"allowed: [{shown}]",
                     "status": 405,
                 },
-                {"Allow": ",".join(sorted(allowed))},
+                {"Allow": ",".join(sorted(self.allowed))},
             )
-        raise RouteError(400, {"error": f"no handler found for uri [{uri}] and method [{method}]"})
+        return RouteError(400, {"error": f"no handler found for uri [{uri}] and method [{method}]"})
 
 
 class RouteError(Exception):

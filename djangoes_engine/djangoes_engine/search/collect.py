@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import heapq
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -346,12 +347,16 @@ def _target_candidates(
         hits = [(s, a) for s, a in hits if s >= request.min_score]
         count = len(hits)
     if request.sorts_by_score:
-        seq_nos = _seq_nos(target, [address for _, address in hits])
-        return [
-            Candidate((-score, target.position, seq_no), target, address, score, None)
-            for (score, address), seq_no in zip(hits, seq_nos, strict=True)
-        ], count
+        return _by_score(target, hits), count
     return _sorted_candidates(target, request, hits), count
+
+
+def _by_score(target: Target, hits: list[Any]) -> list[Candidate]:
+    seq_nos = _seq_nos(target, [address for _, address in hits])
+    return [
+        Candidate((-score, target.position, seq_no), target, address, score, None)
+        for (score, address), seq_no in zip(hits, seq_nos, strict=True)
+    ]
 
 
 def _best_by_score(
@@ -362,7 +367,7 @@ def _best_by_score(
 
     One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
     scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
-    more hits, four times as many each time, until one scores below the tie.
+    more hits, sixteen times as many each time (at most all), until one scores below the tie.
     """
     searcher = target.reader.searcher
     limit = wanted + 1
@@ -376,9 +381,26 @@ def _best_by_score(
         ).hits
         return [(hits[0][0], address) for _, address in ordered], result.count
     while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
-        limit *= 4
-        hits = _run(searcher, query, limit).hits
-    return hits, result.count
+        limit = limit * 16 if limit * 16 < result.count else result.count + 1
+        hits = searcher.search(query, limit, count=False).hits
+    return _first_of_tie(target, hits, wanted), result.count
+
+
+def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> list[Any]:
+    """The ``wanted`` best of ``hits`` (best first, holding the whole tie at the edge): those
+    that score above the tie, then the tied ones indexed first."""
+    edge = hits[wanted - 1][0]
+    start = wanted - 1
+    while start and hits[start - 1][0] == edge:
+        start -= 1
+    end = wanted
+    while end < len(hits) and hits[end][0] == edge:
+        end += 1
+    above, tied = hits[:start], hits[start:end]
+    seq_nos = _seq_nos(target, [address for _, address in tied])
+    # _seq_no is unique: the pairs never compare their hits
+    first = heapq.nsmallest(wanted - len(above), zip(seq_nos, tied, strict=True))
+    return above + [hit for _, hit in first]
 
 
 def _scores_alike(query: Any) -> bool:
