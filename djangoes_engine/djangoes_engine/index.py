@@ -23,6 +23,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -178,6 +179,11 @@ class Index:
         self.closed = False
         #: Why the store cannot be trusted, until :meth:`_heal` has recovered it; None if healthy.
         self.failure: str | None = None
+        #: A failure happened since the last commit checked exactly (see :meth:`_commit`).
+        self._suspect = False
+        #: The live documents when the index failed, until it has healed (see :meth:`_reopen`).
+        self._live_at_failure: dict[str, tuple[int, int]] | None = None
+        self._opened = False
         self._heal_at = 0.0
         self._heal_backoff = RECOVERY_BACKOFF[0]
         #: The highest sequence number of a write lost with a translog that could not be written.
@@ -198,6 +204,7 @@ class Index:
         if directory is not None:
             self.translog = self._open_translog()
             replayed = self._recover()
+        self._opened = True
         self.recovery = Recovery(
             kind="existing_store" if existed else "empty_store",
             started=started,
@@ -730,7 +737,13 @@ class Index:
                 )
 
     def _commit(self) -> tantivy.Searcher:
-        """Commit tantivy, and check that the commit holds every live document, no more."""
+        """Commit tantivy, and check that the commit holds every live document, no more.
+
+        After a failure, until a commit passes, the check is exact: each write since the last
+        commit must be there as written (a document deleted gone, one indexed at its
+        ``_seq_no``), since a dying writer may have kept a delete from a commit whose count
+        another loss evens out; the translog, not trimmed meanwhile, then repairs it.
+        """
         try:
             searcher = self.store.commit()
         except StoreFailed as error:
@@ -742,7 +755,26 @@ class Index:
                     f"{len(self.versions)} are live"
                 )
             )
+        if self._suspect:
+            wrong = self._unlike_writes(searcher)
+            if wrong:
+                raise self._fail(
+                    StoreFailed(f"the commit does not hold the writes to {wrong} as written")
+                )
+            self._suspect = False
         return searcher
+
+    def _unlike_writes(self, searcher: tantivy.Searcher) -> int:
+        """How many writes since the last commit ``searcher`` does not show as written."""
+        if not self.pending:
+            return 0
+        ids = list(self.pending)
+        live = Counter(doc.seq_no for doc in self.pending.values() if doc is not DELETED)
+        query = tantivy.Query.term_set_query(self.store.schema, "_id", ids)
+        hits = searcher.search(query, len(ids) + 1, count=False).hits
+        values = searcher.fast_field_values("_seq_no", [a for _, a in hits])
+        found = Counter(int(v or 0) for v in values)
+        return (found - live).total() + (live - found).total()
 
     def _checkpoint(self) -> None:
         """Trim the translog: a commit holds all of it. Should that fail, it is replayed later."""
@@ -777,7 +809,10 @@ class Index:
 
     def _fail(self, error: BaseException) -> ShardUnavailable:
         """The store or the translog failed: refuse writes until :meth:`_heal` has recovered."""
+        self._suspect = True
         if self.failure is None:
+            if self._opened and self._live_at_failure is None:
+                self._live_at_failure = dict(self.versions)
             logger.error("index [%s] failed, recovering: %s", self.name, error)
             self._heal_at = time.monotonic()
             self._heal_backoff = RECOVERY_BACKOFF[0]
@@ -805,6 +840,7 @@ class Index:
             raise self._unavailable() from None
         logger.warning("index [%s] recovered: it takes writes again", self.name)
         self.failure = None
+        self._live_at_failure = None
 
     def _reopen(self) -> None:
         """Throw the writer away, reopen the last commit and replay the translog over it."""
@@ -823,6 +859,28 @@ class Index:
         self.pending = {}
         self.dirty = False
         self._recover()
+        if self._live_at_failure is not None:
+            self._delete_again(self._live_at_failure)
+
+    def _delete_again(self, live: dict[str, tuple[int, int]]) -> None:
+        """Delete again, durably, documents the reopened commit and translog show that were
+        gone when the index failed: a writer dying of the failure may have let a commit keep
+        a delete the translog no longer holds."""
+        back = [doc_id for doc_id in self.versions if doc_id not in live]
+        if not back:
+            return
+        logger.warning(
+            "index [%s]: %d deleted documents came back with the last commit: deleted again",
+            self.name,
+            len(back),
+        )
+        for doc_id in back:
+            self._store_delete(doc_id)
+            self.versions.pop(doc_id)
+            self.pending[doc_id] = DELETED
+        self._publish(self._commit())
+        self.pending = {}
+        self._checkpoint()
 
     def _rebuild_in_memory(self) -> None:
         """An index in memory has no translog: its last commit and ``pending`` are the truth."""
