@@ -646,20 +646,21 @@ def parse_point_string(
     return _geohash_corner(text, corner)
 
 
+#: The WKT shapes Elasticsearch's parser knows (BBOX is its ENVELOPE), for its errors.
+_WKT_SHAPES = frozenset(
+    {
+        "POINT", "MULTIPOINT", "LINESTRING", "POLYGON", "MULTILINESTRING", "MULTIPOLYGON",
+        "GEOMETRYCOLLECTION", "BBOX",
+    }
+)  # fmt: skip
+
+
 def _from_wkt(text: str, ignore_z: bool) -> tuple[float, float]:
     match = _WKT_POINT.fullmatch(text)
     if match is None:
         kind = _WKT_TYPE.match(text)
         name = kind.group(1).upper() if kind else ""
-        if name in (
-            "MULTIPOINT",
-            "LINESTRING",
-            "POLYGON",
-            "MULTILINESTRING",
-            "MULTIPOLYGON",
-            "GEOMETRYCOLLECTION",
-            "BBOX",
-        ):
+        if name in _WKT_SHAPES and name != "POINT":
             shown = "ENVELOPE" if name == "BBOX" else name
             raise GeoParseError(
                 f"[geo_point] supports only POINT among WKT primitives, but found {shown}"
@@ -765,15 +766,7 @@ def _wkt_box(value: Any) -> Box:
     if match is None:
         kind = _WKT_TYPE.match(text)
         name = kind.group(1).upper() if kind else ""
-        if name in (
-            "POINT",
-            "MULTIPOINT",
-            "LINESTRING",
-            "POLYGON",
-            "MULTILINESTRING",
-            "MULTIPOLYGON",
-            "GEOMETRYCOLLECTION",
-        ):
+        if name in _WKT_SHAPES and name != "BBOX":
             raise GeoParseError(
                 f"failed to parse WKT bounding box. [{name}] found. expected [ENVELOPE]"
             )

@@ -27,6 +27,7 @@ DEFAULTS = {
     "index.number_of_replicas": "1",
     "index.refresh_interval": "1s",
     "index.max_result_window": "10000",
+    "index.max_inner_result_window": "100",
     "index.max_ngram_diff": "1",
     "index.max_shingle_diff": "3",
     "index.analyze.max_token_count": "10000",

@@ -25,12 +25,9 @@ class _Join(SingleBucket):
             raise ParsingError(f"Missing [type] field for {self.kind} aggregation [{self.name}]")
         self.type = relation_type
 
-
-@register
-class Children(_Join):
-    """The children of relation ``type`` of the bucket's parents."""
-
-    kind = "children"
+    def sides(self, parent: str) -> tuple[str, str]:
+        """The relations the bucket goes from and to, given the parent of ``type``."""
+        raise NotImplementedError
 
     def bucket_query(self, shard: Shard, query: tantivy.Query) -> tantivy.Query:
         join = shard.mapping.join
@@ -38,8 +35,19 @@ class Children(_Join):
             return Query.empty_query()
         ctx = shard.target.context
         parent = join.parents[self.type]
-        ids = parent_ids(ctx, shard.refine(query, relation(ctx, join, parent)), join, parent)
-        return ids_of_relation(ctx, join, self.type, parent, ids)
+        source, target = self.sides(parent)
+        ids = parent_ids(ctx, shard.refine(query, relation(ctx, join, source)), join, parent)
+        return ids_of_relation(ctx, join, target, parent, ids)
+
+
+@register
+class Children(_Join):
+    """The children of relation ``type`` of the bucket's parents."""
+
+    kind = "children"
+
+    def sides(self, parent: str) -> tuple[str, str]:
+        return parent, self.type
 
 
 @register
@@ -48,11 +56,5 @@ class Parent(_Join):
 
     kind = "parent"
 
-    def bucket_query(self, shard: Shard, query: tantivy.Query) -> tantivy.Query:
-        join = shard.mapping.join
-        if join is None or self.type not in join.parents:
-            return Query.empty_query()
-        ctx = shard.target.context
-        parent = join.parents[self.type]
-        ids = parent_ids(ctx, shard.refine(query, relation(ctx, join, self.type)), join, parent)
-        return ids_of_relation(ctx, join, parent, parent, ids)
+    def sides(self, parent: str) -> tuple[str, str]:
+        return self.type, parent

@@ -57,7 +57,7 @@ class TopHits(Agg):
     def collect(self, shard: Shard, query: tantivy.Query) -> Hits:
 
         window = self.search.start + self.search.size
-        limit = _inner_window(shard)
+        limit = shard.target.index.settings.int("index.max_inner_result_window")
         if window > limit:
             raise IllegalArgument(
                 f"Top hits result window is too large, the top hits aggregator [{self.name}]'s "
@@ -87,11 +87,3 @@ class TopHits(Agg):
                 "hits": render_hits(page, self.search),
             }
         }
-
-
-def _inner_window(shard: Shard) -> int:
-    """``index.max_inner_result_window`` (Elasticsearch's default: 100)."""
-    settings = shard.target.index.settings
-    if settings.get("index.max_inner_result_window") is None:
-        return 100
-    return settings.int("index.max_inner_result_window")

@@ -7,7 +7,7 @@ SearchAsYouTypeAnalyzer wraps them.
 from __future__ import annotations
 
 from .analyzer import Analyzer
-from .filters import _Filter, _NGramFilter
+from .filters import _Filter, _NGramFilter, position_slots
 from .tokens import _Tok
 
 #: Elasticsearch's bounds of the prefixes ``._index_prefix`` holds.
@@ -28,14 +28,7 @@ class _FixedShingles(_Filter):
         self.trailing = trailing
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
-        slots: list[_Tok | None] = []
-        last = -1
-        for token in toks:
-            if token[1] == last:
-                continue
-            slots.extend([None] * (token[1] - last - 1))
-            slots.append(token)
-            last = token[1]
+        slots = position_slots(toks)
         if self.trailing:
             slots.extend([None] * (self.size - 1))
         shingles: list[_Tok] = []

@@ -242,6 +242,20 @@ class _NGramFilter(_Filter):
         return out
 
 
+def position_slots(toks: list[_Tok]) -> list[_Tok | None]:
+    """The first token at each position, None in the gaps removed tokens left: what shingles
+    are made of (a gap becomes a filler)."""
+    slots: list[_Tok | None] = []
+    last = -1
+    for token in toks:
+        if token[1] == last:
+            continue
+        slots.extend([None] * (token[1] - last - 1))
+        slots.append(token)
+        last = token[1]
+    return slots
+
+
 class _ShingleFilter(_Filter):
     def __init__(self, name: str, conf: Mapping[str, Any], max_diff: int) -> None:
         super().__init__(name)
@@ -267,15 +281,7 @@ class _ShingleFilter(_Filter):
             raise IllegalArgument("Min shingle size must be <= max shingle size")
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
-        # One slot per position, fillers in the gaps left by removed tokens.
-        slots: list[_Tok | None] = []
-        last = -1
-        for token in toks:
-            if token[1] == last:
-                continue
-            slots.extend([None] * (token[1] - last - 1))
-            slots.append(token)
-            last = token[1]
+        slots = position_slots(toks)
         shingles: list[_Tok] = []
         unigrams: list[_Tok] = []
         for i, tok in enumerate(slots):

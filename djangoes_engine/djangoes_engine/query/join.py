@@ -49,15 +49,9 @@ def q_has_child(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     high = _count(body, "max_children", 2**31 - 1)
     if high < low:
         raise IllegalArgument("[has_child] 'max_children' is less than 'min_children'")
-    join = _join_field(ctx, "has_child", body)
+    join = _joined(ctx, "has_child", body, child, "child")
     if join is None:
         return MATCH_NONE()
-    if child not in join.parents:
-        if body.get("ignore_unmapped"):
-            return MATCH_NONE()
-        raise QueryShardError(
-            f"[has_child] join field [{join.path}] doesn't hold [{child}] as a child"
-        )
     parent = join.parents[child]
     parent_id_field = join.parent_id_fields[parent]
     children = _narrowed(compile_query(ctx, inner_dsl), relation(ctx, join, child))
@@ -90,15 +84,9 @@ def q_has_parent(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     check_options("has_parent", body, HAS_PARENT_OPTIONS)
     parent = _required("has_parent", body, "parent_type")
     inner_dsl = _required("has_parent", body, "query")
-    join = _join_field(ctx, "has_parent", body)
+    join = _joined(ctx, "has_parent", body, parent, "parent")
     if join is None:
         return MATCH_NONE()
-    if parent not in join.children:
-        if body.get("ignore_unmapped"):
-            return MATCH_NONE()
-        raise QueryShardError(
-            f"[has_parent] join field [{join.path}] doesn't hold [{parent}] as a parent"
-        )
     parent_id_field = join.parent_id_fields[parent]
     children = Query.boolean_query(
         [(Occur.Should, relation(ctx, join, c)) for c in join.children[parent]]
@@ -126,15 +114,9 @@ def q_parent_id(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     check_options("parent_id", body, PARENT_ID_OPTIONS)
     child = _required("parent_id", body, "type")
     parent_id = _required("parent_id", body, "id")
-    join = _join_field(ctx, "parent_id", body)
+    join = _joined(ctx, "parent_id", body, child, "child")
     if join is None:
         return MATCH_NONE()
-    if child not in join.parents:
-        if body.get("ignore_unmapped"):
-            return MATCH_NONE()
-        raise QueryShardError(
-            f"[parent_id] join field [{join.path}] doesn't hold [{child}] as a child"
-        )
     slot = _slot(ctx, join.parent_id_fields[join.parents[child]].path)
     return boosted(
         _narrowed(Query.term_query(ctx.schema, slot, str(parent_id)), relation(ctx, join, child)),
@@ -164,11 +146,20 @@ def ids_of_relation(
     return _narrowed(Query.term_set_query(ctx.schema, slot, ids), relation(ctx, join, name))
 
 
-def _join_field(ctx: Context, kind: str, body: dict[str, Any]) -> JoinField | None:
+def _joined(
+    ctx: Context, kind: str, body: dict[str, Any], name: str, role: str
+) -> JoinField | None:
+    """The index's join field, if it holds ``name`` as a ``role`` (child or parent); None,
+    to match nothing, where ``ignore_unmapped`` allows it; else Elasticsearch's error."""
     join = ctx.mapping.join
-    if join is None and not body.get("ignore_unmapped"):
+    known = () if join is None else join.parents if role == "child" else join.children
+    if join is not None and name in known:
+        return join
+    if body.get("ignore_unmapped"):
+        return None
+    if join is None:
         raise QueryShardError(f"[{kind}] no join field has been configured")
-    return join
+    raise QueryShardError(f"[{kind}] join field [{join.path}] doesn't hold [{name}] as a {role}")
 
 
 def _required(kind: str, body: dict[str, Any], key: str) -> Any:

@@ -28,8 +28,7 @@ Render = Callable[[Candidate, SearchRequest], dict[str, Any]]
 
 def check_inner_window(index: Index, name: str, window: int) -> None:
     """``index.max_inner_result_window`` (100 by default) bounds an inner hits' from + size."""
-    setting = index.settings.get("index.max_inner_result_window")
-    limit = 100 if setting is None else index.settings.int("index.max_inner_result_window")
+    limit = index.settings.int("index.max_inner_result_window")
     if window > limit:
         raise IllegalArgument(
             f"Inner result window is too large, the inner hit definition's [{name}]'s from + "
