@@ -19,7 +19,8 @@ that alias in this thread (``aconnections``' for :class:`AsyncDocument`); left o
 connection that serves the index. Importing this module also makes elasticsearch.dsl's own
 ``connections`` registry resolve djangoes aliases, for plain elasticsearch.dsl Documents and
 searches (see :mod:`.clients`). ``ES_INDICES[...]['DOCUMENT']`` names a Document whose mappings
-and settings create the index (see :mod:`.settings`).
+and settings create the index (see :mod:`.settings`). :class:`FacetedSearch` searches the
+indices of its Documents.
 """
 
 from __future__ import annotations
@@ -35,15 +36,18 @@ except ImportError as error:  # elasticsearch-py before 8.18
 from .clients import ConnectionClient, async_client, client, install
 from .documents import AsyncDocument, Document
 from .indices import AsyncConfiguredIndex, ConfiguredIndex, index_name
+from .searches import AsyncFacetedSearch, FacetedSearch
 
 install()
 
 __all__ = [
     "AsyncConfiguredIndex",
     "AsyncDocument",
+    "AsyncFacetedSearch",
     "ConfiguredIndex",
     "ConnectionClient",
     "Document",
+    "FacetedSearch",
     "async_client",
     "client",
     "index_name",

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 from elasticsearch import AsyncElasticsearch
+from elasticsearch.dsl import TermsFacet
 from elasticsearch.dsl.async_connections import connections as dsl_async_connections
 
 from djangoes import aconnections, connections
-from djangoes.dsl import ConnectionClient
+from djangoes.dsl import AsyncFacetedSearch, ConnectionClient
 from djangoes.rebuild import rebuild
 from djangoes.rebuild.names import marker
 from djangoes.rebuild.process import JOURNAL_MAPPINGS
@@ -156,3 +157,20 @@ def test_async_and_sync_documents_share_the_index(prefix: str) -> None:
 
     asyncio.run(post("a", "written async").save(refresh=True))
     assert PostDocument.get("a").title == "written async"
+
+
+class AsyncPostSearch(AsyncFacetedSearch):
+    doc_types = [AsyncPostDocument]
+    facets = {"tags": TermsFacet(field="tags")}
+
+
+def test_an_async_faceted_search(prefix: str) -> None:
+    create_indices()
+
+    async def main() -> Any:
+        await AsyncPostDocument(meta={"id": "1"}, title="a", tags=["x"]).save()
+        await AsyncPostDocument(meta={"id": "2"}, title="b", tags=["x", "y"]).save(refresh=True)
+        response = await AsyncPostSearch(filters={"tags": "y"}).execute()
+        return [hit.meta.id for hit in response], response.facets.tags
+
+    assert asyncio.run(main()) == (["2"], [("x", 2, False), ("y", 1, True)])

@@ -17,13 +17,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from elasticsearch import Elasticsearch
-from elasticsearch.dsl import Search, Text
+from elasticsearch.dsl import Search, TermsFacet, Text
 from elasticsearch.dsl import connections as dsl_connections
 
 from djangoes import connections
 from djangoes import test as djangoes_test
 from djangoes.backends.abstracts import Base
-from djangoes.dsl import ConnectionClient, Document, index_name
+from djangoes.dsl import ConnectionClient, Document, FacetedSearch, index_name
 from djangoes.rebuild import rebuild
 from djangoes.rebuild.names import marker
 from djangoes.rebuild.process import JOURNAL_MAPPINGS
@@ -284,6 +284,38 @@ def test_a_plain_dsl_document_uses_djangoes_connections(prefix: str) -> None:
         Plain(text="x").save(refresh=True)
     assert len(requests) == 1
     assert requests[0]["path"].startswith(f"/{prefix}plain/_doc")
+
+
+# Faceted search
+
+
+class PostSearch(FacetedSearch):
+    doc_types = [PostDocument]
+    fields = ["title"]
+    facets = {"tags": TermsFacet(field="tags")}
+
+
+def test_a_faceted_search_searches_its_documents_index(prefix: str, test_mode: None) -> None:
+    for found in test_indices():
+        found.create(keepdb=False, interactive=False, verbosity=0)
+    try:
+        PostDocument.bulk(
+            [
+                post("1", "snow", "winter"),
+                post("2", "snow again", "winter", "ice"),
+                post("3", "sun"),
+            ],
+            refresh=True,
+        )
+        with CaptureRequestsContext(connections["default"]) as requests:
+            response = PostSearch("snow", filters={"tags": "ice"}).execute()
+        assert requests[0]["path"] == f"/{prefix}posts_test/_search"
+        assert [hit.meta.id for hit in response] == ["2"]
+        assert isinstance(response[0], PostDocument)
+        assert response.facets.tags == [("winter", 2, False), ("ice", 1, True)]
+    finally:
+        for found in test_indices():
+            found.destroy(verbosity=0)
 
 
 # assertNumRequests, in djangoes' test cases
