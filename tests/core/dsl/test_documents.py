@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from elastic_transport import SerializationError
 from elasticsearch import Elasticsearch
-from elasticsearch.dsl import Search, TermsFacet, Text
+from elasticsearch.dsl import Q, Search, TermsFacet, Text
 from elasticsearch.dsl import connections as dsl_connections
 
 from djangoes import connections
@@ -85,6 +86,28 @@ def test_the_index_is_named_when_used(prefix: str, settings_of: Any) -> None:
     with settings_of(NAME=f"{prefix}renamed", ALIASES=[f"{prefix}posts-w", f"{prefix}more"]):
         assert index_name("posts") == f"{prefix}posts-w"  # the first alias, as requests use
         assert PostDocument.search()._index == [f"{prefix}posts-w"]
+
+
+def test_values_read_through_dsl_can_be_written_back(raw: Any, prefix: str) -> None:
+    """AttrDict and AttrList values, and DSL queries, in any request of a connection: written
+    as DSL's own client writes them (its serializer), whatever the backend's serializers."""
+    create_indices()
+    post("1", "first").save(refresh=True)
+    raw.update(index=f"{prefix}posts", id="1", doc={"extra": {"names": ["a", "b"]}}, refresh=True)
+    first = PostDocument.get("1")
+    assert type(first.extra).__name__ == "AttrDict"
+    copy = PostDocument(meta={"id": "2"}, title="copy", extra=first.extra, tags=first.extra.names)
+    copy.save(refresh=True)
+    assert raw.get(index=f"{prefix}posts", id="2")["_source"] == {
+        "title": "copy",
+        "extra": {"names": ["a", "b"]},
+        "tags": ["a", "b"],
+    }
+    PostDocument.bulk([{"_id": "3", "_source": {"title": "bulk", "extra": first.extra}}])
+    found = connections["default"].search(query=Q("match", title="copy"))
+    assert [hit["_id"] for hit in found["hits"]["hits"]] == ["2"]
+    with pytest.raises(SerializationError):  # what is not DSL's is still refused
+        PostDocument(meta={"id": "4"}, title="x", extra=object()).save()
 
 
 # Test mode
