@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 from elasticsearch.dsl import async_connections as dsl_async_connections
@@ -120,8 +121,8 @@ class DjangoesAliases(dict[str, Any]):
         self.resolve = resolve
 
     def __missing__(self, alias: str) -> Any:
-        if alias in self.registry._kwargs:
-            raise KeyError(alias)
+        if alias in self.registry._kwargs or not settings.configured:
+            raise KeyError(alias)  # DSL's own, or no Django project: no djangoes alias
         return self.resolve(alias)
 
 

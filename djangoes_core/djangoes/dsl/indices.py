@@ -10,6 +10,7 @@ otherwise the live one. Requests go to the name djangoes' own requests use (the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fnmatch import fnmatch
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -98,10 +99,14 @@ class ConfiguredIndexMixin:
     """
 
     key: str | None
+    #: A name elasticsearch.dsl assigned (an index template's pattern): used as it is.
+    literal: str | None = None
     _explicit_using: str | None
 
     @property
     def _name(self) -> str:
+        if self.literal is not None:
+            return self.literal
         if self.key is None:
             raise ImproperlyConfigured(
                 f"{self._documents()} has no index: declare it with class Index: name = "
@@ -111,7 +116,7 @@ class ConfiguredIndexMixin:
 
     @_name.setter
     def _name(self, value: str | None) -> None:
-        self.key = value
+        self.literal = value
 
     @property
     def _using(self) -> Any:  # a str here; elasticsearch.dsl's type also allows a client
@@ -136,6 +141,8 @@ class ConfiguredIndexMixin:
     def matches(self, hit: Mapping[str, Any]) -> bool:
         """Whether a search hit comes from this index: its ``NAME`` or, after a rebuild, a
         versioned index of it (``posts__20261125t103000``)."""
+        if self.literal is not None:
+            return fnmatch(hit.get("_index", ""), self.literal)
         if self.key is None:
             return True
         name = configured(self.key)["NAME"]
@@ -146,6 +153,8 @@ class ConfiguredIndexMixin:
         """The index to create now and its body: the Document's mappings, settings and
         aliases, with the index's ``ALIASES``."""
         key = self.key
+        if self.literal is not None:
+            return self.literal, self.to_dict()  # type: ignore[attr-defined]
         if key is None:
             self._name  # noqa: B018  # raises: no index
             raise AssertionError
@@ -167,11 +176,14 @@ class ConfiguredIndex(ConfiguredIndexMixin, Index):
 
     def __init__(self, key: str | None, using: str | None = None) -> None:
         super().__init__(key, using=using)  # type: ignore[arg-type]
+        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
+        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
 
     def clone(self, name: str | None = None, using: Any = None) -> Any:
         """A copy; with a ``name``, elasticsearch.dsl's plain index of that name."""
         if name is None:
             clone: Any = ConfiguredIndex(self.key, using or self._explicit_using)
+            clone.literal = self.literal
         else:
             clone = Index(name, using=using or self._using)
         return self._clone_into(clone)
@@ -198,10 +210,13 @@ class AsyncConfiguredIndex(ConfiguredIndexMixin, AsyncIndex):
 
     def __init__(self, key: str | None, using: str | None = None) -> None:
         super().__init__(key, using=using)  # type: ignore[arg-type]
+        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
+        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
 
     def clone(self, name: str | None = None, using: Any = None) -> Any:
         if name is None:
             clone: Any = AsyncConfiguredIndex(self.key, using or self._explicit_using)
+            clone.literal = self.literal
         else:
             clone = AsyncIndex(name, using=using or self._using)
         return self._clone_into(clone)

@@ -110,6 +110,13 @@ def test_values_read_through_dsl_can_be_written_back(raw: Any, prefix: str) -> N
         PostDocument(meta={"id": "4"}, title="x", extra=object()).save()
 
 
+def test_an_index_template_of_the_document_keeps_its_pattern(prefix: str) -> None:
+    template = PostDocument._index.as_template(f"{prefix}template", f"{prefix}archive-*")
+    assert template.to_dict()["index_patterns"] == [f"{prefix}archive-*"]
+    assert template.to_dict()["mappings"]["properties"]["tags"] == {"type": "keyword"}
+    assert PostDocument._index._name == f"{prefix}posts"  # the Document's own: unchanged
+
+
 # Test mode
 
 

@@ -8,6 +8,9 @@ comes with SETTINGS (E019), as reading the settings raises them.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -143,3 +146,20 @@ def test_a_valid_document_has_no_error() -> None:
     servers = {"default": {"ENGINE": "embedded", "PARAMS": {"name": "x"}, "INDICES": ["posts"]}}
     with override_settings(ES_SERVERS=servers, ES_INDICES={"posts": {"DOCUMENT": PATH}}):
         assert check_settings() == []
+
+
+def test_without_a_django_project_dsl_connections_are_dsl_s_alone() -> None:
+    """Outside a Django project (no settings), importing djangoes.dsl changes nothing."""
+    code = (
+        "import djangoes.dsl\n"
+        "from elasticsearch.dsl import connections\n"
+        "try:\n"
+        "    connections.get_connection('default')\n"
+        "except KeyError as error:\n"
+        "    print(error)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_SETTINGS")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "\"There is no connection with alias 'default'.\""
