@@ -37,9 +37,13 @@ def code_blocks(path: Path | str) -> list[Block]:
         end = index + 1
         while end < len(lines):
             closing = FENCE.match(lines[end])
-            if closing and closing["fence"][0] == fence[0] and len(closing["fence"]) >= len(fence):
-                if not closing["info"].strip():
-                    break
+            if (
+                closing
+                and closing["fence"][0] == fence[0]
+                and len(closing["fence"]) >= len(fence)
+                and not closing["info"].strip()
+            ):
+                break
             body.append(lines[end][indent:] if lines[end][:indent].isspace() else lines[end])
             end += 1
         language = opening["info"].strip().partition(" ")[0]

@@ -84,7 +84,9 @@ def test_the_commands_warn_of_an_in_memory_engine_only(kind: str, args: tuple[st
     out, err = command(*args)
     if kind == "in memory":
         assert err.startswith(WARNING), err
-        assert f"  Keep the engine's data in a directory, as SQLite keeps db.sqlite3: {HINT}\n" in err
+        assert (
+            f"  Keep the engine's data in a directory, as SQLite keeps db.sqlite3: {HINT}\n" in err
+        )
         assert "djangoes.W012" not in out
     else:
         assert err == ""
