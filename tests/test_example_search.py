@@ -285,7 +285,7 @@ def test_no_results_no_empty_facet_headings(site: Site) -> None:
 
 
 def pager(html: str) -> list[str]:
-    nav = re.search(r'<nav class="pager".*?</nav>', html, re.S)
+    nav = re.search(r'<nav class="pager" id="pages".*?</nav>', html, re.S)
     assert nav, html
     items = re.findall(r'class="page[^"]*"[^>]*>(\d+)<|<span class="gap">(…)</span>', nav[0])
     return [number or gap for number, gap in items]
@@ -391,3 +391,42 @@ def test_a_debug_value_that_is_not_a_flag_is_an_error(tmp_path: Path) -> None:
     result = show_settings(tmp_path, DJANGOES_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGOES_DEBUG='maybe': expected 1/true/yes/on or 0/false/no/off" in result.stderr
+
+
+# Screenshots
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason=f"no {CHROMIUM}: the screenshots need Debian's chromium (apt-get install chromium)",
+)
+def test_the_screenshot_script_takes_small_pngs(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLE.parent / "scripts" / "screenshots.py"), "--out", str(out)],
+        cwd=EXAMPLE.parent,
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = {"demo-front", "demo-query", "demo-facets", "demo-pages"}
+    assert {path.stem for path in out.iterdir()} == names
+    for name in names:
+        png = (out / f"{name}.png").read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert 800 <= width <= 1280 and 700 <= height <= 1100, (name, width, height)
+        assert len(png) < 200_000, name
+    # The documented pictures are the ones the script takes.
+    docs = (EXAMPLE.parent / "docs" / "example.md").read_text()
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    for name in names:
+        assert f"(_static/{name}.png)" in docs
+        assert (EXAMPLE.parent / "docs" / "_static" / f"{name}.png").exists()
+    assert "(docs/_static/demo-facets.png)" in readme

@@ -1,8 +1,11 @@
 """Posts in Elasticsearch: the document of a post, and the blog's search.
 
 ``documents()`` yields every post's document: what ``load_posts`` indexes, and the kind of
-callable an index rebuild takes as its source. Searches go through ``djangoes.connection``,
-whose index (the ``blog_posts`` alias) comes from settings.
+callable an index rebuild takes as its source. ``search()`` is one request through
+``djangoes.connection``, whose index (the ``blog_posts`` alias) comes from settings: the query
+(``simple_query_string``, from what :mod:`.query` makes of the search box), the facets'
+selections as ``post_filter``, each facet's counts under the other facets' selections, highlights
+and a page of hits.
 """
 
 from __future__ import annotations
