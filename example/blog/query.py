@@ -1,16 +1,13 @@
 """What a user types in the search box, made into ``simple_query_string`` text and field terms.
 
 The search box speaks ``simple_query_string``'s syntax (``"a phrase"``, ``-word``, ``a | b``,
-``+word``, ``pref*``, parentheses), with every word required (``default_operator`` and). Three
+``+word``, ``pref*``, parentheses), with every word required (``default_operator`` and). Two
 things users type that it does not read the way they mean are handled here:
 
 * ``title:word``, ``body:"a phrase"``, ``-title:word``: simple_query_string has no field syntax
   (``title:lantern`` would be one unknown word); these terms become clauses on their field. Any
   other ``name:`` is not a field of the blog: the word is searched everywhere, with a note.
 * ``AND``, ``OR`` and ``NOT`` in capitals are the operators ``+``, ``|`` and ``-``, not words.
-* English stopwords (``the``, ``a``...), which the blog's analyzer does not index, are left out
-  of the words to find: Elasticsearch ignores a word that analyses to nothing
-  (``ZeroTermsQueryOption.NULL``), the embedded engine does not yet, and would find nothing.
 
 A query of nothing but ``*`` (or nothing) finds every post.
 """
@@ -23,12 +20,6 @@ from dataclasses import dataclass, field
 #: The fields a ``name:`` prefix may name: the prefix, and the indexed field it searches.
 FIELDS = {"title": "title", "body": "body"}
 _OPERATORS = {"AND": "+", "OR": "|", "NOT": "-"}
-#: Lucene's English stopwords, which the blog's analyzer (``_english_``) removes.
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
-    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
-    "these", "they", "this", "to", "was", "will", "with",
-})  # fmt: skip
 # A term: an optional sign, an optional field name, then a quoted phrase or a run of non-blanks.
 _TERM = re.compile(r'(?P<sign>[-+]?)(?:(?P<field>[A-Za-z_]+):)?(?P<value>"[^"]*"|\S+)')
 
@@ -78,16 +69,9 @@ def parse(query: str) -> ParsedQuery:
                 f"searched for {value} in every field."
             )
         words.append(sign + value)
-    if any(_has_word(word) and not _is_stopword(word) for word in words):
-        words = [word for word in words if not _is_stopword(word)]
     parsed.text = " ".join(words) if any(_has_word(word) for word in words) else ""
     return parsed
 
 
 def _has_word(term: str) -> bool:
     return bool(re.search(r"\w", term))
-
-
-def _is_stopword(term: str) -> bool:
-    """A plain stopword (not in a phrase, not a prefix): ``the``, ``-a``, ``+of``."""
-    return term.lstrip("+-").lower() in STOPWORDS
