@@ -46,7 +46,7 @@ from djangoes import connection
 def used():
     with open(os.environ["SEEN"], "a") as seen:
         seen.write(connection.index_names[0] + "\\n")
-    if os.environ.get("KILL_WORKER") == os.environ.get("PYTEST_XDIST_WORKER", ""):
+    if os.environ["KILL_WORKER"] == os.environ.get("PYTEST_XDIST_WORKER", "serial"):
         os.kill(os.getpid(), signal.SIGKILL)  # a run interrupted with its indices created
 """
 
@@ -176,13 +176,14 @@ test_indices.__test__ = False  # type: ignore[attr-defined]  # a helper
 
 
 def run(
-    project: Path, server: str, *command: str, expect: int = 0, kill: str = ""
+    project: Path, server: str, *command: str, expect: int = 0, kill: str = "none"
 ) -> set[str]:
-    """Run ``command`` in the project; the test index names its tests used."""
+    """Run ``command`` in the project; the test index names its tests used. ``kill``: the
+    process (``serial``, or an xdist worker's id) killed in its first test."""
     seen = project / "seen.txt"
     seen.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
-    env.update(DJANGOES_URL=server, SEEN=str(seen), KILL_WORKER=kill or "none")
+    env.update(DJANGOES_URL=server, SEEN=str(seen), KILL_WORKER=kill)
     result = subprocess.run(
         [sys.executable, *command],
         cwd=project,
@@ -199,18 +200,12 @@ def run(
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
 
 
-@pytest.mark.parametrize(
-    ("options", "used"),
-    [
-        pytest.param((), {"posts_live_test"}, id="serial"),
-        pytest.param(("-n", "2"), {"posts_live_test_gw0", "posts_live_test_gw1"}, id="xdist-2"),
-    ],
-)
-def test_pytest_deletes_what_it_created(
-    project: Path, server: str, es: Elasticsearch, options: tuple[str, ...], used: set[str]
+def test_pytest_xdist_workers_delete_what_they_created(
+    project: Path, server: str, es: Elasticsearch
 ) -> None:
     # The marked tests' session fixture and the unmarked test cases both create indices.
-    assert run(project, server, *PYTEST, *options) == used
+    used = run(project, server, *PYTEST, "-n", "2")
+    assert used == {"posts_live_test_gw0", "posts_live_test_gw1"}
     assert test_indices(es) == []
 
 
@@ -218,8 +213,6 @@ def test_reuse_db_keeps_them_and_manage_py_test_deletes_them(
     project: Path, server: str, es: Elasticsearch
 ) -> None:
     assert run(project, server, *PYTEST, "--reuse-db") == {"posts_live_test"}
-    assert test_indices(es) == ["posts_live_test"]
-    assert run(project, server, *PYTEST, "--reuse-db", "blog/tests.py") == {"posts_live_test"}
     assert test_indices(es) == ["posts_live_test"]
     assert run(project, server, "manage.py", "test", "--noinput") == {"posts_live_test"}
     assert test_indices(es) == []
@@ -233,19 +226,17 @@ def test_keepdb_keeps_them_and_plain_unittest_deletes_them(
     # Plain unittest finds the kept index, takes it as its own (emptied), deletes it at exit.
     assert run(project, server, "-m", "unittest", "-q", "blog.plain") == {"posts_live_test"}
     assert test_indices(es) == []
-    assert run(project, server, "-m", "unittest", "-q", "blog.plain") == {"posts_live_test"}
-    assert test_indices(es) == []
 
 
 def test_what_a_killed_run_left_goes_with_the_next_run(
     project: Path, server: str, es: Elasticsearch
 ) -> None:
-    killed = run(
-        project, server, *PYTEST, "-n", "2", "--max-worker-restart=0", expect=1, kill="gw1"
-    )
-    assert "posts_live_test_gw1" in killed
-    assert test_indices(es) == ["posts_live_test_gw1"]  # the worker that finished cleaned up
-    # A killed serial run's index, with a document in it: replaced, so every test starts empty.
+    # A serial run killed in its first test, its index created, with a document in it...
+    assert run(project, server, *PYTEST, expect=-9, kill="serial") == {"posts_live_test"}
     es.index(index="posts_live_test", id="stale", document={"title": "stale"}, refresh=True)
-    assert run(project, server, *PYTEST, "blog/tests.py") == {"posts_live_test"}
+    # ... and what killed parallel workers leave (as pytest-xdist's and manage.py test's).
+    for name in ("posts_live_test_gw1", "posts_live_test_3"):
+        es.index(index=name, id="stale", document={"title": "stale"}, refresh=True)
+    # The next (serial) run starts every test empty, and leaves nothing behind.
+    assert run(project, server, *PYTEST) == {"posts_live_test"}
     assert test_indices(es) == []

@@ -156,7 +156,7 @@ class TestIndices:
         name nor a name this run uses.
         """
         suffixes = created.run_suffixes(self.handler)
-        key = (id(self.handler), self.connection.alias)
+        key = (self.handler, self.connection.alias)
         if suffixes is None or key in created.swept:
             return
         created.swept.add(key)
@@ -297,8 +297,8 @@ class CreatedIndices:
         self.provided = False
         #: The suffixes the whole run uses, when the runner knows them (its ``--parallel``).
         self.suffixes: list[str] | None = None
-        #: ``(id(handler), alias)`` whose leftovers this process already removed.
-        self.swept: set[tuple[int, str]] = set()
+        #: ``(handler, alias)`` whose leftovers this process already removed.
+        self.swept: set[tuple[Any, str]] = set()
         self._pid = os.getpid()
         self._names: dict[tuple[int, str], tuple[Any, dict[str, None]]] = {}
         self._exit_hook = False
