@@ -169,15 +169,15 @@ def es(server: str) -> Iterator[Elasticsearch]:
 
 
 def test_indices(es: Elasticsearch) -> list[str]:
-    return sorted(row["index"] for row in es.cat.indices(format="json") if row["index"] not in OTHERS)
+    return sorted(
+        row["index"] for row in es.cat.indices(format="json") if row["index"] not in OTHERS
+    )
 
 
 test_indices.__test__ = False  # type: ignore[attr-defined]  # a helper
 
 
-def run(
-    project: Path, server: str, *command: str, expect: int = 0, kill: str = "none"
-) -> set[str]:
+def run(project: Path, server: str, *command: str, expect: int = 0, kill: str = "none") -> set[str]:
     """Run ``command`` in the project; the test index names its tests used. ``kill``: the
     process (``serial``, or an xdist worker's id) killed in its first test."""
     seen = project / "seen.txt"
