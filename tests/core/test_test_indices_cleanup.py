@@ -21,6 +21,8 @@ from elasticsearch import Elasticsearch
 
 from tests.embedded.servers import serve
 
+pytestmark = pytest.mark.slow
+
 SETTINGS = """
 import os
 

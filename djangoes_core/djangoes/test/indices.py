@@ -156,12 +156,12 @@ class TestIndices:
         name nor a name this run uses.
         """
         suffixes = created.run_suffixes(self.handler)
-        key = (self.handler, self.connection.alias)
+        suffix = self.handler.test_suffix
+        bases = sorted({name[: len(name) - len(suffix)] for name in self.names})
+        key = (self.handler, self.connection.alias, tuple(bases))
         if suffixes is None or key in created.swept:
             return
         created.swept.add(key)
-        suffix = self.handler.test_suffix
-        bases = sorted({name[: len(name) - len(suffix)] for name in self.names})
         pattern = re.compile(
             "(?:" + "|".join(map(re.escape, bases)) + r")(?:_gw\d+|_\d+)?", re.ASCII
         )
@@ -297,8 +297,8 @@ class CreatedIndices:
         self.provided = False
         #: The suffixes the whole run uses, when the runner knows them (its ``--parallel``).
         self.suffixes: list[str] | None = None
-        #: ``(handler, alias)`` whose leftovers this process already removed.
-        self.swept: set[tuple[Any, str]] = set()
+        #: ``(handler, alias, test names)`` whose leftovers this process already removed.
+        self.swept: set[tuple[Any, str, tuple[str, ...]]] = set()
         self._pid = os.getpid()
         self._names: dict[tuple[int, str], tuple[Any, dict[str, None]]] = {}
         self._exit_hook = False
