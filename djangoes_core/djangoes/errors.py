@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 #: Each kind of mistake by id, with the hint ``manage.py check`` gives for it (the ``W``
-#: ones are warnings; ``djangoes.checks.deploy`` has the deploy warnings W001 to W003).
+#: ones are warnings; ``djangoes.checks.deploy`` has the deploy warnings W001 to W003
+#: and W012).
 HINTS: dict[str, str] = {
     "E001": "Add a 'default' entry to ES_SERVERS: djangoes.connection is connections['default'].",
     "E002": "Give the value the type the message names (see docs/connections.md).",
