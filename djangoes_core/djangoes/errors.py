@@ -39,6 +39,10 @@ HINTS: dict[str, str] = {
     "delete them.",
     "E018": "Write SETTINGS as the body of Elasticsearch's create-index API: {'settings': {...}, "
     "'mappings': {'properties': {...}}, 'aliases': {...}}.",
+    "E019": "Keep DOCUMENT (the index is created from the Document's mappings and settings) or "
+    "SETTINGS, not both.",
+    "E020": "Give DOCUMENT the dotted path of a djangoes.dsl Document whose class Index names "
+    "this ES_INDICES entry (name = '<key>').",
     # Warnings: probably, not certainly, a mistake; nothing refuses them at run time.
     "W004": "Add the index to the INDICES of the connection that uses it, or remove it from "
     "ES_INDICES: commands and test runs only see the indices a connection serves.",
