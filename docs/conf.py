@@ -1,11 +1,11 @@
 """Sphinx configuration of the djangoes documentation (``sphinx-build -W docs docs/_build``)."""
 
-from importlib.metadata import version
+from importlib import metadata
 
 project = "djangoes"
 author = "the djangoes authors"
 # The djangoes installed from the workspace: scripts/version.py sets its version.
-release = version("djangoes")
+release = metadata.version("djangoes")
 
 extensions = ["myst_parser"]
 source_suffix = {".md": "markdown"}
