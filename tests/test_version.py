@@ -45,7 +45,8 @@ def test_the_installed_distributions_have_the_version() -> None:
 def test_check_names_a_member_whose_version_differs(tmp_path: Path) -> None:
     root = copy_of_the_workspace(tmp_path)
     engine = root / "djangoes_engine" / "pyproject.toml"
-    engine.write_text(engine.read_text().replace(f'version = "{tool["version"](root)}"', 'version = "9.9"'))
+    current = f'version = "{tool["version"](root)}"'
+    engine.write_text(engine.read_text().replace(current, 'version = "9.9"'))
     assert tool["check"](root) == [
         f"djangoes_engine/pyproject.toml: version '9.9', not {tool['version'](root)!r}"
     ]
