@@ -135,3 +135,11 @@ def test_a_wheel_requires_the_others_at_exactly_its_version(workdir: Path) -> No
         metadata = archive.read(f"djangoes_backends_embedded-{version}.dist-info/METADATA")
     requires = re.findall(r"^Requires-Dist: (djangoes.*)$", metadata.decode(), re.MULTILINE)
     assert requires == [f"djangoes-core=={version}", f"djangoes-engine=={version}"]
+
+
+def test_the_release_checks_pass_on_the_built_files(workdir: Path) -> None:
+    """scripts/release.py's checks of the files: names, versions and pins, the requirements-only
+    djangoes wheel, ``twine check --strict`` (its installs are the release's own business)."""
+    release = runpy.run_path(str(ROOT / "scripts" / "release.py"))
+    release["check_files"](workdir / "dist", version_tool["version"](ROOT))
+    assert len(release["artifacts"](workdir / "dist")) == 2 * len(version_tool["ours"](ROOT))
