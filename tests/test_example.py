@@ -160,7 +160,9 @@ def test_the_readme_runs_this_demo() -> None:
     readme = (EXAMPLE.parent / "README.md").read_text()
     command = re.search(r"<!-- demo-command -->\n```sh\n(.+)\n```", readme)
     assert command, "no demo command after <!-- demo-command --> in README.md"
-    assert command[1].startswith("python3 -m pip install --quiet uv && uv run --locked ")
+    assert command[1].startswith(
+        "python3 -m pip install --quiet --upgrade --target .uv uv && .uv/bin/uv run --locked "
+    )
     assert command[1].endswith(" python example/manage.py demo")
 
 
