@@ -545,7 +545,9 @@ CLIENT_CODE = tuple(
 )
 def test_each_mistake_is_named_on_first_use(servers: Any, indices: Any, named: list[str]) -> None:
     handler = ConnectionHandler(servers=servers, indices=indices)  # nothing checked yet
-    old = [name for name in RENAMED if name in (servers["x"].get("PARAMS") or {})]
+    entry = servers.get("x") if isinstance(servers, dict) else None
+    params = entry.get("PARAMS") if isinstance(entry, dict) else None
+    old = [name for name in RENAMED if isinstance(params, dict) and name in params]
     renamed = (  # a 0.3 name is translated, with its warning, before its value is refused
         pytest.warns(DeprecationWarning, match=f"'{old[0]}' is djangoes 0.3's name")
         if old
