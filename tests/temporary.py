@@ -130,7 +130,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ["TMPDIR"] = run.environ_tmpdir
     tempfile.tempdir = run.tempfile_tempdir
     if os.environ.get(KEEP_ENV) != "1":
-        remove(run.root)
+        try:
+            remove(run.root)
+        except OSError as error:  # the next run removes it (its pid will be gone)
+            print(f"could not remove {run.root}: {error}", file=sys.stderr)
 
 
 def remove(path: Path) -> None:

@@ -29,7 +29,8 @@ def pytest_run(
 ) -> subprocess.CompletedProcess[str]:
     """``python -m pytest ARGS`` in ``cwd``, with ``machine_tmp`` as its ``$TMPDIR``."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGOES_"))}
-    environ.update(TMPDIR=str(machine_tmp), PYTHONPATH=str(ROOT), **(env or {}))
+    environ.update(TMPDIR=str(machine_tmp), MACHINE_TMP=str(machine_tmp), PYTHONPATH=str(ROOT))
+    environ.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider", *args],
         cwd=cwd,
@@ -58,6 +59,7 @@ CLEAN = """
     def test_tmp_path_and_tempfile_are_the_runs(tmp_path):
         run = Path(os.environ["TMPDIR"]).parent
         assert run.name.startswith("djangoes-tests-")
+        assert run.parent == Path(os.environ["MACHINE_TMP"])  # one for the run, workers too
         assert tmp_path.is_relative_to(run / "pytest")
         assert Path(tempfile.gettempdir()) == run / "tmp"
         (tmp_path / "data").write_bytes(b"x" * 100_000)
