@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from elasticsearch.dsl import Search, TermsFacet
+from elasticsearch.dsl import FacetedResponse, Search, TermsFacet
 from elasticsearch.dsl.query import Bool, MatchAll, Query, SimpleQueryString
 
 from djangoes.dsl import FacetedSearch
@@ -44,44 +43,6 @@ FACETS = {
     "tag": Facet("tags", "Tags", 8),
 }
 _EM = re.compile(r"(</?em>)")
-
-
-class PostSearch(FacetedSearch):
-    """Posts matching a query (all posts if empty or ``*``) and facet filters.
-
-    As faceted search does, the selected values filter the hits (``post_filter``) and the other
-    facets' counts, never their own facet's: the other values of a facet keep their counts,
-    to be added to the selection.
-    """
-
-    doc_types = [PostDocument]
-    fields = ["title^2", "body"]  # what the query's text searches; both are highlighted
-    facets = {
-        name: TermsFacet(field=facet.field, size=facet.size) for name, facet in FACETS.items()
-    }
-
-    def __init__(self, query: str, filters: dict[str, list[str]]) -> None:
-        self.parsed = parse(query)
-        sort = ["-published"] if self.parsed.finds_everything else ["_score", "-published"]
-        super().__init__(query, filters, sort)  # type: ignore[arg-type]
-
-    def query(self, search: Search[Any], query: str) -> Search[Any]:  # type: ignore[override]
-        return search.query(_query(self.parsed, self.fields))
-
-    def highlight(self, search: Search[Any]) -> Search[Any]:  # type: ignore[override]
-        return search.highlight("title", number_of_fragments=0).highlight(
-            "body", fragment_size=160, number_of_fragments=1
-        )
-
-    def aggregate(self, search: Search[Any]) -> None:  # type: ignore[override]
-        """The facets' aggregations, and the selected values' counts (``selected``): a selected
-        value may not be among the most frequent ones."""
-        super().aggregate(search)
-        for name, values in self.filter_values.items():
-            # "_filter_<name>": the filter aggregation FacetedSearch counts a facet under.
-            search.aggs[f"_filter_{name}"].bucket(
-                "selected", "terms", field=FACETS[name].field, include=values, size=len(values)
-            )
 
 
 @dataclass
@@ -122,6 +83,55 @@ class Results:
         return self.page < self.last_page
 
 
+class PostSearch(FacetedSearch):
+    """Posts matching a query (all posts if empty or ``*``) and facet filters.
+
+    As faceted search does, the selected values filter the hits (``post_filter``) and the other
+    facets' counts, never their own facet's: the other values of a facet keep their counts,
+    to be added to the selection.
+    """
+
+    doc_types = [PostDocument]
+    fields = ["title^2", "body"]  # what the query's text searches
+    facets = {
+        name: TermsFacet(field=facet.field, size=facet.size) for name, facet in FACETS.items()
+    }
+
+    def __init__(self, query: str, filters: dict[str, list[str]]) -> None:
+        self.parsed = parse(query)
+        sort = ["-published"] if self.parsed.finds_everything else ["_score", "-published"]
+        super().__init__(query, filters, sort)
+
+    def query(self, search: Search, query: str) -> Search:
+        return search.query(_query(self.parsed, list(self.fields)))
+
+    def highlight(self, search: Search) -> Search:
+        return search.highlight("title", number_of_fragments=0).highlight(
+            "body", fragment_size=160, number_of_fragments=1
+        )
+
+    def aggregate(self, search: Search) -> None:
+        """Each facet's most frequent values, and its selected ones (which may not be among
+        them), counted under the other facets' selections."""
+        super().aggregate(search)
+        for name, values in self.filter_values.items():
+            search.aggs[_facet_agg(name)].bucket(
+                "selected", "terms", field=FACETS[name].field, include=values, size=len(values)
+            )
+
+    def buckets(self, response: FacetedResponse, name: str) -> list[Bucket]:
+        """A facet's top values, then its selected values that are not among them (0 if none
+        match)."""
+        selected = self.filter_values.get(name, [])
+        counts = {value: count for value, count, _ in response.facets[name]}
+        shown = list(counts)
+        if selected:
+            aggregation = response.aggregations[_facet_agg(name)]
+            counts.update((bucket.key, bucket.doc_count) for bucket in aggregation.selected.buckets)
+            shown += [value for value in selected if value not in shown]
+        return [Bucket(value, counts.get(value, 0), value in selected) for value in shown]
+
+
 def search(query: str = "", filters: dict[str, list[str]] | None = None, page: int = 1) -> Results:
     """Posts matching ``query`` and ``filters`` (see :class:`PostSearch`), page ``page``."""
     selected = {name: values for name, values in (filters or {}).items() if values}
@@ -134,14 +144,7 @@ def search(query: str = "", filters: dict[str, list[str]] | None = None, page: i
         total=response.hits.total.value,
         page=page,
         hits=[_hit(post) for post in response],
-        facets={
-            name: _buckets(
-                response.facets[name],
-                response.aggregations[f"_filter_{name}"],
-                selected.get(name, []),
-            )
-            for name in FACETS
-        },
+        facets={name: faceted.buckets(response, name) for name in FACETS},
         notes=faceted.parsed.notes,
     )
 
@@ -163,21 +166,16 @@ def _simple_query(text: str, fields: list[str]) -> Query:
     return SimpleQueryString(query=text, fields=fields, default_operator="and")
 
 
-def _buckets(top: list[tuple[str, int, bool]], aggregation: Any, selected: list[str]) -> list[Bucket]:
-    """The top values, then the selected values that are not among them (0 if none match)."""
-    counts = {value: count for value, count, _ in top}
-    shown = list(counts)
-    if selected:
-        counts.update((b.key, b.doc_count) for b in aggregation.selected.buckets)
-        shown += [value for value in selected if value not in shown]
-    return [Bucket(value, counts.get(value, 0), value in selected) for value in shown]
+def _facet_agg(name: str) -> str:
+    """The aggregation FacetedSearch counts a facet's values in: a filter of the other facets'
+    selections."""
+    return f"_filter_{name}"
 
 
 def _hit(post: PostDocument) -> Hit:
     highlight = post.meta.to_dict().get("highlight", {})
     title = highlight.get("title")
     summary = highlight.get("body")
-    published = post.published
     return Hit(
         slug=post.slug,
         title=_html(title[0]) if title else escape(post.title),
@@ -185,7 +183,7 @@ def _hit(post: PostDocument) -> Hit:
         author=post.author,
         category=post.category,
         tags=list(post.tags),
-        published=published.date() if isinstance(published, datetime) else published,
+        published=post.published.date(),  # Date fields are read as datetimes
     )
 
 
