@@ -103,6 +103,7 @@ class PostSearch(FacetedSearch):
         super().__init__(query, filters, sort)
 
     def query(self, search: Search, query: str) -> Search:
+        """The query of the search box's text, parsed once in ``__init__``."""
         return search.query(_query(self.parsed, list(self.fields)))
 
     def highlight(self, search: Search) -> Search:
