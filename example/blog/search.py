@@ -1,28 +1,28 @@
-"""Posts in Elasticsearch: the document of a post, and the blog's search.
+"""The blog's search: ``PostSearch``, a faceted search over :class:`~.documents.PostDocument`.
 
-``documents()`` yields every post's document: what ``load_posts`` indexes, and the kind of
-callable an index rebuild takes as its source. ``search()`` is one request through
-``djangoes.connection``, whose index (the ``blog_posts`` alias) comes from settings: the query
-(``simple_query_string``, from what :mod:`.query` makes of the search box), the facets'
-selections as ``post_filter``, each facet's counts under the other facets' selections, highlights
-and a page of hits.
+``search()`` runs one request, on the index of the Document (the ``blog_posts`` alias): the
+query (``simple_query_string``, from what :mod:`.query` makes of the search box), the facets'
+selections as ``post_filter``, each facet's counts under the other facets' selections,
+highlights and a page of hits. elasticsearch.dsl's ``FacetedSearch`` builds the filters and the
+facets' aggregations; ``PostSearch`` gives it the query, the highlights, and the count of
+selected values that are not among a facet's most frequent ones.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from elasticsearch.dsl import FacetedResponse, Search, TermsFacet
+from elasticsearch.dsl.query import Bool, MatchAll, Query, SimpleQueryString
 
-from djangoes import connection
+from djangoes.dsl import FacetedSearch
 
-from .models import Post
+from .documents import PostDocument
 from .query import ParsedQuery, parse
 
 PAGE_SIZE = 10
@@ -42,31 +42,7 @@ FACETS = {
     "category": Facet("category", "Categories", 10),
     "tag": Facet("tags", "Tags", 8),
 }
-HIGHLIGHT = {
-    "fields": {
-        "title": {"number_of_fragments": 0},
-        "body": {"fragment_size": 160, "number_of_fragments": 1},
-    },
-}
 _EM = re.compile(r"(</?em>)")
-
-
-def document(post: Post) -> dict[str, Any]:
-    return {
-        "title": post.title,
-        "slug": post.slug,
-        "author": post.author,
-        "category": post.category,
-        "tags": list(post.tags),
-        "body": post.body,
-        "published": post.published.isoformat(),
-    }
-
-
-def documents() -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(id, document)`` for every post."""
-    for post in Post.objects.order_by("pk").iterator():
-        yield str(post.pk), document(post)
 
 
 @dataclass
@@ -107,100 +83,108 @@ class Results:
         return self.page < self.last_page
 
 
-def search(query: str = "", filters: dict[str, list[str]] | None = None, page: int = 1) -> Results:
-    """Posts matching ``query`` (all posts if empty or ``*``) and ``filters``.
+class PostSearch(FacetedSearch):
+    """Posts matching a query (all posts if empty or ``*``) and facet filters.
 
     As faceted search does, the selected values filter the hits (``post_filter``) and the other
     facets' counts, never their own facet's: the other values of a facet keep their counts,
     to be added to the selection.
     """
+
+    doc_types = [PostDocument]
+    fields = ["title^2", "body"]  # what the query's text searches
+    facets = {
+        name: TermsFacet(field=facet.field, size=facet.size) for name, facet in FACETS.items()
+    }
+
+    def __init__(self, query: str, filters: dict[str, list[str]]) -> None:
+        self.parsed = parse(query)
+        sort = ["-published"] if self.parsed.finds_everything else ["_score", "-published"]
+        super().__init__(query, filters, sort)
+
+    def query(self, search: Search, query: str) -> Search:
+        """The query of the search box's text, parsed once in ``__init__``."""
+        return search.query(_query(self.parsed, list(self.fields)))
+
+    def highlight(self, search: Search) -> Search:
+        return search.highlight("title", number_of_fragments=0).highlight(
+            "body", fragment_size=160, number_of_fragments=1
+        )
+
+    def aggregate(self, search: Search) -> None:
+        """Each facet's most frequent values, and its selected ones (which may not be among
+        them), counted under the other facets' selections."""
+        super().aggregate(search)
+        for name, values in self.filter_values.items():
+            search.aggs[_facet_agg(name)].bucket(
+                "selected", "terms", field=FACETS[name].field, include=values, size=len(values)
+            )
+
+    def buckets(self, response: FacetedResponse, name: str) -> list[Bucket]:
+        """A facet's top values, then its selected values that are not among them (0 if none
+        match)."""
+        selected = self.filter_values.get(name, [])
+        counts = {value: count for value, count, _ in response.facets[name]}
+        shown = list(counts)
+        if selected:
+            aggregation = response.aggregations[_facet_agg(name)]
+            counts.update((bucket.key, bucket.doc_count) for bucket in aggregation.selected.buckets)
+            shown += [value for value in selected if value not in shown]
+        return [Bucket(value, counts.get(value, 0), value in selected) for value in shown]
+
+
+def search(query: str = "", filters: dict[str, list[str]] | None = None, page: int = 1) -> Results:
+    """Posts matching ``query`` and ``filters`` (see :class:`PostSearch`), page ``page``."""
     selected = {name: values for name, values in (filters or {}).items() if values}
-    parsed = parse(query)
-    response = connection.search(
-        query=_query(parsed),
-        post_filter={"bool": {"filter": _facet_filters(selected)}},
-        aggs={
-            name: {
-                "filter": {"bool": {"filter": _facet_filters(selected, but=name)}},
-                "aggs": _facet_aggs(facet, selected.get(name, [])),
-            }
-            for name, facet in FACETS.items()
-        },
-        highlight=HIGHLIGHT,
-        sort=[{"published": "desc"}]
-        if parsed.finds_everything
-        else ["_score", {"published": "desc"}],
-        from_=(min(page, MAX_PAGE) - 1) * PAGE_SIZE,
-        size=PAGE_SIZE,
-    )
-    aggregations = response["aggregations"]
+    faceted = PostSearch(query, selected)
+    start = (min(page, MAX_PAGE) - 1) * PAGE_SIZE
+    response = faceted[start : start + PAGE_SIZE].execute()
     return Results(
         query=query,
         filters=selected,
-        total=response["hits"]["total"]["value"],
+        total=response.hits.total.value,
         page=page,
-        hits=[_hit(hit) for hit in response["hits"]["hits"]],
-        facets={name: _buckets(aggregations[name], selected.get(name, [])) for name in FACETS},
-        notes=parsed.notes,
+        hits=[_hit(post) for post in response],
+        facets={name: faceted.buckets(response, name) for name in FACETS},
+        notes=faceted.parsed.notes,
     )
 
 
-def _query(parsed: ParsedQuery) -> dict[str, Any]:
-    """The query of the text (over title and body) and of each field term."""
+def _query(parsed: ParsedQuery, fields: list[str]) -> Query:
+    """The query of the text (over ``fields``) and of each field term."""
     if parsed.finds_everything:
-        return {"match_all": {}}
-    clauses: dict[str, list[dict[str, Any]]] = {"must": [], "must_not": []}
+        return MatchAll()
+    must: list[Query] = []
+    must_not: list[Query] = []
     if parsed.text:
-        clauses["must"].append(_simple_query(parsed.text, ["title^2", "body"]))
+        must.append(_simple_query(parsed.text, fields))
     for term in parsed.terms:
-        clause = _simple_query(term.text, [term.field])
-        clauses["must_not" if term.negated else "must"].append(clause)
-    return {"bool": clauses}
+        (must_not if term.negated else must).append(_simple_query(term.text, [term.field]))
+    return Bool(must=must, must_not=must_not)
 
 
-def _simple_query(text: str, fields: list[str]) -> dict[str, Any]:
-    return {"simple_query_string": {"query": text, "fields": fields, "default_operator": "and"}}
+def _simple_query(text: str, fields: list[str]) -> Query:
+    return SimpleQueryString(query=text, fields=fields, default_operator="and")
 
 
-def _facet_filters(selected: dict[str, list[str]], but: str | None = None) -> list[dict[str, Any]]:
-    """One ``terms`` filter per facet with a selection (but ``but``): any of its values."""
-    return [
-        {"terms": {FACETS[name].field: values}} for name, values in selected.items() if name != but
-    ]
+def _facet_agg(name: str) -> str:
+    """The aggregation FacetedSearch counts a facet's values in: a filter of the other facets'
+    selections."""
+    return f"_filter_{name}"
 
 
-def _facet_aggs(facet: Facet, selected: list[str]) -> dict[str, Any]:
-    """The facet's most frequent values, and the selected ones (which may not be among them)."""
-    aggs: dict[str, Any] = {"top": {"terms": {"field": facet.field, "size": facet.size}}}
-    if selected:
-        aggs["selected"] = {
-            "terms": {"field": facet.field, "include": selected, "size": len(selected)}
-        }
-    return aggs
-
-
-def _buckets(aggregation: dict[str, Any], selected: list[str]) -> list[Bucket]:
-    """The top values, then the selected values that are not among them (0 if none match)."""
-    counts = {b["key"]: b["doc_count"] for b in aggregation["top"]["buckets"]}
-    shown = list(counts)
-    if selected:
-        counts.update((b["key"], b["doc_count"]) for b in aggregation["selected"]["buckets"])
-        shown += [value for value in selected if value not in shown]
-    return [Bucket(value, counts.get(value, 0), value in selected) for value in shown]
-
-
-def _hit(hit: dict[str, Any]) -> Hit:
-    source, highlight = hit["_source"], hit.get("highlight", {})
+def _hit(post: PostDocument) -> Hit:
+    highlight = post.meta.to_dict().get("highlight", {})
     title = highlight.get("title")
     summary = highlight.get("body")
     return Hit(
-        slug=source["slug"],
-        title=_html(title[0]) if title else escape(source["title"]),
-        summary=_html(summary[0]) if summary else escape(Truncator(source["body"]).chars(160)),
-        author=source["author"],
-        category=source["category"],
-        tags=source["tags"],
-        published=date.fromisoformat(source["published"]),
+        slug=post.slug,
+        title=_html(title[0]) if title else escape(post.title),
+        summary=_html(summary[0]) if summary else escape(Truncator(post.body).chars(160)),
+        author=post.author,
+        category=post.category,
+        tags=list(post.tags),
+        published=post.published.date(),  # Date fields are read as datetimes
     )
 
 

@@ -80,41 +80,8 @@ ES_INDICES = {
         "NAME": "blog_posts_v1",
         "ALIASES": ["blog_posts"],
         # What `manage.py es_indices rebuild` indexes: the posts of the database.
-        "SOURCE": "blog.search.documents",
-        "SETTINGS": {
-            "settings": {
-                "number_of_shards": 1,
-                "number_of_replicas": 0,
-                "analysis": {
-                    "filter": {
-                        "english_stop": {"type": "stop", "stopwords": "_english_"},
-                        "english_stemmer": {"type": "stemmer", "language": "english"},
-                    },
-                    "analyzer": {
-                        "blog_text": {
-                            "type": "custom",
-                            "tokenizer": "standard",
-                            "filter": [
-                                "lowercase",
-                                "asciifolding",
-                                "english_stop",
-                                "english_stemmer",
-                            ],
-                        },
-                    },
-                },
-            },
-            "mappings": {
-                "properties": {
-                    "title": {"type": "text", "analyzer": "blog_text"},
-                    "body": {"type": "text", "analyzer": "blog_text"},
-                    "slug": {"type": "keyword"},
-                    "author": {"type": "keyword"},
-                    "category": {"type": "keyword"},
-                    "tags": {"type": "keyword"},
-                    "published": {"type": "date"},
-                },
-            },
-        },
+        "SOURCE": "blog.documents.documents",
+        # The index's mappings, analysis and settings: those PostDocument declares.
+        "DOCUMENT": "blog.documents.PostDocument",
     },
 }

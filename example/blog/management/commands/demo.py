@@ -64,7 +64,8 @@ class Command(BaseCommand):
         return f"Elasticsearch at {hosts} ({server['ENGINE']} transport)"
 
     def create_indices(self) -> None:
-        """(Re)create the connection's indices from their SETTINGS, dropping what was there."""
+        """(Re)create the connection's indices, dropping what was there: the posts' index from
+        PostDocument, the DOCUMENT its ES_INDICES entry names."""
         indices = connection.client.indices
         for name, body in connection.get_indices_with_settings().items():
             aliases = list(body.get("aliases", {}))

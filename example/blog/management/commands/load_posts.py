@@ -1,12 +1,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from elasticsearch.helpers import bulk
 
 from blog import sample
+from blog.documents import PostDocument
 from blog.models import Post
-from blog.search import documents
-from djangoes import connection
 
 FIELDS = ["title", "author", "category", "tags", "body", "published"]
 
@@ -31,6 +29,8 @@ class Command(BaseCommand):
         Post.objects.filter(slug__startswith=sample.SLUG_PREFIX).exclude(
             slug__in=[post.slug for post in posts]
         ).delete()
-        indexed, _ = bulk(connection, ({"_id": pk, "_source": doc} for pk, doc in documents()))
-        connection.refresh()
+        indexed, _ = PostDocument.bulk(
+            (PostDocument.from_post(post) for post in Post.objects.order_by("pk").iterator()),
+            refresh=True,
+        )
         self.stdout.write(f"{count} sample posts saved, {indexed} posts indexed.")
