@@ -319,6 +319,8 @@ def dispatch(engine: Cluster, request: Request) -> Response:
         response = _dispatch(engine, request)
     if warnings:
         response.headers = {**response.headers, "Warning": warning_header(warnings)}
+    if request.opensearch:
+        response.product = False
     return response
 
 
