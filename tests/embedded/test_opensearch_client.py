@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import urllib3
 from elasticsearch import Elasticsearch
-from opensearchpy import NotFoundError, OpenSearch, helpers
+from opensearchpy import NotFoundError, OpenSearch, RequestError, helpers
 
 from djangoes_engine import Engine
 from djangoes_engine.server import start_in_thread
@@ -80,3 +80,33 @@ def test_documents_bulk_scan_count_and_errors(opensearch: OpenSearch) -> None:
     assert missing.value.status_code == 404
     assert opensearch.exists(index="books", id="1") is True
     assert opensearch.exists(index="books", id="nope") is False
+
+
+def test_opensearch_point_in_time_api(opensearch: OpenSearch) -> None:
+    """OpenSearch's own PIT API (``/_search/point_in_time``), as opensearch-py calls it; a
+    search reads the point in time as Elasticsearch's does (``pit.id``)."""
+    opensearch.indices.create(index="pits")
+    for n in range(3):
+        opensearch.index(index="pits", id=str(n), body={"n": n})
+    opensearch.indices.refresh(index="pits")
+    created = opensearch.create_pit(index="pits", keep_alive="1m")
+    assert set(created) == {"pit_id", "_shards", "creation_time"}
+    assert created["_shards"]["total"] == 1
+    pit_id = created["pit_id"]
+    opensearch.index(index="pits", id="late", body={"n": 9}, refresh=True)
+    result = opensearch.search(body={"pit": {"id": pit_id, "keep_alive": "1m"}, "size": 10})
+    assert result["hits"]["total"]["value"] == 3  # the documents as they were
+    listed = opensearch.get_all_pits()["pits"]
+    assert [p["pit_id"] for p in listed] == [pit_id]
+    assert listed[0]["keep_alive"] == 60_000
+    deleted = opensearch.delete_pit(body={"pit_id": [pit_id]})
+    assert deleted == {"pits": [{"successful": True, "pit_id": pit_id}]}
+    assert opensearch.delete_pit(body={"pit_id": [pit_id]})["pits"][0]["successful"] is False
+    second = opensearch.create_pit(index="pits", keep_alive="1m")["pit_id"]
+    assert opensearch.delete_all_pits() == {"pits": [{"successful": True, "pit_id": second}]}
+    with pytest.raises(RequestError) as refused:
+        opensearch.create_pit(index="pits")
+    assert refused.value.status_code == 400
+    with pytest.raises(RequestError) as unknown:
+        opensearch.create_pit(index="pits", keep_alive="1m", params={"scroll": "1m"})
+    assert "scroll" in str(unknown.value.error)
