@@ -109,4 +109,4 @@ def test_opensearch_point_in_time_api(opensearch: OpenSearch) -> None:
     assert refused.value.status_code == 400
     with pytest.raises(RequestError) as unknown:
         opensearch.create_pit(index="pits", keep_alive="1m", params={"scroll": "1m"})
-    assert "scroll" in str(unknown.value.error)
+    assert "unrecognized parameter: [scroll]" in unknown.value.info["error"]["reason"]
