@@ -78,8 +78,6 @@ class OpenSearchLibrary(ClientLibrary):
         return opensearchpy.helpers.bulk(client, actions, **kwargs)
 
     def scan(self, client: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        if "query" in kwargs and "body" not in kwargs:  # elasticsearch-py's name for the body
-            kwargs["body"] = kwargs.pop("query")
         return iter(opensearchpy.helpers.scan(client, **kwargs))
 
 

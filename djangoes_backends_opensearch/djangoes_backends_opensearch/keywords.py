@@ -27,6 +27,8 @@ WHOLE_BODY: dict[str, tuple[str, ...]] = {
     "*": ("document", "operations", "searches", "search_templates"),
     "put_settings": ("settings",),
 }
+#: elasticsearch-py's keyword names of body fields that are not Python names.
+RENAMED = {"from_": "from", "meta": "_meta"}
 #: Keyword arguments opensearch-py's calls take besides their parameters and URL parameters.
 CALL_OPTIONS = frozenset(
     {"params", "headers", "ignore", "request_timeout", "timeout", "opaque_id", "http_auth"}
@@ -70,7 +72,7 @@ def body_from_keywords(
             continue
         if key in query and not _structured(kwargs[key]):
             continue
-        fields["from" if key == "from_" else key] = kwargs.pop(key)
+        fields[RENAMED.get(key, key)] = kwargs.pop(key)
     if fields:
         kwargs["body"] = fields
 
