@@ -9,6 +9,8 @@ needs boto3: ``pip install "djangoes[opensearch-aws]"``.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +19,30 @@ from django.core.exceptions import ImproperlyConfigured
 from djangoes.conf import check_type
 
 KEYS = ("region", "service", "profile")
+#: botocore logs each canonical request it signs at DEBUG, session token included.
+_TOKEN = re.compile(r"(x-amz-security-token[:=])[^\s&]+", re.IGNORECASE)
+
+
+class _Redacted(logging.Filter):
+    """Masks the session token in botocore's signing records: credentials stay out of logs
+    even with every logger at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _TOKEN.search(message):
+            record.msg, record.args = _TOKEN.sub(r"\1***", message), None
+        return True
+
+
+_REDACTED = _Redacted()
+
+
+def redact_botocore_logs() -> None:
+    logger = logging.getLogger("botocore.auth")
+    if _REDACTED not in logger.filters:
+        logger.addFilter(_REDACTED)
+
+
 SERVICES = ("es", "aoss")
 INSTALL = 'pip install "djangoes[opensearch-aws]"'
 
@@ -55,6 +81,7 @@ def signer(aws: Mapping[str, Any], place: str, connection_class: type, asynchron
         raise ImproperlyConfigured(
             f"{place}['aws'] has no 'region', and the AWS configuration names none"
         )
+    redact_botocore_logs()
     credentials = session.get_credentials()
     if credentials is None:
         raise ImproperlyConfigured(

@@ -27,7 +27,8 @@ from .client import AsyncClient, AsyncTransport, Client, Transport, recording
 
 def opensearch_host(host: str | Mapping[str, Any]) -> dict[str, Any]:
     """A completed ``HOSTS`` entry (a URL, or a dict with scheme and port) as opensearch-py's
-    host dict; credentials in a URL become the host's ``http_auth``."""
+    host dict; credentials in a URL are its ``http_auth`` (:meth:`OpenSearchBackend.client_hosts`
+    makes them the client's when every host has the same)."""
     if isinstance(host, Mapping):
         scheme = host.get("scheme") or ("https" if host.get("use_ssl") else "http")
         found: dict[str, Any] = {"host": host["host"], "port": host.get("port", 9200)}
@@ -59,9 +60,19 @@ class OpenSearchBackend(IndexlessMethods, Base):
         return f"ES_SERVERS[{self.alias!r}]['PARAMS']"
 
     def client_hosts(self) -> list[dict[str, Any]]:
-        return [opensearch_host(host) for host in self.server.get("HOSTS") or []] or [
-            {"host": "localhost", "port": 9200, "use_ssl": False}
-        ]
+        hosts = [opensearch_host(host) for host in self.server.get("HOSTS") or []]
+        return hosts or [{"host": "localhost", "port": 9200, "use_ssl": False}]
+
+    def shared_auth(self, hosts: list[dict[str, Any]]) -> Any:
+        """Credentials every host's URL gives alike, taken out of the host dicts (which
+        opensearch-py keeps and shows) to be the client's ``http_auth``; None otherwise."""
+        found = {repr(host.get("http_auth")) for host in hosts}
+        if len(found) != 1 or hosts[0].get("http_auth") is None:
+            return None
+        auth = hosts[0]["http_auth"]
+        for host in hosts:
+            del host["http_auth"]
+        return auth
 
     def client_options(self, asynchronous: bool = False) -> dict[str, Any]:
         """Keyword arguments of the client: ``PARAMS`` checked and translated, the recording
@@ -113,7 +124,11 @@ class OpenSearchBackend(IndexlessMethods, Base):
                 # opensearch-py warns of a client that will connect over TLS without verifying
                 # certificates when asked to: the settings said so.
                 warnings.simplefilter("ignore", UserWarning)
-                client = client_class(self.client_hosts(), **options)
+                hosts = self.client_hosts()
+                auth = self.shared_auth(hosts)
+                if auth is not None:
+                    options.setdefault("http_auth", auth)
+                client = client_class(hosts, **options)
         except (TypeError, ValueError, opensearchpy.ImproperlyConfigured) as error:
             message = params.hide_secrets(scrub(f"{type(error).__name__}: {error}"), given)
             raise ImproperlyConfigured(
