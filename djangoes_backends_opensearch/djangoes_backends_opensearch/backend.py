@@ -22,7 +22,7 @@ from djangoes.backends.methods import IndexlessMethods
 from djangoes.backends.requests_log import scrub
 
 from . import aws, params
-from .client import AsyncClient, AsyncTransport, Client, Transport, recording
+from .client import Client, Transport, recording
 
 
 def opensearch_host(host: str | Mapping[str, Any]) -> dict[str, Any]:
@@ -51,9 +51,9 @@ class OpenSearchBackend(IndexlessMethods, Base):
     ``aconnections``): the same index-less methods as the other backends, with opensearch-py's
     exceptions and responses, and ``PARAMS`` as opensearch-py's arguments (:mod:`.params`)."""
 
-    #: The client classes (opensearch-py's, taking elasticsearch-py's keyword bodies too).
+    #: The client class (opensearch-py's, taking elasticsearch-py's keyword bodies too); the
+    #: asynchronous one is :class:`.asynchronous.AsyncClient` (it needs aiohttp).
     client_class: type = Client
-    async_client_class: type = AsyncClient
 
     @property
     def place(self) -> str:
@@ -81,11 +81,9 @@ class OpenSearchBackend(IndexlessMethods, Base):
         params.check(given, self.place)
         options = params.translate(given)
         if asynchronous:
-            connection_class = (
-                opensearchpy.AsyncHttpConnection
-                if "aws" in given
-                else opensearchpy.AIOHttpConnection
-            )
+            from . import asynchronous as aio
+
+            connection_class = aio.connection_class(signed="aws" in given)
             options.pop("connection_class", None)
         else:
             connection_class = options.get("connection_class", opensearchpy.Urllib3HttpConnection)
@@ -93,8 +91,12 @@ class OpenSearchBackend(IndexlessMethods, Base):
             options["http_auth"] = aws.signer(
                 given["aws"], self.place, connection_class, asynchronous
             )
-        options["connection_class"] = recording(connection_class)
-        options["transport_class"] = AsyncTransport if asynchronous else Transport
+        if asynchronous:
+            options["connection_class"] = aio.recording(connection_class)
+            options["transport_class"] = aio.AsyncTransport
+        else:
+            options["connection_class"] = recording(connection_class)
+            options["transport_class"] = Transport
         return options
 
     def check_server(self) -> None:
@@ -112,7 +114,9 @@ class OpenSearchBackend(IndexlessMethods, Base):
             raise ImproperlyConfigured(
                 f'aconnections[{self.alias!r}] needs aiohttp: pip install "djangoes[async]"'
             )
-        self.client = self.create_client(self.async_client_class, asynchronous=True)
+        from .asynchronous import AsyncClient
+
+        self.client = self.create_client(AsyncClient, asynchronous=True)
 
     def create_client(self, client_class: type, asynchronous: bool) -> Any:
         """The client, its transport recording into this connection's log; an error of

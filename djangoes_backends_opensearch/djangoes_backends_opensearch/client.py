@@ -1,6 +1,6 @@
 """opensearch-py's clients as djangoes uses them: requests logged, keyword bodies, ``options()``.
 
-:class:`Client` and :class:`AsyncClient` are ``opensearchpy.OpenSearch`` and
+`Client` and ``AsyncClient`` are ``opensearchpy.OpenSearch`` and
 ``AsyncOpenSearch`` (every call of theirs works as opensearch-py documents it) that also:
 
 * take a request body as elasticsearch-py's keyword arguments (see :mod:`.keywords`), which is
@@ -10,6 +10,9 @@
 * give copies with per-call options, ``client.options(ignore_status=404, request_timeout=5)``;
 * name their library (:data:`LIBRARY`) for the core: its exceptions and helpers;
 * show their hosts without credentials.
+
+:class:`AsyncClient` is in :mod:`.asynchronous`: opensearch-py has its asynchronous client only
+with aiohttp installed.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import opensearchpy
-from opensearchpy import AsyncOpenSearch, OpenSearch
+from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
 from djangoes.backends.library import ClientLibrary
@@ -155,31 +158,6 @@ class Transport(opensearchpy.Transport):
         return result
 
 
-class AsyncTransport(opensearchpy.AsyncTransport):
-    requests_log: RequestsLog | None = None
-
-    async def perform_request(  # type: ignore[override]
-        self, method: str, url: str, *args: Any, **kwargs: Any
-    ) -> Any:
-        if self.requests_log is None:
-            return await super().perform_request(method, url, *args, **kwargs)
-        kwargs.update(zip(("params", "body", "timeout", "ignore", "headers"), args, strict=False))
-        recorded = _Recorded(self.requests_log, self, method, url, kwargs)
-        answer: opensearchpy.TransportError | None = None
-        with recorded.request:
-            try:
-                result = await super().perform_request(method, url, **kwargs)
-            except opensearchpy.TransportError as error:
-                if not recorded.failed(error):
-                    raise
-                answer = error
-            else:
-                recorded.answered()
-        if answer is not None:
-            raise answer
-        return result
-
-
 def _remember(status: int, headers: Any, data: Any) -> None:
     mimetype = next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), None)
     _ANSWER.set((status, data, mimetype))
@@ -191,45 +169,28 @@ def _remember_error(error: BaseException) -> None:
         _ANSWER.set((status, getattr(error, "info", None), "application/json"))
 
 
+class _RecordingSync:
+    """Mixed in before an opensearch-py Connection: each answer told to the transport."""
+
+    def perform_request(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            status, headers, data = super().perform_request(*args, **kwargs)  # type: ignore[misc]
+        except opensearchpy.TransportError as error:
+            _remember_error(error)
+            raise
+        _remember(status, headers, data)
+        return status, headers, data
+
+
 @functools.cache
 def recording(connection_class: type) -> type:
     """``connection_class`` (an opensearch-py Connection) telling its transport each answer's
     status: opensearch-py's transport returns only the body."""
-    if getattr(connection_class, "_djangoes_recording", False):
+    if issubclass(connection_class, _RecordingSync):
         return connection_class
-    asynchronous = issubclass(connection_class, opensearchpy.AsyncConnection)
-    if asynchronous:
-
-        async def perform_request(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                status, headers, data = await super(cls, self).perform_request(*args, **kwargs)
-            except opensearchpy.TransportError as error:
-                _remember_error(error)
-                raise
-            _remember(status, headers, data)
-            return status, headers, data
-
-    else:
-
-        def perform_request(self: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
-            try:
-                status, headers, data = super(cls, self).perform_request(*args, **kwargs)
-            except opensearchpy.TransportError as error:
-                _remember_error(error)
-                raise
-            _remember(status, headers, data)
-            return status, headers, data
-
-    cls = type(
-        connection_class.__name__,
-        (connection_class,),
-        {
-            "__module__": __name__,
-            "perform_request": perform_request,
-            "_djangoes_recording": True,
-        },
+    return type(
+        connection_class.__name__, (_RecordingSync, connection_class), {"__module__": __name__}
     )
-    return cls
 
 
 # The clients
@@ -277,21 +238,10 @@ class _Options:
 
 
 _Sync = keyword_class(OpenSearch)
-_Async = keyword_class(AsyncOpenSearch)
 
 
 class Client(_Options, _Sync):  # type: ignore[misc, valid-type]
     """``opensearchpy.OpenSearch`` for a djangoes connection (see the module)."""
-
-    djangoes_library = LIBRARY
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        install_namespaces(self)
-
-
-class AsyncClient(_Options, _Async):  # type: ignore[misc, valid-type]
-    """``opensearchpy.AsyncOpenSearch`` for a djangoes connection (``aconnections``)."""
 
     djangoes_library = LIBRARY
 

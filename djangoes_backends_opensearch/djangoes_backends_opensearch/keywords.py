@@ -93,15 +93,22 @@ def taking_keywords(name: str, method: Callable[..., Any]) -> Callable[..., Any]
     return call
 
 
-@functools.cache
+_KEYWORD_CLASSES: dict[type, type] = {}
+
+
 def keyword_class(cls: type) -> type:
-    """A subclass of ``cls`` (a client or a namespace of one) whose API methods take keywords."""
+    """A subclass of ``cls`` (a client or a namespace of one) whose API methods take keywords
+    (one per class)."""
+    found = _KEYWORD_CLASSES.get(cls)
+    if found is not None:
+        return found
     methods = {
         name: taking_keywords(name, member)
         for name, member in inspect.getmembers(cls, inspect.isfunction)
         if not name.startswith("_") and name not in ("options", "close")
     }
-    return type(cls.__name__, (cls,), {"__module__": __name__, **methods})
+    made = type(cls.__name__, (cls,), {"__module__": __name__, **methods})
+    return _KEYWORD_CLASSES.setdefault(cls, made)
 
 
 def install_namespaces(client: Any) -> None:
@@ -109,7 +116,7 @@ def install_namespaces(client: Any) -> None:
     it (a copy made by ``options()`` needs its own, which see its defaults)."""
     for attribute, value in list(vars(client).items()):
         if isinstance(value, NamespacedClient) and attribute != "plugins":
-            cls = type(value)
+            cls: type = type(value)
             if cls.__module__ == __name__:  # a keyword class already: that of its base
                 cls = cls.__mro__[1]
             setattr(client, attribute, keyword_class(cls)(client))

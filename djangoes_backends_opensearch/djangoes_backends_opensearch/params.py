@@ -71,7 +71,7 @@ def option_names(connection_class: type) -> frozenset[str]:
     names: set[str] = set()
     for function in (
         opensearchpy.Transport.__init__,
-        connection_class.__init__,
+        connection_class.__init__,  # type: ignore[misc]
         opensearchpy.Connection.__init__,
     ):
         parameters = inspect.signature(function).parameters.values()
