@@ -125,11 +125,12 @@ class _Recorded:
             self.request.answered(*answer)
 
     def failed(self, error: opensearchpy.TransportError) -> bool:
-        """Whether ``error`` is an answer (recorded as one; the caller raises it after)."""
+        """Whether ``error`` is an answer (recorded as one; the caller raises it after). Either
+        way it names its connection (``error.connection_alias``), for the commands' messages."""
+        name(error, self.log)
         if isinstance(error.status_code, int):
             self.request.answered(error.status_code, error.info, "application/json")
             return True
-        name(error, self.log)
         return False
 
 

@@ -171,3 +171,32 @@ def test_aws_without_credentials_says_so(monkeypatch: pytest.MonkeyPatch) -> Non
     message = r"\['aws'\]: botocore found no AWS credentials"
     with pytest.raises(ImproperlyConfigured, match=message):
         make_handler(servers)["default"]
+
+
+def test_a_failure_names_its_connection_in_commands(server_url: str) -> None:
+    """A command's last resort turns a server's failure into one line naming the connection:
+    an opensearch-py error says which connection it happened on, answered or not."""
+    from djangoes import connections
+    from djangoes.management.base import failure
+
+    servers = {
+        "default": {"ENGINE": "opensearch", "HOSTS": [server_url]},
+        "down": {
+            "ENGINE": "opensearch",
+            "HOSTS": ["http://127.0.0.1:9"],
+            "PARAMS": {"max_retries": 0},
+        },
+    }
+    with override_settings(ES_SERVERS=servers, ES_INDICES={}):
+        with pytest.raises(opensearchpy.NotFoundError) as missing:
+            connections["default"].get(index="no-such-index", id="1")
+        assert failure(missing.value) == (
+            f"'default' (opensearch: {server_url}): the server answered 404 "
+            "(index_not_found_exception: no such index [no-such-index])"
+        )
+        with pytest.raises(opensearchpy.ConnectionError) as down:
+            connections["down"].info()
+        assert failure(down.value).startswith(
+            "'down' (opensearch: http://127.0.0.1:9): could not connect: "
+        )
+        connections.close_all()

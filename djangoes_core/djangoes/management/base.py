@@ -135,7 +135,7 @@ def reason(error: Exception, connection: Base | None = None) -> str:
     """What failed: the server's answer, or why there was none, in one line, without secrets."""
     params = (getattr(connection, "server", None) or {}).get("PARAMS") or {}
     library = library_of_error(error)
-    if library is not None and isinstance(error, library.api_errors):
+    if library is not None and library.status(error) is not None:  # the server answered
         text = f"the server answered {library.status(error)}"
         detail = _detail(library.error_body(error))
         text += f" ({detail})" if detail else ""

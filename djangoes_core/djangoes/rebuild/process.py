@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import conf, signals
-from ..backends.library import api_errors, lenient, status_of, transport_errors
+from ..backends.library import lenient, server_errors, status_of
 from ..live import LiveIndex, live_index
 from . import fill, healing, markers, names, source, steps
 from . import lease as leases
@@ -344,13 +344,15 @@ class Rebuild:
         self._step("swapping")
         try:
             self.client.indices.update_aliases(actions=actions)
-        except api_errors() as error:
-            if status_of(error) == 404 and not self._marker_exists():
+        except server_errors() as error:
+            status = status_of(error)
+            if status is None:  # no answer (a library may raise both kinds as one class)
+                if live_index(self.client, self.name).index != self.new:
+                    raise  # and the aliases did not move
+            elif status == 404 and not self._marker_exists():
                 raise self._cancelled() from error
-            raise
-        except transport_errors():
-            if live_index(self.client, self.name).index != self.new:
-                raise  # no answer, and the aliases did not move
+            else:
+                raise
         self._step("swapped")
 
     def _aliases(self, live: LiveIndex) -> dict[str, dict[str, Any]]:

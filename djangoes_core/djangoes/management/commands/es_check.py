@@ -53,7 +53,7 @@ class Command(ConnectionsCommand):
             info = client.info()
             health = client.cluster.health()
         except (*library.api_errors, *library.transport_errors) as error:
-            unreachable = isinstance(error, library.transport_errors)
+            unreachable = library.status(error) is None
             state = "is unreachable" if unreachable else "is failing"
             self.report(False, f"{connection.alias!r} {state}: {reason(error, connection)}")
             return [f"{describe(connection)} {state}: {reason(error, connection)}"]
