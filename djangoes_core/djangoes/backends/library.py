@@ -5,10 +5,10 @@ elasticsearch-py's names and keyword arguments (``client.indices.create(index=..
 ``client.msearch(searches=...)``). Everything else it needs of the library that made the client
 is here: which exceptions mean what, how to read a response, how to ask for a 404 without an
 exception, its bulk and scan helpers. A backend on elasticsearch-py has
-:data:`ELASTICSEARCH`; a backend on another client library (opensearch-py, in the
+:func:`elasticsearch`'s; a backend on another client library (opensearch-py, in the
 ``djangoes-backends-opensearch`` distribution) gives its own :class:`ClientLibrary`, as the
-``library`` of its client class (see ``docs/transports.md``, "A backend on another client
-library").
+``djangoes_library`` of its client's class (see ``docs/transports.md``, "A backend on another
+client library").
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ class ClientLibrary:
     ``api_errors``: the server answered with an error status. ``transport_errors``: no usable
     answer (refused, timed out, TLS, an unreadable body). ``transport_kinds``: what each kind of
     transport error means, most specific first, for one-line messages; ``timeout_errors`` are
-    the timeouts among them.
+    the timeouts among them. A library whose one exception class covers both (opensearch-py's
+    ``TransportError``) lists it in ``api_errors``: :meth:`status` tells them apart (None when
+    the server did not answer), and the core asks it, not the class.
     """
 
     #: The library's name, as messages show it (``opensearch-py``).
