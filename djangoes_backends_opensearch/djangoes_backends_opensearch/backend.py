@@ -9,7 +9,6 @@ through the client's library (:data:`.client.LIBRARY`). ``docs/transports.md`` w
 from __future__ import annotations
 
 import importlib.util
-import warnings
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -124,15 +123,11 @@ class OpenSearchBackend(IndexlessMethods, Base):
         options = self.client_options(asynchronous)
         given = self.server.get("PARAMS") or {}
         try:
-            with warnings.catch_warnings():
-                # opensearch-py warns of a client that will connect over TLS without verifying
-                # certificates when asked to: the settings said so.
-                warnings.simplefilter("ignore", UserWarning)
-                hosts = self.client_hosts()
-                auth = self.shared_auth(hosts)
-                if auth is not None:
-                    options.setdefault("http_auth", auth)
-                client = client_class(hosts, **options)
+            hosts = self.client_hosts()
+            auth = self.shared_auth(hosts)
+            if auth is not None:
+                options.setdefault("http_auth", auth)
+            client = client_class(hosts, **options)
         except (TypeError, ValueError, opensearchpy.ImproperlyConfigured) as error:
             message = params.hide_secrets(scrub(f"{type(error).__name__}: {error}"), given)
             raise ImproperlyConfigured(

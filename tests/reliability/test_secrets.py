@@ -468,3 +468,29 @@ def test_opensearch_commands_never_show_credentials(
     assert "answered 401" in text  # the signed requests were refused, and said so
     for secret in (PASSWORD, b64(f"admin:{PASSWORD}"), AWS_SECRET, AWS_TOKEN):
         assert secret not in text
+
+
+def test_opensearch_tls_is_verified_unless_switched_off(
+    engine_url: str, tls: tuple[ssl.SSLContext, Path]
+) -> None:
+    """The same server behind TLS, through ``ENGINE: 'opensearch'``: refused without the CA,
+    verified with ``ca_certs``, accepted with a warning with ``verify_certs=False``."""
+    import opensearchpy
+
+    context, ca_file = tls
+    with Proxy(port_of(engine_url), tls=context) as proxy:
+
+        def connection(**params: Any) -> Any:
+            server = {
+                "ENGINE": "opensearch",
+                "HOSTS": [f"https://127.0.0.1:{proxy.port}"],
+                "PARAMS": {"max_retries": 0, **params},
+            }
+            return ConnectionHandler(servers={"default": server}, indices={})["default"]
+
+        refused = failure(connection().info, opensearchpy.SSLError)
+        trusted = connection(ca_certs=str(ca_file)).info()
+        with pytest.warns(Warning, match="verify_certs=False"):
+            unverified = connection(verify_certs=False).info()
+    assert "CERTIFICATE_VERIFY_FAILED" in refused or "certificate verify failed" in refused
+    assert trusted["version"]["distribution"] == unverified["version"]["distribution"]
