@@ -7,7 +7,8 @@ it, and ``endpoint``, the fixture the transport contract is parametrised with. A
 directly over HTTP, through a gateway in front of the engine's HTTP server or of an engine
 inside the gateway's process, in this process with no server (``embedded``), or through the
 third-party transport that ``docs/transports.md`` shows (``example``, from the fixture
-distribution in ``tests/fixtures/thirdparty_backend``).
+distribution in ``tests/fixtures/thirdparty_backend``), or through a backend on another client
+library (``opensearch``: opensearch-py over HTTP).
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ NETWORK_ENDPOINTS = [
     "memcached-http",
     "memcached-embedded",
 ]
-ENDPOINTS = [*NETWORK_ENDPOINTS, "embedded", "example"]
+#: Backends on another client library than elasticsearch-py: opensearch-py, over HTTP to the
+#: engine's server (which answers opensearch-py as OpenSearch does).
+OTHER_LIBRARIES = ["opensearch"]
+ENDPOINTS = [*NETWORK_ENDPOINTS, "embedded", "example", *OTHER_LIBRARIES]
 #: The third party's distribution of the docs' example (tests/test_distributions.py builds it).
 THIRD_PARTY = Path(__file__).resolve().parent / "fixtures" / "thirdparty_backend"
 
@@ -67,6 +71,11 @@ def http_endpoint(engine_url: str) -> dict[str, Any]:
 @pytest.fixture
 def requests_endpoint(engine_url: str) -> dict[str, Any]:
     return {"ENGINE": "requests", "HOSTS": [engine_url]}
+
+
+@pytest.fixture
+def opensearch_endpoint(engine_url: str) -> dict[str, Any]:
+    return {"ENGINE": "opensearch", "HOSTS": [engine_url]}
 
 
 @pytest.fixture(scope="session")

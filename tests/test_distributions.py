@@ -30,6 +30,7 @@ OURS = {
     "djangoes-engine",
     "djangoes-backends-thrift",
     "djangoes-backends-memcached",
+    "djangoes-backends-opensearch",
     "djangoes-thirdparty-example",
 }
 
@@ -126,9 +127,10 @@ def test_every_distribution_builds(dist: Path) -> None:
         "djangoes_engine",
         "djangoes_backends_thrift",
         "djangoes_backends_memcached",
+        "djangoes_backends_opensearch",
         "djangoes_thirdparty_example",
     }
-    assert len(list(dist.glob("*.tar.gz"))) == 9
+    assert len(list(dist.glob("*.tar.gz"))) == 10
 
 
 @pytest.mark.parametrize(
@@ -184,6 +186,17 @@ def test_every_distribution_builds(dist: Path) -> None:
             },
         ),
         (
+            "djangoes[opensearch]",
+            "opensearch",
+            "OpenSearchBackend",
+            {
+                "djangoes",
+                "djangoes-core",
+                "djangoes-backends-http",
+                "djangoes-backends-opensearch",
+            },
+        ),
+        (
             "djangoes-thirdparty-example",
             "example",
             "ExampleBackend",
@@ -206,7 +219,7 @@ def plain(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return install(dist, tmp_path_factory.mktemp("plain") / "venv", "djangoes")
 
 
-@pytest.mark.parametrize("engine", ["embedded", "thrift", "memcached"])
+@pytest.mark.parametrize("engine", ["embedded", "thrift", "memcached", "opensearch"])
 def test_a_missing_transport_names_its_extra(plain: Path, engine: str) -> None:
     result = subprocess.run(
         [str(plain), "-c", PROBE, engine], capture_output=True, text=True, timeout=120, check=False

@@ -35,7 +35,11 @@ def server() -> Iterator[str]:
 
 
 def run(
-    command: list[str], url: str | None, *, python: list[str] | None = None
+    command: list[str],
+    url: str | None,
+    *,
+    python: list[str] | None = None,
+    engine: str | None = None,
 ) -> subprocess.CompletedProcess:
     env = {
         key: value
@@ -43,8 +47,11 @@ def run(
         if not key.startswith(("DJANGO_SETTINGS", "PYTEST_"))
     }
     env.pop("DJANGOES_SAMPLE_URL", None)
+    env.pop("DJANGOES_SAMPLE_ENGINE", None)
     if url is not None:
         env["DJANGOES_SAMPLE_URL"] = url
+    if engine is not None:
+        env["DJANGOES_SAMPLE_ENGINE"] = engine
     result = subprocess.run(
         [*(python or [sys.executable]), *command],
         cwd=SAMPLE,
@@ -115,6 +122,22 @@ def test_an_index_left_behind_is_recreated_with_noinput(server: str) -> None:
     result = run(["manage.py", "test", "--noinput"], server)
     assert "Destroying old test index 'books_test'" in result.stdout + result.stderr
     assert not es.indices.exists(index="books_test")
+
+
+@pytest.mark.parametrize("options", PYTEST)
+def test_pytest_through_opensearch(server: str, options: list[str]) -> None:
+    """The same suite with ``ENGINE: 'opensearch'`` (opensearch-py over HTTP): test indices,
+    their reset between tests and ``assertNumRequests`` through a backend on another library."""
+    result = run(
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", *options], server, engine="opensearch"
+    )
+    assert ran(result) == PYTEST_TESTS
+
+
+@pytest.mark.parametrize("options", MANAGE)
+def test_manage_py_test_through_opensearch(server: str, options: list[str]) -> None:
+    result = run(["manage.py", "test", "--noinput", *options], server, engine="opensearch")
+    assert ran(result) == UNITTEST_TESTS
 
 
 def test_django_4_2(url: str | None) -> None:

@@ -26,7 +26,8 @@ HINTS: dict[str, str] = {
     "E009": 'Run pip install "djangoes[<extra>]" (the extra the message names), or choose '
     "another ENGINE.",
     "E010": "Use the short name of an installed backend, or the dotted path of a backend class.",
-    "E011": "Correct PARAMS: they are the keyword arguments of elasticsearch.Elasticsearch.",
+    "E011": "Correct PARAMS: they are the keyword arguments of the backend's client "
+    "(elasticsearch.Elasticsearch; opensearchpy.OpenSearch with ENGINE 'opensearch').",
     "E012": "Give the dotted path of a callable that yields documents or (id, document) pairs.",
     "E013": "Leave HOSTS out for http://localhost:9200, or list the nodes: an empty HOSTS is a "
     "mistake, not a default.",

@@ -127,9 +127,10 @@ class ConnectionHandler(HandlerCompat, _Handler):
         return connection
 
     def create_connection(self, alias: str, asynchronous: bool = False) -> Base:
-        """A new connection; ``asynchronous``: on ``AsyncElasticsearch``, for ``aconnections``."""
+        """A new connection; ``asynchronous``: on an asynchronous client, for ``aconnections``."""
         connection = self.load_backend(alias)
         if asynchronous:
+            connection.asynchronous = True
             connection.configure_async_client()
         else:
             connection.configure_client()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .backends.library import lenient, plain
+
 
 class AmbiguousIndex(Exception):
     """``NAME`` is an alias of several indices: which one is the index is not known."""
@@ -34,7 +36,7 @@ class LiveIndex:
 
 
 def live_index(client: Any, name: str) -> LiveIndex:
-    return from_aliases(name, client.options(ignore_status=404).indices.get_alias(index=name).body)
+    return from_aliases(name, plain(lenient(client).indices.get_alias(index=name)))
 
 
 def from_aliases(name: str, found: Any) -> LiveIndex:

@@ -41,6 +41,8 @@ class PointInTime:
     targets: list[Any]
     keep_alive: float
     expires: float = field(default=0.0)
+    #: When it was opened, in epoch milliseconds (OpenSearch's PIT API shows it).
+    created: int = field(default=0)
 
 
 class Contexts:
@@ -106,6 +108,12 @@ class Contexts:
     def close_pit(self, pit_id: str) -> bool:
         with self._lock:
             return self._pits.pop(pit_id, None) is not None
+
+    def pits(self) -> dict[str, PointInTime]:
+        """The points in time still open, by id."""
+        self.expire()
+        with self._lock:
+            return dict(self._pits)
 
     def expire(self) -> None:
         now = time.monotonic()

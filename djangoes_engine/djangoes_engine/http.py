@@ -12,6 +12,9 @@ from urllib.parse import parse_qsl
 #: Headers on every response: elasticsearch-py refuses a server without the product header.
 BASE_HEADERS = {"X-Elastic-Product": "Elasticsearch"}
 JSON = "application/json"
+#: How opensearch-py names itself (``opensearch-py/3.2.0 (Python 3.11.9)``): its requests are
+#: answered as OpenSearch answers them (see :attr:`Request.opensearch`).
+OPENSEARCH_AGENT = "opensearch-py/"
 
 
 @dataclass(slots=True)
@@ -24,6 +27,13 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     #: The query string as sent (without ``?``): errors quote the URI whole, as Elasticsearch's.
     query: str = ""
+
+    @property
+    def opensearch(self) -> bool:
+        """Whether opensearch-py sent the request: OpenSearch's answers differ from
+        Elasticsearch's in the root endpoint's version (``distribution: opensearch``, an
+        OpenSearch number and tagline) and in the product header, which OpenSearch never sends."""
+        return self.headers.get("user-agent", "").startswith(OPENSEARCH_AGENT)
 
     @property
     def uri(self) -> str:
@@ -53,10 +63,12 @@ class Response:
     body: bytes = b""
     content_type: str = JSON
     headers: dict[str, str] = field(default_factory=dict)
+    #: Whether to send Elasticsearch's product header (not to opensearch-py: OpenSearch does not).
+    product: bool = True
 
     def all_headers(self) -> dict[str, str]:
         """The headers to send, product header and content type included."""
-        headers = {**BASE_HEADERS, **self.headers}
+        headers = {**(BASE_HEADERS if self.product else {}), **self.headers}
         if self.content_type:
             headers["Content-Type"] = self.content_type
         return headers

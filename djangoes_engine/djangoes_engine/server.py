@@ -190,7 +190,7 @@ class _App:
         if body is None:
             return response
         headers = {**response.headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-        return Response(response.status, body, response.content_type, headers)
+        return Response(response.status, body, response.content_type, headers, response.product)
 
 
 def _error(error: ContentError) -> Response:

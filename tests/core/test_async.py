@@ -8,8 +8,10 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Iterator
+from typing import Any
 
-import elasticsearch
+import opensearchpy
+import opensearchpy.helpers
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, JsonResponse
@@ -23,6 +25,7 @@ from djangoes.backends.abstracts import Base
 from djangoes.backends.async_node import ThreadedNode
 from djangoes.test.utils import setup_djangoes, teardown_djangoes
 from djangoes_backends_embedded import EmbeddedNode
+from tests.libraries import error
 from tests.support import make_handler
 
 TITLES = ["Dune", "Dune Messiah", "Foundation", "Hyperion"]
@@ -56,9 +59,10 @@ def books(engine: str, server_url: str, prefix: str) -> ConnectionHandler:
     return handler
 
 
-@pytest.fixture(params=["http", "embedded"])
+@pytest.fixture(params=["http", "embedded", "opensearch"])
 def handler(request: pytest.FixtureRequest, server_url: str, prefix: str) -> ConnectionHandler:
-    """Books over aiohttp (the served engine), then the in-process engine in threads."""
+    """Books over aiohttp (the served engine), then the in-process engine in threads, then
+    opensearch-py's AsyncOpenSearch (over aiohttp too)."""
     return books(request.param, server_url, prefix)
 
 
@@ -157,10 +161,10 @@ def test_errors_are_the_clients_exceptions(handler: ConnectionHandler) -> None:
 
     async def errors() -> None:
         connection = async_handler["default"]
-        with pytest.raises(elasticsearch.NotFoundError):
+        with pytest.raises(error(connection, "not found")):
             await connection.get(id="missing")
         await connection.create(id="new", document={"title": "x"})
-        with pytest.raises(elasticsearch.ConflictError):
+        with pytest.raises(error(connection, "conflict")):
             await connection.create(id="new", document={"title": "x"})
         assert not await connection.exists(id="missing")
         assert await connection.options(ignore_status=404).get(id="missing") == {
@@ -201,6 +205,34 @@ def test_the_helpers_and_the_proxy_work_on_async_connections(server_url: str, pr
             return done, (await aconnection.count())["count"]
 
         assert asyncio.run(load()) == (30, 30)
+
+
+def test_opensearch_async_helpers_requests_and_close(server_url: str, prefix: str) -> None:
+    """``ENGINE: 'opensearch'`` in ``aconnections``: AsyncOpenSearch, opensearch-py's async
+    helpers on the connection itself, its requests in the connection's log, its aiohttp session
+    closed by ``aclose_all()``."""
+    handler = make_handler(servers("opensearch", server_url, prefix), {"b": {"NAME": prefix}})
+    handler["default"].client.indices.create(index=prefix)
+    async_handler = AsyncConnectionHandler(handler)
+
+    async def load() -> tuple[Any, int, list[dict[str, Any]]]:
+        connection = async_handler["default"]
+        assert isinstance(connection.client, opensearchpy.AsyncOpenSearch)
+        connection.force_queries_log = True
+        actions = ({"_id": str(n), "title": f"t{n}"} for n in range(30))
+        done, errors = await opensearchpy.helpers.async_bulk(connection, actions, refresh=True)
+        assert (done, errors) == (30, [])
+        count = (await connection.count())["count"]
+        queries = connection.queries
+        await async_handler.aclose_all()
+        return connection, count, queries
+
+    connection, count, queries = asyncio.run(load())
+    assert count == 30
+    assert [(q["method"], q["status"]) for q in queries] == [("POST", 200), ("POST", 200)]
+    assert queries[1]["path"] == f"/{prefix}/_count"
+    (pooled,) = connection.client.transport.connection_pool.connections
+    assert pooled.session is None  # closed
 
 
 def test_test_mode_applies_to_async_connections(server_url: str, prefix: str) -> None:

@@ -13,6 +13,7 @@ from stevedore.extension import ExtensionManager
 from djangoes.backends.loading import installed, load_backend
 from djangoes_backends_embedded import SimpleEmbeddedBackend
 from djangoes_backends_http import SimpleHttpBackend
+from djangoes_backends_opensearch import OpenSearchBackend
 from djangoes_backends_requests import SimpleRequestsHttpBackend
 from tests.support import make_handler
 
@@ -47,6 +48,8 @@ def third_party(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("http", SimpleHttpBackend),
         ("requests", SimpleRequestsHttpBackend),
         ("embedded", SimpleEmbeddedBackend),
+        ("opensearch", OpenSearchBackend),
+        ("djangoes_backends_opensearch.OpenSearchBackend", OpenSearchBackend),
         ("djangoes.backends.elasticsearch.SimpleHttpBackend", SimpleHttpBackend),
         ("djangoes.backends.elasticsearch.SimpleRequestsHttpBackend", SimpleRequestsHttpBackend),
         ("djangoes_backends_requests.SimpleRequestsHttpBackend", SimpleRequestsHttpBackend),
@@ -74,7 +77,7 @@ def test_an_unknown_short_name_lists_the_installed_ones() -> None:
         ImproperlyConfigured,
         match=r"ES_SERVERS\['default'\]\['ENGINE'\] "
         r"'nosuch' is not an installed djangoes backend \(installed: embedded, "
-        r"http, memcached, requests, thrift",
+        r"http, memcached, opensearch, requests, thrift",
     ):
         make_handler({"default": {"ENGINE": "nosuch"}})["default"]
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
 
-from djangoes_engine.rest.api_parameters import API_PARAMETERS, ROUTE_APIS
+from djangoes_engine.rest.parameters import API_PARAMETERS, ROUTE_APIS
 from djangoes_engine.rest.routes import ROUTES
 
 JSON = {"accept": "application/json", "content-type": "application/json"}

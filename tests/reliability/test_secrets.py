@@ -343,3 +343,165 @@ def test_with_requests_a_ca_bundle_in_the_environment_wins_but_never_unverifies(
             }
             connection = ConnectionHandler(servers={"default": server}, indices={})["default"]
             assert "certificate verify failed" in failure(connection.info, TlsError)
+
+
+# ENGINE 'opensearch': opensearch-py's ways to authenticate, the same searches
+
+#: AWS credentials botocore's chain finds in the environment (fake: the engine ignores them).
+AWS_SECRET = f"aws-secret-{uuid.uuid4().hex}"
+AWS_TOKEN = f"aws-token-{uuid.uuid4().hex}"
+OPENSEARCH_CREDENTIALS = {
+    "basic_auth": ({"basic_auth": ("admin", PASSWORD)}, [PASSWORD, b64(f"admin:{PASSWORD}")]),
+    "http_auth": ({"http_auth": f"admin:{PASSWORD}"}, [PASSWORD, b64(f"admin:{PASSWORD}")]),
+    "http_auth pair": ({"http_auth": ("admin", PASSWORD)}, [PASSWORD, b64(f"admin:{PASSWORD}")]),
+    "url userinfo": ({}, [PASSWORD, b64(f"admin:{PASSWORD}")]),
+    "aws sigv4": ({"aws": {"region": "eu-west-1", "service": "es"}}, [AWS_SECRET, AWS_TOKEN]),
+}
+
+
+def opensearch_reprs(connection: Any) -> list[str]:
+    """The repr (and str) of an OpenSearch connection and of everything under it."""
+    client = connection.client
+    transport = client.transport
+    shown = [repr(connection), str(connection), repr(client), str(client), repr(transport)]
+    shown += [repr(transport.connection_pool), repr(transport.hosts), connection.location()]
+    for pooled in transport.connection_pool.connections:
+        shown += [repr(pooled), str(pooled)]
+    shown.append(str(getattr(connection, "queries", "")))
+    return shown
+
+
+@pytest.fixture
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials for botocore's chain, from the environment only (no files, no instance)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", AWS_TOKEN)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.parametrize("credential", list(OPENSEARCH_CREDENTIALS))
+@pytest.mark.usefixtures("aws_environment")
+def test_opensearch_credentials_never_show(
+    engine_url: str,
+    credential: str,
+    locked: tuple[str, list[str]],
+    everything_logged: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The same as :func:`test_credentials_never_show`, through ``ENGINE: 'opensearch'``: a
+    working connection, one refused, one answered 401 (which shows what was really sent)."""
+    import opensearchpy
+
+    params, secrets = OPENSEARCH_CREDENTIALS[credential]
+
+    def host(url: str) -> str:
+        return url.replace("://", f"://admin:{PASSWORD}@") if credential == "url userinfo" else url
+
+    base = {"ENGINE": "opensearch", "HOSTS": [host(engine_url)], "PARAMS": params}
+    servers = {
+        "default": base,
+        "down": {**base, "HOSTS": [host(f"http://127.0.0.1:{refusing_port()}")]},
+        "locked": {**base, "HOSTS": [host(locked[0])]},
+    }
+    handler = ConnectionHandler(servers=servers, indices={})
+    index = f"secrets-{uuid.uuid4().hex[:8]}"
+    seen_before = len(locked[1])
+    good = handler["default"]
+    good.force_queries_log = True
+    good.info()
+    good.index(index=index, id="1", document={"title": "secret"}, refresh=True)
+    good.options(request_timeout=10).search(index=index, query={"match": {"title": "secret"}})
+    shown = [
+        failure(lambda: good.get(index=index + "-missing", id="1"), opensearchpy.NotFoundError)
+    ]
+    shown.append(failure(handler["down"].options(max_retries=0).info, opensearchpy.ConnectionError))
+    shown.append(failure(handler["locked"].info, opensearchpy.AuthenticationException))
+    sent = locked[1][seen_before:]
+    scheme = "AWS4-HMAC-SHA256" if credential == "aws sigv4" else "Basic"
+    assert sent and all(value.startswith(scheme) for value in sent)  # really sent
+    for alias in handler:
+        shown += opensearch_reprs(handler[alias])
+    shown.append(formatted(everything_logged.records))
+    output = capsys.readouterr()
+    shown += [output.out, output.err]
+    handler.close_all()
+    text = "\n".join(shown)
+    for secret in secrets:
+        assert secret not in text
+
+
+@pytest.mark.usefixtures("aws_environment")
+def test_opensearch_commands_never_show_credentials(
+    engine_url: str, locked: tuple[str, list[str]], everything_logged: Any
+) -> None:
+    from djangoes.management.commands import es_check, es_indices
+
+    basic = {"basic_auth": ("admin", PASSWORD)}
+    servers = {
+        "default": {
+            "ENGINE": "opensearch",
+            "HOSTS": [engine_url],
+            "PARAMS": basic,
+            "INDICES": ["b"],
+        },
+        "locked": {
+            "ENGINE": "opensearch",
+            "HOSTS": [locked[0]],
+            "PARAMS": {"aws": {"region": "eu-west-1"}},
+        },
+        "down": {
+            "ENGINE": "opensearch",
+            "HOSTS": [f"http://admin:{PASSWORD}@127.0.0.1:{refusing_port()}"],
+            "PARAMS": {"max_retries": 0},
+        },
+    }
+    indices = {"b": {"NAME": f"secrets-{uuid.uuid4().hex[:8]}"}}
+    outputs: list[str] = []
+    with override_settings(ES_SERVERS=servers, ES_INDICES=indices):
+        for command, args in (
+            (es_check.Command(), []),
+            (es_check.Command(), ["--verbosity", "3"]),
+            (es_indices.Command(), ["list"]),
+            (es_indices.Command(), ["create", "--using", "default"]),
+        ):
+            out, err = io.StringIO(), io.StringIO()
+            try:
+                call_command(command, *args, stdout=out, stderr=err)
+            except CommandError as error:
+                outputs.append(f"CommandError: {error}")
+            outputs += [out.getvalue(), err.getvalue()]
+    outputs.append(formatted(everything_logged.records))
+    text = "\n".join(outputs)
+    assert "'locked' (opensearch: http://127.0.0.1:" in text and "'down'" in text
+    assert "answered 401" in text  # the signed requests were refused, and said so
+    for secret in (PASSWORD, b64(f"admin:{PASSWORD}"), AWS_SECRET, AWS_TOKEN):
+        assert secret not in text
+
+
+def test_opensearch_tls_is_verified_unless_switched_off(
+    engine_url: str, tls: tuple[ssl.SSLContext, Path]
+) -> None:
+    """The same server behind TLS, through ``ENGINE: 'opensearch'``: refused without the CA,
+    verified with ``ca_certs``, accepted with a warning with ``verify_certs=False``."""
+    import opensearchpy
+
+    context, ca_file = tls
+    with Proxy(port_of(engine_url), tls=context) as proxy:
+
+        def connection(**params: Any) -> Any:
+            server = {
+                "ENGINE": "opensearch",
+                "HOSTS": [f"https://127.0.0.1:{proxy.port}"],
+                "PARAMS": {"max_retries": 0, **params},
+            }
+            return ConnectionHandler(servers={"default": server}, indices={})["default"]
+
+        refused = failure(connection().info, opensearchpy.SSLError)
+        trusted = connection(ca_certs=str(ca_file)).info()
+        with pytest.warns(Warning, match="verify_certs=False"):
+            unverified = connection(verify_certs=False).info()
+    assert "CERTIFICATE_VERIFY_FAILED" in refused or "certificate verify failed" in refused
+    assert trusted["version"]["distribution"] == unverified["version"]["distribution"]

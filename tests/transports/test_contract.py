@@ -2,7 +2,9 @@
 
 Whatever carries the request (urllib3, requests, thrift, memcached, nothing at all, a third
 party's transport), a connection offers the same client API without ``index=``, the same
-responses, and the same exceptions.
+responses, and the same exceptions. A backend on another client library (opensearch-py) offers
+the same methods and responses, with its library's exceptions and helpers (``tests/libraries``)
+and logs: what differs is said where it does.
 """
 
 from __future__ import annotations
@@ -14,26 +16,25 @@ import time
 from typing import Any
 
 import pytest
-from elasticsearch import (
-    BadRequestError,
-    ConflictError,
-    ConnectionError,
-    ConnectionTimeout,
-    NotFoundError,
-    helpers,
-)
 
 from djangoes.backends.elasticsearch import SingleIndexRequired
 from tests.endpoints import ENDPOINTS, connect
+from tests.libraries import error, helpers
 
 from ..reliability.netfaults import BlackHole, refusing_port, with_port
 
 #: The endpoints with a server to miss (the embedded engine is in this process).
 SERVED_ENDPOINTS = [name for name in ENDPOINTS if name != "embedded"]
 
+#: What each product's root endpoint says of itself.
+TAGLINES = {
+    "Elasticsearch": "You Know, for Search",
+    "OpenSearch": "The OpenSearch Project: https://opensearch.org/",
+}
+
 
 def test_info_and_ping(books: Any) -> None:
-    assert books.client.info()["tagline"] == "You Know, for Search"
+    assert books.client.info()["tagline"] == TAGLINES[books.library.product]
     assert books.client.ping() is True
 
 
@@ -61,7 +62,7 @@ def test_document_calls_without_index(books: Any, prefix: str) -> None:
     assert sorted(vectors["title"]["terms"]) == ["crash", "snow"]
     deleted = books.delete(id="2", refresh=True)
     assert deleted["result"] == "deleted"
-    with pytest.raises(NotFoundError):
+    with pytest.raises(error(books, "not found")):
         books.get(id="2")
 
 
@@ -74,21 +75,22 @@ def test_ids_and_text_beyond_ascii(books: Any) -> None:
 
 
 def test_errors_arrive_as_the_same_exceptions(books: Any) -> None:
-    with pytest.raises(NotFoundError) as missing:
+    library = books.library
+    with pytest.raises(error(books, "not found")) as missing:
         books.get(id="nope")
-    assert missing.value.meta.status == 404
-    assert missing.value.body["found"] is False
+    assert library.status(missing.value) == 404
+    assert library.error_body(missing.value)["found"] is False
     books.create(id="1", document={"title": "once"}, refresh=True)
-    with pytest.raises(ConflictError) as conflict:
+    with pytest.raises(error(books, "conflict")) as conflict:
         books.create(id="1", document={"title": "twice"})
-    assert conflict.value.meta.status == 409
+    assert library.status(conflict.value) == 409
     assert conflict.value.error == "version_conflict_engine_exception"
-    with pytest.raises(ConflictError):
+    with pytest.raises(error(books, "conflict")):
         books.index(id="1", document={"title": "stale"}, if_seq_no=99, if_primary_term=1)
-    with pytest.raises(BadRequestError) as bad:
+    with pytest.raises(error(books, "bad request")) as bad:
         books.search(query={"no_such_query": {}})
-    assert bad.value.meta.status == 400
-    with pytest.raises(NotFoundError) as no_index:
+    assert library.status(bad.value) == 400
+    with pytest.raises(error(books, "not found")) as no_index:
         books.client.search(index="no-such-index-anywhere")
     assert no_index.value.error == "index_not_found_exception"
     assert (
@@ -167,19 +169,28 @@ def test_scroll_and_point_in_time(books: Any) -> None:
         seen += [h["_id"] for h in page["hits"]["hits"]]
     assert sorted(seen, key=int) == [str(n) for n in range(25)]
     assert books.clear_scroll(scroll_id=page["_scroll_id"])["succeeded"]
-    pit = books.open_point_in_time(keep_alive="1m")["id"]
+    opened = books.open_point_in_time(keep_alive="1m")
+    # Each product's answer: Elasticsearch's ``id``, OpenSearch's ``pit_id``.
+    pit = opened["pit_id"] if books.library.product == "OpenSearch" else opened["id"]
     result = books.client.search(pit={"id": pit}, size=100, sort=[{"year": "asc"}])
     assert result["hits"]["total"]["value"] == 25
-    assert books.close_point_in_time(id=pit)["succeeded"]
+    closed = books.close_point_in_time(id=pit)
+    if books.library.product == "OpenSearch":
+        assert closed == {"pits": [{"successful": True, "pit_id": pit}]}
+    else:
+        assert closed["succeeded"]
 
 
 def test_helpers_work_on_a_connection(books: Any) -> None:
+    """The client library's own helpers take a connection as they take a client."""
+    library_helpers = helpers(books)
     actions = ({"_id": str(n), "title": f"book {n}", "year": n} for n in range(300))
-    assert helpers.bulk(books, actions, chunk_size=100, refresh=True) == (300, [])
-    seen = {hit["_id"] for hit in helpers.scan(books, query={"query": {"match_all": {}}}, size=50)}
+    assert library_helpers.bulk(books, actions, chunk_size=100, refresh=True) == (300, [])
+    query = {"query": {"match_all": {}}}
+    seen = {hit["_id"] for hit in library_helpers.scan(books, query=query, size=50)}
     assert seen == {str(n) for n in range(300)}
     results = list(
-        helpers.streaming_bulk(
+        library_helpers.streaming_bulk(
             books,
             [{"_op_type": "create", "_id": "1", "title": "again"}, {"_id": "new", "title": "x"}],
             raise_on_error=False,
@@ -250,14 +261,14 @@ def test_a_server_out_of_reach_is_elastic_transports_error(endpoint: dict[str, A
     host = endpoint["HOSTS"][0]
     params = {**endpoint.get("PARAMS", {}), "max_retries": 0, "request_timeout": 0.3}
     refused = connect(endpoint, HOSTS=[with_port(host, refusing_port())], PARAMS=params)
-    with pytest.raises(ConnectionError) as raised:
+    with pytest.raises(error(refused["default"], "refused")) as raised:
         refused["default"].info()
-    assert not isinstance(raised.value, ConnectionTimeout)
+    assert not isinstance(raised.value, error(refused["default"], "timeout"))
     refused.close_all()
     with BlackHole() as hole:
         silent = connect(endpoint, HOSTS=[with_port(host, hole.port)], PARAMS=params)
         started = time.monotonic()
-        with pytest.raises(ConnectionTimeout):
+        with pytest.raises(error(silent["default"], "timeout")):
             silent["default"].info()
         assert time.monotonic() - started < 0.3 + 1.0
         silent.close_all()
@@ -269,7 +280,9 @@ def test_a_body_the_caller_gzipped_is_read_as_over_http(books: Any) -> None:
     body = gzip.compress(json.dumps({"title": "zipped", "year": 7}).encode())
     headers = {"content-type": "application/json", "content-encoding": "gzip"}
     target = f"/{books.index_names[0]}/_doc/z?refresh=true"
-    created = books.client.perform_request("PUT", target, body=body, headers=headers)
+    # A request as it is: the client's perform_request (elasticsearch-py), its transport's.
+    perform = getattr(books.client, "perform_request", books.transport.perform_request)
+    created = perform("PUT", target, body=body, headers=headers)
     assert created["result"] == "created"
     assert books.get(id="z")["_source"] == {"title": "zipped", "year": 7}
 
@@ -278,6 +291,9 @@ def test_each_request_is_in_elastic_transports_node_log(
     books: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The same lines as elastic-transport's HTTP nodes log: request line, headers, bodies."""
+    if books.library.name == "opensearch-py":
+        opensearch_logs(books, caplog)
+        return
     caplog.set_level(logging.DEBUG, logger="elastic_transport.node")
     books.index(id="1", document={"title": "logged"})
     books.exists(id="1")
@@ -293,3 +309,17 @@ def test_each_request_is_in_elastic_transports_node_log(
     assert '"result":"created"' in put
     assert head.startswith(f"> HEAD /{index}/_doc/1 HTTP/1.1\n")
     assert "\n< HTTP/1.1 200 OK\n" in head
+
+
+def opensearch_logs(books: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """opensearch-py's connections log each request on the ``opensearch`` logger: its method,
+    URL, status and duration (INFO), and its bodies (DEBUG)."""
+    caplog.set_level(logging.DEBUG, logger="opensearch")
+    books.index(id="1", document={"title": "logged"})
+    books.exists(id="1")
+    index = books.indices[0]
+    messages = [r.getMessage() for r in caplog.records if r.name == "opensearch"]
+    put = next(m for m in messages if m.startswith("PUT ") and f"/{index}/_doc/1" in m)
+    assert "[status:201 request:" in put
+    assert '> {"title":"logged"}' in messages or '> {"title": "logged"}' in messages
+    assert any(m.startswith("HEAD ") and "[status:200 request:" in m for m in messages)

@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 
 from ..compat import indices_by_name
 from ..conf import rebuilds
+from .library import ClientLibrary, library_of
 from .requests_log import RequestsLog, scrub
 
 
@@ -42,6 +43,8 @@ class Base:
     #: creates there is gone when the command exits (the embedded engine without a data
     #: directory). Commands and ``check --deploy`` warn about it (``djangoes.W012``).
     ephemeral: bool = False
+    #: Whether ``client`` is asynchronous: set on the connections of ``aconnections``.
+    asynchronous: bool = False
 
     def __init__(
         self,
@@ -66,8 +69,20 @@ class Base:
         """Build ``self.client`` as an asynchronous client (for ``aconnections``)."""
         raise ImproperlyConfigured(
             f"djangoes backend {type(self).__name__} of connection {self.alias!r} has no "
-            "asynchronous client: aconnections needs a backend on elasticsearch-py's client"
+            "asynchronous client: aconnections needs a backend that builds one"
         )
+
+    @property
+    def library(self) -> ClientLibrary:
+        """What the core needs of the client's library beyond its API (see
+        :mod:`djangoes.backends.library`): the ``djangoes_library`` of the client's class, or
+        elasticsearch-py's."""
+        return library_of(self.client)
+
+    def check_server(self) -> None:
+        """Check ``HOSTS`` and ``PARAMS`` as the client would take them, without connecting
+        (``manage.py check``): ImproperlyConfigured names the setting. Backends on
+        elasticsearch-py are checked by the core; a backend on another library checks here."""
 
     def location(self) -> str:
         """Where the connection goes, without credentials: what commands and their errors

@@ -24,6 +24,7 @@ KNOWN = {
     "thrift": "thrift",
     "memcached": "memcached",
     "embedded": "embedded",
+    "opensearch": "opensearch",
 }
 
 

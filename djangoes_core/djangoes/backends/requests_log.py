@@ -15,7 +15,7 @@ import logging
 import re
 import warnings
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from time import perf_counter
 from typing import Any
 
@@ -27,6 +27,8 @@ logger = logging.getLogger("djangoes.requests")
 QUERIES_LIMIT = 9000
 #: The longest body a DEBUG record shows, in characters.
 BODY_LIMIT = 10_000
+#: How a client serializes a body: ``dumps(body, mimetype)``, bytes or text.
+Dumps = Callable[[Any, "str | None"], "bytes | str"]
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 
 
@@ -76,18 +78,30 @@ class RequestsLog:
         stop = self.kept if stop is None else stop
         return list(self.queries_log)[max(start - first, 0) : max(stop - first, 0)]
 
-    def request(self, transport: Any, method: str, target: str, kwargs: Mapping) -> Request:
-        """A context manager around one request of ``transport``: it records it on exit."""
-        return Request(self, transport, method, target, kwargs)
+    def request(
+        self,
+        method: str,
+        target: str,
+        sent: Any = None,
+        content_type: str | None = None,
+        dumps: Dumps | None = None,
+    ) -> Request:
+        """A context manager around one request: it records it on exit.
+
+        ``sent`` is the request body as the client was given it, ``dumps(body, mimetype)`` how
+        the client serializes one (for DEBUG records). Inside the block, the transport calls
+        :meth:`Request.answered` with what the server answered; an exception leaves it unset.
+        Any client library's transport records its requests so (see ``docs/transports.md``).
+        """
+        return Request(self, method, target, sent, content_type, dumps)
 
     def record(self, request: Request, duration: float, error: BaseException | None) -> None:
-        response = request.response
-        status = None if response is None else response.meta.status
+        status = request.status
         level = logging.WARNING if error is not None or (status or 0) >= 500 else logging.INFO
         keep = self.queries_logged
         if not keep and not logger.isEnabledFor(level):
             return  # the common case in production: nothing to record, nothing to build
-        failure = _error_type(response) if error is None else type(error).__name__
+        failure = _error_type(request) if error is None else type(error).__name__
         entry = {
             "method": request.method,
             "path": request.target,
@@ -118,12 +132,10 @@ class RequestsLog:
             self._log_bodies(request, extra)
 
     def _log_bodies(self, request: Request, extra: dict[str, Any]) -> None:
-        serializers = request.transport.serializers
-        sent = _render(serializers, request.kwargs.get("body"), _content_type(request.kwargs))
-        response = request.response
+        sent = _render(request.dumps, request.sent, request.content_type)
         received = None
-        if response is not None:
-            received = _render(serializers, response.body, response.meta.mimetype)
+        if request.status is not None:
+            received = _render(request.dumps, request.received, request.mimetype)
         if sent is None and received is None:
             return
         lines = ["%s %s (alias=%s)"]
@@ -137,22 +149,46 @@ class RequestsLog:
 
 
 class Request:
-    """One client-level request (all its retries), timed, recorded when the block exits.
+    """One client-level request (all its retries), timed, recorded when the block exits."""
 
-    The transport sets ``response`` inside the block; an exception leaves it None.
-    """
-
-    __slots__ = ("kwargs", "log", "method", "response", "started", "target", "transport")
+    __slots__ = (
+        "content_type",
+        "dumps",
+        "log",
+        "method",
+        "mimetype",
+        "received",
+        "sent",
+        "started",
+        "status",
+        "target",
+    )
 
     def __init__(
-        self, log: RequestsLog, transport: Any, method: str, target: str, kwargs: Mapping
+        self,
+        log: RequestsLog,
+        method: str,
+        target: str,
+        sent: Any = None,
+        content_type: str | None = None,
+        dumps: Dumps | None = None,
     ) -> None:
         self.log = log
-        self.transport = transport
         self.method = method
         self.target = target
-        self.kwargs = kwargs
-        self.response: Any = None
+        self.sent = sent
+        self.content_type = content_type
+        self.dumps = dumps
+        #: What the server answered (:meth:`answered`); None without an answer.
+        self.status: int | None = None
+        self.received: Any = None
+        self.mimetype: str | None = None
+
+    def answered(self, status: int, body: Any, mimetype: str | None = None) -> None:
+        """The server's answer: its status, its body (deserialized or raw) and its mimetype."""
+        self.status = status
+        self.received = body
+        self.mimetype = mimetype
 
     def __enter__(self) -> Request:
         self.started = perf_counter()
@@ -162,11 +198,12 @@ class Request:
         self.log.record(self, perf_counter() - self.started, error)
 
 
-def _error_type(response: Any) -> str | None:
+def _error_type(request: Request) -> str | None:
     """The type of the error an Elasticsearch error response describes, if it is one."""
-    if response is None or response.meta.status < 400 or not isinstance(response.body, dict):
+    body = request.received
+    if request.status is None or request.status < 400 or not isinstance(body, dict):
         return None
-    error = response.body.get("error")
+    error = body.get("error")
     if isinstance(error, dict):
         return error.get("type")
     return error if isinstance(error, str) else None
@@ -180,7 +217,8 @@ def _describe(error: BaseException | None) -> str:
     return f": {scrub(text)}" if text else ""
 
 
-def _content_type(kwargs: Mapping) -> str | None:
+def content_type(kwargs: Mapping) -> str | None:
+    """The ``Content-Type`` in ``kwargs['headers']``, if any."""
     headers = kwargs.get("headers")
     if not isinstance(headers, Mapping):
         return None
@@ -190,7 +228,7 @@ def _content_type(kwargs: Mapping) -> str | None:
     return None
 
 
-def _render(serializers: Any, body: Any, mimetype: str | None) -> str | None:
+def _render(dumps: Dumps | None, body: Any, mimetype: str | None) -> str | None:
     """A body as text for a DEBUG record, serialized as sent and cut at ``BODY_LIMIT``."""
     if body is None:
         return None
@@ -200,7 +238,10 @@ def _render(serializers: Any, body: Any, mimetype: str | None) -> str | None:
         text = body
     else:
         try:
-            text = serializers.dumps(body, mimetype=mimetype).decode("utf-8", "replace")
+            dumped = dumps(body, mimetype) if dumps is not None else repr(body)
+            if isinstance(dumped, bytes | bytearray):
+                dumped = bytes(dumped).decode("utf-8", "replace")
+            text = str(dumped)
         except Exception:
             text = repr(body)
     if len(text) > BODY_LIMIT:

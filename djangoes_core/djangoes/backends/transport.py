@@ -13,7 +13,7 @@ from typing import Any
 
 import elastic_transport
 
-from .requests_log import RequestsLog
+from .requests_log import RequestsLog, content_type
 
 
 class Transport(elastic_transport.Transport):
@@ -24,12 +24,18 @@ class Transport(elastic_transport.Transport):
         if self.requests_log is None:
             return super().perform_request(method, target, **kwargs)
         try:
-            with self.requests_log.request(self, method, target, kwargs) as request:
-                request.response = super().perform_request(method, target, **kwargs)
+            with self.requests_log.request(
+                method, target, kwargs.get("body"), content_type(kwargs), self._dumps
+            ) as request:
+                response = super().perform_request(method, target, **kwargs)
+                request.answered(response.meta.status, response.body, response.meta.mimetype)
         except elastic_transport.TransportError as error:
             name(error, self.requests_log)
             raise
-        return request.response
+        return response
+
+    def _dumps(self, body: Any, mimetype: str | None) -> bytes:
+        return self.serializers.dumps(body, mimetype=mimetype)
 
 
 class AsyncTransport(elastic_transport.AsyncTransport):
@@ -43,15 +49,21 @@ class AsyncTransport(elastic_transport.AsyncTransport):
         if self.requests_log is None:
             return await super().perform_request(method, target, **kwargs)
         try:
-            with self.requests_log.request(self, method, target, kwargs) as request:
-                request.response = await super().perform_request(method, target, **kwargs)
+            with self.requests_log.request(
+                method, target, kwargs.get("body"), content_type(kwargs), self._dumps
+            ) as request:
+                response = await super().perform_request(method, target, **kwargs)
+                request.answered(response.meta.status, response.body, response.meta.mimetype)
         except elastic_transport.TransportError as error:
             name(error, self.requests_log)
             raise
-        return request.response
+        return response
+
+    def _dumps(self, body: Any, mimetype: str | None) -> bytes:
+        return self.serializers.dumps(body, mimetype=mimetype)
 
 
-def name(error: elastic_transport.TransportError, log: RequestsLog) -> None:
+def name(error: BaseException, log: RequestsLog) -> None:
     """A transport error (a server down, silent, answering garbage) says which connection it
     happened on, as ``error.connection_alias``, for the management commands to name it. (An
     ``ApiError`` names its node: ``error.meta.node``.)"""

@@ -69,7 +69,14 @@ def _engines(servers: dict[str, dict[str, Any]]) -> Iterator[SettingError]:
             continue
         connection = backend(alias, server, {})
         if not isinstance(connection, BaseElasticsearchBackend):
-            continue  # not a backend on elasticsearch-py: its PARAMS are its own
+            # A backend on another client library checks its own HOSTS and PARAMS.
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    connection.check_server()
+            except ImproperlyConfigured as error:
+                yield SettingError("E011" if "['PARAMS']" in str(error) else "E005", str(error))
+            continue
         try:
             connection.client_hosts()
         except ImproperlyConfigured as error:  # a transport's own rules (memcached: no TLS)

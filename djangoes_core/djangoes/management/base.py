@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-import elastic_transport
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from elastic_transport import ApiError, TransportError
 
+from ..backends.library import library_of_error, server_errors
 from ..backends.params import hide_secrets
 from ..backends.requests_log import scrub
 from ..checks.deploy import EPHEMERAL, ephemeral_hint, ephemeral_message
@@ -31,16 +30,9 @@ if TYPE_CHECKING:
     from ..backends.abstracts import Base
 
 #: Loggers whose records say again, one per request, what a command's error says once.
-REQUEST_LOGGERS = ("djangoes.requests", "elastic_transport")
+REQUEST_LOGGERS = ("djangoes.requests", "elastic_transport", "opensearch")
 #: How much of an error body a message quotes.
 BODY_LIMIT = 200
-#: What each kind of transport error means, most specific first.
-KINDS = (
-    (elastic_transport.ConnectionTimeout, "no answer in time"),
-    (elastic_transport.TlsError, "TLS failed"),
-    (elastic_transport.ConnectionError, "could not connect"),
-    (elastic_transport.SerializationError, "unreadable answer"),
-)
 
 
 class ConnectionsCommand(BaseCommand):
@@ -57,7 +49,7 @@ class ConnectionsCommand(BaseCommand):
         with unprinted(REQUEST_LOGGERS):
             try:
                 return super().execute(*args, **options)
-            except (ApiError, TransportError) as error:
+            except server_errors() as error:
                 raise CommandError(failure(error)) from error
             except ImproperlyConfigured as error:
                 raise CommandError(one_line(str(error))) from error
@@ -161,15 +153,19 @@ def failure(error: Exception, connection: Base | None = None) -> str:
 def reason(error: Exception, connection: Base | None = None) -> str:
     """What failed: the server's answer, or why there was none, in one line, without secrets."""
     params = (getattr(connection, "server", None) or {}).get("PARAMS") or {}
-    if isinstance(error, ApiError):
-        text = f"the server answered {error.meta.status}"
-        detail = _detail(error.body)
+    library = library_of_error(error)
+    if library is not None and library.status(error) is not None:  # the server answered
+        text = f"the server answered {library.status(error)}"
+        detail = _detail(library.error_body(error))
         text += f" ({detail})" if detail else ""
     else:
-        kind = next((text for cls, text in KINDS if isinstance(error, cls)), type(error).__name__)
-        timeout = params.get("request_timeout")
-        if isinstance(error, elastic_transport.ConnectionTimeout) and timeout is not None:
-            kind = f"no answer within {timeout} s (PARAMS['request_timeout'])"
+        kinds = library.transport_kinds if library is not None else ()
+        kind = next((text for cls, text in kinds if isinstance(error, cls)), type(error).__name__)
+        timeout = params.get("request_timeout", params.get("timeout"))
+        timeouts = library.timeout_errors if library is not None else ()
+        if isinstance(error, timeouts) and timeout is not None:
+            key = "request_timeout" if "request_timeout" in params else "timeout"
+            kind = f"no answer within {timeout} s (PARAMS[{key!r}])"
         cause = _innermost(error)
         text = f"{kind}: {cause}" if str(cause) else kind
     return shown(text, connection)

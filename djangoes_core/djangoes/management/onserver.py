@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..backends.library import lenient, plain
 from ..live import LiveIndex
 
 OK, WARNING, ERROR = "OK", "WARNING", "ERROR"
@@ -32,10 +33,10 @@ def _found(client: Any, names: list[str]) -> dict[str, dict[str, Any]]:
     """{concrete index: its aliases} for every index ``names`` are or point to."""
     if not names:
         return {}
-    body = (
-        client.options(ignore_status=404)
-        .indices.get_alias(index=names, ignore_unavailable=True, allow_no_indices=True)
-        .body
+    body = plain(
+        lenient(client).indices.get_alias(
+            index=names, ignore_unavailable=True, allow_no_indices=True
+        )
     )
     return {
         index: dict(entry.get("aliases") or {})

@@ -9,6 +9,7 @@ from typing import Any
 
 from elastic_transport import TransportWarning
 
+from ..backends.library import plain
 from . import bulk, source
 
 #: ``progress(done, total)``; ``total`` is None when it is not known in advance.
@@ -31,7 +32,7 @@ def reindex(client: Any, old: str, new: str, *, batch_size: int, progress: Progr
     while True:
         with warnings.catch_warnings():  # the tasks API is a "technical preview"
             warnings.simplefilter("ignore", TransportWarning)
-            status = client.tasks.get(task_id=task).body
+            status = plain(client.tasks.get(task_id=task))
         if status.get("completed"):
             break
         progress(_copied(status["task"].get("status") or {}), total)

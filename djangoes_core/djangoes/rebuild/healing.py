@@ -27,8 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ApiError
-
+from ..backends.library import api_errors, lenient, plain, status_of
 from ..live import from_aliases
 from . import lease as leases
 from . import markers, names
@@ -87,13 +86,13 @@ def read(journal: str) -> Steps:
     try:
         found = yield lambda client: _lenient(client).indices.get(index=journal)
         document = yield lambda client: _lenient(client).get(index=journal, id=LEASE_ID)
-    except ApiError as error:
+    except api_errors() as error:
         if held_error(error, GONE):
             return None
         raise
-    if journal not in found.body or "found" not in document.body:  # deleted meanwhile
+    if journal not in plain(found) or "found" not in plain(document):  # deleted meanwhile
         return None
-    return Journal.parse(journal, found[journal], document.body)
+    return Journal.parse(journal, found[journal], plain(document))
 
 
 def of(name: str, found: Any = None) -> Steps:
@@ -130,19 +129,19 @@ def heal(journal: Journal, *, force: bool = False) -> Steps:
             yield from leases.take(
                 journal.marker, journal.lease, leases.owner("healer"), leases.seconds()
             )
-        except ApiError as error:
-            if error.meta.status not in (404, 409) and not held_error(error, GONE):
+        except api_errors() as error:
+            if status_of(error) not in (404, 409) and not held_error(error, GONE):
                 raise
             if not force:
                 return None  # renewed, or taken by a process that heals it (or has healed it)
         remove = {"index": journal.index, "alias": journal.marker, "must_exist": True}
         try:
             yield lambda client: client.indices.update_aliases(actions=[{"remove": remove}])
-        except ApiError as error:
-            if error.meta.status != 404:
+        except api_errors() as error:
+            if status_of(error) != 404:
                 raise  # else moved by the swap, or removed by another process: NAME tells
     found = yield lambda client: _lenient(client).indices.get_alias(index=journal.name)
-    live = from_aliases(journal.name, found.body)
+    live = from_aliases(journal.name, plain(found))
     if live.index is not None and live.index == journal.new:  # it exists, and is the new one
         outcome = "finished"
         if journal.old and journal.old != journal.name:  # else removed by the swap
@@ -201,12 +200,12 @@ def vet(connection: Any, running: dict[str, str], touched: Iterable[str]) -> Ste
             continue
         try:
             document = yield _lease_of(journal)
-        except ApiError as error:
+        except api_errors() as error:
             if not held_error(error, GONE):
                 raise
             known.forget(marker)  # its journal is being deleted: that rebuild has ended
             continue
-        current = leases.from_document(document.body)
+        current = leases.from_document(plain(document))
         if current is not None and not current.expired():
             known.expires[journal] = current.expires
             continue
@@ -267,4 +266,4 @@ def _lease_of(journal: str) -> Step:
 
 
 def _lenient(client: Any) -> Any:
-    return client.options(ignore_status=404)
+    return lenient(client)

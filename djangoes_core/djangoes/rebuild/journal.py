@@ -29,9 +29,8 @@ import time
 import uuid
 from typing import Any
 
-from elasticsearch import ApiError, AsyncElasticsearch
-
 from .. import conf
+from ..backends.library import api_errors, lenient
 from . import healing
 from . import markers as markers_module
 from .operations import BLOCKED, BY_QUERY, GONE, Doc, Write, held_error, targets
@@ -54,7 +53,7 @@ def journaled(connection: Any, operation: str, kwargs: dict[str, Any]) -> Any:
     With an asynchronous client, the coroutine that does it.
     """
     steps = _write(connection, operation, kwargs)
-    if isinstance(connection.client, AsyncElasticsearch):
+    if connection.asynchronous:
         return arun(steps, connection.client)
     return run(steps, connection.client)
 
@@ -97,7 +96,7 @@ def _unmarked(connection: Any, call: Write) -> Steps:
     is behind the block (one that died and left it, most likely: it is healed)."""
     try:
         response = yield _send(call.operation, call.kwargs)
-    except ApiError as error:
+    except api_errors() as error:
         if not held_error(error, BLOCKED):
             raise
         if (yield from healing.blocked(connection, call.markers())) is None:
@@ -125,7 +124,7 @@ def _held(connection: Any, call: Write, response: Any = None) -> Steps:
     while response is None:
         try:
             response = yield _send(call.operation, call.kwargs)
-        except ApiError as error:
+        except api_errors() as error:
             if not held_error(error) or time.monotonic() > deadline:
                 raise
             yield from look()
@@ -178,7 +177,7 @@ def _confirm(connection: Any, docs: list[Doc], intents: list[tuple[str, str]]) -
     operations += [{"delete": {"_index": marker, "_id": entry}} for marker, entry in intents]
     try:
         yield lambda client: client.bulk(operations=operations, require_alias=True)
-    except ApiError as error:
+    except api_errors() as error:
         logger.warning("djangoes could not confirm writes in a rebuild journal: %s", error)
 
 
@@ -196,7 +195,7 @@ def _learnt_late(connection: Any, call: Write, response: Any) -> Steps:
         return
     try:
         yield from _record(connection, call.docs(touched, response), DONE)
-    except (ApiError, JournalError) as error:
+    except (*api_errors(), JournalError) as error:  # type: ignore[misc]
         logger.error("djangoes could not journal a write for a rebuild: %s", error)
         for marker in touched:
             yield from _cancel(connection, marker, running[marker], call.operation)
@@ -211,9 +210,7 @@ def _cancel(connection: Any, marker: str, journal: str, operation: str) -> Steps
         operation,
         marker,
     )
-    yield lambda client: client.options(ignore_status=404).indices.delete_alias(
-        index=journal, name=marker
-    )
+    yield lambda client: lenient(client).indices.delete_alias(index=journal, name=marker)
     markers_module.of(connection).forget(marker)
 
 

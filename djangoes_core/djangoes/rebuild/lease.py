@@ -29,9 +29,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ApiError, TransportError
-
 from .. import conf
+from ..backends.library import api_errors, plain, server_errors, status_of, transport_errors
 from .steps import Steps, run
 
 logger = logging.getLogger("djangoes.rebuild")
@@ -134,14 +133,14 @@ class Renewal:
             self.lease = run(
                 take(self.marker, self.lease, self.lease.owner, self.length), self.client
             )
-        except ApiError as error:
-            if error.meta.status == 404:
+        except api_errors() as error:
+            if status_of(error) == 404:
                 self.lost = f"its marker {self.marker!r} was removed"
-            elif error.meta.status == 409:
+            elif status_of(error) == 409:
                 self._conflict()
             else:
                 logger.warning("a rebuild could not renew its lease (%s): %s", self.journal, error)
-        except TransportError as error:  # tried again next time, well before the lease expires
+        except transport_errors() as error:  # tried again next time, well before the lease expires
             logger.warning("a rebuild could not renew its lease (%s): %s", self.journal, error)
 
     def _conflict(self) -> None:
@@ -149,10 +148,10 @@ class Renewal:
         lost (a timeout): then the lease read is still its own."""
         try:
             found = self.client.get(index=self.journal, id=LEASE_ID)
-        except (ApiError, TransportError) as error:
+        except server_errors() as error:
             logger.warning("a rebuild could not read its lease (%s): %s", self.journal, error)
             return
-        current = from_document(found.body)
+        current = from_document(plain(found))
         if current is not None and current.owner == self.lease.owner:
             self.lease = current
         else:

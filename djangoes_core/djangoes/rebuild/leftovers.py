@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..backends.library import lenient, plain
 from . import healing, names
 from .healing import KEPT, Journal
 from .steps import run
@@ -90,10 +91,10 @@ def _alive(journal: Journal) -> bool:
 def server(client: Any, name: str) -> Server:
     """Two requests: the indices of ``name`` (with their settings, mappings and aliases), and
     the leases of its journals, if any."""
-    found = client.options(ignore_status=404).indices.get(
+    found = lenient(client).indices.get(
         index=f"{name},{names.pattern(name)}", expand_wildcards="all", ignore_unavailable=True
     )
-    entries = {k: v for k, v in found.body.items() if isinstance(v, dict) and "settings" in v}
+    entries = {k: v for k, v in plain(found).items() if isinstance(v, dict) and "settings" in v}
     state = Server(name, entries)
     state.journals = run(healing.of(name, entries), client)
     return state
@@ -197,8 +198,8 @@ def clean_up(connection: Any, key: str) -> CleanUp:
     if live is not None and state.blocked(live):
         run(healing.unblock(live), client)
         result.done.append(f"Lifted the write block on {live}")
-    lenient = client.options(ignore_status=404)
+    tolerant = lenient(client)
     for index in state.orphans():
-        lenient.indices.delete(index=index)
+        tolerant.indices.delete(index=index)
         result.done.append(f"Deleted the orphan index {index}")
     return result

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import conf
+from ..backends.library import lenient, plain
 from .steps import Steps
 
 
@@ -59,10 +60,10 @@ def lookup(connection: Any, markers: Iterable[str], *, force: bool = False) -> S
     known = of(connection)
     if force or not known.fresh():
         started = time.monotonic()
-        response = yield lambda client: client.options(ignore_status=404).indices.get_alias(
+        response = yield lambda client: lenient(client).indices.get_alias(
             name=sorted(set(markers)), expand_wildcards="all"
         )
-        known.journals = journals(response.body)
+        known.journals = journals(plain(response))
         live = set(known.journals.values())
         known.expires = {j: e for j, e in known.expires.items() if j in live}
         known.checked_at = started

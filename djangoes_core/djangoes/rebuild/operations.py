@@ -18,6 +18,7 @@ from typing import Any
 
 from elastic_transport import ObjectApiResponse
 
+from ..backends.library import error_body_of, plain
 from . import names
 
 SINGLE = ("index", "create", "update", "delete")
@@ -145,14 +146,15 @@ class Write:
         return {**self._without_operations(), "operations": operations}
 
     @staticmethod
-    def merge(response: Any, positions: list[int], retried: Any) -> ObjectApiResponse:
+    def merge(response: Any, positions: list[int], retried: Any) -> Any:
         """``response`` with the items at ``positions`` replaced by those of ``retried``."""
         items = list(response["items"])
         for position, item in zip(positions, retried["items"], strict=True):
             items[position] = item
         errors = any("error" in next(iter(item.values())) for item in items)
-        body = {**response.body, "items": items, "errors": errors}
-        return ObjectApiResponse(body=body, meta=response.meta)
+        body = {**plain(response), "items": items, "errors": errors}
+        meta = getattr(response, "meta", None)
+        return body if meta is None else ObjectApiResponse(body=body, meta=meta)
 
     def _marker_of(self, index: str | None) -> str | None:
         return None if index is None else self.targets.get(index)
@@ -170,7 +172,7 @@ class Write:
 
 def held_error(error: Exception, errors: tuple[str, ...] = HELD) -> bool:
     """Whether a request failed as the end of a rebuild makes it fail (see ``HELD``)."""
-    body = getattr(error, "body", None)
+    body = error_body_of(error)
     return isinstance(body, dict) and (body.get("error") or {}).get("type") in errors
 
 

@@ -26,9 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from elasticsearch import ApiError, TransportError
-
 from .. import conf, signals
+from ..backends.library import lenient, server_errors, status_of
 from ..live import LiveIndex, live_index
 from . import fill, healing, markers, names, source, steps
 from . import lease as leases
@@ -345,13 +344,15 @@ class Rebuild:
         self._step("swapping")
         try:
             self.client.indices.update_aliases(actions=actions)
-        except ApiError as error:
-            if error.meta.status == 404 and not self._marker_exists():
+        except server_errors() as error:
+            status = status_of(error)
+            if status is None:  # no answer (a library may raise both kinds as one class)
+                if live_index(self.client, self.name).index != self.new:
+                    raise  # and the aliases did not move
+            elif status == 404 and not self._marker_exists():
                 raise self._cancelled() from error
-            raise
-        except TransportError:
-            if live_index(self.client, self.name).index != self.new:
-                raise  # no answer, and the aliases did not move
+            else:
+                raise
         self._step("swapped")
 
     def _aliases(self, live: LiveIndex) -> dict[str, dict[str, Any]]:
@@ -367,16 +368,16 @@ class Rebuild:
 
     def _finish(self, live: LiveIndex) -> None:
         """The old index (unless removed by the swap), then the journal, which records it."""
-        lenient = self.client.options(ignore_status=404)
+        tolerant = lenient(self.client)
         if self.keep_old:  # (refused on a first rebuild)
             self._unblock()
             steps.run(healing.keep(_old(live), self.new), self.client)
             self.notify(f"Kept {live.index!r}", 1)
         elif not self._replaces_name(live):  # else removed by the swap
-            lenient.indices.delete(index=live.index)
+            tolerant.indices.delete(index=live.index)
             self.notify(f"Deleted {live.index!r}", 1)
         self._step("cleaning")
-        lenient.indices.delete(index=self.journal)
+        tolerant.indices.delete(index=self.journal)
 
     def _unblock(self) -> None:
         if self.blocked:
@@ -389,12 +390,12 @@ class Rebuild:
         """Lift the block first (writes are waiting), then delete what the rebuild created: the
         journal last, as it records the rest."""
         problems = []
-        lenient = self.client.options(ignore_status=404)
+        tolerant = lenient(self.client)
         undoing = (
             self._stop_renewal,
             self._unblock,
-            lambda: lenient.indices.delete(index=self.new),
-            lambda: lenient.indices.delete(index=self.journal),
+            lambda: tolerant.indices.delete(index=self.new),
+            lambda: tolerant.indices.delete(index=self.journal),
         )
         for step in undoing:
             try:

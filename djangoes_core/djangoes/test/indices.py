@@ -51,7 +51,8 @@ class TestIndices:
         self.connection = connection
         self.handler = handler
         self.client = connection.client
-        self.lenient = self.client.options(ignore_status=404)
+        self.library = connection.library
+        self.lenient = self.library.lenient(self.client)
         self.bodies = connection.get_indices_with_settings()
         live = conf.live_names(handler.indices)
         for name, body in self.bodies.items():
@@ -191,11 +192,9 @@ class TestIndices:
         self.refresh()
         baseline = Baseline(self._definitions(), self._signature())
         if documents and any(count for count, _ in baseline.signature.values()):
-            from elasticsearch import helpers
-
             baseline.documents = [
                 (hit["_index"], hit["_id"], hit["_source"], hit.get("_routing"))
-                for hit in helpers.scan(
+                for hit in self.library.scan(
                     self.client, index=self.names, size=1000, query={"query": {"match_all": {}}}
                 )
             ]
@@ -220,8 +219,6 @@ class TestIndices:
         self._delete_documents(dirty)
         if not baseline.documents:
             return  # empty again, as the baseline was: its signature still holds
-        from elasticsearch import helpers
-
         actions = (
             {
                 "_index": index,
@@ -231,7 +228,7 @@ class TestIndices:
             }
             for index, doc_id, source, routing in baseline.documents
         )
-        helpers.bulk(self.client, actions, refresh=True)
+        self.library.bulk(self.client, actions, refresh=True)
         baseline.signature = self._signature()
 
     def _delete_documents(self, names: list[str]) -> None:

@@ -13,9 +13,14 @@ from .arguments import index_options, split
 from .node import BUILD_HASH, BUILD_TYPE, NODE_HOST, NODE_ID, NODE_NAME, ROLES
 
 _BUILD_DATE = "2025-04-09T22:07:56.396Z"
+#: The OpenSearch release whose API the engine answers opensearch-py with: the 2.x line, whose
+#: documents have no ``_type`` (as the engine's), and which opensearch-py 2 and 3 both speak.
+OPENSEARCH_VERSION = "2.19.0"
 
 
 def info(engine: Cluster, request: Request):
+    if request.opensearch:
+        return 200, opensearch_info(engine)
     return 200, {
         "name": NODE_NAME,
         "cluster_name": CLUSTER_NAME,
@@ -32,6 +37,28 @@ def info(engine: Cluster, request: Request):
             "minimum_index_compatibility_version": "8.0.0",
         },
         "tagline": "You Know, for Search",
+    }
+
+
+def opensearch_info(engine: Cluster) -> dict[str, Any]:
+    """The root endpoint as OpenSearch answers it: ``distribution`` names the product, the
+    number is OpenSearch's, the tagline its own (clients and tools tell the two apart so)."""
+    return {
+        "name": NODE_NAME,
+        "cluster_name": CLUSTER_NAME,
+        "cluster_uuid": engine.cluster_uuid,
+        "version": {
+            "distribution": "opensearch",
+            "number": OPENSEARCH_VERSION,
+            "build_type": BUILD_TYPE,
+            "build_hash": BUILD_HASH,
+            "build_date": _BUILD_DATE,
+            "build_snapshot": False,
+            "lucene_version": "9.12.1",
+            "minimum_wire_compatibility_version": "7.10.0",
+            "minimum_index_compatibility_version": "7.0.0",
+        },
+        "tagline": "The OpenSearch Project: https://opensearch.org/",
     }
 
 

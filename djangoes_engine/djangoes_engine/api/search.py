@@ -223,6 +223,68 @@ def close_point_in_time(engine: Cluster, request: Request):
     return (200 if closed else 404), {"succeeded": True, "num_freed": 1 if closed else 0}
 
 
+# OpenSearch's point in time API (``/_search/point_in_time``): the engine's points in time,
+# with OpenSearch's requests and answers (``pit_id``, ``creation_time``, ``pits``).
+
+
+def opensearch_create_pit(engine: Cluster, request: Request, index: str):
+    params = request.params
+    if "keep_alive" not in params:
+        raise BadRequest(
+            "Validation Failed: 1: Keep alive cannot be empty;",
+            type="action_request_validation_exception",
+        )
+    targets = _targets(engine, index, params)
+    created = int(time.time() * 1000)
+    pit = PointInTime(targets, keep_alive_seconds(params["keep_alive"]), created=created)
+    pit_id = engine.contexts.open_pit(pit)
+    shards = len(targets)
+    return 200, {
+        "pit_id": pit_id,
+        "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0},
+        "creation_time": created,
+    }
+
+
+def opensearch_delete_pits(engine: Cluster, request: Request):
+    body = object_body(request.body, required=True)
+    ids = body.get("pit_id")
+    if isinstance(ids, str):
+        ids = [ids]
+    if not ids or not isinstance(ids, list):
+        raise BadRequest(
+            "Validation Failed: 1: No pit ids specified;",
+            type="action_request_validation_exception",
+        )
+    return 200, {
+        "pits": [
+            {"successful": engine.contexts.close_pit(pit_id), "pit_id": pit_id} for pit_id in ids
+        ]
+    }
+
+
+def opensearch_delete_all_pits(engine: Cluster, request: Request):
+    return 200, {
+        "pits": [
+            {"successful": engine.contexts.close_pit(pit_id), "pit_id": pit_id}
+            for pit_id in engine.contexts.pits()
+        ]
+    }
+
+
+def opensearch_get_all_pits(engine: Cluster, request: Request):
+    return 200, {
+        "pits": [
+            {
+                "pit_id": pit_id,
+                "creation_time": pit.created,
+                "keep_alive": int(pit.keep_alive * 1000),
+            }
+            for pit_id, pit in engine.contexts.pits().items()
+        ]
+    }
+
+
 # Writes by query
 
 

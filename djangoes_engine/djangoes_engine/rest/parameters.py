@@ -20,7 +20,13 @@ from __future__ import annotations
 from ..api.arguments import refuse_unknown
 from ..api.table import CAT_PARAMS
 from ..http import Request
-from .api_parameters import API_PARAMETERS, ROUTE_APIS
+from .api_parameters import API_PARAMETERS as ELASTICSEARCH_API_PARAMETERS
+from .api_parameters import ROUTE_APIS as ELASTICSEARCH_ROUTE_APIS
+from .opensearch_parameters import OPENSEARCH_API_PARAMETERS, OPENSEARCH_ROUTE_APIS
+
+#: Every served API's parameters: Elasticsearch's (generated), and OpenSearch's own.
+ROUTE_APIS = {**ELASTICSEARCH_ROUTE_APIS, **OPENSEARCH_ROUTE_APIS}
+API_PARAMETERS = {**ELASTICSEARCH_API_PARAMETERS, **OPENSEARCH_API_PARAMETERS}
 
 #: What IndicesOptions.fromRequest reads: one of them in an API's specification means all four.
 INDICES_OPTIONS = frozenset(

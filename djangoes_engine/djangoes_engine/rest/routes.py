@@ -151,6 +151,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("DELETE", "/_search/scroll/{scroll_id}", search.clear_scroll),
     ("POST", "/{index}/_pit", search.open_point_in_time),
     ("DELETE", "/_pit", search.close_point_in_time),
+    # OpenSearch's point in time API (opensearch-py's create_pit, delete_pit...)
+    ("POST", "/{index}/_search/point_in_time", search.opensearch_create_pit),
+    ("DELETE", "/_search/point_in_time", search.opensearch_delete_pits),
+    ("DELETE", "/_search/point_in_time/_all", search.opensearch_delete_all_pits),
+    ("GET", "/_search/point_in_time/_all", search.opensearch_get_all_pits),
     ("POST", "/{index}/_delete_by_query", search.delete_by_query),
     ("POST", "/{index}/_update_by_query", search.update_by_query),
     ("POST", "/_delete_by_query/{task_id}/_rethrottle", search.rethrottle),
@@ -319,6 +324,8 @@ def dispatch(engine: Cluster, request: Request) -> Response:
         response = _dispatch(engine, request)
     if warnings:
         response.headers = {**response.headers, "Warning": warning_header(warnings)}
+    if request.opensearch:
+        response.product = False
     return response
 
 

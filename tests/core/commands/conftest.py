@@ -20,11 +20,12 @@ from djangoes_engine.engines import close_engine
 from .helpers import TTL, blog_indices
 
 
-@pytest.fixture(params=["http", "in-process"])
+@pytest.fixture(params=["http", "in-process", "opensearch"])
 def server(request: pytest.FixtureRequest, server_url: str) -> Iterator[dict[str, Any]]:
-    """An ES_SERVERS entry (without INDICES): over HTTP, or the engine in this process."""
-    if request.param == "http":
-        yield {"ENGINE": "http", "HOSTS": [server_url]}
+    """An ES_SERVERS entry (without INDICES): over HTTP, the engine in this process, or
+    opensearch-py over HTTP (a backend on another client library)."""
+    if request.param in ("http", "opensearch"):
+        yield {"ENGINE": request.param, "HOSTS": [server_url]}
         return
     name = f"commands-{uuid.uuid4().hex}"
     yield {"ENGINE": "embedded", "PARAMS": {"name": name}}

@@ -6,9 +6,9 @@ import io
 from typing import Any
 
 from django.core.management import call_command
-from elasticsearch import helpers
 
 from djangoes import ConnectionHandler
+from djangoes.backends.library import plain
 
 #: ES_REBUILD_TTL in these tests: rebuilds wait 1.25 times as long before they copy.
 TTL = 0.05
@@ -53,4 +53,10 @@ def create(connection: Any, key: str) -> str:
 def documents(connection: Any, name: str) -> dict[str, Any]:
     """{id: source} of every document behind ``name``."""
     connection.client.indices.refresh(index=name)
-    return {hit["_id"]: hit["_source"] for hit in helpers.scan(connection.client, index=name)}
+    hits = connection.library.scan(connection.client, index=name)
+    return {hit["_id"]: hit["_source"] for hit in hits}
+
+
+def aliases_of(connection: Any, name: str) -> dict[str, Any]:
+    """The get-alias answer for ``name``, as plain values (any client library)."""
+    return dict(plain(connection.client.indices.get_alias(name=name)))

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from elasticsearch import helpers
 
 from djangoes.rebuild import rebuild
+from tests.libraries import bulk
 
 from .helpers import documents, handler_of
 
@@ -86,7 +86,7 @@ class Writer(threading.Thread):
                 else:
                     self.change(other, {"title": f"bulk {number}"})
                     actions.append({"_id": other, "title": f"bulk {number}"})
-            helpers.bulk(connection, actions)
+            bulk(connection, actions)
         elif operation == "auto-id":
             response = connection.index(document={"title": f"auto {number}"})
             self.change(response["_id"], {"title": f"auto {number}"})
@@ -96,7 +96,7 @@ def seed(connection: Any) -> dict[str, Any]:
     name = connection.server_indices["blog"]["NAME"]
     connection.client.indices.create(index=name, **connection.get_indices_with_settings()[name])
     seeded = {f"seed-{n}": {"title": f"seed {n}"} for n in range(SEED)}
-    helpers.bulk(connection, ({"_id": k, **v} for k, v in seeded.items()), refresh=True)
+    bulk(connection, ({"_id": k, **v} for k, v in seeded.items()), refresh=True)
     return seeded
 
 

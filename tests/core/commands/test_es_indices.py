@@ -7,8 +7,9 @@ from django.core.management import CommandError
 from django.test import override_settings
 
 from djangoes import connections
+from tests.libraries import bulk
 
-from .helpers import TTL, blog_indices, create, documents, run
+from .helpers import TTL, aliases_of, blog_indices, create, documents, run
 
 pytestmark = pytest.mark.usefixtures("configured")
 
@@ -22,8 +23,9 @@ def names(prefix: str) -> tuple[str, str]:
 
 def test_list_shows_every_configured_index_before_it_exists(prefix: str) -> None:
     output = run("es_indices", "list")
-    if connections["default"].server["ENGINE"] == "http":
-        assert "'default' (http: http://127.0.0.1:" in output
+    engine = connections["default"].server["ENGINE"]
+    if engine in ("http", "opensearch"):
+        assert f"'default' ({engine}: http://127.0.0.1:" in output
     else:  # the engine in this process has no host to show
         assert "'default' (embedded: in this process, in memory)\n" in output
     assert " [ ] blog\n" in output and " [ ] books\n" in output
@@ -42,7 +44,7 @@ def test_list_counts_documents_and_shows_the_index_behind_an_alias(prefix: str) 
 
     output = run("es_indices", "list", "blog")
 
-    new = connection.client.indices.get_alias(name=f"{prefix}blog").body.popitem()[0]
+    new = aliases_of(connection, f"{prefix}blog").popitem()[0]
     assert f" [X] blog\n     name       {prefix}blog -> {new}\n" in output
     assert f"aliases    {prefix}blog-read\n" in output
     assert "documents  3\n" in output
@@ -138,7 +140,7 @@ def test_delete_after_a_rebuild_deletes_the_index_behind_the_alias(prefix: str) 
     connection = connections["default"]
     create(connection, "blog")
     run("es_indices", "rebuild", "blog")
-    behind = connection.client.indices.get_alias(name=f"{prefix}blog").body.popitem()[0]
+    behind = aliases_of(connection, f"{prefix}blog").popitem()[0]
     connection.client.indices.create(index=f"{prefix}blog-other")
 
     output = run("es_indices", "delete", "blog", "--noinput")
@@ -234,7 +236,7 @@ def test_rebuild_reports_each_step(prefix: str) -> None:
 
     output = run("es_indices", "rebuild", "blog", "--verbosity", "2")
 
-    new = connection.client.indices.get_alias(name=f"{prefix}blog").body.popitem()[0]
+    new = aliases_of(connection, f"{prefix}blog").popitem()[0]
     assert output.splitlines()[1:] == [
         f"  Creating {new!r}...",
         f"  Copying the documents of '{prefix}blog'...",
@@ -249,12 +251,11 @@ def test_rebuild_reports_each_step(prefix: str) -> None:
 
 
 def test_rebuild_draws_a_progress_bar_on_request_only(prefix: str) -> None:
-    from elasticsearch import helpers
 
     connection = connections["default"]
     create(connection, "blog")
     actions = ({"_index": f"{prefix}blog", "_id": str(n), "n": n} for n in range(30))
-    helpers.bulk(connection, actions, refresh=True)
+    bulk(connection, actions, refresh=True)
 
     plain = run("es_indices", "rebuild", "blog")
     drawn = run("es_indices", "rebuild", "blog", "--progress", "--batch-size", "10")
@@ -267,7 +268,7 @@ def test_rebuild_keep_old(prefix: str) -> None:
     connection = connections["default"]
     create(connection, "blog")
     run("es_indices", "rebuild", "blog")
-    first = connection.client.indices.get_alias(name=f"{prefix}blog").body.popitem()[0]
+    first = aliases_of(connection, f"{prefix}blog").popitem()[0]
 
     output = run("es_indices", "rebuild", "blog", "--keep-old")
 

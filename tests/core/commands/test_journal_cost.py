@@ -1,8 +1,8 @@
 """What the rebuild journal costs: nothing, unless an index of the connection may be rebuilt.
 
-Requests are counted where elastic-transport logs them (the ``elastic_transport.node`` logger,
-one record per request sent by a node), over a real server: the embedded engine over HTTP, or
-in this process.
+Requests are counted where the client library logs them, one record per request sent by a
+node or connection (elastic-transport's ``elastic_transport.node`` logger, opensearch-py's
+``opensearch``), over a real server: the embedded engine over HTTP, or in this process.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -26,6 +27,8 @@ from .helpers import TTL, run
 from .test_journal import entries, start_rebuild
 
 NODE_LOGGER = "elastic_transport.node"
+#: opensearch-py's connections log ``METHOD URL [status:... request:...]`` on this one.
+OPENSEARCH_LOGGER = "opensearch"
 
 
 @contextmanager
@@ -35,18 +38,26 @@ def sent(caplog: pytest.LogCaptureFixture) -> Iterator[list[tuple[str, str]]]:
     That logger does not propagate: caplog's handler is put on it for the block. The first
     line of each record is ``> METHOD target HTTP/x``.
     """
-    logger = logging.getLogger(NODE_LOGGER)
-    level = logger.level
-    logger.addHandler(caplog.handler)
-    logger.setLevel(logging.DEBUG)
+    loggers = [logging.getLogger(name) for name in (NODE_LOGGER, OPENSEARCH_LOGGER)]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(caplog.handler)
+        logger.setLevel(logging.DEBUG)
     caplog.clear()
     requests: list[tuple[str, str]] = []
     try:
         yield requests
     finally:
-        logger.setLevel(level)
-        logger.removeHandler(caplog.handler)
-    requests += [(r.args[0], r.args[1]) for r in caplog.records if r.name == NODE_LOGGER]
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+            logger.removeHandler(caplog.handler)
+    seen = {id(r): r for r in caplog.records}.values()  # propagated records come once
+    for record in seen:
+        if record.name == NODE_LOGGER:
+            requests.append((record.args[0], record.args[1]))
+        elif record.name == OPENSEARCH_LOGGER and "[status:" in record.msg:
+            url = urlsplit(record.args[1])
+            requests.append((record.args[0], url.path + (f"?{url.query}" if url.query else "")))
 
 
 def handler_for(server: dict[str, Any], prefix: str, **blog: Any) -> ConnectionHandler:

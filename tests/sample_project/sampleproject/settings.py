@@ -3,7 +3,8 @@
 ``DJANGOES_SAMPLE_URL`` points it at an Elasticsearch-compatible server (the embedded engine's
 HTTP server in the tests); without it, it uses the embedded engine in-process.
 ``DJANGOES_SAMPLE_PARAMS`` (JSON) gives that connection ``PARAMS``: short timeouts, for the
-tests of a server that does not answer.
+tests of a server that does not answer. ``DJANGOES_SAMPLE_ENGINE`` chooses the backend that
+reaches that server (``http`` unless it says ``opensearch``).
 """
 
 import json
@@ -17,10 +18,11 @@ USE_TZ = True
 TEST_RUNNER = "djangoes.test.runner.DiscoverRunner"
 
 URL = os.environ.get("DJANGOES_SAMPLE_URL")
+ENGINE = os.environ.get("DJANGOES_SAMPLE_ENGINE") or "http"
 PARAMS = json.loads(os.environ.get("DJANGOES_SAMPLE_PARAMS") or "{}")
 ES_SERVERS = {
     "default": (
-        {"ENGINE": "http", "HOSTS": [URL], "INDICES": ["books"], "PARAMS": PARAMS}
+        {"ENGINE": ENGINE, "HOSTS": [URL], "INDICES": ["books"], "PARAMS": PARAMS}
         if URL
         else {"ENGINE": "embedded", "PARAMS": {"name": "sample"}, "INDICES": ["books"]}
     ),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
-from elasticsearch import ApiError, TransportError
 
 from djangoes import conf, connections
 from djangoes.live import AmbiguousIndex, live_index
@@ -50,19 +49,21 @@ class Command(ConnectionsCommand):
     def check_connection(self, connection: Base, keys: list[str]) -> list[str]:
         if self.verbosity >= 1:
             self.stdout.write(describe(connection), self.style.MIGRATE_HEADING)
-        client = connection.client.options(max_retries=0)
+        library = connection.library
+        client = library.without_retries(connection.client)
         try:
             info = client.info()
             health = client.cluster.health()
-        except (ApiError, TransportError) as error:
-            state = "is unreachable" if isinstance(error, TransportError) else "is failing"
+        except (*library.api_errors, *library.transport_errors) as error:
+            unreachable = library.status(error) is None
+            state = "is unreachable" if unreachable else "is failing"
             self.report(False, f"{connection.alias!r} {state}: {reason(error, connection)}")
             return [f"{describe(connection)} {state}: {reason(error, connection)}"]
         version = info["version"]["number"]
         status = health["status"]
         self.report(
             status != "red",
-            f"Elasticsearch {version}, cluster {info['cluster_name']!r}: {status}",
+            f"{library.product_of(info)} {version}, cluster {info['cluster_name']!r}: {status}",
             warning=status == "yellow",
         )
         problems = [f"{connection.alias!r}: cluster health is red"] if status == "red" else []
@@ -93,7 +94,7 @@ class Command(ConnectionsCommand):
         """What rebuilds left: a rebuild that died, an orphan journal or index, a write block."""
         try:
             found = leftovers.inspect(connection, key, client)
-        except ApiError as error:
+        except connection.library.api_errors as error:
             message = f"could not look for what rebuilds left: {reason(error, connection)}"
             self.report(False, message)
             return [f"{message} on {connection.alias!r}"]

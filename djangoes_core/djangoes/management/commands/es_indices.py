@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
-from elasticsearch import ApiError, TransportError
 
 from djangoes import connections
 from djangoes.conf import rebuilds
@@ -100,7 +99,7 @@ class Command(ConnectionsCommand):
             try:
                 for key in keys:
                     self._show(connection, key)
-            except (ApiError, TransportError) as error:
+            except (*connection.library.api_errors, *connection.library.transport_errors) as error:
                 self.say(f"  Unreachable: {reason(error, connection)}", self.style.ERROR, 0)
                 unreachable.append(failure(error, connection))
         if unreachable:
@@ -180,7 +179,7 @@ class Command(ConnectionsCommand):
                     continue
                 try:
                     connection.client.indices.create(index=name, **bodies[name])
-                except ApiError as error:
+                except connection.library.api_errors as error:
                     self.say(f"  {name}: {reason(error, connection)}", self.style.ERROR, 0)
                     failed.append(f"{name} on {failure(error, connection)}")
                 else:
