@@ -1,0 +1,513 @@
+"""The docs runner's fixtures (``<!-- snippet: setup=NAME -->``) and checks (``check=NAME``).
+
+A *setup* gives a page's project what its blocks take for granted (an app, a second
+connection, the user's own node classes); the runner installs every setup a page names before
+its first block, and calls ``before`` just before each block that names it. A *check* runs
+after its block and looks at what the block did, or compares a block of output with what the
+real command prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.docs.blocks import Block
+    from tests.docs.runner import PageRunner
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BlockFailed(Exception):
+    """What a check found wrong."""
+
+
+class Setup:
+    apps: list[str] = []
+
+    def write(self, runner: PageRunner) -> None:
+        """Files of the page's project, before Django is set up."""
+
+    def settings(self, runner: PageRunner) -> str:
+        """Settings, before the page's own (which win)."""
+        return ""
+
+    def extend(self, runner: PageRunner) -> str:
+        """Settings after the page's own (a connection the page's blocks use besides)."""
+        return ""
+
+    def prepare(self, runner: PageRunner) -> None:
+        """After Django is set up and the page's engine started, before the first block."""
+
+    def before(self, runner: PageRunner) -> None:
+        """Just before each block that names this setup."""
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def create_indices(alias: str = "default") -> None:
+    from djangoes import connections
+
+    connection = connections[alias]
+    for name, body in connection.get_indices_with_settings().items():
+        if not connection.client.indices.exists(index=name):
+            connection.client.indices.create(index=name, **body)
+
+
+BOOKS = [("dune", "Dune"), ("messiah", "Dune Messiah"), ("snow", "Snow Crash")]
+
+
+def index_books(alias: str = "default") -> None:
+    from djangoes import connections
+
+    connection = connections[alias]
+    for id, title in BOOKS:
+        connection.index(id=id, document={"title": title}, refresh=True)
+
+
+class Books(Setup):
+    """The docs' running example: ``ES_INDICES['books']`` on the ``default`` connection, with a
+    few books (Dune, Dune Messiah, Snow Crash), and no request kept yet in ``DEBUG``."""
+
+    def settings(self, runner: PageRunner) -> str:
+        return (
+            'ES_SERVERS["default"]["INDICES"] = ["books"]\n'
+            'ES_INDICES["books"] = {"REBUILD": True, "SETTINGS": '
+            '{"mappings": {"properties": {"title": {"type": "text"}}}}}\n'
+        )
+
+    def prepare(self, runner: PageRunner) -> None:
+        create_indices()
+        index_books()
+
+    def before(self, runner: PageRunner) -> None:
+        from djangoes import reset_queries
+
+        reset_queries()
+
+
+class Library(Setup):
+    """The ``library`` app of connections.md and testing.md: ``library.search.books`` (the
+    ``SOURCE`` that connections.md's settings name) yields its books."""
+
+    apps = ["library"]
+
+    def write(self, runner: PageRunner) -> None:
+        write(runner.project / "library" / "__init__.py", "")
+        write(
+            runner.project / "library" / "search.py",
+            f"def books():\n    yield from {[(id, {'title': t}) for id, t in BOOKS]!r}\n",
+        )
+
+    def settings(self, runner: PageRunner) -> str:
+        return Books().settings(runner)
+
+    def prepare(self, runner: PageRunner) -> None:
+        create_indices()
+        index_books()
+
+
+class FreshIndices(Setup):
+    """The block creates the connection's indices: those of earlier blocks are deleted first."""
+
+    def before(self, runner: PageRunner) -> None:
+        from djangoes import connection
+
+        for name in connection.get_indices_with_settings():
+            connection.client.indices.delete(index=name, ignore_unavailable=True)
+
+
+class Catalog(Setup):
+    """A second connection, ``catalog``, that connections.md's first block names."""
+
+    def extend(self, runner: PageRunner) -> str:
+        return (
+            f'ES_SERVERS["catalog"] = {{"HOSTS": ["http://127.0.0.1:{runner.ports[9200]}"], '
+            '"INDICES": ["catalog"]}\nES_INDICES["catalog"] = {}\n'
+        )
+
+
+class MyPackage(Setup):
+    """The user's own node classes, that the docs' backends import: ``mypackage.node``'s
+    ``MyNode`` (urllib3's node) and ``MyAsyncNode`` (aiohttp's)."""
+
+    def write(self, runner: PageRunner) -> None:
+        write(runner.project / "mypackage" / "__init__.py", "")
+        write(
+            runner.project / "mypackage" / "node.py",
+            "from elastic_transport import AiohttpHttpNode, Urllib3HttpNode\n\n\n"
+            "class MyNode(Urllib3HttpNode):\n    pass\n\n\n"
+            "class MyAsyncNode(AiohttpHttpNode):\n    pass\n",
+        )
+
+
+class Blog(Setup):
+    """The ``blog`` app of commands.md: a ``Post`` model (title, body, published), its table,
+    three published posts and a draft; and, for the README's commands, ``ES_INDICES['blog']``
+    on ``default`` and a second connection, ``main``, serving an index of its own."""
+
+    apps = ["blog"]
+
+    def write(self, runner: PageRunner) -> None:
+        write(runner.project / "blog" / "__init__.py", "")
+        write(
+            runner.project / "blog" / "models.py",
+            "from django.db import models\n\n\nclass Post(models.Model):\n"
+            "    title = models.CharField(max_length=100)\n    body = models.TextField()\n"
+            "    published = models.BooleanField(default=True)\n",
+        )
+
+    def settings(self, runner: PageRunner) -> str:
+        return (
+            'ES_INDICES = {"blog": {"REBUILD": True}, "archive": {}}\n'
+            'ES_SERVERS["default"]["INDICES"] = ["blog"]\n'
+            f'ES_SERVERS["main"] = {{"HOSTS": ["http://127.0.0.1:{runner.ports[9200]}"], '
+            '"INDICES": ["archive"]}\n'
+        )
+
+    def prepare(self, runner: PageRunner) -> None:
+        from django.core.management import call_command
+
+        call_command("migrate", run_syncdb=True, verbosity=0)
+        from blog.models import Post  # type: ignore[import-not-found]
+
+        for number in range(3):
+            Post.objects.create(title=f"Post {number}", body="Words.")
+        Post.objects.create(title="Draft", body="Not yet.", published=False)
+
+
+class HostTypo(Setup):
+    """checks.md's mistake: ``ES_SERVERS['default']`` with ``HOST`` for ``HOSTS``."""
+
+    def settings(self, runner: PageRunner) -> str:
+        return 'ES_SERVERS = {"default": {"HOST": "localhost:9200"}}\n'
+
+
+class Metrics(Setup):
+    """The user's metrics client that observability.md's receiver calls: it records."""
+
+    def before(self, runner: PageRunner) -> None:
+        class Metrics:
+            def __init__(self) -> None:
+                self.calls: list[tuple[str, dict[str, Any]]] = []
+
+            def increment(self, name: str, tags: dict[str, Any]) -> None:
+                self.calls.append((name, tags))
+
+        runner.namespace["metrics"] = Metrics()
+
+
+SETUPS: dict[str, Setup] = {
+    "books": Books(),
+    "library": Library(),
+    "fresh-indices": FreshIndices(),
+    "catalog": Catalog(),
+    "mypackage": MyPackage(),
+    "blog": Blog(),
+    "host-typo": HostTypo(),
+    "metrics": Metrics(),
+}
+
+
+# Checks
+
+
+def request(path: str, **params: str) -> Any:
+    from django.test import RequestFactory
+
+    return RequestFactory().get(path, params)
+
+
+def async_views(runner: PageRunner, block: Block) -> None:
+    """The block's async views answer a request: ``search`` (``?q=dune``), and ``count``."""
+    namespace = runner.namespace
+
+    async def call() -> None:
+        response = await namespace["search"](request("/", q="dune"))
+        if response is not None:
+            ids = json.loads(response.content)["ids"]
+            if sorted(ids) != ["dune", "messiah"]:
+                raise BlockFailed(f"search found {ids}")
+        if "count" in namespace:
+            count = json.loads((await namespace["count"](request("/"))).content)
+            if count["count"] != len(BOOKS):
+                raise BlockFailed(f"count answered {count}")
+
+    asyncio.run(call())
+
+
+def backend(runner: PageRunner, block: Block) -> None:
+    """The block's ``MyBackend``, as ``ENGINE`` by its dotted path, carries requests to the
+    page's engine, synchronous and async, through the nodes it names."""
+    from django.test import override_settings
+
+    from djangoes import aconnections, connections
+
+    module = "snippets" if "MyBackend" in runner.namespace else "mypackage"
+    backend_class = sys.modules[module].MyBackend
+    server = {"ENGINE": f"{module}.MyBackend", "HOSTS": [f"127.0.0.1:{runner.ports[9200]}"]}
+    with override_settings(ES_SERVERS={"default": server}, ES_INDICES={}):
+        connection = connections["default"]
+        if not connection.ping():
+            raise BlockFailed("no answer through MyBackend")
+        nodes = connection.client.transport.node_pool.all()
+        if not all(isinstance(node, backend_class.connection_class) for node in nodes):
+            raise BlockFailed(f"nodes {nodes}")
+        async_class = getattr(backend_class, "async_connection_class", None)
+        if async_class is not None:
+
+            async def ping() -> None:
+                client = aconnections["default"]
+                if not await client.ping():
+                    raise BlockFailed("no answer through MyBackend, async")
+                nodes = client.client.transport.node_pool.all()
+                if not all(isinstance(node, async_class) for node in nodes):
+                    raise BlockFailed(f"async nodes {nodes}")
+
+            asyncio.run(ping())
+
+
+def ping(runner: PageRunner, block: Block) -> None:
+    """Every connection of the page's settings answers a ping."""
+    from django.conf import settings
+
+    from djangoes import connections
+
+    for alias in settings.ES_SERVERS:
+        if not connections[alias].ping():
+            raise BlockFailed(f"{alias} does not answer")
+
+
+def manage(runner: PageRunner, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=runner.project,
+        env=runner.environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def manage_check(runner: PageRunner, block: Block) -> None:
+    """``manage.py check`` prints the block, word for word."""
+    result = manage(runner, "check")
+    if result.stderr.strip() != block.text.strip():
+        raise BlockFailed(f"manage.py check printed:\n{result.stderr}{result.stdout}")
+
+
+def manage_test(runner: PageRunner, block: Block) -> None:
+    """``manage.py test`` runs the block's tests, and they pass."""
+    result = manage(runner, "test", "library", "-v", "2")
+    if result.returncode != 0 or "test_find" not in result.stderr:
+        raise BlockFailed(result.stdout + result.stderr)
+
+
+def pytest_test(runner: PageRunner, block: Block) -> None:
+    """The block, as a test module, passes under pytest (pytest-django and djangoes' plugin)."""
+    write(runner.project / "test_snippet.py", block.text)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+        + ["--rootdir", str(runner.project), "test_snippet.py"],
+        cwd=runner.project,
+        env=runner.environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0 or "1 passed" not in result.stdout:
+        raise BlockFailed(result.stdout + result.stderr)
+
+
+def source(runner: PageRunner, block: Block) -> None:
+    """``es_indices rebuild blog`` indexes what ``SOURCE`` yields: the published posts."""
+    from djangoes import connections
+
+    result = manage(runner, "es_indices", "rebuild", "blog", "--noinput")
+    if result.returncode != 0:
+        raise BlockFailed(result.stdout + result.stderr)
+    connection = connections["default"]
+    connection.refresh()
+    titles = sorted(h["_source"]["title"] for h in connection.search()["hits"]["hits"])
+    if titles != ["Post 0", "Post 1", "Post 2"]:
+        raise BlockFailed(f"the rebuilt index holds {titles}")
+
+
+def rebuilt(runner: PageRunner, block: Block) -> None:
+    """The block's ``result`` names the new index, which the alias now points to."""
+    from djangoes import connections
+
+    result = runner.namespace["result"]
+    aliases = connections["default"].client.indices.get_alias(name="blog")
+    if list(aliases) != [result.new] or result.copied != 3:
+        raise BlockFailed(f"{result} {dict(aliases)}")
+
+
+def connection_created(runner: PageRunner, block: Block) -> None:
+    """A new connection calls the block's receiver, which counts it."""
+    from djangoes import connections
+
+    connections.close_all()
+    connections["default"].ping()
+    calls = runner.namespace["metrics"].calls
+    if ("es.connections", {"alias": "default"}) not in calls:
+        raise BlockFailed(f"metrics: {calls}")
+
+
+def rebuild_step(runner: PageRunner, block: Block) -> None:
+    """A rebuild logs each of its steps through the block's receiver."""
+    from djangoes import connections
+    from djangoes.rebuild import Rebuild, rebuild
+
+    records: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    logger = runner.namespace["logger"]
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        rebuild(connections["default"], "books")
+    finally:
+        logger.removeHandler(handler)
+    expected = [f"rebuild of books: {step}" for step in Rebuild.STEPS]
+    if records != expected:
+        raise BlockFailed(f"logged {records}")
+
+
+def usage(runner: PageRunner, block: Block) -> None:
+    """Each command of the synopsis has each of its options (``--help``)."""
+    commands = re.findall(r"^(djangoes-[\w-]+)", block.text, re.MULTILINE)
+    options = set(re.findall(r"(--[\w-]+)", block.text))
+    for command in commands:
+        help = subprocess.run(
+            [str(Path(sys.executable).parent / command), "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        if missing := sorted(option for option in options if option not in help):
+            raise BlockFailed(f"{command} --help lacks {missing}")
+
+
+def announce(runner: PageRunner, block: Block) -> None:
+    """A gateway started as the line says prints that line once it listens."""
+    words = block.text.split()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / words[0]), "--listen", words[-1]]
+        + ["--upstream", "embedded"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+    finally:
+        process.terminate()
+        process.wait(30)
+    if line.strip() != block.text.strip():
+        raise BlockFailed(f"the gateway printed {line!r}")
+
+
+def upstream_failure(runner: PageRunner, block: Block) -> None:
+    """A gateway whose upstream refuses connections answers the block's 502 (``...``: any
+    text)."""
+    from elasticsearch import ApiError
+
+    from djangoes_backends_thrift.server import start_in_thread
+    from djangoes_gateway.upstreams import upstream
+    from tests.docs.runner import free_port
+    from tests.support import connection
+
+    upstream_url = f"http://127.0.0.1:{runner.ports[9200]}"
+    expected = block.text.replace(":9200", f":{runner.ports[9200]}")
+    gateway = start_in_thread(upstream(upstream_url), port=0)
+    try:
+        server = {"ENGINE": "thrift", "HOSTS": [f"127.0.0.1:{gateway.port}"]}
+        try:
+            connection({**server, "PARAMS": {"max_retries": 0}}).info()
+        except ApiError as error:
+            got = json.dumps(error.body | {"status": error.meta.status})
+        else:
+            raise BlockFailed("the gateway answered")
+    finally:
+        gateway.stop()
+    del free_port
+    pattern = re.escape(json.dumps(json.loads(expected.replace('"...', '"ELLIPSIS'))))
+    pattern = pattern.replace("ELLIPSIS", ".*")
+    if not re.fullmatch(pattern, got):
+        raise BlockFailed(f"the gateway answered {got}")
+
+
+def unrecognized_parameters(runner: PageRunner, block: Block) -> None:
+    """Each message is the engine's answer to the request it describes."""
+    from elasticsearch import BadRequestError
+
+    from djangoes_backends_embedded import client
+
+    es = client()
+    for line in block.text.splitlines():
+        match = re.fullmatch(r"request \[(?P<path>[^\]]+)\] contains unrecognized .*?: (?P<names>.*)", line)
+        if match is None:
+            raise BlockFailed(f"not a message: {line}")
+        names = re.findall(r"(?:^|, )\[(\w+)\]", match["names"].split(" -> ")[0])
+        method = "PUT" if "/_doc/" in match["path"] else "GET"
+        try:
+            es.perform_request(method, match["path"], params=dict.fromkeys(names, "x"),
+                               headers={"accept": "application/json"})
+        except BadRequestError as error:
+            if error.body["error"]["reason"] != line:
+                raise BlockFailed(f"{error.body['error']['reason']!r} for {line!r}") from None
+        else:
+            raise BlockFailed(f"accepted: {line}")
+
+
+def idl(runner: PageRunner, block: Block) -> None:
+    """The block is the transport's Thrift file, where it writes ``...`` for the elided."""
+
+    def normal(text: str) -> str:
+        text = re.sub(r"//[^\n]*", "", text)
+        text = re.sub(r"\s+", " ", text)
+        text = re.sub(r" ?([{},()=:<>]) ?", r"\1", text)
+        return text.replace(",}", "}")
+
+    source = normal(
+        (ROOT / "djangoes_backends_thrift" / "djangoes_backends_thrift" / "elasticsearch.thrift")
+        .read_text()
+    )
+    for part in block.text.split("\n\n"):
+        pattern = re.escape(normal(part)).replace(r"\.\.\.", ".*?")
+        if not re.search(pattern, source):
+            raise BlockFailed(f"not in elasticsearch.thrift: {part}")
+
+
+CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
+    "async-views": async_views,
+    "backend": backend,
+    "ping": ping,
+    "manage-check": manage_check,
+    "manage-test": manage_test,
+    "pytest": pytest_test,
+    "source": source,
+    "rebuilt": rebuilt,
+    "connection-created": connection_created,
+    "rebuild-step": rebuild_step,
+    "usage": usage,
+    "announce": announce,
+    "upstream-failure": upstream_failure,
+    "unrecognized-parameters": unrecognized_parameters,
+    "idl": idl,
+}
