@@ -100,6 +100,16 @@ def sections(text: str) -> list[tuple[str | None, str]]:
     ]
 
 
+def write_file(project: Path, path: str, code: str) -> None:
+    """A file of the page's project; its folders are packages."""
+    target = project / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for package in target.relative_to(project).parents:
+        if str(package) != "." and not (init := project / package / "__init__.py").exists():
+            init.touch()
+    target.write_text(code)
+
+
 def is_settings(code: str) -> bool:
     """Only ``UPPER = ...`` assignments (and comments)."""
     import ast
@@ -188,6 +198,8 @@ class PageRunner:
                 for path, code in sections(p.block.text):
                     if path == "settings.py" or (path is None and is_settings(code)):
                         page_settings.append(self.substitute(code))
+                    elif path is not None:  # the page's files are there from the start
+                        write_file(self.project, path, self.substitute(code))
         extra_apps: list[str] = []
         setup_settings: list[str] = []
         extensions: list[str] = []
@@ -322,12 +334,7 @@ drop_placeholders(globals())
                 self.write_module(path, code)
 
     def write_module(self, path: str, code: str) -> None:
-        target = self.project / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for package in target.relative_to(self.project).parents:
-            if str(package) != "." and not (init := self.project / package / "__init__.py").exists():
-                init.touch()
-        target.write_text(code)
+        write_file(self.project, path, code)
         importlib.invalidate_caches()
         module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
         sys.modules.pop(module, None)
@@ -485,7 +492,7 @@ drop_placeholders(globals())
 
 
 def main() -> None:
-    page, work = Path(sys.argv[1]), Path(sys.argv[2])
+    page, work = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
     results = PageRunner(page, work).run()
     with contextlib.suppress(BrokenPipeError):
         sys.stdout.write("\n" + json.dumps(results) + "\n")

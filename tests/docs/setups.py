@@ -168,9 +168,10 @@ class Blog(Setup):
             "    published = models.BooleanField(default=True)\n",
         )
 
-    def settings(self, runner: PageRunner) -> str:
+    def extend(self, runner: PageRunner) -> str:
         return (
-            'ES_INDICES = {"blog": {"REBUILD": True}, "archive": {}}\n'
+            'ES_INDICES.setdefault("blog", {"REBUILD": True})\n'
+            'ES_INDICES["archive"] = {}\n'
             'ES_SERVERS["default"]["INDICES"] = ["blog"]\n'
             f'ES_SERVERS["main"] = {{"HOSTS": ["http://127.0.0.1:{runner.ports[9200]}"], '
             '"INDICES": ["archive"]}\n'
@@ -180,6 +181,8 @@ class Blog(Setup):
         from django.core.management import call_command
 
         call_command("migrate", run_syncdb=True, verbosity=0)
+        create_indices("default")
+        create_indices("main")
         from blog.models import Post  # type: ignore[import-not-found]
 
         for number in range(3):
@@ -432,8 +435,9 @@ def upstream_failure(runner: PageRunner, block: Block) -> None:
     from tests.docs.runner import free_port
     from tests.support import connection
 
-    upstream_url = f"http://127.0.0.1:{runner.ports[9200]}"
-    expected = block.text.replace(":9200", f":{runner.ports[9200]}")
+    refused = free_port()
+    upstream_url = f"http://127.0.0.1:{refused}"
+    expected = block.text.replace(":9200", f":{refused}")
     gateway = start_in_thread(upstream(upstream_url), port=0)
     try:
         server = {"ENGINE": "thrift", "HOSTS": [f"127.0.0.1:{gateway.port}"]}
@@ -445,8 +449,7 @@ def upstream_failure(runner: PageRunner, block: Block) -> None:
             raise BlockFailed("the gateway answered")
     finally:
         gateway.stop()
-    del free_port
-    pattern = re.escape(json.dumps(json.loads(expected.replace('"...', '"ELLIPSIS'))))
+    pattern = re.escape(json.dumps(json.loads(expected.replace("...", "ELLIPSIS"))))
     pattern = pattern.replace("ELLIPSIS", ".*")
     if not re.fullmatch(pattern, got):
         raise BlockFailed(f"the gateway answered {got}")
