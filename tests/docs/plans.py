@@ -27,7 +27,9 @@ MARKERS = {
     "demo-command": "the README's demo command, run as written by tests/test_example.py",
     "test-command": "the README's test command, the whole suite: run by CI itself, .ci/run",
 }
-QUICKSTART = "docs/quickstart.md is followed verbatim in a new project by tests/docs/test_quickstart.py"
+QUICKSTART = (
+    "docs/quickstart.md is followed verbatim in a new project by tests/docs/test_quickstart.py"
+)
 INSTALL = "installs from the package index: covered by tests/test_install.py"
 #: An install command: what the runner checks is installed instead of running it.
 INSTALLER = re.compile(r"^(python3? -m )?pip3? install |^apt-get install |^sudo apt-get install ")

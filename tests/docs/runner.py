@@ -11,7 +11,8 @@ a ``manage.py`` on ``PATH``, the files of ``# path.py`` sections, and the files 
 ``setup=`` fixtures the page names (``tests/docs/setups.py``). What the runner changes in a
 block's text, and only that:
 
-* ports 9200, 9500 and 11311, replaced by free ones where something else listens on them;
+* ports 9200, 9500 and 11311, replaced by free ones where something else listens on them
+  (and ``--port`` given to a ``djangoes-embedded serve`` that leaves it out, for 9200);
 * ``/srv/search``, a fresh directory of ``DIR`` for each block that names it;
 * ``...`` (``{...}``, ``[...]``) in settings: placeholders, left out (``placeholders.py``).
 
@@ -44,6 +45,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 import traceback
 import types
@@ -81,6 +83,7 @@ def port_lock(port: int) -> Any:
         lock.close()
         return None
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -149,13 +152,17 @@ class PageRunner:
         self.ports = {port: self.reserve(port) for port in PORTS}
         self.servers: list[subprocess.Popen[str]] = []
         self.paths = 0
-        self.setups = [
-            setups.SETUPS[name]
-            for name in dict.fromkeys(p.block.options.get("setup") for p in self.plans if p.run)
-            if name is not None
-        ]
+        named = [name for p in self.plans if p.run for name in self.setup_names(p.block)]
+        self.setups = [setups.SETUPS[name] for name in dict.fromkeys(named)]
+        self.prepared: set[str] = set()
         self.namespace: dict[str, Any] = {}
         self.input = ""
+
+    @staticmethod
+    def setup_names(block: Block) -> list[str]:
+        """The fixtures of ``setup=NAME[,NAME...]``, prepared before the first block naming
+        each, in that order."""
+        return [name for name in block.options.get("setup", "").split(",") if name]
 
     def reserve(self, port: int) -> int:
         while (lock := port_lock(port)) is None:
@@ -208,13 +215,14 @@ class PageRunner:
             extra_apps += setup.apps
             setup_settings.append(setup.settings(self))
             extensions.append(setup.extend(self))
+        database = str(self.project / "db.sqlite3")
         base = f"""\
 # The docs' runner: base settings, then the page's own (tests/docs/runner.py).
 SECRET_KEY = "djangoes-docs"
 DEBUG = True
 USE_TZ = True
 INSTALLED_APPS = ["djangoes"]
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {str(self.project / "db.sqlite3")!r}}}}}
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {database!r}}}}}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 ES_SERVERS = {{"default": {{"HOSTS": ["http://127.0.0.1:{self.ports[9200]}"]}}}}
 ES_INDICES = {{}}
@@ -252,10 +260,11 @@ drop_placeholders(globals())
         sys.modules["snippets"] = module
         self.namespace = module.__dict__
 
-    def serves_itself(self) -> bool:
-        return any(
-            p.run and p.block.language == "sh" and "djangoes-embedded serve" in p.block.text
-            for p in self.plans
+    def needs_engine(self) -> bool:
+        """The page's engine is served unless the page serves one itself or runs no code."""
+        run = [p.block for p in self.plans if p.run and p.block.language in ("python", "sh")]
+        return bool(run) and not any(
+            b.language == "sh" and "djangoes-embedded serve" in b.text for b in run
         )
 
     # Running
@@ -265,13 +274,13 @@ drop_placeholders(globals())
         try:
             self.write_project()
             self.setup_django()
-            if not self.serves_itself():
-                self.start([sys.executable, "-m", "djangoes_engine.cli", "serve"]
-                           + ["--port", str(self.ports[9200])], "the page's engine")
-            for setup in self.setups:
-                setup.prepare(self)
+            if self.needs_engine():
+                engine = [sys.executable, "-m", "djangoes_engine.cli", "serve"]
+                self.start([*engine, "--port", str(self.ports[9200])], "the page's engine")
             for p in self.plans:
+                started = time.monotonic()
                 results.append(self.run_plan(p))
+                results[-1]["seconds"] = round(time.monotonic() - started, 2)
         finally:
             self.stop()
         return results
@@ -288,11 +297,14 @@ drop_placeholders(globals())
                 except BlockFailed as error:
                     result.update(status="failed", detail=str(error))
             return result
-        if name := p.block.options.get("setup"):
-            setups.SETUPS[name].before(self)
         self.input = p.block.options.get("input", "")
         self.input = self.input and self.input + "\n"
         try:
+            for name in self.setup_names(p.block):
+                if name not in self.prepared:
+                    self.prepared.add(name)
+                    setups.SETUPS[name].prepare(self)
+                setups.SETUPS[name].before(self)
             self.run_block(p.block)
             if check := p.block.options.get("check"):
                 setups.CHECKS[check](self, p.block)
@@ -313,10 +325,9 @@ drop_placeholders(globals())
         elif language == "{literalinclude}":
             self.check_literalinclude(block)
         elif language == "{toctree}":
-            for entry in block.text.splitlines():
-                if entry.strip() and not entry.startswith(":"):
-                    if not (block.path.parent / f"{entry.strip()}.md").exists():
-                        raise BlockFailed(f"no page {entry.strip()}.md")
+            for entry in [line.strip() for line in block.text.splitlines()]:
+                if entry[:1] not in ("", ":") and not (block.path.parent / f"{entry}.md").exists():
+                    raise BlockFailed(f"no page {entry}.md")
 
     # python
 
@@ -324,7 +335,7 @@ drop_placeholders(globals())
         if text.lstrip().startswith(">>>"):
             return self.run_doctest(block, text)
         for path, code in sections(text):
-            if path is None and is_settings(code) or path == "settings.py":
+            if (path is None and is_settings(code)) or path == "settings.py":
                 self.check_settings()
             elif path is None:
                 exec(compile(code, block.where, "exec"), self.namespace)
@@ -369,6 +380,8 @@ drop_placeholders(globals())
             if INSTALLER.match(command):
                 continue
             if SERVERS.search(command):
+                if "djangoes-embedded serve" in command and "--port" not in command:
+                    command += f" --port {self.ports[9200]}"  # its default, 9200, or a free one
                 self.start(["bash", "-c", f"exec {command}"], command)
                 continue
             result = subprocess.run(
@@ -383,7 +396,8 @@ drop_placeholders(globals())
             )
             self.namespace.setdefault("_outputs", []).append(result.stdout + result.stderr)
             if result.returncode != 0:
-                raise BlockFailed(f"{command}: exit {result.returncode}\n{result.stdout}{result.stderr}")
+                output = result.stdout + result.stderr
+                raise BlockFailed(f"{command}: exit {result.returncode}\n{output}")
 
     def check_installs(self, block: Block) -> None:
         """What an install command installs is in the repository's .venv: each distribution,
@@ -411,9 +425,13 @@ drop_placeholders(globals())
         for extra in requirement.extras:
             for line in distribution.requires or []:
                 needed = Requirement(line)
-                if needed.marker and needed.marker.evaluate({"extra": extra}):
-                    if not needed.marker.evaluate({"extra": ""}):
-                        self.check_installed(Requirement(str(needed).split(";")[0]))
+                marker = needed.marker
+                if (
+                    marker
+                    and marker.evaluate({"extra": extra})
+                    and not marker.evaluate({"extra": ""})
+                ):
+                    self.check_installed(Requirement(str(needed).split(";")[0]))
 
     def start(self, command: list[str], name: str) -> subprocess.Popen[str]:
         """A server, until the page ends, once it has printed that it listens."""
@@ -467,9 +485,7 @@ drop_placeholders(globals())
 
     def check_literalinclude(self, block: Block) -> None:
         source = (block.path.parent / block.info).resolve()
-        options = dict(
-            re.findall(r"^:([\w-]+): *(.*)$", block.text, re.MULTILINE)
-        )
+        options = dict(re.findall(r"^:([\w-]+): *(.*)$", block.text, re.MULTILINE))
         text = source.read_text()
         if start := options.get("start-at", "").strip('"'):
             if start not in text:

@@ -322,8 +322,19 @@ def pytest_test(runner: PageRunner, block: Block) -> None:
     """The block, as a test module, passes under pytest (pytest-django and djangoes' plugin)."""
     write(runner.project / "test_snippet.py", block.text)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
-        + ["--rootdir", str(runner.project), "test_snippet.py"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(runner.project),
+            "test_snippet.py",
+        ],
         cwd=runner.project,
         env=runner.environment(),
         capture_output=True,
@@ -410,8 +421,13 @@ def announce(runner: PageRunner, block: Block) -> None:
     """A gateway started as the line says prints that line once it listens."""
     words = block.text.split()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / words[0]), "--listen", words[-1]]
-        + ["--upstream", "embedded"],
+        [
+            str(Path(sys.executable).parent / words[0]),
+            "--listen",
+            words[-1],
+            "--upstream",
+            "embedded",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -455,6 +471,9 @@ def upstream_failure(runner: PageRunner, block: Block) -> None:
         raise BlockFailed(f"the gateway answered {got}")
 
 
+MESSAGE = re.compile(r"request \[(?P<path>[^\]]+)\] contains unrecognized .*?: (?P<names>.*)")
+
+
 def unrecognized_parameters(runner: PageRunner, block: Block) -> None:
     """Each message is the engine's answer to the request it describes."""
     from elasticsearch import BadRequestError
@@ -463,14 +482,18 @@ def unrecognized_parameters(runner: PageRunner, block: Block) -> None:
 
     es = client()
     for line in block.text.splitlines():
-        match = re.fullmatch(r"request \[(?P<path>[^\]]+)\] contains unrecognized .*?: (?P<names>.*)", line)
+        match = MESSAGE.fullmatch(line)
         if match is None:
             raise BlockFailed(f"not a message: {line}")
         names = re.findall(r"(?:^|, )\[(\w+)\]", match["names"].split(" -> ")[0])
         method = "PUT" if "/_doc/" in match["path"] else "GET"
         try:
-            es.perform_request(method, match["path"], params=dict.fromkeys(names, "x"),
-                               headers={"accept": "application/json"})
+            es.perform_request(
+                method,
+                match["path"],
+                params=dict.fromkeys(names, "x"),
+                headers={"accept": "application/json"},
+            )
         except BadRequestError as error:
             if error.body["error"]["reason"] != line:
                 raise BlockFailed(f"{error.body['error']['reason']!r} for {line!r}") from None
@@ -488,8 +511,9 @@ def idl(runner: PageRunner, block: Block) -> None:
         return text.replace(",}", "}")
 
     source = normal(
-        (ROOT / "djangoes_backends_thrift" / "djangoes_backends_thrift" / "elasticsearch.thrift")
-        .read_text()
+        (
+            ROOT / "djangoes_backends_thrift" / "djangoes_backends_thrift" / "elasticsearch.thrift"
+        ).read_text()
     )
     for part in block.text.split("\n\n"):
         pattern = re.escape(normal(part)).replace(r"\.\.\.", ".*?")

@@ -1,7 +1,8 @@
-"""Every block of README.md and docs/*.md that ``plans.py`` runs, run: one test per block.
+"""Every block of README.md and docs/*.md that ``plans.py`` runs, run: one test per page.
 
 The blocks of a page run in order in one process (``tests/docs/runner.py``), as a reader
-would run them one after the other; a block's test fails with what the runner saw go wrong.
+would run them one after the other (one test per page, so that xdist never runs a page twice);
+the test fails with each block that went wrong and what the runner saw.
 """
 
 from __future__ import annotations
@@ -10,55 +11,35 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.docs.plans import PAGES, ROOT, Plan, plans
+from tests.docs.plans import PAGES, ROOT, plans
 
 pytestmark = pytest.mark.slow
 
-RUN = [p for p in plans() if p.run]
-RESULTS: dict[Path, dict[int, dict[str, Any]]] = {}
+RUN_PAGES = [
+    page for page in PAGES if any(p.run or p.block.language == "sh" for p in plans([page]))
+]
 
 
-def run_page(page: Path, work: Path) -> dict[int, dict[str, Any]]:
+@pytest.mark.parametrize("page", RUN_PAGES, ids=[page.name for page in RUN_PAGES])
+def test_the_blocks_of_the_page_run(page: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.docs.runner", str(page), str(work)],
+        [sys.executable, "-m", "tests.docs.runner", str(page), str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     lines = result.stdout.strip().splitlines()
-    if result.returncode != 0 or not lines:
-        pytest.fail(f"the runner failed on {page.name}:\n{result.stdout}{result.stderr}")
-    return {found["line"]: found for found in json.loads(lines[-1])}
-
-
-@pytest.fixture
-def results(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    def get(page: Path) -> dict[int, dict[str, Any]]:
-        if page not in RESULTS:
-            RESULTS[page] = run_page(page, tmp_path_factory.mktemp(page.stem))
-        return RESULTS[page]
-
-    return get
-
-
-@pytest.mark.parametrize("planned", RUN, ids=[p.block.where for p in RUN])
-def test_block_runs(planned: Plan, results: Any) -> None:
-    found = results(planned.block.path)[planned.block.line]
-    assert found["status"] == "ok", found["detail"]
-
-
-@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
-def test_install_commands_name_what_is_installed(page: Path, results: Any) -> None:
-    """The marked install blocks are not run, but what they install is in the .venv."""
-    marked = [p for p in plans([page]) if not p.run and p.block.language == "sh"]
-    if not marked:
-        pytest.skip(f"{page.name} has no install block")
-    for planned in marked:
-        found = results(page)[planned.block.line]
-        assert found["status"] == "marked", found["detail"]
+    assert result.returncode == 0 and lines, f"the runner failed:\n{result.stdout}{result.stderr}"
+    found = {item["line"]: item for item in json.loads(lines[-1])}
+    failures = []
+    for planned in plans([page]):
+        item = found[planned.block.line]
+        expected = "ok" if planned.run else "marked"  # a marked install: what it installs is
+        if item["status"] != expected:  # installed, and the extras it names exist
+            failures.append(f"{planned.block.where}: {item['status']}\n{item['detail']}")
+    assert not failures, "\n\n".join(failures)
