@@ -521,6 +521,55 @@ def idl(runner: PageRunner, block: Block) -> None:
             raise BlockFailed(f"not in elasticsearch.thrift: {part}")
 
 
+def request_log(runner: PageRunner, block: Block) -> None:
+    """The block's log lines are those of the requests they describe, numbers (durations, the
+    refused port) aside, ``...`` standing for the rest of a body."""
+    from django.test import override_settings
+    from elasticsearch import ConnectionError, NotFoundError
+
+    from djangoes import connections
+    from tests.docs.runner import free_port
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("djangoes.requests")
+    level = logger.level
+    logger.addHandler(handler)
+    try:
+        logger.setLevel(logging.INFO)
+        connection = connections["default"]
+        connection.index(id="1", document={"title": "Dune"}, refresh=True)
+        try:
+            connection.search(index="missing")
+        except NotFoundError:
+            pass
+        down = {"HOSTS": [f"127.0.0.1:{free_port()}"], "PARAMS": {"max_retries": 0}}
+        with override_settings(ES_SERVERS={"default": down}, ES_INDICES={}):
+            try:
+                connections["default"].info()
+            except ConnectionError:
+                pass
+        logger.setLevel(logging.DEBUG)
+        start = len(records)
+        connections["default"].search(query={"match": {"title": "dune"}})  # a new one
+        records[start:] = [r for r in records[start:] if r.levelno == logging.DEBUG]
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    got = "\n".join(
+        f"{record.levelname:<7} " + record.getMessage().replace("\n", "\n" + " " * 8)
+        for record in records
+    )
+
+    def masked(text: str) -> str:
+        return re.sub(r"\d+(\.\d+)?", "0", text)
+
+    pattern = re.escape(masked(block.text.strip())).replace(r"\.\.\.", ".*")
+    if not re.fullmatch(pattern, masked(got)):
+        raise BlockFailed(f"the requests logged:\n{got}")
+
+
 CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "async-views": async_views,
     "backend": backend,
@@ -537,4 +586,5 @@ CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "upstream-failure": upstream_failure,
     "unrecognized-parameters": unrecognized_parameters,
     "idl": idl,
+    "request-log": request_log,
 }
