@@ -10,6 +10,7 @@ real command prints.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -183,6 +184,10 @@ class Blog(Setup):
         call_command("migrate", run_syncdb=True, verbosity=0)
         create_indices("default")
         create_indices("main")
+        from djangoes import connections
+        from djangoes.rebuild import rebuild
+
+        rebuild(connections["default"], "blog")  # live under a versioned name, as in the docs
         from blog.models import Post  # type: ignore[import-not-found]
 
         for number in range(3):
@@ -540,16 +545,14 @@ def request_log(runner: PageRunner, block: Block) -> None:
         logger.setLevel(logging.INFO)
         connection = connections["default"]
         connection.index(id="1", document={"title": "Dune"}, refresh=True)
-        try:
+        with contextlib.suppress(NotFoundError):
             connection.search(index="missing")
-        except NotFoundError:
-            pass
         down = {"HOSTS": [f"127.0.0.1:{free_port()}"], "PARAMS": {"max_retries": 0}}
-        with override_settings(ES_SERVERS={"default": down}, ES_INDICES={}):
-            try:
-                connections["default"].info()
-            except ConnectionError:
-                pass
+        with (
+            override_settings(ES_SERVERS={"default": down}, ES_INDICES={}),
+            contextlib.suppress(ConnectionError),
+        ):
+            connections["default"].info()
         logger.setLevel(logging.DEBUG)
         start = len(records)
         connections["default"].search(query={"match": {"title": "dune"}})  # a new one
@@ -570,6 +573,39 @@ def request_log(runner: PageRunner, block: Block) -> None:
         raise BlockFailed(f"the requests logged:\n{got}")
 
 
+def digits_masked(text: str) -> str:
+    return re.sub(r"\d+", "0", text.strip())
+
+
+def no_terminal(runner: PageRunner, block: Block) -> None:
+    """``es_indices delete`` with nothing to read on standard input fails with the block's
+    message (the index's time aside)."""
+    result = manage(runner, "es_indices", "delete", "--using", "default")
+    if result.returncode == 0 or digits_masked(block.text) not in digits_masked(result.stderr):
+        raise BlockFailed(f"exit {result.returncode}: {result.stdout}{result.stderr}")
+
+
+def delete_question(runner: PageRunner, block: Block) -> None:
+    """``es_indices delete`` asks the block's question (the index's time aside); answered
+    no, it deletes nothing."""
+    from djangoes import connections
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "es_indices", "delete", "--using", "default"],
+        cwd=runner.project,
+        env=runner.environment(),
+        input="no\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if not digits_masked(result.stdout).startswith(digits_masked(block.text)):
+        raise BlockFailed(f"exit {result.returncode}: {result.stdout}{result.stderr}")
+    if not connections["default"].client.indices.exists(index="blog"):
+        raise BlockFailed("answered no, delete deleted blog")
+
+
 CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "async-views": async_views,
     "backend": backend,
@@ -587,4 +623,6 @@ CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "unrecognized-parameters": unrecognized_parameters,
     "idl": idl,
     "request-log": request_log,
+    "no-terminal": no_terminal,
+    "delete-question": delete_question,
 }
