@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import doctest
-import fcntl
 import importlib
 import importlib.metadata
 import json
@@ -44,7 +43,6 @@ import shlex
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 import traceback
@@ -74,11 +72,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def port_lock(port: int) -> Any:
-    """Held while a page uses ``port``, so that two pages run at once never both take it."""
-    lock = open(Path(tempfile.gettempdir()) / f"djangoes-docs-port-{port}.lock", "w")  # noqa: SIM115
+def port_lock(port: int) -> socket.socket | None:
+    """Held while a page uses ``port``, so that two pages run at once never both take it: a
+    Unix socket of Linux's abstract namespace (no file; the system frees it with the process),
+    taken only if nothing listens on the port."""
+    lock = socket.socket(socket.AF_UNIX)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.bind(f"\0djangoes-docs-port-{port}")
     except OSError:
         lock.close()
         return None
@@ -148,7 +148,7 @@ class PageRunner:
         self.project = work / "project"
         self.project.mkdir(parents=True, exist_ok=True)
         self.plans = [plan(block) for block in code_blocks(page)]
-        self.locks: list[Any] = []
+        self.locks: list[socket.socket] = []
         self.ports = {port: self.reserve(port) for port in PORTS}
         self.servers: list[subprocess.Popen[str]] = []
         self.paths = 0

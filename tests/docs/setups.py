@@ -386,14 +386,23 @@ def connection_created(runner: PageRunner, block: Block) -> None:
         raise BlockFailed(f"metrics: {calls}")
 
 
+class Recorder(logging.Handler):
+    """Keeps the records it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def rebuild_step(runner: PageRunner, block: Block) -> None:
     """A rebuild logs each of its steps through the block's receiver."""
     from djangoes import connections
     from djangoes.rebuild import Rebuild, rebuild
 
-    records: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    handler = Recorder()
     logger = runner.namespace["logger"]
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -402,8 +411,9 @@ def rebuild_step(runner: PageRunner, block: Block) -> None:
     finally:
         logger.removeHandler(handler)
     expected = [f"rebuild of books: {step}" for step in Rebuild.STEPS]
-    if records != expected:
-        raise BlockFailed(f"logged {records}")
+    logged = [record.getMessage() for record in handler.records]
+    if logged != expected:
+        raise BlockFailed(f"logged {logged}")
 
 
 def usage(runner: PageRunner, block: Block) -> None:
@@ -535,9 +545,8 @@ def request_log(runner: PageRunner, block: Block) -> None:
     from djangoes import connections
     from tests.docs.runner import free_port
 
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = Recorder()
+    records = handler.records
     logger = logging.getLogger("djangoes.requests")
     level = logger.level
     logger.addHandler(handler)
