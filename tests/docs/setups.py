@@ -615,6 +615,101 @@ def delete_question(runner: PageRunner, block: Block) -> None:
         raise BlockFailed("answered no, delete deleted blog")
 
 
+def memcached_answer(runner: PageRunner, block: Block) -> None:
+    """The page's gateway answers a ``set`` of a document (a PUT) with the block's bytes,
+    ``...`` standing for the rest of the body."""
+    import socket
+
+    body = b'{"title": "Dune"}'
+    with socket.create_connection(("127.0.0.1", runner.ports[11311]), timeout=30) as sock:
+        sock.sendall(b"set /books/_doc/1 256 0 %d\r\n%s\r\n" % (len(body), body))
+        sock.sendall(b"get _djangoes/response\r\n")
+        received = b""
+        while not received.endswith(b"\r\nEND\r\n"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    stored, _, rest = received.partition(b"\r\n")
+    header, _, value = rest.partition(b"\r\n")
+    if stored != b"STORED" or not header.startswith(b"VALUE _djangoes/response 0 "):
+        raise BlockFailed(f"the gateway answered {received!r}")
+    answer = value.removesuffix(b"\r\nEND\r\n").decode()
+    expected = block.text.strip().replace("\\r\\n\n", "\r\n")
+    head, _, want_body = expected.partition("\r\n\r\n")
+    got_head, _, got_body = answer.partition("\r\n\r\n")
+    status, *headers = head.split("\r\n")
+    got_status, *got_headers = got_head.split("\r\n")
+    if (status, sorted(headers)) != (got_status, sorted(got_headers)) or not re.fullmatch(
+        re.escape(want_body).replace(r"\.\.\.", ".*"), got_body
+    ):  # headers in any order
+        raise BlockFailed(f"the answer's value: {answer!r}")
+
+
+def server_failures(runner: PageRunner, block: Block) -> None:
+    """``es_indices list`` against a server that is down, one that never answers and one that
+    answers 500 ends with the block's lines, the server's location aside."""
+    import http.server
+    import socket
+    import threading
+
+    from tests.docs.runner import free_port
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            self.send_response(500)
+            self.send_header("content-type", "text/plain")
+            self.send_header("content-length", str(len(self.body)))
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            self.do_HEAD()
+            self.wfile.write(self.body)
+
+        body = b"Internal Server Error"  # as a proxy answers
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    write(
+        runner.project / "failing.py",
+        "import os\n\nfrom settings import *  # noqa: F403\n\n"
+        'ES_SERVERS = {"default": {"HOSTS": [os.environ["DOCS_HOST"]], '
+        '"INDICES": ["blog"], "PARAMS": {"request_timeout": 0.3, "max_retries": 0}}}\n'
+        'ES_INDICES = {"blog": ES_INDICES["blog"]}  # noqa: F405\n',
+    )
+    failing = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=failing.serve_forever, daemon=True).start()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete, and nothing ever answers them
+    wrong: list[str] = []
+    try:
+        ports = [free_port(), silent.getsockname()[1], failing.server_address[1]]
+        for port, line in zip(ports, block.text.strip().splitlines(), strict=True):
+            env = {**runner.environment(), "DJANGO_SETTINGS_MODULE": "failing"}
+            env["DOCS_HOST"] = f"http://127.0.0.1:{port}"
+            result = subprocess.run(
+                [sys.executable, "manage.py", "es_indices", "list"],
+                cwd=runner.project,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            expected = line.replace("https://es.example.com:443", env["DOCS_HOST"])
+            last = result.stderr.strip().splitlines()[-1:]
+            if result.returncode != 1 or last != [expected]:
+                wrong.append(f"exit {result.returncode}, not {expected!r}:\n{result.stderr}")
+    finally:
+        failing.shutdown()
+        failing.server_close()
+        silent.close()
+    if wrong:
+        raise BlockFailed("\n".join(wrong))
+
+
 CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "async-views": async_views,
     "backend": backend,
@@ -634,4 +729,6 @@ CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "request-log": request_log,
     "no-terminal": no_terminal,
     "delete-question": delete_question,
+    "memcached-answer": memcached_answer,
+    "server-failures": server_failures,
 }
