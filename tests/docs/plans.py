@@ -41,10 +41,6 @@ class Plan:
     run: bool
     reason: str = ""  # why a block is not run here, and who runs it
 
-    @property
-    def page(self) -> str:
-        return self.block.path.name
-
 
 def commands(text: str) -> list[str]:
     """The commands of a shell block: each line without its comment, split at ``&&``."""

@@ -32,6 +32,7 @@ Blocks of each language:
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import doctest
 import importlib
@@ -52,18 +53,15 @@ from typing import Any
 
 from packaging.requirements import Requirement
 
+from tests.docs import setups
 from tests.docs.blocks import Block, code_blocks
 from tests.docs.plans import INSTALLER, ROOT, Plan, commands, plan
+from tests.docs.setups import BlockFailed
 
 VENV_BIN = Path(sys.executable).parent
 PORTS = (9200, 9500, 11311)
 SERVERS = re.compile(r"djangoes-embedded serve|djangoes-\w+-gateway|manage\.py runserver")
 FILE_SECTION = re.compile(r"^# (?P<path>[\w./-]+\.(py|toml))$", re.MULTILINE)
-SETTING = re.compile(r"^[A-Z][A-Z0-9_]* = ", re.MULTILINE)
-
-
-class BlockFailed(Exception):
-    """A block did not do what the page says."""
 
 
 def free_port() -> int:
@@ -115,8 +113,6 @@ def write_file(project: Path, path: str, code: str) -> None:
 
 def is_settings(code: str) -> bool:
     """Only ``UPPER = ...`` assignments (and comments)."""
-    import ast
-
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -141,8 +137,6 @@ class NumbersChecker(doctest.OutputChecker):
 
 class PageRunner:
     def __init__(self, page: Path, work: Path) -> None:
-        from tests.docs import setups
-
         self.page = page
         self.work = work
         self.project = work / "project"
@@ -286,8 +280,6 @@ drop_placeholders(globals())
         return results
 
     def run_plan(self, p: Plan) -> dict[str, Any]:
-        from tests.docs import setups
-
         result: dict[str, Any] = {"line": p.block.line, "status": "ok", "detail": ""}
         if not p.run:
             result.update(status="marked", detail=p.reason)
@@ -394,7 +386,6 @@ drop_placeholders(globals())
                 timeout=120,
                 check=False,
             )
-            self.namespace.setdefault("_outputs", []).append(result.stdout + result.stderr)
             if result.returncode != 0:
                 output = result.stdout + result.stderr
                 raise BlockFailed(f"{command}: exit {result.returncode}\n{output}")

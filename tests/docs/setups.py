@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class BlockFailed(Exception):
-    """What a check found wrong."""
+    """A block did not do what its page says."""
 
 
 class Setup:
