@@ -434,7 +434,8 @@ def usage(runner: PageRunner, block: Block) -> None:
 
 def announce(runner: PageRunner, block: Block) -> None:
     """A gateway started as the line says prints that line once it listens."""
-    words = block.text.split()
+    text = runner.substitute(block.text)  # the page's port 9500, or a free one
+    words = text.split()
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / words[0]),
@@ -452,7 +453,7 @@ def announce(runner: PageRunner, block: Block) -> None:
     finally:
         process.terminate()
         process.wait(30)
-    if line.strip() != block.text.strip():
+    if line.strip() != text.strip():
         raise BlockFailed(f"the gateway printed {line!r}")
 
 
