@@ -31,8 +31,12 @@ QUICKSTART = (
     "docs/quickstart.md is followed verbatim in a new project by tests/docs/test_quickstart.py"
 )
 INSTALL = "installs from the package index: covered by tests/test_install.py"
-#: An install command: what the runner checks is installed instead of running it.
-INSTALLER = re.compile(r"^(python3? -m )?pip3? install |^apt-get install |^sudo apt-get install ")
+#: An install (or a build of what is installed): the runner checks that what a pip install
+#: names is installed, instead of running it; the install test runs them.
+INSTALLER = re.compile(
+    r"^(\S*/)?(python3? -m )?(uv )?pip3? install |^(sudo )?apt(-get)? install "
+    r"|^uv build\b|^(\S*/)?python3? -m venv |^pipx install "
+)
 
 
 @dataclass(frozen=True)

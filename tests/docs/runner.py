@@ -61,7 +61,25 @@ from tests.docs.setups import BlockFailed
 VENV_BIN = Path(sys.executable).parent
 PORTS = (9200, 9500, 11311)
 SERVERS = re.compile(r"djangoes-embedded serve|djangoes-\w+-gateway|manage\.py runserver")
+#: pip options followed by a value.
+VALUED = {"-f", "--find-links", "-i", "--index-url", "--extra-index-url", "-r", "-c", "-e"}
+VALUED |= {"--requirement", "--constraint", "--editable", "--target", "--python"}
 FILE_SECTION = re.compile(r"^# (?P<path>[\w./-]+\.(py|toml))$", re.MULTILINE)
+
+
+def requirements(command: str) -> list[Requirement]:
+    """What a pip install command names from the package index (none for another command)."""
+    words = shlex.split(command)
+    if not INSTALLER.match(command) or "install" not in words or "apt" in command:
+        return []
+    found: list[Requirement] = []
+    skip = False
+    for word in words[words.index("install") + 1 :]:
+        if skip or word.startswith("-") or "/" in word or word.endswith(".whl"):
+            skip = word in VALUED  # an option and its value (--find-links DIR), a path, a wheel
+            continue
+        found.append(Requirement(word))
+    return found
 
 
 def free_port() -> int:
@@ -394,12 +412,8 @@ drop_placeholders(globals())
         """What an install command installs is in the repository's .venv: each distribution,
         with the requirements of the extras it names (so the extras exist)."""
         for command in commands(block.text):
-            if not INSTALLER.match(command) or "apt-get" in command:
-                continue
-            for word in shlex.split(command)[2:]:
-                if word.startswith("-") or word in ("install", "pip") or "/" in word:
-                    continue
-                self.check_installed(Requirement(word))
+            for requirement in requirements(command):
+                self.check_installed(requirement)
 
     def check_installed(self, requirement: Requirement) -> None:
         try:

@@ -17,6 +17,7 @@ import pytest
 
 from tests.docs.blocks import code_blocks
 from tests.docs.plans import PAGES, ROOT, Plan, plans
+from tests.docs.runner import requirements
 
 PLANS = plans()
 #: Test files that other helpers of issue 16 write on their own branches (the quickstart's and
@@ -83,3 +84,19 @@ def test_a_directive_is_read_before_its_block(tmp_path: Path) -> None:
     assert second.options == {"setup": "library", "check": "pytest"}
     assert second.skip_reason is None
     assert (third.language, third.text, third.directive) == ("text", "```\n", None)
+
+
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        ('pip install "djangoes[thrift]"', ["djangoes[thrift]"]),
+        ("python3 -m pip install --quiet uv", ["uv"]),
+        (".venv/bin/pip install --find-links dist djangoes-engine", ["djangoes-engine"]),
+        ("pip install -f dist/ ./djangoes_core dist/djangoes-1.0-py3-none-any.whl", []),
+        ("uv build --all-packages", []),
+        ("apt-get install thrift-compiler", []),
+        ("djangoes-embedded serve --data data", []),
+    ],
+)
+def test_what_an_install_command_names(command: str, named: list[str]) -> None:
+    assert [str(requirement) for requirement in requirements(command)] == named
