@@ -1,8 +1,11 @@
 """Sphinx configuration of the djangoes documentation (``sphinx-build -W docs docs/_build``)."""
 
+from importlib import metadata
+
 project = "djangoes"
 author = "the djangoes authors"
-release = "1.0.0"
+# The djangoes installed from the workspace: scripts/version.py sets its version.
+release = metadata.version("djangoes")
 
 extensions = ["myst_parser"]
 source_suffix = {".md": "markdown"}

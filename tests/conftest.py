@@ -14,8 +14,8 @@ if not settings.configured:
     )
     django.setup()
 
-#: Fixtures that tests of several folders share.
-pytest_plugins = ["tests.support", "tests.endpoints", "tests.shedding"]
+#: Fixtures that tests of several folders share, and the run's own temporary directory.
+pytest_plugins = ["tests.temporary", "tests.support", "tests.endpoints", "tests.shedding"]
 
 #: The sample project's tests run in their own processes, with its settings (test_sample_project).
 collect_ignore = ["sample_project"]

@@ -54,7 +54,10 @@ def uv() -> str:
     """uv itself: the one running this suite (``uv run`` sets ``UV``), or the one on PATH."""
     found = os.environ.get("UV") or shutil.which("uv")
     if found is None:
-        pytest.skip("uv is not available to build the distributions")
+        pytest.skip(
+            "needs uv to build the distributions: pip install uv (to put it on PATH), "
+            "or run the suite under uv run"
+        )
     return found
 
 

@@ -88,8 +88,9 @@ def test_manage_py_test(url: str | None, options: list[str]) -> None:
 
 
 @pytest.mark.parametrize("options", PYTEST)
-def test_pytest(url: str | None, options: list[str]) -> None:
-    result = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", *options], url)
+def test_pytest(url: str | None, options: list[str], tmp_path: Path) -> None:
+    basetemp = ["--basetemp", str(tmp_path / "basetemp")]  # not in the temporary directory
+    result = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", *basetemp, *options], url)
     assert ran(result) == PYTEST_TESTS
 
 
@@ -119,7 +120,10 @@ def test_an_index_left_behind_is_recreated_with_noinput(server: str) -> None:
 def test_django_4_2(url: str | None) -> None:
     uv = os.environ.get("UV")
     if uv is None:
-        pytest.skip("needs uv to add Django 4.2 to the environment")
+        pytest.skip(
+            "needs uv to add Django 4.2 to the environment: run the suite under uv run "
+            "(which sets UV), or set UV=$(which uv)"
+        )
     result = run(
         ["manage.py", "test", "--noinput"],
         url,
@@ -128,7 +132,7 @@ def test_django_4_2(url: str | None) -> None:
     assert ran(result) == UNITTEST_TESTS
 
 
-def test_a_live_index_is_untouched_by_full_test_runs(server: str) -> None:
+def test_a_live_index_is_untouched_by_full_test_runs(server: str, tmp_path: Path) -> None:
     es = Elasticsearch(server)
     es.indices.create(
         index="books", aliases={"library": {}}, mappings={"properties": {"title": {"type": "text"}}}
@@ -146,7 +150,8 @@ def test_a_live_index_is_untouched_by_full_test_runs(server: str) -> None:
     try:
         run(["manage.py", "test", "--noinput"], server)
         run(["manage.py", "test", "--noinput", "--parallel", "2"], server)
-        run(["-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2"], server)
+        basetemp = ["--basetemp", str(tmp_path / "basetemp")]
+        run(["-m", "pytest", "-q", "-p", "no:cacheprovider", *basetemp, "-n", "2"], server)
         es.indices.refresh(index="books")
         after = es.indices.get(index="books")["books"]
         assert after["mappings"] == before["mappings"]

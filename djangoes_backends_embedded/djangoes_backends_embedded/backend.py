@@ -21,6 +21,11 @@ class SimpleEmbeddedBackend(BaseElasticsearchBackend):
     connection_class = EmbeddedNode
     transport_params = ENGINE_PARAMS
 
+    @property
+    def ephemeral(self) -> bool:  # type: ignore[override]
+        """In memory (no ``path``): the engine and its indices go when this process exits."""
+        return not (self.server.get("PARAMS") or {}).get("path")
+
     def location(self) -> str:
         """Where the engine is, for ``es_indices`` and ``es_check``: it has no host."""
         path = (self.server.get("PARAMS") or {}).get("path")

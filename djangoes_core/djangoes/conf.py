@@ -25,7 +25,7 @@ DEFAULT_ENGINE = "http"
 DEFAULT_PORT = {"http": 9200, "https": 443}
 SERVER_KEYS = ("HOSTS", "ENGINE", "INDICES", "PARAMS", "TEST")
 SERVER_TEST_KEYS = ("INDICES",)
-INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "SOURCE", "REBUILD", "TEST", "TESTS")
+INDEX_KEYS = ("NAME", "ALIASES", "SETTINGS", "DOCUMENT", "SOURCE", "REBUILD", "TEST", "TESTS")
 INDEX_TEST_KEYS = ("NAME", "ALIASES", "SETTINGS")
 SETTINGS_KEYS = ("settings", "mappings", "aliases")
 #: The properties of an alias in a create-index body, as Elasticsearch parses them
@@ -277,6 +277,8 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
     for alias_name in result["ALIASES"]:
         check_alias_name(alias_name, aliases_place)
     result["SETTINGS"] = create_body(result.get("SETTINGS"), where("ES_INDICES", alias, "SETTINGS"))
+    if result.get("DOCUMENT") is not None:
+        result["SETTINGS"] = document_settings(alias, result)
     if result.get("SOURCE") is not None and not callable(result["SOURCE"]):
         check_type(result["SOURCE"], str, where("ES_INDICES", alias, "SOURCE"), "a dotted path")
     result.setdefault("REBUILD", result.get("SOURCE") is not None)
@@ -287,6 +289,23 @@ def index_settings(alias: str, index: Any) -> dict[str, Any]:
     check_keys(test, INDEX_TEST_KEYS, test_place)
     result["TEST"] = dict(test)
     return result
+
+
+def document_settings(alias: str, index: dict[str, Any]) -> dict[str, Any] | None:
+    """``SETTINGS`` from ``DOCUMENT``: the create-index body of a djangoes.dsl Document."""
+    place = where("ES_INDICES", alias, "DOCUMENT")
+    try:
+        from .dsl.settings import document_body
+    except ImportError as error:  # elasticsearch-py without elasticsearch.dsl
+        raise SettingError("E020", f"{place} needs djangoes.dsl: {error}") from None
+    body = create_body(document_body(index["DOCUMENT"], alias, place), place)
+    if index.get("SETTINGS") is not None and index["SETTINGS"] != body:  # (equal: read again)
+        raise SettingError(
+            "E019",
+            f"{where('ES_INDICES', alias)} has both 'SETTINGS' and 'DOCUMENT': the index is "
+            "created from one of them",
+        )
+    return body
 
 
 def create_body(value: Any, place: str) -> dict[str, Any] | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 #: Each kind of mistake by id, with the hint ``manage.py check`` gives for it (the ``W``
-#: ones are warnings; ``djangoes.checks.deploy`` has the deploy warnings W001 to W003).
+#: ones are warnings; ``djangoes.checks.deploy`` has the deploy warnings W001 to W003
+#: and W012).
 HINTS: dict[str, str] = {
     "E001": "Add a 'default' entry to ES_SERVERS: djangoes.connection is connections['default'].",
     "E002": "Give the value the type the message names (see docs/connections.md).",
@@ -38,6 +39,10 @@ HINTS: dict[str, str] = {
     "delete them.",
     "E018": "Write SETTINGS as the body of Elasticsearch's create-index API: {'settings': {...}, "
     "'mappings': {'properties': {...}}, 'aliases': {...}}.",
+    "E019": "Keep DOCUMENT (the index is created from the Document's mappings and settings) or "
+    "SETTINGS, not both.",
+    "E020": "Give DOCUMENT the dotted path of a djangoes.dsl Document whose class Index names "
+    "this ES_INDICES entry (name = '<key>').",
     # Warnings: probably, not certainly, a mistake; nothing refuses them at run time.
     "W004": "Add the index to the INDICES of the connection that uses it, or remove it from "
     "ES_INDICES: commands and test runs only see the indices a connection serves.",

@@ -3,18 +3,43 @@
 Search uses the embedded engine in-process, its data next to the database in ``example/var/``
 (``DJANGOES_EXAMPLE_DIR`` moves both). ``DJANGOES_ES_URL`` points it at an Elasticsearch
 cluster instead, e.g. ``DJANGOES_ES_URL=http://localhost:9200``.
+
+Deployment settings come from the environment, with defaults for a local demo: ``DJANGOES_DEBUG``
+(``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``; off unless set, and ``manage.py
+demo --serve`` turns it on when it is not set), ``DJANGOES_SECRET_KEY`` (a fixed, public key by
+default: set one for anything but a local demo) and ``DJANGOES_ALLOWED_HOSTS`` (comma-separated;
+``127.0.0.1,localhost`` by default).
 """
 
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no environment variable; anything else is an error, not a silent default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: expected 1/true/yes/on or 0/false/no/off")
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGOES_EXAMPLE_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its directory
 
-SECRET_KEY = "django-insecure-example-blog-not-secret"
-DEBUG = True
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+SECRET_KEY = os.environ.get("DJANGOES_SECRET_KEY") or "django-insecure-example-blog-not-secret"
+DEBUG = env_flag("DJANGOES_DEBUG", default=False)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("DJANGOES_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if host.strip()
+]
 
 INSTALLED_APPS = ["djangoes", "blog"]
 MIDDLEWARE = [

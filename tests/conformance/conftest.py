@@ -40,7 +40,10 @@ def redact(url: str) -> str:
 
 
 def _unavailable(exc: ImportError) -> None:
-    pytest.skip(f"embedded engine not available ({type(exc).__name__}: {exc})")
+    pytest.skip(
+        f"needs the embedded engine ({type(exc).__name__}: {exc}): install the workspace with "
+        f"its extras (uv sync --all-packages --all-extras), or set {URL_ENV} to a cluster's URL"
+    )
 
 
 def _http_engine(results: Results) -> Iterator[Elasticsearch]:

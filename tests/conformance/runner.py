@@ -72,6 +72,14 @@ def default_conformance_dir() -> Path:
     return Path(raw) if raw else REPO_ROOT.parent / "shared" / "conformance" / "es-rest-yaml"
 
 
+#: Why the conformance tests skip without their data, and how to give it to them.
+MISSING_DATA = (
+    f"needs the YAML REST conformance data at {default_conformance_dir()}: put the "
+    "shared/conformance/es-rest-yaml folder beside the clone (as <dir>/main and <dir>/shared), "
+    f"or set {CONFORMANCE_DIR_ENV}=/path/to/es-rest-yaml; see tests/conformance/README.md"
+)
+
+
 def find_conformance_dir() -> Path | None:
     """The folder with the YAML tests, or None when it is not there."""
     path = default_conformance_dir()

@@ -10,16 +10,12 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from .report import RESULTS_KEY
-from .runner import Case, collect_cases, default_conformance_dir, find_conformance_dir, run_case
+from .runner import MISSING_DATA, Case, collect_cases, find_conformance_dir, run_case
 from .skips import SKIPS
 
 ROOT = find_conformance_dir()
 if ROOT is None:
-    pytest.skip(
-        f"YAML conformance tests not found at {default_conformance_dir()} "
-        "(set DJANGOES_CONFORMANCE_DIR)",
-        allow_module_level=True,
-    )
+    pytest.skip(MISSING_DATA, allow_module_level=True)
 
 CASES = collect_cases(ROOT)
 

@@ -19,6 +19,7 @@ from .runner import (
     CAT_OWN_VERSION_SKIP,
     CAT_REQUIRES,
     CAT_RUNNER_FEATURE,
+    MISSING_DATA,
     UNDEFINED,
     Call,
     Case,
@@ -49,7 +50,7 @@ from .runner import (
 from .skips import SKIPS
 
 ROOT = find_conformance_dir()
-needs_data = pytest.mark.skipif(ROOT is None, reason="YAML conformance tests not found")
+needs_data = pytest.mark.skipif(ROOT is None, reason=MISSING_DATA)
 
 CT = "elasticsearch-clients-tests/tests/"
 OS = "opensearch/rest-api-spec/src/main/resources/rest-api-spec/test/"

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 
 from djangoes import ConnectionHandler, connections
 from djangoes import test as djangoes_test
-from djangoes.test.indices import TestIndices
+from djangoes.test.indices import TestIndices, created
 from djangoes.test.utils import (
     CaptureRequestsContext,
     refresh_test_indices,
@@ -214,11 +214,66 @@ def test_a_test_case_touches_only_the_connections_it_names(
     ):
         try:
             result = run_case(Case)
+            assert result.wasSuccessful(), result.errors + result.failures
+            assert raw.indices.exists(index=f"{mine}_test{suffix}")
+            # Named, the index left behind is replaced (empty); not named, it is untouched.
+            assert raw.count(index=f"{other}_test{suffix}")["count"] == (
+                1 if es_connections != "__all__" else 0
+            )
         finally:
             teardown_djangoes()
-    assert result.wasSuccessful(), result.errors + result.failures
-    assert raw.indices.exists(index=f"{mine}_test{suffix}")
-    assert raw.count(index=f"{other}_test{suffix}")["count"] == (
-        1 if es_connections != "__all__" else 0
-    )
-    raw.indices.delete(index=[f"{mine}_test{suffix}", f"{other}_test{suffix}"])
+    # The end of the run deletes what the test case created, and only that.
+    assert not raw.indices.exists(index=f"{mine}_test{suffix}")
+    assert raw.indices.exists(index=f"{other}_test{suffix}") == (es_connections != "__all__")
+    raw.options(ignore_status=404).indices.delete(index=f"{other}_test{suffix}")
+
+
+def test_leftovers_under_other_suffixes_are_removed_never_live_or_used_ones(
+    server_url: str,
+) -> None:
+    name = f"l{uuid.uuid4().hex[:8]}"
+    handler = handler_for(server_url, indices={"books": {"NAME": name}})
+    raw = Elasticsearch(server_url)
+    left = [f"{name}_test_gw1", f"{name}_test_3"]  # killed workers' of other runs
+    kept = [name, f"{name}_test_1", f"{name}_test_archive", f"{name}_testy"]
+    for index in left + kept:
+        raw.indices.create(index=index)
+    created.suffixes = ["", "_1"]  # as the runner's parent with --parallel 1
+    try:
+        setup_djangoes(handler=handler)
+        TestIndices(handler["default"], handler).create(verbosity=0)
+        existing = set(raw.indices.get(index=f"{name}*"))
+        assert existing == {f"{name}_test", *kept}
+        teardown_djangoes(handler=handler)  # deletes what it created, not the _1 it found
+        assert set(raw.indices.get(index=f"{name}*")) == set(kept)
+    finally:
+        created.suffixes = None
+        raw.indices.delete(index=",".join(kept))
+
+
+def _destroy_in_child(handler: ConnectionHandler, queue: multiprocessing.Queue) -> None:
+    teardown_djangoes(handler=handler)
+    queue.put(created.names(handler))
+
+
+def test_a_forked_child_never_deletes_what_its_parent_created(server_url: str) -> None:
+    name = f"f{uuid.uuid4().hex[:8]}"
+    handler = handler_for(server_url, indices={"books": {"NAME": name}})
+    setup_djangoes(handler=handler)
+    TestIndices(handler["default"], handler).create(verbosity=0)
+    assert created.names(handler) == [f"{name}_test"]
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_destroy_in_child, args=(handler, queue))
+    process.start()
+    assert queue.get(timeout=30) == []  # the child created none
+    process.join(30)
+    raw = Elasticsearch(server_url)
+    assert raw.indices.exists(index=f"{name}_test")
+    teardown_djangoes(handler=handler, keepdb=True)  # kept when asked
+    assert raw.indices.exists(index=f"{name}_test")
+    assert created.names(handler) == [f"{name}_test"]
+    setup_djangoes(handler=handler)
+    teardown_djangoes(handler=handler)
+    assert not raw.indices.exists(index=f"{name}_test")
+    assert created.names(handler) == []

@@ -77,7 +77,7 @@ def test_curl_speaks_to_it(server: str) -> None:
             ["curl", "-si", f"{server}/"], capture_output=True, text=True, timeout=10
         )
     except FileNotFoundError:
-        pytest.skip("curl is not installed")
+        pytest.skip("needs curl on PATH (apt-get install curl)")
     assert "x-elastic-product: elasticsearch" in result.stdout.lower()
     assert '"tagline":"You Know, for Search"' in result.stdout
 

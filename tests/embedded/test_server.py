@@ -471,17 +471,6 @@ def test_cli_help_documents_serve(capsys: pytest.CaptureFixture[str]) -> None:
         assert option in usage
 
 
-def engine_available() -> bool:
-    try:
-        from djangoes_engine import Engine  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_engine = pytest.mark.skipif(not engine_available(), reason="the engine has not landed yet")
-
-
 def start_cli(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "djangoes_engine.cli", "serve", "--port", "0", *args],
@@ -492,7 +481,6 @@ def start_cli(*args: str) -> subprocess.Popen:
     )
 
 
-@needs_engine
 @pytest.mark.slow
 def test_cli_serves_the_engine_until_sigterm() -> None:
     process = start_cli()
@@ -510,7 +498,6 @@ def test_cli_serves_the_engine_until_sigterm() -> None:
     assert process.returncode == 0, err
 
 
-@needs_engine
 @pytest.mark.slow
 def test_cli_refuses_a_data_directory_in_use(tmp_path: object) -> None:
     first = start_cli("--data", str(tmp_path))

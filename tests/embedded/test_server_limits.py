@@ -245,7 +245,10 @@ def test_default_cap_keeps_a_reserve_of_descriptors_for_the_index() -> None:
 def test_serve_raises_the_open_files_limit_to_the_hard_one() -> None:
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     if hard == resource.RLIM_INFINITY or hard <= 512:
-        pytest.skip(f"the hard limit ({hard}) leaves nothing to raise from 512")
+        pytest.skip(
+            f"needs an open-files hard limit above 512 (it is {hard}, or unlimited): raise it "
+            "(ulimit -Hn 4096 in a root shell, LimitNOFILE= in a systemd unit) and run again"
+        )
     script = (
         "import resource\n"
         "from djangoes_engine.server import raise_open_files_limit\n"

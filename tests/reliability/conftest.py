@@ -1,9 +1,10 @@
 """Fixtures of the reliability suite, and the figures it measures.
 
-Every test records what it measured with the ``figures`` fixture; the figures are printed at
-the end of the run (a "djangoes reliability figures" section) and written as JSON next to
-pytest's temporary directories, so that ``docs/reliability.md`` can quote them. They travel in
-the test reports, so a run with pytest-xdist shows them too.
+Every test records what it measured with the ``figures`` fixture; at the end of the run the
+figures are written to ``reports/reliability-figures.txt`` (a line per test) and ``.json``
+(``$DJANGOES_FIGURES_DIR`` instead of ``reports/`` if set), so that ``docs/reliability.md`` can
+quote them, and one line of the terminal summary says where. They travel in the test reports,
+so a run with pytest-xdist writes them too.
 
 The transports are the ones of the transport contract (``tests/transports``): the same
 ``ES_SERVERS`` entries reach the embedded engine over HTTP (urllib3 or requests) or through a
@@ -13,8 +14,10 @@ thrift or memcached gateway, here in front of an engine served from its own proc
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +48,9 @@ NODE_CLASSES = ["http", "requests", "thrift-http", "memcached-http"]
 GATEWAYS = ["thrift-http", "memcached-http"]
 
 _PREFIX = "reliability:"
+#: Where the figures are written, unless ``$DJANGOES_FIGURES_DIR`` says elsewhere.
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+FIGURES_DIR_ENV = "DJANGOES_FIGURES_DIR"
 FIGURES: dict[str, dict[str, Any]] = {}
 
 
@@ -65,16 +71,27 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
                 FIGURES[name.removeprefix(_PREFIX)] = values
 
 
+def write_figures(figures: dict[str, dict[str, Any]], directory: Path) -> tuple[Path, Path]:
+    """``reliability-figures.txt`` (``name: key=value, ...`` lines) and ``.json`` in
+    ``directory``; their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text, data = directory / "reliability-figures.txt", directory / "reliability-figures.json"
+    lines = []
+    for name, values in sorted(figures.items()):
+        lines.append(f"{name}: " + ", ".join(f"{key}={value}" for key, value in values.items()))
+    text.write_text("\n".join(lines) + "\n")
+    data.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    return text, data
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if not FIGURES:
         return
-    terminalreporter.section("djangoes reliability figures")
-    for name, values in sorted(FIGURES.items()):
-        shown = ", ".join(f"{key}={value}" for key, value in values.items())
-        terminalreporter.write_line(f"{name}: {shown}")
-    path = config._tmp_path_factory.getbasetemp() / "reliability-figures.json"
-    path.write_text(json.dumps(FIGURES, indent=2, sort_keys=True))
-    terminalreporter.write_line(f"(written to {path})")
+    directory = Path(os.environ.get(FIGURES_DIR_ENV) or REPORTS_DIR)
+    text, data = write_figures(FIGURES, directory)
+    terminalreporter.write_line(
+        f"djangoes reliability figures ({len(FIGURES)}): {text} (and {data.name})"
+    )
 
 
 @pytest.fixture(scope="session")

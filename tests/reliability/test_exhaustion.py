@@ -228,7 +228,10 @@ def descriptors() -> None:
     """Room for the test's own sockets."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < 1024:
-        pytest.skip(f"needs 1024 file descriptors, the hard limit is {hard}")
+        pytest.skip(
+            f"needs an open-files hard limit of 1024 (it is {hard}): raise it (ulimit -Hn 1024 "
+            "in a root shell, LimitNOFILE= in a systemd unit) and run again"
+        )
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1024), hard))
     yield
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
@@ -315,7 +318,10 @@ class Tmpfs:
         if self.holder.stdout.readline().strip() != "mounted":
             why = self.holder.stderr.read().strip()
             self.holder.kill()
-            pytest.skip(f"needs unprivileged user namespaces to mount a tmpfs: {why}")
+            pytest.skip(
+                f"needs unprivileged user namespaces to mount a tmpfs ({why}): allow them "
+                "(sysctl kernel.unprivileged_userns_clone=1, or in a container --privileged)"
+            )
         self.prefix = ["nsenter", "-t", str(self.holder.pid), "-U", "-m", "--preserve-credentials"]
 
     def resize(self, size: str) -> None:
@@ -330,7 +336,7 @@ class Tmpfs:
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Tmpfs]:
     if not (shutil.which("unshare") and shutil.which("nsenter")):
-        pytest.skip("needs unshare and nsenter (util-linux) to mount a tmpfs")
+        pytest.skip("needs unshare and nsenter on PATH to mount a tmpfs (apt install util-linux)")
     disk = Tmpfs(tmp_path / "disk", "8m")
     yield disk
     disk.close()

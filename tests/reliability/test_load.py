@@ -83,8 +83,9 @@ def open_files() -> Iterator[None]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < NEEDED_DESCRIPTORS:
         pytest.skip(
-            f"the open-files hard limit is {hard}: this test holds {IDLE + SLOWLORIS} idle and "
-            f"slowloris sockets besides {CLIENTS} clients' and needs {NEEDED_DESCRIPTORS}"
+            f"needs an open-files hard limit of {NEEDED_DESCRIPTORS} (it is {hard}): this test "
+            f"holds {IDLE + SLOWLORIS} idle and slowloris sockets besides {CLIENTS} clients'; "
+            f"raise it (ulimit -Hn {NEEDED_DESCRIPTORS} in a root shell) and run again"
         )
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     yield

@@ -38,6 +38,10 @@ class Base:
     #: Whether the indices are test indices: set on the connections a handler builds in test
     #: mode (see :mod:`djangoes.test.mode`).
     testing: bool = False
+    #: Whether the server lives in this process's memory and goes with it: what a command
+    #: creates there is gone when the command exits (the embedded engine without a data
+    #: directory). Commands and ``check --deploy`` warn about it (``djangoes.W012``).
+    ephemeral: bool = False
 
     def __init__(
         self,

@@ -24,6 +24,7 @@ from .async_node import threaded
 from .loading import load_backend
 from .params import check_client_options, hide_secrets, translate
 from .requests_log import scrub
+from .serializers import write_dsl_objects
 from .transport import AsyncTransport, Transport
 
 
@@ -126,6 +127,7 @@ class BaseElasticsearchBackend(Base):
             message = hide_secrets(f"{type(error).__name__}: {error}", options)
             raise ImproperlyConfigured(f"{place} is refused by the client: {message}") from None
         client.transport.requests_log = self.requests_log
+        write_dsl_objects(client.transport.serializers)  # elasticsearch.dsl's objects too
         return client
 
     def options(self, **options: Any) -> BaseElasticsearchBackend:

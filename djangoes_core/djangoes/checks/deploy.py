@@ -2,8 +2,10 @@
 
 What can be told from the settings alone: certificates not verified (W001), credentials sent
 over plain HTTP to another machine (W002), and credentials written in the settings rather than
-read from the environment (W003: a secret that no environment variable holds). Secrets are never
-shown in a message.
+read from the environment (W003: a secret that no environment variable holds); and a server
+that lives in one process's memory and goes with it (W012: the embedded engine without a data
+directory, as its backend's ``ephemeral`` says), which ``es_indices`` and ``es_check`` also warn
+about. Secrets are never shown in a message.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.core import checks
 
 from .. import conf
+from ..backends.loading import load_backend
 from ..errors import SettingError
 
 #: Options that carry credentials, and the 0.3 name of basic_auth.
@@ -30,6 +33,25 @@ W003 = (
     "'basic_auth': ('elastic', os.environ['ES_PASSWORD']), and keep them out of version control."
 )
 
+#: The id of the in-memory engine's warning; ``SILENCED_SYSTEM_CHECKS`` silences the commands'
+#: warning too.
+EPHEMERAL = "djangoes.W012"
+
+
+def ephemeral_message(alias: str) -> str:
+    return (
+        f"ES_SERVERS[{alias!r}] is an in-memory embedded engine (ENGINE 'embedded' without "
+        "PARAMS['path']): its indices live in one process's memory and go when that process "
+        "exits; another process (a management command, each server worker) has its own."
+    )
+
+
+def ephemeral_hint(alias: str) -> str:
+    return (
+        "Keep the engine's data in a directory, as SQLite keeps db.sqlite3: set "
+        f"{conf.where('ES_SERVERS', alias, 'PARAMS')}['path'], e.g. BASE_DIR / 'search'."
+    )
+
 
 def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     try:
@@ -40,7 +62,20 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
     warnings: list[checks.CheckMessage] = []
     for alias, server in servers.items():
         warnings += server_warnings(alias, server)
+        if _ephemeral(alias, server):
+            warnings.append(
+                checks.Warning(ephemeral_message(alias), hint=ephemeral_hint(alias), id=EPHEMERAL)
+            )
     return warnings
+
+
+def _ephemeral(alias: str, server: dict[str, Any]) -> bool:
+    """Whether the connection's server lives in this process's memory (its backend says)."""
+    try:
+        backend = load_backend(server["ENGINE"], alias)
+    except SettingError:
+        return False  # check_settings reports it
+    return bool(backend(alias, server, {}).ephemeral)
 
 
 def server_warnings(alias: str, server: dict[str, Any]) -> list[checks.Warning]:

@@ -4,7 +4,8 @@ without its credentials, and failing in one line.
 Whatever state a server is in (down, slow, silent, answering 500 to everything), a command
 ends with one line on stderr that names the connection and what failed, and exit status 1,
 never a traceback (``--traceback`` shows it); a question it cannot ask, without a terminal to
-answer it, names ``--noinput``.
+answer it, names ``--noinput``. A command on an in-memory embedded engine, which dies with
+the command's process, says so first (:func:`warn_ephemeral`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import elastic_transport
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from elastic_transport import ApiError, TransportError
 
 from ..backends.params import hide_secrets
 from ..backends.requests_log import scrub
+from ..checks.deploy import EPHEMERAL, ephemeral_hint, ephemeral_message
 
 if TYPE_CHECKING:
     from ..backends.abstracts import Base
@@ -107,6 +110,22 @@ def selection(handler: Any, options: dict[str, Any]) -> list[tuple[Any, list[str
         (connection, [key for key in connection.server_indices if not wanted or key in wanted])
         for connection in chosen
     ]
+
+
+def warn_ephemeral(command: BaseCommand, connections: list[Base], verbosity: int) -> None:
+    """Warn on stderr about each connection whose server dies with this process (its backend
+    is ``ephemeral``): what the command creates or checks there is gone when it exits, and
+    another process never sees it. Not at ``--verbosity 0``, nor when ``SILENCED_SYSTEM_CHECKS``
+    has ``djangoes.W012`` (``check --deploy``'s warning of it)."""
+    if verbosity < 1 or EPHEMERAL in getattr(settings, "SILENCED_SYSTEM_CHECKS", ()):
+        return
+    for connection in connections:
+        if connection.ephemeral:
+            command.stderr.write(
+                f"Warning ({EPHEMERAL}): {ephemeral_message(connection.alias)}\n"
+                f"  {ephemeral_hint(connection.alias)}",
+                command.style.WARNING,
+            )
 
 
 def describe(connection: Base) -> str:

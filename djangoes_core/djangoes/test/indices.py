@@ -4,10 +4,20 @@ Everything here acts on the indices of a connection *in test mode* (see
 :func:`djangoes.test.utils.setup_djangoes`), and every name is checked against the live names
 and aliases before a request is sent: test tooling never writes to, nor deletes, an index that
 is not a test index.
+
+Whoever creates a test index deletes it, as Django's test databases: :data:`created` records
+every test index this process creates (the runner, the pytest plugin, or a test case that
+needed it), and the end of the run (the runner's ``teardown_databases``, the pytest session's
+end, ``teardown_djangoes()``, or the interpreter's exit) deletes those, unless kept
+(``--keepdb``, ``--reuse-db``). What an interrupted run left is replaced, not reused, by the
+next run, which also deletes the names a parallel worker of it left under another suffix.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
@@ -39,6 +49,7 @@ class TestIndices:
                 "pytest plugin do)"
             )
         self.connection = connection
+        self.handler = handler
         self.client = connection.client
         self.lenient = self.client.options(ignore_status=404)
         self.bodies = connection.get_indices_with_settings()
@@ -71,6 +82,8 @@ class TestIndices:
         interrupted run is deleted and created again, after a prompt when ``interactive``.
         """
         out = stdout or sys.stdout
+        if not keepdb:
+            self.remove_leftovers(verbosity=verbosity, stdout=out)
         for name, body in self.bodies.items():
             exists = bool(self.client.indices.exists(index=name))
             if exists and keepdb:
@@ -91,9 +104,12 @@ class TestIndices:
                     f"Creating test index {name!r} (connection {self.connection.alias!r})...\n"
                 )
             self.client.indices.create(index=name, **body)
+            created.add(self, name)
+        _FRESH.update(self._definitions())  # as created, or as kept: this run's state
 
     def _create(self, name: str) -> None:
         self.client.indices.create(index=name, **self.bodies[name])
+        created.add(self, name)
         _FRESH[name] = self._definitions([name])[name]
 
     def _recreate(self, name: str) -> None:
@@ -102,13 +118,17 @@ class TestIndices:
 
     def prepare(self) -> None:
         """Make the test indices exist, configured as created, and empty: a test case's start."""
+        if not created.keep:
+            self.remove_leftovers(verbosity=0)
         self.refresh_existing()
         current = self._definitions()
         for name in self.names:
             if current[name] is None:
                 self._create(name)
+            elif name not in _FRESH and (created.keep or created.provided):
+                _FRESH[name] = current[name]  # kept by --keepdb, or the run's: taken as it is
             elif name not in _FRESH:
-                _FRESH[name] = current[name]  # made by another process: taken as it is
+                self._recreate(name)  # an interrupted run's: this run's own from now on
             elif current[name] != _FRESH[name]:
                 self._recreate(name)
         self._delete_documents([n for n, (count, _) in self._signature().items() if count])
@@ -118,11 +138,46 @@ class TestIndices:
             self.lenient.indices.refresh(index=self.names, ignore_unavailable=True)
 
     def destroy(self, *, verbosity: int = 1, stdout: TextIO | None = None) -> None:
+        """Delete these test indices, whoever created them."""
         out = stdout or sys.stdout
         for name in self.names:
             if verbosity >= 1:
                 out.write(f"Destroying test index {name!r}...\n")
             self.lenient.indices.delete(index=name)
+            created.discard(self, name)
+
+    def remove_leftovers(self, *, verbosity: int = 1, stdout: TextIO | None = None) -> None:
+        """Delete what interrupted runs left of these test indices under a suffix this run
+        does not use (``books_test_gw1`` after a killed worker, in a serial run).
+
+        Done once per process and connection, by the one process of a run that may (see
+        :meth:`CreatedIndices.run_suffixes`). Only names made of one of these test names and
+        a parallel worker's suffix (``_gw<n>``, ``_<n>``) or none are deleted, never a live
+        name nor a name this run uses.
+        """
+        suffixes = created.run_suffixes(self.handler)
+        suffix = self.handler.test_suffix
+        bases = sorted({name[: len(name) - len(suffix)] for name in self.names})
+        key = (self.handler, self.connection.alias, tuple(bases))
+        if suffixes is None or key in created.swept:
+            return
+        created.swept.add(key)
+        pattern = re.compile(
+            "(?:" + "|".join(map(re.escape, bases)) + r")(?:_gw\d+|_\d+)?", re.ASCII
+        )
+        kept = set(conf.live_names(self.handler.indices))
+        for index in self.handler.indices.values():
+            for base in (index["TEST"]["NAME"], *index["TEST"]["ALIASES"]):
+                kept.update(base + used for used in ("", *suffixes))
+        found = self.client.indices.get(
+            index=[f"{base}*" for base in bases], expand_wildcards="all"
+        )
+        out = stdout or sys.stdout
+        for name in sorted(found):
+            if pattern.fullmatch(name) and name not in kept:
+                if verbosity >= 1:
+                    out.write(f"Destroying test index {name!r} left by an interrupted run...\n")
+                self.lenient.indices.delete(index=name)
 
     # Between tests
 
@@ -223,6 +278,106 @@ class TestIndices:
                 (top[0].get("sort") or [-1])[0],
             )
         return signature
+
+
+class CreatedIndices:
+    """The test indices this process created, deleted at the end of its run unless kept.
+
+    One per process: a forked child starts with none of its own (what its parent created, its
+    parent deletes). Each name is deleted once, through the handler it was created with, and
+    checked against the live names first. An interpreter exit deletes what is still here
+    (a plain unittest run after ``setup_djangoes()``), unless ``keep``.
+    """
+
+    def __init__(self) -> None:
+        #: ``--keepdb`` / ``--reuse-db``: what this run creates stays, what it finds is reused.
+        self.keep = False
+        #: The run's controller creates and deletes the test indices (a worker of the Django
+        #: runner's ``--parallel``): an existing one is the run's, and this process deletes none.
+        self.provided = False
+        #: The suffixes the whole run uses, when the runner knows them (its ``--parallel``).
+        self.suffixes: list[str] | None = None
+        #: ``(handler, alias, test names)`` whose leftovers this process already removed.
+        self.swept: set[tuple[Any, str, tuple[str, ...]]] = set()
+        self._pid = os.getpid()
+        self._names: dict[tuple[int, str], tuple[Any, dict[str, None]]] = {}
+        self._exit_hook = False
+
+    def _own(self) -> dict[tuple[int, str], tuple[Any, dict[str, None]]]:
+        if self._pid != os.getpid():  # forked: the parent's names are the parent's
+            self._pid = os.getpid()
+            self._names = {}
+            self.swept = set()
+            self._exit_hook = False
+        return self._names
+
+    def add(self, indices: TestIndices, name: str) -> None:
+        key = (id(indices.handler), indices.connection.alias)
+        self._own().setdefault(key, (indices.handler, {}))[1][name] = None
+        if not self._exit_hook:
+            atexit.register(self._at_exit, os.getpid())
+            self._exit_hook = True
+
+    def discard(self, indices: TestIndices, name: str) -> None:
+        entry = self._own().get((id(indices.handler), indices.connection.alias))
+        if entry is not None:
+            entry[1].pop(name, None)
+
+    def names(self, handler: Any = None) -> list[str]:
+        """The test indices this process created and has not deleted (of ``handler``)."""
+        return [
+            name
+            for owner, names in self._own().values()
+            if handler is None or owner is handler
+            for name in names
+        ]
+
+    def run_suffixes(self, handler: Any) -> list[str] | None:
+        """The suffixes this run uses, if this process removes the other suffixes' leftovers:
+        the runner's parent, pytest-xdist's first worker, a serial run; None otherwise."""
+        if self.provided:
+            return None
+        if self.suffixes is not None:
+            return self.suffixes
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker is not None:
+            if worker != "gw0":
+                return None
+            count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+            return [f"_gw{number}" for number in range(count)]
+        return [handler.test_suffix]
+
+    def destroy(
+        self, handler: Any = None, *, verbosity: int = 0, stdout: TextIO | None = None
+    ) -> None:
+        """Delete what this process created (through ``handler``, or any), and forget it."""
+        if self.provided:
+            return
+        out = stdout or sys.stdout
+        for key, (owner, names) in list(self._own().items()):
+            if handler is not None and owner is not handler:
+                continue
+            del self._names[key]
+            live = conf.live_names(owner.indices)
+            client = owner[key[1]].client.options(ignore_status=404)
+            for name in names:
+                if name in live:  # settings changed since: never delete a live index
+                    continue
+                if verbosity >= 1:
+                    out.write(f"Destroying test index {name!r}...\n")
+                client.indices.delete(index=name)
+
+    def _at_exit(self, pid: int) -> None:
+        if pid != os.getpid() or self.keep or not self.names():
+            return
+        try:
+            self.destroy()
+        except Exception as error:  # the server may be gone: say so, the exit goes on
+            sys.stderr.write(f"djangoes: test indices not deleted at exit: {error!r}\n")
+
+
+#: This process's test indices (see :class:`CreatedIndices`).
+created = CreatedIndices()
 
 
 @dataclass

@@ -4,7 +4,11 @@ Set ``TEST_RUNNER = "djangoes.test.runner.DiscoverRunner"``. Like Django's test 
 test indices of the connections the suite's test cases use are created once per run and deleted
 at the end; ``--keepdb`` keeps and reuses them; ``--parallel N`` gives each worker its own
 indices (the test names with ``_1``, ``_2``... appended, as Django's database clones); an index
-left behind by an interrupted run is recreated after a prompt (silently with ``--noinput``).
+left behind by an interrupted run is recreated after a prompt (silently with ``--noinput``), and
+one left under a worker's suffix this run does not use is deleted.
+
+The runner's process creates every worker's indices and deletes them (the ones it created:
+:data:`djangoes.test.indices.created`); its workers delete none.
 """
 
 from __future__ import annotations
@@ -14,14 +18,15 @@ from typing import Any
 from django.test import runner as django_runner
 from django.test.utils import iter_test_cases  # type: ignore[attr-defined]  # not in django-stubs
 
-from .indices import TestIndices
-from .utils import setup_djangoes, teardown_djangoes
+from .indices import TestIndices, created
+from .utils import destroy_test_indices, setup_djangoes, teardown_djangoes
 
 
 def _init_worker(*args: Any, **kwargs: Any) -> None:
     """A parallel worker: Django's set-up, then this worker's own test indices."""
     # Django's private worker set-up and id, which django-stubs does not declare.
     django_runner._init_worker(*args, **kwargs)  # type: ignore[attr-defined]
+    created.provided = True  # the runner's process made this worker's indices, and deletes them
     setup_djangoes(suffix=f"_{django_runner._worker_id}")  # type: ignore[attr-defined]
 
 
@@ -34,7 +39,7 @@ class DiscoverRunner(django_runner.DiscoverRunner):
 
     def setup_test_environment(self, **kwargs: Any) -> None:
         super().setup_test_environment(**kwargs)
-        setup_djangoes()
+        setup_djangoes(keepdb=self.keepdb)
 
     def teardown_test_environment(self, **kwargs: Any) -> None:
         teardown_djangoes()
@@ -74,6 +79,7 @@ class DiscoverRunner(django_runner.DiscoverRunner):
 
     def setup_databases(self, **kwargs: Any) -> Any:
         old_config = super().setup_databases(**kwargs)
+        created.suffixes = self._es_suffixes()  # an interrupted run's other suffixes: removed
         for suffix in self._es_suffixes():
             for indices in self._es_indices(suffix):
                 indices.create(
@@ -85,9 +91,6 @@ class DiscoverRunner(django_runner.DiscoverRunner):
     def teardown_databases(self, old_config: Any, **kwargs: Any) -> None:
         try:
             if not self.keepdb:
-                for suffix in self._es_suffixes():
-                    for indices in self._es_indices(suffix):
-                        indices.destroy(verbosity=self.verbosity)
-                setup_djangoes()
+                destroy_test_indices(verbosity=self.verbosity)
         finally:
             super().teardown_databases(old_config, **kwargs)

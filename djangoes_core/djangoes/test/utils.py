@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.core.signals import request_started
 
 from djangoes import reset_queries
 
 from . import mode
-from .indices import TestIndices
+from .indices import TestIndices, created
 
 if TYPE_CHECKING:
     from ..backends.abstracts import Base
@@ -29,18 +29,37 @@ def worker_suffix() -> str:
     return f"_{worker}" if worker else ""
 
 
-def setup_djangoes(suffix: str = "", handler: Any = None) -> None:
+def setup_djangoes(suffix: str = "", handler: Any = None, *, keepdb: bool | None = None) -> None:
     """Switch every connection (every thread's, and a forked child's) to the test names.
 
     ``suffix`` is added to every test name and alias: a parallel worker's own indices.
-    Refuses, before anything is done, a test name that is a live name.
+    Refuses, before anything is done, a test name that is a live name. ``keepdb=True`` keeps
+    the test indices this process creates, and reuses those it finds (``--keepdb``);
+    ``False`` deletes them at the end of the run; None (the default) leaves that as it was
+    (deleted, unless the runner or pytest plugin said otherwise).
     """
     mode.enable(_handler(handler), suffix)
+    if keepdb is not None:
+        created.keep = keepdb
 
 
-def teardown_djangoes(handler: Any = None) -> None:
-    """Switch every connection back to the live names."""
-    mode.disable(_handler(handler))
+def teardown_djangoes(handler: Any = None, *, keepdb: bool | None = None) -> None:
+    """Delete the test indices this process created (unless kept, see :func:`setup_djangoes`;
+    ``keepdb`` overrides it), and switch every connection back to the live names."""
+    handler = _handler(handler)
+    try:
+        if not (created.keep if keepdb is None else keepdb):
+            created.destroy(handler)
+    finally:
+        mode.disable(handler)
+
+
+def destroy_test_indices(
+    handler: Any = None, *, verbosity: int = 0, stdout: TextIO | None = None
+) -> None:
+    """Delete the test indices this process created and has not deleted yet, of ``handler``
+    (all handlers by default), whatever ``keepdb`` says: the end of a run that keeps none."""
+    created.destroy(handler, verbosity=verbosity, stdout=stdout)
 
 
 def test_indices(using: Iterable[str] | None = None, handler: Any = None) -> list[TestIndices]:

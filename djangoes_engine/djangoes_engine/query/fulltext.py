@@ -20,6 +20,7 @@ from .body import boosted, check_options, field_names, minimum_should_match, sin
 from .context import MATCH_ALL, MATCH_NONE, Context, compile_query, resolve_fields
 from .multiterm import fuzziness, fuzzy_term, prefix_length_option, q_prefix
 from .querystring import query_string_to_dsl, simple_query_string_to_dsl
+from .querystring.dsl import AnalyzedAway
 from .terms import meta_field, not_searchable, regex_escape, term_query
 
 MATCH_OPTIONS = {
@@ -354,11 +355,28 @@ def q_combined_fields(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     return boosted(_cross_fields(ctx, targets, body), body)
 
 
+def _analyzed_away(ctx: Context) -> AnalyzedAway:
+    """Whether a text analyses to no token on every text field a name (or pattern) targets."""
+
+    def away(name: str, analyzer: str | None, text: str, quoted: bool) -> bool:
+        fields = [field_type for field_type, _ in resolve_fields(ctx, [name])]
+        return bool(fields) and all(
+            isinstance(field_type, TextField)
+            and ctx.slot(field_type) is not None
+            and not _search_analyzer(ctx, field_type, analyzer, quoted).analyze(_text(text))
+            for field_type in fields
+        )
+
+    return away
+
+
 def q_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     lenient = ctx.settings.bool("index.query_string.lenient")
-    return compile_query(ctx, query_string_to_dsl(body, ctx.default_fields, lenient))
+    dsl = query_string_to_dsl(body, ctx.default_fields, lenient, _analyzed_away(ctx))
+    return compile_query(ctx, dsl)
 
 
 def q_simple_query_string(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
     lenient = ctx.settings.bool("index.query_string.lenient")
-    return compile_query(ctx, simple_query_string_to_dsl(body, ctx.default_fields, lenient))
+    dsl = simple_query_string_to_dsl(body, ctx.default_fields, lenient, _analyzed_away(ctx))
+    return compile_query(ctx, dsl)

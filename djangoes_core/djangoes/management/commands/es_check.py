@@ -13,7 +13,7 @@ from djangoes.live import AmbiguousIndex, live_index
 from djangoes.rebuild import leftovers
 
 from .. import onserver
-from ..base import ConnectionsCommand, add_selection, describe, reason, selection
+from ..base import ConnectionsCommand, add_selection, describe, reason, selection, warn_ephemeral
 
 if TYPE_CHECKING:
     from djangoes.backends.abstracts import Base
@@ -33,7 +33,9 @@ class Command(ConnectionsCommand):
         self.configured = {index["NAME"]: key for key, index in connections.indices.items()}
         self.live_names = set(conf.live_names(connections.indices))
         problems: list[str] = []
-        for connection, keys in selection(connections, options):
+        chosen = selection(connections, options)
+        warn_ephemeral(self, [connection for connection, _ in chosen], self.verbosity)
+        for connection, keys in chosen:
             problems += self.check_connection(connection, keys)
         if problems:
             raise CommandError(f"{len(problems)} problem(s): {'; '.join(problems)}.")

@@ -23,6 +23,7 @@ from ..base import (
     reason,
     selection,
     shown,
+    warn_ephemeral,
 )
 from ..progress import ProgressBar
 
@@ -82,7 +83,9 @@ class Command(ConnectionsCommand):
                 raise CommandError(f"{flag} applies to {applies_to}, not to {action}.")
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
-        getattr(self, f"handle_{action}")(selection(connections, options), options)
+        chosen = selection(connections, options)
+        warn_ephemeral(self, [connection for connection, _ in chosen], self.verbosity)
+        getattr(self, f"handle_{action}")(chosen, options)
 
     def say(self, message: str, style: Any = None, level: int = 1) -> None:
         if self.verbosity >= level:

@@ -43,7 +43,7 @@ from typing import Any
 
 from ...errors import BadRequest
 from .classic import QueryStringParser
-from .dsl import Leaves, finish
+from .dsl import AnalyzedAway, Leaves, finish
 from .lexer import ParseFailure, failed, lucene_escape
 from .options import (
     JAVA_BLANK,
@@ -84,13 +84,17 @@ _QUERY_STRING_KEYS = words(
 
 
 def query_string_to_dsl(
-    body: dict[str, Any], default_fields: list[str], lenient: bool = False
+    body: dict[str, Any],
+    default_fields: list[str],
+    lenient: bool = False,
+    analyzed_away: AnalyzedAway | None = None,
 ) -> dict[str, Any]:
     """The DSL a ``query_string`` query (the object inside ``{"query_string": ...}``) means.
 
     ``default_fields`` is searched when the request names neither ``fields`` nor
     ``default_field``: the index setting ``index.query.default_field``, normally ``["*"]``;
-    ``lenient`` is the index's ``index.query_string.lenient``, for a query that does not say.
+    ``lenient`` is the index's ``index.query_string.lenient``, for a query that does not say;
+    ``analyzed_away`` (the index's analysis) leaves out the words that mean nothing to a field.
     Raises :class:`QueryShardError` for a syntax error, as Elasticsearch answers it.
     """
     what = "query_string"
@@ -102,7 +106,7 @@ def query_string_to_dsl(
         return finish({"match_none": {}}, body, what)
     parser = QueryStringParser(
         text,
-        Leaves(options),
+        Leaves(options, analyzed_away),
         default_and=options.default_and,
         minimum_should_match=body.get("minimum_should_match"),
     )
@@ -177,12 +181,15 @@ _SIMPLE_KEYS = words(
 
 
 def simple_query_string_to_dsl(
-    body: dict[str, Any], default_fields: list[str], lenient: bool = False
+    body: dict[str, Any],
+    default_fields: list[str],
+    lenient: bool = False,
+    analyzed_away: AnalyzedAway | None = None,
 ) -> dict[str, Any]:
     """The DSL a ``simple_query_string`` query means; it never fails on the query's syntax.
 
     ``default_fields`` is searched when the request names no ``fields``; ``lenient`` is the
-    index's ``index.query_string.lenient``.
+    index's ``index.query_string.lenient``; ``analyzed_away`` as for ``query_string``.
     """
     what = "simple_query_string"
     check_keys(body, _SIMPLE_KEYS, what, "[simple_query_string] unsupported field [{}]")
@@ -207,5 +214,5 @@ def simple_query_string_to_dsl(
         fuzzy_transpositions=read_bool(body, "fuzzy_transpositions", what),
         group_tie_breaker=1.0,
     )
-    parser = SimpleParser(Leaves(options), default_and=default_and)
+    parser = SimpleParser(Leaves(options, analyzed_away), default_and=default_and)
     return finish(parser.parse(query, simple_flags(body.get("flags"))), body, what)

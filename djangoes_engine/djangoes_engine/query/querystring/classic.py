@@ -220,17 +220,20 @@ class QueryStringParser:
         for clause in clauses:
             for query in self._clause_queries(clause, top):
                 body.setdefault(clause.occur, []).append(query)
-        return {"bool": body}
+        return {"bool": body} if body else None
 
     def _clause_queries(self, clause: _Clause, top: bool) -> list[dict[str, Any]]:
         """A clause's DSL: a run counted by a top-level ``minimum_should_match`` is split."""
         if not isinstance(clause.query, _Run):
-            return [clause.query]
+            return [] if clause.query is None else [clause.query]
         run = clause.query
         query = self._field_text(run.field, run.text)
+        if query is None:
+            return []
         split = clause.direct_run and top and self.minimum_should_match is not None
         if split and "match" in query and "boost" not in query_params(query)[1]:
-            return [self.leaves.text(run.field, word) for word in run.words]
+            words = (self.leaves.text(run.field, word) for word in run.words)
+            return [word for word in words if word is not None]
         return [query]
 
     def _clause(self, field: str | None, depth: int, expected: tuple[Kind, ...]) -> _Parsed:
@@ -335,7 +338,7 @@ class QueryStringParser:
             return self.leaves.text(field, text, "fuzzy", fuzziness=self._fuzziness(slop))
         return self._field_text(field, text)
 
-    def _field_text(self, field: str | None, text: str) -> dict[str, Any]:
+    def _field_text(self, field: str | None, text: str) -> dict[str, Any] | None:
         """Lucene's ``getFieldQuery`` as Elasticsearch overrides it: _exists_, ``>``/``<``, text."""
         if field == "_exists_":
             return self.leaves.exists(text)
@@ -347,7 +350,7 @@ class QueryStringParser:
             return self.leaves.range(field, None, bound, True, inclusive)
         return self.leaves.text(field, text)
 
-    def _phrase(self, field: str | None, text: str, slop: str | None) -> dict[str, Any]:
+    def _phrase(self, field: str | None, text: str, slop: str | None) -> dict[str, Any] | None:
         if field == "_exists_":
             return self.leaves.exists(text)
         distance = self.leaves.options.phrase_slop

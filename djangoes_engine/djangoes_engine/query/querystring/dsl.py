@@ -14,6 +14,9 @@ from .options import Options, Target, read_float, suffixed, words
 
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
 
+#: Whether a field's search analysis leaves nothing of a text: ``(field, analyzer, text, quoted)``.
+AnalyzedAway = Callable[[str, str | None, str, bool], bool]
+
 # Queries whose parameters sit under the field name: {"match": {"title": {...}}}.
 _FIELD_KEYED = words(
     """
@@ -104,10 +107,14 @@ class Leaves:
     """Builds the DSL of one leaf (text, phrase, wildcard, range...) over its target fields.
 
     ``field`` is the field named in the query string (``None``: the default fields).
+    ``analyzed_away`` tells which fields a text means nothing to (all stopwords, say): Lucene's
+    parsers get no query for those (``ZeroTermsQueryOption.NULL``) and leave the clause out,
+    where a ``match`` would match nothing and, under AND, take the whole query down.
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, analyzed_away: AnalyzedAway | None = None) -> None:
         self.options = options
+        self.analyzed_away = analyzed_away
 
     def targets(self, field: str | None, *, quoted: bool = False) -> list[Target]:
         targets = self.options.targets if field is None else [Target(field, None, field)]
@@ -124,10 +131,15 @@ class Leaves:
         *,
         slop: int = 0,
         fuzziness: Any = None,
-    ) -> dict[str, Any]:
-        """Analysed text: ``mode`` is ``text`` (by ``type``), ``phrase`` or ``fuzzy``."""
+    ) -> dict[str, Any] | None:
+        """Analysed text: ``mode`` is ``text`` (by ``type``), ``phrase`` or ``fuzzy``.
+
+        ``None`` when the text is analysed away on every target field.
+        """
         options = self.options
-        targets = self.targets(field, quoted=mode == "phrase")
+        targets = self._meaningful(self.targets(field, quoted=mode == "phrase"), text, mode)
+        if not targets:
+            return None
         if mode == "phrase":
             kind = "phrase"
         elif mode == "fuzzy":
@@ -147,6 +159,17 @@ class Leaves:
         if options.tie_breaker is not None:
             body["tie_breaker"] = options.tie_breaker
         return {"multi_match": body}
+
+    def _meaningful(self, targets: list[Target], text: str, mode: str) -> list[Target]:
+        """The targets whose analysis keeps something of ``text``."""
+        if self.analyzed_away is None:
+            return targets
+        quoted = mode == "phrase"
+        analyzer = self.options.analyzer
+        if quoted and self.options.quote_analyzer is not None:
+            analyzer = self.options.quote_analyzer
+        away = self.analyzed_away
+        return [target for target in targets if not away(target.name, analyzer, text, quoted)]
 
     def _text_params(self, kind: str, mode: str, slop: int, fuzziness: Any) -> dict[str, Any]:
         options = self.options

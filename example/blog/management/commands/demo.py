@@ -1,3 +1,4 @@
+import os
 import re
 from html import unescape
 from typing import Any
@@ -13,8 +14,8 @@ from djangoes import connection
 SEARCHES = [
     ("lantern", {}),
     ("coffee bread", {}),
-    ("river", {"category": "Travel"}),
-    ("winter", {"tag": "beginners"}),
+    ("river", {"category": ["Travel"]}),
+    ("winter", {"tag": ["beginners"]}),
 ]
 TOP_HITS = 3
 _EM = re.compile(r"<em>(.*?)</em>")
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         for query, filters in SEARCHES:
             self.show(search(query, filters))
         if serve:
+            if "DJANGOES_DEBUG" not in os.environ:
+                settings.DEBUG = True  # a local demo: Django's error pages (the default is off)
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         else:
             self.stdout.write(
@@ -74,7 +77,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Index: {name} created, aliases: {', '.join(aliases) or 'none'}")
 
     def show(self, results: Results) -> None:
-        where = "".join(f" in {name} {value}" for name, value in results.filters.items())
+        where = "".join(
+            f" in {name} {' or '.join(values)}" for name, values in results.filters.items()
+        )
         total = f"{results.total} post{'s' if results.total != 1 else ''}"
         self.stdout.write(
             self.style.MIGRATE_HEADING(f'\nSearch "{results.query}"{where} ({total})')
