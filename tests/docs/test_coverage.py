@@ -20,9 +20,6 @@ from tests.docs.plans import PAGES, ROOT, Plan, plans
 from tests.docs.runner import requirements
 
 PLANS = plans()
-#: Test files that other helpers of issue 16 write on their own branches (the quickstart's and
-#: the install's): their names are checked once they are merged.
-ELSEWHERE = {"tests/docs/test_quickstart.py", "tests/test_install.py"}
 
 
 def test_the_docs_have_blocks() -> None:
@@ -40,8 +37,6 @@ def test_every_block_is_run_or_marked(planned: Plan) -> None:
     )
     assert len(planned.reason.split()) >= 4, f"{planned.block.where}: say why: {planned.reason}"
     for name in re.findall(r"(?:tests|\.ci)/[\w./]*\w", planned.reason):
-        if name in ELSEWHERE and not (ROOT / name).exists():
-            continue
         assert (ROOT / name).exists(), f"{planned.block.where} names {name}, which does not exist"
 
 
