@@ -79,9 +79,11 @@ def workdir() -> Iterator[Path]:
 
 
 def test_the_readme_gives_the_docs_install_command() -> None:
-    _, install = documented_commands()
+    build, install = documented_commands()
     assert install == 'pip install --find-links dist "djangoes[embedded]"'
-    assert install in (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert install in readme
+    assert f"\n.uv/bin/{build} " in readme  # the same build, by the README's uv
 
 
 def test_the_documented_install_gives_ours_and_a_working_embedded_engine(workdir: Path) -> None:

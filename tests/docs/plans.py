@@ -35,7 +35,7 @@ INSTALL = "installs from the package index: covered by tests/test_install.py"
 #: names is installed, instead of running it; the install test runs them.
 INSTALLER = re.compile(
     r"^(\S*/)?(python3? -m )?(uv )?pip3? install |^(sudo )?apt(-get)? install "
-    r"|^uv build\b|^(\S*/)?python3? -m venv |^pipx install "
+    r"|^(\S*/)?uv build\b|^(\S*/)?python3? -m venv |^pipx install "
 )
 
 

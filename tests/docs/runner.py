@@ -14,7 +14,9 @@ block's text, and only that:
 * ports 9200, 9500 and 11311, replaced by free ones where something else listens on them
   (and ``--port`` given to a ``djangoes-embedded serve`` that leaves it out, for 9200);
 * ``/srv/search``, a fresh directory of ``DIR`` for each block that names it;
-* ``...`` (``{...}``, ``[...]``) in settings: placeholders, left out (``placeholders.py``).
+* ``...`` (``{...}``, ``[...]``) in settings: placeholders, left out (``placeholders.py``);
+* the README's set-up before a command, ``.uv/bin/uv run --locked --all-packages
+  --all-extras``: left out, as its ``.venv`` is the one the runner runs with (sh, below).
 
 Blocks of each language:
 
@@ -22,11 +24,13 @@ Blocks of each language:
   settings; a settings block is checked instead (``django.core.checks``, every connection
   built); ``>>>`` blocks run as doctests (numbers compared as numbers of any value);
 * sh: each command in a shell with the repository's ``.venv/bin`` first on ``PATH``, in the
-  page's project; a server (``djangoes-embedded serve``, a gateway) in the background until the
-  page ends, once it says it listens; an install command is not run: what it installs must be
-  installed (the install test runs them);
-* toml: parsed, each entry point loaded; ``{literalinclude}``: the included file run or parsed;
-  ``{toctree}``: each page exists;
+  page's project, where ``.venv`` is the repository's (``.venv/bin/X`` is the clone's tool;
+  ``uv run --locked --all-packages --all-extras X`` syncs it from ``uv.lock`` and runs ``X``
+  in it: the runner runs ``X``); a server (``djangoes-embedded serve``, a gateway) in the
+  background until the page ends, once it says it listens; an install command is not run:
+  what it installs must be installed (the install test runs them);
+* toml: parsed, each entry point loaded; ``{literalinclude}``: the included file imported
+  (with its ``pyobject``) or parsed; ``{toctree}``: each page exists;
 * text and json: only with a ``check=`` directive, a check of ``tests/docs/setups.py``.
 """
 
@@ -64,6 +68,9 @@ SERVERS = re.compile(r"djangoes-embedded serve|djangoes-\w+-gateway|manage\.py r
 #: pip options followed by a value.
 VALUED = {"-f", "--find-links", "-i", "--index-url", "--extra-index-url", "-r", "-c", "-e"}
 VALUED |= {"--requirement", "--constraint", "--editable", "--target", "--python"}
+#: The README's set-up before a command: uv syncs the workspace's .venv from uv.lock, with
+#: every distribution and extra, and runs the command in it.
+UV_RUN = re.compile(r"^(\S*/)?uv run --locked --all-packages --all-extras ")
 FILE_SECTION = re.compile(r"^# (?P<path>[\w./-]+\.(py|toml))$", re.MULTILINE)
 
 
@@ -204,7 +211,6 @@ class PageRunner:
         env["VIRTUAL_ENV"] = str(VENV_BIN.parent)
         env["PYTHONPATH"] = os.pathsep.join([str(self.project), str(ROOT)])
         env["DJANGO_SETTINGS_MODULE"] = "settings"
-        env["UV_PROJECT"] = str(ROOT)
         env["UV_PYTHON_DOWNLOADS"] = "never"
         env["UV_OFFLINE"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
@@ -257,6 +263,7 @@ drop_placeholders(globals())
             "execute_from_command_line(sys.argv)\n"
         )
         manage.chmod(0o755)
+        (self.project / ".venv").symlink_to(VENV_BIN.parent)  # the clone's, for .venv/bin/X
 
     def setup_django(self) -> None:
         os.environ.update(
@@ -389,6 +396,7 @@ drop_placeholders(globals())
         for command in commands(text):
             if INSTALLER.match(command):
                 continue
+            command = UV_RUN.sub("", command)  # the .venv it syncs is the runner's, on PATH
             if SERVERS.search(command):
                 if "djangoes-embedded serve" in command and "--port" not in command:
                     command += f" --port {self.ports[9200]}"  # its default, 9200, or a free one
@@ -489,6 +497,8 @@ drop_placeholders(globals())
             sys.path.remove(str(where))
 
     def check_literalinclude(self, block: Block) -> None:
+        """The included file exists and its ``start-at``/``end-before`` are in it; python is
+        imported (as the module of its package) and has the ``pyobject``, toml is checked."""
         source = (block.path.parent / block.info).resolve()
         options = dict(re.findall(r"^:([\w-]+): *(.*)$", block.text, re.MULTILINE))
         text = source.read_text()
@@ -501,13 +511,23 @@ drop_placeholders(globals())
                 raise BlockFailed(f"{end!r} not in {source}")
             text = text[: text.index(end)]
         if options.get("language") == "python":
-            package = source.parent.name if source.name == "__init__.py" else source.stem
-            sys.path.insert(0, str(source.parent.parent))
+            top, parts = source.parent, [] if source.name == "__init__.py" else [source.stem]
+            while (top / "__init__.py").exists():  # up to the folder of the top package
+                parts.insert(0, top.name)
+                top = top.parent
+            name = ".".join(parts)
+            sys.path.insert(0, str(top))
             try:
-                sys.modules.pop(package, None)
-                importlib.import_module(package)
+                loaded = sys.modules.get(name)
+                if loaded is not None and Path(loaded.__file__ or "").resolve() != source:
+                    sys.modules.pop(name)  # one of that name from elsewhere: this file's
+                module = importlib.import_module(name)
             finally:
-                sys.path.remove(str(source.parent.parent))
+                sys.path.remove(str(top))
+            if Path(module.__file__ or "").resolve() != source:
+                raise BlockFailed(f"{name} is imported from {module.__file__}, not {source}")
+            if (obj := options.get("pyobject", "").strip()) and not hasattr(module, obj):
+                raise BlockFailed(f"{name} has no {obj}")
         elif options.get("language") == "toml":
             self.check_toml(text, source.parent)
 

@@ -13,9 +13,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import re
+import runpy
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,6 +219,43 @@ class Metrics(Setup):
         runner.namespace["metrics"] = Metrics()
 
 
+class Workspace(Setup):
+    """What install.md's version commands read and write, as in the clone: the workspace's
+    ``pyproject.toml`` files, ``uv.lock`` and ``scripts/``, copied into the page's project
+    (``.venv`` there is the repository's; ``.uv`` too, when the README's set-up made one), so
+    that ``set`` writes the copy."""
+
+    def write(self, runner: PageRunner) -> None:
+        tool = runpy.run_path(str(ROOT / "scripts" / "version.py"))
+        scripts = sorted((ROOT / "scripts").glob("*.py"))
+        for path in [*tool["pyprojects"](ROOT), ROOT / "uv.lock", *scripts]:
+            write(runner.project / path.relative_to(ROOT), path.read_text())
+        if (ROOT / ".uv").is_dir():
+            (runner.project / ".uv").symlink_to(ROOT / ".uv")
+
+
+class AwsChain(Setup):
+    """transports.md's Amazon OpenSearch Service connection: credentials in botocore's chain
+    (example ones, in the environment, where the chain looks first; no shared file, no
+    instance role), and the ``blog`` entry of ``ES_INDICES`` that the connection serves."""
+
+    ENVIRONMENT = {
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+        "AWS_CONFIG_FILE": "/nonexistent",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def settings(self, runner: PageRunner) -> str:
+        return 'ES_INDICES["blog"] = {}\n'
+
+    def prepare(self, runner: PageRunner) -> None:
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.update(self.ENVIRONMENT)
+
+
 SETUPS: dict[str, Setup] = {
     "books": Books(),
     "library": Library(),
@@ -225,6 +265,8 @@ SETUPS: dict[str, Setup] = {
     "blog": Blog(),
     "host-typo": HostTypo(),
     "metrics": Metrics(),
+    "workspace": Workspace(),
+    "aws-chain": AwsChain(),
 }
 
 
@@ -711,6 +753,81 @@ def server_failures(runner: PageRunner, block: Block) -> None:
         raise BlockFailed("\n".join(wrong))
 
 
+def version_set(runner: PageRunner, block: Block) -> None:
+    """``set`` wrote the block's version into every place of the copy (``check`` finds none
+    that differs), and ``uv lock`` recorded it for each of ours."""
+    found = re.search(r" set (\S+)", block.text)
+    if found is None:
+        raise BlockFailed("no set command in the block")
+    new = found[1]
+    tool = runpy.run_path(str(runner.project / "scripts" / "version.py"))
+    if tool["version"](runner.project) != new or (wrong := tool["check"](runner.project)):
+        raise BlockFailed(f"version {tool['version'](runner.project)}: {wrong}")
+    ours = tool["ours"](runner.project)
+    lock = tomllib.loads((runner.project / "uv.lock").read_text())
+    locked = {p["name"]: p.get("version") for p in lock["package"] if p["name"] in ours}
+    if locked != dict.fromkeys(ours, new):
+        raise BlockFailed(f"uv.lock has {locked}")
+
+
+def in_memory_warning(runner: PageRunner, block: Block) -> None:
+    """``es_indices create`` and ``es_check``, on an in-memory embedded engine, say the block
+    first on stderr."""
+    write(
+        runner.project / "in_memory.py",
+        "from settings import *  # noqa: F403\n\n"
+        'ES_SERVERS = {"default": {"ENGINE": "embedded", "INDICES": ["blog"]}}\n'
+        'ES_INDICES = {"blog": {}}\n',
+    )
+    env = {**runner.environment(), "DJANGO_SETTINGS_MODULE": "in_memory"}
+    for command in (["es_indices", "create"], ["es_check"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=runner.project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if not result.stderr.startswith(block.text):
+            raise BlockFailed(f"{' '.join(command)}: exit {result.returncode}\n{result.stderr}")
+
+
+def aws_signed(runner: PageRunner, block: Block) -> None:
+    """The block's connection signs its requests with SigV4 for its region and service, with
+    the chain's credentials; the same connection, its host the page's engine (which answers
+    opensearch-py as OpenSearch), sends them signed and gets the answer. (No request goes to
+    AWS: the host is the reader's.)"""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from djangoes import connections
+
+    server = settings.ES_SERVERS["default"]
+    aws = server["PARAMS"]["aws"]
+    (pooled,) = connections["default"].client.transport.connection_pool.connections
+    signer = pooled.http_auth
+    if (signer.signer.region, signer.service) != (aws["region"], aws["service"]):
+        raise BlockFailed(f"signed for {signer.signer.region}, {signer.service}")
+    engine = f"http://127.0.0.1:{runner.ports[9200]}"
+    authorization = signer("GET", f"{engine}/", b"")["Authorization"]
+    scope = f"/{aws['region']}/{aws['service']}/aws4_request"
+    if not authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") or (
+        scope not in authorization
+    ):
+        raise BlockFailed(f"Authorization: {authorization}")
+    local = {"default": {**server, "HOSTS": [engine]}}
+    with override_settings(ES_SERVERS=local):
+        connection = connections["default"]
+        if connection.info()["version"].get("distribution") != "opensearch":
+            raise BlockFailed("the engine did not answer as OpenSearch")
+        connection.index(id="1", document={"title": "Dune"}, refresh=True)
+        hits = connection.search(query={"match": {"title": "dune"}})["hits"]["hits"]
+        if [hit["_id"] for hit in hits] != ["1"]:
+            raise BlockFailed(f"found {hits}")
+
+
 CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "async-views": async_views,
     "backend": backend,
@@ -732,4 +849,7 @@ CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "delete-question": delete_question,
     "memcached-answer": memcached_answer,
     "server-failures": server_failures,
+    "version-set": version_set,
+    "in-memory-warning": in_memory_warning,
+    "aws-signed": aws_signed,
 }
