@@ -166,6 +166,16 @@ def test_the_readme_runs_this_demo() -> None:
     assert command[1].endswith(" python example/manage.py demo")
 
 
+def test_the_demo_ends_with_the_readme_command_that_serves_it(demo: str) -> None:
+    """The README's demo command, without its install of uv (done by then), with --serve."""
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    command = re.search(r"<!-- demo-command -->\n```sh\n(.+)\n```", readme)
+    assert command, "no demo command after <!-- demo-command --> in README.md"
+    _, run = command[1].split(" && ", 1)
+    expected = f"Serve the search page on http://127.0.0.1:8000/ with: {run} --serve"
+    assert demo.rstrip().splitlines()[-1] == expected
+
+
 def test_the_demo_prints_searches_that_match_the_sample_posts(demo: str) -> None:
     searches = parse_demo(demo)
     assert len(searches) >= 3, demo

@@ -828,6 +828,20 @@ def aws_signed(runner: PageRunner, block: Block) -> None:
             raise BlockFailed(f"found {hits}")
 
 
+def async_latest(runner: PageRunner, block: Block) -> None:
+    """The block's ``latest()`` answers the titles of the page's posts, newest first: the one
+    post of dsl.md, "Snow"."""
+    titles = asyncio.run(runner.namespace["latest"]())
+    if titles != ["Snow"]:
+        raise BlockFailed(f"latest() answered {titles}")
+
+
+def titles(runner: PageRunner, block: Block) -> None:
+    """The block's ``titles`` are those the page's search finds: its one post, "Snow"."""
+    if runner.namespace["titles"] != ["Snow"]:
+        raise BlockFailed(f"titles: {runner.namespace['titles']}")
+
+
 CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "async-views": async_views,
     "backend": backend,
@@ -852,4 +866,6 @@ CHECKS: dict[str, Callable[[PageRunner, Block], None]] = {
     "version-set": version_set,
     "in-memory-warning": in_memory_warning,
     "aws-signed": aws_signed,
+    "async-latest": async_latest,
+    "titles": titles,
 }

@@ -52,8 +52,8 @@ class Command(BaseCommand):
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         else:
             self.stdout.write(
-                "\nServe the search page on http://127.0.0.1:8000/ with: "
-                "uv run python example/manage.py demo --serve"
+                "\nServe the search page on http://127.0.0.1:8000/ with: .uv/bin/uv run "
+                "--locked --all-packages --all-extras python example/manage.py demo --serve"
             )
 
     def describe_server(self) -> str:
