@@ -24,13 +24,19 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 RUN = {"python", "sh", "toml", "{literalinclude}", "{toctree}"}
 #: Blocks that other tests run, by the comment that marks them.
 MARKERS = {
-    "demo-command": "the README's demo command, run as written by tests/test_example.py",
+    "demo-command": (
+        "the README's demo command: tests/test_readme_commands.py runs its set-up on a fresh "
+        "clone, tests/test_example.py the demo"
+    ),
     "test-command": "the README's test command, the whole suite: run by CI itself, .ci/run",
 }
 QUICKSTART = (
     "docs/quickstart.md is followed verbatim in a new project by tests/docs/test_quickstart.py"
 )
-INSTALL = "installs from the package index: covered by tests/test_install.py"
+INSTALL = (
+    "installs from the package index: the runner checks that what it names, extras included, "
+    "is installed; tests/test_install.py runs pip's install from the built wheels"
+)
 #: An install (or a build of what is installed): the runner checks that what a pip install
 #: names is installed, instead of running it; the install test runs them.
 INSTALLER = re.compile(

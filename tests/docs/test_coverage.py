@@ -46,6 +46,9 @@ def test_the_counts() -> None:
     marked = Counter(p.reason for p in PLANS if not p.run)
     assert run + sum(marked.values()) == len(PLANS)
     assert run >= 0.6 * len(PLANS), f"{run} of {len(PLANS)} run"
+    print(f"{len(PLANS)} blocks: {run} run, {len(PLANS) - run} marked")  # pytest -s shows it
+    for reason, count in marked.most_common():
+        print(f"  {count} marked: {reason}")
 
 
 UV_RUN = re.compile(r"\buv run\b(?P<options>( --[\w-]+)*)")
