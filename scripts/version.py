@@ -127,9 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{options.version!r} is not a version (PEP 440)")
     for path in changed:
         print(f"wrote {path.relative_to(ROOT)}")
-    uv = shutil.which("uv")
+    readme_uv = ROOT / ".uv" / "bin" / "uv"  # where the README's commands put it
+    uv = shutil.which("uv") or (str(readme_uv) if readme_uv.is_file() else None)
     if uv is None:
-        print("uv is not on PATH: run `uv lock` to record the new version", file=sys.stderr)
+        print(
+            "uv is not on PATH nor in .uv/bin: run `uv lock` to record the new version",
+            file=sys.stderr,
+        )
         return 1
     return subprocess.run([uv, "lock", "--quiet"], cwd=ROOT, check=False).returncode
 
