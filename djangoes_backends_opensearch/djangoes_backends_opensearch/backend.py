@@ -146,20 +146,6 @@ class OpenSearchBackend(IndexlessMethods, Base):
         }
         return ", ".join(sorted(shown))
 
-    def options(self, **options: Any) -> OpenSearchBackend:
-        """This connection with per-call options (``ignore_status``, ``request_timeout``)."""
-        import copy
-
-        clone = copy.copy(self)
-        clone.client = self.client.options(**options)
-        return clone
-
-    # opensearch-py's helpers take a client: these make a connection one for them.
-
-    @property
-    def transport(self) -> Any:
-        return self.client.transport
-
     # Point in time: OpenSearch's API (``create_pit``/``delete_pit``), under elasticsearch-py's
     # names; the answers are OpenSearch's (``pit_id``).
 
