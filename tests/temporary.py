@@ -6,13 +6,15 @@ At start, a fresh ``djangoes-tests-<pid>-*`` directory is made in the temporary 
 - ``tmp``: the run's ``$TMPDIR`` (and ``tempfile.tempdir``), which every ``tempfile`` call of the
   tests, of the servers they start and of the commands they run (inherited) falls into;
 - ``pytest``: pytest's ``--basetemp`` (``tmp_path``, ``tmp_path_factory``; under pytest-xdist
-  each worker's is a folder of it), unless ``--basetemp`` is given.
+  each worker's is a folder of it), unless ``--basetemp`` is given;
+- ``pytest-of-<user>``: the basetemp of the pytest runs the tests start (``PYTEST_DEBUG_TEMPROOT``).
 
 At the end, ``tmp`` must be empty: whatever a test, fixture, server or command left there is
 named in a "temporary files left behind" section and fails the run (so a leak is fixed where it
-is made). Then the whole directory is removed, unless ``DJANGOES_KEEP_TMP=1`` (to look into
-a failure's ``tmp_path``), in which case its path is printed. A run that was killed leaves its
-directory behind; the next run removes the ones whose process is gone.
+is made), but for what other programs keep there by design (:data:`BY_DESIGN`). Then the whole
+directory is removed, unless ``DJANGOES_KEEP_TMP=1`` (to look into a failure's ``tmp_path``), in
+which case its path is printed. A run that was killed leaves its directory behind; the next run
+removes the ones whose process is gone.
 
 Listed in ``pytest_plugins`` (``tests/conftest.py``); pytest-xdist's workers inherit the
 controller's ``$TMPDIR`` and basetemp and do nothing of their own.
@@ -34,6 +36,9 @@ import pytest
 PREFIX = "djangoes-tests-"
 #: ``DJANGOES_KEEP_TMP=1`` keeps the run directory (its path is printed at the end).
 KEEP_ENV = "DJANGOES_KEEP_TMP"
+#: What other programs keep in ``$TMPDIR`` by design, removed with the run directory: uv's
+#: synchronisation locks (``uv-<hash>.lock``, never deleted: astral-sh/uv#10773).
+BY_DESIGN = ("uv-*.lock",)
 _STATE = pytest.StashKey["_Run"]()
 
 
@@ -86,6 +91,8 @@ def pytest_configure(config: pytest.Config) -> None:
     root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
     tmp = root / "tmp"
     tmp.mkdir()
+    # A pytest the tests run (a sample project's suite) keeps its basetemp there, not in tmp.
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
     if not config.option.basetemp:
         config.option.basetemp = str(root / "pytest")
     config.stash[_STATE] = _Run(root, tmp, os.environ.get("TMPDIR"), tempfile.tempdir)
@@ -99,7 +106,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     run = session.config.stash.get(_STATE, None)
     if run is None:
         return
-    run.left = sorted(entry.name for entry in run.tmp.iterdir())
+    run.left = sorted(
+        entry.name
+        for entry in run.tmp.iterdir()
+        if not any(entry.match(pattern) for pattern in BY_DESIGN)
+    )
     if run.left and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -124,6 +135,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(_STATE, None)
     if run is None:
         return
+    os.environ.pop("PYTEST_DEBUG_TEMPROOT", None)
     if run.environ_tmpdir is None:
         os.environ.pop("TMPDIR", None)
     else:

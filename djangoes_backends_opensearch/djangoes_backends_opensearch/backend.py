@@ -21,7 +21,7 @@ from djangoes.backends.methods import IndexlessMethods
 from djangoes.backends.requests_log import scrub
 
 from . import aws, params
-from .client import Client, Transport, recording
+from .client import Client, Transport, host_url, recording
 
 
 def opensearch_host(host: str | Mapping[str, Any]) -> dict[str, Any]:
@@ -139,26 +139,7 @@ class OpenSearchBackend(IndexlessMethods, Base):
     def location(self) -> str:
         """The client's hosts, without credentials."""
         hosts = self.client_hosts() if self.client is None else self.client.transport.hosts
-        shown = {
-            f"{'https' if host.get('use_ssl') else 'http'}://{host['host']}:{host['port']}"
-            f"{host.get('url_prefix') or ''}"
-            for host in hosts
-        }
-        return ", ".join(sorted(shown))
-
-    def options(self, **options: Any) -> OpenSearchBackend:
-        """This connection with per-call options (``ignore_status``, ``request_timeout``)."""
-        import copy
-
-        clone = copy.copy(self)
-        clone.client = self.client.options(**options)
-        return clone
-
-    # opensearch-py's helpers take a client: these make a connection one for them.
-
-    @property
-    def transport(self) -> Any:
-        return self.client.transport
+        return ", ".join(sorted({host_url(host) for host in hosts}))
 
     # Point in time: OpenSearch's API (``create_pit``/``delete_pit``), under elasticsearch-py's
     # names; the answers are OpenSearch's (``pit_id``).

@@ -196,6 +196,13 @@ def recording(connection_class: type) -> type:
 
 # The clients
 
+
+def host_url(host: dict[str, Any]) -> str:
+    """An opensearch-py host dict as a URL, without credentials."""
+    scheme = "https" if host.get("use_ssl") else "http"
+    return f"{scheme}://{host.get('host')}:{host.get('port')}{host.get('url_prefix') or ''}"
+
+
 #: ``options()`` names (elasticsearch-py's) -> opensearch-py's per-call argument.
 CALL_OPTIONS = {"ignore_status": "ignore", "request_timeout": "request_timeout"}
 
@@ -230,11 +237,7 @@ class _Options:
         return clone
 
     def __repr__(self) -> str:
-        hosts = [
-            f"{'https' if h.get('use_ssl') else 'http'}://{h.get('host')}:{h.get('port')}"
-            f"{h.get('url_prefix') or ''}"
-            for h in getattr(self.transport, "hosts", None) or []
-        ]
+        hosts = [host_url(host) for host in getattr(self.transport, "hosts", None) or []]
         return f"<{type(self).__name__}({hosts})>"
 
 

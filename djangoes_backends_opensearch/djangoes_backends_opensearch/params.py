@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import os
-import ssl
 from collections.abc import Mapping
 from typing import Any
 
 import opensearchpy
 from django.core.exceptions import ImproperlyConfigured
 
-from djangoes.conf import check_type
+from djangoes.backends import params as core_params
+from djangoes.backends.params import OptionKinds, check_option
 
 #: elasticsearch-py's option -> opensearch-py's.
 ELASTICSEARCH_NAMES = {
@@ -64,6 +63,7 @@ STRINGS = frozenset({"ssl_assert_fingerprint", "opaque_id", "send_get_body_as"})
 NULLABLE = frozenset({"timeout", "http_auth", "ca_certs", "sniffer_timeout", "opaque_id"})
 #: Options that hold secrets: never shown in a message.
 SECRETS = frozenset({"http_auth", "basic_auth", "api_key", "opaque_id"})
+KINDS = OptionKinds(NUMBERS, FLAGS, STRINGS, PATHS, SECRETS)
 
 
 def option_names(connection_class: type) -> frozenset[str]:
@@ -132,23 +132,9 @@ def check(params: Mapping[str, Any], place: str) -> None:
 
 
 def _check(key: str, value: Any, place: str) -> None:
-    shown = "" if key in SECRETS else f" {value!r}"
-    if key in NUMBERS:
-        integer, least, exclusive = NUMBERS[key]
-        kind = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kind):
-            expected = "an integer" if integer else "a number of seconds"
-            raise ImproperlyConfigured(f"{place} must be {expected}, not {type(value).__name__}")
-        if value < least or (exclusive and value == least):
-            relation = "greater than" if exclusive else "at least"
-            raise ImproperlyConfigured(f"{place} must be {relation} {least}, not{shown}")
-    elif key in FLAGS:
-        check_type(value, bool, place, "True or False")
-    elif key in PATHS:
-        check_type(value, (str, os.PathLike), place, "a file path")
-    elif key in STRINGS:
-        check_type(value, str, place, "a string")
-    elif key == "http_auth":
+    if check_option(KINDS, key, value, place):
+        return
+    if key == "http_auth":
         pair = isinstance(value, tuple | list) and len(value) == 2
         if callable(value):
             return  # an auth object of opensearch-py's (a signer)
@@ -158,33 +144,8 @@ def _check(key: str, value: Any, place: str) -> None:
             raise ImproperlyConfigured(
                 f"{place} must be 'user:password' or a pair of strings, not {type(value).__name__}"
             )
-    elif key == "headers":
-        check_type(value, Mapping, place, "a dict of header names to strings")
-        for name, item in value.items():
-            check_type(name, str, place, "a dict of header names to strings")
-            check_type(item, str, f"{place}[{name!r}]", "a string")
-    elif key == "retry_on_status":
-        check_type(value, (list, tuple, set, frozenset), place, "a list of HTTP statuses")
-        for status in value:
-            if isinstance(status, bool) or not isinstance(status, int):
-                raise ImproperlyConfigured(
-                    f"{place} must be a list of HTTP statuses (integers), not "
-                    f"{type(status).__name__}"
-                )
-    elif key == "ssl_context":
-        check_type(value, ssl.SSLContext, place, "an ssl.SSLContext")
-    elif key == "ssl_assert_hostname":
-        check_type(value, (str, bool), place, "a host name, or False")
 
 
 def hide_secrets(text: str, params: Mapping[str, Any]) -> str:
     """``text`` with the value of every secret in ``params`` masked."""
-    for key in SECRETS & params.keys():
-        value = params[key]
-        pieces = value if isinstance(value, tuple | list) else [value]
-        if isinstance(value, str) and ":" in value:
-            pieces = [value, *value.split(":", 1)]
-        for piece in pieces:
-            if isinstance(piece, str) and len(piece) >= 4:
-                text = text.replace(piece, "***")
-    return text
+    return core_params.hide_secrets(text, params, SECRETS)

@@ -26,10 +26,12 @@ import pytest
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from elasticsearch.dsl import Keyword
 
 from djangoes import ConnectionHandler
 from djangoes.backends.params import RENAMED
 from djangoes.checks import check_settings
+from djangoes.dsl import Document
 from djangoes.errors import HINTS
 
 pytestmark = pytest.mark.slow
@@ -39,6 +41,15 @@ S = "ES_SERVERS['x']"
 I = "ES_INDICES['x']"  # noqa: E741
 P = "ES_SERVERS['x']['PARAMS']"
 SECRET = "s3cr3t-in-a-host"
+
+
+class EntryDocument(Document):
+    """A Document on the catalogue's index entry, ``x``."""
+
+    code = Keyword()
+
+    class Index:
+        name = "x"
 
 
 def server(**entry: Any) -> dict[str, Any]:
@@ -294,6 +305,20 @@ CATALOGUE: list[tuple[str, Any, Any, str, list[str]]] = [
         {},
         "E011",
         [P + "['max_retries']"],
+    ),
+    (
+        "document and settings",
+        server(),
+        index(DOCUMENT=f"{__name__}.EntryDocument", SETTINGS={"settings": {}}),
+        "E019",
+        [I, "'SETTINGS' and 'DOCUMENT'"],
+    ),
+    (
+        "document path",
+        server(),
+        index(DOCUMENT="no.such.module.PostDocument"),
+        "E020",
+        [I + "['DOCUMENT']", "'no.such.module.PostDocument' could not be imported"],
     ),
 ]
 

@@ -501,7 +501,10 @@ def test_opensearch_tls_is_verified_unless_switched_off(
 
         refused = failure(connection().info, opensearchpy.SSLError)
         trusted = connection(ca_certs=str(ca_file)).info()
-        with pytest.warns(Warning, match="verify_certs=False"):
+        with (
+            pytest.warns(Warning, match="verify_certs=False"),
+            pytest.warns(InsecureRequestWarning, match="Unverified HTTPS request"),
+        ):
             unverified = connection(verify_certs=False).info()
     assert "CERTIFICATE_VERIFY_FAILED" in refused or "certificate verify failed" in refused
     assert trusted["version"]["distribution"] == unverified["version"]["distribution"]

@@ -9,7 +9,6 @@ resolve to the installed transport distributions.
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 from typing import Any
 
@@ -127,22 +126,9 @@ class BaseElasticsearchBackend(IndexlessMethods, Base):
         write_dsl_objects(client.transport.serializers)  # elasticsearch.dsl's objects too
         return client
 
-    def options(self, **options: Any) -> Any:
-        """This connection with per-request options (``ignore_status``, ``request_timeout``...).
-
-        ``elasticsearch.helpers`` call ``options()`` on what they are given, so they work on a
-        connection as on a client.
-        """
-        clone = copy.copy(self)
-        clone.client = self.client.options(**options)
-        return clone
-
-    # What elasticsearch.helpers read from a client besides its API, so they take a connection
-    # (except ``helpers.reindex``, which needs ``client.indices``: give it ``connection.client``).
-
-    @property
-    def transport(self) -> Any:
-        return self.client.transport
+    # What elasticsearch.helpers read from a client besides its API and ``options()``/``transport``
+    # (IndexlessMethods), so they take a connection (except ``helpers.reindex``, which needs
+    # ``client.indices``: give it ``connection.client``).
 
     @property
     def _otel(self) -> Any:

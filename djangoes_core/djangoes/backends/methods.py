@@ -10,6 +10,7 @@ connection may be rebuilt.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,21 @@ class IndexlessMethods:
     client: Any
     indices: list[str]
     rebuilt_indices: dict[str, Any]
+
+    def options(self, **options: Any) -> Any:
+        """This connection with per-request options (``ignore_status``, ``request_timeout``...).
+
+        The client libraries' helpers (``elasticsearch.helpers``, ``opensearchpy.helpers``) call
+        ``options()`` and read ``transport`` on what they are given, so they take a connection
+        as they take a client.
+        """
+        clone = copy.copy(self)
+        clone.client = self.client.options(**options)
+        return clone
+
+    @property
+    def transport(self) -> Any:
+        return self.client.transport
 
     # Filling in the index
 

@@ -12,6 +12,7 @@ import os
 import ssl
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -119,6 +120,28 @@ NULLABLE = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class OptionKinds:
+    """What kind of value each of a client library's options takes: the table a backend fills.
+
+    :func:`check_option` checks an option by it, and the options every HTTP client library
+    shares (``headers``, ``retry_on_status``, ``ssl_context``, ``ssl_assert_hostname``); a
+    backend on another client library gives its own table and checks the rest itself.
+    """
+
+    #: Numbers: (integers only, the least value, whether the least value itself is refused).
+    numbers: Mapping[str, tuple[bool, float, bool]]
+    flags: frozenset[str]
+    strings: frozenset[str]
+    paths: frozenset[str]
+    #: Options that hold secrets: their value is never shown in a message.
+    secrets: frozenset[str]
+
+
+#: elasticsearch-py's options by kind.
+KINDS = OptionKinds(NUMBERS, FLAGS, STRINGS, PATHS, SECRETS)
+
+
 def client_option_names() -> frozenset[str]:
     """The keyword arguments of ``elasticsearch.Elasticsearch`` (of the installed version)."""
     import inspect
@@ -154,46 +177,56 @@ def check_client_options(options: Mapping[str, Any], place: str) -> None:
         _check_option(key, value, f"{place}[{key!r}]")
 
 
-def _check_option(key: str, value: Any, place: str) -> None:
-    shown = "" if key in SECRETS else f" {value!r}"
-    if key in NUMBERS:
-        integer, least, exclusive = NUMBERS[key]
+def check_option(kinds: OptionKinds, key: str, value: Any, place: str) -> bool:
+    """Check ``value`` if ``kinds`` or the shared options know ``key``; False if neither does."""
+    if key in kinds.numbers:
+        integer, least, exclusive = kinds.numbers[key]
         kind = (int,) if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kind):
             raise _wrong(place, "an integer" if integer else "a number of seconds", value)
         if value < least or (exclusive and value == least):
+            shown = "" if key in kinds.secrets else f" {value!r}"
             relation = "greater than" if exclusive else "at least"
             raise ImproperlyConfigured(f"{place} must be {relation} {least}, not{shown}")
-    elif key in FLAGS:
+    elif key in kinds.flags:
         check_type(value, bool, place, "True or False")
-    elif key in STRINGS:
+    elif key in kinds.strings:
         check_type(value, str, place, "a string")
-    elif key in PATHS:
+    elif key in kinds.paths:
         check_type(value, (str, os.PathLike), place, "a file path")
-    elif key in ("basic_auth", "api_key"):
-        pair = isinstance(value, (tuple, list)) and len(value) == 2
-        if not isinstance(value, str) and not (pair and all(isinstance(v, str) for v in value)):
-            raise _wrong(place, "a string or a pair of strings", value)
     elif key == "headers":
         check_type(value, Mapping, place, "a dict of header names to strings")
         for name, item in value.items():
             check_type(name, str, place, "a dict of header names to strings")
             check_type(item, str, f"{place}[{name!r}]", "a string")
     elif key == "retry_on_status":
-        statuses = [value] if isinstance(value, int) else value
-        check_type(statuses, (list, tuple, set, frozenset), place, "a status or a list of them")
-        for status in statuses:
+        check_type(value, (list, tuple, set, frozenset), place, "a list of HTTP statuses")
+        for status in value:
             if isinstance(status, bool) or not isinstance(status, int):
                 raise _wrong(place, "a list of HTTP statuses (integers)", status)
-    elif key in ("node_pool_class", "node_selector_class"):
-        _check_class(key, value, place)
     elif key == "ssl_context":
         check_type(value, ssl.SSLContext, place, "an ssl.SSLContext")
+    elif key == "ssl_assert_hostname":
+        check_type(value, (str, bool), place, "a host name, or False")
+    else:
+        return False
+    return True
+
+
+def _check_option(key: str, value: Any, place: str) -> None:
+    if key == "retry_on_status" and isinstance(value, int) and not isinstance(value, bool):
+        value = [value]  # elasticsearch-py takes one status as well
+    if check_option(KINDS, key, value, place):
+        return
+    if key in ("basic_auth", "api_key"):
+        pair = isinstance(value, (tuple, list)) and len(value) == 2
+        if not isinstance(value, str) and not (pair and all(isinstance(v, str) for v in value)):
+            raise _wrong(place, "a string or a pair of strings", value)
+    elif key in ("node_pool_class", "node_selector_class"):
+        _check_class(key, value, place)
     elif key == "ssl_version":
         if isinstance(value, bool) or not isinstance(value, int):
             raise _wrong(place, "an ssl.TLSVersion or ssl.PROTOCOL_* constant", value)
-    elif key == "ssl_assert_hostname":
-        check_type(value, (str, bool), place, "a host name, or False")
     elif key in ("serializer", "serializers"):
         _check_serializers(key, value, place)
     elif key == "sniffed_node_callback" and not callable(value):
@@ -229,11 +262,14 @@ def _check_class(key: str, value: Any, place: str) -> None:
         )
 
 
-def hide_secrets(text: str, options: Mapping[str, Any]) -> str:
+def hide_secrets(text: str, options: Mapping[str, Any], secrets: frozenset[str] = SECRETS) -> str:
     """``text`` with the value of every secret option in ``options`` masked."""
-    for key in SECRETS & options.keys():
+    for key in secrets & options.keys():
         value = options[key]
-        for piece in value if isinstance(value, (tuple, list)) else [value]:
+        pieces = list(value) if isinstance(value, (tuple, list)) else [value]
+        if isinstance(value, str) and ":" in value:  # "user:password", and each half
+            pieces += value.split(":", 1)
+        for piece in pieces:
             if isinstance(piece, str) and len(piece) >= 4:
                 text = text.replace(piece, "***")
     return text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fnmatch import fnmatch
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from elasticsearch.dsl import AsyncIndex, Index
@@ -102,6 +102,21 @@ class ConfiguredIndexMixin:
     #: A name elasticsearch.dsl assigned (an index template's pattern): used as it is.
     literal: str | None = None
     _explicit_using: str | None
+    #: elasticsearch.dsl's index class of the same kind (sync or async), for a named clone.
+    _plain: ClassVar[type]
+
+    def __init__(self, key: str | None, using: str | None = None) -> None:
+        super().__init__(key, using=using)  # type: ignore[call-arg]
+        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
+
+    def clone(self, name: str | None = None, using: Any = None) -> Any:
+        """A copy; with a ``name``, elasticsearch.dsl's plain index of that name."""
+        if name is None:
+            clone: Any = type(self)(self.key, using or self._explicit_using)
+            clone.literal = self.literal
+        else:
+            clone = self._plain(name, using=using or self._using)
+        return self._clone_into(clone)
 
     @property
     def _name(self) -> str:
@@ -174,19 +189,7 @@ class ConfiguredIndexMixin:
 class ConfiguredIndex(ConfiguredIndexMixin, Index):
     """The index of a :class:`~djangoes.dsl.Document`: ``ES_INDICES[key]``."""
 
-    def __init__(self, key: str | None, using: str | None = None) -> None:
-        super().__init__(key, using=using)  # type: ignore[arg-type]
-        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
-        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
-
-    def clone(self, name: str | None = None, using: Any = None) -> Any:
-        """A copy; with a ``name``, elasticsearch.dsl's plain index of that name."""
-        if name is None:
-            clone: Any = ConfiguredIndex(self.key, using or self._explicit_using)
-            clone.literal = self.literal
-        else:
-            clone = Index(name, using=using or self._using)
-        return self._clone_into(clone)
+    _plain = Index
 
     def create(self, using: Any = None, **kwargs: Any) -> ObjectApiResponse[Any]:
         """Create the index as ``es_indices create`` would: its ``NAME`` (the test name in test
@@ -208,18 +211,7 @@ class ConfiguredIndex(ConfiguredIndexMixin, Index):
 class AsyncConfiguredIndex(ConfiguredIndexMixin, AsyncIndex):
     """The index of a :class:`~djangoes.dsl.AsyncDocument`: ``ES_INDICES[key]``."""
 
-    def __init__(self, key: str | None, using: str | None = None) -> None:
-        super().__init__(key, using=using)  # type: ignore[arg-type]
-        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
-        self.key, self.literal = key, None  # (elasticsearch.dsl's __init__ set _name)
-
-    def clone(self, name: str | None = None, using: Any = None) -> Any:
-        if name is None:
-            clone: Any = AsyncConfiguredIndex(self.key, using or self._explicit_using)
-            clone.literal = self.literal
-        else:
-            clone = AsyncIndex(name, using=using or self._using)
-        return self._clone_into(clone)
+    _plain = AsyncIndex
 
     async def create(self, using: Any = None, **kwargs: Any) -> ObjectApiResponse[Any]:
         name, body = self.creation()
