@@ -1,7 +1,7 @@
 """The benchmarks run and print every figure they promise (on a few documents; no timing checked).
 
-docs/benchmarks.md quotes their lines, and other scripts read them: a benchmark that stopped
-printing a figure, or printed it in another shape, would go unnoticed until the next
+docs/benchmarks.md's tables are made of their lines: a benchmark that stopped printing a
+figure, printed it in another shape, or failed on its way would go unnoticed until the next
 measurement.
 """
 
