@@ -2,20 +2,30 @@
 
 Loads N small documents (default 100,000) with the stock elasticsearch-py client, in-process
 (``EmbeddedNode``) and over HTTP (``djangoes-embedded serve`` in a subprocess, keep-alive), then
-times a match query and a terms aggregation. Prints one line per figure.
+times a match query and a terms aggregation. Before that, the engine alone (its bulk and search
+API, no client): in memory, with the resident memory it keeps, then on a data directory
+(``--data``, else a temporary one) with the index's size on disk. Prints one line per figure.
+
+The documents (:func:`documents`) and the queries (:func:`query_words`, :data:`TERMS`) are
+shared with bench/tantivy_compare.py, which loads the same ones into tantivy-py.
 
     uv run python bench/engine.py [--docs 100000] [--queries 2000] [--only inprocess|http]
+        [--data DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
 
 from elasticsearch import Elasticsearch
 
@@ -40,7 +50,7 @@ def vocabulary(rng: random.Random) -> list[str]:
     return sorted(words)
 
 
-def documents(count: int, seed: int = 42):
+def documents(count: int, seed: int = 42) -> Iterator[tuple[str, dict]]:
     """Small documents: a 6-word title (Zipf-like word use), a category, a price, a date."""
     rng = random.Random(seed)
     words = vocabulary(rng)
@@ -59,6 +69,21 @@ def documents(count: int, seed: int = 42):
         )
 
 
+#: The match queries pick their word among the most used ones, in this seeded order.
+QUERY_SEED = 7
+COMMON_WORDS = 200
+#: The terms aggregation (on the keyword field, default size) both benchmarks time.
+TERMS = {"categories": {"terms": {"field": "category"}}}
+
+
+def query_words() -> Iterator[str]:
+    """The words of the match queries, one per query, endless (the same in every run)."""
+    rng = random.Random(QUERY_SEED)
+    common = vocabulary(random.Random(42))[:COMMON_WORDS]
+    while True:
+        yield rng.choice(common)
+
+
 def load(es: Elasticsearch, index: str, count: int) -> float:
     """Index ``count`` documents with bulk requests of BATCH; return documents per second."""
     es.options(ignore_status=404).indices.delete(index=index)
@@ -75,35 +100,141 @@ def load(es: Elasticsearch, index: str, count: int) -> float:
     return count / elapsed
 
 
-def engine_rate(count: int) -> float:
-    """Documents per second of the engine's bulk API alone: request bodies built beforehand,
-    handed to ``Engine.handle`` with no client, to separate the engine from the client's JSON."""
-    import json
-
-    from djangoes_engine import Engine, Request
-
-    engine = Engine()
-    mapping = {"settings": {"refresh_interval": "-1"}, "mappings": MAPPING}
-    engine.handle(Request.from_target("PUT", "/bench", json.dumps(mapping).encode()))
-    docs = list(documents(count))
-    bodies = [
-        b"".join(
+def bulk_bodies(count: int) -> list[bytes]:
+    """The NDJSON bodies of bulk requests of BATCH documents, built before any clock starts."""
+    bodies: list[bytes] = []
+    lines: list[bytes] = []
+    for doc_id, doc in documents(count):
+        lines.append(
             json.dumps({"index": {"_id": doc_id}}).encode()
             + b"\n"
             + json.dumps(doc).encode()
             + b"\n"
-            for doc_id, doc in docs[start : start + BATCH]
         )
-        for start in range(0, count, BATCH)
-    ]
+        if len(lines) == BATCH:
+            bodies.append(b"".join(lines))
+            lines = []
+    if lines:
+        bodies.append(b"".join(lines))
+    return bodies
+
+
+def engine_load(engine, bodies: list[bytes], count: int) -> float:
+    """Documents per second of the engine's bulk API alone: the request bodies handed to
+    ``Engine.handle`` with no client, to separate the engine from the client's JSON."""
+    from djangoes_engine import Request
+
+    mapping = {"settings": {"refresh_interval": "-1"}, "mappings": MAPPING}
+    engine.handle(Request.from_target("DELETE", "/bench"))
+    engine.handle(Request.from_target("PUT", "/bench", json.dumps(mapping).encode()))
     started = time.perf_counter()
     for body in bodies:
         response = engine.handle(Request.from_target("POST", "/bench/_bulk", body))
         assert response.status == 200 and b'"errors":false' in response.body
     engine.handle(Request.from_target("POST", "/bench/_refresh"))
     elapsed = time.perf_counter() - started
-    engine.close()
     return count / elapsed
+
+
+def engine_queries(engine) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """The match query and the terms aggregation, through the engine's search API (no client);
+    each call returns the response body."""
+    from djangoes_engine import Request
+
+    words = query_words()
+    terms_body = json.dumps({"size": 0, "aggs": TERMS}).encode()
+
+    def search(body: bytes) -> bytes:
+        response = engine.handle(Request.from_target("POST", "/bench/_search", body))
+        assert response.status == 200, response.body
+        return response.body
+
+    def match() -> bytes:
+        return search(json.dumps({"query": {"match": {"title": next(words)}}, "size": 10}).encode())
+
+    def terms() -> bytes:
+        return search(terms_body)
+
+    return match, terms
+
+
+def resident() -> int | None:
+    """This process's resident memory in bytes (Linux's /proc; None elsewhere)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def memory_line(label: str, count: int, before: int | None, after: int | None) -> str:
+    if before is None or after is None:
+        return f"{label}: resident memory after load: unknown (no /proc)"
+    grown = after - before
+    return (
+        f"{label}: resident memory after load: {after / 1e6:,.0f} MB, "
+        f"+{grown / 1e6:,.0f} MB over the load ({grown / count:,.0f} bytes/doc)"
+    )
+
+
+def disk_size(directory: str) -> tuple[int, int]:
+    """Bytes of the files under ``directory``, and of those in its translogs."""
+    total = translog = 0
+    for root, _dirs, files in os.walk(directory):
+        for name in files:
+            size = os.path.getsize(os.path.join(root, name))
+            total += size
+            if "translog" in os.path.relpath(os.path.join(root, name), directory):
+                translog += size
+    return total, translog
+
+
+def engine_alone(count: int, runs: int, data: str | None) -> None:
+    """The engine's own figures, no client: in memory (load rate, resident memory, query
+    latencies through its search API), then on a data directory (load rate, size on disk)."""
+    import gc
+
+    from djangoes_engine import Engine, Request
+
+    bodies = bulk_bodies(count)
+    engine = Engine()
+    before = resident()
+    rate = engine_load(engine, bodies, count)
+    after = resident()
+    print(f"engine alone: bulk API, {count} docs: {rate:,.0f} docs/s")
+    print(memory_line("engine alone", count, before, after))
+    match, terms = engine_queries(engine)
+    median, p99 = latencies(match, runs)
+    print(f"engine alone: match query (size 10): median {median:.3f} ms, p99 {p99:.3f} ms")
+    median, p99 = latencies(terms, max(50, runs // 10))
+    print(f"engine alone: terms aggregation (50 buckets): median {median:.3f} ms, p99 {p99:.3f} ms")
+    engine.close()
+    del engine, match, terms
+    gc.collect()
+
+    directory = data if data is not None else tempfile.mkdtemp(prefix="bench-engine-")
+    try:
+        engine = Engine(directory)
+        before = resident()
+        rate = engine_load(engine, bodies, count)
+        after = resident()
+        print(f"engine on disk: bulk API, {count} docs: {rate:,.0f} docs/s")
+        print(memory_line("engine on disk", count, before, after))
+        loaded, translog = disk_size(directory)
+        engine.handle(Request.from_target("POST", "/bench/_flush"))
+        total, _ = disk_size(directory)
+        print(
+            f"engine on disk: size on disk: {total / 1e6:,.1f} MB ({total / count:,.0f} "
+            f"bytes/doc) after a flush; {loaded / 1e6:,.1f} MB before it, of which translog "
+            f"{translog / 1e6:,.1f} MB"
+        )
+        engine.close()
+    finally:
+        if data is None:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def _send(es: Elasticsearch, index: str, operations: list) -> None:
@@ -129,15 +260,13 @@ def measure(label: str, es: Elasticsearch, count: int, runs: int) -> None:
     index = "bench"
     rate = load(es, index, count)
     print(f"{label}: bulk indexing {count} docs: {rate:,.0f} docs/s")
-    rng = random.Random(7)
-    words = vocabulary(random.Random(42))
-    common = words[:200]
+    words = query_words()
 
     def match():
-        es.search(index=index, query={"match": {"title": rng.choice(common)}}, size=10)
+        es.search(index=index, query={"match": {"title": next(words)}}, size=10)
 
     def terms():
-        es.search(index=index, size=0, aggs={"categories": {"terms": {"field": "category"}}})
+        es.search(index=index, size=0, aggs=TERMS)
 
     median, p99 = latencies(match, runs)
     print(f"{label}: match query (size 10): median {median:.3f} ms, p99 {p99:.3f} ms")
@@ -165,14 +294,16 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--only", choices=("inprocess", "http"))
+    parser.add_argument(
+        "--data",
+        help="the engine's data directory for the on-disk figures (default: a temporary one)",
+    )
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     if args.only in (None, "inprocess"):
         from djangoes_backends_embedded import client
 
-        rate = engine_rate(args.docs)
-        print(f"engine alone: bulk API, {args.docs} docs: {rate:,.0f} docs/s")
-
+        engine_alone(args.docs, args.queries, args.data)
         measure("in-process", client(name="bench"), args.docs, args.queries)
     if args.only in (None, "http"):
         process, url = serve()

@@ -1,0 +1,227 @@
+"""The engine beside tantivy-py alone, on the same documents in the same run.
+
+How far the engine is from the library it is built on: bench/engine.py's documents loaded
+straight into tantivy-py (title a text field, category a fast raw-tokenized string, price and
+published fast numbers, ``_source`` the document's JSON in a stored bytes field; one writer,
+one commit at the end), then a top-10 term query on title with each hit's ``_source`` fetched
+and parsed, and tantivy's own terms aggregation on category (``Searcher.aggregate``). Then the
+engine, in memory in this process, on the same documents: its bulk API with no client (the
+NDJSON bodies built beforehand, as bench/engine.py's "engine alone"), and the same queries
+both through its search API (``Engine.handle``, no client) and through the in-process
+elasticsearch-py client. Prints one line per figure, then the table: figure, engine,
+tantivy-py, ratio (engine / tantivy-py).
+
+tantivy's clock starts with the documents as Python dicts (the JSON of ``_source`` and the
+date are made inside it); the engine's with the request bodies as bytes.
+
+    uv run python bench/tantivy_compare.py [--docs 100000] [--queries 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+
+import tantivy
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from engine import (  # bench/ is not a package: its directory is on sys.path
+    TERMS,
+    bulk_bodies,
+    documents,
+    engine_load,
+    engine_queries,
+    latencies,
+    query_words,
+)
+
+#: The writer's memory budget and threads: the engine's (djangoes_engine.store.Store).
+HEAP = 64_000_000
+THREADS = 2
+
+
+def tantivy_index() -> tantivy.Index:
+    """An in-memory tantivy index of the benchmark's fields, as the engine is by default."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title")
+    builder.add_text_field("category", fast=True, tokenizer_name="raw")
+    builder.add_integer_field("price", indexed=True, fast=True)
+    builder.add_date_field("published", indexed=True, fast=True)
+    builder.add_bytes_field("_source", stored=True)
+    return tantivy.Index(builder.build())
+
+
+def tantivy_load(index: tantivy.Index, docs: list[tuple[str, dict]]) -> float:
+    """Documents per second into tantivy-py: one writer, one commit at the end."""
+    writer = index.writer(heap_size=HEAP, num_threads=THREADS)
+    started = time.perf_counter()
+    for _doc_id, doc in docs:
+        writer.add_document(
+            tantivy.Document(
+                title=doc["title"],
+                category=doc["category"],
+                price=doc["price"],
+                published=datetime.datetime.fromisoformat(doc["published"]),
+                _source=json.dumps(doc).encode(),
+            )
+        )
+    writer.commit()
+    index.reload()
+    elapsed = time.perf_counter() - started
+    return len(docs) / elapsed
+
+
+def tantivy_queries(index: tantivy.Index) -> tuple[Callable[[], object], Callable[[], object]]:
+    """The match query (top 10, ``_source`` fetched and parsed) and the terms aggregation."""
+    searcher = index.searcher()
+    schema = index.schema
+    words = query_words()
+    everything = tantivy.Query.all_query()
+
+    def match() -> tuple[int | None, list[dict]]:
+        query = tantivy.Query.term_query(schema, "title", next(words))
+        result = searcher.search(query, 10)
+        sources = [json.loads(searcher.doc(address)["_source"][0]) for _, address in result.hits]
+        return result.count, sources
+
+    def terms() -> dict:
+        return searcher.aggregate(everything, TERMS)
+
+    return match, terms
+
+
+def buckets(aggregations: dict) -> list[tuple[str, int]]:
+    return [(b["key"], b["doc_count"]) for b in aggregations["categories"]["buckets"]]
+
+
+def check_same_answers(
+    tantivy_match: Callable[[], object],
+    tantivy_terms: Callable[[], object],
+    engine_match: Callable[[], bytes],
+    engine_terms: Callable[[], bytes],
+) -> None:
+    """The first query of each kind gives both the same answer (before any is timed)."""
+    count, sources = tantivy_match()  # type: ignore[misc]
+    answer = json.loads(engine_match())
+    assert answer["hits"]["total"]["value"] == min(count, 10_000), (answer["hits"], count)
+    assert len(answer["hits"]["hits"]) == len(sources)
+    ours = buckets(json.loads(engine_terms())["aggregations"])
+    theirs = buckets(tantivy_terms())  # type: ignore[arg-type]
+    assert ours == theirs, (ours, theirs)
+
+
+def row(figure: str, engine: float, tantivy_figure: float, unit: str, rate: bool) -> str:
+    ratio = f"{engine / tantivy_figure:.2f}" if rate else f"{engine / tantivy_figure:.1f} ×"  # noqa: RUF001
+    if rate:
+        return f"| {figure} | {engine:,.0f} {unit} | {tantivy_figure:,.0f} {unit} | {ratio} |"
+    return f"| {figure} | {engine:.3f} {unit} | {tantivy_figure:.3f} {unit} | {ratio} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    args = parser.parse_args()
+    count, runs = args.docs, args.queries
+    terms_runs = max(50, runs // 10)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, tantivy-py {tantivy_version()}")
+
+    docs = list(documents(count))
+    index = tantivy_index()
+    tantivy_rate = tantivy_load(index, docs)
+    del docs
+    print(f"tantivy-py: bulk indexing {count} docs: {tantivy_rate:,.0f} docs/s")
+
+    from djangoes_backends_embedded import client
+    from djangoes_engine.engines import close_engine, get_engine
+
+    name = "tantivy-compare"
+    engine = get_engine(name=name)
+    engine_rate = engine_load(engine, bulk_bodies(count), count)
+    print(f"engine alone: bulk API, {count} docs: {engine_rate:,.0f} docs/s")
+
+    t_match, t_terms = tantivy_queries(index)
+    e_match, e_terms = engine_queries(engine)
+    check_same_answers(t_match, t_terms, e_match, e_terms)
+    t_match, t_terms = tantivy_queries(index)  # the query words from the start again
+    e_match, e_terms = engine_queries(engine)
+
+    es = client(name=name)
+    words = query_words()
+
+    def c_match() -> object:
+        return es.search(index="bench", query={"match": {"title": next(words)}}, size=10)
+
+    def c_terms() -> object:
+        return es.search(index="bench", size=0, aggs=TERMS)
+
+    figures: dict[str, tuple[float, float]] = {}
+    for label, call, number in (
+        ("tantivy-py: match query (size 10, _source)", t_match, runs),
+        ("engine alone: match query (size 10)", e_match, runs),
+        ("in-process: match query (size 10)", c_match, runs),
+        ("tantivy-py: terms aggregation (50 buckets)", t_terms, terms_runs),
+        ("engine alone: terms aggregation (50 buckets)", e_terms, terms_runs),
+        ("in-process: terms aggregation (50 buckets)", c_terms, terms_runs),
+    ):
+        median, p99 = latencies(call, number)
+        figures[label] = (median, p99)
+        print(f"{label}: median {median:.3f} ms, p99 {p99:.3f} ms")
+    close_engine(name=name)
+
+    def median(label: str) -> float:
+        return figures[label][0]
+
+    print()
+    print(f"| figure ({count} docs) | engine | tantivy-py | ratio |")
+    print("| --- | --- | --- | --- |")
+    print(
+        row(
+            "bulk indexing (engine's bulk API, no client)",
+            engine_rate,
+            tantivy_rate,
+            "docs/s",
+            True,
+        )
+    )
+    t_match_median = median("tantivy-py: match query (size 10, _source)")
+    t_terms_median = median("tantivy-py: terms aggregation (50 buckets)")
+    for figure, label, reference in (
+        (
+            "match query, median (engine's search API)",
+            "engine alone: match query (size 10)",
+            t_match_median,
+        ),
+        (
+            "match query, median (in-process client)",
+            "in-process: match query (size 10)",
+            t_match_median,
+        ),
+        (
+            "terms aggregation, median (engine's search API)",
+            "engine alone: terms aggregation (50 buckets)",
+            t_terms_median,
+        ),
+        (
+            "terms aggregation, median (in-process client)",
+            "in-process: terms aggregation (50 buckets)",
+            t_terms_median,
+        ),
+    ):
+        print(row(figure, median(label), reference, "ms", False))
+
+
+def tantivy_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("tantivy")
+
+
+if __name__ == "__main__":
+    main()
