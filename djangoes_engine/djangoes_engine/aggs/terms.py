@@ -9,8 +9,9 @@ shard results then reduce as Elasticsearch's coordinating node does: counts summ
 promoted to double when another index maps the field as a double.
 
 Python takes over where tantivy cannot filter or order: partitions and numeric include/exclude,
-ordering by a sub-aggregation, ``min_doc_count: 0`` and IP keys in key order (all terms are
-fetched, then filtered and sorted), and ``missing`` (counted with a query of its own).
+ordering by a sub-aggregation, ``min_doc_count: 0``, and IP or double keys in key order (all
+terms are fetched, then filtered and sorted: tantivy puts integral doubles before the others),
+and ``missing`` (counted with a query of its own).
 """
 
 from __future__ import annotations
@@ -172,8 +173,12 @@ class Terms(Agg):
     def _cut(self, shard: Shard) -> int:
         """How many buckets ``shard`` keeps: :attr:`cut`, or ``size`` where no more can change
         the answer (the only index, counts descending: its counts are exact, so its top
-        ``size`` are the answer's, and its error bounds show as 0 whatever the cut)."""
-        if shard.single and self.order == COUNT_DESC:
+        ``size`` are the answer's, and its error bounds show as 0 whatever the cut).
+
+        Not with a ``min_doc_count`` above 1: Elasticsearch drops the kept buckets below it
+        without counting them in ``sum_other_doc_count``, which therefore depends on the cut.
+        """
+        if shard.single and self.order == COUNT_DESC and self.min_doc_count == 1:
             return self.size
         return self.cut
 
@@ -183,7 +188,7 @@ class Terms(Agg):
         return (
             self.filter.tantivy_params(source) is None
             or primary not in ("_count", "_key")
-            or (primary == "_key" and source.key_kind == "ip")
+            or (primary == "_key" and source.key_kind in ("ip", "double"))
             or self.min_doc_count == 0
         )
 
