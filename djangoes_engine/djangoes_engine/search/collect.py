@@ -345,6 +345,7 @@ def _target_candidates(
         and request.min_score is None
         and not everything
     )
+    hits: list[Any]
     if simple and wanted == 0 and target.matches_all:
         # No hits wanted, only their number: the index's documents (all root documents, the
         # nested objects live in a reader of their own), without scoring each of them.
