@@ -551,7 +551,8 @@ def merge_buckets(subs: dict[str, Agg], buckets: list[Bucket]) -> Bucket:
     """Buckets of several indices with one key, as one."""
     first = buckets[0]
     if len(buckets) == 1:
-        return Bucket(first.key, first.doc_count, reduce_subs(subs, [first.subs]), first.error)
+        reduced = reduce_subs(subs, [first.subs]) if subs else {}
+        return Bucket(first.key, first.doc_count, reduced, first.error)
     return Bucket(
         first.key, sum(b.doc_count for b in buckets), reduce_subs(subs, [b.subs for b in buckets])
     )

@@ -123,6 +123,9 @@ class HistogramBase(Agg):
             count = int(entry["doc_count"])
             if not count:
                 continue
+            if not self.subs:
+                result.buckets[key] = Bucket(key, count)
+                continue
             low, high = self.bucket_bounds(key)
             result.buckets[key] = Bucket(
                 key,
@@ -262,7 +265,8 @@ class HistogramBase(Agg):
             body["key_as_string"] = printer(bucket.key)
         body["key"] = bucket.key
         body["doc_count"] = bucket.doc_count
-        body.update(render_subs(self.subs, bucket.subs))
+        if self.subs:
+            body.update(render_subs(self.subs, bucket.subs))
         return body
 
 

@@ -9,8 +9,9 @@ shard results then reduce as Elasticsearch's coordinating node does: counts summ
 promoted to double when another index maps the field as a double.
 
 Python takes over where tantivy cannot filter or order: partitions and numeric include/exclude,
-ordering by a sub-aggregation, ``min_doc_count: 0`` and IP keys in key order (all terms are
-fetched, then filtered and sorted), and ``missing`` (counted with a query of its own).
+ordering by a sub-aggregation, ``min_doc_count: 0``, and IP or double keys in key order (all
+terms are fetched, then filtered and sorted: tantivy puts integral doubles before the others),
+and ``missing`` (counted with a query of its own).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .core import (
     collect_level,
     empty_subs,
     merge_buckets,
+    reduce_subs,
     register,
     render_subs,
     subs_on,
@@ -168,13 +170,25 @@ class Terms(Agg):
             return self.size
         return max(self.size, int(self.size * 1.5 + 10))
 
+    def _cut(self, shard: Shard) -> int:
+        """How many buckets ``shard`` keeps: :attr:`cut`, or ``size`` where no more can change
+        the answer (the only index, counts descending: its counts are exact, so its top
+        ``size`` are the answer's, and its error bounds show as 0 whatever the cut).
+
+        Not with a ``min_doc_count`` above 1: Elasticsearch drops the kept buckets below it
+        without counting them in ``sum_other_doc_count``, which therefore depends on the cut.
+        """
+        if shard.single and self.order == COUNT_DESC and self.min_doc_count == 1:
+            return self.size
+        return self.cut
+
     def _complete(self, source: Source) -> bool:
         """Whether every term must be fetched (Python filters, orders or adds buckets)."""
         primary = self.order[0].target
         return (
             self.filter.tantivy_params(source) is None
             or primary not in ("_count", "_key")
-            or (primary == "_key" and source.key_kind == "ip")
+            or (primary == "_key" and source.key_kind in ("ip", "double"))
             or self.min_doc_count == 0
         )
 
@@ -203,11 +217,11 @@ class Terms(Agg):
         ):
             return None
         self.filter.check(self.name, source)
-        return with_subs(self._body(shard, source, self.cut + 1, False), shard, self.subs)
+        return with_subs(self._body(shard, source, self._cut(shard) + 1, False), shard, self.subs)
 
     def from_response(self, shard: Shard, query: tantivy.Query, raw: dict[str, Any]) -> TermsResult:
         source = shard.source(self, self.field, ANY)
-        if self._tied(raw["buckets"], source.key_kind):
+        if self._tied(raw["buckets"], source.key_kind, self._cut(shard)):
             return self.collect(shard, query)
         return self._result(shard, query, source, raw)
 
@@ -227,10 +241,11 @@ class Terms(Agg):
             if raw.get("sum_other_doc_count"):
                 raise TooManyBuckets(TANTIVY_BUCKETS + int(raw["sum_other_doc_count"]))
             return self._result(shard, query, source, raw)
-        wanted = self.cut + 1
+        cut = self._cut(shard)
+        wanted = cut + 1
         while True:
             raw = self._fetch(shard, query, source, wanted, False)
-            if not self._tied(raw["buckets"], source.key_kind) or wanted >= TANTIVY_BUCKETS:
+            if not self._tied(raw["buckets"], source.key_kind, cut) or wanted >= TANTIVY_BUCKETS:
                 return self._result(shard, query, source, raw)
             wanted = min(wanted * 4, TANTIVY_BUCKETS)
 
@@ -240,13 +255,12 @@ class Terms(Agg):
         request = with_subs(self._body(shard, source, size, complete), shard, self.subs)
         return shard.run(query, {"t": request})["t"]
 
-    def _tied(self, buckets: list[dict[str, Any]], kind: str | None) -> bool:
+    def _tied(self, buckets: list[dict[str, Any]], kind: str | None, cut: int) -> bool:
         """Whether the count at the cut continues past it, where tantivy's tie order is wrong.
 
         tantivy breaks count ties by key for strings and integers, as Elasticsearch does, but
         not for doubles (integral values come first); those ties are resolved here.
         """
-        cut = self.cut
         if kind != "double" or len(buckets) <= cut or self.order[0].target != "_count":
             return False
         return buckets[cut - 1]["doc_count"] == buckets[cut]["doc_count"]
@@ -303,19 +317,20 @@ class Terms(Agg):
             for bucket in buckets:
                 fill(bucket)
         ordered = sort_buckets(buckets, self.order, self.subs, sort_key(kind))
-        kept, dropped = ordered[: self.cut], ordered[self.cut :]
-        if not by_value:
+        cut = self._cut(shard)
+        kept, dropped = ordered[:cut], ordered[cut:]
+        if not by_value and self.subs:
             for bucket in kept:
                 fill(bucket)
         other += sum(b.doc_count for b in dropped)
         return TermsResult(
-            kind, kept, other, self._shard_error(kept), self._printer(kind, source.field)
+            kind, kept, other, self._shard_error(kept, cut), self._printer(kind, source.field)
         )
 
-    def _shard_error(self, kept: list[Bucket]) -> int:
+    def _shard_error(self, kept: list[Bucket], cut: int) -> int:
         """Elasticsearch's per-shard error bound: the smallest count when the cut was hit."""
         primary = self.order[0]
-        if not kept or len(kept) < self.cut or primary.target == "_key":
+        if not kept or len(kept) < cut or primary.target == "_key":
             return 0
         if primary.target == "_count" and not primary.ascending:
             return min(b.doc_count for b in kept)
@@ -443,6 +458,8 @@ class Terms(Agg):
         leading = [p for p in partials if p.kind is not None]
         if not leading:
             return TermsResult(None, [])
+        if len(partials) == 1:
+            return self._reduce_one(leading[0])
         as_double = self._promote(leading)
         sum_error = 0
         other = 0
@@ -462,6 +479,19 @@ class Terms(Agg):
         error = -1 if sum_error == -1 else (0 if len(partials) == 1 else sum_error)
         printer = next((p.printer for p in leading if p.printer is not None), None)
         return TermsResult(kind, ordered[: self.size], other, error, printer)
+
+    def _reduce_one(self, partial: TermsResult) -> TermsResult:
+        """:meth:`reduce` of one index's result: no keys to merge, no error bounds to add."""
+        error = -1 if partial.error == -1 else 0
+        subs = self.subs
+        merged = [
+            Bucket(b.key, b.doc_count, reduce_subs(subs, [b.subs]) if subs else {}, error)
+            for b in partial.buckets
+            if b.doc_count >= self.min_doc_count
+        ]
+        ordered = sort_buckets(merged, self.order, subs, sort_key(partial.kind))
+        other = partial.other + sum(b.doc_count for b in ordered[self.size :])
+        return TermsResult(partial.kind, ordered[: self.size], other, error, partial.printer)
 
     def _merge(self, key: Any, entries: list[tuple[Bucket, int]], sum_error: int) -> Bucket:
         bucket = merge_buckets(self.subs, [b for b, _ in entries])
@@ -501,5 +531,6 @@ class Terms(Agg):
         body["doc_count"] = bucket.doc_count
         if self.show_error:
             body["doc_count_error_upper_bound"] = bucket.error
-        body.update(render_subs(self.subs, bucket.subs))
+        if self.subs:
+            body.update(render_subs(self.subs, bucket.subs))
         return body

@@ -238,8 +238,10 @@ class DateFormat:
         """``millis`` printed with the first alternative, in ``time_zone`` (UTC by default)."""
         if not MIN_MILLIS <= millis <= MAX_MILLIS:
             raise ValueError(f"date [{millis}] is out of the range of a long")
-        zone = UTC if time_zone is None else _zone_of(time_zone)
-        return self._first.format(millis, zone)
+        if type(millis) is int and (time_zone is None or isinstance(time_zone, str)):
+            # The bucket keys of date aggregations come back request after request.
+            return _format_cached(self, millis, time_zone)
+        return self._first.format(millis, _zone_of(time_zone))
 
     def _try(self, text: str, zone: TimeZone, round_up: bool, preferred: int | None) -> int | None:
         for alternative in self._alternatives:
@@ -247,6 +249,12 @@ class DateFormat:
             if millis is not None and MIN_MILLIS <= millis <= MAX_MILLIS:
                 return millis
         return None
+
+
+@functools.lru_cache(maxsize=16384)
+def _format_cached(date_format: DateFormat, millis: int, time_zone: str | None) -> str:
+    zone = UTC if time_zone is None else _zone_of(time_zone)
+    return date_format._first.format(millis, zone)
 
 
 @functools.lru_cache(maxsize=512)

@@ -50,6 +50,9 @@ class Target:
     query: tantivy.Query | None = None
     hits_query: tantivy.Query | None = None
     boost: float = 1.0
+    #: Whether the hits query is a bare ``match_all`` (no filter of any kind): its hits are
+    #: then all the index's documents, counted without a search.
+    matches_all: bool = False
 
     @property
     def context(self) -> Context:
@@ -136,6 +139,13 @@ def prepare(engine: Cluster, targets: list[Target], request: SearchRequest, now:
                 raise SearchPhaseError(error, index.name) from None
             raise
         target.ctx, target.query, target.hits_query = ctx, query, hits_query
+        target.matches_all = (
+            request.query in (None, {"match_all": {}})
+            and not request.knn
+            and fused is None
+            and alias_filter is None
+            and request.post_filter is None
+        )
         for pattern, boost in request.indices_boost.items():
             if fnmatch.fnmatchcase(index.name, pattern) or pattern in target.via_aliases:
                 target.boost = float(boost)
@@ -335,7 +345,12 @@ def _target_candidates(
         and request.min_score is None
         and not everything
     )
-    if simple:
+    hits: list[Any]
+    if simple and wanted == 0 and target.matches_all:
+        # No hits wanted, only their number: the index's documents (all root documents, the
+        # nested objects live in a reader of their own), without scoring each of them.
+        hits, count = [], searcher.num_docs
+    elif simple:
         hits, count = _best_by_score(target, query, wanted, request)
     else:
         result = _run(searcher, query, max(searcher.num_docs, 1))
