@@ -486,9 +486,11 @@ class Index:
                 f"[{self.limits.nested_objects}]. This limit can be set by changing the "
                 "[index.mapping.nested_objects.limit] index level setting."
             )
-        if PercolatorField.check is not None:
-            self._check_stored_queries(parsed, mapping or self.mapping, doc_id)
-        _check_completion_contexts(parsed)
+        current = mapping or self.mapping
+        if current.has_percolator and PercolatorField.check is not None:
+            self._check_stored_queries(parsed, current, doc_id)
+        if current.has_completion_contexts:
+            _check_completion_contexts(parsed)
         if mapping is not None:
             self._set_mapping(mapping)
         return parsed
