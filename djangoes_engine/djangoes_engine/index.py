@@ -414,7 +414,8 @@ class Index:
                 type="mapper_parsing_exception",
             )
         with self.lock:
-            self._check_writable()
+            if self.failure is not None or self.closed or self.blocks or self.state == "close":
+                self._check_writable()
             current = self.versions.get(doc_id)
             if op_type == "create" and current is not None:
                 raise self._conflict(
