@@ -608,6 +608,7 @@ class _BulkContext:
         naming at most its index and id, to an index without pipelines. The same steps, less
         those that cannot apply (options, pipelines, versions)."""
         name = meta.get("_index", self.default_index)
+        assert name is not None  # ``run`` found it in ``unpiped``
         doc_id = meta.get("_id")
         if doc_id is not None:
             doc_id = str(doc_id)
