@@ -498,6 +498,10 @@ class NumberField(FieldType):
         return (kind, self.doc_values, self.index)
 
     def convert(self, value: Any) -> int | float:
+        if type(value) is int and self.integral:  # the common case: a JSON integer in range
+            low, high = _INT_RANGES[self.type_name]
+            if low <= value <= high:
+                return value
         number = self._number(value)
         if self.integral:
             return self._integral(number, value)

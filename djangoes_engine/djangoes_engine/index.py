@@ -414,7 +414,8 @@ class Index:
                 type="mapper_parsing_exception",
             )
         with self.lock:
-            self._check_writable()
+            if self.failure is not None or self.closed or self.blocks or self.state == "close":
+                self._check_writable()
             current = self.versions.get(doc_id)
             if op_type == "create" and current is not None:
                 raise self._conflict(
@@ -486,9 +487,11 @@ class Index:
                 f"[{self.limits.nested_objects}]. This limit can be set by changing the "
                 "[index.mapping.nested_objects.limit] index level setting."
             )
-        if PercolatorField.check is not None:
-            self._check_stored_queries(parsed, mapping or self.mapping, doc_id)
-        _check_completion_contexts(parsed)
+        current = mapping or self.mapping
+        if current.has_percolator and PercolatorField.check is not None:
+            self._check_stored_queries(parsed, current, doc_id)
+        if current.has_completion_contexts:
+            _check_completion_contexts(parsed)
         if mapping is not None:
             self._set_mapping(mapping)
         return parsed

@@ -19,11 +19,18 @@ from .dates import DEFAULT_DATE_FORMAT, DEFAULT_DYNAMIC_DATE_FORMATS, detect_dat
 from .errors import IllegalArgument, MapperParsingError, StrictDynamicMappingError
 from .fields import (
     AliasField,
+    BooleanField,
     CompletionField,
+    DateField,
     DenseVectorField,
     FieldType,
     GeoPointField,
+    IpField,
     JoinField,
+    KeywordField,
+    NumberField,
+    PercolatorField,
+    TextField,
     Unconvertible,
     build_field,
     document_parsing_error,
@@ -313,6 +320,14 @@ def _check_timestamp(doc: ParsedDocument) -> None:
     raise document_parsing_error(f"failed to parse: {cause.reason}", caused_by=cause)
 
 
+#: Field types whose :meth:`Mapping._parse_value` does nothing special for a scalar value.
+_PLAIN_TYPES = frozenset({KeywordField, TextField, NumberField, DateField, BooleanField, IpField})
+#: The JSON scalars (not null) the plain way takes.
+_PLAIN_VALUES = frozenset({str, int, float, bool})
+_NONE_PLAIN: frozenset[FieldType] = frozenset()
+_NO_LIMIT = 2**31 - 1
+
+
 class Mapping:
     """The mapping of one index (immutable; see module docstring)."""
 
@@ -351,6 +366,17 @@ class Mapping:
         self.fields: dict[str, FieldType] = {}
         self.objects: dict[str, ObjectMapper] = {"": self.root}
         self._index(self.root)
+        #: The fields whose scalar values parse the plain way (see :meth:`_parse_object`).
+        self._plain: frozenset[FieldType] = frozenset(
+            field
+            for field in self.fields.values()
+            if type(field) in _PLAIN_TYPES and not field.copy_to
+        )
+        #: Whether some field needs a check of the whole parsed document (see ``Index._parse``).
+        self.has_percolator = any(isinstance(f, PercolatorField) for f in self.fields.values())
+        self.has_completion_contexts = any(
+            isinstance(f, CompletionField) and f.contexts for f in self.fields.values()
+        )
         joins = [f for f in self.fields.values() if isinstance(f, JoinField)]
         if len(joins) > 1:
             raise IllegalArgument(
@@ -525,9 +551,28 @@ class Mapping:
         if obj.dynamic is not None:
             dynamic = obj.dynamic
         properties = obj.properties
+        plain = self._plain if doc.sink is None else _NONE_PLAIN
         for key, value in data.items():
             mapper = properties.get(key)
             if mapper is not None:
+                if mapper in plain and value is not None and type(value) in _PLAIN_VALUES:
+                    # The common case, without the checks of :meth:`_parse_value` that cannot
+                    # apply to it (what it does for such a field and value, nothing else).
+                    try:
+                        converted = mapper.convert_value(value, doc_id)
+                    except Unconvertible as error:
+                        if not mapper.ignore_malformed:
+                            raise field_error(mapper, doc_id, value, error) from None
+                        doc.ignored.add(mapper.path)
+                        continue
+                    if mapper.ignore_above < _NO_LIMIT and len(converted) > mapper.ignore_above:
+                        doc.ignored.add(mapper.path)
+                    else:
+                        doc.values.append((mapper, converted))
+                        doc.field_names.update(mapper.exists_names)
+                    for sub in mapper.multi_fields.values():
+                        self._parse_value(sub, value, doc, doc_id)
+                    continue
                 if isinstance(mapper, ObjectMapper):
                     self._parse_child_object(mapper, value, doc, doc_id, updates, dynamic)
                 elif isinstance(value, list) and not mapper.array_value:

@@ -11,11 +11,11 @@ small, as it is when its mapping is still growing.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
 import shutil
+from binascii import b2a_base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -296,17 +296,17 @@ class Store:
             values["_fields"] = list(parsed.field_names)
         if parsed.ignored:
             values["_ignored"] = sorted(parsed.ignored)
-        pretokenized: dict[str, tuple[Any, list[str]]] = {}
+        pretokenized: dict[str, tuple[Any, list[str]]] | None = None
         targets = self.targets
         for mapper, value in parsed.values:
-            target = targets.get(mapper.path)
+            target = targets.get(mapper.path) or self._target(mapper.path)
             if target is None:
-                target = self._target(mapper.path)
-                if target is None:
-                    continue
+                continue
             name, analysed_here = target
             if analysed_here:
                 assert isinstance(mapper, TextField)  # the one type whose slot is "text"
+                if pretokenized is None:
+                    pretokenized = {}
                 pretokenized.setdefault(name, (mapper.analyzer, []))[1].append(value)
                 continue
             existing = values.get(name)
@@ -318,17 +318,17 @@ class Store:
             else:
                 values[name] = [existing, value]
             self.layout.multi.add(mapper.path)
-        if not pretokenized:
+        if pretokenized is None:
             # tantivy parses JSON faster than it converts a Python dict; bytes go as base64.
-            encoded = dict(values)
             if source is not None:
-                encoded["_source"] = base64.b64encode(source).decode()
+                values["_source"] = b64encode(source).decode()
             try:
-                return orjson.dumps(encoded).decode()
+                return orjson.dumps(values).decode()
             except orjson.JSONEncodeError:  # e.g. a lone surrogate: the slower way takes it
-                pass
+                if source is not None:
+                    values["_source"] = source
         document = tantivy.Document.from_dict(values, self.schema)
-        for name, (analyzer, texts) in pretokenized.items():
+        for name, (analyzer, texts) in (pretokenized or {}).items():
             document.add_pre_tokenized_text(name, analyzer.pre_tokenize_values(texts))
         return document
 
@@ -443,6 +443,11 @@ class Store:
                 shutil.rmtree(self._nested_directory(), ignore_errors=True)
         if self.nested is not None:
             self.nested.destroy()
+
+
+def b64encode(data: bytes) -> bytes:
+    """Standard base64 without a newline (``base64.b64encode`` without its Python wrapper)."""
+    return b2a_base64(data, newline=False)
 
 
 def _place(doc_id: str, obj: NestedObject) -> dict[str, Any]:

@@ -21,6 +21,8 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 _HEADER = struct.Struct("<II")
 
 
@@ -39,7 +41,10 @@ class Translog:
 
     def add(self, record: dict[str, Any], source: bytes | None = None) -> None:
         """Queue one operation; ``source`` (raw JSON) is spliced in without re-encoding."""
-        payload = json.dumps(record, separators=(",", ":")).encode()
+        try:
+            payload = orjson.dumps(record)
+        except orjson.JSONEncodeError:  # a lone surrogate in an id: JSON's escape keeps it
+            payload = json.dumps(record, separators=(",", ":")).encode()
         if source is not None:
             payload = payload[:-1] + b',"src":' + source + b"}"
         self.buffer += _HEADER.pack(len(payload), zlib.crc32(payload)) + payload

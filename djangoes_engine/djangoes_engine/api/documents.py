@@ -28,7 +28,7 @@ from ..names import excluded_data_stream
 from ..search.hits import vector_source
 from ..update import update
 from .arguments import boolean, json_body, long, object_body, refresh, source_filter
-from .ingest import ingest_write
+from .ingest import has_pipelines, ingest_write
 
 WRITE_PARAMS = ("routing", "if_seq_no", "if_primary_term", "version", "version_type")
 DATA_STREAM_CREATE_ONLY = "only write ops with an op_type of create are allowed in data streams"
@@ -384,23 +384,25 @@ def _item_error(error: EngineError) -> dict[str, Any]:
 # Bulk
 
 ACTIONS = ("index", "create", "update", "delete")
-ACTION_FIELDS = {
-    "_index",
-    "_id",
-    "routing",
-    "if_seq_no",
-    "if_primary_term",
-    "version",
-    "version_type",
-    "require_alias",
-    "retry_on_conflict",
-    "_source",
-    "pipeline",
-    "dynamic_templates",
-    "op_type",
-    "require_data_stream",
-    "list_executed_pipelines",
-}
+ACTION_FIELDS = frozenset(
+    {
+        "_index",
+        "_id",
+        "routing",
+        "if_seq_no",
+        "if_primary_term",
+        "version",
+        "version_type",
+        "require_alias",
+        "retry_on_conflict",
+        "_source",
+        "pipeline",
+        "dynamic_templates",
+        "op_type",
+        "require_data_stream",
+        "list_executed_pipelines",
+    }
+)
 
 
 def bulk(engine: Cluster, request: Request, index: str | None = None):
@@ -488,12 +490,16 @@ def _action(line: bytes, number: int) -> tuple[str, dict[str, Any]]:
             f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
             "[VALUE_STRING]"
         )
-    unknown = meta.keys() - ACTION_FIELDS
-    if unknown:
+    if not ACTION_FIELDS.issuperset(meta):
+        unknown = meta.keys() - ACTION_FIELDS
         raise IllegalArgument(
             f"Action/metadata line [{number}] contains an unknown parameter [{sorted(unknown)[0]}]"
         )
     return action, meta
+
+
+#: The action fields of the items :meth:`_BulkContext.run_plain` takes.
+_PLAIN_META = frozenset({"_index", "_id"})
 
 
 class _BulkContext:
@@ -513,6 +519,8 @@ class _BulkContext:
         self.errors = False
         #: The items a pipeline dropped (by identity): never written, so never refreshed.
         self.dropped: set[int] = set()
+        #: Indices found to have no pipeline: their items skip ingest (unless a line names one).
+        self.unpiped: set[str] = set()
 
     def target(self, name: str, action: str, meta: dict[str, Any]) -> Index:
         """The index an item writes to; the same name with the same checks resolves once."""
@@ -546,6 +554,14 @@ class _BulkContext:
 
     def run(self, action: str, meta: dict[str, Any], line: bytes | None) -> dict[str, Any]:
         """One item's result: the write's response with its status, or its error."""
+        if (
+            (action == "index" or action == "create")
+            and self.pipeline is None
+            and _PLAIN_META.issuperset(meta)
+            and meta.get("_index", self.default_index) in self.unpiped
+        ):
+            assert line is not None  # index and create have a source line (_parse_bulk)
+            return self.run_plain(action, meta, line)
         name = meta.get("_index", self.default_index)
         doc_id = meta.get("_id")
         if doc_id is not None:
@@ -587,16 +603,45 @@ class _BulkContext:
         result["status"] = status
         return result
 
+    def run_plain(self, action: str, meta: dict[str, Any], line: bytes) -> dict[str, Any]:
+        """:meth:`run` for the common item, which a bulk load is made of: an index or create
+        naming at most its index and id, to an index without pipelines. The same steps, less
+        those that cannot apply (options, pipelines, versions)."""
+        name = meta.get("_index", self.default_index)
+        assert name is not None  # ``run`` found it in ``unpiped``
+        doc_id = meta.get("_id")
+        if doc_id is not None:
+            doc_id = str(doc_id)
+        try:
+            document = document_body(line)
+            index = self.target(name, action, meta)
+            if doc_id == "":
+                raise IllegalArgument("if _id is specified it must not be empty")
+            result = index.index(doc_id, line, document, op_type=action, routing=self.routing)
+        except EngineError as error:
+            self.errors = True
+            return _bulk_failure(name, doc_id, error)
+        result["status"] = 201 if result["result"] == "created" else 200
+        return result
+
     def ingest(
         self, name: str, doc_id: str | None, document: Any, meta: dict[str, Any]
     ) -> Ingested | None:
         """The item's document through its pipelines (the line's, the URL's, the index's)."""
+        requested = meta.get("pipeline", self.pipeline)
+        if requested is None:
+            if name in self.unpiped:
+                return None
+            index = self.engine.indices.get(name)
+            if index is not None and not has_pipelines(index):
+                self.unpiped.add(name)
+                return None
         return ingest_write(
             self.engine,
             name,
             doc_id,
             document,
-            requested=meta.get("pipeline", self.pipeline),
+            requested=requested,
             routing=meta.get("routing", self.routing),
             version=meta.get("version"),
             version_type=meta.get("version_type"),

@@ -171,7 +171,8 @@ def index_pipelines(engine: Cluster, name: str) -> tuple[str | None, str | None]
     return index.settings.get("index.default_pipeline"), index.settings.get("index.final_pipeline")
 
 
-def _has_pipelines(index: Index) -> bool:
+def has_pipelines(index: Index) -> bool:
+    """Whether the index names a default or a final pipeline."""
     flat = index.settings.flat
     return "index.default_pipeline" in flat or "index.final_pipeline" in flat
 
@@ -203,7 +204,7 @@ def ingest_write(
     """Run the pipelines a write goes through (see :func:`..ingest.ingest`); None if none."""
     if requested is None:  # the common case, kept cheap: an index without pipelines
         target = engine.indices.get(index)
-        if target is not None and not _has_pipelines(target):
+        if target is not None and not has_pipelines(target):
             return None
     return ingest(
         pipelines_of(engine),

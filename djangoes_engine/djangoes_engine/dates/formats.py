@@ -195,11 +195,14 @@ class DateFormat:
     Instances are cached by spec: ``DateFormat(spec)`` compiles a spec once.
     """
 
-    __slots__ = ("_alternatives", "_first", "spec")
+    __slots__ = ("_alternatives", "_first", "_memo", "spec")
 
     spec: str
     _alternatives: tuple[_Alternative, ...]
     _first: _Alternative
+    #: Epoch milliseconds of texts recently parsed in UTC, not rounded up: documents repeat
+    #: dates (a day, a month) far more often than not, and parsing one costs microseconds.
+    _memo: dict[str, int]
 
     def __new__(cls, spec: str = DEFAULT_DATE_FORMAT) -> DateFormat:
         return _date_format(spec)
@@ -228,10 +231,19 @@ class DateFormat:
         parts with their maximum (``2020-01`` is ``2020-01-01T23:59:59.999``), as ``lte`` and
         ``gt`` bounds of a range do.
         """
+        plain = time_zone is None and not round_up and type(value) is str
+        if plain:
+            known = self._memo.get(value)  # type: ignore[arg-type]
+            if known is not None:
+                return known
         text = value if isinstance(value, str) else _text_of(value)
         millis = self._try(text, UTC if time_zone is None else _zone_of(time_zone), round_up, None)
         if millis is None:
             raise DateParseError(f"failed to parse date field [{text}] with format [{self.spec}]")
+        if plain:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = millis
         return millis
 
     def format(self, millis: int, time_zone: str | TimeZone | None = None) -> str:
@@ -268,7 +280,12 @@ def _date_format(spec: str) -> DateFormat:
     instance.spec = spec
     instance._alternatives = tuple(_alternative(element) for element in elements)
     instance._first = instance._alternatives[0]
+    instance._memo = {}
     return instance
+
+
+#: Texts a date format remembers at most (then it starts again).
+_MEMO_SIZE = 4096
 
 
 # --------------------------------------------------------------------------------------------
