@@ -105,6 +105,20 @@ def test_a_tie_among_few_matches(any_es: Elasticsearch) -> None:
         assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == better[:size]
 
 
+def test_a_tie_of_a_quarter_of_the_matches(any_es: Elasticsearch) -> None:
+    """Reading the matches in index order takes more than one page to find enough of the tie."""
+    texts = [
+        "red red red" if n % 50 == 7 else "red red blue" if n % 4 == 0 else "red blue green"
+        for n in range(320)
+    ]
+    order = _index_in_batches(any_es, texts)
+    best = [d for d in order if texts[int(d[1:])] == "red red red"]
+    tied = [d for d in order if texts[int(d[1:])] == "red red blue"]
+    for size in (20, 40):
+        expected = (best + tied)[:size]
+        assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == expected
+
+
 def test_a_tie_on_a_query_of_three_words(any_es: Elasticsearch) -> None:
     texts = ["red blue green" if n % 5 else "red blue green red" for n in range(120)]
     order = _index_in_batches(any_es, texts)

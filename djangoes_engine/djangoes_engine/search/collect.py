@@ -399,8 +399,9 @@ def _first_tied_by_seq_no(
     them score as the tie does.
 
     Most ties hold most of the matching documents (a one-word match on short titles), so the
-    first page is usually enough; None when a few pages are not (a tie among many documents
-    that score otherwise), for the caller to read the whole tie instead."""
+    first page is usually enough; None when a page holds none of the tie or a few pages are
+    not enough (a tie among many documents that score otherwise), for the caller to read the
+    whole tie instead."""
     searcher = target.reader.searcher
     schema = target.reader.schema
     edge = hits[wanted - 1][0]
@@ -441,9 +442,11 @@ def _first_tied_by_seq_no(
                         return hits[:start] + first
         if len(page) < size:
             return None  # read them all: the scores disagree with the first search's
+        if not tied:
+            return None  # a tie among few of the matches: cheaper read whole
         offset += size
         # the next page: twice as many as the tie's share of this one says are needed
-        size = 2 * (need - len(first)) * size // max(len(tied), 1)
+        size = 2 * (need - len(first)) * size // len(tied)
         if offset + size > _TIE_SCAN_LIMIT:
             return None
 
