@@ -60,3 +60,74 @@ def test_a_higher_score_still_comes_first(any_es: Elasticsearch, batches: list[s
     any_es.index(index="ties", id="best", document={"text": "same same same", "k": "a"})
     any_es.indices.refresh(index="ties")
     assert hit_ids(any_es, query={"match": {"text": "same"}}, size=3) == ["best", *batches[:2]]
+
+
+def _index_in_batches(es: Elasticsearch, texts: list[str], batch: int = 40) -> list[str]:
+    """Documents ``t000``… with these texts, a refresh every ``batch`` (several segments),
+    then every seventh one updated (moved to the end): their ids in indexing order."""
+    order = []
+    for start in range(0, len(texts), batch):
+        operations: list[Any] = []
+        for number in range(start, min(start + batch, len(texts))):
+            operations += [{"index": {"_id": f"t{number:03d}"}}, {"text": texts[number]}]
+            order.append(f"t{number:03d}")
+        es.bulk(index="mixed", operations=operations, refresh=True)
+    moved = order[::7]
+    operations = []
+    for doc_id in moved:
+        operations += [{"index": {"_id": doc_id}}, {"text": texts[int(doc_id[1:])]}]
+    es.bulk(index="mixed", operations=operations, refresh=True)
+    return [doc_id for doc_id in order if doc_id not in moved] + moved
+
+
+def test_a_tie_of_most_matches_after_better_hits(any_es: Elasticsearch) -> None:
+    """Most documents score alike; a few score higher, spread through the index."""
+    texts = ["red blue" if n % 23 else "red red" for n in range(240)]
+    order = _index_in_batches(any_es, texts)
+    better = [d for d in order if texts[int(d[1:])] == "red red"]
+    alike = [d for d in order if texts[int(d[1:])] != "red red"]
+    for size in (1, 5, len(better), 15, 60):
+        expected = (better + alike)[:size]
+        assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == expected
+    assert (
+        hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, 10, 30)
+        == alike[30 - len(better) : 40 - len(better)]
+    )
+
+
+def test_a_tie_among_few_matches(any_es: Elasticsearch) -> None:
+    """The tie at the edge of the page is a few documents among many that score lower, late
+    in the index."""
+    texts = ["red red blue" if n % 17 == 5 and n > 120 else "red blue green" for n in range(300)]
+    order = _index_in_batches(any_es, texts)
+    better = [d for d in order if texts[int(d[1:])].startswith("red red")]
+    for size in (1, 3, 7):
+        assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == better[:size]
+
+
+def test_a_tie_of_a_quarter_of_the_matches(any_es: Elasticsearch) -> None:
+    """Reading the matches in index order takes more than one page to find enough of the tie."""
+    texts = [
+        "red red red" if n % 50 == 7 else "red red blue" if n % 4 == 0 else "red blue green"
+        for n in range(320)
+    ]
+    order = _index_in_batches(any_es, texts)
+    best = [d for d in order if texts[int(d[1:])] == "red red red"]
+    tied = [d for d in order if texts[int(d[1:])] == "red red blue"]
+    for size in (20, 40):
+        expected = (best + tied)[:size]
+        assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == expected
+
+
+def test_a_tie_on_a_query_of_three_words(any_es: Elasticsearch) -> None:
+    texts = ["red blue green" if n % 5 else "red blue green red" for n in range(120)]
+    order = _index_in_batches(any_es, texts)
+    better = [d for d in order if texts[int(d[1:])].endswith(" red")]
+    alike = [d for d in order if not texts[int(d[1:])].endswith(" red")]
+    query = {"match": {"text": "green blue red"}}
+    assert hit_ids_of(any_es, "mixed", query, 30) == (better + alike)[:30]
+
+
+def hit_ids_of(es: Elasticsearch, index: str, query: Any, size: int, start: int = 0) -> list[str]:
+    hits = es.search(index=index, query=query, size=size, from_=start)["hits"]["hits"]
+    return [h["_id"] for h in hits]

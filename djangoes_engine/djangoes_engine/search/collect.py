@@ -395,10 +395,88 @@ def _best_by_score(
             query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
         ).hits
         return [(hits[0][0], address) for _, address in ordered], result.count
+    if not target.reader.level and _scored_alike_on_every_path(query):
+        first = _first_tied_by_seq_no(target, query, hits, wanted)
+        if first is not None:
+            return first, result.count
     while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
         limit = limit * 16 if limit * 16 < result.count else result.count + 1
         hits = searcher.search(query, limit, count=False).hits
     return _first_of_tie(target, hits, wanted), result.count
+
+
+def _first_tied_by_seq_no(
+    target: Target, query: tantivy.Query, hits: list[Any], wanted: int
+) -> list[Any] | None:
+    """The ``wanted`` best hits when ``hits`` (the ``wanted + 1`` best) end in a tie, found
+    without reading the whole tie: the matching documents in ``_seq_no`` order, a page at a
+    time, scored by the query restricted to the page's range of ``_seq_no``, until enough of
+    them score as the tie does.
+
+    Most ties hold most of the matching documents (a one-word match on short titles), so the
+    first page is usually enough; None when a page holds none of the tie or a few pages are
+    not enough (a tie among many documents that score otherwise), for the caller to read the
+    whole tie instead."""
+    searcher = target.reader.searcher
+    schema = target.reader.schema
+    edge = hits[wanted - 1][0]
+    start = wanted - 1
+    while start and hits[start - 1][0] == edge:
+        start -= 1
+    need = wanted - start
+    first: list[Any] = []
+    offset, size = 0, max(2 * wanted, 32)
+    while True:
+        page = searcher.search(
+            query,
+            size,
+            count=False,
+            order_by_field="_seq_no",
+            offset=offset,
+            order=tantivy.Order.Asc,
+        ).hits
+        if not page:
+            return None  # read them all: the scores disagree with the first search's
+        # the page is every match whose _seq_no is in its range (a term set costs far more)
+        only_these = Query.range_query(
+            schema, "_seq_no", tantivy.FieldType.Integer, page[0][0], page[-1][0]
+        )
+        scored = searcher.search(
+            Query.boolean_query(
+                [(Occur.Must, query), (Occur.Must, Query.boost_query(only_these, 0.0))]
+            ),
+            len(page),
+            count=False,
+        ).hits
+        tied = {(a.segment_ord, a.doc) for score, a in scored if score == edge}
+        if tied:
+            for _, address in page:
+                if (address.segment_ord, address.doc) in tied:
+                    first.append((edge, address))
+                    if len(first) == need:
+                        return hits[:start] + first
+        if len(page) < size:
+            return None  # read them all: the scores disagree with the first search's
+        if not tied:
+            return None  # a tie among few of the matches: cheaper read whole
+        offset += size
+        # the next page: twice as many as the tie's share of this one says are needed
+        size = 2 * (need - len(first)) * size // len(tied)
+        if offset + size > _TIE_SCAN_LIMIT:
+            return None
+
+
+_TIE_SCAN_LIMIT = 1024
+"""How many matching documents :func:`_first_tied_by_seq_no` reads in index order before
+leaving the tie to :func:`_first_of_tie`."""
+
+
+def _scored_alike_on_every_path(query: tantivy.Query) -> bool:
+    """Whether the query scores a document the same whether tantivy runs it alone or within a
+    conjunction: all but a top-level disjunction of three or more clauses, which tantivy's
+    block-max WAND may sum in another order (a difference in the last bit)."""
+    text = repr(query)
+    return not (text.startswith("Query(BooleanQuery") and text.count("(Should,") > 2)
 
 
 def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> list[Any]:

@@ -37,7 +37,69 @@ from .request import SearchRequest
 
 
 def render_hits(candidates: list[Candidate], request: SearchRequest) -> list[dict[str, Any]]:
-    return [render_hit(c, request) for c in candidates]
+    if not _plain_request(request):
+        return [render_hit(c, request) for c in candidates]
+    plain: dict[int, bool] = {}  # by target
+    hits = []
+    for candidate in candidates:
+        target = candidate.target
+        simple = plain.get(target.position)
+        if simple is None:
+            simple = plain[target.position] = _plain_target(target)
+        hits.append(_plain_hit(candidate) if simple else render_hit(candidate, request))
+    return hits
+
+
+def _plain_request(request: SearchRequest) -> bool:
+    """Whether the hits are just the whole ``_source`` with the metadata (most searches)."""
+    return (
+        request.source is None
+        and request.stored_fields is None
+        and not request.version
+        and not request.seq_no_primary_term
+        and not request.fields
+        and not request.docvalue_fields
+        and not request.highlight
+        and not request.explain
+    )
+
+
+def _plain_target(target: Any) -> bool:
+    """Whether :func:`render_hit` shows this index's documents as they are stored: a root
+    document's whole source (no mapping filters or vectors) and nothing that names queries."""
+    ctx = target.ctx
+    mapping = target.index.mapping
+    return (
+        not target.reader.level
+        and (ctx is None or not (ctx.percolations or ctx.named or ctx.inner_hits))
+        and mapping.source_enabled
+        and not mapping.source_includes
+        and not mapping.source_excludes
+        and not any(f.type_name in VECTOR_TYPES for f in mapping.fields.values())
+    )
+
+
+def _plain_hit(candidate: Candidate) -> dict[str, Any]:
+    """:func:`render_hit` for a plain request (:func:`_plain_request`) on a plain index
+    (:func:`_plain_target`): the same hit, without the per-hit checks."""
+    document = candidate.target.reader.searcher.doc(candidate.address)
+    source = document.get_first("_source")
+    assert source is not None  # every document a store writes has one (Store.document)
+    hit: dict[str, Any] = {
+        "_index": candidate.target.index.name,
+        "_id": document.get_first("_id"),
+        "_score": candidate.score,
+    }
+    ignored = document.get_all("_ignored")
+    if ignored:
+        hit["_ignored"] = ignored
+    routing = document.get_first("_routing")
+    if routing is not None:
+        hit["_routing"] = routing
+    hit["_source"] = jsoncodec.loads(bytes(source))
+    if candidate.sort_values is not None:
+        hit["sort"] = candidate.sort_values
+    return hit
 
 
 def render_hit(candidate: Candidate, request: SearchRequest) -> dict[str, Any]:
