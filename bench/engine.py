@@ -256,7 +256,8 @@ def latencies(call, runs: int) -> tuple[float, float]:
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
 
 
-def measure(label: str, es: Elasticsearch, count: int, runs: int) -> None:
+def measure(label: str, es: Elasticsearch, count: int, runs: int) -> float:
+    """Load, time and print the figures of one client; return the match median (ms)."""
     index = "bench"
     rate = load(es, index, count)
     print(f"{label}: bulk indexing {count} docs: {rate:,.0f} docs/s")
@@ -268,11 +269,26 @@ def measure(label: str, es: Elasticsearch, count: int, runs: int) -> None:
     def terms():
         es.search(index=index, size=0, aggs=TERMS)
 
-    median, p99 = latencies(match, runs)
-    print(f"{label}: match query (size 10): median {median:.3f} ms, p99 {p99:.3f} ms")
+    match_median, p99 = latencies(match, runs)
+    print(f"{label}: match query (size 10): median {match_median:.3f} ms, p99 {p99:.3f} ms")
     median, p99 = latencies(terms, max(50, runs // 10))
     print(f"{label}: terms aggregation (50 buckets): median {median:.3f} ms, p99 {p99:.3f} ms")
     es.indices.delete(index=index)
+    return match_median
+
+
+def http_hop(inprocess: float, http: float, runs: int) -> None:
+    """The HTTP hop of a match query beside the server's bare round trip, in this run: issue 18
+    asks that a search over HTTP cost at most that round trip more than in-process."""
+    from http_server import bare_info_median  # bench/ is the script's directory
+
+    bare = bare_info_median(runs)
+    verdict = "yes" if http <= inprocess + bare else "no"
+    print(
+        f"http hop: match median in-process {inprocess:.3f} ms, over http {http:.3f} ms,"
+        f" bare info() {bare:.3f} ms (bench/http_server.py); http <= in-process + info:"
+        f" {verdict} ({http - inprocess:.3f} ms for {bare:.3f} ms)"
+    )
 
 
 def serve() -> tuple[subprocess.Popen, str]:
@@ -304,14 +320,16 @@ def main() -> None:
         from djangoes_backends_embedded import client
 
         engine_alone(args.docs, args.queries, args.data)
-        measure("in-process", client(name="bench"), args.docs, args.queries)
+        inprocess = measure("in-process", client(name="bench"), args.docs, args.queries)
     if args.only in (None, "http"):
         process, url = serve()
         try:
-            measure("http", Elasticsearch(url), args.docs, args.queries)
+            http = measure("http", Elasticsearch(url), args.docs, args.queries)
         finally:
             process.terminate()
             process.wait(10)
+    if args.only is None:
+        http_hop(inprocess, http, args.queries)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import statistics
@@ -37,7 +38,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
 from pathlib import Path
@@ -356,6 +357,41 @@ def measure(port: int, requests: int) -> dict[str, float]:
     )
     client.close()
     return result
+
+
+def bare_info_median(requests: int, name: str = "djangoes server.py") -> float:
+    """The median of sequential ``client.info()`` against a candidate serving the stand-in
+    handler: the server's bare round trip, which bench/engine.py sets beside its match medians."""
+    with _candidate(name) as port:
+        from elasticsearch import Elasticsearch
+
+        client = Elasticsearch(f"http://127.0.0.1:{port}")
+        sequential(client, 200)
+        median = statistics.median(sequential(client, requests))
+        client.close()
+        return median
+
+
+@contextlib.contextmanager
+def _candidate(name: str) -> Iterator[int]:
+    """A candidate serving in a subprocess, for the block's duration: its port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), "--serve", name, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        if not wait_listening(port, process):
+            raise RuntimeError(f"{name} did not start")
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def run_candidate(name: str, requests: int) -> dict[str, float] | str:

@@ -213,7 +213,53 @@ def _target(scope: dict) -> str:
     return target
 
 
+class _OneWrite:
+    """A transport that holds what uvicorn writes of a response (its status line and headers,
+    then its body) and hands it to the real transport in one write: one ``send`` syscall and
+    one packet, so the client reads the whole response at once instead of waking for the
+    headers and again for the body. Everything but ``write`` and ``close`` goes straight through.
+    """
+
+    __slots__ = ("_chunks", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self._chunks.append(data)
+
+    def flush(self) -> None:
+        if self._chunks:
+            data = b"".join(self._chunks)
+            self._chunks.clear()
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 async def _send(send: Callable, response: Response, close: bool) -> None:
+    """Send ``response`` through uvicorn (which keeps the connection's state), in one write."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None or isinstance(transport, _OneWrite):
+        await _send_messages(send, response, close)
+        return
+    buffered = _OneWrite(transport)
+    cycle.transport = buffered  # type: ignore[union-attr]
+    try:
+        await _send_messages(send, response, close)
+    finally:
+        cycle.transport = transport  # type: ignore[union-attr]
+        buffered.flush()
+
+
+async def _send_messages(send: Callable, response: Response, close: bool) -> None:
     headers = [
         (name.encode("latin-1"), value.encode("latin-1"))
         for name, value in response.all_headers().items()

@@ -188,6 +188,28 @@ def test_keep_alive_on_a_raw_connection(raw: RawConnection) -> None:
         assert response.json()["path"] == f"/n/{number}"
 
 
+def test_response_bytes_on_the_wire(server: ServerThread) -> None:
+    """The status line, headers and body as sent (written at once since issue 18), twice on one
+    connection: what a client parses must not change with how the server writes it."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        for number in range(2):
+            sock.sendall(f"GET /w/{number} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += sock.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            expected = echo(Request.from_target("GET", f"/w/{number}", b"", {"Host": "test"}))
+            while len(body) < len(expected.body):
+                body += sock.recv(65536)
+            assert head.split(b"\r\n") == [
+                b"HTTP/1.1 200 OK",
+                b"x-elastic-product: Elasticsearch",
+                b"content-type: application/json",
+                b"content-length: " + str(len(expected.body)).encode(),
+            ]
+            assert body == expected.body
+
+
 def test_no_nagle_stall(client: Elasticsearch) -> None:
     """A server that writes headers and body apart without TCP_NODELAY takes 40 ms a request."""
     times = []
