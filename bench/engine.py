@@ -9,7 +9,7 @@ API, no client): in memory, with the resident memory it keeps, then on a data di
 The documents (:func:`documents`) and the queries (:func:`query_words`, :data:`TERMS`) are
 shared with bench/tantivy_compare.py, which loads the same ones into tantivy-py.
 
-    uv run python bench/engine.py [--docs 100000] [--queries 2000] [--only inprocess|http]
+    .venv/bin/python bench/engine.py [--docs 100000] [--queries 2000] [--only inprocess|http]
         [--data DIR]
 """
 

@@ -5,7 +5,7 @@ against the same server (``djangoes-embedded serve`` in a subprocess, over HTTP)
 median of many alternating calls, and the cost of a ``connections[alias]`` lookup beside
 Django's own ``django.db.connections['default']``.
 
-    uv run python bench/overhead.py [--calls 3000]
+    .venv/bin/python bench/overhead.py [--calls 3000]
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ tantivy-py, ratio (engine / tantivy-py).
 tantivy's clock starts with the documents as Python dicts (the JSON of ``_source`` and the
 date are made inside it); the engine's with the request bodies as bytes.
 
-    uv run python bench/tantivy_compare.py [--docs 100000] [--queries 2000]
+    .venv/bin/python bench/tantivy_compare.py [--docs 100000] [--queries 2000]
 """
 
 from __future__ import annotations

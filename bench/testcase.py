@@ -5,7 +5,7 @@ Runs a class of 100 tests with each, in-process (``ENGINE: 'embedded'``) and ove
 that leave the index untouched, and for tests that each index a document (which the next test
 must not see).
 
-    uv run python bench/testcase.py [--tests 100] [--repeat 5]
+    .venv/bin/python bench/testcase.py [--tests 100] [--repeat 5]
 """
 
 from __future__ import annotations

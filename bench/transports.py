@@ -8,7 +8,7 @@ holding the same documents, with no network at all.
 
 Each figure is the median of ``--rounds`` rounds of ``--seconds`` seconds.
 
-    uv run python bench/transports.py [--seconds 2] [--rounds 3] [--only http,thrift]
+    .venv/bin/python bench/transports.py [--seconds 2] [--rounds 3] [--only http,thrift]
 """
 
 from __future__ import annotations

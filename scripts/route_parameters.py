@@ -17,7 +17,7 @@ of that shape). The table, written to ``djangoes_engine/rest/api_parameters.py``
 routes' APIs and each API's parameters and path parts; given several checkouts (of different
 versions), an API accepts the parameters of all. Run it again after serving a route::
 
-    uv run --locked python scripts/route_parameters.py SPEC_DIR [SPEC_DIR ...] [--sources TEXT]
+    .venv/bin/python scripts/route_parameters.py SPEC_DIR [SPEC_DIR ...] [--sources TEXT]
 """
 
 from __future__ import annotations

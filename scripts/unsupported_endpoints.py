@@ -13,7 +13,7 @@ The table keeps every (method, path) that no route of ``djangoes_engine.rest.rou
 serves, except the paths another part of the engine owns (:data:`OWNED_ELSEWHERE`), and writes it
 to ``djangoes_engine/rest/unsupported_endpoints.py``. Run it again after serving a new endpoint::
 
-    uv run --locked python scripts/unsupported_endpoints.py SPEC_DIR [SPEC_DIR ...]
+    .venv/bin/python scripts/unsupported_endpoints.py SPEC_DIR [SPEC_DIR ...]
 """
 
 from __future__ import annotations
