@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +22,7 @@ from typing import Any
 import tantivy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from engine import MAPPING, documents
+from engine import MAPPING, documents, latencies
 
 #: Each case: its name, the Elasticsearch aggregation, tantivy's equivalent request.
 CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
@@ -75,14 +73,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 
 
 def median_ms(call: Callable[[], Any], runs: int) -> float:
-    for _ in range(min(50, runs)):
-        call()
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return latencies(call, runs)[0]
 
 
 def tantivy_index(count: int) -> tantivy.Searcher:
