@@ -37,8 +37,9 @@ PREFIX = "djangoes-tests-"
 #: ``DJANGOES_KEEP_TMP=1`` keeps the run directory (its path is printed at the end).
 KEEP_ENV = "DJANGOES_KEEP_TMP"
 #: What other programs keep in ``$TMPDIR`` by design, removed with the run directory: uv's
-#: synchronisation locks (``uv-<hash>.lock``, never deleted: astral-sh/uv#10773).
-BY_DESIGN = ("uv-*.lock",)
+#: synchronisation locks (``uv-<hash>.lock``, never deleted: astral-sh/uv#10773), and the
+#: basetemps pytest keeps of the runs the tests start with an environment of their own.
+BY_DESIGN = ("uv-*.lock", "pytest-of-*")
 _STATE = pytest.StashKey["_Run"]()
 
 
