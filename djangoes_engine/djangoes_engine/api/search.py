@@ -193,22 +193,25 @@ def clear_scroll(engine: Cluster, request: Request, scroll_id: str | None = None
     return status, {"succeeded": True, "num_freed": freed}
 
 
-def open_point_in_time(engine: Cluster, request: Request, index: str):
+def _open_pit(
+    engine: Cluster, request: Request, index: str, no_keep_alive: str, created: int = 0
+) -> tuple[str, dict[str, int]]:
+    """A point in time on the request's indices: its id and the ``_shards`` of the answer."""
     params = request.params
     if "keep_alive" not in params:
         raise BadRequest(
-            "Validation Failed: 1: [keep_alive] is not specified;",
-            type="action_request_validation_exception",
+            f"Validation Failed: 1: {no_keep_alive};", type="action_request_validation_exception"
         )
     targets = _targets(engine, index, params)
-    pit_id = engine.contexts.open_pit(
-        PointInTime(targets, keep_alive_seconds(params["keep_alive"]))
-    )
+    keep_alive = keep_alive_seconds(params["keep_alive"])
+    pit_id = engine.contexts.open_pit(PointInTime(targets, keep_alive, created=created))
     shards = len(targets)
-    return 200, {
-        "id": pit_id,
-        "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0},
-    }
+    return pit_id, {"total": shards, "successful": shards, "skipped": 0, "failed": 0}
+
+
+def open_point_in_time(engine: Cluster, request: Request, index: str):
+    pit_id, shards = _open_pit(engine, request, index, "[keep_alive] is not specified")
+    return 200, {"id": pit_id, "_shards": shards}
 
 
 def close_point_in_time(engine: Cluster, request: Request):
@@ -228,22 +231,9 @@ def close_point_in_time(engine: Cluster, request: Request):
 
 
 def opensearch_create_pit(engine: Cluster, request: Request, index: str):
-    params = request.params
-    if "keep_alive" not in params:
-        raise BadRequest(
-            "Validation Failed: 1: Keep alive cannot be empty;",
-            type="action_request_validation_exception",
-        )
-    targets = _targets(engine, index, params)
     created = int(time.time() * 1000)
-    pit = PointInTime(targets, keep_alive_seconds(params["keep_alive"]), created=created)
-    pit_id = engine.contexts.open_pit(pit)
-    shards = len(targets)
-    return 200, {
-        "pit_id": pit_id,
-        "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0},
-        "creation_time": created,
-    }
+    pit_id, shards = _open_pit(engine, request, index, "Keep alive cannot be empty", created)
+    return 200, {"pit_id": pit_id, "_shards": shards, "creation_time": created}
 
 
 def opensearch_delete_pits(engine: Cluster, request: Request):
