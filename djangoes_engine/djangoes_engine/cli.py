@@ -14,6 +14,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from djangoes_gateway.cli import add_timeout_arguments, at_least_one
+from djangoes_gateway.users_command import add_users_command
 
 from .errors import EngineError
 from .server import (
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_timeout_arguments(server, IDLE_TIMEOUT, READ_TIMEOUT)
     server.set_defaults(run=run_serve)
+    add_users_command(commands, "djangoes-embedded")
     return parser
 
 
