@@ -212,7 +212,8 @@ class PageRunner:
         env["PYTHONPATH"] = os.pathsep.join([str(self.project), str(ROOT)])
         env["DJANGO_SETTINGS_MODULE"] = "settings"
         env["UV_PYTHON_DOWNLOADS"] = "never"
-        env["UV_OFFLINE"] = "1"
+        if all(setup.offline for setup in self.setups):
+            env["UV_OFFLINE"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
@@ -427,10 +428,12 @@ drop_placeholders(globals())
         try:
             distribution = importlib.metadata.distribution(requirement.name)
         except importlib.metadata.PackageNotFoundError:
-            if requirement.name == "uv" and any(
-                (Path(d) / "uv").exists() for d in os.environ.get("PATH", "").split(os.pathsep)
-            ):
-                return
+            places = [
+                ROOT / ".uv" / "bin",
+                *map(Path, os.environ.get("PATH", "").split(os.pathsep)),
+            ]
+            if requirement.name == "uv" and any((d / "uv").exists() for d in places):
+                return  # on PATH, or in .uv/bin where the README's set-up puts it
             raise BlockFailed(f"{requirement.name} is not installed") from None
         provided = set(distribution.metadata.get_all("Provides-Extra") or [])
         if missing := requirement.extras - provided:

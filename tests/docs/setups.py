@@ -36,6 +36,9 @@ class BlockFailed(Exception):
 
 class Setup:
     apps: list[str] = []
+    #: Whether the page's uv commands run offline (from uv's cache): a page that re-locks needs
+    #: the package index, as its reader has it (CI reaches the registries too).
+    offline = True
 
     def write(self, runner: PageRunner) -> None:
         """Files of the page's project, before Django is set up."""
@@ -223,7 +226,10 @@ class Workspace(Setup):
     """What install.md's version commands read and write, as in the clone: the workspace's
     ``pyproject.toml`` files, ``uv.lock`` and ``scripts/``, copied into the page's project
     (``.venv`` there is the repository's; ``.uv`` too, when the README's set-up made one), so
-    that ``set`` writes the copy."""
+    that ``set`` writes the copy. ``uv lock`` reads the index: a fresh machine's cache holds the
+    wheels ``uv sync`` installed, not the metadata a resolution for every Python needs."""
+
+    offline = False
 
     def write(self, runner: PageRunner) -> None:
         tool = runpy.run_path(str(ROOT / "scripts" / "version.py"))
