@@ -56,6 +56,8 @@ _PROBE_TIMEOUT = 5.0
 #: libmemcached's return codes: no authentication could be attempted (the client has no SASL
 #: mechanism, or the server takes none); the server refused the credentials (or the lack of).
 _AUTH_PROBLEM, _AUTH_FAILURE = 40, 41
+#: libmemcached's return code for an answer it could not read.
+_READ_FAILURE = 7
 #: Sets of credentials a node keeps connections for (each has its pool); the oldest goes first.
 _MAX_POOLS = 8
 
@@ -221,12 +223,16 @@ class MemcachedNode(ExchangeNode):
                 f"unable to authenticate user [{credentials.username}] with the memcached "
                 f"gateway {self.server}: SASL PLAIN refused (wrong user name or password)"
             )
-        if credentials is not None and code == _AUTH_PROBLEM:
+        if credentials is not None and code in (_AUTH_PROBLEM, _READ_FAILURE):
+            # A gateway without users answers SASL "unknown command", which libmemcached
+            # cannot read; one with users and a client without PLAIN is the other case.
             if not self._requires_authentication(timeout):
                 return (
                     f"the memcached gateway {self.server} takes no credentials (it was started "
                     "without --users): remove basic_auth, or restart it with --users FILE"
                 )
+            if code == _READ_FAILURE:
+                return None
             return (
                 f"could not authenticate with the memcached gateway {self.server}: pylibmc's "
                 "libsasl2 has no PLAIN mechanism. Install the SASL plugins (Debian, Ubuntu: "
