@@ -32,6 +32,7 @@ from djangoes_backends_memcached.server import TEXT_REFUSED, MemcachedGateway, s
 from djangoes_gateway.authentication import Authenticator
 from djangoes_gateway.upstreams import HttpUpstream
 from djangoes_gateway.users import UsersFile
+from tests.endpoints import memcached_client
 from tests.support import connection as connect
 
 USER, PASSWORD = "alice", "correct horse battery staple"
@@ -168,9 +169,14 @@ def test_the_tls_column_is_refused_clearly_memcached_has_no_tls(gateway: Memcach
         connect(settings(gateway, ca_certs=__file__, basic_auth=(USER, PASSWORD)))
 
 
-def test_credentials_keep_their_password_out_of_reprs() -> None:
+def test_credentials_keep_their_password_out_of_reprs(gateway: MemcachedGateway) -> None:
     assert PASSWORD not in repr(Credentials(USER, PASSWORD))
     assert PASSWORD not in str(Credentials(USER, PASSWORD))
+    client = memcached_client(gateway.port, basic_auth=(USER, PASSWORD))
+    [node] = client.transport.node_pool.all()
+    with node._pool_for(Credentials(USER, PASSWORD)).connection() as pylibmc_client:
+        assert PASSWORD not in repr(pylibmc_client) + str(pylibmc_client) + repr(node)
+    client.close()
 
 
 # The protocol, packet by packet, and with pylibmc directly.
