@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .plugins import find_plugins
+
+find_plugins()  # before pylibmc's first import, which is when libsasl2 loads its plugins
+
 __all__ = ["MemcachedNode", "SimpleMemcachedBackend"]
 
 

@@ -1,7 +1,8 @@
 """memcached's binary protocol, as the gateway speaks it (pylibmc's ``binary=True``).
 
 Opcodes: GET, GETQ, GETK, GETKQ, SET, ADD, REPLACE (and their quiet forms), DELETE(Q),
-NOOP, VERSION and QUIT(Q); any other is answered "unknown command" and the connection goes on.
+NOOP, VERSION and QUIT(Q), and SASL's (:mod:`.sasl`) when the gateway has users; any other is
+answered "unknown command" and the connection goes on.
 A value over the size limit is read, dropped and answered "value too large". A packet whose
 header is not a request's (bad magic, lengths that do not add up) closes the connection: the
 stream can no longer be followed.
@@ -14,6 +15,7 @@ import struct
 from collections.abc import Callable
 from typing import BinaryIO
 
+from . import sasl
 from .session import VERSION, Session
 from .stream import read_exactly, swallow
 from .wire import MAX_KEY_LENGTH, WireError
@@ -34,7 +36,9 @@ QUIET = frozenset({GETQ, GETKQ, SETQ, ADDQ, REPLACEQ, DELETEQ, QUITQ})
 #: The extras of a value: its flags, always 0 (answers are raw bytes to every client).
 NO_FLAGS = bytes(4)
 
-OK, NOT_FOUND, TOO_LARGE, INVALID, UNKNOWN = 0x0000, 0x0001, 0x0003, 0x0004, 0x0081
+OK, NOT_FOUND, TOO_LARGE, INVALID, AUTH_ERROR, UNKNOWN = 0x00, 0x01, 0x03, 0x04, 0x20, 0x81
+#: What memcached answers a refused authentication, and any command before one succeeded.
+AUTH_FAILURE = b"Auth failure."
 
 
 def serve(
@@ -66,6 +70,13 @@ def serve(
             if opcode == QUIT:
                 send(_packet(opcode, OK, opaque))
             return
+        if session.authenticator is not None and opcode in sasl.OPCODES:
+            status, reply = _authenticate(session, opcode, key, value)
+            send(_packet(opcode, status, opaque, value=reply))
+            continue
+        if not session.allowed and opcode != VERSION_OP:  # memcached answers even quiet ones
+            send(_packet(opcode, AUTH_ERROR, opaque, value=AUTH_FAILURE))
+            continue
         status, reply = _execute(session, opcode, extras, key, value)
         if status == OK and opcode in GETS:
             keyed = opcode in (GETK, GETKQ)
@@ -103,6 +114,20 @@ def _execute(
     if opcode == VERSION_OP:
         return OK, VERSION
     return UNKNOWN, b"Unknown command"
+
+
+def _authenticate(session: Session, opcode: int, key: bytes, value: bytes) -> tuple[int, bytes]:
+    """The status and value of a SASL command: the mechanisms, or the outcome of PLAIN (which
+    has no steps: a SASL_STEP is refused)."""
+    assert session.authenticator is not None
+    if opcode == sasl.LIST_MECHS:
+        return OK, sasl.MECHANISMS
+    if opcode == sasl.AUTH:
+        session.principal = sasl.plain(session.authenticator, key, value, session.peer)
+        if session.principal is not None:
+            return OK, b"Authenticated"
+    session.principal = None  # a failed attempt undoes an earlier success
+    return AUTH_ERROR, AUTH_FAILURE
 
 
 def _packet(

@@ -5,6 +5,8 @@
 So that ``ENGINE: 'memcached'`` has a server to talk to, as the Elasticsearch memcached plugin
 was for djangoes 0.3. Its options, announce line and exit codes are every gateway's
 (:mod:`djangoes_gateway.cli`); its own is the largest value it takes (``--max-value-size``).
+With ``--users FILE``, clients authenticate with SASL PLAIN on the binary protocol (pylibmc's
+``username``/``password``) and the text protocol is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import argparse
 import sys
 from typing import Any
 
-from djangoes_gateway.cli import GatewayCommand, at_least_one
+from djangoes_gateway.cli import GatewayCommand, at_least_one, authenticator
 
 from .server import MAX_VALUE_SIZE, MemcachedGateway
 
@@ -37,7 +39,10 @@ class Command(GatewayCommand):
         )
 
     def server_options(self, arguments: argparse.Namespace) -> dict[str, Any]:
-        return {"max_value_size": arguments.max_value_size}
+        return {
+            "max_value_size": arguments.max_value_size,
+            "authenticator": authenticator(arguments),
+        }
 
 
 main = Command().main

@@ -5,13 +5,21 @@ The node speaks to a djangoes memcached gateway (``djangoes-memcached-gateway``)
 HTTP, so elasticsearch-py raises the same exceptions. Failures to reach the gateway are
 elastic-transport's ``ConnectionError`` and ``ConnectionTimeout``, so retries and dead-node
 marking work as for HTTP.
+
+Credentials (``basic_auth``, ``HOSTS`` URLs with ``user:password@``) travel as SASL PLAIN on
+the binary protocol, the only one that carries it: a client with credentials always speaks
+binary. A gateway that refuses them, or wants some and got none, answers as Elasticsearch does:
+a 401 (elasticsearch-py's ``AuthenticationException``) that names the gateway.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import pylibmc
 from elastic_transport import (
@@ -30,6 +38,7 @@ from djangoes.backends.node import (
     node_option,
     with_node_options,
 )
+from djangoes_gateway.authentication import AuthenticationFailed
 
 from .wire import RESPONSE_KEY, Command, WireError, command_for, decode_response
 
@@ -40,6 +49,31 @@ BEHAVIORS = "djangoes.memcached.behaviors"
 DEFAULT_BEHAVIORS = {"tcp_nodelay": True}
 #: libmemcached keeps timeouts in 32-bit integers (milliseconds, or microseconds).
 _MAX_TIMEOUT = 2**31 - 1
+#: A key no request has: what a probe deletes to learn whether the gateway wants credentials.
+_PROBE_KEY = "_djangoes/probe"
+#: How long a probe may take at most, in seconds.
+_PROBE_TIMEOUT = 5.0
+#: libmemcached's return codes: no authentication could be attempted (the client has no SASL
+#: mechanism, or the server takes none); the server refused the credentials (or the lack of).
+_AUTH_PROBLEM, _AUTH_FAILURE = 40, 41
+#: libmemcached's return code for an answer it could not read.
+_READ_FAILURE = 7
+#: Sets of credentials a node keeps connections for (each has its pool); the oldest goes first.
+_MAX_POOLS = 8
+
+
+class Credentials(NamedTuple):
+    """A user and password, as SASL PLAIN sends them; the password stays out of the repr."""
+
+    username: str
+    password: str
+
+    def __repr__(self) -> str:
+        return f"<credentials {self.username!r}>"
+
+
+class _Refusal(Exception):
+    """An answer to give instead of the gateway's: a 401 whose reason says why."""
 
 
 class _Client(pylibmc.Client):
@@ -102,32 +136,142 @@ class MemcachedNode(ExchangeNode):
         self.server = f"{host}:{config.port}"
         self.binary = bool(node_option(config, BINARY, False))
         self.behaviors = {**DEFAULT_BEHAVIORS, **node_option(config, BEHAVIORS, {})}
-        # One thread at a time on each client, so one TCP connection per request in flight:
-        # what lets the gateway keep a write's answer per connection.
-        self.pool: ConnectionPool[_Client] = ConnectionPool(
-            self._connect, config.connections_per_node
-        )
+        # A pool per set of credentials (a pylibmc client authenticates once, with its own):
+        # usually one, that of the client's basic_auth.
+        self._pools: dict[Credentials | None, ConnectionPool[_Client]] = {}
+        self._credentials: Credentials | None = None  # those of the last request
 
-    def _connect(self, timeout: float | None) -> _Client:
-        return _Client([self.server], binary=self.binary, behaviors=self.behaviors)
+    @property
+    def pool(self) -> ConnectionPool[_Client]:
+        """The connections of the last request's credentials (of none, before any request)."""
+        return self._pool_for(self._credentials)
+
+    def _pool_for(self, credentials: Credentials | None) -> ConnectionPool[_Client]:
+        pool = self._pools.get(credentials)
+        if pool is None:
+            if len(self._pools) >= _MAX_POOLS:
+                self._pools.pop(next(iter(self._pools))).close()
+            # One thread at a time on each client, so one TCP connection per request in
+            # flight: what lets the gateway keep a write's answer per connection.
+            pool = ConnectionPool(
+                lambda timeout: self._connect(credentials), self.config.connections_per_node
+            )
+            self._pools[credentials] = pool
+        return pool
+
+    def _connect(self, credentials: Credentials | None = None) -> _Client:
+        if credentials is None:
+            return _Client([self.server], binary=self.binary, behaviors=self.behaviors)
+        username, password = credentials
+        return _Client(
+            [self.server],
+            binary=True,  # SASL travels only in the binary protocol
+            username=username,
+            password=password,
+            behaviors=self.behaviors,
+        )
 
     def exchange(
         self, method: str, target: str, headers: HttpHeaders, body: bytes, timeout: float | None
     ) -> Answer:
         command = command_for(method, target, body, headers.get("content-type"))
         try:
-            with self.pool.connection(timeout) as client:
-                started = time.monotonic()
-                value = client.send(command, timeout)
-                if value is None:  # the client is dropped: its connection may be stuck
-                    raise self._no_answer(command, time.monotonic() - started, timeout)
+            credentials = self._credentials = _credentials(headers.get("authorization"))
+            value = self._send(command, credentials, timeout)
         except pylibmc.TooBig:
             return self._too_big(command)
+        except _Refusal as refusal:
+            return self._unauthorized(str(refusal))
         try:
             return decode_response(value)
         except WireError as error:
             message = f"memcached gateway {self.server}: {error}"
             raise ConnectionError(message, errors=(error,)) from error
+
+    def _send(
+        self, command: Command, credentials: Credentials | None, timeout: float | None
+    ) -> bytes:
+        """The gateway's answer to ``command``; _Refusal if it refused the credentials."""
+        try:
+            with self._pool_for(credentials).connection(timeout) as client:
+                started = time.monotonic()
+                value = client.send(command, timeout)
+                if value is None:  # the client is dropped: its connection may be stuck
+                    raise self._no_answer(command, time.monotonic() - started, timeout)
+                return value
+        except pylibmc.TooBig:
+            raise
+        except (pylibmc.Error, ConnectionError) as error:
+            refusal = self._authentication_refusal(error, credentials, timeout)
+            if refusal is None:
+                raise
+            raise _Refusal(refusal) from error
+
+    def _authentication_refusal(
+        self, error: Exception, credentials: Credentials | None, timeout: float | None
+    ) -> str | None:
+        """Why the gateway refused the request for its credentials (None: it did not).
+
+        libmemcached says so with its return codes: 41 (refused credentials, or a command
+        sent without any), 40 (no authentication could be attempted). A gateway with users
+        answers a client without credentials in ways that say less (a ``get`` is a miss, text
+        is refused): those are told apart by a probe.
+        """
+        code = _return_code(error)
+        if credentials is not None and code == _AUTH_FAILURE:
+            return (
+                f"unable to authenticate user [{credentials.username}] with the memcached "
+                f"gateway {self.server}: SASL PLAIN refused (wrong user name or password)"
+            )
+        if credentials is not None and code in (_AUTH_PROBLEM, _READ_FAILURE):
+            # A gateway without users answers SASL "unknown command", which libmemcached
+            # cannot read; one with users and a client without PLAIN is the other case.
+            if not self._requires_authentication(timeout):
+                return (
+                    f"the memcached gateway {self.server} takes no credentials (it was started "
+                    "without --users): remove basic_auth, or restart it with --users FILE"
+                )
+            if code == _READ_FAILURE:
+                return None
+            return (
+                f"could not authenticate with the memcached gateway {self.server}: pylibmc's "
+                "libsasl2 has no PLAIN mechanism. Install the SASL plugins (Debian, Ubuntu: "
+                "apt-get install libsasl2-modules) or set SASL_PATH to the directory holding "
+                "libplain.so before pylibmc is imported"
+            )
+        unclear = isinstance(error, (ConnectionError, pylibmc.ClientError))
+        if credentials is None and (
+            code == _AUTH_FAILURE or (unclear and self._requires_authentication(timeout))
+        ):
+            return (
+                f"missing authentication credentials for the memcached gateway {self.server}: "
+                "it requires SASL authentication (started with --users); give basic_auth in "
+                "PARAMS or user:password@ in HOSTS"
+            )
+        return None
+
+    def _requires_authentication(self, timeout: float | None) -> bool:
+        """Whether the gateway wants credentials: a probe without any on a new connection
+        (a request's own may be marked failed), deleting a key no request has."""
+        probe = _Client([self.server], binary=True, behaviors=self.behaviors)
+        try:
+            probe._set_timeout(min(timeout or _PROBE_TIMEOUT, _PROBE_TIMEOUT))
+            probe.delete(_PROBE_KEY)
+        except pylibmc.Error as error:
+            return _return_code(error) == _AUTH_FAILURE
+        finally:
+            probe.disconnect_all()
+        return False
+
+    def _unauthorized(self, reason: str) -> Answer:
+        """Elasticsearch's 401, so that elasticsearch-py raises AuthenticationException."""
+        failure = AuthenticationFailed(reason)
+        headers = {
+            "content-type": "application/json",
+            "x-elastic-product": "Elasticsearch",
+            **failure.headers,
+        }
+        return 401, headers, json.dumps(failure.to_dict()).encode()
 
     def transport_error(self, error: Exception) -> TransportError | None:
         """pylibmc's errors: a timeout (told only by its text), or a failed connection."""
@@ -164,7 +308,36 @@ class MemcachedNode(ExchangeNode):
         return 413, headers, json.dumps({"error": error, "status": 413}).encode()
 
     def close(self) -> None:
-        self.pool.close()
+        for pool in list(self._pools.values()):
+            pool.close()
+
+
+def _return_code(error: Exception) -> int | None:
+    """libmemcached's return code in a pylibmc error ("error 41 from memcached_get(...)")."""
+    match = re.match(r"error (\d+) from ", str(error))
+    return int(match.group(1)) if match else None
+
+
+def _credentials(authorization: str | None) -> Credentials | None:
+    """The user and password of a request's ``Authorization`` (basic_auth, or the userinfo of
+    a HOSTS URL); _Refusal for what SASL PLAIN cannot carry (an API key, a bearer token)."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        raise _Refusal(
+            f"the memcached transport carries a user name and password only (SASL PLAIN), "
+            f"not {scheme} credentials: use basic_auth, or a transport that sends headers"
+        )
+    try:
+        username, sep, password = (
+            base64.b64decode(value.strip(), validate=True).decode().partition(":")
+        )
+    except (binascii.Error, UnicodeDecodeError):
+        sep = ""
+    if not sep:
+        raise _Refusal("invalid basic authentication header value")
+    return Credentials(username, password)
 
 
 def node_config(host: str | dict[str, Any], options: dict[str, Any]) -> NodeConfig:

@@ -12,6 +12,7 @@ import logging
 import socket
 from typing import Any
 
+from djangoes_gateway.authentication import Authenticator
 from djangoes_gateway.serving import Connection, GatewayServer
 from djangoes_gateway.upstreams import Upstream
 
@@ -28,22 +29,36 @@ DEFAULT_PORT = 11311
 MAX_VALUE_SIZE = 100 * 1024 * 1024
 #: What memcached itself answers a connection over its ``maxconns``.
 TOO_MANY_CONNECTIONS = b"ERROR Too many open connections\r\n"
+#: What a text-protocol client of a gateway with users is told before the connection closes:
+#: SASL travels only in the binary protocol, as memcached with SASL accepts only that.
+TEXT_REFUSED = (
+    b"CLIENT_ERROR unauthenticated: this gateway requires SASL authentication, "
+    b"which only the binary protocol carries\r\n"
+)
 
 
 class MemcachedGateway(GatewayServer):
     """A memcached server whose commands are requests to ``upstream``, on ``host:port``.
 
-    ``max_value_size``: the largest value (request body) accepted. The other arguments are
-    :class:`~djangoes_gateway.serving.GatewayServer`'s.
+    ``max_value_size``: the largest value (request body) accepted. ``authenticator``: if
+    given, a connection must authenticate (SASL PLAIN, binary protocol only) before anything
+    else. The other arguments are :class:`~djangoes_gateway.serving.GatewayServer`'s.
     """
 
     name = "djangoes-memcached-gateway"
     default_port = DEFAULT_PORT
     logger = logger
 
-    def __init__(self, *args: Any, max_value_size: int = MAX_VALUE_SIZE, **options: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        max_value_size: int = MAX_VALUE_SIZE,
+        authenticator: Authenticator | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(*args, **options)
         self.max_value_size = max_value_size
+        self.authenticator = authenticator
 
     def serve_connection(self, connection: Connection) -> None:
         """Answer one client's commands, in the protocol its first byte chose."""
@@ -54,7 +69,13 @@ class MemcachedGateway(GatewayServer):
             protocol = binary if first == bytes([binary.REQUEST_MAGIC]) else text
             name = protocol.__name__.rpartition(".")[2]
             logger.debug("%s: speaks the %s protocol", connection.peer, name)
-            session = Session(self.upstream_for(connection), connection.peer)
+            if self.authenticator is not None and protocol is text:
+                logger.warning(
+                    "%s: text protocol refused: SASL needs the binary one", connection.peer
+                )
+                connection.reply(TEXT_REFUSED)
+                return
+            session = Session(self.upstream_for(connection), connection.peer, self.authenticator)
             protocol.serve(stream, connection.reply, session, self.max_value_size)
 
     def refuse(self, sock: socket.socket) -> None:

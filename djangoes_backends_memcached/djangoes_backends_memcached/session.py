@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from djangoes_gateway.authentication import Authenticator, Principal
 from djangoes_gateway.replies import Reply
 from djangoes_gateway.upstreams import Upstream
 
@@ -25,11 +26,21 @@ _RESPONSE_KEY = RESPONSE_KEY.encode()
 class Session:
     """One client connection's view of the upstream."""
 
-    def __init__(self, upstream: Upstream, peer: str = "?") -> None:
+    def __init__(
+        self, upstream: Upstream, peer: str = "?", authenticator: Authenticator | None = None
+    ) -> None:
         self.upstream = upstream
         self.peer = peer
+        #: Who the connection must authenticate with (SASL), if anyone; and who it proved to be.
+        self.authenticator = authenticator
+        self.principal: Principal | None = None
         #: The encoded answer to the last storage or delete command, until it is read.
         self.pending: bytes | None = None
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the connection may send commands: no authentication, or it authenticated."""
+        return self.authenticator is None or self.principal is not None
 
     def get(self, key: bytes) -> bytes | None:
         """The value of ``key``: an upstream answer, the pending one, or None (a miss)."""

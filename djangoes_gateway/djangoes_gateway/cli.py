@@ -5,13 +5,15 @@
     PROG [--listen HOST:PORT] [--upstream URL|NAME|NAME:ARGUMENT]
          [--log-level DEBUG|INFO|WARNING|ERROR]
          [--max-connections N] [--idle-timeout SECONDS] [--read-timeout SECONDS]
+         [--users FILE] [--allow-unauthenticated]
          [the gateway's own options]
 
 Once listening, a gateway prints ``PROG listening on HOST:PORT`` on its standard output (the
 port the system chose, for port 0) and logs on its standard error. It serves until SIGTERM or
 SIGINT, then stops (running requests are given :data:`~.serving.STOP_TIMEOUT` to finish), logs
 what it served and exits with 0. It exits with 1 if it cannot listen, and with 2 for bad
-arguments or an upstream it cannot use, before listening.
+arguments or an upstream it cannot use, before listening. It refuses to listen beyond loopback
+without ``--users`` unless given ``--allow-unauthenticated`` (exit code 1, saying why).
 
 A gateway's command is a :class:`GatewayCommand` that names its server class and adds its own
 options, as a Django management command adds its arguments.
@@ -29,16 +31,20 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .authentication import Authenticator, check_exposure
 from .serving import IDLE_TIMEOUT, MAX_CONNECTIONS, READ_TIMEOUT, GatewayServer
 from .upstreams import installed, upstream
+from .users import UsersFile
 
 __all__ = [
     "BAD_ARGUMENTS",
     "CANNOT_LISTEN",
     "STOPPED",
     "GatewayCommand",
+    "add_security_arguments",
     "add_timeout_arguments",
     "at_least_one",
+    "authenticator",
     "listen_address",
     "seconds",
 ]
@@ -51,7 +57,7 @@ LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 def listen_address(value: str, default_port: int) -> tuple[str, int]:
     """``--listen HOST:PORT`` (or ``PORT``, or ``HOST``) as a (host, port) pair.
 
-    The host defaults to 127.0.0.1: a gateway has no authentication of its own.
+    The host defaults to 127.0.0.1: beyond loopback, a gateway wants ``--users``.
     """
     host, sep, port = value.rpartition(":")
     if not sep:
@@ -106,6 +112,28 @@ def add_timeout_arguments(
     )
 
 
+def add_security_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--users FILE`` and ``--allow-unauthenticated``, named as on every server here."""
+    group = parser.add_argument_group("security")
+    group.add_argument(
+        "--users",
+        metavar="FILE",
+        help="let in only the users of this file (name:scrypt-hash lines; add them with "
+        "'djangoes-embedded users add --file FILE NAME'); read again when it changes",
+    )
+    group.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="listen beyond loopback without --users (refused otherwise): only where something "
+        "else (a firewall, a private network) keeps others out",
+    )
+
+
+def authenticator(arguments: argparse.Namespace) -> Authenticator | None:
+    """The authenticator of ``--users`` (None without it); UsersFileError for a bad file."""
+    return Authenticator(UsersFile(arguments.users)) if arguments.users else None
+
+
 class GatewayCommand:
     """A gateway's command line. A subclass names the gateway's :attr:`server_class` (whose
     ``name`` is the command's, and ``default_port`` the port it listens on unless told), says
@@ -136,8 +164,8 @@ class GatewayCommand:
             "--listen",
             default=default_listen,
             metavar="HOST:PORT",
-            help=f"where to listen; port 0 picks a free one (default: {default_listen}; the "
-            "gateway has no authentication: think twice before leaving the loopback interface)",
+            help=f"where to listen; port 0 picks a free one (default: {default_listen}; "
+            "beyond loopback, --users or --allow-unauthenticated is required)",
         )
         others = ", ".join(f"'{name}', '{name}:ARGUMENT'" for name in installed())
         parser.add_argument(
@@ -165,6 +193,7 @@ class GatewayCommand:
             "refused only when all are running requests (default: %(default)s)",
         )
         add_timeout_arguments(connections, IDLE_TIMEOUT, READ_TIMEOUT)
+        add_security_arguments(parser)
         self.add_arguments(parser)
         return parser
 
@@ -184,8 +213,20 @@ class GatewayCommand:
                     "read_timeout": arguments.read_timeout,
                     **self.server_options(arguments),
                 }
+                if arguments.users and options.get("authenticator") is None:
+                    raise ValueError(f"--users: {self.prog} cannot check users yet")
             except (ValueError, OSError) as error:
                 return self.error(error)
+            try:
+                check_exposure(
+                    host,
+                    authenticated=arguments.users is not None,
+                    allowed=arguments.allow_unauthenticated,
+                    program=self.prog,
+                )
+            except ValueError as refusal:
+                print(refusal, file=sys.stderr)
+                return CANNOT_LISTEN
             try:
                 # As many upstream connections as requests may run at once: none opened to be
                 # dropped.
