@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -324,8 +324,17 @@ def _check_timestamp(doc: ParsedDocument) -> None:
 _PLAIN_TYPES = frozenset({KeywordField, TextField, NumberField, DateField, BooleanField, IpField})
 #: The JSON scalars (not null) the plain way takes.
 _PLAIN_VALUES = frozenset({str, int, float, bool})
-_NONE_PLAIN: frozenset[FieldType] = frozenset()
 _NO_LIMIT = 2**31 - 1
+#: What the plain way needs of a field, looked up once per mapping rather than per value: the
+#: field, its conversion (these types' ``convert_value`` is their ``convert``), its
+#: ``ignore_above`` if it has one, the names its value marks present and its multi-fields.
+_Plain = tuple[FieldType, Callable[[Any], Any], int | None, tuple[str, ...], tuple[FieldType, ...]]
+_NONE_PLAIN: dict[FieldType | ObjectMapper, _Plain] = {}
+
+
+def _plain(field: FieldType) -> _Plain:
+    limit = field.ignore_above if field.ignore_above < _NO_LIMIT else None
+    return field, field.convert, limit, field.exists_names, tuple(field.multi_fields.values())
 
 
 class Mapping:
@@ -367,11 +376,11 @@ class Mapping:
         self.objects: dict[str, ObjectMapper] = {"": self.root}
         self._index(self.root)
         #: The fields whose scalar values parse the plain way (see :meth:`_parse_object`).
-        self._plain: frozenset[FieldType] = frozenset(
-            field
+        self._plain: dict[FieldType | ObjectMapper, _Plain] = {
+            field: _plain(field)
             for field in self.fields.values()
             if type(field) in _PLAIN_TYPES and not field.copy_to
-        )
+        }
         #: Whether some field needs a check of the whole parsed document (see ``Index._parse``).
         self.has_percolator = any(isinstance(f, PercolatorField) for f in self.fields.values())
         self.has_completion_contexts = any(
@@ -555,22 +564,24 @@ class Mapping:
         for key, value in data.items():
             mapper = properties.get(key)
             if mapper is not None:
-                if mapper in plain and value is not None and type(value) in _PLAIN_VALUES:
+                fast = plain.get(mapper)
+                if fast is not None and value is not None and type(value) in _PLAIN_VALUES:
                     # The common case, without the checks of :meth:`_parse_value` that cannot
                     # apply to it (what it does for such a field and value, nothing else).
+                    field, convert, limit, names, subs = fast
                     try:
-                        converted = mapper.convert_value(value, doc_id)
+                        converted = convert(value)
                     except Unconvertible as error:
-                        if not mapper.ignore_malformed:
-                            raise field_error(mapper, doc_id, value, error) from None
-                        doc.ignored.add(mapper.path)
+                        if not field.ignore_malformed:
+                            raise field_error(field, doc_id, value, error) from None
+                        doc.ignored.add(field.path)
                         continue
-                    if mapper.ignore_above < _NO_LIMIT and len(converted) > mapper.ignore_above:
-                        doc.ignored.add(mapper.path)
+                    if limit is not None and len(converted) > limit:
+                        doc.ignored.add(field.path)
                     else:
-                        doc.values.append((mapper, converted))
-                        doc.field_names.update(mapper.exists_names)
-                    for sub in mapper.multi_fields.values():
+                        doc.values.append((field, converted))
+                        doc.field_names.update(names)
+                    for sub in subs:
                         self._parse_value(sub, value, doc, doc_id)
                     continue
                 if isinstance(mapper, ObjectMapper):

@@ -107,11 +107,11 @@ def write_options(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def document_body(body: bytes) -> Any:
-    if not body or not body.strip():
-        raise ValidationError("source is missing")
     try:
         document = jsoncodec.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        if not body.strip():  # checked only here: a document parses in a bulk load's loop
+            raise ValidationError("source is missing") from None
         # Elasticsearch 8.8+ reports a source that is not JSON as a document parsing failure.
         if isinstance(error, json.JSONDecodeError):
             reason = f"[{error.lineno}:{error.colno}] failed to parse: {error.msg}"
@@ -514,6 +514,8 @@ class _BulkContext:
         self.routing = params.get("routing")
         self.pipeline = params.get("pipeline")
         self.targets: dict[tuple[Any, ...], Index] = {}
+        #: The targets of :meth:`run_plain`'s items, by index name and action.
+        self.plain_targets: dict[tuple[str, str], Index] = {}
         #: Each index written to, with its mark before the first write (see ``Index.sync``).
         self.marks: dict[Index, int] = {}
         self.errors = False
@@ -550,6 +552,15 @@ class _BulkContext:
             self.targets[key] = index
         if index not in self.marks:
             self.marks[index] = index.mark()
+        return index
+
+    def plain_target(self, name: str, action: str, meta: dict[str, Any]) -> Index:
+        """:meth:`target` for :meth:`run_plain`, whose items of one index and action all
+        resolve alike (no routing, versions or options of their own): remembered once found,
+        unless ``require_alias`` asks to check it each time."""
+        index = self.target(name, action, meta)
+        if not self.require_alias:
+            self.plain_targets[name, action] = index
         return index
 
     def run(self, action: str, meta: dict[str, Any], line: bytes | None) -> dict[str, Any]:
@@ -614,7 +625,7 @@ class _BulkContext:
             doc_id = str(doc_id)
         try:
             document = document_body(line)
-            index = self.target(name, action, meta)
+            index = self.plain_targets.get((name, action)) or self.plain_target(name, action, meta)
             if doc_id == "":
                 raise IllegalArgument("if _id is specified it must not be empty")
             result = index.index(doc_id, line, document, op_type=action, routing=self.routing)
