@@ -33,11 +33,48 @@ def loads(data: bytes | str) -> Any:
         raise JSONDecodeError("the document is nested too deeply", "", 0) from None
 
 
+def raw(data: bytes) -> Any:
+    """A JSON object's encoded bytes, to be written as they are by :func:`dumps` instead of
+    parsed and written again (a hit's stored ``_source``); parsed when they may not be one
+    object in UTF-8 (a byte order mark, UTF-16 or UTF-32, which the standard library reads)."""
+    if data[:1] == b"{" and b"\x00" not in data:
+        return _Raw(data)
+    return loads(data)
+
+
+class _Raw:
+    """Bytes :func:`dumps` writes as they are (an ``orjson.Fragment``, which keeps no way to
+    read them back); :func:`parsed` reads them."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+def _fragment(value: Any) -> orjson.Fragment:
+    if isinstance(value, _Raw):
+        return orjson.Fragment(value.data)
+    raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+
+
+def parsed(value: Any) -> Any:
+    """The value with the raw JSON in it (:func:`raw`) parsed, for whatever reads it."""
+    if isinstance(value, _Raw):
+        return loads(value.data)
+    if isinstance(value, dict):
+        return {key: parsed(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [parsed(child) for child in value]
+    return value
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON."""
     try:
-        return orjson.dumps(value)
+        return orjson.dumps(value, default=_fragment)
     except TypeError:
+        value = parsed(value)
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     try:
         return text.encode()

@@ -131,3 +131,20 @@ def test_a_tie_on_a_query_of_three_words(any_es: Elasticsearch) -> None:
 def hit_ids_of(es: Elasticsearch, index: str, query: Any, size: int, start: int = 0) -> list[str]:
     hits = es.search(index=index, query=query, size=size, from_=start)["hits"]["hits"]
     return [h["_id"] for h in hits]
+
+
+def test_a_tie_late_in_the_index(any_es: Elasticsearch) -> None:
+    """The matches all come after many documents that do not match, some of them deleted: the
+    first ranges of ``_seq_no`` read hold none of them."""
+    texts = ["blue green" for _ in range(200)] + [
+        "red red blue" if n % 9 == 4 else "red blue green" for n in range(100)
+    ]
+    order = _index_in_batches(any_es, texts)
+    any_es.delete_by_query(index="mixed", query={"match": {"text": "green"}}, max_docs=150)
+    any_es.indices.refresh(index="mixed")
+    better = [d for d in order if texts[int(d[1:])].startswith("red red")]
+    alike = [d for d in order if texts[int(d[1:])] == "red blue green"]
+    alike = [d for d in alike if any_es.exists(index="mixed", id=d)]
+    for size in (3, len(better) + 4, 40):
+        expected = (better + alike)[:size]
+        assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == expected

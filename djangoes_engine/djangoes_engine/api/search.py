@@ -43,6 +43,7 @@ def search(engine: Cluster, request: Request, index: str | None = None):
     if boolean(params, "include_named_queries_score", False):
         raise Unsupported("[include_named_queries_score]")
     parsed = SearchRequest.parse(body, search_params(params))
+    parsed.raw_source = "filter_path" not in params  # nothing reads the hits but the encoder
     scroll = params.get("scroll")
     if parsed.pit is not None:
         if index is not None:

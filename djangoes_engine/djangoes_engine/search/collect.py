@@ -396,7 +396,7 @@ def _best_by_score(
         ).hits
         return [(hits[0][0], address) for _, address in ordered], result.count
     if not target.reader.level and _scored_alike_on_every_path(query):
-        first = _first_tied_by_seq_no(target, query, hits, wanted)
+        first = _first_tied_by_seq_no(target, query, hits, wanted, result.count)
         if first is not None:
             return first, result.count
     while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
@@ -406,17 +406,18 @@ def _best_by_score(
 
 
 def _first_tied_by_seq_no(
-    target: Target, query: tantivy.Query, hits: list[Any], wanted: int
+    target: Target, query: tantivy.Query, hits: list[Any], wanted: int, count: int
 ) -> list[Any] | None:
-    """The ``wanted`` best hits when ``hits`` (the ``wanted + 1`` best) end in a tie, found
-    without reading the whole tie: the matching documents in ``_seq_no`` order, a page at a
-    time, scored by the query restricted to the page's range of ``_seq_no``, until enough of
-    them score as the tie does.
+    """The ``wanted`` best hits when ``hits`` (the ``wanted + 1`` best of ``count`` matches)
+    end in a tie, found without reading the whole tie: the query restricted to the first
+    ``_seq_no`` (a range sized to hold a page of the matches, were they spread evenly), each
+    match in it scored, until the ranges read hold enough of the tie. The first of the tie in
+    ``_seq_no`` order are then the first in the ranges: a range starts where the last ended.
 
     Most ties hold most of the matching documents (a one-word match on short titles), so the
-    first page is usually enough; None when a page holds none of the tie or a few pages are
-    not enough (a tie among many documents that score otherwise), for the caller to read the
-    whole tie instead."""
+    first range is usually enough; None when a range holds none of the tie, more matches than
+    one search reads or the ranges run past a few pages (a tie among few documents, or many
+    documents written since the search's reader), for the caller to read the whole tie."""
     searcher = target.reader.searcher
     schema = target.reader.schema
     edge = hits[wanted - 1][0]
@@ -424,46 +425,34 @@ def _first_tied_by_seq_no(
     while start and hits[start - 1][0] == edge:
         start -= 1
     need = wanted - start
-    first: list[Any] = []
-    offset, size = 0, max(2 * wanted, 32)
-    while True:
-        page = searcher.search(
-            query,
-            size,
-            count=False,
-            order_by_field="_seq_no",
-            offset=offset,
-            order=tantivy.Order.Asc,
-        ).hits
-        if not page:
-            return None  # read them all: the scores disagree with the first search's
-        # the page is every match whose _seq_no is in its range (a term set costs far more)
-        only_these = Query.range_query(
-            schema, "_seq_no", tantivy.FieldType.Integer, page[0][0], page[-1][0]
+    first: list[tuple[int, tantivy.DocAddress]] = []
+    span = target.index.max_seq_no + 1  # at least the reader's _seq_no: ranges stop there
+    page, low, read = max(2 * wanted, 32), 0, 0
+    while low < span and read + page <= _TIE_SCAN_LIMIT:
+        high = low + max(1, span * page // count)
+        only_these = Query.range_query(schema, "_seq_no", tantivy.FieldType.Integer, low, high - 1)
+        restricted = Query.boolean_query(
+            [(Occur.Must, query), (Occur.Must, Query.boost_query(only_these, 0.0))]
         )
-        scored = searcher.search(
-            Query.boolean_query(
-                [(Occur.Must, query), (Occur.Must, Query.boost_query(only_these, 0.0))]
-            ),
-            len(page),
-            count=False,
-        ).hits
-        tied = {(a.segment_ord, a.doc) for score, a in scored if score == edge}
-        if tied:
-            for _, address in page:
-                if (address.segment_ord, address.doc) in tied:
-                    first.append((edge, address))
-                    if len(first) == need:
-                        return hits[:start] + first
-        if len(page) < size:
-            return None  # read them all: the scores disagree with the first search's
+        result = _run(searcher, restricted, 2 * page)
+        scored = result.hits
+        if not scored:  # no match written in the range: a wider one next
+            low, page = high, 2 * page
+            continue
+        if result.count > len(scored) and scored[-1][0] >= edge:
+            return None  # more of the range ties than one search reads
+        tied = [address for score, address in scored if score == edge]
         if not tied:
             return None  # a tie among few of the matches: cheaper read whole
-        offset += size
-        # the next page: twice as many as the tie's share of this one says are needed
-        size = 2 * (need - len(first)) * size // len(tied)
-        if offset + size > _TIE_SCAN_LIMIT:
-            return None
+        first.extend(zip(_seq_nos(target, tied), tied, strict=True))
+        if len(first) >= need:
+            first.sort(key=lambda pair: pair[0])
+            return hits[:start] + [(edge, address) for _, address in first[:need]]
+        read += result.count
+        # the next range: twice as many matches as the tie's share of this one says are needed
+        page = 2 * (need - len(first)) * max(result.count, 1) // len(tied)
+        low = high
+    return None
 
 
 _TIE_SCAN_LIMIT = 1024

@@ -46,7 +46,9 @@ def render_hits(candidates: list[Candidate], request: SearchRequest) -> list[dic
         simple = plain.get(target.position)
         if simple is None:
             simple = plain[target.position] = _plain_target(target)
-        hits.append(_plain_hit(candidate) if simple else render_hit(candidate, request))
+        hits.append(
+            _plain_hit(candidate, request.raw_source) if simple else render_hit(candidate, request)
+        )
     return hits
 
 
@@ -79,9 +81,10 @@ def _plain_target(target: Any) -> bool:
     )
 
 
-def _plain_hit(candidate: Candidate) -> dict[str, Any]:
+def _plain_hit(candidate: Candidate, raw_source: bool) -> dict[str, Any]:
     """:func:`render_hit` for a plain request (:func:`_plain_request`) on a plain index
-    (:func:`_plain_target`): the same hit, without the per-hit checks."""
+    (:func:`_plain_target`): the same hit, without the per-hit checks; with ``raw_source``
+    (:attr:`SearchRequest.raw_source`) the ``_source`` goes out as stored, unparsed."""
     document = candidate.target.reader.searcher.doc(candidate.address)
     source = document.get_first("_source")
     assert source is not None  # every document a store writes has one (Store.document)
@@ -96,7 +99,7 @@ def _plain_hit(candidate: Candidate) -> dict[str, Any]:
     routing = document.get_first("_routing")
     if routing is not None:
         hit["_routing"] = routing
-    hit["_source"] = jsoncodec.loads(bytes(source))
+    hit["_source"] = jsoncodec.raw(bytes(source)) if raw_source else jsoncodec.loads(bytes(source))
     if candidate.sort_values is not None:
         hit["sort"] = candidate.sort_values
     return hit

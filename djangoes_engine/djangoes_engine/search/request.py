@@ -98,6 +98,10 @@ class SearchRequest:
     knn: list[KnnSpec] = field(default_factory=list)
     #: An ``rrf`` retriever: its fused documents are the hits.
     rrf: RrfRetriever | None = None
+    #: Whether a hit's whole ``_source`` may go into the response as the bytes it is stored as
+    #: (:func:`djangoes_engine.jsoncodec.raw`), unparsed: the search API sets it when nothing
+    #: reads the response body before it is encoded (no ``filter_path``).
+    raw_source: bool = False
 
     @classmethod
     def parse(cls, body: dict[str, Any] | None, url: SearchParams | None = None) -> SearchRequest:
