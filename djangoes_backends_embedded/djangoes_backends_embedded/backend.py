@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from djangoes.backends.elasticsearch import BaseElasticsearchBackend
+from djangoes_engine.engines import get_engine
 
 from .node import EmbeddedNode, node_config
 from .serializers import client_options
+from .testing import EngineReset
 
 #: ``PARAMS`` that choose the engine rather than configure the client.
 ENGINE_PARAMS = ("path", "name")
@@ -30,6 +32,11 @@ class SimpleEmbeddedBackend(BaseElasticsearchBackend):
         """Where the engine is, for ``es_indices`` and ``es_check``: it has no host."""
         path = (self.server.get("PARAMS") or {}).get("path")
         return f"in this process, data in {path}" if path else "in this process, in memory"
+
+    def in_process_reset(self) -> EngineReset:
+        """The engine is in this process: the reset between tests asks it directly."""
+        params = self.server.get("PARAMS") or {}
+        return EngineReset(get_engine(params.get("path"), params.get("name")))
 
     def client_hosts(self) -> list[Any]:
         params = self.server.get("PARAMS") or {}

@@ -469,6 +469,52 @@ class Index:
             return 404, self._result(doc, "not_found")
         return 200, self._result(doc, "deleted")
 
+    def clear(self) -> int:
+        """Delete every live document, refreshed or not, and refresh: the number deleted.
+
+        Not an Elasticsearch request (a delete-by-query sees only refreshed documents, and
+        needs a refresh before and after it, two commits): the embedded backend's reset
+        between tests (``djangoes_backends_embedded.testing``). Each document is deleted as
+        :meth:`delete` does (a new ``_seq_no``, a translog record, durable before this
+        returns). When the last commit holds none of them (a test that refreshed nothing),
+        the refresh commits nothing: searches already see what a commit would show, and the
+        writer keeps the writes that cancel out, and the translog their records, for the next
+        commit, which they leave as it would have been.
+        """
+        with self.lock:
+            self._check_writable()
+            since = self.mark()
+            deleted = list(self.versions.items())
+            for doc_id, (_, version) in deleted:
+                seq_no = self.max_seq_no = self.max_seq_no + 1
+                self._store_delete(doc_id)
+                self.versions.pop(doc_id)
+                self.pending[doc_id] = DELETED
+                self.dirty = True
+                if self.translog is not None:
+                    self.translog.add({"op": "delete", "id": doc_id, "s": seq_no, "v": version + 1})
+            self.sync(since)
+            if self.dirty and self._nothing_committed_is_pending():
+                self.pending = {}
+                self.dirty = False
+            else:
+                self.refresh()
+        return len(deleted)
+
+    def _nothing_committed_is_pending(self) -> bool:
+        """Whether every write since the last commit is the deletion of a document that
+        commit does not hold, and the index healthy: then that commit shows what a refresh
+        would (bounded: a larger number of writes is committed, as a refresh does)."""
+        pending = self.pending
+        if self._suspect or self.failure is not None or len(pending) > 64:
+            return False
+        if any(doc is not DELETED for doc in pending.values()):
+            return False
+        reader = self.reader
+        if reader.searcher.num_docs != len(self.versions):
+            return False
+        return all(lookup(reader, doc_id) is None for doc_id in pending)
+
     def _parse(self, document: dict[str, Any], doc_id: str, routing: str | None) -> ParsedDocument:
         parsed = self.mapping.parse(document, doc_id, routing)
         mapping = None

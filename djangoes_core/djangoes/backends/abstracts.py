@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
@@ -18,6 +18,17 @@ from ..compat import indices_by_name
 from ..conf import rebuilds
 from .library import ClientLibrary, library_of
 from .requests_log import RequestsLog, scrub
+
+
+class InProcessReset(Protocol):
+    """What a backend whose engine is in this process offers the test tooling's reset between
+    tests (see :meth:`Base.in_process_reset`): the same isolation as its requests, without them."""
+
+    def state(self, names: list[str]) -> dict[str, Any]:
+        """A value per index that any write to it, or its recreation, changes."""
+
+    def clear(self, names: list[str]) -> None:
+        """Delete every document of these indices, refreshed or not, and refresh them."""
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -102,6 +113,11 @@ class Base:
         close = getattr(self.client, "close", None)
         if close is not None:
             await close()
+
+    def in_process_reset(self) -> InProcessReset | None:
+        """The test tooling's fast path between tests, for an engine in this process (the
+        embedded backend's); None, as here: the requests any Elasticsearch answers."""
+        return None
 
     # The requests kept in DEBUG, as ``connection.queries`` (see :mod:`.requests_log`)
 

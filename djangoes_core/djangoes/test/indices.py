@@ -53,6 +53,8 @@ class TestIndices:
         self.client = connection.client
         self.library = connection.library
         self.lenient = self.library.lenient(self.client)
+        #: The engine's own reset when it is in this process (see :meth:`Base.in_process_reset`).
+        self.fast = connection.in_process_reset()
         self.bodies = connection.get_indices_with_settings()
         live = conf.live_names(handler.indices)
         for name, body in self.bodies.items():
@@ -132,7 +134,7 @@ class TestIndices:
                 self._recreate(name)  # an interrupted run's: this run's own from now on
             elif current[name] != _FRESH[name]:
                 self._recreate(name)
-        self._delete_documents([n for n, (count, _) in self._signature().items() if count])
+        self._delete_documents([n for n, (count, _) in self._search_signature().items() if count])
 
     def refresh_existing(self) -> None:
         if self.names:
@@ -190,8 +192,10 @@ class TestIndices:
         """The state to return to before each test: mappings, aliases, and the documents that
         ``setUpTestData`` (or ``setUpClass``) indexed."""
         self.refresh()
-        baseline = Baseline(self._definitions(), self._signature())
-        if documents and any(count for count, _ in baseline.signature.values()):
+        counted = self._search_signature()
+        signature = counted if self.fast is None else self._signature()
+        baseline = Baseline(self._definitions(), signature)
+        if documents and any(count for count, _ in counted.values()):
             baseline.documents = [
                 (hit["_index"], hit["_id"], hit["_source"], hit.get("_routing"))
                 for hit in self.library.scan(
@@ -204,9 +208,12 @@ class TestIndices:
         """Bring the indices back to ``baseline``.
 
         Three requests when nothing changed; when a test wrote, one more (deleting its
-        documents) unless the baseline holds documents of its own to restore.
+        documents) unless the baseline holds documents of its own to restore. With the
+        engine in this process, one request (the definitions): it tells writes apart and
+        deletes documents itself.
         """
-        self.refresh_existing()
+        if self.fast is None:
+            self.refresh_existing()
         definitions = self._definitions()
         if definitions == baseline.definitions and self._signature() == baseline.signature:
             return
@@ -218,6 +225,8 @@ class TestIndices:
                 dirty.append(name)
         self._delete_documents(dirty)
         if not baseline.documents:
+            if self.fast is not None:  # its signature counts the deletions too
+                baseline.signature = self._signature()
             return  # empty again, as the baseline was: its signature still holds
         actions = (
             {
@@ -232,7 +241,9 @@ class TestIndices:
         baseline.signature = self._signature()
 
     def _delete_documents(self, names: list[str]) -> None:
-        if names:
+        if names and self.fast is not None:
+            self.fast.clear(names)
+        elif names:
             self.client.delete_by_query(
                 index=names, query={"match_all": {}}, conflicts="proceed", refresh=True
             )
@@ -250,8 +261,16 @@ class TestIndices:
             for name in names
         }
 
-    def _signature(self) -> dict[str, tuple[int, int]]:
-        """(documents, highest ``_seq_no``) of each index: any write changes one of them."""
+    def _signature(self) -> dict[str, Any]:
+        """A value of each index that any write changes: the engine's own when it is in this
+        process (writes not yet refreshed change it too), else :meth:`_search_signature`."""
+        if self.fast is not None:
+            return self.fast.state(self.names)
+        return self._search_signature()
+
+    def _search_signature(self) -> dict[str, tuple[int, int]]:
+        """(documents, highest ``_seq_no``) of each index as searches see it after a refresh:
+        any write changes one of them."""
         if not self.names:
             return {}
         searches: list[dict[str, Any]] = []
@@ -380,7 +399,7 @@ created = CreatedIndices()
 @dataclass
 class Baseline:
     definitions: dict[str, Any]
-    signature: dict[str, tuple[int, int]]
+    signature: dict[str, Any]
     documents: list[tuple[str, str, Any, str | None]] = field(default_factory=list)
 
 

@@ -4,7 +4,9 @@ Indices are created once (by the runner or the pytest plugin; by the first test 
 them otherwise) and *reset* before each test rather than recreated: after a refresh, two cheap
 requests tell whether anything changed since the class's baseline (documents, mappings or
 aliases), and only then are documents deleted, or the index recreated. For ``TestCase``, the
-baseline includes the documents ``setUpTestData`` indexed, which every test starts with.
+baseline includes the documents ``setUpTestData`` indexed, which every test starts with. An
+engine in this process (the embedded backend's) is asked directly instead, without the
+refresh (see :meth:`djangoes.backends.abstracts.Base.in_process_reset`).
 
 ``es_connections`` says which connections a test case uses (``{"default"}``, or ``"__all__"``);
 the others are not touched.
