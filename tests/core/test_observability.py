@@ -138,6 +138,33 @@ def test_a_refused_connection_is_logged_as_a_warning_with_its_error(
     assert "refused" in record.getMessage().lower()
 
 
+def test_with_the_log_at_warning_only_failures_are_logged_sync_and_async(
+    handler: ConnectionHandler, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Production's setting: a request that succeeds costs no record, one that fails is one."""
+    caplog.set_level(logging.WARNING, logger=LOGGER)
+    handler["default"].info()
+    url = f"http://127.0.0.1:{free_port()}"
+    down = make_handler({"default": {"HOSTS": [url], "PARAMS": {"max_retries": 0}}})
+    with pytest.raises(elasticsearch.ConnectionError) as raised:
+        down["default"].search()
+    assert raised.value.connection_alias == "default"  # type: ignore[attr-defined]
+
+    async def main() -> None:
+        aconnections = AsyncConnectionHandler(down)
+        try:
+            with pytest.raises(elasticsearch.ConnectionError):
+                await aconnections["default"].info()
+        finally:
+            await aconnections.aclose_all()
+
+    asyncio.run(main())
+    assert [(r.method, r.path, r.status, r.levelno, r.error) for r in records(caplog)] == [
+        ("POST", "/_search", None, logging.WARNING, "ConnectionError"),
+        ("GET", "/", None, logging.WARNING, "ConnectionError"),
+    ]
+
+
 SECRET = "pw-S3cret-6b1e"
 
 

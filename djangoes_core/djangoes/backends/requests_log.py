@@ -20,6 +20,7 @@ from time import perf_counter
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger("djangoes.requests")
 
@@ -57,7 +58,31 @@ class RequestsLog:
 
     @property
     def queries_logged(self) -> bool:
-        return self.force_queries_log or (settings.configured and settings.DEBUG)
+        return self.force_queries_log or _debug()
+
+    def records_all(self) -> bool:
+        """Whether every request is recorded: kept (DEBUG), or logged at INFO. When not, only
+        a failure is (a WARNING), and a transport may skip the bookkeeping of the others (see
+        :meth:`record_failure`): the common case in production then costs a clock read."""
+        return logger.isEnabledFor(logging.INFO) or self.queries_logged
+
+    def record_failure(
+        self,
+        method: str,
+        target: str,
+        kwargs: Mapping[str, Any],
+        dumps: Dumps | None,
+        started: float,
+        response: Any = None,
+        error: BaseException | None = None,
+    ) -> None:
+        """Record a request sent without :meth:`request` (``records_all()`` was False) that
+        failed: it raised ``error``, or ``response`` is the server's 5xx. ``kwargs`` are those
+        of the transport's ``perform_request``; ``started`` its ``perf_counter()`` at the start."""
+        request = self.request(method, target, kwargs.get("body"), content_type(kwargs), dumps)
+        if response is not None:
+            request.answered(response.meta.status, response.body, response.meta.mimetype)
+        self.record(request, perf_counter() - started, error)
 
     @property
     def queries(self) -> list[dict[str, Any]]:
@@ -196,6 +221,15 @@ class Request:
 
     def __exit__(self, exc_type: Any, error: BaseException | None, traceback: Any) -> None:
         self.log.record(self, perf_counter() - self.started, error)
+
+
+def _debug() -> bool:
+    """``settings.DEBUG``, False when the settings are not configured (read on every request:
+    asking ``settings.configured`` first would cost as much again)."""
+    try:
+        return bool(settings.DEBUG)
+    except ImproperlyConfigured:
+        return False
 
 
 def _error_type(request: Request) -> str | None:

@@ -5,10 +5,15 @@ are logged (and kept in DEBUG) the same way whatever the node class: http, reque
 embedded engine, thrift, memcached or a third party's. A request is recorded once, as the client
 sent it: the retries elastic-transport makes on other nodes are inside it (elastic-transport
 logs each attempt on its own ``elastic_transport.transport`` logger).
+
+When the log records only failures (no DEBUG, the ``djangoes.requests`` logger quieter than
+INFO: production), a request that succeeds costs nothing more than a clock read: the log's
+bookkeeping is done only for one that fails.
 """
 
 from __future__ import annotations
 
+from time import perf_counter
 from typing import Any
 
 import elastic_transport
@@ -21,16 +26,29 @@ class Transport(elastic_transport.Transport):
     requests_log: RequestsLog | None = None
 
     def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
-        if self.requests_log is None:
+        log = self.requests_log
+        if log is None:
             return super().perform_request(method, target, **kwargs)
+        if not log.records_all():
+            started = perf_counter()
+            try:
+                response = super().perform_request(method, target, **kwargs)
+            except BaseException as error:
+                log.record_failure(method, target, kwargs, self._dumps, started, error=error)
+                if isinstance(error, elastic_transport.TransportError):
+                    name(error, log)
+                raise
+            if response.meta.status >= 500:
+                log.record_failure(method, target, kwargs, self._dumps, started, response)
+            return response
         try:
-            with self.requests_log.request(
+            with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
             ) as request:
                 response = super().perform_request(method, target, **kwargs)
                 request.answered(response.meta.status, response.body, response.meta.mimetype)
         except elastic_transport.TransportError as error:
-            name(error, self.requests_log)
+            name(error, log)
             raise
         return response
 
@@ -46,16 +64,29 @@ class AsyncTransport(elastic_transport.AsyncTransport):
     async def perform_request(  # type: ignore[override]
         self, method: str, target: str, **kwargs: Any
     ) -> Any:
-        if self.requests_log is None:
+        log = self.requests_log
+        if log is None:
             return await super().perform_request(method, target, **kwargs)
+        if not log.records_all():
+            started = perf_counter()
+            try:
+                response = await super().perform_request(method, target, **kwargs)
+            except BaseException as error:
+                log.record_failure(method, target, kwargs, self._dumps, started, error=error)
+                if isinstance(error, elastic_transport.TransportError):
+                    name(error, log)
+                raise
+            if response.meta.status >= 500:
+                log.record_failure(method, target, kwargs, self._dumps, started, response)
+            return response
         try:
-            with self.requests_log.request(
+            with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
             ) as request:
                 response = await super().perform_request(method, target, **kwargs)
                 request.answered(response.meta.status, response.body, response.meta.mimetype)
         except elastic_transport.TransportError as error:
-            name(error, self.requests_log)
+            name(error, log)
             raise
         return response
 
