@@ -5,13 +5,15 @@
     PROG [--listen HOST:PORT] [--upstream URL|NAME|NAME:ARGUMENT]
          [--log-level DEBUG|INFO|WARNING|ERROR]
          [--max-connections N] [--idle-timeout SECONDS] [--read-timeout SECONDS]
+         [--users FILE] [--allow-unauthenticated]
          [the gateway's own options]
 
 Once listening, a gateway prints ``PROG listening on HOST:PORT`` on its standard output (the
 port the system chose, for port 0) and logs on its standard error. It serves until SIGTERM or
 SIGINT, then stops (running requests are given :data:`~.serving.STOP_TIMEOUT` to finish), logs
-what it served and exits with 0. It exits with 1 if it cannot listen, and with 2 for bad
-arguments or an upstream it cannot use, before listening.
+what it served and exits with 0. It exits with 1 if it cannot listen (or will not: a
+non-loopback address without authentication, :func:`add_security_arguments`), and with 2 for
+bad arguments or an upstream it cannot use, before listening.
 
 A gateway's command is a :class:`GatewayCommand` that names its server class and adds its own
 options, as a Django management command adds its arguments.
@@ -29,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .authentication import check_exposure
 from .serving import IDLE_TIMEOUT, MAX_CONNECTIONS, READ_TIMEOUT, GatewayServer
 from .upstreams import installed, upstream
 
@@ -37,6 +40,7 @@ __all__ = [
     "CANNOT_LISTEN",
     "STOPPED",
     "GatewayCommand",
+    "add_security_arguments",
     "add_timeout_arguments",
     "at_least_one",
     "listen_address",
@@ -51,7 +55,7 @@ LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 def listen_address(value: str, default_port: int) -> tuple[str, int]:
     """``--listen HOST:PORT`` (or ``PORT``, or ``HOST``) as a (host, port) pair.
 
-    The host defaults to 127.0.0.1: a gateway has no authentication of its own.
+    The host defaults to 127.0.0.1: beyond it, a gateway needs authentication.
     """
     host, sep, port = value.rpartition(":")
     if not sep:
@@ -106,6 +110,24 @@ def add_timeout_arguments(
     )
 
 
+def add_security_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--users FILE`` and ``--allow-unauthenticated``, as every server here takes them; a
+    gateway refuses to listen beyond loopback with neither (:func:`.check_exposure`)."""
+    security = parser.add_argument_group("security")
+    security.add_argument(
+        "--users",
+        metavar="FILE",
+        help="authenticate every request against the users of FILE (managed with "
+        "'djangoes-embedded users add NAME --file FILE', re-read when it changes)",
+    )
+    security.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="listen on an address other than loopback without authentication, when something "
+        "else (a firewall, a private network) keeps others out",
+    )
+
+
 class GatewayCommand:
     """A gateway's command line. A subclass names the gateway's :attr:`server_class` (whose
     ``name`` is the command's, and ``default_port`` the port it listens on unless told), says
@@ -129,6 +151,13 @@ class GatewayCommand:
         (or ``OSError``, a file that cannot be read) for values that cannot be served."""
         return {}
 
+    def authenticated(self, arguments: argparse.Namespace) -> bool:
+        """Whether ``arguments`` have every request authenticated (by the gateway, ``--users``,
+        or by its upstream): a gateway may listen beyond loopback only then, or when told to.
+        False unless the gateway says otherwise: one that does not check ``--users`` must not
+        pass for authenticated."""
+        return False
+
     def create_parser(self) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog=self.prog, description=inspect.getdoc(self))
         default_listen = f"127.0.0.1:{self.default_port}"
@@ -136,8 +165,9 @@ class GatewayCommand:
             "--listen",
             default=default_listen,
             metavar="HOST:PORT",
-            help=f"where to listen; port 0 picks a free one (default: {default_listen}; the "
-            "gateway has no authentication: think twice before leaving the loopback interface)",
+            help=f"where to listen; port 0 picks a free one (default: {default_listen}); an "
+            "address other than loopback needs authentication (--users) or "
+            "--allow-unauthenticated",
         )
         others = ", ".join(f"'{name}', '{name}:ARGUMENT'" for name in installed())
         parser.add_argument(
@@ -165,6 +195,7 @@ class GatewayCommand:
             "refused only when all are running requests (default: %(default)s)",
         )
         add_timeout_arguments(connections, IDLE_TIMEOUT, READ_TIMEOUT)
+        add_security_arguments(parser)
         self.add_arguments(parser)
         return parser
 
@@ -186,6 +217,16 @@ class GatewayCommand:
                 }
             except (ValueError, OSError) as error:
                 return self.error(error)
+            try:
+                check_exposure(
+                    host,
+                    authenticated=self.authenticated(arguments),
+                    allowed=arguments.allow_unauthenticated,
+                    program=self.prog,
+                )
+            except ValueError as error:  # its message names the program
+                print(error, file=sys.stderr)
+                return CANNOT_LISTEN
             try:
                 # As many upstream connections as requests may run at once: none opened to be
                 # dropped.
