@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 from djangoes_gateway.authentication import Authenticator
 from djangoes_gateway.cli import GatewayCommand
@@ -59,6 +60,12 @@ class Command(GatewayCommand):
                 "--forward-credentials needs an upstream that checks credentials, an "
                 f"Elasticsearch URL (http:// or https://); {arguments.upstream!r} checks none: "
                 "give --users to check them here"
+            )
+        if arguments.forward_credentials and urlsplit(arguments.upstream).username is not None:
+            raise ValueError(
+                "--forward-credentials sends each client's own credentials: the upstream URL "
+                "must not give the gateway's (user:password@), which a client without any "
+                "would be served with"
             )
         context = (
             server_context(arguments.certfile, arguments.keyfile) if arguments.certfile else None

@@ -48,10 +48,14 @@ from tests.endpoints import thrift_connection as connect
 PASSWORD = "s3cret-thrift-pass@word"
 WRONG = "not-the-password"
 API_KEY = ("key-id-1", "api-key-secret-value")
+#: The gateway's own password, for an upstream that checks credentials.
+GATEWAY_PASSWORD = "gateway:own/pass@word"
 #: What must never be logged: the secrets, and the headers that carry them.
 SECRETS = [
     PASSWORD,
     quote(PASSWORD, safe=""),
+    GATEWAY_PASSWORD,
+    quote(GATEWAY_PASSWORD, safe=""),
     WRONG,
     API_KEY[1],
     base64.b64encode(f"alice:{PASSWORD}".encode()).decode(),
@@ -82,7 +86,9 @@ CREDENTIALS: dict[str, tuple[dict[str, Any], str, str | None]] = {
 @pytest.fixture(scope="module")
 def users_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("users") / "users"
-    UsersFile(path).set_password("alice", PASSWORD)
+    users = UsersFile(path)
+    users.set_password("alice", PASSWORD)
+    users.set_password("gateway", GATEWAY_PASSWORD)
     return path
 
 
@@ -338,6 +344,36 @@ def test_credentials_go_no_further_than_told(
         open_gateway.stop()
 
 
+def test_a_gateway_that_checks_its_users_can_reach_the_upstream_as_itself(
+    checking_upstream: str,
+    users_path: Path,
+    scheme: str,
+    certificate: str,
+    client: Client,
+    caplog: pytest.LogCaptureFixture,
+    prefix: str,
+) -> None:
+    """``user:password@`` in the upstream's URL: the gateway's identity upstream, its
+    clients' checked at the gateway."""
+    url = checking_upstream.replace("://", f"://gateway:{quote(GATEWAY_PASSWORD, safe='')}@")
+    upstream = HttpUpstream(url)
+    server = start_in_thread(
+        upstream,
+        authenticator=Authenticator(UsersFile(users_path)),
+        **gateway_options(scheme, certificate),
+    )
+    try:
+        with caplog.at_level(logging.DEBUG):
+            assert_served(client(server, "right in HOSTS"), f"{prefix}as-itself")
+            assert_refused(client(server, "none"), CREDENTIALS["none"][2] or "")
+            shown = repr(server) + repr(upstream)
+        for secret in SECRETS:
+            assert secret not in caplog.text + shown
+    finally:
+        server.stop()
+        upstream.close()
+
+
 # --- secrets ----------------------------------------------------------------------------------
 
 
@@ -415,13 +451,20 @@ def test_authentication_or_the_flag_lets_it_listen_beyond_loopback(
             ["--forward-credentials", "--upstream", "embedded"],
             "--forward-credentials needs an upstream that checks credentials",
         ),
+        (
+            ["--forward-credentials", "--upstream", "http://gateway:secret@127.0.0.1:9200"],
+            "the upstream URL must not give the gateway's (user:password@)",
+        ),
+        (["--upstream", "ftp://gateway:secret@127.0.0.1"], "'ftp://gateway:***@127.0.0.1'"),
     ],
 )
 def test_credential_options_that_cannot_work_together_exit_with_2(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert thrift_gateway.main(argv) == 2
-    assert message in capsys.readouterr().err
+    errors = capsys.readouterr().err
+    assert message in errors
+    assert "secret" not in errors
 
 
 @pytest.mark.slow
