@@ -15,9 +15,7 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-from djangoes_gateway.authentication import Authenticator
-from djangoes_gateway.cli import GatewayCommand
-from djangoes_gateway.users import UsersFile
+from djangoes_gateway.cli import GatewayCommand, authenticator
 
 from .server import CHECKED_OR_FORWARDED, ThriftGateway
 from .tls import server_context
@@ -70,11 +68,10 @@ class Command(GatewayCommand):
         context = (
             server_context(arguments.certfile, arguments.keyfile) if arguments.certfile else None
         )
-        authenticator = Authenticator(UsersFile(arguments.users)) if arguments.users else None
         return {
             "framed": arguments.framed,
             "ssl_context": context,
-            "authenticator": authenticator,
+            "authenticator": authenticator(arguments),
             "forward_credentials": arguments.forward_credentials,
         }
 

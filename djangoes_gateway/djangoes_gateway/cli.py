@@ -11,9 +11,9 @@
 Once listening, a gateway prints ``PROG listening on HOST:PORT`` on its standard output (the
 port the system chose, for port 0) and logs on its standard error. It serves until SIGTERM or
 SIGINT, then stops (running requests are given :data:`~.serving.STOP_TIMEOUT` to finish), logs
-what it served and exits with 0. It exits with 1 if it cannot listen (or will not: a
-non-loopback address without authentication, :func:`add_security_arguments`), and with 2 for
-bad arguments or an upstream it cannot use, before listening.
+what it served and exits with 0. It exits with 1 if it cannot listen, and with 2 for bad
+arguments or an upstream it cannot use, before listening. It refuses to listen beyond loopback
+without ``--users`` unless given ``--allow-unauthenticated`` (exit code 1, saying why).
 
 A gateway's command is a :class:`GatewayCommand` that names its server class and adds its own
 options, as a Django management command adds its arguments.
@@ -31,9 +31,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .authentication import check_exposure
+from .authentication import Authenticator, check_exposure
 from .serving import IDLE_TIMEOUT, MAX_CONNECTIONS, READ_TIMEOUT, GatewayServer
 from .upstreams import installed, upstream
+from .users import UsersFile
 
 __all__ = [
     "BAD_ARGUMENTS",
@@ -43,6 +44,7 @@ __all__ = [
     "add_security_arguments",
     "add_timeout_arguments",
     "at_least_one",
+    "authenticator",
     "listen_address",
     "seconds",
 ]
@@ -55,7 +57,7 @@ LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 def listen_address(value: str, default_port: int) -> tuple[str, int]:
     """``--listen HOST:PORT`` (or ``PORT``, or ``HOST``) as a (host, port) pair.
 
-    The host defaults to 127.0.0.1: beyond it, a gateway needs authentication.
+    The host defaults to 127.0.0.1: beyond loopback, a gateway wants ``--users``.
     """
     host, sep, port = value.rpartition(":")
     if not sep:
@@ -111,21 +113,25 @@ def add_timeout_arguments(
 
 
 def add_security_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--users FILE`` and ``--allow-unauthenticated``, as every server here takes them; a
-    gateway refuses to listen beyond loopback with neither (:func:`.check_exposure`)."""
-    security = parser.add_argument_group("security")
-    security.add_argument(
+    """``--users FILE`` and ``--allow-unauthenticated``, named as on every server here."""
+    group = parser.add_argument_group("security")
+    group.add_argument(
         "--users",
         metavar="FILE",
-        help="authenticate every request against the users of FILE (managed with "
-        "'djangoes-embedded users add NAME --file FILE', re-read when it changes)",
+        help="let in only the users of this file (name:scrypt-hash lines; add them with "
+        "'djangoes-embedded users add --file FILE NAME'); read again when it changes",
     )
-    security.add_argument(
+    group.add_argument(
         "--allow-unauthenticated",
         action="store_true",
-        help="listen on an address other than loopback without authentication, when something "
+        help="listen beyond loopback without --users (refused otherwise): only where something "
         "else (a firewall, a private network) keeps others out",
     )
+
+
+def authenticator(arguments: argparse.Namespace) -> Authenticator | None:
+    """The authenticator of ``--users`` (None without it); UsersFileError for a bad file."""
+    return Authenticator(UsersFile(arguments.users)) if arguments.users else None
 
 
 class GatewayCommand:
@@ -152,11 +158,10 @@ class GatewayCommand:
         return {}
 
     def authenticated(self, arguments: argparse.Namespace) -> bool:
-        """Whether ``arguments`` have every request authenticated (by the gateway, ``--users``,
-        or by its upstream): a gateway may listen beyond loopback only then, or when told to.
-        False unless the gateway says otherwise: one that does not check ``--users`` must not
-        pass for authenticated."""
-        return False
+        """Whether every request is authenticated, by the gateway (``--users``) or, for a
+        gateway that can forward credentials, by its upstream: only then may it listen beyond
+        loopback without ``--allow-unauthenticated``."""
+        return arguments.users is not None
 
     def create_parser(self) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog=self.prog, description=inspect.getdoc(self))
@@ -165,9 +170,8 @@ class GatewayCommand:
             "--listen",
             default=default_listen,
             metavar="HOST:PORT",
-            help=f"where to listen; port 0 picks a free one (default: {default_listen}); an "
-            "address other than loopback needs authentication (--users) or "
-            "--allow-unauthenticated",
+            help=f"where to listen; port 0 picks a free one (default: {default_listen}; "
+            "beyond loopback, --users or --allow-unauthenticated is required)",
         )
         others = ", ".join(f"'{name}', '{name}:ARGUMENT'" for name in installed())
         parser.add_argument(
@@ -215,6 +219,8 @@ class GatewayCommand:
                     "read_timeout": arguments.read_timeout,
                     **self.server_options(arguments),
                 }
+                if arguments.users and options.get("authenticator") is None:
+                    raise ValueError(f"--users: {self.prog} cannot check users yet")
             except (ValueError, OSError) as error:
                 return self.error(error)
             try:
@@ -224,8 +230,8 @@ class GatewayCommand:
                     allowed=arguments.allow_unauthenticated,
                     program=self.prog,
                 )
-            except ValueError as error:  # its message names the program
-                print(error, file=sys.stderr)
+            except ValueError as refusal:
+                print(refusal, file=sys.stderr)
                 return CANNOT_LISTEN
             try:
                 # As many upstream connections as requests may run at once: none opened to be
