@@ -6,6 +6,7 @@ longest-waiting connection to make room for a new one; this subclass speaks Thri
 connection. A TLS handshake happens in the connection's own thread (a slow or failing client
 never holds up the others, and a trickled handshake is cut like a trickled request), and a
 client that sends malformed data, or goes away mid-message, only loses its own connection.
+Credentials are checked (or forwarded) by each connection's :class:`~.handler.RestHandler`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from thrift.transport.TSocket import TSocket
 from thrift.transport.TTransport import TTransportException
 
+from djangoes_gateway.authentication import Authenticator
 from djangoes_gateway.serving import Connection, GatewayServer
 from djangoes_gateway.upstreams import Upstream
 
@@ -23,12 +25,17 @@ from .generated import Rest
 from .handler import RestHandler, logger
 from .wire import SERVER_MAX_MESSAGE, ProtocolFactory, transport_factory
 
-__all__ = ["DEFAULT_PORT", "ThriftGateway", "start_in_thread"]
+__all__ = ["CHECKED_OR_FORWARDED", "DEFAULT_PORT", "ThriftGateway", "start_in_thread"]
 
 #: The port of Elasticsearch's thrift plugin.
 DEFAULT_PORT = 9500
 #: How a client leaves, normally: at the end of a message, or idle (cut by the server).
 QUIET = {TTransportException.END_OF_FILE, TTransportException.TIMED_OUT}
+#: Why a gateway cannot both check credentials and forward them.
+CHECKED_OR_FORWARDED = (
+    "--users and --forward-credentials exclude each other: credentials are checked by the "
+    "gateway (--users) or by its upstream (--forward-credentials)"
+)
 
 
 class _ConnectionSocket(TSocket):
@@ -49,8 +56,10 @@ class ThriftGateway(GatewayServer):
     """A thrift ``Rest`` server in front of ``upstream``, on ``host:port``.
 
     ``framed``: Thrift's framed transport instead of the buffered one; ``ssl_context``: serve
-    TLS; ``max_message``: the largest call read. The other arguments are
-    :class:`~djangoes_gateway.serving.GatewayServer`'s.
+    TLS; ``max_message``: the largest call read; ``authenticator``: check each request's
+    ``Authorization`` header (Elasticsearch's 401 without right credentials), or
+    ``forward_credentials``: send it to the upstream, which checks it (without either, it is
+    dropped). The other arguments are :class:`~djangoes_gateway.serving.GatewayServer`'s.
     """
 
     name = "djangoes-thrift-gateway"
@@ -63,16 +72,28 @@ class ThriftGateway(GatewayServer):
         framed: bool = False,
         ssl_context: ssl.SSLContext | None = None,
         max_message: int = SERVER_MAX_MESSAGE,
+        authenticator: Authenticator | None = None,
+        forward_credentials: bool = False,
         **options: Any,
     ) -> None:
+        if authenticator is not None and forward_credentials:
+            raise ValueError(CHECKED_OR_FORWARDED)
         super().__init__(*args, **options)
         self.framed = framed
         self.ssl_context = ssl_context
+        self.authenticator = authenticator
+        self.forward_credentials = forward_credentials
         self.transport_factory = transport_factory(framed, max_message)
         self.protocol_factory = ProtocolFactory(max_message)
 
     def describe(self) -> str:
-        return f" ({'TLS, ' if self.ssl_context else ''}{'framed' if self.framed else 'buffered'})"
+        options = [
+            "TLS" if self.ssl_context else "",
+            "framed" if self.framed else "buffered",
+            "users" if self.authenticator else "",
+            "forwarding credentials" if self.forward_credentials else "",
+        ]
+        return f" ({', '.join(option for option in options if option)})"
 
     def serve_connection(self, connection: Connection) -> None:
         """Answer the calls of one client until it leaves, errs or is cut."""
@@ -82,7 +103,13 @@ class ThriftGateway(GatewayServer):
             )
             connection.use(tls)  # so that the server can cut the handshake
             tls.do_handshake()
-        processor = Rest.Processor(RestHandler(self.upstream_for(connection)))
+        handler = RestHandler(
+            self.upstream_for(connection),
+            peer=connection.peer,
+            authenticator=self.authenticator,
+            forward_credentials=self.forward_credentials,
+        )
+        processor = Rest.Processor(handler)
         client = _ConnectionSocket(connection)
         iprot = self.protocol_factory.getProtocol(self.transport_factory.getTransport(client))
         oprot = self.protocol_factory.getProtocol(self.transport_factory.getTransport(client))

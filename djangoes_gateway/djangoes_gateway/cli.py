@@ -157,6 +157,12 @@ class GatewayCommand:
         (or ``OSError``, a file that cannot be read) for values that cannot be served."""
         return {}
 
+    def authenticated(self, arguments: argparse.Namespace) -> bool:
+        """Whether every request is authenticated, by the gateway (``--users``) or, for a
+        gateway that can forward credentials, by its upstream: only then may it listen beyond
+        loopback without ``--allow-unauthenticated``."""
+        return arguments.users is not None
+
     def create_parser(self) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog=self.prog, description=inspect.getdoc(self))
         default_listen = f"127.0.0.1:{self.default_port}"
@@ -220,7 +226,7 @@ class GatewayCommand:
             try:
                 check_exposure(
                     host,
-                    authenticated=arguments.users is not None,
+                    authenticated=self.authenticated(arguments),
                     allowed=arguments.allow_unauthenticated,
                     program=self.prog,
                 )

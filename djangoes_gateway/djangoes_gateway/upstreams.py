@@ -11,13 +11,16 @@ package names no upstream but HTTP, so it depends on none.
 
 from __future__ import annotations
 
+import base64
+import re
 from importlib.metadata import entry_points
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from .replies import Reply, error_reply, forwarded, upstream_failed
 from .serving import MAX_CONNECTIONS
 
-__all__ = ["ENTRY_POINTS", "HttpUpstream", "Upstream", "installed", "upstream"]
+__all__ = ["ENTRY_POINTS", "HttpUpstream", "Upstream", "hide_credentials", "installed", "upstream"]
 
 #: The entry-point group of upstreams: ``NAME = "module:callable"``, the callable taking the
 #: argument after ``NAME:`` (a string, or None) and returning an :class:`Upstream`.
@@ -47,6 +50,11 @@ class HttpUpstream:
     opens a connection only to drop it. A request that finds all of them in use waits for one
     at most ``timeout`` seconds (then a 503), as long as the upstream has to answer. A server
     that cannot be reached, or fails mid-answer, is :func:`~.replies.upstream_failed`.
+
+    ``user:password@`` in the URL (percent-encoded) is the gateway's own identity: sent, with
+    HTTP basic authentication, on every request that carries no ``Authorization`` header of its
+    own (a gateway that checks its clients itself, ``--users``, sends none of theirs). It is
+    never shown: not in the repr, not in an error.
     """
 
     def __init__(self, url: str, *, maxsize: int = MAX_CONNECTIONS, timeout: float = 60.0) -> None:
@@ -56,6 +64,11 @@ class HttpUpstream:
         self.timeout = timeout
         parsed = urllib3.util.parse_url(self.url)
         self.prefix = (parsed.path or "").rstrip("/")
+        self._authorization = None
+        if parsed.auth:
+            user, _, password = parsed.auth.partition(":")
+            pair = f"{unquote(user)}:{unquote(password)}".encode()
+            self._authorization = "Basic " + base64.b64encode(pair).decode()
         self.pool = urllib3.connection_from_url(
             self.url, maxsize=maxsize, block=True, timeout=urllib3.Timeout(timeout)
         )
@@ -68,12 +81,15 @@ class HttpUpstream:
     ) -> Reply:
         import urllib3
 
+        sent = forwarded(headers)
+        if self._authorization is not None and "authorization" not in sent:
+            sent["authorization"] = self._authorization
         try:
             response = self.pool.urlopen(
                 method,
                 self.prefix + target,
                 body=body or None,
-                headers=forwarded(headers),
+                headers=sent,
                 retries=False,
                 redirect=False,
                 preload_content=True,
@@ -93,8 +109,18 @@ class HttpUpstream:
             return error_reply(400, "illegal_argument_exception", f"invalid request: {error}")
         return Reply(response.status, forwarded(dict(response.headers)), response.data or b"")
 
+    @property
+    def authenticates(self) -> bool:
+        """Whether the URL gives the gateway's own credentials."""
+        return self._authorization is not None
+
     def close(self) -> None:
         self.pool.close()
+
+
+def hide_credentials(url: str) -> str:
+    """``url`` without the password of its ``user:password@``, for messages."""
+    return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", url)
 
 
 def installed() -> list[str]:
@@ -116,7 +142,7 @@ def upstream(spec: str, **options: Any) -> Upstream:
     if not points:
         names = ", ".join(repr(name) for name in installed()) or "none is installed"
         raise ValueError(
-            f"unknown upstream {spec!r}: give an Elasticsearch URL (http://127.0.0.1:9200) or "
-            f"the name of an installed upstream ({names})"
+            f"unknown upstream {hide_credentials(spec)!r}: give an Elasticsearch URL "
+            f"(http://127.0.0.1:9200) or the name of an installed upstream ({names})"
         )
     return next(iter(points)).load()(argument or None)

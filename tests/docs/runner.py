@@ -11,7 +11,8 @@ a ``manage.py`` on ``PATH``, the files of ``# path.py`` sections, and the files 
 ``setup=`` fixtures the page names (``tests/docs/setups.py``). What the runner changes in a
 block's text, and only that:
 
-* ports 9200, 9500 and 11311, replaced by free ones where something else listens on them
+* ports 9200, 9500 (9501: a second gateway's) and 11311, replaced by free ones where
+  something else listens on them
   (and ``--port`` given to a ``djangoes-embedded serve`` that leaves it out, for 9200);
 * ``/srv/search``, a fresh directory of ``DIR`` for each block that names it;
 * ``...`` (``{...}``, ``[...]``) in settings: placeholders, left out (``placeholders.py``);
@@ -63,7 +64,7 @@ from tests.docs.plans import INSTALLER, ROOT, Plan, commands, plan
 from tests.docs.setups import BlockFailed
 
 VENV_BIN = Path(sys.executable).parent
-PORTS = (9200, 9500, 11311)
+PORTS = (9200, 9500, 9501, 11311)
 SERVERS = re.compile(r"djangoes-embedded serve|djangoes-\w+-gateway|manage\.py runserver")
 #: pip options followed by a value.
 VALUED = {"-f", "--find-links", "-i", "--index-url", "--extra-index-url", "-r", "-c", "-e"}

@@ -226,7 +226,7 @@ def test_both_gateways_have_the_same_options_and_defaults() -> None:
     shared |= {"users", "allow_unauthenticated"}
     thrift_defaults = vars(thrift.create_parser().parse_args([]))
     memcached_defaults = vars(memcached.create_parser().parse_args([]))
-    assert set(thrift_defaults) - {"framed", "certfile", "keyfile"} == shared
+    assert set(thrift_defaults) - {"framed", "certfile", "keyfile", "forward_credentials"} == shared
     assert set(memcached_defaults) - {"max_value_size"} == shared
     shared.remove("listen")
     assert {k: thrift_defaults[k] for k in shared} == {k: memcached_defaults[k] for k in shared}
