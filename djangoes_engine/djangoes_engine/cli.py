@@ -1,7 +1,10 @@
 """``djangoes-embedded``: run the embedded engine as an Elasticsearch-compatible HTTP server.
 
 So that tools which speak only HTTP (curl, other processes, other languages' clients) can use
-the engine a Django project embeds.
+the engine a Django project embeds. On loopback it may run open, as it always did; beyond it,
+it authenticates every request (``--users FILE``, and the API keys its users create) and
+refuses to start otherwise unless told (``--allow-unauthenticated``); ``--certfile`` and
+``--keyfile`` serve HTTPS.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from djangoes_gateway.authentication import Authenticator, check_exposure
 from djangoes_gateway.cli import add_timeout_arguments, at_least_one
+from djangoes_gateway.users import UsersFile, UsersFileError
 from djangoes_gateway.users_command import add_users_command
 
 from .errors import EngineError
@@ -27,6 +32,7 @@ from .server import (
     ServerThread,
     serve,
 )
+from .tls import TlsFilesError, server_context
 
 if TYPE_CHECKING:
     from .cluster import Cluster  # imported when needed: loading the engine is costly
@@ -50,14 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the engine's Elasticsearch REST API over HTTP",
         description="Serve the engine's Elasticsearch REST API over HTTP/1.1 until SIGINT "
         "(Ctrl-C) or SIGTERM, then close the engine. Prints 'djangoes-embedded listening on "
-        "http://HOST:PORT' once the socket is bound. Exits with status 1 if the data directory "
-        "is in use by another process.",
+        "http://HOST:PORT' (https with --certfile) once the socket is bound. Exits with status "
+        "1 if the data directory is in use by another process, or if HOST is not loopback and "
+        "neither --users nor --allow-unauthenticated is given.",
     )
     server.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to bind (default: %(default)s; the API has no authentication, "
-        "so think twice before binding anything but loopback)",
+        help="address to bind (default: %(default)s). Anything but loopback needs --users "
+        "(or --allow-unauthenticated): without authentication anyone who reaches the port can "
+        "read and delete every index",
     )
     server.add_argument(
         "--port",
@@ -97,20 +105,73 @@ def build_parser() -> argparse.ArgumentParser:
         f"files; at most {MAX_CONNECTIONS_CEILING})",
     )
     add_timeout_arguments(server, IDLE_TIMEOUT, READ_TIMEOUT)
+    security = server.add_argument_group("security")
+    security.add_argument(
+        "--users",
+        metavar="FILE",
+        help="authenticate every request: HTTP basic authentication against the users of FILE "
+        "(managed with 'djangoes-embedded users add NAME --file FILE', re-read when it changes), "
+        "or an API key those users create (POST /_security/api_key; kept in the data "
+        "directory). Without it nobody is authenticated and the _security APIs are refused",
+    )
+    security.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="serve a non-loopback HOST without --users, when something else (a firewall, a "
+        "private network) keeps others out",
+    )
+    security.add_argument(
+        "--certfile",
+        metavar="FILE",
+        help="serve HTTPS (TLS 1.2 at least) with this PEM certificate chain",
+    )
+    security.add_argument(
+        "--keyfile",
+        metavar="FILE",
+        help="the certificate's PEM private key, if it is not in --certfile",
+    )
     server.set_defaults(run=run_serve)
     add_users_command(commands, "djangoes-embedded")
     return parser
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .engine import Engine  # imported here: loading the engine is costly, --help is not
+    from .api_keys import ApiKeys  # imported here: loading the engine is costly, --help is not
+    from .engine import Engine
 
+    try:
+        check_exposure(
+            args.host,
+            authenticated=args.users is not None,
+            allowed=args.allow_unauthenticated,
+            program="djangoes-embedded",
+        )
+        if args.keyfile is not None and args.certfile is None:
+            raise ValueError("djangoes-embedded: --keyfile needs --certfile, the certificate")
+        ssl_context = None if args.certfile is None else server_context(args.certfile, args.keyfile)
+        users = None if args.users is None else UsersFile(args.users)
+    except (TlsFilesError, UsersFileError) as exc:
+        print(f"djangoes-embedded: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # the message names the program already
+        print(exc, file=sys.stderr)
+        return 1
+    if users is not None and not users.names():
+        print(
+            f"djangoes-embedded: the users file {args.users} has no users yet: nobody can log "
+            f"in until one is added ('djangoes-embedded users add NAME --file {args.users}')",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         engine = Engine(path=args.data)
     except (EngineError, OSError, ValueError) as exc:  # locked by another process, or unusable
         print(f"djangoes-embedded: {exc}", file=sys.stderr)
         return 1
     try:
+        authenticator = None
+        if users is not None:
+            authenticator = Authenticator(users, ApiKeys(args.data))
         serve(
             engine.handle,
             args.host,
@@ -121,7 +182,12 @@ def run_serve(args: argparse.Namespace) -> int:
             max_connections=args.max_connections,
             idle_timeout=args.idle_timeout,
             read_timeout=args.read_timeout,
+            ssl_context=ssl_context,
+            authenticator=authenticator,
         )
+    except ValueError as exc:  # the API keys file cannot be read
+        print(f"djangoes-embedded: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # the address is in use or cannot be bound
         print(
             f"djangoes-embedded: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr

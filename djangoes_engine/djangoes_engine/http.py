@@ -7,7 +7,13 @@ the :class:`Response` it returns, so the two speak exactly the same API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
+
+if TYPE_CHECKING:
+    from djangoes_gateway.authentication import Principal
+
+    from .api_keys import ApiKeys
 
 #: Headers on every response: elasticsearch-py refuses a server without the product header.
 BASE_HEADERS = {"X-Elastic-Product": "Elasticsearch"}
@@ -27,6 +33,11 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     #: The query string as sent (without ``?``): errors quote the URI whole, as Elasticsearch's.
     query: str = ""
+    #: Who the server authenticated the request as; None where the server authenticates no one
+    #: (on loopback without ``--users``, or in-process).
+    principal: Principal | None = None
+    #: The server's API keys (``_security/api_key``); None where the server authenticates no one.
+    api_keys: ApiKeys | None = None
 
     @property
     def opensearch(self) -> bool:

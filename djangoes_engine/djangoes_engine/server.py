@@ -20,18 +20,33 @@ incomplete the longest, and only when every connection is running a request is i
 429 in Elasticsearch's shape, or a close). What this relies on of uvicorn's internals is in
 :class:`_Protocol`: the parser callbacks of its httptools protocol, and its ``cycle``, ``app``
 and ``transport`` attributes.
+
+With TLS (``ssl_context``, or ``certfile``/``keyfile``: :mod:`.tls`) the event loop does the
+handshake before the connection reaches :class:`_Protocol`, so everything above applies to
+the connection from its first encrypted request on; the handshake itself is bounded by the
+event loop's handshake timeout (60 s).
+
+With an ``authenticator`` (:class:`~djangoes_gateway.authentication.Authenticator`), every
+request's ``Authorization`` header is checked before its body is read: credentials checked
+recently are recognised on the loop (cheap); others are checked in a thread of their own, never
+in the request pool, so that a flood of wrong passwords (each a slow scrypt check) cannot take
+the threads authenticated clients' requests run in. A refusal is answered after the
+authenticator's delay, awaited on the loop (a sleeping connection costs no thread), with
+Elasticsearch's 401. The handler sees who asked in :attr:`Request.principal`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import math
 import queue
 import signal
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +56,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from djangoes_gateway.authentication import AuthenticationFailed, Authenticator, Principal
 from djangoes_gateway.connections import REFUSED, REFUSING, ConnectionTable
 from djangoes_gateway.content import (
     COMPRESS_MIN_SIZE,
@@ -51,8 +67,10 @@ from djangoes_gateway.content import (
     too_large,
 )
 
+from .api_keys import ApiKeys
 from .errors import EngineError
 from .http import Request, Response
+from .tls import server_context
 
 __all__ = [
     "IDLE_TIMEOUT",
@@ -115,17 +133,32 @@ class _App:
         executor: Executor,
         max_content_length: int,
         compress_min_size: int | None,
+        authenticator: Authenticator | None = None,
+        auth_executor: Executor | None = None,
     ) -> None:
         self.handler = handler
         self.executor = executor
         self.max_content_length = max_content_length
         self.compress_min_size = compress_min_size
+        self.authenticator = authenticator
+        self.auth_executor = auth_executor
+        keys = getattr(authenticator, "api_keys", None)
+        #: The store the ``_security/api_key`` handlers manage (when it is the engine's).
+        self.api_keys = keys if isinstance(keys, ApiKeys) else None
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             return
         headers = _headers(scope)
         close = False
+        principal = None
+        if self.authenticator is not None:
+            try:
+                principal = await self._authenticate(scope, headers)
+            except AuthenticationFailed as failure:
+                await asyncio.sleep(failure.delay)  # the brute-force slowdown, on the loop
+                await _send(send, _refusal(failure, headers), close=False)
+                return
         try:
             body = await self._read_body(headers, receive)
         except ContentError as exc:
@@ -138,7 +171,13 @@ class _App:
         else:
             loop = asyncio.get_running_loop()
             response = await loop.run_in_executor(
-                self.executor, self._respond, scope["method"], _target(scope), body, headers
+                self.executor,
+                self._respond,
+                scope["method"],
+                _target(scope),
+                body,
+                headers,
+                principal,
             )
         try:
             await _send(send, response, close)
@@ -150,6 +189,28 @@ class _App:
             # Wait for uvicorn to hear of the close, so that it does not log an error.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(receive(), 1.0)
+
+    async def _authenticate(self, scope: dict, headers: dict[str, str]) -> Principal:
+        """Who the request's credentials prove, or AuthenticationFailed.
+
+        Basic credentials checked recently are recognised on the loop; an API key costs a
+        SHA-256 and a lookup, so it is checked on the loop too. Anything else (a password not
+        checked yet: scrypt, slow on purpose) goes to the authentication thread.
+        """
+        assert self.authenticator is not None
+        authorization = headers.get("authorization")
+        principal = self.authenticator.remembered(authorization)
+        if principal is not None:
+            return principal
+        check = functools.partial(
+            self.authenticator.authenticate,
+            authorization,
+            peer=_peer(scope),
+            request=_target(scope),
+        )
+        if _scheme(authorization) == "apikey" or self.auth_executor is None:
+            return check()
+        return await asyncio.get_running_loop().run_in_executor(self.auth_executor, check)
 
     async def _read_body(self, headers: dict[str, str], receive: Callable) -> bytes:
         limit = self.max_content_length
@@ -170,11 +231,20 @@ class _App:
             if not message.get("more_body"):
                 return b"".join(chunks)
 
-    def _respond(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Response:
+    def _respond(
+        self,
+        method: str,
+        target: str,
+        body: bytes,
+        headers: dict[str, str],
+        principal: Principal | None = None,
+    ) -> Response:
         """Decode, handle and encode one request: in a pool thread, off the event loop."""
         try:
             headers, decoded_body = decoded(headers, body, self.max_content_length)
-            response = self.handler(Request.from_target(method, target, decoded_body, headers))
+            request = Request.from_target(method, target, decoded_body, headers)
+            request.principal, request.api_keys = principal, self.api_keys
+            response = self.handler(request)
         except ContentError as exc:
             response = _error(exc)
         except Exception as exc:
@@ -195,6 +265,29 @@ class _App:
 
 def _error(error: ContentError) -> Response:
     return Response(error.reply.status, error.reply.body)
+
+
+def _refusal(failure: AuthenticationFailed, headers: dict[str, str]) -> Response:
+    """Elasticsearch's 401: its error body and its ``WWW-Authenticate`` challenge."""
+    return Response(
+        failure.status,
+        json.dumps(failure.to_dict()).encode(),
+        headers=dict(failure.headers),
+        product=not Request("GET", "/", {}, headers=headers).opensearch,
+    )
+
+
+def _scheme(authorization: str | None) -> str:
+    return (authorization or "").strip().partition(" ")[0].lower()
+
+
+def _peer(scope: dict) -> str:
+    """The client's ``host:port`` (``[v6]:port``), for the log and the throttle."""
+    client = scope.get("client")
+    if not client:
+        return "unknown"
+    host, port = client[0], client[1]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _headers(scope: dict) -> dict[str, str]:
@@ -510,7 +603,9 @@ class ServerThread:
     does (the call is left to its daemon thread).
 
     ``max_connections`` (by default :func:`default_max_connections`), ``idle_timeout`` and
-    ``read_timeout`` (None: never) are as the module describes.
+    ``read_timeout`` (None: never) are as the module describes. ``ssl_context`` (or
+    ``certfile`` and ``keyfile``, loaded by :func:`~.tls.server_context`) serves HTTPS;
+    ``authenticator`` makes every request prove who sends it.
     """
 
     def __init__(
@@ -526,7 +621,15 @@ class ServerThread:
         idle_timeout: float | None = IDLE_TIMEOUT,
         read_timeout: float | None = READ_TIMEOUT,
         graceful_shutdown_timeout: int = GRACEFUL_SHUTDOWN_TIMEOUT,
+        ssl_context: ssl.SSLContext | None = None,
+        certfile: str | None = None,
+        keyfile: str | None = None,
+        authenticator: Authenticator | None = None,
     ) -> None:
+        if ssl_context is None and certfile is not None:
+            ssl_context = server_context(certfile, keyfile)
+        elif keyfile is not None and certfile is None:
+            raise ValueError("keyfile given without certfile: TLS needs the certificate")
         if max_connections is None:
             max_connections = default_max_connections()
         # First: it refuses options out of range before a socket is bound.
@@ -536,9 +639,20 @@ class ServerThread:
         self.port: int = self._socket.getsockname()[1]
         self.max_connections = max_connections
         self.graceful_shutdown_timeout = graceful_shutdown_timeout
+        self.ssl_context = ssl_context
+        self.authenticator = authenticator
         self._executor = _DaemonThreadPool(threads, "djangoes-http")
+        # One thread: the authenticator runs its slow checks one at a time anyway.
+        self._auth_executor = _DaemonThreadPool(1, "djangoes-http-auth")
         protocol = type("Protocol", (_Protocol,), {"table": self._connections})
-        app = _App(handler, self._executor, max_content_length, compress_min_size)
+        app = _App(
+            handler,
+            self._executor,
+            max_content_length,
+            compress_min_size,
+            authenticator,
+            self._auth_executor,
+        )
         config = uvicorn.Config(
             app,
             loop="auto",
@@ -554,6 +668,7 @@ class ServerThread:
             # uvicorn's own keep-alive timer, a backstop: the sweep closes idle connections first.
             timeout_keep_alive=math.ceil(idle_timeout + 2) if idle_timeout else 10**9,
             timeout_graceful_shutdown=graceful_shutdown_timeout,
+            ssl_context_factory=None if ssl_context is None else (lambda *_: ssl_context),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="djangoes-http-loop", daemon=True)
@@ -567,7 +682,8 @@ class ServerThread:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "http" if self.ssl_context is None else "https"
+        return f"{scheme}://{host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -609,6 +725,7 @@ class ServerThread:
             self._thread.join(STOP_MARGIN)
         self._socket.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._auth_executor.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> ServerThread:
         return self if self.running else self.start()

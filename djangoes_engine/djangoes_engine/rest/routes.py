@@ -26,6 +26,7 @@ from ..api import (
     ingest,
     rollover,
     search,
+    security,
     snapshots,
     tasks,
     templates,
@@ -54,6 +55,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_cluster/settings", cluster_settings.get_settings),
     ("PUT", "/_cluster/settings", cluster_settings.put_settings),
     ("GET", "/_cluster/pending_tasks", cluster_settings.pending_tasks),
+    # Security: API keys and who is asking (on a server started with --users)
+    ("GET", "/_security/_authenticate", security.authenticate),
+    ("POST,PUT", "/_security/api_key", security.create_api_key),
+    ("GET", "/_security/api_key", security.get_api_key),
+    ("DELETE", "/_security/api_key", security.invalidate_api_key),
     # Snapshots (no repositories)
     ("GET", "/_snapshot", snapshots.get_repository),
     ("GET", "/_snapshot/{name}", snapshots.get_repository),
