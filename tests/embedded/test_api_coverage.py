@@ -172,7 +172,7 @@ def test_every_client_api_is_served_or_refused_by_name(es: Elasticsearch) -> Non
     assert len(kinds["refused"]) > 400
     assert len(kinds["served"]) > 100
     refused = {result.endpoint for result in kinds["refused"]}
-    assert {"ml.put_job", "security.authenticate", "esql.query", "license.get"} <= refused
+    assert {"ml.put_job", "security.get_user", "esql.query", "license.get"} <= refused
     served = {result.endpoint for result in kinds["served"]}
     assert {"search", "bulk", "indices.create", "cat.indices", "ingest.put_pipeline"} <= served
 
@@ -193,8 +193,8 @@ def test_an_unsupported_api_is_refused_by_name(any_es: Elasticsearch) -> None:
         "the [ml.put_job] API is not supported by the djangoes embedded engine"
     )
     with pytest.raises(BadRequestError) as exc:
-        any_es.security.authenticate()
-    assert refusal(exc.value).startswith("the [security.authenticate] API is not supported")
+        any_es.security.get_user()
+    assert refusal(exc.value).startswith("the [security.get_user] API is not supported")
     # The body is never read: an ndjson one is refused as well.
     with pytest.raises(BadRequestError) as exc:
         any_es.text_structure.find_structure(text_files=[{"message": "a"}, {"message": "b"}])
