@@ -5,8 +5,8 @@ Only an authenticated user can create a key, so the API needs a server that auth
 (``djangoes-embedded serve --users FILE``): without one (on loopback, or in-process) it answers
 a 400 naming ``--users`` rather than pretending. Every user of the users file may manage every
 key, as a user with ``manage_api_key`` would; a request authenticated with an API key sees and
-invalidates that key only, and cannot create keys. A key's secret is shown once, when it is
-created: listings never show it, nor its hash.
+invalidates that key only (``owner=true`` is the key itself), and cannot create keys. A key's
+secret is shown once, when it is created: listings never show it, nor its hash.
 """
 
 from __future__ import annotations
@@ -110,11 +110,18 @@ def get_api_key(engine: Cluster, request: Request) -> tuple[int, dict[str, Any]]
     owner = boolean(params, "owner")
     if owner and ("username" in params or "realm_name" in params):
         raise ValidationError("username or realm name must not be specified when owner is true")
+    ids = [params["id"]] if params.get("id") else None
+    username, realm = params.get("username") or None, params.get("realm_name") or None
+    if owner and principal.realm == API_KEY_REALM:
+        own = principal.api_key_id or ""
+        ids = [i for i in ids or [own] if i == own]
+    elif owner:
+        username, realm = principal.username, principal.realm
     found = keys.find(
-        ids=[params["id"]] if params.get("id") else None,
+        ids=ids,
         name=params.get("name") or None,
-        username=principal.username if owner else params.get("username") or None,
-        realm=principal.realm if owner else params.get("realm_name") or None,
+        username=username,
+        realm=realm,
         active_only=boolean(params, "active_only"),
     )
     return 200, {"api_keys": [key.info() for key in _visible(found, principal)]}
