@@ -12,16 +12,19 @@ secret is shown once, when it is created: listings never show it, nor its hash.
 from __future__ import annotations
 
 import base64
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
-from djangoes_gateway.authentication import Principal
-
-from ..api_keys import API_KEY_REALM, ApiKey, ApiKeys, now_ms
 from ..cluster import Cluster
 from ..dates.timevalues import time_value_millis
 from ..errors import BadRequest, EngineError, ValidationError
 from ..http import Request
 from .arguments import boolean, object_body
+
+if TYPE_CHECKING:  # the in-process transport loads these handlers, never the server's parts
+    from djangoes_gateway.authentication import Principal
+
+    from ..api_keys import ApiKey, ApiKeys
 
 #: The realm users of the users file are authenticated in, as Elasticsearch's file realm.
 FILE_REALM = "file"
@@ -71,7 +74,7 @@ def authenticate(engine: Cluster, request: Request) -> tuple[int, dict[str, Any]
 def create_api_key(engine: Cluster, request: Request) -> tuple[int, dict[str, Any]]:
     """``POST/PUT _security/api_key``: a new key of the authenticated user."""
     keys, principal = _secured(request)
-    if principal.realm == API_KEY_REALM:
+    if principal.api_key_id is not None:
         raise Forbidden(
             f"action [cluster:admin/xpack/security/api_key/create] is unauthorized for API key "
             f"id [{principal.api_key_id}]: API keys are created by users of the users file"
@@ -85,7 +88,7 @@ def create_api_key(engine: Cluster, request: Request) -> tuple[int, dict[str, An
         millis = time_value_millis(body["expiration"], "expiration")
         if millis <= 0:
             raise BadRequest(f"invalid expiration [{body['expiration']}]: it must be positive")
-        expiration = now_ms() + millis
+        expiration = int(time.time() * 1000) + millis
     for part in ("role_descriptors", "metadata"):
         if not isinstance(body.get(part, {}), dict):
             raise BadRequest(f"[{part}] must be an object")
@@ -112,7 +115,7 @@ def get_api_key(engine: Cluster, request: Request) -> tuple[int, dict[str, Any]]
         raise ValidationError("username or realm name must not be specified when owner is true")
     ids = [params["id"]] if params.get("id") else None
     username, realm = params.get("username") or None, params.get("realm_name") or None
-    if owner and principal.realm == API_KEY_REALM:
+    if owner and principal.api_key_id is not None:
         own = principal.api_key_id or ""
         ids = [i for i in ids or [own] if i == own]
     elif owner:
@@ -157,6 +160,6 @@ def invalidate_api_key(engine: Cluster, request: Request) -> tuple[int, dict[str
 
 def _visible(found: list[ApiKey], principal: Principal) -> list[ApiKey]:
     """What ``principal`` may see and invalidate: every key for a user, itself for a key."""
-    if principal.realm == API_KEY_REALM:
+    if principal.api_key_id is not None:
         return [key for key in found if key.id == principal.api_key_id]
     return found
