@@ -527,6 +527,8 @@ class _Protocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._reading = True  # a new connection owes its first request within read_timeout
         self._since = time.monotonic()
+        self._tls = transport.get_extra_info("sslcontext") is not None
+        self._stopping = False
         admitted = self.table.opened(self, self._since)
         if admitted == REFUSING:
             self.app = _refuse(self.table.max_connections)
@@ -550,12 +552,22 @@ class _Protocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        if self._stopping and self._tls:
+            _abort_when_sent(self.transport)
         self._settle()
 
     def shutdown(self) -> None:
-        """Stopping: a connection still sending its request is closed, not waited for."""
+        """Stopping: a connection still sending its request is closed, not waited for.
+
+        Over TLS, closing politely means sending a close_notify and waiting for the client's,
+        which a client keeping the connection in its pool never sends: the stop would wait its
+        whole graceful timeout. So a TLS connection is cut once its last response is sent.
+        """
+        self._stopping = True
         if self._reading:
             self.table.cut(self, "stopping")
+        elif self._tls and (self.cycle is None or self.cycle.response_complete):
+            _abort_when_sent(self.transport)
         else:
             super().shutdown()
 
@@ -566,6 +578,14 @@ class _Protocol(HttpToolsProtocol):
             self.table.move(self, "busy", 0.0)
         else:
             self.table.move(self, "idle", time.monotonic())
+
+
+def _abort_when_sent(transport: asyncio.Transport, tries: int = 100) -> None:
+    """Abort ``transport`` once what was written to it has gone (5 s at most)."""
+    if transport.get_write_buffer_size() == 0 or tries <= 0:
+        transport.abort()
+    else:
+        asyncio.get_running_loop().call_later(0.05, _abort_when_sent, transport, tries - 1)
 
 
 def _refuse(max_connections: int) -> Callable:
