@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 import trustme
+import urllib3
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from elastic_transport import ConnectionError, TlsError
@@ -508,3 +509,92 @@ def test_opensearch_tls_is_verified_unless_switched_off(
             unverified = connection(verify_certs=False).info()
     assert "CERTIFICATE_VERIFY_FAILED" in refused or "certificate verify failed" in refused
     assert trusted["version"]["distribution"] == unverified["version"]["distribution"]
+
+
+# The engine's server with --users and API keys: what it logs, answers and keeps
+
+
+def test_the_engine_server_never_shows_credentials(
+    tmp_path: Path,
+    tls: tuple[ssl.SSLContext, Path],
+    everything_logged: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    figures: Any,
+) -> None:
+    """Right and wrong passwords and API keys sent to ``djangoes-embedded serve --users``
+    (in this process, over TLS): the server's log lines, its 401s and listings, the users and
+    keys files, the reprs of everything holding a secret, and the errors the client raised
+    never show one. The key's secret appears once, where Elasticsearch shows it too: in the
+    answer to its creation."""
+    from elasticsearch import Elasticsearch
+
+    from djangoes_engine import Engine
+    from djangoes_engine.api_keys import ApiKeys
+    from djangoes_engine.server import start_in_thread
+    from djangoes_gateway.authentication import Authenticator
+    from djangoes_gateway.users import UsersFile
+
+    context, ca_file = tls
+    users = UsersFile(tmp_path / "users")
+    users.set_password("elastic", PASSWORD)
+    keys = ApiKeys(str(tmp_path / "data"))
+    authenticator = Authenticator(users, keys)
+    engine = Engine()
+    server = start_in_thread(engine.handle, ssl_context=context, authenticator=authenticator)
+    shown: list[str] = []
+
+    def client(**auth: Any) -> Elasticsearch:
+        return Elasticsearch(server.url, ca_certs=str(ca_file), max_retries=0, **auth)
+
+    try:
+        es = client(basic_auth=("elastic", PASSWORD))
+        # Created by hand: elastic-transport logs response bodies at DEBUG, this one included.
+        pool = urllib3.PoolManager(ca_certs=str(ca_file))
+        created = pool.request(
+            "POST",
+            server.url + "/_security/api_key",
+            json={"name": "secrets"},
+            headers=urllib3.make_headers(basic_auth=f"elastic:{PASSWORD}"),
+        ).json()
+        pool.clear()
+        key, encoded = created["api_key"], created["encoded"]
+        keyed = client(api_key=encoded)
+        keyed.index(index="secrets", id="1", document={"title": "secret"}, refresh=True)
+        wrong_password = f"wrong-{uuid.uuid4().hex}"
+        wrong_key = f"wrong-key-{uuid.uuid4().hex}"
+        shown.append(
+            failure(client(basic_auth=("elastic", wrong_password)).info, AuthenticationException)
+        )
+        shown.append(
+            failure(client(api_key=(created["id"], wrong_key)).info, AuthenticationException)
+        )
+        shown.append(json.dumps(es.security.get_api_key(owner=True).body))
+        shown.append(json.dumps(keyed.security.authenticate().body))
+        shown.append(json.dumps(es.security.invalidate_api_key(ids=[created["id"]]).body))
+        shown.append(failure(keyed.info, AuthenticationException))
+        shown += [repr(x) for x in (users, keys, authenticator, *keys.find())]
+        shown += [repr(es), repr(keyed)]
+    finally:
+        server.stop()
+        engine.close()
+    shown.append((tmp_path / "users").read_text())
+    shown.append((tmp_path / "data" / "_security" / "api_keys.json").read_text())
+    shown.append(formatted(everything_logged.records))
+    output = capsys.readouterr()
+    shown += [output.out, output.err]
+    text = "\n".join(shown)
+    secrets = [
+        PASSWORD,
+        b64(f"elastic:{PASSWORD}"),
+        wrong_password,
+        b64(f"elastic:{wrong_password}"),
+        key,
+        encoded,
+        wrong_key,
+        b64(f"{created['id']}:{wrong_key}"),
+    ]
+    figures("secrets[engine server]", characters_searched=len(text))
+    assert "authentication failed from 127.0.0.1" in text  # the failures were logged
+    assert created["id"] in text  # and the key is named where it is not shown
+    for secret in secrets:
+        assert secret not in text
