@@ -262,6 +262,20 @@ class AwsChain(Setup):
         os.environ.update(self.ENVIRONMENT)
 
 
+class TlsFiles(Setup):
+    """embedded.md's certificate: ``server.pem`` and ``server.key`` for 127.0.0.1 and
+    localhost, from a CA (trustme) whose certificate is ``ca.pem``, in the page's project."""
+
+    def write(self, runner: PageRunner) -> None:
+        import trustme
+
+        authority = trustme.CA()
+        issued = authority.issue_cert("127.0.0.1", "localhost")
+        authority.cert_pem.write_to_path(str(runner.project / "ca.pem"))
+        issued.cert_chain_pems[0].write_to_path(str(runner.project / "server.pem"))
+        issued.private_key_pem.write_to_path(str(runner.project / "server.key"))
+
+
 SETUPS: dict[str, Setup] = {
     "books": Books(),
     "library": Library(),
@@ -273,6 +287,7 @@ SETUPS: dict[str, Setup] = {
     "metrics": Metrics(),
     "workspace": Workspace(),
     "aws-chain": AwsChain(),
+    "tls-files": TlsFiles(),
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import AuthenticationException, Elasticsearch
 
+from tests.docs.blocks import code_blocks
 from tests.embedded.servers import serve, terminate
 
 from .engine_servers import PASSWORD, USER, WRONG, Pki, pki
@@ -21,6 +22,7 @@ __all__ = ["pki"]  # fixtures
 pytestmark = pytest.mark.slow
 
 COMMAND = [sys.executable, "-m", "djangoes_engine.cli"]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def users_add(users: Path, name: str, password: str) -> subprocess.CompletedProcess:
@@ -77,11 +79,16 @@ def run_serve(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_beyond_loopback_without_users_it_refuses_to_start() -> None:
+    """With the message docs/embedded.md shows ("Running beyond loopback")."""
     refused = run_serve("--host", "0.0.0.0")
     assert refused.returncode == 1
     assert refused.stdout == ""  # never listened
-    assert refused.stderr.startswith("djangoes-embedded: refusing to listen on 0.0.0.0")
-    assert "--users FILE" in refused.stderr and "--allow-unauthenticated" in refused.stderr
+    [shown] = [
+        block.text
+        for block in code_blocks(DOCS / "embedded.md")
+        if block.text.startswith("djangoes-embedded: refusing")
+    ]
+    assert refused.stderr == shown
 
 
 def test_unusable_certificate_files_are_named(tmp_path: Path, pki: Pki) -> None:
