@@ -157,7 +157,10 @@ class _App:
                 principal = await self._authenticate(scope, headers)
             except AuthenticationFailed as failure:
                 await asyncio.sleep(failure.delay)  # the brute-force slowdown, on the loop
-                await _send(send, _refusal(failure, headers), close=False)
+                # The body is not read: uvicorn drops it, unless the client waits for a 100
+                # Continue to send it (then the connection is closed, as for a 413).
+                close = headers.get("expect", "").lower() == "100-continue"
+                await _send(send, _refusal(failure, headers), close)
                 return
         try:
             body = await self._read_body(headers, receive)

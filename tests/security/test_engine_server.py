@@ -263,3 +263,36 @@ def test_over_tls_a_trickled_request_is_cut(pki: Pki) -> None:
     finally:
         server.stop()
         engine.close()
+
+
+def test_in_thread_from_certificate_files(pki: Pki) -> None:
+    engine = Engine()
+    server = start_in_thread(engine.handle, certfile=str(pki.cert), keyfile=str(pki.key))
+    try:
+        assert server.url.startswith("https://127.0.0.1:")
+        client = Elasticsearch(server.url, ca_certs=str(pki.ca), max_retries=0)
+        assert client.info()["tagline"] == "You Know, for Search"  # no authenticator: open
+        client.close()
+    finally:
+        server.stop()
+        engine.close()
+    with pytest.raises(ValueError, match="without certfile"):
+        start_in_thread(engine.handle, keyfile=str(pki.key))
+
+
+def test_a_refused_body_sent_after_100_continue_closes_the_connection(
+    secured: dict[bool, Served],
+) -> None:
+    """The client waits for a 100 Continue that never comes: the 401 closes the connection,
+    so the body it might send after is never read as a request."""
+    port = secured[False].server.port
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            b"PUT /x/_doc/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 2\r\nExpect: 100-continue\r\n\r\n"
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 401 ")
+    assert b"connection: close" in answer.lower()
