@@ -73,6 +73,8 @@ def test_create_get_authenticate_invalidate(users: Path) -> None:
         assert es.security.get_api_key(name="rep*")["api_keys"] == [listed]
         assert es.security.get_api_key(owner=True)["api_keys"] == [listed]
         assert es.security.get_api_key(id="no-such-key")["api_keys"] == []
+        with pytest.raises(BadRequestError, match="with_limited_by"):
+            es.security.get_api_key(id=created["id"], with_limited_by=True)
 
         gone = es.security.invalidate_api_key(ids=[created["id"]]).body
         assert gone == {

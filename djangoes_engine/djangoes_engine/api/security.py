@@ -111,6 +111,9 @@ def get_api_key(engine: Cluster, request: Request) -> tuple[int, dict[str, Any]]
     keys, principal = _secured(request)
     params = request.params
     owner = boolean(params, "owner")
+    if boolean(params, "with_limited_by"):
+        # The owner's role descriptors: the users of a users file have no roles to show.
+        raise BadRequest("[with_limited_by] is not supported: this server's users have no roles")
     if owner and ("username" in params or "realm_name" in params):
         raise ValidationError("username or realm name must not be specified when owner is true")
     ids = [params["id"]] if params.get("id") else None

@@ -21,6 +21,11 @@ ROUTE_APIS: dict[str, str] = {
     "GET /_cluster/settings": "cluster.get_settings",
     "PUT /_cluster/settings": "cluster.put_settings",
     "GET /_cluster/pending_tasks": "cluster.pending_tasks",
+    "GET /_security/_authenticate": "security.authenticate",
+    "POST /_security/api_key": "security.create_api_key",
+    "PUT /_security/api_key": "security.create_api_key",
+    "GET /_security/api_key": "security.get_api_key",
+    "DELETE /_security/api_key": "security.invalidate_api_key",
     "GET /_snapshot": "snapshot.get_repository",
     "GET /_snapshot/{name}": "snapshot.get_repository",
     "PUT /_snapshot/{name}": "snapshot.create_repository",
@@ -432,6 +437,12 @@ API_PARAMETERS: dict[str, str] = {
         "suggest_size suggest_text terminate_after timeout track_scores track_total_hits "
         "typed_keys version"
     ),
+    "security.authenticate": "",
+    "security.create_api_key": "refresh",
+    "security.get_api_key": (
+        "active_only id name owner realm_name username with_limited_by with_profile_uid"
+    ),
+    "security.invalidate_api_key": "",
     "snapshot.cleanup_repository": "master_timeout repository timeout",
     "snapshot.clone": "master_timeout repository snapshot target_snapshot",
     "snapshot.create": "master_timeout repository snapshot wait_for_completion",
