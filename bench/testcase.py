@@ -120,6 +120,9 @@ def main() -> None:
     try:
         configure({"ENGINE": "http", "HOSTS": [url]})
         measure("over HTTP", args.tests, args.repeat)
+        from djangoes.test.utils import teardown_djangoes
+
+        teardown_djangoes()  # while the server is up, not at exit once it is gone
     finally:
         process.terminate()
         process.wait(10)
