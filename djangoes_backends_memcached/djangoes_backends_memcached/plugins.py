@@ -14,7 +14,7 @@ import glob
 import os
 import platform
 
-__all__ = ["PLUGIN", "find_plugins", "plugin_directories"]
+__all__ = ["PLUGIN", "find_plugins", "plain_available", "plugin_directories"]
 
 #: The plugin of the PLAIN mechanism, the one the gateway takes.
 PLUGIN = "libplain.so"
@@ -44,3 +44,11 @@ def find_plugins() -> str | None:
         os.environ["SASL_PATH"] = ":".join(directories)
         return os.environ["SASL_PATH"]
     return None
+
+
+def plain_available() -> bool:
+    """Whether pylibmc's libsasl2 finds a PLAIN plugin (where ``SASL_PATH``, or its default,
+    says to look)."""
+    path = os.environ.get("SASL_PATH")
+    directories = path.split(":") if path else WHEEL_DEFAULT
+    return any(os.path.exists(os.path.join(d, PLUGIN)) for d in directories)
