@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +26,11 @@ from djangoes_gateway.upstreams import HttpUpstream
 from djangoes_gateway.users import UsersFile
 from tests.support import connection as connect
 
+from .conftest import PASSWORD, USER
 from .test_memcached import SASL_READY
 
-USER, PASSWORD = "alice", "the-right-password"
 GUESSERS = 200
 SERVED = 20
-
-
-@pytest.fixture(scope="module")
-def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("flood-users") / "users"
-    UsersFile(path).set_password(USER, PASSWORD)
-    return path
-
-
-@pytest.fixture(scope="module")
-def upstream(engine_url: str) -> Iterator[HttpUpstream]:
-    target = HttpUpstream(engine_url)
-    yield target
-    target.close()
 
 
 #: Each gateway: how to start it, and the ``ES_SERVERS`` entry of a client of it.

@@ -35,7 +35,8 @@ from djangoes_gateway.users import UsersFile
 from tests.endpoints import memcached_client
 from tests.support import connection as connect
 
-USER, PASSWORD = "alice", "correct horse battery staple"
+from .conftest import PASSWORD, USER
+
 HEADER = struct.Struct(">BBHBBHIIQ")
 LIST_MECHS, SASL_AUTH, SASL_STEP, GET, VERSION = 0x20, 0x21, 0x22, 0x00, 0x0B
 
@@ -49,20 +50,6 @@ needs_sasl = pytest.mark.skipif(
     "plugins (Debian, Ubuntu: apt-get install libsasl2-modules) or set SASL_PATH to the "
     "directory holding libplain.so",
 )
-
-
-@pytest.fixture(scope="module")
-def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("memcached-users") / "users"
-    UsersFile(path).set_password(USER, PASSWORD)
-    return path
-
-
-@pytest.fixture(scope="module")
-def upstream(engine_url: str) -> Iterator[HttpUpstream]:
-    target = HttpUpstream(engine_url)
-    yield target
-    target.close()
 
 
 @pytest.fixture

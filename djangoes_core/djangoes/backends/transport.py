@@ -30,17 +30,13 @@ class Transport(elastic_transport.Transport):
         if log is None:
             return super().perform_request(method, target, **kwargs)
         if not log.records_all():
-            started = perf_counter()
+            failed = _Failures(log, method, target, kwargs, self._dumps)
             try:
                 response = super().perform_request(method, target, **kwargs)
             except BaseException as error:
-                log.record_failure(method, target, kwargs, self._dumps, started, error=error)
-                if isinstance(error, elastic_transport.TransportError):
-                    name(error, log)
+                failed.raised(error)
                 raise
-            if response.meta.status >= 500:
-                log.record_failure(method, target, kwargs, self._dumps, started, response)
-            return response
+            return failed.answered(response)
         try:
             with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
@@ -56,6 +52,35 @@ class Transport(elastic_transport.Transport):
         return self.serializers.dumps(body, mimetype=mimetype)
 
 
+class _Failures:
+    """What a request costs the log when it records failures only: a clock read before, and
+    a record if it raised or got a 5xx (the sync and async transports share it)."""
+
+    def __init__(self, log: RequestsLog, method: str, target: str, kwargs: Any, dumps: Any):
+        self.log, self.method, self.target, self.kwargs, self.dumps = (
+            log,
+            method,
+            target,
+            kwargs,
+            dumps,
+        )
+        self.started = perf_counter()
+
+    def raised(self, error: BaseException) -> None:
+        self.log.record_failure(
+            self.method, self.target, self.kwargs, self.dumps, self.started, error=error
+        )
+        if isinstance(error, elastic_transport.TransportError):
+            name(error, self.log)
+
+    def answered(self, response: Any) -> Any:
+        if response.meta.status >= 500:
+            self.log.record_failure(
+                self.method, self.target, self.kwargs, self.dumps, self.started, response
+            )
+        return response
+
+
 class AsyncTransport(elastic_transport.AsyncTransport):
     requests_log: RequestsLog | None = None
 
@@ -68,17 +93,13 @@ class AsyncTransport(elastic_transport.AsyncTransport):
         if log is None:
             return await super().perform_request(method, target, **kwargs)
         if not log.records_all():
-            started = perf_counter()
+            failed = _Failures(log, method, target, kwargs, self._dumps)
             try:
                 response = await super().perform_request(method, target, **kwargs)
             except BaseException as error:
-                log.record_failure(method, target, kwargs, self._dumps, started, error=error)
-                if isinstance(error, elastic_transport.TransportError):
-                    name(error, log)
+                failed.raised(error)
                 raise
-            if response.meta.status >= 500:
-                log.record_failure(method, target, kwargs, self._dumps, started, response)
-            return response
+            return failed.answered(response)
         try:
             with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
