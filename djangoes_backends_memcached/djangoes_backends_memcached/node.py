@@ -219,14 +219,11 @@ class MemcachedNode(ExchangeNode):
         is refused): those are told apart by a probe.
         """
         code = _return_code(error)
-        refused = (
-            f"unable to authenticate user [{credentials.username}] with the memcached "
-            f"gateway {self.server}: SASL PLAIN refused (wrong user name or password)"
-            if credentials is not None
-            else ""
-        )
         if credentials is not None and code == _AUTH_FAILURE:
-            return refused
+            return (
+                f"unable to authenticate user [{credentials.username}] with the memcached "
+                f"gateway {self.server}: SASL PLAIN refused (wrong user name or password)"
+            )
         if credentials is not None and code in (_AUTH_PROBLEM, _READ_FAILURE):
             # A gateway without users answers SASL "unknown command", which libmemcached
             # cannot read; one with users and a client without PLAIN is the other case.
@@ -237,8 +234,11 @@ class MemcachedNode(ExchangeNode):
                 )
             if code == _READ_FAILURE:
                 return None
-            if plain_available():  # PLAIN was there to try: the exchange itself failed
-                return refused
+            if plain_available():  # PLAIN was there, yet libsasl2 could not start it
+                return (
+                    f"could not authenticate with the memcached gateway {self.server}: "
+                    f"libsasl2 could not start SASL PLAIN ({error})"
+                )
             return (
                 f"could not authenticate with the memcached gateway {self.server}: pylibmc's "
                 "libsasl2 has no PLAIN mechanism. Install the SASL plugins (Debian, Ubuntu: "

@@ -15,12 +15,18 @@ import time
 
 from djangoes_gateway.authentication import AuthenticationFailed, Authenticator, Principal
 
-__all__ = ["LIST_MECHS", "MECHANISMS", "OPCODES", "STEP", "plain"]
+__all__ = ["LIST_MECHS", "MECHANISM", "MECHANISMS", "OPCODES", "STEP", "plain"]
 
 LIST_MECHS, AUTH, STEP = 0x20, 0x21, 0x22
 OPCODES = frozenset({LIST_MECHS, AUTH, STEP})
-#: What ``SASL_LIST_MECHS`` answers: the mechanisms, space-separated.
-MECHANISMS = b"PLAIN"
+#: The one mechanism a ``SASL_AUTH`` may name.
+MECHANISM = b"PLAIN"
+#: What ``SASL_LIST_MECHS`` answers: the mechanisms, each followed by a space. libmemcached
+#: 1.0.16 (pylibmc's wheels) reads the list into a buffer it never terminates and hands it to
+#: libsasl2 as a C string: whatever its stack held runs on after the last byte, and a letter
+#: there glued onto "PLAIN" made a mechanism no one has (its login failed, now and then, with
+#: "FAILED TO SEND AUTHENTICATION"). The space ends the name; libsasl2 skips what follows.
+MECHANISMS = MECHANISM + b" "
 #: What the log and the authenticator's reasons call the request.
 REQUEST = "SASL PLAIN"
 
@@ -44,7 +50,7 @@ def _authorization(mechanism: bytes, payload: bytes) -> str | None:
     which the authenticator refuses as missing credentials. An authorization identity other
     than the user's own is refused too: the gateway acts for no one else."""
     parts = payload.split(b"\0")
-    if mechanism != MECHANISMS or len(parts) != 3 or parts[0] not in (b"", parts[1]):
+    if mechanism != MECHANISM or len(parts) != 3 or parts[0] not in (b"", parts[1]):
         return None
     if b":" in parts[1]:  # no user name has one: it would split the basic credentials elsewhere
         return None

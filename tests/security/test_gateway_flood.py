@@ -2,7 +2,8 @@
 
 200 connections of the gateway's own transport (the djangoes backend, as a client would use
 it) guess a user's password among 8 wrong ones, as fast as they are answered, while one client
-with the right password indexes, reads and counts. The gateways serve each connection in a
+with the right password indexes, reads and counts (from the first refused guess on: the flood
+is on before the user starts). The gateways serve each connection in a
 thread of its own, check passwords one at a time and remember what they checked, and delay each
 refusal in the guesser's thread: the user's requests all succeed, and the guessers get 401s.
 (The engine's server has its own: test_engine_flood.py.)
@@ -61,6 +62,7 @@ class Guessers:
         self.settings = settings
         self.outcomes: Counter[str] = Counter()
         self.stopping = threading.Event()
+        self.refused = threading.Event()  # the first 401: the flood is on
         self._lock = threading.Lock()
         self._started = threading.Barrier(GUESSERS + 1)
         self._threads = [
@@ -71,6 +73,7 @@ class Guessers:
         for thread in self._threads:
             thread.start()
         self._started.wait(60)
+        assert self.refused.wait(60), "no guess was answered in 60 s"
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -95,6 +98,8 @@ class Guessers:
                 if not self.stopping.is_set():
                     with self._lock:
                         self.outcomes[outcome] += 1
+                    if outcome == "401":
+                        self.refused.set()
         finally:
             connection.close()
 
