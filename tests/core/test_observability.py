@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import elasticsearch
 import pytest
+from django.conf import settings
 from django.core.signals import request_started
 from django.test import override_settings
 
@@ -235,6 +236,27 @@ def test_requests_are_kept_only_in_debug(handler: ConnectionHandler, prefix: str
     assert (put["status"], put["error"]) == (201, None)
     assert isinstance(put["duration"], float) and 0 < put["duration"] < 10
     assert (get["method"], get["status"]) == ("GET", 404)
+
+
+def test_debug_set_directly_is_followed_from_the_next_request(
+    handler: ConnectionHandler,
+) -> None:
+    """As Django's test runner sets it (``settings.DEBUG = ...``, no signal), after requests
+    that read it: the log reads the setting on every request, never a stale copy."""
+    connection = handler["default"]
+    connection.ping()  # DEBUG read (False) before it changes
+    debug = settings.DEBUG
+    try:
+        settings.DEBUG = True
+        connection.ping()
+        settings.DEBUG = False
+        connection.ping()
+        settings.DEBUG = True
+        connection.ping()
+    finally:
+        settings.DEBUG = debug
+    connection.ping()
+    assert len(connection.queries) == 2
 
 
 @pytest.fixture

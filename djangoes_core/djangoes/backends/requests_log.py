@@ -64,7 +64,7 @@ class RequestsLog:
         """Whether every request is recorded: kept (DEBUG), or logged at INFO. When not, only
         a failure is (a WARNING), and a transport may skip the bookkeeping of the others (see
         :meth:`record_failure`): the common case in production then costs a clock read."""
-        return logger.isEnabledFor(logging.INFO) or self.queries_logged
+        return logger.isEnabledFor(logging.INFO) or self.force_queries_log or _debug()
 
     def record_failure(
         self,
@@ -224,8 +224,14 @@ class Request:
 
 
 def _debug() -> bool:
-    """``settings.DEBUG``, False when the settings are not configured (read on every request:
-    asking ``settings.configured`` first would cost as much again)."""
+    """``settings.DEBUG``, False when the settings are not configured. It is read on every
+    request, so from where ``LazySettings`` caches what it has read (its instance dict, which
+    it clears when a setting is set or overridden): without its ``__getattribute__``, which
+    costs several times as much."""
+    try:
+        return bool(object.__getattribute__(settings, "DEBUG"))
+    except AttributeError:  # not read since it was last set: read (and cached) the usual way
+        pass
     try:
         return bool(settings.DEBUG)
     except ImproperlyConfigured:

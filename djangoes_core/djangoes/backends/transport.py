@@ -28,20 +28,22 @@ class Transport(elastic_transport.Transport):
     def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
         log = self.requests_log
         if log is None:
-            return super().perform_request(method, target, **kwargs)
+            return _perform(self, method, target, **kwargs)
         if not log.records_all():
-            failed = _Failures(log, method, target, kwargs, self._dumps)
+            started = perf_counter()
             try:
-                response = super().perform_request(method, target, **kwargs)
+                response = _perform(self, method, target, **kwargs)
             except BaseException as error:
-                failed.raised(error)
+                _failed(log, method, target, kwargs, self._dumps, started, error=error)
                 raise
-            return failed.answered(response)
+            if response.meta.status >= 500:
+                _failed(log, method, target, kwargs, self._dumps, started, response)
+            return response
         try:
             with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
             ) as request:
-                response = super().perform_request(method, target, **kwargs)
+                response = _perform(self, method, target, **kwargs)
                 request.answered(response.meta.status, response.body, response.meta.mimetype)
         except elastic_transport.TransportError as error:
             name(error, log)
@@ -52,33 +54,25 @@ class Transport(elastic_transport.Transport):
         return self.serializers.dumps(body, mimetype=mimetype)
 
 
-class _Failures:
-    """What a request costs the log when it records failures only: a clock read before, and
-    a record if it raised or got a 5xx (the sync and async transports share it)."""
+_perform = elastic_transport.Transport.perform_request
 
-    def __init__(self, log: RequestsLog, method: str, target: str, kwargs: Any, dumps: Any):
-        self.log, self.method, self.target, self.kwargs, self.dumps = (
-            log,
-            method,
-            target,
-            kwargs,
-            dumps,
-        )
-        self.started = perf_counter()
 
-    def raised(self, error: BaseException) -> None:
-        self.log.record_failure(
-            self.method, self.target, self.kwargs, self.dumps, self.started, error=error
-        )
-        if isinstance(error, elastic_transport.TransportError):
-            name(error, self.log)
-
-    def answered(self, response: Any) -> Any:
-        if response.meta.status >= 500:
-            self.log.record_failure(
-                self.method, self.target, self.kwargs, self.dumps, self.started, response
-            )
-        return response
+def _failed(
+    log: RequestsLog,
+    method: str,
+    target: str,
+    kwargs: Any,
+    dumps: Any,
+    started: float,
+    response: Any = None,
+    error: BaseException | None = None,
+) -> None:
+    """Record a request that raised ``error`` or got a 5xx ``response``, when the log records
+    failures only: what a request that succeeds never pays for (the sync and async transports
+    share it)."""
+    log.record_failure(method, target, kwargs, dumps, started, response, error)
+    if isinstance(error, elastic_transport.TransportError):
+        name(error, log)
 
 
 class AsyncTransport(elastic_transport.AsyncTransport):
@@ -93,13 +87,15 @@ class AsyncTransport(elastic_transport.AsyncTransport):
         if log is None:
             return await super().perform_request(method, target, **kwargs)
         if not log.records_all():
-            failed = _Failures(log, method, target, kwargs, self._dumps)
+            started = perf_counter()
             try:
                 response = await super().perform_request(method, target, **kwargs)
             except BaseException as error:
-                failed.raised(error)
+                _failed(log, method, target, kwargs, self._dumps, started, error=error)
                 raise
-            return failed.answered(response)
+            if response.meta.status >= 500:
+                _failed(log, method, target, kwargs, self._dumps, started, response)
+            return response
         try:
             with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
