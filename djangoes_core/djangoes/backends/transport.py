@@ -28,11 +28,11 @@ class Transport(elastic_transport.Transport):
     def perform_request(self, method: str, target: str, **kwargs: Any) -> Any:
         log = self.requests_log
         if log is None:
-            return _perform(self, method, target, **kwargs)
+            return super().perform_request(method, target, **kwargs)
         if not log.records_all():
             started = perf_counter()
             try:
-                response = _perform(self, method, target, **kwargs)
+                response = super().perform_request(method, target, **kwargs)
             except BaseException as error:
                 _failed(log, method, target, kwargs, self._dumps, started, error=error)
                 raise
@@ -43,7 +43,7 @@ class Transport(elastic_transport.Transport):
             with log.request(
                 method, target, kwargs.get("body"), content_type(kwargs), self._dumps
             ) as request:
-                response = _perform(self, method, target, **kwargs)
+                response = super().perform_request(method, target, **kwargs)
                 request.answered(response.meta.status, response.body, response.meta.mimetype)
         except elastic_transport.TransportError as error:
             name(error, log)
@@ -52,9 +52,6 @@ class Transport(elastic_transport.Transport):
 
     def _dumps(self, body: Any, mimetype: str | None) -> bytes:
         return self.serializers.dumps(body, mimetype=mimetype)
-
-
-_perform = elastic_transport.Transport.perform_request
 
 
 def _failed(
