@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import time
 from typing import Any, NamedTuple
@@ -39,6 +38,7 @@ from djangoes.backends.node import (
     with_node_options,
 )
 from djangoes_gateway.authentication import AuthenticationFailed
+from djangoes_gateway.replies import Reply, error_reply, refused
 
 from .plugins import plain_available
 from .wire import RESPONSE_KEY, Command, WireError, command_for, decode_response
@@ -271,13 +271,7 @@ class MemcachedNode(ExchangeNode):
 
     def _unauthorized(self, reason: str) -> Answer:
         """Elasticsearch's 401, so that elasticsearch-py raises AuthenticationException."""
-        failure = AuthenticationFailed(reason)
-        headers = {
-            "content-type": "application/json",
-            "x-elastic-product": "Elasticsearch",
-            **failure.headers,
-        }
-        return 401, headers, json.dumps(failure.to_dict()).encode()
+        return _answer(refused(AuthenticationFailed(reason)))
 
     def transport_error(self, error: Exception) -> TransportError | None:
         """pylibmc's errors: a timeout (told only by its text), or a failed connection."""
@@ -301,21 +295,23 @@ class MemcachedNode(ExchangeNode):
             "(djangoes-memcached-gateway)?"
         )
 
-    def _too_big(self, command: Command) -> tuple[int, dict[str, str], bytes]:
+    def _too_big(self, command: Command) -> Answer:
         """The gateway refused a value over its ``--max-value-size``: Elasticsearch's answer
         to a body over ``http.max_content_length``, so the client raises the same ApiError."""
-        kind = "content_too_long_exception"
         reason = (
             f"the request body ({len(command.value)} bytes) is larger than the memcached "
             f"gateway {self.server} accepts (its --max-value-size)"
         )
-        error = {"root_cause": [{"type": kind, "reason": reason}], "type": kind, "reason": reason}
-        headers = {"content-type": "application/json", "x-elastic-product": "Elasticsearch"}
-        return 413, headers, json.dumps({"error": error, "status": 413}).encode()
+        return _answer(error_reply(413, "content_too_long_exception", reason))
 
     def close(self) -> None:
         for pool in list(self._pools.values()):
             pool.close()
+
+
+def _answer(reply: Reply) -> Answer:
+    """A gateway's reply as the answer of an exchange."""
+    return reply.status, reply.headers, reply.body
 
 
 def _return_code(error: Exception) -> int | None:

@@ -15,19 +15,18 @@ upstream, which decides; any other drops it, and says so once a connection.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 
 from djangoes_gateway.authentication import AuthenticationFailed, Authenticator
 from djangoes_gateway.content import ContentError, decoded, encoded
-from djangoes_gateway.replies import Reply, error_reply
+from djangoes_gateway.replies import Reply, error_reply, refused
 from djangoes_gateway.upstreams import Upstream
 
 from .generated.ttypes import RestRequest, RestResponse
 from .messages import http_request
 
-__all__ = ["RestHandler", "logger", "refusal", "take_authorization"]
+__all__ = ["RestHandler", "logger", "take_authorization"]
 
 logger = logging.getLogger("djangoes.thrift")
 
@@ -91,7 +90,7 @@ class RestHandler:
             )
         except AuthenticationFailed as failure:
             time.sleep(failure.delay)  # the brute-force slowdown, in this connection's thread
-            return refusal(failure)
+            return refused(failure)
         return None
 
 
@@ -102,13 +101,3 @@ def take_authorization(headers: dict[str, str]) -> str | None:
     for name in [name for name in headers if name.lower() == "authorization"]:
         value = headers.pop(name)
     return value
-
-
-def refusal(failure: AuthenticationFailed) -> Reply:
-    """Elasticsearch's answer to a request refused for its credentials."""
-    headers = {
-        "content-type": "application/json",
-        "x-elastic-product": "Elasticsearch",
-        **{name.lower(): value for name, value in failure.headers.items()},
-    }
-    return Reply(failure.status, headers, json.dumps(failure.to_dict()).encode())

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .authentication import AuthenticationFailed
+
 __all__ = [
     "HOP_HEADERS",
     "UPSTREAM_FAILED",
     "Reply",
     "error_reply",
     "forwarded",
+    "refused",
     "upstream_failed",
 ]
 
@@ -60,6 +63,17 @@ def error_reply(status: int, type: str, reason: str) -> Reply:
         {"content-type": "application/json", "x-elastic-product": "Elasticsearch"},
         json.dumps(body).encode(),
     )
+
+
+def refused(failure: AuthenticationFailed) -> Reply:
+    """Elasticsearch's answer to a request refused for its credentials: the 401, its error body
+    and its ``WWW-Authenticate`` challenge."""
+    headers = {
+        "content-type": "application/json",
+        "x-elastic-product": "Elasticsearch",
+        **{name.lower(): value for name, value in failure.headers.items()},
+    }
+    return Reply(failure.status, headers, json.dumps(failure.to_dict()).encode())
 
 
 def upstream_failed(upstream: object, reason: str) -> Reply:

@@ -231,6 +231,15 @@ def assert_served(connection: Any, index: str) -> None:
     connection.client.indices.delete(index=index)
 
 
+def assert_outcome(connection: Any, credentials: str, index: str) -> None:
+    """Served, or refused for the reason ``CREDENTIALS`` gives ``credentials``."""
+    reason = CREDENTIALS[credentials][2]
+    if reason is None:
+        assert_served(connection, index)
+    else:
+        assert_refused(connection, reason)
+
+
 # --- the gateway checks credentials (--users) ------------------------------------------------
 
 
@@ -239,11 +248,7 @@ def test_the_gateway_checks_credentials(
     checking_gateway: ThriftGateway, client: Client, credentials: str, prefix: str
 ) -> None:
     connection = client(checking_gateway, credentials)
-    reason = CREDENTIALS[credentials][2]
-    if reason is None:
-        assert_served(connection, f"{prefix}checked")
-    else:
-        assert_refused(connection, reason)
+    assert_outcome(connection, credentials, f"{prefix}checked")
 
 
 @pytest.mark.parametrize("credentials", ["none", "wrong password", "right in HOSTS"])
@@ -264,11 +269,7 @@ def test_the_framed_transport_carries_credentials_too(
     )
     try:
         connection = client(server, credentials, framed_transport=True)
-        reason = CREDENTIALS[credentials][2]
-        if reason is None:
-            assert_served(connection, f"{prefix}framed")
-        else:
-            assert_refused(connection, reason)
+        assert_outcome(connection, credentials, f"{prefix}framed")
     finally:
         server.stop()
 
@@ -305,11 +306,7 @@ def test_forwarded_credentials_are_checked_by_the_upstream(
     forwarding_gateway: ThriftGateway, client: Client, credentials: str, prefix: str
 ) -> None:
     connection = client(forwarding_gateway, credentials)
-    reason = CREDENTIALS[credentials][2]
-    if reason is None:
-        assert_served(connection, f"{prefix}forwarded")
-    else:
-        assert_refused(connection, reason)
+    assert_outcome(connection, credentials, f"{prefix}forwarded")
 
 
 def test_a_forwarded_api_key_reaches_the_upstream(
