@@ -23,6 +23,7 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -116,35 +117,57 @@ def check_same_answers(
     assert ours == theirs, (ours, theirs)
 
 
-def row(figure: str, engine: float, tantivy_figure: float, unit: str, rate: bool) -> str:
-    ratio = f"{engine / tantivy_figure:.2f}" if rate else f"{engine / tantivy_figure:.1f} ×"  # noqa: RUF001
-    if rate:
-        return f"| {figure} | {engine:,.0f} {unit} | {tantivy_figure:,.0f} {unit} | {ratio} |"
-    return f"| {figure} | {engine:.3f} {unit} | {tantivy_figure:.3f} {unit} | {ratio} |"
+#: The table's rows: figure, the engine's line, tantivy-py's line, and whether it is a rate.
+ROWS = (
+    (
+        "bulk indexing (engine's bulk API, no client)",
+        "engine alone: bulk API",
+        "tantivy-py: bulk indexing",
+        True,
+    ),
+    (
+        "match query, median (engine's search API)",
+        "engine alone: match query (size 10)",
+        "tantivy-py: match query (size 10, _source)",
+        False,
+    ),
+    (
+        "match query, median (in-process client)",
+        "in-process: match query (size 10)",
+        "tantivy-py: match query (size 10, _source)",
+        False,
+    ),
+    (
+        "terms aggregation, median (engine's search API)",
+        "engine alone: terms aggregation (50 buckets)",
+        "tantivy-py: terms aggregation (50 buckets)",
+        False,
+    ),
+    (
+        "terms aggregation, median (in-process client)",
+        "in-process: terms aggregation (50 buckets)",
+        "tantivy-py: terms aggregation (50 buckets)",
+        False,
+    ),
+)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=2000)
-    args = parser.parse_args()
-    count, runs = args.docs, args.queries
-    terms_runs = max(50, runs // 10)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, tantivy-py {tantivy_version()}")
-
-    docs = list(documents(count))
-    index = tantivy_index()
-    tantivy_rate = tantivy_load(index, docs)
-    del docs
-    print(f"tantivy-py: bulk indexing {count} docs: {tantivy_rate:,.0f} docs/s")
-
+def one_round(count: int, runs: int, name: str) -> dict[str, float]:
+    """tantivy-py, then the engine, on fresh indices: each line's figure (a rate in docs/s or
+    a median in ms), printed as it is measured."""
     from djangoes_backends_embedded import client
     from djangoes_engine.engines import close_engine, get_engine
 
-    name = "tantivy-compare"
+    figures: dict[str, float] = {}
+    docs = list(documents(count))
+    index = tantivy_index()
+    rate = figures["tantivy-py: bulk indexing"] = tantivy_load(index, docs)
+    del docs
+    print(f"tantivy-py: bulk indexing {count} docs: {rate:,.0f} docs/s")
+
     engine = get_engine(name=name)
-    engine_rate = engine_load(engine, bulk_bodies(count), count)
-    print(f"engine alone: bulk API, {count} docs: {engine_rate:,.0f} docs/s")
+    rate = figures["engine alone: bulk API"] = engine_load(engine, bulk_bodies(count), count)
+    print(f"engine alone: bulk API, {count} docs: {rate:,.0f} docs/s")
 
     t_match, t_terms = tantivy_queries(index)
     e_match, e_terms = engine_queries(engine)
@@ -161,7 +184,7 @@ def main() -> None:
     def c_terms() -> object:
         return es.search(index="bench", size=0, aggs=TERMS)
 
-    figures: dict[str, tuple[float, float]] = {}
+    terms_runs = max(50, runs // 10)
     for label, call, number in (
         ("tantivy-py: match query (size 10, _source)", t_match, runs),
         ("engine alone: match query (size 10)", e_match, runs),
@@ -171,50 +194,55 @@ def main() -> None:
         ("in-process: terms aggregation (50 buckets)", c_terms, terms_runs),
     ):
         median, p99 = latencies(call, number)
-        figures[label] = (median, p99)
+        figures[label] = median
         print(f"{label}: median {median:.3f} ms, p99 {p99:.3f} ms")
     close_engine(name=name)
+    return figures
 
-    def median(label: str) -> float:
-        return figures[label][0]
+
+def row(figure: str, engine: list[float], tantivy_figures: list[float], rate: bool) -> str:
+    """A table row: each side's median over the rounds, and the median of the rounds' ratios
+    (each round's two figures were taken seconds apart, so its ratio is the fairer one)."""
+    ratio = statistics.median(e / t for e, t in zip(engine, tantivy_figures, strict=True))
+    engine_median, tantivy_median = statistics.median(engine), statistics.median(tantivy_figures)
+    if rate:
+        return (
+            f"| {figure} | {engine_median:,.0f} docs/s | {tantivy_median:,.0f} docs/s"
+            f" | {ratio:.2f} |"
+        )
+    return f"| {figure} | {engine_median:.3f} ms | {tantivy_median:.3f} ms | {ratio:.1f} × |"  # noqa: RUF001
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="how many times to measure both, one after the other (default 3)",
+    )
+    args = parser.parse_args()
+    count = args.docs
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, tantivy-py {tantivy_version()}")
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        print(f"round {number} of {args.rounds}")
+        rounds.append(one_round(count, args.queries, f"tantivy-compare-{number}"))
 
     print()
-    print(f"| figure ({count} docs) | engine | tantivy-py | ratio |")
+    heading = f"figure ({count} docs, median of {args.rounds} rounds)"
+    print(f"| {heading} | engine | tantivy-py | ratio |")
     print("| --- | --- | --- | --- |")
-    print(
-        row(
-            "bulk indexing (engine's bulk API, no client)",
-            engine_rate,
-            tantivy_rate,
-            "docs/s",
-            True,
-        )
-    )
-    t_match_median = median("tantivy-py: match query (size 10, _source)")
-    t_terms_median = median("tantivy-py: terms aggregation (50 buckets)")
-    for figure, label, reference in (
-        (
-            "match query, median (engine's search API)",
-            "engine alone: match query (size 10)",
-            t_match_median,
-        ),
-        (
-            "match query, median (in-process client)",
-            "in-process: match query (size 10)",
-            t_match_median,
-        ),
-        (
-            "terms aggregation, median (engine's search API)",
-            "engine alone: terms aggregation (50 buckets)",
-            t_terms_median,
-        ),
-        (
-            "terms aggregation, median (in-process client)",
-            "in-process: terms aggregation (50 buckets)",
-            t_terms_median,
-        ),
-    ):
-        print(row(figure, median(label), reference, "ms", False))
+    for figure, engine_line, tantivy_line, rate in ROWS:
+        engine = [figures[engine_line] for figures in rounds]
+        tantivy_figures = [figures[tantivy_line] for figures in rounds]
+        print(row(figure, engine, tantivy_figures, rate))
+    print()
+    for figure, engine_line, tantivy_line, _ in ROWS:
+        ratios = ", ".join(f"{r[engine_line] / r[tantivy_line]:.2f}" for r in rounds)
+        print(f"ratio by round, {figure}: {ratios}")
 
 
 def tantivy_version() -> str:

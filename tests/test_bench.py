@@ -8,6 +8,7 @@ measurement.
 from __future__ import annotations
 
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -91,36 +92,58 @@ def test_engine_prints_its_size_on_disk_and_loads_into_data(
     assert (data / "indices").is_dir()
 
 
-def test_tantivy_compare_prints_the_table() -> None:
-    output = run("tantivy_compare.py")
-    for pattern in [
-        rf"tantivy-py: bulk indexing 200 docs: ({NUMBER}) docs/s",
-        rf"engine alone: bulk API, 200 docs: ({NUMBER}) docs/s",
-        rf"tantivy-py: match query \(size 10, _source\): {LATENCY}",
-        rf"engine alone: match query \(size 10\): {LATENCY}",
-        rf"in-process: match query \(size 10\): {LATENCY}",
-        rf"tantivy-py: terms aggregation \(50 buckets\): {LATENCY}",
-        rf"engine alone: terms aggregation \(50 buckets\): {LATENCY}",
-        rf"in-process: terms aggregation \(50 buckets\): {LATENCY}",
-    ]:
-        figure(output, pattern)
+def figures(output: str, pattern: str, count: int) -> list[float]:
+    """The first number of each of the ``count`` lines that match ``pattern``, in order."""
+    matches = [match for line in output.splitlines() if (match := re.fullmatch(pattern, line))]
+    assert len(matches) == count, f"{pattern!r} in:\n{output}"
+    return [float(match.group(1).replace(",", "")) for match in matches]
+
+
+def test_tantivy_compare_prints_each_round_and_the_table_of_their_medians() -> None:
+    output = run("tantivy_compare.py", "--rounds", "2")
+    assert [line for line in output.splitlines() if line.startswith("round ")] == [
+        "round 1 of 2",
+        "round 2 of 2",
+    ]
+    lines = {
+        "bulk": rf"engine alone: bulk API, 200 docs: ({NUMBER}) docs/s",
+        "tantivy bulk": rf"tantivy-py: bulk indexing 200 docs: ({NUMBER}) docs/s",
+        "match": rf"engine alone: match query \(size 10\): {LATENCY}",
+        "client match": rf"in-process: match query \(size 10\): {LATENCY}",
+        "tantivy match": rf"tantivy-py: match query \(size 10, _source\): {LATENCY}",
+        "terms": rf"engine alone: terms aggregation \(50 buckets\): {LATENCY}",
+        "client terms": rf"in-process: terms aggregation \(50 buckets\): {LATENCY}",
+        "tantivy terms": rf"tantivy-py: terms aggregation \(50 buckets\): {LATENCY}",
+    }
+    by_round = {name: figures(output, pattern, 2) for name, pattern in lines.items()}
     rows = [line for line in output.splitlines() if line.startswith("| ")]
     assert rows[:2] == [
-        "| figure (200 docs) | engine | tantivy-py | ratio |",
+        "| figure (200 docs, median of 2 rounds) | engine | tantivy-py | ratio |",
         "| --- | --- | --- | --- |",
     ]
-    figures = [row.split(" | ")[0].removeprefix("| ") for row in rows[2:]]
-    assert figures == [
-        "bulk indexing (engine's bulk API, no client)",
-        "match query, median (engine's search API)",
-        "match query, median (in-process client)",
-        "terms aggregation, median (engine's search API)",
-        "terms aggregation, median (in-process client)",
-    ]
+    expected = {
+        "bulk indexing (engine's bulk API, no client)": ("bulk", "tantivy bulk"),
+        "match query, median (engine's search API)": ("match", "tantivy match"),
+        "match query, median (in-process client)": ("client match", "tantivy match"),
+        "terms aggregation, median (engine's search API)": ("terms", "tantivy terms"),
+        "terms aggregation, median (in-process client)": ("client terms", "tantivy terms"),
+    }
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows[2:]] == list(expected)
     for row in rows[2:]:
-        engine, tantivy, ratio = row.strip("| ").split(" | ")[1:]
-        engine_value = float(engine.split()[0].replace(",", ""))
-        tantivy_value = float(tantivy.split()[0].replace(",", ""))
-        assert float(ratio.split()[0]) == pytest.approx(
-            engine_value / tantivy_value, rel=0.1, abs=0.06
+        figure, engine, tantivy, ratio = row.strip("| ").split(" | ")
+        ours, theirs = (by_round[name] for name in expected[figure])
+        # Each side is the median of its rounds; the ratio is the median of the rounds' ratios.
+        assert float(engine.split()[0].replace(",", "")) == pytest.approx(
+            statistics.median(ours), rel=0.01, abs=0.001
         )
+        assert float(tantivy.split()[0].replace(",", "")) == pytest.approx(
+            statistics.median(theirs), rel=0.01, abs=0.001
+        )
+        (by_round_line,) = [
+            line for line in output.splitlines() if line.startswith(f"ratio by round, {figure}: ")
+        ]
+        ratios = [float(value) for value in by_round_line.rpartition(": ")[2].split(", ")]
+        # The rounds' ratios are of the unrounded figures: close to those of the printed ones.
+        for printed, a, b in zip(ratios, ours, theirs, strict=True):
+            assert printed == pytest.approx(a / b, rel=0.1, abs=0.01)
+        assert float(ratio.split()[0]) == pytest.approx(statistics.median(ratios), abs=0.06)
