@@ -8,13 +8,16 @@ and parsed, and tantivy's own terms aggregation on category (``Searcher.aggregat
 engine, in memory in this process, on the same documents: its bulk API with no client (the
 NDJSON bodies built beforehand, as bench/engine.py's "engine alone"), and the same queries
 both through its search API (``Engine.handle``, no client) and through the in-process
-elasticsearch-py client. Prints one line per figure, then the table: figure, engine,
-tantivy-py, ratio (engine / tantivy-py).
+elasticsearch-py client, the three taking turns query by query (so that what slows the machine
+for a while slows them alike). All of it ``--rounds`` times, on fresh indices: this VM's figures
+move by a fifth from one minute to the next. Prints one line per figure and round, then the
+table: figure, engine and tantivy-py (each the median of its rounds), ratio (the median of the
+rounds' ratios, engine / tantivy-py), and each round's ratio.
 
 tantivy's clock starts with the documents as Python dicts (the JSON of ``_source`` and the
 date are made inside it); the engine's with the request bodies as bytes.
 
-    .venv/bin/python bench/tantivy_compare.py [--docs 100000] [--queries 2000]
+    .venv/bin/python bench/tantivy_compare.py [--docs 100000] [--queries 2000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from engine import (  # bench/ is not a package: its directory is on sys.path
     documents,
     engine_load,
     engine_queries,
-    latencies,
     query_words,
 )
 
@@ -152,6 +154,27 @@ ROWS = (
 )
 
 
+def interleaved(
+    calls: dict[str, Callable[[], object]], runs: int
+) -> dict[str, tuple[float, float]]:
+    """Each call's median and p99 in milliseconds, the calls taking turns (one of each, then
+    again), so that what slows the machine for a while slows them all alike."""
+    for call in calls.values():
+        for _ in range(min(200, runs)):
+            call()
+    timings: dict[str, list[float]] = {label: [] for label in calls}
+    for _ in range(runs):
+        for label, call in calls.items():
+            started = time.perf_counter()
+            call()
+            timings[label].append((time.perf_counter() - started) * 1000)
+    figures = {}
+    for label, values in timings.items():
+        values.sort()
+        figures[label] = (statistics.median(values), values[int(len(values) * 0.99) - 1])
+    return figures
+
+
 def one_round(count: int, runs: int, name: str) -> dict[str, float]:
     """tantivy-py, then the engine, on fresh indices: each line's figure (a rate in docs/s or
     a median in ms), printed as it is measured."""
@@ -185,17 +208,27 @@ def one_round(count: int, runs: int, name: str) -> dict[str, float]:
         return es.search(index="bench", size=0, aggs=TERMS)
 
     terms_runs = max(50, runs // 10)
-    for label, call, number in (
-        ("tantivy-py: match query (size 10, _source)", t_match, runs),
-        ("engine alone: match query (size 10)", e_match, runs),
-        ("in-process: match query (size 10)", c_match, runs),
-        ("tantivy-py: terms aggregation (50 buckets)", t_terms, terms_runs),
-        ("engine alone: terms aggregation (50 buckets)", e_terms, terms_runs),
-        ("in-process: terms aggregation (50 buckets)", c_terms, terms_runs),
+    for calls, number in (
+        (
+            {
+                "tantivy-py: match query (size 10, _source)": t_match,
+                "engine alone: match query (size 10)": e_match,
+                "in-process: match query (size 10)": c_match,
+            },
+            runs,
+        ),
+        (
+            {
+                "tantivy-py: terms aggregation (50 buckets)": t_terms,
+                "engine alone: terms aggregation (50 buckets)": e_terms,
+                "in-process: terms aggregation (50 buckets)": c_terms,
+            },
+            terms_runs,
+        ),
     ):
-        median, p99 = latencies(call, number)
-        figures[label] = median
-        print(f"{label}: median {median:.3f} ms, p99 {p99:.3f} ms")
+        for label, (median, p99) in interleaved(calls, number).items():
+            figures[label] = median
+            print(f"{label}: median {median:.3f} ms, p99 {p99:.3f} ms")
     close_engine(name=name)
     return figures
 
