@@ -324,6 +324,13 @@ class Cluster:
     def resolve(
         self, expression: str | Iterable[str] | None, options: Options = DEFAULT_OPTIONS
     ) -> list[Resolved]:
+        if type(expression) is str:
+            named = self.indices.get(expression)
+            if named is not None and named.state != "close":
+                # An open index named outright (most requests): what resolve() answers, without
+                # the sets of hidden and closed indices, aliases and data streams it builds. No
+                # alias or data stream has an index's name, and an index name has no wildcard.
+                return [Resolved(expression)]
         return resolve(
             expression,
             self.indices,
