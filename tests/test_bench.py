@@ -147,3 +147,29 @@ def test_tantivy_compare_prints_each_round_and_the_table_of_their_medians() -> N
         for printed, a, b in zip(ratios, ours, theirs, strict=True):
             assert printed == pytest.approx(a / b, rel=0.1, abs=0.01)
         assert float(ratio.split()[0]) == pytest.approx(statistics.median(ratios), abs=0.06)
+
+
+def test_http_wake_prints_the_hop_with_the_cpus_idle_and_kept_awake() -> None:
+    output = run("http_wake.py")
+    assert re.fullmatch(r"python \S+, \d+ CPUs, cpuidle driver \S+", output.splitlines()[0])
+    for label in ("CPUs idle between requests", r"CPUs kept awake \(\d+ busy loops at nice 19\)"):
+        inprocess, http, bare, hop, bare_again = figure(
+            output,
+            rf"{label}: match median in-process ({NUMBER}) ms, over http ({NUMBER}) ms, bare "
+            rf"info\(\) ({NUMBER}) ms; http <= in-process \+ info: (?:yes|no) \(({NUMBER}) ms for "
+            rf"({NUMBER}) ms\)",
+        )
+        assert hop == pytest.approx(http - inprocess, abs=0.0015) and bare_again == bare
+    # The busy loops are gone with the script.
+    assert not [
+        command
+        for command in Path("/proc").glob("[0-9]*/cmdline")
+        if b"while True: pass" in _read(command)
+    ]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # a process that ended meanwhile
+        return b""
