@@ -37,8 +37,11 @@ def refuse_unknown(
     the request sets (default: its URL parameters). The message names each unknown parameter,
     sorted, with a "did you mean" when accepted names are close to it.
     """
+    names = request.params if given is None else given
+    if not names:  # most requests: nothing to look up
+        return
     allowed = GLOBAL_PARAMS | set(accepts)
-    unknown = sorted(set(request.params if given is None else given) - allowed)
+    unknown = sorted(set(names) - allowed)
     if unknown:
         raise IllegalArgument(unrecognized(request, unknown, allowed))
 
@@ -173,6 +176,8 @@ def uri_query(params: dict[str, Any]) -> dict[str, Any] | None:
 def index_options(params: Mapping[str, Any], defaults: Options | None = None) -> Options:
     """``ignore_unavailable``, ``allow_no_indices`` and ``expand_wildcards``, over ``defaults``."""
     base = defaults or Options()
+    if not params:
+        return base
     expand = params.get("expand_wildcards")
     kinds = set(str(expand).split(",")) if expand is not None else None
     return Options(
@@ -218,8 +223,13 @@ def _search_source(params: Mapping[str, str]) -> SourceFilter | Literal[False] |
     return found
 
 
+_NO_SEARCH_PARAMS = SearchParams()
+
+
 def search_params(params: Mapping[str, str]) -> SearchParams:
     """What a search's URL says, for ``SearchRequest.parse``."""
+    if not params:
+        return _NO_SEARCH_PARAMS
     return SearchParams(
         start=integer(params, "from"),
         size=integer(params, "size"),
