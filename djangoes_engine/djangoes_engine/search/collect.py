@@ -346,28 +346,31 @@ def _target_candidates(
         and not everything
     )
     hits: list[Any]
+    seq_nos: list[int] | None = None  # the hits' _seq_no, when finding them read it
     if simple and wanted == 0 and target.matches_all:
         # No hits wanted, only their number: the index's documents (all root documents, the
         # nested objects live in a reader of their own), without scoring each of them.
         hits, count = [], searcher.num_docs
     elif simple:
-        hits, count = _best_by_score(target, query, wanted, request)
+        hits, count, seq_nos = _best_by_score(target, query, wanted, request)
     else:
         result = _run(searcher, query, max(searcher.num_docs, 1))
         hits, count = result.hits, result.count
     if request.terminate_after:
         count = min(count, request.terminate_after)
         hits = hits[: request.terminate_after]
+        seq_nos = None if seq_nos is None else seq_nos[: request.terminate_after]
     if request.min_score is not None:
         hits = [(s, a) for s, a in hits if s >= request.min_score]
         count = len(hits)
     if request.sorts_by_score:
-        return _by_score(target, hits), count
+        return _by_score(target, hits, seq_nos), count
     return _sorted_candidates(target, request, hits), count
 
 
-def _by_score(target: Target, hits: list[Any]) -> list[Candidate]:
-    seq_nos = _seq_nos(target, [address for _, address in hits])
+def _by_score(target: Target, hits: list[Any], seq_nos: list[int] | None) -> list[Candidate]:
+    if seq_nos is None:
+        seq_nos = _seq_nos(target, [address for _, address in hits])
     return [
         Candidate((-score, target.position, seq_no), target, address, score, None)
         for (score, address), seq_no in zip(hits, seq_nos, strict=True)
@@ -376,9 +379,10 @@ def _by_score(target: Target, hits: list[Any]) -> list[Candidate]:
 
 def _best_by_score(
     target: Target, query: tantivy.Query, wanted: int, request: SearchRequest
-) -> tuple[list[Any], int]:
+) -> tuple[list[Any], int, list[int] | None]:
     """At least the ``wanted`` best hits, with every hit tied with the last of them: ties are
-    broken by index order (:func:`_seq_nos`), which tantivy's top-k does not know.
+    broken by index order (:func:`_seq_nos`), which tantivy's top-k does not know. Returns
+    them, the number of matches and the hits' ``_seq_no`` when breaking a tie read them.
 
     One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
     scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
@@ -389,25 +393,26 @@ def _best_by_score(
     result = _run(searcher, query, limit)
     hits = result.hits
     if wanted == 0 or len(hits) < limit or hits[wanted - 1][0] != hits[-1][0]:
-        return hits, result.count
+        return hits, result.count, None
     if _scores_alike(request.query):
         ordered = searcher.search(
             query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
         ).hits
-        return [(hits[0][0], address) for _, address in ordered], result.count
+        return [(hits[0][0], address) for _, address in ordered], result.count, None
     if not target.reader.level and _scored_alike_on_every_path(query):
         first = _first_tied_by_seq_no(target, query, hits, wanted, result.count)
         if first is not None:
-            return first, result.count
+            return first[0], result.count, first[1]
     while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
         limit = limit * 16 if limit * 16 < result.count else result.count + 1
         hits = searcher.search(query, limit, count=False).hits
-    return _first_of_tie(target, hits, wanted), result.count
+    best, seq_nos = _first_of_tie(target, hits, wanted)
+    return best, result.count, seq_nos
 
 
 def _first_tied_by_seq_no(
     target: Target, query: tantivy.Query, hits: list[Any], wanted: int, count: int
-) -> list[Any] | None:
+) -> tuple[list[Any], list[int]] | None:
     """The ``wanted`` best hits when ``hits`` (the ``wanted + 1`` best of ``count`` matches)
     end in a tie, found without reading the whole tie: the query restricted to the first
     ``_seq_no`` (a range sized to hold a page of the matches, were they spread evenly), each
@@ -425,6 +430,7 @@ def _first_tied_by_seq_no(
     while start and hits[start - 1][0] == edge:
         start -= 1
     need = wanted - start
+    above: list[int] | None = None  # the _seq_no of the hits above the tie, read with the first
     first: list[tuple[int, tantivy.DocAddress]] = []
     span = target.index.max_seq_no + 1  # at least the reader's _seq_no: ranges stop there
     page, low, read = max(2 * wanted, 32), 0, 0
@@ -444,10 +450,19 @@ def _first_tied_by_seq_no(
         tied = [address for score, address in scored if score == edge]
         if not tied:
             return None  # a tie among few of the matches: cheaper read whole
-        first.extend(zip(_seq_nos(target, tied), tied, strict=True))
+        if above is None:
+            values = _seq_nos(target, [address for _, address in hits[:start]] + tied)
+            above, values = values[:start], values[start:]
+        else:
+            values = _seq_nos(target, tied)
+        first.extend(zip(values, tied, strict=True))
         if len(first) >= need:
             first.sort(key=lambda pair: pair[0])
-            return hits[:start] + [(edge, address) for _, address in first[:need]]
+            chosen = first[:need]
+            return (
+                hits[:start] + [(edge, address) for _, address in chosen],
+                above + [seq_no for seq_no, _ in chosen],
+            )
         read += result.count
         # the next range: twice as many matches as the tie's share of this one says are needed
         page = 2 * (need - len(first)) * max(result.count, 1) // len(tied)
@@ -468,9 +483,9 @@ def _scored_alike_on_every_path(query: tantivy.Query) -> bool:
     return not (text.startswith("Query(BooleanQuery") and text.count("(Should,") > 2)
 
 
-def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> list[Any]:
+def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> tuple[list[Any], list[int]]:
     """The ``wanted`` best of ``hits`` (best first, holding the whole tie at the edge): those
-    that score above the tie, then the tied ones indexed first."""
+    that score above the tie, then the tied ones indexed first; and their ``_seq_no``."""
     edge = hits[wanted - 1][0]
     start = wanted - 1
     while start and hits[start - 1][0] == edge:
@@ -479,10 +494,10 @@ def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> list[Any]:
     while end < len(hits) and hits[end][0] == edge:
         end += 1
     above, tied = hits[:start], hits[start:end]
-    seq_nos = _seq_nos(target, [address for _, address in tied])
+    seq_nos = _seq_nos(target, [address for _, address in above + tied])
     # _seq_no is unique: the pairs never compare their hits
-    first = heapq.nsmallest(wanted - len(above), zip(seq_nos, tied, strict=True))
-    return above + [hit for _, hit in first]
+    first = heapq.nsmallest(wanted - start, zip(seq_nos[start:], tied, strict=True))
+    return above + [hit for _, hit in first], seq_nos[:start] + [seq_no for seq_no, _ in first]
 
 
 def _scores_alike(query: Any) -> bool:
