@@ -243,17 +243,30 @@ def _send(es: Elasticsearch, index: str, operations: list) -> None:
         raise RuntimeError("bulk had errors")
 
 
-def latencies(call, runs: int) -> tuple[float, float]:
+def latencies(call: Callable[[], object], runs: int) -> tuple[float, float]:
     """Median and p99 in milliseconds, after a warm-up."""
-    for _ in range(min(200, runs)):
-        call()
-    timings = []
+    return interleaved({"call": call}, runs)["call"]
+
+
+def interleaved(
+    calls: dict[str, Callable[[], object]], runs: int
+) -> dict[str, tuple[float, float]]:
+    """Each call's median and p99 in milliseconds, after a warm-up, the calls taking turns (one
+    of each, then again), so that what slows the machine for a while slows them all alike."""
+    for call in calls.values():
+        for _ in range(min(200, runs)):
+            call()
+    timings: dict[str, list[float]] = {label: [] for label in calls}
     for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+        for label, call in calls.items():
+            started = time.perf_counter()
+            call()
+            timings[label].append((time.perf_counter() - started) * 1000)
+    figures = {}
+    for label, values in timings.items():
+        values.sort()
+        figures[label] = (statistics.median(values), values[int(len(values) * 0.99) - 1])
+    return figures
 
 
 def measure(label: str, es: Elasticsearch, count: int, runs: int) -> float:

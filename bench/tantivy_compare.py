@@ -41,6 +41,7 @@ from engine import (  # bench/ is not a package: its directory is on sys.path
     documents,
     engine_load,
     engine_queries,
+    interleaved,
     query_words,
 )
 
@@ -152,27 +153,6 @@ ROWS = (
         False,
     ),
 )
-
-
-def interleaved(
-    calls: dict[str, Callable[[], object]], runs: int
-) -> dict[str, tuple[float, float]]:
-    """Each call's median and p99 in milliseconds, the calls taking turns (one of each, then
-    again), so that what slows the machine for a while slows them all alike."""
-    for call in calls.values():
-        for _ in range(min(200, runs)):
-            call()
-    timings: dict[str, list[float]] = {label: [] for label in calls}
-    for _ in range(runs):
-        for label, call in calls.items():
-            started = time.perf_counter()
-            call()
-            timings[label].append((time.perf_counter() - started) * 1000)
-    figures = {}
-    for label, values in timings.items():
-        values.sort()
-        figures[label] = (statistics.median(values), values[int(len(values) * 0.99) - 1])
-    return figures
 
 
 def one_round(count: int, runs: int, name: str) -> dict[str, float]:
