@@ -4,6 +4,7 @@ documents were indexed (an update moves a document to the end), whatever tantivy
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -148,3 +149,23 @@ def test_a_tie_late_in_the_index(any_es: Elasticsearch) -> None:
     for size in (3, len(better) + 4, 40):
         expected = (better + alike)[:size]
         assert hit_ids_of(any_es, "mixed", {"match": {"text": "red"}}, size) == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_ties_come_back_as_the_whole_match_list_sorted(es: Elasticsearch, seed: int) -> None:
+    """Short texts of a few words (most matches tie, some score above), written in batches of
+    random sizes (segments) with some updated, against every match read at once and sorted by
+    score then indexing order: any page of the best hits is that list's beginning, whichever
+    way the tie at its edge was broken."""
+    rng = random.Random(seed)
+    words = [f"w{n}" for n in range(8)]
+    texts = [" ".join(rng.choices(words, k=rng.choice([2, 3, 3, 4]))) for _ in range(600)]
+    order = _index_in_batches(es, texts, batch=rng.randint(25, 150))
+    position = {doc_id: number for number, doc_id in enumerate(order)}
+    for query_text in (*rng.sample(words, 3), " ".join(rng.sample(words, 2))):
+        query = {"match": {"text": query_text}}
+        every = es.search(index="mixed", query=query, size=10_000)["hits"]["hits"]
+        best = sorted(every, key=lambda hit: (-hit["_score"], position[hit["_id"]]))
+        for size in (1, 4, 10, 25):
+            expected = [hit["_id"] for hit in best[:size]]
+            assert hit_ids_of(es, "mixed", query, size) == expected, (query_text, size)
