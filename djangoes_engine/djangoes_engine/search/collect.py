@@ -398,7 +398,8 @@ def _best_by_score(
         ordered = searcher.search(
             query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
         ).hits
-        return [(hits[0][0], address) for _, address in ordered], result.count, None
+        best = [(hits[0][0], address) for _, address in ordered]
+        return best, result.count, [int(seq_no or 0) for seq_no, _ in ordered]
     if not target.reader.level and _scored_alike_on_every_path(query):
         first = _first_tied_by_seq_no(target, query, hits, wanted, result.count)
         if first is not None:
