@@ -269,19 +269,27 @@ def interleaved(
     return figures
 
 
+def client_queries(
+    es: Elasticsearch, index: str = "bench"
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """The match query (a new word each call) and the terms aggregation, through a client."""
+    words = query_words()
+
+    def match() -> object:
+        return es.search(index=index, query={"match": {"title": next(words)}}, size=10)
+
+    def terms() -> object:
+        return es.search(index=index, size=0, aggs=TERMS)
+
+    return match, terms
+
+
 def measure(label: str, es: Elasticsearch, count: int, runs: int) -> float:
     """Load, time and print the figures of one client; return the match median (ms)."""
     index = "bench"
     rate = load(es, index, count)
     print(f"{label}: bulk indexing {count} docs: {rate:,.0f} docs/s")
-    words = query_words()
-
-    def match():
-        es.search(index=index, query={"match": {"title": next(words)}}, size=10)
-
-    def terms():
-        es.search(index=index, size=0, aggs=TERMS)
-
+    match, terms = client_queries(es, index)
     match_median, p99 = latencies(match, runs)
     print(f"{label}: match query (size 10): median {match_median:.3f} ms, p99 {p99:.3f} ms")
     median, p99 = latencies(terms, max(50, runs // 10))

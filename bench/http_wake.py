@@ -23,22 +23,17 @@ import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from engine import latencies, load, query_words, serve  # bench/ is not a package
+from engine import client_queries, latencies, load, serve  # bench/ is not a package
 from http_server import bare_info_median
 
 CPUIDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
-
-
-def match_call(es: Elasticsearch) -> Callable[[], object]:
-    words = query_words()
-    return lambda: es.search(index="bench", query={"match": {"title": next(words)}}, size=10)
 
 
 @contextlib.contextmanager
@@ -85,8 +80,8 @@ def main() -> None:
 
         def figures() -> tuple[float, float, float]:
             return (
-                latencies(match_call(inprocess), args.queries)[0],
-                latencies(match_call(http), args.queries)[0],
+                latencies(client_queries(inprocess)[0], args.queries)[0],
+                latencies(client_queries(http)[0], args.queries)[0],
                 bare_info_median(args.queries),
             )
 

@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from engine import (  # bench/ is not a package: its directory is on sys.path
     TERMS,
     bulk_bodies,
+    client_queries,
     documents,
     engine_load,
     engine_queries,
@@ -178,14 +179,7 @@ def one_round(count: int, runs: int, name: str) -> dict[str, float]:
     t_match, t_terms = tantivy_queries(index)  # the query words from the start again
     e_match, e_terms = engine_queries(engine)
 
-    es = client(name=name)
-    words = query_words()
-
-    def c_match() -> object:
-        return es.search(index="bench", query={"match": {"title": next(words)}}, size=10)
-
-    def c_terms() -> object:
-        return es.search(index="bench", size=0, aggs=TERMS)
+    c_match, c_terms = client_queries(client(name=name))
 
     terms_runs = max(50, runs // 10)
     for calls, number in (

@@ -31,11 +31,16 @@ def run(script: str, *arguments: str) -> str:
     return result.stdout
 
 
+def matching(output: str, pattern: str, count: int) -> list[tuple[float, ...]]:
+    """The numbers of each of the ``count`` lines that match ``pattern`` (all of it), in order."""
+    matches = [match for line in output.splitlines() if (match := re.fullmatch(pattern, line))]
+    assert len(matches) == count, f"{pattern!r} in:\n{output}"
+    return [tuple(float(value.replace(",", "")) for value in m.groups()) for m in matches]
+
+
 def figure(output: str, pattern: str) -> tuple[float, ...]:
     """The numbers of the one line that matches ``pattern`` (all of it)."""
-    matches = [match for line in output.splitlines() if (match := re.fullmatch(pattern, line))]
-    assert len(matches) == 1, f"{pattern!r} in:\n{output}"
-    return tuple(float(value.replace(",", "")) for value in matches[0].groups())
+    return matching(output, pattern, 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +97,6 @@ def test_engine_prints_its_size_on_disk_and_loads_into_data(
     assert (data / "indices").is_dir()
 
 
-def figures(output: str, pattern: str, count: int) -> list[float]:
-    """The first number of each of the ``count`` lines that match ``pattern``, in order."""
-    matches = [match for line in output.splitlines() if (match := re.fullmatch(pattern, line))]
-    assert len(matches) == count, f"{pattern!r} in:\n{output}"
-    return [float(match.group(1).replace(",", "")) for match in matches]
-
-
 def test_tantivy_compare_prints_each_round_and_the_table_of_their_medians() -> None:
     output = run("tantivy_compare.py", "--rounds", "2")
     assert [line for line in output.splitlines() if line.startswith("round ")] == [
@@ -115,7 +113,7 @@ def test_tantivy_compare_prints_each_round_and_the_table_of_their_medians() -> N
         "client terms": rf"in-process: terms aggregation \(50 buckets\): {LATENCY}",
         "tantivy terms": rf"tantivy-py: terms aggregation \(50 buckets\): {LATENCY}",
     }
-    by_round = {name: figures(output, pattern, 2) for name, pattern in lines.items()}
+    by_round = {name: [n[0] for n in matching(output, p, 2)] for name, p in lines.items()}
     rows = [line for line in output.splitlines() if line.startswith("| ")]
     assert rows[:2] == [
         "| figure (200 docs, median of 2 rounds) | engine | tantivy-py | ratio |",

@@ -331,6 +331,7 @@ class Cluster:
                 # the sets of hidden and closed indices, aliases and data streams it builds. No
                 # alias or data stream has an index's name, and an index name has no wildcard.
                 return [Resolved(expression)]
+        streams = self.data_streams()
         return resolve(
             expression,
             self.indices,
@@ -338,8 +339,8 @@ class Cluster:
             options,
             hidden=self.hidden(),
             closed={n for n, i in self.indices.items() if i.state == "close"},
-            streams={n: s["indices"] for n, s in self.data_streams().items()},
-            hidden_streams={n for n, s in self.data_streams().items() if s.get("hidden")},
+            streams={n: s["indices"] for n, s in streams.items()},
+            hidden_streams={n for n, s in streams.items() if s.get("hidden")},
         )
 
     def resolve_indices(

@@ -54,26 +54,30 @@ class Reply:
     body: bytes = b""
 
 
+def _json_reply(status: int, body: object, headers: dict[str, str] | None = None) -> Reply:
+    """A JSON answer as Elasticsearch gives it (its product header), with ``headers``."""
+    return Reply(
+        status,
+        {
+            "content-type": "application/json",
+            "x-elastic-product": "Elasticsearch",
+            **(headers or {}),
+        },
+        json.dumps(body).encode(),
+    )
+
+
 def error_reply(status: int, type: str, reason: str) -> Reply:
     """An error in Elasticsearch's shape."""
     cause = {"type": type, "reason": reason}
-    body = {"error": {"root_cause": [cause], **cause}, "status": status}
-    return Reply(
-        status,
-        {"content-type": "application/json", "x-elastic-product": "Elasticsearch"},
-        json.dumps(body).encode(),
-    )
+    return _json_reply(status, {"error": {"root_cause": [cause], **cause}, "status": status})
 
 
 def refused(failure: AuthenticationFailed) -> Reply:
     """Elasticsearch's answer to a request refused for its credentials: the 401, its error body
     and its ``WWW-Authenticate`` challenge."""
-    headers = {
-        "content-type": "application/json",
-        "x-elastic-product": "Elasticsearch",
-        **{name.lower(): value for name, value in failure.headers.items()},
-    }
-    return Reply(failure.status, headers, json.dumps(failure.to_dict()).encode())
+    headers = {name.lower(): value for name, value in failure.headers.items()}
+    return _json_reply(failure.status, failure.to_dict(), headers)
 
 
 def upstream_failed(upstream: object, reason: str) -> Reply:

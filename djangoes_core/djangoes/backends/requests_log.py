@@ -64,7 +64,7 @@ class RequestsLog:
         """Whether every request is recorded: kept (DEBUG), or logged at INFO. When not, only
         a failure is (a WARNING), and a transport may skip the bookkeeping of the others (see
         :meth:`record_failure`): the common case in production then costs a clock read."""
-        return logger.isEnabledFor(logging.INFO) or self.force_queries_log or _debug()
+        return logger.isEnabledFor(logging.INFO) or self.queries_logged
 
     def record_failure(
         self,

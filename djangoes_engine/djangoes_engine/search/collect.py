@@ -427,9 +427,7 @@ def _first_tied_by_seq_no(
     searcher = target.reader.searcher
     schema = target.reader.schema
     edge = hits[wanted - 1][0]
-    start = wanted - 1
-    while start and hits[start - 1][0] == edge:
-        start -= 1
+    start = _tie_start(hits, wanted)
     need = wanted - start
     above: list[int] | None = None  # the _seq_no of the hits above the tie, read with the first
     first: list[tuple[int, tantivy.DocAddress]] = []
@@ -484,13 +482,20 @@ def _scored_alike_on_every_path(query: tantivy.Query) -> bool:
     return not (text.startswith("Query(BooleanQuery") and text.count("(Should,") > 2)
 
 
-def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> tuple[list[Any], list[int]]:
-    """The ``wanted`` best of ``hits`` (best first, holding the whole tie at the edge): those
-    that score above the tie, then the tied ones indexed first; and their ``_seq_no``."""
+def _tie_start(hits: list[Any], wanted: int) -> int:
+    """Where the tie at the edge of the ``wanted`` best hits begins (how many score above it)."""
     edge = hits[wanted - 1][0]
     start = wanted - 1
     while start and hits[start - 1][0] == edge:
         start -= 1
+    return start
+
+
+def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> tuple[list[Any], list[int]]:
+    """The ``wanted`` best of ``hits`` (best first, holding the whole tie at the edge): those
+    that score above the tie, then the tied ones indexed first; and their ``_seq_no``."""
+    edge = hits[wanted - 1][0]
+    start = _tie_start(hits, wanted)
     end = wanted
     while end < len(hits) and hits[end][0] == edge:
         end += 1
