@@ -1162,3 +1162,28 @@ def test_analyze_api_token_limit():
     assert caught.value.reason.startswith(
         "The number of tokens produced by calling _analyze has exceeded the allowed maximum of [3]."
     )
+
+
+def test_plain_words_are_read_as_tantivy_reads_them() -> None:
+    """The standard analyzer reads a text of ASCII letters and digits between single spaces
+    without tantivy (``plain_words``): the same tokens as tantivy's, for any such text, and any
+    other text goes to tantivy."""
+    import random
+    import string
+
+    analyzer = AnalysisRegistry().analyzer("standard")
+    assert analyzer.plain_words
+    rng = random.Random(5)
+    alphabet = string.ascii_letters + string.digits + " " * 6 + "-'._é"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
+        quick = analyzer.analyze(text), analyzer.terms(text)
+        analyzer.plain_words = False
+        try:
+            assert (analyzer.analyze(text), analyzer.terms(text)) == quick, text
+        finally:
+            analyzer.plain_words = True
+    assert terms(analyzer, "Hello World 42") == ["hello", "world", "42"]
+    stop = AnalysisRegistry({"analyzer": {"s": {"type": "standard", "stopwords": ["the"]}}})
+    assert not stop.analyzer("s").plain_words
+    assert terms(stop.analyzer("s"), "the end") == ["end"]

@@ -11,6 +11,7 @@ import tantivy
 from .char_filters import _CharFilter, _Offsets
 from .filters import _Filter, _ShingleFilter
 from .native import _native_tokens, _text_analyzer
+from .patterns import STANDARD_PATTERN
 from .tokenizers import _KeywordTokenizer, _Tokenizer
 from .tokens import _CLASSIFIERS, DEFAULT_POSITION_INCREMENT_GAP, Token, _Stage, _Tok
 
@@ -33,6 +34,7 @@ class Analyzer:
         "name",
         "native",
         "offset_gap",
+        "plain_words",
         "position_increment_gap",
     )
 
@@ -63,6 +65,13 @@ class Analyzer:
         ):
             keys = tuple(key for n in natives if n is not None for key in n)
             self.native = _text_analyzer(tokenizer.native, keys)
+        #: Whether the chain is the standard tokenizer and at most lowercasing (the standard
+        #: analyzer's): then :func:`_plain_words` reads most query texts without tantivy.
+        self.plain_words = (
+            self.native is not None
+            and tokenizer.native == ("regex", STANDARD_PATTERN)
+            and all(n in _NO_CHANGE_OR_LOWERCASE for n in natives)
+        )
         self._stages = self._compile()
 
     def extended(self, name: str, filters: Sequence[_Filter]) -> Analyzer:
@@ -151,6 +160,10 @@ class Analyzer:
 
     def analyze(self, text: str) -> list[Token]:
         """The tokens of ``text``: positions with Lucene's gaps, offsets into ``text``."""
+        if self.plain_words:
+            words = _plain_words(text)
+            if words is not None:
+                return words
         if self.native is not None:
             return [
                 Token(t.text, t.position, t.char_offset_from, t.char_offset_to)
@@ -174,6 +187,10 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Just the terms of ``text``, in order (the cheapest call for queries)."""
+        if self.plain_words:
+            words = _plain_words(text)
+            if words is not None:
+                return [token.term for token in words]
         if self.native is not None:
             return self.native.analyze(text)
         return [t[0] for t in self._run(text)]
@@ -243,3 +260,23 @@ class Normalizer:
 
     def __repr__(self) -> str:
         return f"Normalizer({self.name!r})"
+
+
+#: The native filters that leave :func:`_plain_words`'s tokens as they are, or lowercase them.
+_NO_CHANGE_OR_LOWERCASE = ((), (("lowercase",),))
+
+
+def _plain_words(text: str) -> list[Token] | None:
+    """The standard tokenizer's tokens of a text of ASCII letters and digits between single
+    spaces, lowercased: its words (UAX#29 breaks only at the spaces); None for any other text.
+    Asking tantivy costs more for the one or two words of most queries (it builds its analyzer
+    for each text)."""
+    if not (text.isascii() and text.replace(" ", "").isalnum()) or "  " in text:
+        return None
+    if text[0] == " " or text[-1] == " ":
+        return None
+    tokens, start = [], 0
+    for position, word in enumerate(text.lower().split(" ")):
+        tokens.append(Token(word, position, start, start + len(word)))
+        start += len(word) + 1
+    return tokens

@@ -18,6 +18,7 @@ from ..names import Options
 from ..query import Context, compile_query
 from ..search.collect import Target, count_hits, make_targets, prepare
 from ..search.hits import explanation as explained
+from ..search.plain import plain_body, plain_search
 from ..search.request import SearchRequest
 from ..search.response import next_scroll_page, run
 from ..sorting import SortField
@@ -37,6 +38,10 @@ def _targets(engine: Cluster, index: str | None, params: dict[str, Any]) -> list
 def search(engine: Cluster, request: Request, index: str | None = None):
     params = request.params
     body = object_body(request.body)
+    if not params and index is not None and plain_body(body):
+        answer = plain_search(engine, _targets(engine, index, params), body)
+        if answer is not None:
+            return 200, answer
     query = uri_query(params)
     if query is not None:
         body["query"] = query

@@ -352,7 +352,7 @@ def _target_candidates(
         # nested objects live in a reader of their own), without scoring each of them.
         hits, count = [], searcher.num_docs
     elif simple:
-        hits, count, seq_nos = _best_by_score(target, query, wanted, request)
+        hits, count, seq_nos = best_by_score(target, query, wanted, request)
     else:
         result = _run(searcher, query, max(searcher.num_docs, 1))
         hits, count = result.hits, result.count
@@ -370,30 +370,36 @@ def _target_candidates(
 
 def _by_score(target: Target, hits: list[Any], seq_nos: list[int] | None) -> list[Candidate]:
     if seq_nos is None:
-        seq_nos = _seq_nos(target, [address for _, address in hits])
+        seq_nos = read_seq_nos(target, [address for _, address in hits])
     return [
         Candidate((-score, target.position, seq_no), target, address, score, None)
         for (score, address), seq_no in zip(hits, seq_nos, strict=True)
     ]
 
 
-def _best_by_score(
+def best_by_score(
     target: Target, query: tantivy.Query, wanted: int, request: SearchRequest
 ) -> tuple[list[Any], int, list[int] | None]:
     """At least the ``wanted`` best hits, with every hit tied with the last of them: ties are
-    broken by index order (:func:`_seq_nos`), which tantivy's top-k does not know. Returns
+    broken by index order (:func:`read_seq_nos`), which tantivy's top-k does not know. Returns
     them, the number of matches and the hits' ``_seq_no`` when breaking a tie read them.
 
-    One more hit than wanted shows whether a tie crosses the edge. When it does, a query that
-    scores every document alike is read in ``_seq_no`` order by tantivy itself; any other reads
-    more hits, sixteen times as many each time (at most all), until one scores below the tie.
+    The first search reads more hits than wanted (:data:`_TIE_ROOM`): they show whether a tie
+    crosses the edge, and hold the whole tie when it is among few documents. When they do not,
+    a query that scores every document alike is read in ``_seq_no`` order by tantivy itself;
+    any other reads the first of the tie in ``_seq_no`` ranges (:func:`_first_tied_by_seq_no`)
+    or, failing that, more hits, sixteen times as many each time (at most all), until one
+    scores below the tie.
     """
     searcher = target.reader.searcher
-    limit = wanted + 1
+    limit = wanted + max(wanted, _TIE_ROOM) if wanted else 1
     result = _run(searcher, query, limit)
     hits = result.hits
-    if wanted == 0 or len(hits) < limit or hits[wanted - 1][0] != hits[-1][0]:
-        return hits, result.count, None
+    if wanted == 0 or len(hits) <= wanted or hits[wanted - 1][0] != hits[wanted][0]:
+        return hits[: wanted or 1], result.count, None
+    if len(hits) < limit or hits[-1][0] != hits[wanted - 1][0]:  # the whole tie was read
+        best, numbers = _first_of_tie(target, hits, wanted)
+        return best, result.count, numbers
     if _scores_alike(request.query):
         ordered = searcher.search(
             query, wanted, count=False, order_by_field="_seq_no", order=tantivy.Order.Asc
@@ -450,10 +456,10 @@ def _first_tied_by_seq_no(
         if not tied:
             return None  # a tie among few of the matches: cheaper read whole
         if above is None:
-            values = _seq_nos(target, [address for _, address in hits[:start]] + tied)
+            values = read_seq_nos(target, [address for _, address in hits[:start]] + tied)
             above, values = values[:start], values[start:]
         else:
-            values = _seq_nos(target, tied)
+            values = read_seq_nos(target, tied)
         first.extend(zip(values, tied, strict=True))
         if len(first) >= need:
             first.sort(key=lambda pair: pair[0])
@@ -468,6 +474,10 @@ def _first_tied_by_seq_no(
         low = high
     return None
 
+
+_TIE_ROOM = 64
+"""How many hits beyond those wanted :func:`best_by_score` reads first, at least: a few
+microseconds more than none, and most ties among few documents fall within them."""
 
 _TIE_SCAN_LIMIT = 1024
 """How many matching documents :func:`_first_tied_by_seq_no` reads in index order before
@@ -500,7 +510,7 @@ def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> tuple[list[An
     while end < len(hits) and hits[end][0] == edge:
         end += 1
     above, tied = hits[:start], hits[start:end]
-    seq_nos = _seq_nos(target, [address for _, address in above + tied])
+    seq_nos = read_seq_nos(target, [address for _, address in above + tied])
     # _seq_no is unique: the pairs never compare their hits
     first = heapq.nsmallest(wanted - start, zip(seq_nos[start:], tied, strict=True))
     return above + [hit for _, hit in first], seq_nos[:start] + [seq_no for seq_no, _ in first]
@@ -524,7 +534,7 @@ def _scores_alike(query: Any) -> bool:
     )
 
 
-def _seq_nos(target: Target, addresses: list[tantivy.DocAddress]) -> list[int]:
+def read_seq_nos(target: Target, addresses: list[tantivy.DocAddress]) -> list[int]:
     """The documents' ``_seq_no``: their order of indexing, the order Elasticsearch gives
     documents that tie on one shard (Lucene's doc ids; tantivy's segments come in no order)."""
     if not addresses:
@@ -575,7 +585,7 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
 
 def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
     addresses = [address for _, address in hits]
-    seq_nos = _seq_nos(target, addresses)
+    seq_nos = read_seq_nos(target, addresses)
     columns: list[tuple[list[Any], FieldType | None]] = []
     for sort in request.sort:
         if sort.name == "_score":

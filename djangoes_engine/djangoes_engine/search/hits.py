@@ -7,7 +7,7 @@ import copy
 import dataclasses
 from typing import Any
 
-from tantivy import Query
+from tantivy import DocAddress, Query, Searcher
 
 from .. import geo, jsoncodec, sorting
 from ..dates import DateFormat
@@ -45,7 +45,7 @@ def render_hits(candidates: list[Candidate], request: SearchRequest) -> list[dic
         target = candidate.target
         simple = plain.get(target.position)
         if simple is None:
-            simple = plain[target.position] = _plain_target(target)
+            simple = plain[target.position] = plain_target(target)
         hits.append(
             _plain_hit(candidate, request.raw_source) if simple else render_hit(candidate, request)
         )
@@ -66,7 +66,7 @@ def _plain_request(request: SearchRequest) -> bool:
     )
 
 
-def _plain_target(target: Any) -> bool:
+def plain_target(target: Any) -> bool:
     """Whether :func:`render_hit` shows this index's documents as they are stored: a root
     document's whole source (no mapping filters or vectors) and nothing that names queries."""
     ctx = target.ctx
@@ -83,16 +83,25 @@ def _plain_target(target: Any) -> bool:
 
 def _plain_hit(candidate: Candidate, raw_source: bool) -> dict[str, Any]:
     """:func:`render_hit` for a plain request (:func:`_plain_request`) on a plain index
-    (:func:`_plain_target`): the same hit, without the per-hit checks; with ``raw_source``
+    (:func:`plain_target`): the same hit, without the per-hit checks."""
+    target = candidate.target
+    hit = plain_hit(
+        target.reader.searcher, target.index.name, candidate.address, candidate.score, raw_source
+    )
+    if candidate.sort_values is not None:
+        hit["sort"] = candidate.sort_values
+    return hit
+
+
+def plain_hit(
+    searcher: Searcher, index: str, address: DocAddress, score: float | None, raw_source: bool
+) -> dict[str, Any]:
+    """A hit of a plain index with its metadata and whole ``_source``: with ``raw_source``
     (:attr:`SearchRequest.raw_source`) the ``_source`` goes out as stored, unparsed."""
-    document = candidate.target.reader.searcher.doc(candidate.address)
+    document = searcher.doc(address)
     source = document.get_first("_source")
     assert source is not None  # every document a store writes has one (Store.document)
-    hit: dict[str, Any] = {
-        "_index": candidate.target.index.name,
-        "_id": document.get_first("_id"),
-        "_score": candidate.score,
-    }
+    hit: dict[str, Any] = {"_index": index, "_id": document.get_first("_id"), "_score": score}
     ignored = document.get_all("_ignored")
     if ignored:
         hit["_ignored"] = ignored
@@ -100,8 +109,6 @@ def _plain_hit(candidate: Candidate, raw_source: bool) -> dict[str, Any]:
     if routing is not None:
         hit["_routing"] = routing
     hit["_source"] = jsoncodec.raw(bytes(source)) if raw_source else jsoncodec.loads(bytes(source))
-    if candidate.sort_values is not None:
-        hit["sort"] = candidate.sort_values
     return hit
 
 

@@ -20,6 +20,11 @@ from .request import SearchRequest
 from .suggest import suggest
 
 
+def shards(count: int) -> dict[str, int]:
+    """A search response's ``_shards``: one shard an index, each answered."""
+    return {"total": count, "successful": count, "skipped": 0, "failed": 0}
+
+
 def total_hits(request: SearchRequest, count: int) -> Any:
     track = request.track_total_hits
     if track is False:
@@ -79,7 +84,7 @@ def run(
     body: dict[str, Any] = {
         "took": 0,
         "timed_out": False,
-        "_shards": {"total": len(targets), "successful": len(targets), "skipped": 0, "failed": 0},
+        "_shards": shards(len(targets)),
         "hits": hits,
     }
     if pit_id is not None:
@@ -111,12 +116,7 @@ def next_scroll_page(engine: Cluster, scroll_id: str, keep_alive: float | None) 
         "_scroll_id": scroll_id,
         "took": 0,
         "timed_out": False,
-        "_shards": {
-            "total": len(context.targets),
-            "successful": len(context.targets),
-            "skipped": 0,
-            "failed": 0,
-        },
+        "_shards": shards(len(context.targets)),
         "hits": {
             "total": total_hits(request, context.total),
             "max_score": max(scored) if scored and request.sorts_by_score else None,

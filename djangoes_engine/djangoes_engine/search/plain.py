@@ -1,0 +1,71 @@
+"""The plain search: a query's best hits from one index, each with its whole ``_source``.
+
+What a site's search box sends (``{"query": ..., "size": 10}`` to one index, no URL parameters)
+is most of what the engine answers, and the general path (:func:`.response.run`) is built for
+everything else a search may carry: it reads every option, merges the hits of several indices
+by sort keys, and checks each hit's rendering. For this search that costs more than tantivy's
+own work. :func:`plain_search` answers it with the same parts (the compiled query, the page in
+Elasticsearch's order for ties, the plain hit) and nothing else, and leaves any other search to
+the general path; tests/embedded/test_plain_search.py checks that both answer alike.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..cluster import Cluster
+from .collect import Target, best_by_score, prepare, read_seq_nos
+from .hits import plain_hit, plain_target
+from .request import SearchRequest
+from .response import check_window, shards, total_hits
+
+#: The body keys a plain search may have.
+PLAIN_KEYS = frozenset({"query", "size", "from"})
+
+
+def plain_body(body: dict[str, Any]) -> bool:
+    """Whether a search body (with no URL parameters) may be a plain search: nothing but a
+    query and a page, ``from`` and ``size`` integers as the general path would read them."""
+    if not PLAIN_KEYS.issuperset(body):
+        return False
+    start, size = body.get("from", 0), body.get("size", 10)
+    return type(start) is int and type(size) is int and start >= 0 and size > 0
+
+
+def plain_search(
+    engine: Cluster, targets: list[Target], body: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The response to a search whose body :func:`plain_body` accepts, when it reads one index
+    (not through an alias) whose hits are plain (:func:`.hits.plain_target`); None otherwise,
+    for the general path to answer."""
+    if len(targets) != 1 or targets[0].via_aliases:
+        return None
+    started = time.perf_counter()
+    request = SearchRequest(
+        query=body.get("query"), start=body.get("from", 0), size=body.get("size", 10)
+    )
+    check_window(targets, request)
+    prepare(engine, targets, request, int(time.time() * 1000))
+    target = targets[0]
+    if not plain_target(target):
+        return None
+    wanted = request.start + request.size
+    hits, count, numbers = best_by_score(target, target.matching, wanted, request)
+    if numbers is None:
+        numbers = read_seq_nos(target, [address for _, address in hits])
+    # Equal scores in index order, as the general path's sort keys put them.
+    ordered = sorted(zip(hits, numbers, strict=True), key=lambda pair: (-pair[0][0], pair[1]))
+    page = ordered[request.start : wanted]
+    searcher, name = target.reader.searcher, target.index.name
+    rendered = [plain_hit(searcher, name, address, score, True) for (score, address), _ in page]
+    return {
+        "took": int((time.perf_counter() - started) * 1000),
+        "timed_out": False,
+        "_shards": shards(1),
+        "hits": {
+            "total": total_hits(request, count),
+            "max_score": ordered[0][0][0] if ordered else None,
+            "hits": rendered,
+        },
+    }
