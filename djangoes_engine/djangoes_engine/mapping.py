@@ -337,6 +337,10 @@ def _plain(field: FieldType) -> _Plain:
     return field, field.convert, limit, field.exists_names, tuple(field.multi_fields.values())
 
 
+#: The field types Elasticsearch's ``exclude_vectors`` leaves out of a hit's ``_source``.
+VECTOR_TYPES = ("dense_vector", "sparse_vector", "rank_vectors")
+
+
 class Mapping:
     """The mapping of one index (immutable; see module docstring)."""
 
@@ -398,6 +402,13 @@ class Mapping:
             self.fields[hidden.path] = hidden
             hidden.exists_names = (hidden.path,)
         self.aliases = {p: f for p, f in self.fields.items() if isinstance(f, AliasField)}
+        #: Whether a hit shows the ``_source`` as stored: no filters, no vectors to hide.
+        self.whole_source = (
+            self.source_enabled
+            and not self.source_includes
+            and not self.source_excludes
+            and not any(f.type_name in VECTOR_TYPES for f in self.fields.values())
+        )
         for path, alias in self.aliases.items():
             target = self.fields.get(alias.target)
             if target is None or target.type_name == "alias":

@@ -28,7 +28,7 @@ from ..fields import (
 )
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
-from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
+from ..mapping import LEVEL_SEP, OFFSET_SEP, VECTOR_TYPES, source_path
 from ..query import compile_query, percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract, extract_whole
 from .collect import Candidate, collect
@@ -70,14 +70,10 @@ def plain_target(target: Any) -> bool:
     """Whether :func:`render_hit` shows this index's documents as they are stored: a root
     document's whole source (no mapping filters or vectors) and nothing that names queries."""
     ctx = target.ctx
-    mapping = target.index.mapping
     return (
         not target.reader.level
         and (ctx is None or not (ctx.percolations or ctx.named or ctx.inner_hits))
-        and mapping.source_enabled
-        and not mapping.source_includes
-        and not mapping.source_excludes
-        and not any(f.type_name in VECTOR_TYPES for f in mapping.fields.values())
+        and target.index.mapping.whole_source
     )
 
 
@@ -482,10 +478,6 @@ def _geo_format(field: GeoPointField, value: Any, fmt: str | None) -> Any:
     if fmt == "wkt":
         return f"POINT ({geo.java_double(lon)} {geo.java_double(lat)})"
     raise SearchPhaseError(Unsupported(f"the format [{fmt}] of the geo_point [{field.path}]"))
-
-
-#: The field types Elasticsearch's ``exclude_vectors`` leaves out of ``_source``.
-VECTOR_TYPES = ("dense_vector", "sparse_vector", "rank_vectors")
 
 
 def _filtered(
