@@ -392,7 +392,7 @@ def best_by_score(
     scores below the tie.
     """
     searcher = target.reader.searcher
-    limit = wanted + max(wanted, _TIE_ROOM) if wanted else 1
+    limit = wanted + _TIE_ROOM if wanted else 1
     result = _run(searcher, query, limit)
     hits = result.hits
     if wanted == 0 or len(hits) <= wanted or hits[wanted - 1][0] != hits[wanted][0]:
@@ -420,7 +420,7 @@ def best_by_score(
 def _first_tied_by_seq_no(
     target: Target, query: tantivy.Query, hits: list[Any], wanted: int, count: int
 ) -> tuple[list[Any], list[int]] | None:
-    """The ``wanted`` best hits when ``hits`` (the ``wanted + 1`` best of ``count`` matches)
+    """The ``wanted`` best hits when ``hits`` (more than the ``wanted`` best of ``count`` matches)
     end in a tie, found without reading the whole tie: the query restricted to the first
     ``_seq_no`` (a range sized to hold a page of the matches, were they spread evenly), each
     match in it scored, until the ranges read hold enough of the tie. The first of the tie in
@@ -476,8 +476,8 @@ def _first_tied_by_seq_no(
 
 
 _TIE_ROOM = 64
-"""How many hits beyond those wanted :func:`best_by_score` reads first, at least: a few
-microseconds more than none, and most ties among few documents fall within them."""
+"""How many hits beyond those wanted :func:`best_by_score` reads first: a few microseconds
+more than one, and most ties among few documents fall within them."""
 
 _TIE_SCAN_LIMIT = 1024
 """How many matching documents :func:`_first_tied_by_seq_no` reads in index order before
