@@ -352,7 +352,7 @@ def _target_candidates(
         # nested objects live in a reader of their own), without scoring each of them.
         hits, count = [], searcher.num_docs
     elif simple:
-        hits, count, seq_nos = best_by_score(target, query, wanted, request)
+        hits, count, seq_nos = _best_by_score(target, query, wanted, request)
     else:
         result = _run(searcher, query, max(searcher.num_docs, 1))
         hits, count = result.hits, result.count
@@ -370,18 +370,18 @@ def _target_candidates(
 
 def _by_score(target: Target, hits: list[Any], seq_nos: list[int] | None) -> list[Candidate]:
     if seq_nos is None:
-        seq_nos = read_seq_nos(target, [address for _, address in hits])
+        seq_nos = _seq_nos(target, [address for _, address in hits])
     return [
         Candidate((-score, target.position, seq_no), target, address, score, None)
         for (score, address), seq_no in zip(hits, seq_nos, strict=True)
     ]
 
 
-def best_by_score(
+def _best_by_score(
     target: Target, query: tantivy.Query, wanted: int, request: SearchRequest
 ) -> tuple[list[Any], int, list[int] | None]:
     """At least the ``wanted`` best hits, with every hit tied with the last of them: ties are
-    broken by index order (:func:`read_seq_nos`), which tantivy's top-k does not know. Returns
+    broken by index order (:func:`_seq_nos`), which tantivy's top-k does not know. Returns
     them, the number of matches and the hits' ``_seq_no`` when breaking a tie read them.
 
     The first search reads more hits than wanted (:data:`_TIE_ROOM`): they show whether a tie
@@ -397,7 +397,7 @@ def best_by_score(
     hits = result.hits
     if wanted == 0 or len(hits) <= wanted or hits[wanted - 1][0] != hits[wanted][0]:
         return hits[: wanted or 1], result.count, None
-    if len(hits) < limit or hits[-1][0] != hits[wanted - 1][0]:  # the whole tie was read
+    if _holds_tie(hits, limit, wanted):
         best, numbers = _first_of_tie(target, hits, wanted)
         return best, result.count, numbers
     if _scores_alike(request.query):
@@ -410,7 +410,7 @@ def best_by_score(
         first = _first_tied_by_seq_no(target, query, hits, wanted, result.count)
         if first is not None:
             return first[0], result.count, first[1]
-    while len(hits) == limit and hits[-1][0] == hits[wanted - 1][0]:
+    while not _holds_tie(hits, limit, wanted):
         limit = limit * 16 if limit * 16 < result.count else result.count + 1
         hits = searcher.search(query, limit, count=False).hits
     best, seq_nos = _first_of_tie(target, hits, wanted)
@@ -456,10 +456,10 @@ def _first_tied_by_seq_no(
         if not tied:
             return None  # a tie among few of the matches: cheaper read whole
         if above is None:
-            values = read_seq_nos(target, [address for _, address in hits[:start]] + tied)
+            values = _seq_nos(target, [address for _, address in hits[:start]] + tied)
             above, values = values[:start], values[start:]
         else:
-            values = read_seq_nos(target, tied)
+            values = _seq_nos(target, tied)
         first.extend(zip(values, tied, strict=True))
         if len(first) >= need:
             first.sort(key=lambda pair: pair[0])
@@ -476,7 +476,7 @@ def _first_tied_by_seq_no(
 
 
 _TIE_ROOM = 64
-"""How many hits beyond those wanted :func:`best_by_score` reads first: a few microseconds
+"""How many hits beyond those wanted :func:`_best_by_score` reads first: a few microseconds
 more than one, and most ties among few documents fall within them."""
 
 _TIE_SCAN_LIMIT = 1024
@@ -490,6 +490,12 @@ def _scored_alike_on_every_path(query: tantivy.Query) -> bool:
     block-max WAND may sum in another order (a difference in the last bit)."""
     text = repr(query)
     return not (text.startswith("Query(BooleanQuery") and text.count("(Should,") > 2)
+
+
+def _holds_tie(hits: list[Any], limit: int, wanted: int) -> bool:
+    """Whether ``hits``, a search's best ``limit``, hold the whole tie at the edge of the
+    ``wanted`` best: one of them scores below it, or they are every match."""
+    return len(hits) < limit or hits[-1][0] != hits[wanted - 1][0]
 
 
 def _tie_start(hits: list[Any], wanted: int) -> int:
@@ -510,7 +516,7 @@ def _first_of_tie(target: Target, hits: list[Any], wanted: int) -> tuple[list[An
     while end < len(hits) and hits[end][0] == edge:
         end += 1
     above, tied = hits[:start], hits[start:end]
-    seq_nos = read_seq_nos(target, [address for _, address in above + tied])
+    seq_nos = _seq_nos(target, [address for _, address in above + tied])
     # _seq_no is unique: the pairs never compare their hits
     first = heapq.nsmallest(wanted - start, zip(seq_nos[start:], tied, strict=True))
     return above + [hit for _, hit in first], seq_nos[:start] + [seq_no for seq_no, _ in first]
@@ -534,7 +540,7 @@ def _scores_alike(query: Any) -> bool:
     )
 
 
-def read_seq_nos(target: Target, addresses: list[tantivy.DocAddress]) -> list[int]:
+def _seq_nos(target: Target, addresses: list[tantivy.DocAddress]) -> list[int]:
     """The documents' ``_seq_no``: their order of indexing, the order Elasticsearch gives
     documents that tie on one shard (Lucene's doc ids; tantivy's segments come in no order)."""
     if not addresses:
@@ -585,7 +591,7 @@ def key_part(value: Any, sort: sorting.SortField) -> tuple:
 
 def _sorted_candidates(target: Target, request: SearchRequest, hits: list) -> list[Candidate]:
     addresses = [address for _, address in hits]
-    seq_nos = read_seq_nos(target, addresses)
+    seq_nos = _seq_nos(target, addresses)
     columns: list[tuple[list[Any], FieldType | None]] = []
     for sort in request.sort:
         if sort.name == "_score":

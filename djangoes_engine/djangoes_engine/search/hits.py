@@ -7,7 +7,7 @@ import copy
 import dataclasses
 from typing import Any
 
-from tantivy import DocAddress, Query, Searcher
+from tantivy import Query
 
 from .. import geo, jsoncodec, sorting
 from ..dates import DateFormat
@@ -79,25 +79,16 @@ def plain_target(target: Any) -> bool:
 
 def _plain_hit(candidate: Candidate, raw_source: bool) -> dict[str, Any]:
     """:func:`render_hit` for a plain request (:func:`_plain_request`) on a plain index
-    (:func:`plain_target`): the same hit, without the per-hit checks."""
-    target = candidate.target
-    hit = plain_hit(
-        target.reader.searcher, target.index.name, candidate.address, candidate.score, raw_source
-    )
-    if candidate.sort_values is not None:
-        hit["sort"] = candidate.sort_values
-    return hit
-
-
-def plain_hit(
-    searcher: Searcher, index: str, address: DocAddress, score: float | None, raw_source: bool
-) -> dict[str, Any]:
-    """A hit of a plain index with its metadata and whole ``_source``: with ``raw_source``
+    (:func:`plain_target`): the same hit, without the per-hit checks; with ``raw_source``
     (:attr:`SearchRequest.raw_source`) the ``_source`` goes out as stored, unparsed."""
-    document = searcher.doc(address)
+    document = candidate.target.reader.searcher.doc(candidate.address)
     source = document.get_first("_source")
     assert source is not None  # every document a store writes has one (Store.document)
-    hit: dict[str, Any] = {"_index": index, "_id": document.get_first("_id"), "_score": score}
+    hit: dict[str, Any] = {
+        "_index": candidate.target.index.name,
+        "_id": document.get_first("_id"),
+        "_score": candidate.score,
+    }
     ignored = document.get_all("_ignored")
     if ignored:
         hit["_ignored"] = ignored
@@ -105,6 +96,8 @@ def plain_hit(
     if routing is not None:
         hit["_routing"] = routing
     hit["_source"] = jsoncodec.raw(bytes(source)) if raw_source else jsoncodec.loads(bytes(source))
+    if candidate.sort_values is not None:
+        hit["sort"] = candidate.sort_values
     return hit
 
 
