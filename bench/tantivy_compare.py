@@ -8,8 +8,10 @@ and parsed, and tantivy's own terms aggregation on category (``Searcher.aggregat
 engine, in memory in this process, on the same documents: its bulk API with no client (the
 NDJSON bodies built beforehand, as bench/engine.py's "engine alone"), and the same queries
 both through its search API (``Engine.handle``, no client) and through the in-process
-elasticsearch-py client, the three taking turns query by query (so that what slows the machine
-for a while slows them alike). All of it ``--rounds`` times, on fresh indices: this VM's figures
+elasticsearch-py client, all taking turns query by query (so that what slows the machine
+for a while slows them alike). Beside them, the match's tantivy calls as the engine makes them
+with no Python around them (:func:`engine_tantivy_calls`): how much of the engine's time is
+tantivy's own work. All of it ``--rounds`` times, on fresh indices: this VM's figures
 move by a fifth from one minute to the next. Prints one line per figure and round, then the
 table: figure, engine and tantivy-py (each the median of its rounds), ratio (the median of the
 rounds' ratios, engine / tantivy-py), and each round's ratio.
@@ -101,6 +103,46 @@ def tantivy_queries(index: tantivy.Index) -> tuple[Callable[[], object], Callabl
     return match, terms
 
 
+def engine_tantivy_calls(engine) -> Callable[[], object]:
+    """The engine's match query reduced to its tantivy calls, made as the engine makes them for
+    these queries (``djangoes_engine.search.collect``): the best hits and ``_TIE_ROOM`` more;
+    when a tie crosses the page's edge and those do not hold it, the search restricted to the
+    first ``_seq_no`` range; one read of the hits' ``_seq_no``; the ten stored documents. No
+    parsing, compiling, bookkeeping or rendering: what the engine's match costs at least while
+    equal scores come in index order, which tantivy's top-k does not know."""
+    from djangoes_engine.search.collect import _TIE_ROOM
+
+    reader = engine.indices["bench"].reader
+    searcher, schema = reader.searcher, reader.schema
+    title = reader.layout.slot("title")
+    assert title is not None
+    span = engine.indices["bench"].max_seq_no + 1
+    words = query_words()
+    wanted, page = 10, 32  # the engine's first _seq_no range holds a page of 32 matches
+
+    def match() -> list[bytes]:
+        query = tantivy.Query.term_query(schema, title, next(words))
+        result = searcher.search(query, wanted + _TIE_ROOM, count=True)
+        hits = result.hits
+        addresses = [address for _, address in hits]
+        if len(hits) == wanted + _TIE_ROOM and hits[wanted - 1][0] == hits[-1][0]:
+            only = tantivy.Query.range_query(
+                schema, "_seq_no", tantivy.FieldType.Integer, 0, span * page // result.count - 1
+            )
+            restricted = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, query),
+                    (tantivy.Occur.Must, tantivy.Query.boost_query(only, 0.0)),
+                ]
+            )
+            tied = searcher.search(restricted, 2 * page, count=True).hits
+            addresses = addresses[:wanted] + [address for _, address in tied]
+        searcher.fast_field_values("_seq_no", addresses)
+        return [bytes(searcher.doc(address)["_source"][0]) for _, address in hits[:wanted]]
+
+    return match
+
+
 def buckets(aggregations: dict) -> list[tuple[str, int]]:
     return [(b["key"], b["doc_count"]) for b in aggregations["categories"]["buckets"]]
 
@@ -138,6 +180,12 @@ ROWS = (
     (
         "match query, median (in-process client)",
         "in-process: match query (size 10)",
+        "tantivy-py: match query (size 10, _source)",
+        False,
+    ),
+    (
+        "match query, median (the engine's tantivy calls alone)",
+        "engine's tantivy calls: match query (size 10)",
         "tantivy-py: match query (size 10, _source)",
         False,
     ),
@@ -180,6 +228,7 @@ def one_round(count: int, runs: int, name: str) -> dict[str, float]:
     e_match, e_terms = engine_queries(engine)
 
     c_match, c_terms = client_queries(client(name=name))
+    floor = engine_tantivy_calls(engine)
 
     terms_runs = max(50, runs // 10)
     for calls, number in (
@@ -188,6 +237,7 @@ def one_round(count: int, runs: int, name: str) -> dict[str, float]:
                 "tantivy-py: match query (size 10, _source)": t_match,
                 "engine alone: match query (size 10)": e_match,
                 "in-process: match query (size 10)": c_match,
+                "engine's tantivy calls: match query (size 10)": floor,
             },
             runs,
         ),
