@@ -402,12 +402,16 @@ class Mapping:
             self.fields[hidden.path] = hidden
             hidden.exists_names = (hidden.path,)
         self.aliases = {p: f for p, f in self.fields.items() if isinstance(f, AliasField)}
+        #: The vector fields, which a fetch may leave out of ``_source`` or show as indexed.
+        self.vector_fields = [
+            f for p, f in self.fields.items() if f.type_name in VECTOR_TYPES and p == f.path
+        ]
         #: Whether a hit shows the ``_source`` as stored: no filters, no vectors to hide.
         self.whole_source = (
             self.source_enabled
             and not self.source_includes
             and not self.source_excludes
-            and not any(f.type_name in VECTOR_TYPES for f in self.fields.values())
+            and not self.vector_fields
         )
         for path, alias in self.aliases.items():
             target = self.fields.get(alias.target)

@@ -28,7 +28,7 @@ from ..fields import (
 )
 from ..highlight import highlight
 from ..index import PRIMARY_TERM, Index, stored_doc
-from ..mapping import LEVEL_SEP, OFFSET_SEP, VECTOR_TYPES, source_path
+from ..mapping import LEVEL_SEP, OFFSET_SEP, source_path
 from ..query import compile_query, percolator_fields, percolator_highlights
 from ..source import SourceFilter, extract, extract_whole
 from .collect import Candidate, collect
@@ -488,9 +488,7 @@ def vector_source(index: Index, source: dict[str, Any], exclude: bool | None) ->
     its indexed vectors out of ``_source``: a fetch leaves them out unless asked for them, and
     then shows them as the index holds them (float32 values, a base64 string decoded).
     """
-    fields = [
-        f for p, f in index.mapping.fields.items() if f.type_name in VECTOR_TYPES and p == f.path
-    ]
+    fields = index.mapping.vector_fields
     if not fields:
         return source
     by_index = index.settings.bool("index.mapping.exclude_source_vectors")
