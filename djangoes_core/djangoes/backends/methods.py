@@ -52,9 +52,13 @@ class IndexlessMethods:
         if "doc_type" in kwargs:
             drop_doc_type(kwargs)
         if "index" not in kwargs:
-            # As the client writes a list in the path, joined: cheaper for it than a list.
-            kwargs["index"] = ",".join(self.indices)
+            kwargs["index"] = self._joined_indices
         return kwargs
+
+    @cached_property
+    def _joined_indices(self) -> str:
+        """The indices as the client writes a list in the path: cheaper for it than a list."""
+        return ",".join(self.indices)
 
     def _index(self, kwargs: dict[str, Any], operation: str) -> dict[str, Any]:
         drop_doc_type(kwargs)

@@ -64,7 +64,8 @@ class RequestsLog:
         """Whether every request is recorded: kept (DEBUG), or logged at INFO. When not, only
         a failure is (a WARNING), and a transport may skip the bookkeeping of the others (see
         :meth:`record_failure`): the common case in production then costs a clock read."""
-        return logger.isEnabledFor(logging.INFO) or self.queries_logged
+        # queries_logged spelled out: this runs on every request.
+        return self.force_queries_log or logger.isEnabledFor(logging.INFO) or _debug()
 
     def record_failure(
         self,
