@@ -43,6 +43,8 @@ VERSION = "9.0.0"
 #: Aliases and deletions reach closed indices too (Elasticsearch's expand open and closed).
 _CLOSED = {"expand_closed": True, "forbid_closed": False}
 CLUSTER_NAME = "djangoes-embedded"
+#: The longest the refresh thread sleeps (see :meth:`Cluster.until_refresh_due`), in seconds.
+REFRESH_POLL = 0.05
 DEFAULT_OPTIONS = Options()
 ALIAS_PROPERTIES = ("filter", "index_routing", "search_routing", "is_write_index", "is_hidden")
 
@@ -763,13 +765,27 @@ class Cluster:
     # Lifecycle
 
     def _refresh_loop(self) -> None:
-        while not self._stop.wait(0.05):
+        wait = REFRESH_POLL
+        while not self._stop.wait(wait):
             now = time.monotonic()
             for index in list(self.indices.values()):
                 if index.due_for_refresh(now):
                     with contextlib.suppress(Exception):  # deleted meanwhile: next tick
                         index.refresh()
             self.contexts.expire()
+            wait = self.until_refresh_due(time.monotonic())
+
+    def until_refresh_due(self, now: float) -> float:
+        """Seconds the refresh thread sleeps: until the next index's schedule comes round, so
+        that a write in a new index's first interval is searchable when that interval ends (a
+        client that waits out ``refresh_interval`` finds it, as on Elasticsearch), and at most
+        :data:`REFRESH_POLL`, within which a write to an index idle for longer is searchable."""
+        wait = REFRESH_POLL
+        for index in list(self.indices.values()):
+            due = index.refresh_due()
+            if due is not None and now < due < now + wait:
+                wait = due - now
+        return wait
 
     def close(self) -> None:
         """Stop refreshing, make every index durable, and release the data directory."""

@@ -845,14 +845,27 @@ class Index:
             self.lost_seq_no = max(self.lost_seq_no, self.translog.buffered_seq_no)
             raise self._fail(error) from None
 
-    def due_for_refresh(self, now: float) -> bool:
+    def refresh_due(self) -> float | None:
+        """When the refresh schedule next comes round (``time.monotonic()``): an interval after
+        the last refresh (or the index's creation), as Elasticsearch schedules it; the next
+        attempt at recovery after a failure; None with ``refresh_interval: -1``."""
         if self.failure is not None:
-            return now >= self._heal_at
-        return (
-            self.dirty
-            and self.refresh_interval is not None
-            and now - self.last_refresh >= self.refresh_interval
-        )
+            return self._heal_at
+        if self.refresh_interval is None:
+            return None
+        return self.last_refresh + self.refresh_interval
+
+    def due_for_refresh(self, now: float) -> bool:
+        due = self.refresh_due()
+        return due is not None and now >= due and (self.dirty or self.failure is not None)
+
+    def catch_up(self, now: float) -> None:
+        """Refresh if the schedule is due by ``now`` and has writes to show, so that a search
+        sees what that refresh shows even while the refresh thread is a few ms into it (on
+        Elasticsearch the schedule starts before the create request is answered, and a client
+        that waits out ``refresh_interval`` after its writes finds them)."""
+        if self.failure is None and self.due_for_refresh(now):
+            self.refresh()
 
     # Failure and recovery
 

@@ -11,6 +11,7 @@ import string
 import time
 from typing import Any
 
+import orjson
 import pytest
 from elasticsearch import (
     ApiError,
@@ -19,6 +20,9 @@ from elasticsearch import (
     Elasticsearch,
     NotFoundError,
 )
+
+from djangoes_engine import Engine, Request
+from djangoes_engine.cluster import REFRESH_POLL
 
 JSON = {"content-type": "application/json", "accept": "application/json"}
 
@@ -741,6 +745,45 @@ def test_writes_become_searchable_within_the_refresh_interval(any_es: Elasticsea
     while total(any_es, "docs") == 0:
         assert time.monotonic() < deadline, "not searchable within 3 seconds"
         time.sleep(0.05)
+
+
+def test_the_refresh_thread_wakes_when_an_index_falls_due() -> None:
+    """A write in a new index's first interval is searchable as the interval ends, not up to a
+    poll later: a client that waits out refresh_interval finds it, as on Elasticsearch
+    (django-opensearch-dsl's test_index_not_refresh sleeps one second, then counts)."""
+    engine = Engine(refresh_thread=False)
+    try:
+        engine.create_index("never", {"settings": {"refresh_interval": "-1"}})
+        index = engine.create_index("docs", {"settings": {"refresh_interval": "1s"}})
+        due = index.refresh_due()
+        assert due is not None and due == index.last_refresh + 1
+        assert engine.until_refresh_due(due - 1) == REFRESH_POLL  # a poll from now
+        assert engine.until_refresh_due(due - 0.02) == pytest.approx(0.02)  # the end, exactly
+        assert engine.until_refresh_due(due + 0.001) == REFRESH_POLL  # passed: polled
+        assert not index.due_for_refresh(due)  # nothing written
+        index.index("1", b'{"title": "soon"}', {"title": "soon"})
+        assert not index.due_for_refresh(due - 0.001)
+        assert index.due_for_refresh(due)
+    finally:
+        engine.close()
+
+
+def test_a_search_sees_the_refresh_that_fell_due_before_it() -> None:
+    """Without waiting for the refresh thread (none here), which may be a few ms into it."""
+    engine = Engine(refresh_thread=False)
+    try:
+        engine.create_index("docs", {"settings": {"refresh_interval": "300ms"}})
+
+        def count() -> int:
+            response = engine.handle(Request.from_target("POST", "/docs/_count"))
+            return orjson.loads(response.body)["count"]
+
+        engine.handle(Request.from_target("PUT", "/docs/_doc/1", b'{"title": "soon"}'))
+        assert count() == 0  # the interval has not ended
+        time.sleep(0.35)
+        assert count() == 1
+    finally:
+        engine.close()
 
 
 def test_refresh_true_forces_a_refresh(any_es: Elasticsearch) -> None:

@@ -83,8 +83,13 @@ class Candidate:
 
 
 def make_targets(engine: Cluster, resolved: list[Resolved]) -> list[Target]:
-    """The indices a search reads, refused as a whole if one has a read block."""
-    check_blocks([engine.indices[r.name] for r in resolved if r.name in engine.indices], "read")
+    """The indices a search reads, refused as a whole if one has a read block, each with the
+    writes its refresh schedule has made searchable by now."""
+    indices = [engine.indices[r.name] for r in resolved if r.name in engine.indices]
+    check_blocks(indices, "read")
+    now = time.monotonic()
+    for index in indices:
+        index.catch_up(now)
     return [
         Target(engine.indices[r.name], engine.indices[r.name].reader, position, r.via_aliases)
         for position, r in enumerate(resolved)
