@@ -166,8 +166,8 @@ def test_field_masking_span_is_span_field_masking_refused_as_span_queries_are(
 
 
 def test_spellings_read_only_under_rest_compatibility_are_refused(books: Elasticsearch) -> None:
-    """Elasticsearch 9 reads these only for a ``compatible-with=7`` request: without it, they
-    are unknown, as here."""
+    """Elasticsearch 8 read these only for a ``compatible-with=7`` request, a version
+    Elasticsearch 9 refuses: to it, as here, they are unknown."""
     refused = [
         (
             {"aggs": {"h": {"date_histogram": {"field": "title.keyword", "interval": "1d"}}}},

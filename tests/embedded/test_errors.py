@@ -606,3 +606,45 @@ def test_multi_match_reads_scalar_field_names_as_text(books: Elasticsearch) -> N
     """Elasticsearch reads a value token as a field name's text: ``1`` is the field "1"."""
     found = books.search(index="books", query={"multi_match": {"query": "x", "fields": [1, True]}})
     assert found["hits"]["total"]["value"] == 0
+
+
+def _media_type(version: int) -> str:
+    return f"application/vnd.elasticsearch+json; compatible-with={version}"
+
+
+@pytest.mark.parametrize("version", [7, 10])
+def test_an_api_version_elasticsearch_9_lacks_is_refused(
+    books: Elasticsearch, version: int
+) -> None:
+    """Elasticsearch 9 answers the APIs of 9 and 8: a client built for 7 that asks for its API
+    fails at once, as it would there (before anything runs)."""
+    asked = {"accept": _media_type(version), "content-type": _media_type(version)}
+    with pytest.raises(BadRequestError) as refused:
+        books.perform_request("GET", "/", headers={"accept": _media_type(version)})
+    error = refused.value.body["error"]
+    assert error["type"] == "media_type_header_exception"
+    assert error["reason"] == "Invalid media-type value on headers [Accept, Content-Type]"
+    assert error["caused_by"] == {
+        "type": "status_exception",
+        "reason": f"Accept version must be either version 9 or 8, but found {version}. "
+        f"Accept={_media_type(version)}",
+    }
+    with pytest.raises(BadRequestError):
+        books.perform_request("PUT", "/books/_doc/new", headers=asked, body={"title": "x"})
+    assert not books.exists(index="books", id="new")
+
+
+def test_api_versions_8_and_9_are_answered_when_both_headers_agree(books: Elasticsearch) -> None:
+    for version in (8, 9):
+        headers = {"accept": _media_type(version), "content-type": _media_type(version)}
+        found = books.perform_request("POST", "/books/_search", headers=headers, body={})
+        assert found["hits"]["total"]["value"] > 0
+    mixed = {"accept": _media_type(8), "content-type": _media_type(9)}
+    with pytest.raises(BadRequestError) as refused:
+        books.perform_request("POST", "/books/_search", headers=mixed, body={})
+    assert refused.value.body["error"]["caused_by"]["reason"].startswith(
+        "A compatible version is required on both Content-Type and Accept headers if either "
+        "one has requested a compatible version and the compatible versions must match."
+    )
+    answered = books.perform_request("GET", "/", headers=mixed)  # no body: no Content-Type
+    assert answered["version"]["number"]

@@ -36,7 +36,7 @@ from ..cluster import Cluster
 from ..deprecation import collecting, warning_header
 from ..errors import BadRequest, EngineError
 from ..http import Request, Response
-from . import parameters
+from . import compatibility, parameters
 from .filter_path import filter_path
 from .unsupported import refusals
 
@@ -337,6 +337,7 @@ def dispatch(engine: Cluster, request: Request) -> Response:
 
 def _dispatch(engine: Cluster, request: Request) -> Response:
     try:
+        compatibility.check(request)
         if "source" in request.params:
             request = _source_as_body(request)
         handler, names, accepts = ROUTER.match(request.method, request.path, request.uri)
