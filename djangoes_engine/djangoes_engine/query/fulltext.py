@@ -194,14 +194,76 @@ def phrase_field(
     if prefix:
         if len(words) == 1:
             return Query.regex_query(ctx.schema, slot, regex_escape(words[0][1]) + ".*")
-        return Query.phrase_prefix_query(ctx.schema, slot, [*words])
+        slop = int(options.get("slop", 0) or 0)
+        return _phrase_prefix(ctx, field_type, slot, words, slop, _max_expansions(options))
     if len(words) == 1:
         return Query.term_query(ctx.schema, slot, words[0][1])
+    _require_positions(field_type)
+    return Query.phrase_query(ctx.schema, slot, [*words], int(options.get("slop", 0)))
+
+
+def _require_positions(field_type: TextField) -> None:
+    """A phrase of several words needs the positions of the field's terms: Elasticsearch
+    refuses one on a field indexed without them, rather than matching the words anywhere."""
     if not field_type.positions:
         raise QueryShardError(
             f"field:[{field_type.path}] was indexed without position data; cannot run PhraseQuery"
         )
-    return Query.phrase_query(ctx.schema, slot, [*words], int(options.get("slop", 0)))
+
+
+#: How many terms the prefix of a phrase prefix query expands to, unless ``max_expansions``
+#: says otherwise (Elasticsearch's default).
+DEFAULT_MAX_EXPANSIONS = 50
+
+
+def _max_expansions(options: dict[str, Any]) -> int:
+    """``max_expansions``, at least one: Lucene adds a term before it checks the limit, so
+    ``0`` still expands the prefix to its first term."""
+    return max(1, int(options.get("max_expansions", DEFAULT_MAX_EXPANSIONS)))
+
+
+def _phrase_prefix(
+    ctx: Context,
+    field_type: TextField,
+    slot: str,
+    words: list[tuple[int, str]],
+    slop: int,
+    max_expansions: int,
+) -> tantivy.Query:
+    """A phrase whose last word is a prefix, as Elasticsearch's ``MultiPhrasePrefixQuery``.
+
+    Each word keeps the position the analyzer gave it, so the gap a removed stopword leaves
+    (``alpha beta the gam`` is alpha@0 beta@1 gam*@3) must be there in the document too, and
+    ``slop`` loosens the phrase as in ``match_phrase``. The prefix stands for the first
+    ``max_expansions`` terms of the dictionary that start with it, any one of which may take the
+    last position. tantivy's own phrase prefix query, given two words or more before the
+    prefix, looks for it right after the last of them whatever its offset (``alpha beta the
+    gam`` never matched) and has no slop, so the prefix is expanded here and each expansion
+    searched as a phrase with the words' own positions.
+    """
+    _require_positions(field_type)
+    *leading, (offset, prefix) = words
+    phrases = [
+        Query.phrase_query(ctx.schema, slot, [*leading, (offset, term)], slop)
+        for term in _prefix_expansions(ctx, slot, prefix, max_expansions)
+    ]
+    if not phrases:
+        return MATCH_NONE()
+    if len(phrases) == 1:
+        return phrases[0]
+    return Query.boolean_query([(Occur.Should, phrase) for phrase in phrases])
+
+
+def _prefix_expansions(ctx: Context, slot: str, prefix: str, limit: int) -> list[str]:
+    """The first ``limit`` terms of a field starting with ``prefix``, in the dictionary's
+    order, as Lucene enumerates them: Python orders strings by code point, which is the UTF-8
+    byte order of Lucene's terms. The terms are those of the documents the query runs on (a
+    nested query's objects, inside one)."""
+    reader = ctx.reader.at_level(ctx.scope)
+    if reader is None:
+        return []
+    terms = sorted(term for term, _ in reader.searcher.terms_with_prefix(slot, prefix))
+    return terms[:limit]
 
 
 def q_match_phrase_prefix(ctx: Context, body: dict[str, Any]) -> tantivy.Query:
