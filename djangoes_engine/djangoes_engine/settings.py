@@ -6,6 +6,11 @@ string, and answers in nested form unless ``flat_settings`` is asked for. This m
 normalisation, the validation of a request's settings against :mod:`.index_settings` (which
 says what Elasticsearch accepts and what the engine does with each), and typed access to the
 values the engine reads.
+
+A null value means "not set" everywhere but in storage. ``PUT /{index}/_settings`` removes the
+setting; index creation and templates keep the key with its null, as Elasticsearch's
+``Settings.Builder`` does (``GET _settings`` shows ``null``, ``include_defaults`` leaves the
+setting out of ``defaults``), and every read of it gives its default (``Setting.get``).
 """
 
 from __future__ import annotations
@@ -97,6 +102,18 @@ def as_string(value: Any) -> Any:
     return str(value)
 
 
+def display(value: Any) -> str:
+    """A value as Elasticsearch's messages show it: Java's ``toString`` of what ``Settings``
+    holds (``null``, ``true``, ``[1, 2]``), not Python's (``None``, ``True``, ``['1', '2']``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(display(v) for v in value) + "]"
+    return str(value)
+
+
 def normalize(settings: Mapping[str, Any] | None) -> dict[str, Any]:
     """Flatten request settings, prefix them with ``index.`` and stringify their values."""
     normalized = {}
@@ -135,20 +152,26 @@ def validate(
                     f"Can't update non dynamic settings [[{name}]] for open indices [{shown}]"
                 )
         if value is None:
-            continue  # back to the default
+            continue  # not set: the default applies (and update removes it)
         check_value(name, value, found)
-        if found.status == REFUSED and as_string(value) not in found.accepted:
-            shown = f" with value [{as_string(value)}]" if found.accepted else ""
+        if found.status == REFUSED and display(value) not in found.accepted:
+            shown = f" with value [{display(value)}]" if found.accepted else ""
             raise Unsupported(f"index setting [{name}]{shown}")
-    if creating and str(settings.get("index.soft_deletes.enabled", "true")).lower() == "false":
+    _validate_together(Settings(settings), creating=creating)
+
+
+def _validate_together(settings: Settings, *, creating: bool) -> None:
+    """Elasticsearch's checks of one setting against another, on the values it reads: a null
+    one reads as its default (``Settings.get``), so it passes as an absent one does."""
+    if creating and display(settings.get("index.soft_deletes.enabled")).lower() == "false":
         raise IllegalArgument(
             "Creating indices with soft-deletes disabled is no longer supported. "
             "Please do not specify a value for setting [index.soft_deletes.enabled]."
         )
     routing_shards = settings.get("index.number_of_routing_shards")
     if routing_shards is not None:
-        shards = int(str(settings.get("index.number_of_shards", "1")))
-        if int(str(routing_shards)) < shards:
+        shards = settings.int("index.number_of_shards")
+        if parse_int(routing_shards, "index.number_of_routing_shards") < shards:
             raise IllegalArgument(
                 f"index.number_of_routing_shards [{routing_shards}] must be >= "
                 f"index.number_of_shards [{shards}]"
@@ -179,27 +202,30 @@ def check_value(name: str, value: Any, found: Spec) -> None:
         number = parse_int(value, name)
         if found.minimum is not None and number < found.minimum:
             raise IllegalArgument(
-                f"Failed to parse value [{value}] for setting [{name}] must be >= {found.minimum}"
+                f"Failed to parse value [{display(value)}] for setting [{name}] must be >= "
+                f"{found.minimum}"
             )
         if found.maximum is not None and number > found.maximum:
             raise IllegalArgument(
-                f"Failed to parse value [{value}] for setting [{name}] must be <= {found.maximum}"
+                f"Failed to parse value [{display(value)}] for setting [{name}] must be <= "
+                f"{found.maximum}"
             )
     elif found.kind == "bool":
         parse_bool(value, name)
     elif found.kind == "time":
-        parse_time_value(str(value), name)
+        parse_time_value(display(value), name)
     elif found.kind == "auto_expand":
         auto_expand_range(value)
-    elif found.kind == "enum" and str(value).lower() not in found.choices:
+    elif found.kind == "enum" and display(value).lower() not in found.choices:
         template = _ENUM_ERRORS.get(name, "Failed to parse value [{value}] for setting [{name}]")
-        raise IllegalArgument(template.format(value=value, upper=str(value).upper(), name=name))
+        text = display(value)
+        raise IllegalArgument(template.format(value=text, upper=text.upper(), name=name))
 
 
 def auto_expand_range(value: Any) -> tuple[int, int | None] | None:
     """``index.auto_expand_replicas`` as (min, max) replicas (max None: ``all``), or None when
     ``false``; Elasticsearch's errors for anything else."""
-    text = str(value).lower() if isinstance(value, bool) else str(value)
+    text = display(value)
     if text == "false":
         return None
     dash = text.find("-")
@@ -232,16 +258,20 @@ def expand_replicas(flat: dict[str, Any]) -> None:
 
 def parse_int(value: Any, name: str) -> int:
     try:
-        return int(str(value))
+        return int(display(value))
     except ValueError:
-        raise IllegalArgument(f"Failed to parse value [{value}] for setting [{name}]") from None
+        raise IllegalArgument(
+            f"Failed to parse value [{display(value)}] for setting [{name}]"
+        ) from None
 
 
 def parse_bool(value: Any, name: str) -> bool:
-    text = str(value).lower()
+    text = display(value).lower()
     if text in ("true", "false"):
         return text == "true"
-    raise IllegalArgument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
+    raise IllegalArgument(
+        f"Failed to parse value [{display(value)}] as only [true] or [false] are allowed."
+    )
 
 
 class Settings:
@@ -251,7 +281,10 @@ class Settings:
         self.flat = dict(flat)
 
     def get(self, name: str) -> Any:
-        return self.flat.get(name, DEFAULTS.get(name))
+        """The value the engine applies: a setting stored null (set so at creation) reads as
+        unset, its default, as Elasticsearch's ``Setting.get`` reads it."""
+        value = self.flat.get(name)
+        return DEFAULTS.get(name) if value is None else value
 
     def int(self, name: str) -> int:
         return parse_int(self.get(name), name)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from elasticsearch import ApiError, BadRequestError, Elasticsearch
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, ElasticsearchWarning
 
 from djangoes_engine.index_settings import APPLIED, SETTINGS
 
@@ -199,6 +199,16 @@ def test_an_unknown_setting_is_named_with_a_suggestion(any_es: Elasticsearch) ->
             {"index.soft_deletes.enabled": False},
             "Creating indices with soft-deletes disabled is no longer supported. Please do not "
             "specify a value for setting [index.soft_deletes.enabled].",
+        ),
+        # JSON values shown as Elasticsearch's Settings holds them (Java's toString), not
+        # Python's repr (['true', '1'], ['false'])
+        (
+            {"index.number_of_replicas": [True, 1]},
+            "Failed to parse value [[true, 1]] for setting [index.number_of_replicas]",
+        ),
+        (
+            {"index.hidden": [False]},
+            "Failed to parse value [[false]] as only [true] or [false] are allowed.",
         ),
     ],
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else "",
@@ -629,6 +639,78 @@ def test_blocks_read_only_allow_delete_stops_writes_only(any_es: Elasticsearch) 
     any_es.indices.put_settings(index="books", settings={"number_of_replicas": 0})
     any_es.indices.delete(index="books")
     assert not any_es.indices.exists(index="books")
+
+
+# A null value at index creation: not set
+
+
+def test_a_null_setting_at_creation_is_kept_null_and_its_default_applies(
+    any_es: Elasticsearch,
+) -> None:
+    """django-elasticsearch-dsl-drf creates indices with ``"blocks":
+    {"read_only_allow_delete": null}``. Elasticsearch keeps the null as sent (its
+    ``Settings.Builder`` and ``MetadataCreateIndexService`` drop nothing): ``GET _settings`` shows
+    it, ``include_defaults`` leaves it out of ``defaults`` (``Setting.diff`` skips a key that
+    exists), and the index reads it as its default (``Setting.get``): no block."""
+    blocks = {"read_only_allow_delete": None}
+    created = any_es.indices.create(
+        index="books", settings={"number_of_shards": 1, "blocks": blocks}
+    )
+    assert created["acknowledged"]
+    got = any_es.indices.get_settings(index="books", include_defaults=True)["books"]
+    assert got["settings"]["index"]["blocks"] == blocks
+    assert "read_only_allow_delete" not in got["defaults"]["index"]["blocks"]
+    any_es.index(index="books", id="1", document={"a": 1}, refresh=True)
+    assert any_es.count(index="books")["count"] == 1
+    # and PUT _settings with null removes it, as for any setting
+    any_es.indices.put_settings(index="books", settings={"blocks": blocks})
+    assert "index.blocks.read_only_allow_delete" not in flat_settings(any_es, "books")
+
+
+def test_null_shards_and_replicas_at_creation_read_as_their_defaults(
+    any_es: Elasticsearch,
+) -> None:
+    """The flat form too, and for the two settings every index has: Elasticsearch fills in a
+    default only for an absent key, so the nulls stay, and one shard with one replica apply."""
+    settings = {"index.number_of_shards": None, "index.number_of_replicas": None}
+    any_es.indices.create(index="books", settings=settings)
+    flat = flat_settings(any_es, "books")
+    assert {name: flat[name] for name in settings} == settings
+    (row,) = any_es.cat.indices(index="books", format="json")
+    assert (row["pri"], row["rep"]) == ("1", "1")
+    assert any_es.index(index="books", document={"a": 1})["_shards"]["total"] == 2
+
+
+def test_a_null_in_a_template_or_in_the_request_leaves_the_setting_unset(
+    any_es: Elasticsearch,
+) -> None:
+    """Templates keep nulls too, and the request's null overrides a template's value, as
+    Elasticsearch merges them (``Settings.Builder.put``): the index is not blocked."""
+    any_es.cluster.put_component_template(
+        name="replicas", template={"settings": {"number_of_replicas": None}}
+    )
+    any_es.indices.put_index_template(
+        name="books",
+        index_patterns=["books*"],
+        composed_of=["replicas"],
+        template={"settings": {"blocks": {"write": True, "read_only_allow_delete": None}}},
+    )
+    any_es.indices.create(index="books", settings={"blocks": {"write": None}})
+    flat = flat_settings(any_es, "books")
+    for name in ("write", "read_only_allow_delete"):
+        assert flat[f"index.blocks.{name}"] is None
+    assert flat["index.number_of_replicas"] is None
+    assert any_es.index(index="books", document={"a": 1})["result"] == "created"
+
+
+def test_a_null_in_a_legacy_template_leaves_the_setting_unset(any_es: Elasticsearch) -> None:
+    with pytest.warns(ElasticsearchWarning, match="Legacy index templates are deprecated"):
+        any_es.indices.put_template(
+            name="books", index_patterns=["books*"], settings={"blocks.read_only": None}
+        )
+    any_es.indices.create(index="books")
+    assert flat_settings(any_es, "books")["index.blocks.read_only"] is None
+    assert any_es.index(index="books", document={"a": 1})["result"] == "created"
 
 
 # The documentation
