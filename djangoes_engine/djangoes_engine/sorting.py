@@ -32,7 +32,8 @@ class SortField:
     format: str | None = None
     numeric_type: str | None = None
     #: ``nested``: the nested objects whose values a root document sorts by (``path``,
-    #: ``filter``), read by the search's collection.
+    #: ``filter``, and a ``nested`` inside for a deeper level; see :func:`nested_levels`),
+    #: read by the search's collection.
     nested: dict[str, Any] | None = None
 
     @property
@@ -208,6 +209,92 @@ def output(value: Any, sort: SortField, field: FieldType | None) -> Any:
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
     return value
+
+
+# Sorting by fields of nested objects
+
+
+#: ``max_children`` when a request does not set it (Java's ``Integer.MAX_VALUE``).
+UNLIMITED_CHILDREN = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class NestedLevel:
+    """One level of a sort's ``nested``: the nested objects at ``path`` that match ``filter``
+    (None: all of them)."""
+
+    path: str
+    filter: Any = None
+
+
+def nested_levels(mapping: Mapping, spec: dict[str, Any]) -> list[NestedLevel] | None:
+    """The levels of a sort's ``nested``, outermost first (each ``nested`` inside goes one
+    level deeper), checked as Elasticsearch's ``FieldSortBuilder`` and ``SortBuilder``'s
+    ``resolveNested`` check them.
+
+    None when a level below the top names no ``path``: Elasticsearch then resolves no nesting at
+    all, and the sort reads the root documents' own values. A level whose path does not lie
+    inside the one above is refused: Elasticsearch's block join would then pair objects by
+    where Lucene happens to store them, which no other store reproduces.
+    """
+    chain = _nested_chain(spec)
+    if any(
+        inner.get("max_children", UNLIMITED_CHILDREN) != UNLIMITED_CHILDREN for inner in chain[1:]
+    ):
+        raise QueryShardError("max_children is only supported on top level of nested sort")
+    if "max_children" in spec:
+        raise Unsupported("[max_children] in a nested sort")
+    levels: list[NestedLevel] = []
+    for inner in chain:
+        if inner.get("path") is None and levels:
+            return None
+        path = str(inner.get("path"))
+        _check_nested_path(mapping, path)
+        if levels and not path.startswith(levels[-1].path + "."):
+            raise Unsupported(
+                f"the nested sort path [{path}] outside the path [{levels[-1].path}] above it"
+            )
+        levels.append(NestedLevel(path, inner.get("filter")))
+    return levels
+
+
+def _nested_chain(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A sort's ``nested`` and the ones inside it, outermost first, with their keys checked."""
+    chain = [spec]
+    while chain[-1].get("nested") is not None:
+        inner = chain[-1]["nested"]
+        if not isinstance(inner, dict):
+            raise ParsingError("[nested] must be an object")
+        chain.append(inner)
+    for level in chain:
+        for key in level:
+            if key not in ("path", "filter", "max_children", "nested"):
+                raise ParsingError(f"[nested] unknown field [{key}]")
+    return chain
+
+
+def _check_nested_path(mapping: Mapping, path: str) -> None:
+    if path not in mapping.objects:
+        raise QueryShardError(f"[nested] failed to find nested object under path [{path}]")
+    if not mapping.is_nested(path):
+        raise QueryShardError(f"[nested] nested object under path [{path}] is not of nested type")
+
+
+def held_at(mapping: Mapping, level: str, path: str) -> bool:
+    """Whether the hidden documents of the nested objects at ``level`` hold a field's values.
+
+    Elasticsearch reads a nested sort's values from the doc values of the innermost level's
+    documents: those have the fields of their own objects, and those of objects inside them
+    that are ``include_in_parent`` up to them, but not their enclosing objects' or deeper
+    objects' fields (the sort then finds no value, it does not fail).
+    """
+    holder = mapping.nested_parent(path)
+    while holder != level:
+        include_in_parent = holder and mapping.objects[holder].definition.get("include_in_parent")
+        if include_in_parent not in (True, "true"):
+            return False
+        holder = mapping.nested_parent(holder)
+    return True
 
 
 # Sorting by distance to points

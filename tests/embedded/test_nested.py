@@ -497,6 +497,249 @@ def test_sort_on_nested_fields_errors(posts: Elasticsearch, sort: dict, reason: 
     assert exc.value.body["error"]["root_cause"][0]["reason"] == reason
 
 
+# sorts through several nested levels (``nested`` inside ``nested``)
+
+LONG_MAX, LONG_MIN = 2**63 - 1, -(2**63)
+HISTORY = {"path": "comments", "nested": {"path": "comments.history"}}
+CITY = {
+    "path": "continent",
+    "nested": {"path": "continent.country", "nested": {"path": "continent.country.city"}},
+}
+PLACES_MAPPINGS = {
+    "properties": {
+        "continent": {
+            "type": "nested",
+            "properties": {
+                "name": {"type": "keyword"},
+                "country": {
+                    "type": "nested",
+                    "properties": {
+                        "name": {"type": "keyword"},
+                        "city": {
+                            "type": "nested",
+                            "properties": {
+                                "name": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
+                                "population": {"type": "integer"},
+                            },
+                        },
+                    },
+                },
+            },
+        }
+    }
+}
+PLACES = {
+    "europe": {
+        "continent": {
+            "name": "Europe",
+            "country": [
+                {
+                    "name": "France",
+                    "city": [
+                        {"name": "Paris", "population": 2100},
+                        {"name": "Lyon", "population": 500},
+                    ],
+                },
+                {"name": "Italy", "city": [{"name": "Rome", "population": 2800}]},
+            ],
+        }
+    },
+    "asia": {
+        "continent": {
+            "name": "Asia",
+            "country": {
+                "name": "Japan",
+                "city": [
+                    {"name": "Tokyo", "population": 14000},
+                    {"name": "Osaka", "population": 2700},
+                ],
+            },
+        }
+    },
+    "oceania": {"continent": {"name": "Oceania", "country": {"name": "Nauru"}}},
+}
+
+
+@pytest.fixture
+def places(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(index="places", mappings=PLACES_MAPPINGS)
+    for doc_id, place in PLACES.items():
+        any_es.index(index="places", id=doc_id, document=place)
+    any_es.indices.refresh(index="places")
+    return any_es
+
+
+def sorted_by(es: Elasticsearch, index: str, field: str, **options: Any) -> list[tuple]:
+    """The hits' ids and sort values for a sort on one field."""
+    found = es.search(index=index, sort=[{field: options}])
+    return [(hit["_id"], *hit["sort"]) for hit in found["hits"]["hits"]]
+
+
+def test_sort_through_two_nested_levels(posts: Elasticsearch) -> None:
+    """A post sorts by the history entries of all its comments: min ascending, max
+    descending; a post without any sorts last."""
+    assert sorted_by(posts, "posts", "comments.history.n", nested=HISTORY) == [
+        ("1", 1),
+        ("2", 1),
+        ("3", LONG_MAX),
+    ]
+    assert sorted_by(posts, "posts", "comments.history.n", order="desc", nested=HISTORY) == [
+        ("2", 2),
+        ("1", 1),
+        ("3", LONG_MIN),
+    ]
+    assert sorted_by(posts, "posts", "comments.history.diff", order="desc", nested=HISTORY) == [
+        ("2", "b"),
+        ("1", "a"),
+        ("3", None),
+    ]
+    by_b = {
+        "path": "comments",
+        "nested": {"path": "comments.history", "filter": {"term": {"comments.history.diff": "b"}}},
+    }
+    assert sorted_by(posts, "posts", "comments.history.n", nested=by_b) == [
+        ("2", 1),
+        ("1", LONG_MAX),
+        ("3", LONG_MAX),
+    ]
+
+
+def test_sort_through_three_nested_levels(places: Elasticsearch) -> None:
+    """django-elasticsearch-dsl-drf's sort on a keyword sub-field three levels down."""
+    assert sorted_by(places, "places", "continent.country.city.name.raw", nested=CITY) == [
+        ("europe", "Lyon"),
+        ("asia", "Osaka"),
+        ("oceania", None),
+    ]
+    assert sorted_by(
+        places, "places", "continent.country.city.name.raw", order="desc", nested=CITY
+    ) == [("asia", "Tokyo"), ("europe", "Rome"), ("oceania", None)]
+    assert sorted_by(places, "places", "continent.country.city.population", nested=CITY) == [
+        ("europe", 500),
+        ("asia", 2700),
+        ("oceania", LONG_MAX),
+    ]
+
+
+def test_multi_level_sort_modes(places: Elasticsearch) -> None:
+    """``mode`` picks among the cities of every country of a document."""
+    population = "continent.country.city.population"
+    assert sorted_by(places, "places", population, order="desc", mode="max", nested=CITY) == [
+        ("asia", 14000),
+        ("europe", 2800),
+        ("oceania", LONG_MIN),
+    ]
+    assert sorted_by(places, "places", population, order="asc", mode="max", nested=CITY) == [
+        ("europe", 2800),
+        ("asia", 14000),
+        ("oceania", LONG_MAX),
+    ]
+    assert sorted_by(places, "places", population, mode="sum", nested=CITY) == [
+        ("europe", 5400),
+        ("asia", 16700),
+        ("oceania", LONG_MAX),
+    ]
+
+
+def test_multi_level_sort_filters_each_level(places: Elasticsearch) -> None:
+    """A level's ``filter`` keeps its objects, and with them only the objects inside them."""
+    in_italy = {
+        "path": "continent",
+        "nested": {
+            "path": "continent.country",
+            "filter": {"term": {"continent.country.name": "Italy"}},
+            "nested": {"path": "continent.country.city"},
+        },
+    }
+    population = "continent.country.city.population"
+    assert sorted_by(places, "places", population, nested=in_italy) == [
+        ("europe", 2800),
+        ("asia", LONG_MAX),
+        ("oceania", LONG_MAX),
+    ]
+    big_cities = {
+        "path": "continent",
+        "nested": {
+            "path": "continent.country",
+            "nested": {
+                "path": "continent.country.city",
+                "filter": {"range": {"continent.country.city.population": {"gte": 2500}}},
+            },
+        },
+    }
+    assert sorted_by(places, "places", "continent.country.city.name.raw", nested=big_cities) == [
+        ("asia", "Osaka"),
+        ("europe", "Rome"),
+        ("oceania", None),
+    ]
+
+
+def test_multi_level_sort_missing(places: Elasticsearch) -> None:
+    """A document with no object at the innermost level takes ``missing``."""
+    population = "continent.country.city.population"
+    assert sorted_by(places, "places", population, missing=0, nested=CITY) == [
+        ("oceania", 0),
+        ("europe", 500),
+        ("asia", 2700),
+    ]
+    assert sorted_by(
+        places, "places", "continent.country.city.name.raw", missing="_first", nested=CITY
+    ) == [("oceania", None), ("europe", "Lyon"), ("asia", "Osaka")]
+    assert sorted_by(
+        places, "places", "continent.country.city.name.raw", missing="Zurich", nested=CITY
+    ) == [("europe", "Lyon"), ("asia", "Osaka"), ("oceania", "Zurich")]
+
+
+def test_nested_sort_reads_only_the_innermost_objects_fields(posts: Elasticsearch) -> None:
+    """Elasticsearch reads the values of the innermost level's hidden documents, which hold
+    neither their enclosing objects' fields nor deeper objects': the sort finds no value (it
+    does not fail). A level without ``path`` drops the nesting: the root's values, none here."""
+    shallower = sorted_by(posts, "posts", "comments.stars", nested=HISTORY)
+    assert [value for _, value in shallower] == [LONG_MAX] * 3
+    deeper = sorted_by(posts, "posts", "comments.history.diff", nested={"path": "comments"})
+    assert [value for _, value in deeper] == [None] * 3
+    pathless = sorted_by(
+        posts, "posts", "comments.stars", nested={"path": "comments", "nested": {}}
+    )
+    assert [value for _, value in pathless] == [LONG_MAX] * 3
+
+
+@pytest.mark.parametrize(
+    ("nested_sort", "kind", "reason"),
+    [
+        (
+            {"path": "comments", "nested": {"path": "comments.history", "max_children": 1}},
+            "query_shard_exception",
+            "max_children is only supported on top level of nested sort",
+        ),
+        (
+            {"path": "comments", "nested": {"path": "comments.nope"}},
+            "query_shard_exception",
+            "[nested] failed to find nested object under path [comments.nope]",
+        ),
+        (
+            {"path": "comments", "nested": {"path": "title"}},
+            "query_shard_exception",
+            "[nested] failed to find nested object under path [title]",
+        ),
+        (
+            {"path": "comments.history", "nested": {"path": "comments"}},
+            "illegal_argument_exception",
+            "the nested sort path [comments] outside the path [comments.history] above it is not "
+            "supported by the djangoes embedded engine",
+        ),
+    ],
+    ids=["inner max_children", "unmapped path", "not an object", "not inside the outer path"],
+)
+def test_multi_level_nested_sort_errors(
+    posts: Elasticsearch, nested_sort: dict, kind: str, reason: str
+) -> None:
+    with pytest.raises(BadRequestError) as exc:
+        posts.search(index="posts", sort=[{"comments.history.n": {"nested": nested_sort}}])
+    (cause,) = exc.value.body["error"]["root_cause"]
+    assert (cause["type"], cause["reason"]) == (kind, reason)
+
+
 def test_fields_of_nested_objects_are_grouped_per_object(posts: Elasticsearch) -> None:
     """Elasticsearch's ``fields`` groups the values of nested objects under their path, one
     entry per object that has some, nested levels inside."""

@@ -21,10 +21,8 @@ from ..dates import DateFormat
 from ..errors import (
     EngineError,
     IllegalArgument,
-    ParsingError,
     QueryShardError,
     SearchPhaseError,
-    Unsupported,
 )
 from ..fields import DateField, FieldType, GeoPointField, KeywordField, NumberField, TextField
 from ..index import Index, Reader, check_blocks
@@ -704,9 +702,10 @@ def _field_values(
 def _nested_sort_values(
     target: Target, field: FieldType | None, sort: sorting.SortField, hits: list
 ) -> list[Any] | None:
-    """The values of a sort on a field of nested objects, per root document: those of its
-    objects at ``nested.path`` (that match ``nested.filter``), reduced by the sort's mode; None
-    for a field the documents hold themselves."""
+    """The values of a sort on a field of nested objects, per root document: those of the
+    objects at the innermost ``nested.path`` that the sort keeps (see
+    :func:`_nested_sort_objects`), reduced by the sort's mode; None for a field the documents
+    hold themselves."""
     reader = target.reader
     mapping = reader.mapping
     if field is None or reader.level:  # inner hits and nested aggregations: already there
@@ -717,38 +716,17 @@ def _nested_sort_values(
         raise QueryShardError(
             f"it is mandatory to set the [nested] context on the nested sort field: [{sort.name}]."
         )
-    spec = sort.nested
-    for key in spec:
-        if key in ("max_children", "nested"):
-            raise Unsupported(f"[{key}] in a nested sort")
-        if key not in ("path", "filter"):
-            raise ParsingError(f"[nested] unknown field [{key}]")
-    path = str(spec.get("path"))
-    if path not in mapping.objects:
-        raise QueryShardError(f"[nested] failed to find nested object under path [{path}]")
-    if not mapping.is_nested(path):
-        raise QueryShardError(f"[nested] nested object under path [{path}] is not of nested type")
-    nested_reader = reader.at_level(path)
-    if nested_reader is None or not hits:
+    levels = sorting.nested_levels(mapping, sort.nested)
+    if levels is None:  # no nesting after all: the roots' own values
+        return None if mapping.in_root(field.path) else [None] * len(hits)
+    innermost = levels[-1].path
+    nested_reader = reader.at_level(innermost)
+    if nested_reader is None or not hits or not sorting.held_at(mapping, innermost, field.path):
         return [None] * len(hits)
-    searcher = reader.searcher
-    everything = max(searcher.num_docs, 1)
-    keyed = searcher.search(target.matching, everything, count=False, order_by_field="_id").hits
-    ids = {(a.segment_ord, a.doc): doc_id for doc_id, a in keyed}
-    roots = [ids.get((a.segment_ord, a.doc)) for _, a in hits]
-    schema = nested_reader.schema
-    clauses = [
-        (Occur.Must, Query.term_query(schema, "_path", path)),
-        (Occur.Must, Query.term_set_query(schema, "_id", [r for r in roots if r is not None])),
-    ]
-    if spec.get("filter") is not None:
-        ctx = dataclasses.replace(target.context, scope=path)
-        clauses.append((Occur.Must, compile_query(ctx, spec["filter"])))
-    nested_searcher = nested_reader.searcher
-    limit = max(nested_searcher.num_docs, 1)
-    objects = nested_searcher.search(
-        Query.boolean_query(clauses), limit, count=False, order_by_field="_id"
-    ).hits
+    roots = _root_ids(target, hits)
+    objects = _nested_sort_objects(
+        target, nested_reader, levels, [r for r in roots if r is not None]
+    )
     nested_target = dataclasses.replace(target, reader=nested_reader)
     values = _field_values(nested_target, field, sort, [a for _, a in objects])
     per_root: dict[str, list[Any]] = {}
@@ -758,6 +736,60 @@ def _nested_sort_values(
     return [
         sorting.reduce(per_root[root], sort, field) if root in per_root else None for root in roots
     ]
+
+
+def _root_ids(target: Target, hits: list) -> list[str | None]:
+    """Each hit's ``_id``: the nested store knows an object's root document by it."""
+    searcher = target.reader.searcher
+    everything = max(searcher.num_docs, 1)
+    keyed = searcher.search(target.matching, everything, count=False, order_by_field="_id").hits
+    ids = {(a.segment_ord, a.doc): doc_id for doc_id, a in keyed}
+    return [ids.get((a.segment_ord, a.doc)) for _, a in hits]
+
+
+def _nested_sort_objects(
+    target: Target, reader: Reader, levels: list[sorting.NestedLevel], roots: list[str]
+) -> list[tuple[str, tantivy.DocAddress]]:
+    """The objects whose values a nested sort reads, each with its root's id.
+
+    As Elasticsearch chains its levels (a block join from each level's objects to their
+    children), an object counts when it is at the innermost level's path in one of the roots,
+    matches that level's ``filter``, and lies in an object the level above counts: one search
+    per level, each restricted to the objects (by ``_parent``) the one above kept.
+    """
+    searcher = reader.searcher
+    limit = max(searcher.num_docs, 1)
+    kept: list[str] | None = None
+    for level in levels[:-1]:
+        query = _nested_level_query(target, reader, level, roots, kept)
+        found = searcher.search(query, limit, count=False, order_by_field="_nid").hits
+        kept = [nid for nid, _ in found]
+        if not kept:
+            return []
+    query = _nested_level_query(target, reader, levels[-1], roots, kept)
+    return searcher.search(query, limit, count=False, order_by_field="_id").hits
+
+
+def _nested_level_query(
+    target: Target,
+    reader: Reader,
+    level: sorting.NestedLevel,
+    roots: list[str],
+    outer: list[str] | None,
+) -> tantivy.Query:
+    """The objects at one level of a nested sort: at its path, in the roots, inside one of the
+    ``outer`` objects (by ``_nid``; None: the top level) and matching its ``filter``."""
+    schema = reader.schema
+    clauses = [
+        (Occur.Must, Query.term_query(schema, "_path", level.path)),
+        (Occur.Must, Query.term_set_query(schema, "_id", roots)),
+    ]
+    if outer is not None:
+        clauses.append((Occur.Must, Query.term_set_query(schema, "_parent", outer)))
+    if level.filter is not None:
+        ctx = dataclasses.replace(target.context, scope=level.path)
+        clauses.append((Occur.Must, compile_query(ctx, level.filter)))
+    return Query.boolean_query(clauses)
 
 
 def _geo_distances(
