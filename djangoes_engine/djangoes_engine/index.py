@@ -259,10 +259,15 @@ class Index:
         nested_searcher = self.store.nested_searcher
         nested = None
         if nested_searcher is not None and self.store.nested is not None:
-            # Own layout copy: which fields are multi-valued is known for root documents only.
-            layout = dataclasses.replace(self.store.layout, multi=set())
+            # The same layout: its multi-valued fields are those of root documents and nested
+            # objects alike (both stores write to it), so a field some object holds several
+            # values of is never read as one value from its fast field.
             nested = Reader(
-                nested_searcher, self.mapping, layout, self.store.nested.schema, self.registry
+                nested_searcher,
+                self.mapping,
+                self.store.layout,
+                self.store.nested.schema,
+                self.registry,
             )
         self.reader = Reader(
             searcher, self.mapping, self.store.layout, self.store.schema, self.registry, nested

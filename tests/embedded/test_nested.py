@@ -765,3 +765,54 @@ def test_named_queries_inside_a_nested_query_are_not_the_hits(posts: Elasticsear
     query = {"bool": {"should": [nested("comments", inner, _name="outer")]}}
     (hit,) = posts.search(index="posts", query=query)["hits"]["hits"]
     assert hit["matched_queries"] == ["outer"]
+
+
+@pytest.fixture
+def readings(any_es: Elasticsearch) -> Elasticsearch:
+    any_es.indices.create(
+        index="readings",
+        mappings={
+            "properties": {"o": {"type": "nested", "properties": {"n": {"type": "integer"}}}}
+        },
+    )
+    any_es.index(index="readings", id="1", document={"o": [{"n": [1, 2, 3]}, {"n": 10}]})
+    any_es.index(index="readings", id="2", document={"o": [{"n": 5}]})
+    any_es.index(index="readings", id="3", document={"o": [{"n": [4, 30]}, {"n": 6}]}, refresh=True)
+    return any_es
+
+
+def test_a_nested_avg_weighs_every_value_not_every_object(readings: Elasticsearch) -> None:
+    """Elasticsearch's MultiValueMode averages a root's children's values together: post 1 is
+    (1 + 2 + 3 + 10) / 4 = 4, not the average of its objects' averages (2 and 10: 6)."""
+    nested = {"path": "o"}
+    assert sorted_by(readings, "readings", "o.n", mode="avg", nested=nested) == [
+        ("1", 4),
+        ("2", 5),
+        ("3", 13),
+    ]
+    assert sorted_by(readings, "readings", "o.n", mode="sum", nested=nested) == [
+        ("2", 5),
+        ("1", 16),
+        ("3", 40),
+    ]
+
+
+def test_a_nested_sort_reads_every_value_of_an_object(readings: Elasticsearch) -> None:
+    """An object holding several values: the max is among all of them (3's 30), not among
+    each object's first one."""
+    assert sorted_by(readings, "readings", "o.n", order="desc", nested={"path": "o"}) == [
+        ("3", 30),
+        ("1", 10),
+        ("2", 5),
+    ]
+
+
+def test_a_nested_sort_has_no_median(readings: Elasticsearch) -> None:
+    with pytest.raises(BadRequestError) as refused:
+        readings.search(
+            index="readings", sort=[{"o.n": {"mode": "median", "nested": {"path": "o"}}}]
+        )
+    assert refused.value.body["error"]["root_cause"][0] == {
+        "type": "illegal_argument_exception",
+        "reason": "Unsupported sort mode: MEDIAN",
+    }

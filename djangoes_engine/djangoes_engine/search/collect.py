@@ -665,19 +665,32 @@ def _doc_number(target: Target, address: tantivy.DocAddress) -> int:
 def _field_values(
     target: Target, field: Any, sort: sorting.SortField, addresses: list[tantivy.DocAddress]
 ) -> list[Any]:
+    """Each document's value for a sort: its values reduced by the sort's mode."""
     if field is None or not addresses:
         return [None] * len(addresses)
     reader = target.reader
+    slot = _single_number_slot(reader, field)
+    if slot is not None and sort.mode is None:
+        return reader.searcher.fast_field_values(slot, addresses)
+    return [sorting.reduce(each, sort, field) for each in _all_values(reader, field, addresses)]
+
+
+def _single_number_slot(reader: Reader, field: Any) -> str | None:
+    """The fast field of a numeric field no document holds several values of, if it has one."""
     slot = reader.slot(field.path)
     kind = reader.layout.slots.get(field.path, [None, [None]])[1][0]
-    multi = field.path in reader.layout.multi
-    if (
-        slot is not None
-        and not multi
-        and sort.mode is None
-        and kind in ("i64", "u64", "f64", "bool")
-    ):
-        return reader.searcher.fast_field_values(slot, addresses)
+    if slot is None or field.path in reader.layout.multi:
+        return None
+    return slot if kind in ("i64", "u64", "f64", "bool") else None
+
+
+def _all_values(reader: Reader, field: Any, addresses: list[tantivy.DocAddress]) -> list[list]:
+    """Every value of a field in each document: from its fast field when it has one value at
+    most, else from its ``_source``."""
+    slot = _single_number_slot(reader, field)
+    if slot is not None:
+        found = reader.searcher.fast_field_values(slot, addresses)
+        return [[] if value is None else [value] for value in found]
     values = []
     path = source_path(reader.mapping, field)
     if reader.level and path.startswith(reader.level + "."):  # a nested object's own source
@@ -686,16 +699,15 @@ def _field_values(
         stored = reader.searcher.doc(address).get_first("_source")
         assert stored is not None  # every document a store writes has one
         source = jsoncodec.loads(stored)
-        raw = extract(source, path)
         converted = []
-        for item in raw:
+        for item in extract(source, path):
             try:
                 converted.append(field.convert(item))
             except EngineError:
                 continue
         if isinstance(field, TextField):  # fielddata: the terms, as the index is uninverted
             converted = sorting.fielddata_terms(field, converted)
-        values.append(sorting.reduce(converted, sort, field))
+        values.append(converted)
     return values
 
 
@@ -727,12 +739,15 @@ def _nested_sort_values(
     objects = _nested_sort_objects(
         target, nested_reader, levels, [r for r in roots if r is not None]
     )
-    nested_target = dataclasses.replace(target, reader=nested_reader)
-    values = _field_values(nested_target, field, sort, [a for _, a in objects])
+    if sort.mode == "median":  # Elasticsearch's nested sort modes: min, max, sum and avg
+        raise IllegalArgument("Unsupported sort mode: MEDIAN")
+    # The mode reduces the values of all the objects together (an avg weighs every value, not
+    # every object), as Elasticsearch's MultiValueMode over a root's children.
+    values = _all_values(nested_reader, field, [a for _, a in objects])
     per_root: dict[str, list[Any]] = {}
-    for (root, _), value in zip(objects, values, strict=True):
-        if value is not None:
-            per_root.setdefault(root, []).append(value)
+    for (root, _), each in zip(objects, values, strict=True):
+        if each:
+            per_root.setdefault(root, []).extend(each)
     return [
         sorting.reduce(per_root[root], sort, field) if root in per_root else None for root in roots
     ]
